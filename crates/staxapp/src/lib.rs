@@ -1,6 +1,18 @@
 //! # staxapp
 //!
-//! The Rust SDK for the [Stax](https://stax.io) API.
+//! The Rust SDK for the [Stax](https://stax.io) API: signs in with an API token through
+//! Cognito SRP, trades the ID token for temporary AWS credentials, SigV4-signs each call, and
+//! exposes every operation of the installation's OpenAPI document.
 #![warn(missing_docs)]
 
+pub mod config;
+pub mod error;
+pub mod schema;
 pub mod srp;
+
+mod auth;
+mod sign;
+mod transport;
+
+pub use config::{ApiRetryConfig, AuthRetryConfig, Config, ConfigBuilder, SchemaSource, Secret};
+pub use error::{ApiError, AuthError, AuthErrorKind, Error, Result, TaskError, ValidationError};

@@ -70,7 +70,10 @@ pub fn pad_hex(x: &BigUint) -> String {
 fn pad_hex_str(hex: &str) -> String {
     if hex.len() % 2 == 1 {
         format!("0{hex}")
-    } else if matches!(hex.as_bytes().first(), Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')) {
+    } else if matches!(
+        hex.as_bytes().first(),
+        Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')
+    ) {
         format!("00{hex}")
     } else {
         hex.to_owned()

@@ -1,0 +1,1 @@
+//! Signing in: public configuration, Cognito SRP, identity pool exchange, credential cache.

@@ -1,0 +1,1 @@
+//! The OpenAPI document: loading, the operation map, routing and body validation.

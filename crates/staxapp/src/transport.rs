@@ -1,0 +1,1 @@
+//! Sending requests: pooled HTTP client, retries with backoff, typed outcomes.
