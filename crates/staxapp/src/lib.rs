@@ -5,14 +5,13 @@
 //! exposes every operation of the installation's OpenAPI document.
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod schema;
+pub mod sign;
 pub mod srp;
-
-mod auth;
-mod sign;
-mod transport;
+pub mod transport;
 
 pub use config::{ApiRetryConfig, AuthRetryConfig, Config, ConfigBuilder, SchemaSource, Secret};
 pub use error::{ApiError, AuthError, AuthErrorKind, Error, Result, TaskError, ValidationError};
