@@ -22,8 +22,9 @@ use crate::error::{Error, Result};
 /// use std::time::{Duration, SystemTime};
 /// use staxapp::auth::Credentials;
 ///
-/// let creds = Credentials::new("ASIA123", "secret", "token", SystemTime::now() + Duration::from_secs(3600));
-/// assert!(!format!("{creds:?}").contains("secret"));
+/// let creds = Credentials::new("ASIA123", "wJalrXUtnFEMI", "token-value", SystemTime::now() + Duration::from_secs(3600));
+/// let shown = format!("{creds:?}");
+/// assert!(!shown.contains("wJalrXUtnFEMI") && !shown.contains("token-value"));
 /// assert_eq!(creds.access_key_id(), "ASIA123");
 /// ```
 #[derive(Clone, PartialEq, Eq)]
