@@ -6,7 +6,6 @@ use std::fmt;
 use std::time::Duration;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as B64;
 use num_bigint::BigUint;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -311,6 +310,27 @@ impl PasswordVerifierChallenge {
     }
 }
 
+/// Decodes `SECRET_BLOCK` leniently, as Python's `base64.standard_b64decode` does: characters
+/// outside the base64 alphabet are skipped and padding is optional. (Real Cognito sends clean
+/// base64; some stand-ins, e.g. moto, send a UUID.)
+fn decode_secret_block(text: &str) -> Option<Vec<u8>> {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let cleaned: String = text
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
+        .collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    LENIENT.decode(cleaned).ok()
+}
+
 /// The client's side of one SRP exchange: the secret `a` and public `A`.
 pub(crate) struct SrpClient {
     a: BigUint,
@@ -369,9 +389,8 @@ impl SrpClient {
         if srp::is_degenerate(&b_pub) {
             return Err("the challenge's SRP_B is 0 mod N: refusing it".into());
         }
-        let secret_block = B64
-            .decode(challenge.secret_block.trim())
-            .map_err(|_| "the challenge's SECRET_BLOCK is not base64")?;
+        let secret_block = decode_secret_block(&challenge.secret_block)
+            .ok_or("the challenge's SECRET_BLOCK is not base64")?;
         let u = srp::scrambler(&self.a_pub, &b_pub);
         if srp::is_degenerate(&u) {
             return Err("the SRP scrambler u is 0: refusing the challenge".into());
@@ -477,6 +496,18 @@ mod tests {
                 .unwrap_err();
             assert!(err.contains(words), "{err}");
         }
+    }
+
+    #[test]
+    fn secret_blocks_decode_like_python() {
+        assert_eq!(decode_secret_block("AAEC"), Some(vec![0, 1, 2]));
+        assert_eq!(decode_secret_block("AAE="), Some(vec![0, 1]));
+        assert_eq!(decode_secret_block("AAE"), Some(vec![0, 1]));
+        // A UUID (moto's stand-in): dashes are skipped.
+        let uuid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        assert_eq!(decode_secret_block(uuid).map(|b| b.len()), Some(24));
+        assert_eq!(decode_secret_block("***"), None);
+        assert_eq!(decode_secret_block("A"), None);
     }
 
     #[test]
