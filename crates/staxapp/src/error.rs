@@ -188,6 +188,15 @@ pub enum ValidationError {
         /// The component that was looked for.
         component: String,
     },
+    /// The document's schema for the component cannot be compiled into a validator (e.g. an
+    /// invalid regular expression), so no body can be checked against it.
+    #[error("SCHEMA: {component} cannot be used for validation: {reason}")]
+    UnusableSchema {
+        /// The component whose schema is unusable.
+        component: String,
+        /// What is wrong with it, as the JSON Schema compiler says.
+        reason: String,
+    },
     /// An argument cannot be sent as given (e.g. a path value that is an object).
     #[error("invalid argument {name}: {reason}")]
     InvalidArgument {
