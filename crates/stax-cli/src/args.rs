@@ -13,7 +13,9 @@ pub enum ArgError {
     )]
     Form(String),
     /// `name:=` followed by text that is not JSON.
-    #[error("argument {name}: {value:?} is not JSON ({reason}); quote strings as name=value instead")]
+    #[error(
+        "argument {name}: {value:?} is not JSON ({reason}); quote strings as name=value instead"
+    )]
     Json {
         /// The argument's name.
         name: String,
@@ -50,7 +52,9 @@ pub fn parse_args<S: AsRef<str>>(raw: &[S]) -> Result<Map<String, Value>, ArgErr
 }
 
 fn parse_one(arg: &str) -> Result<(String, Value), ArgError> {
-    let eq = arg.find('=').ok_or_else(|| ArgError::Form(arg.to_owned()))?;
+    let eq = arg
+        .find('=')
+        .ok_or_else(|| ArgError::Form(arg.to_owned()))?;
     let (name, json) = if eq > 0 && arg.as_bytes()[eq - 1] == b':' {
         (&arg[..eq - 1], true)
     } else {

@@ -1,7 +1,5 @@
 //! The command line: global options, the operation call, and the built-in subcommands.
 
-use std::path::PathBuf;
-
 use clap::{Args, Parser, Subcommand};
 
 use crate::output::Format;
@@ -19,7 +17,10 @@ use crate::output::Format;
 /// the installation from STAX_REGION (au1, us1, eu1), or from --profile.
 #[derive(Debug, Parser)]
 #[command(name = "stax", version, about, long_about, propagate_version = true)]
-#[command(args_conflicts_with_subcommands = false, subcommand_value_name = "SERVICE")]
+#[command(
+    args_conflicts_with_subcommands = false,
+    subcommand_value_name = "SERVICE"
+)]
 pub struct Cli {
     /// Options that apply to every call.
     #[command(flatten)]
@@ -158,13 +159,5 @@ impl GlobalOpts {
             self.page_size = later.page_size;
         }
         self
-    }
-
-    /// The schema option as a path, when it names a file.
-    pub fn schema_path(&self) -> Option<PathBuf> {
-        self.schema
-            .as_deref()
-            .filter(|s| !s.eq_ignore_ascii_case("live"))
-            .map(PathBuf::from)
     }
 }

@@ -47,7 +47,13 @@ fn operations(document: &Document, service: &str) -> Result<String, Failure> {
     let width = ops.iter().map(|o| o.name.len()).max().unwrap_or(0);
     let mut out = String::new();
     for op in ops {
-        let summary = op.summary.as_deref().unwrap_or("").lines().next().unwrap_or("");
+        let summary = op
+            .summary
+            .as_deref()
+            .unwrap_or("")
+            .lines()
+            .next()
+            .unwrap_or("");
         let _ = writeln!(out, "{:<width$}  {summary}", op.name);
     }
     Ok(out)
@@ -59,7 +65,10 @@ fn operation_detail(document: &Document, op: &Operation) -> String {
     if let Some(summary) = &op.summary {
         let _ = writeln!(out, "  {}", summary.trim());
     }
-    let _ = writeln!(out, "\nPaths (the last one whose parameters are all given is used):");
+    let _ = writeln!(
+        out,
+        "\nPaths (the last one whose parameters are all given is used):"
+    );
     for variant in &op.variants {
         let _ = writeln!(out, "  {:<7}{}", variant.method.as_str(), variant.path);
     }
@@ -67,12 +76,15 @@ fn operation_detail(document: &Document, op: &Operation) -> String {
     if !params.is_empty() {
         let _ = writeln!(out, "\nParameters:");
         for p in params {
-            let mut facts = vec![p.location.clone(), p.kind.clone()];
+            let mut facts = vec![
+                p.location.to_string(),
+                p.type_name.clone().unwrap_or_else(|| "any".into()),
+            ];
             if p.required {
                 facts.push("required".into());
             }
             if !p.enum_values.is_empty() {
-                facts.push(format!("one of {}", p.enum_values.join("|")));
+                facts.push(format!("one of {}", enum_list(&p.enum_values)));
             }
             let _ = writeln!(out, "  {:<28} {}", p.name, facts.join(", "));
             if let Some(d) = p.description.as_deref().filter(|d| !d.is_empty()) {
@@ -89,7 +101,7 @@ fn operation_detail(document: &Document, op: &Operation) -> String {
             .unwrap_or_else(|| format!("{}.{}", op.service, op.name));
         let _ = writeln!(out, "\nBody fields ({schema}):");
         for f in fields {
-            let mut facts = vec![f.kind.clone()];
+            let mut facts = vec![f.type_name.clone().unwrap_or_else(|| "any".into())];
             if f.required {
                 facts.push("required".into());
             }
@@ -103,7 +115,7 @@ fn operation_detail(document: &Document, op: &Operation) -> String {
                 (None, None) => {}
             }
             if !f.enum_values.is_empty() {
-                facts.push(format!("one of {}", f.enum_values.join("|")));
+                facts.push(format!("one of {}", enum_list(&f.enum_values)));
             }
             let _ = writeln!(out, "  {:<28} {}", f.name, facts.join(", "));
         }
@@ -114,6 +126,18 @@ fn operation_detail(document: &Document, op: &Operation) -> String {
         op.service, op.name
     );
     out
+}
+
+fn enum_list(values: &[serde_json::Value]) -> String {
+    values
+        .iter()
+        .map(|v| {
+            v.as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| v.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 fn first_line(text: &str) -> &str {
@@ -130,5 +154,11 @@ pub fn argument_names(document: &Document, op: &Operation) -> Vec<String> {
 /// The document without any network: `--schema`/`STAX_SCHEMA` file, else the on-disk cache.
 pub fn cached_document(global: &GlobalOpts) -> Option<Document> {
     let config = run::config(global).ok()?;
-    staxapp::StaxClient::cached_document(&config)
+    match config.schema() {
+        staxapp::SchemaSource::File(path) => Document::from_file(path).ok(),
+        staxapp::SchemaSource::Live => {
+            let cache = staxapp::cache::DocumentCache::new(&config.cache_dir()?, config.base_url());
+            Document::from_slice(cache.load()?.body()).ok()
+        }
+    }
 }

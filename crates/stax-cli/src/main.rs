@@ -27,11 +27,14 @@ pub enum Failure {
     Call(String),
     /// Ctrl-C: exit 130.
     Interrupted(String),
+    /// A nested command line (the emulator's) already reported; exit with its code.
+    Exit(ExitCode),
 }
 
 impl Failure {
     fn exit(self) -> ExitCode {
         let (code, message) = match self {
+            Failure::Exit(code) => return code,
             Failure::Usage(m) => (2, m),
             Failure::Call(m) => (1, m),
             Failure::Interrupted(m) => (130, m),
@@ -85,7 +88,8 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             run::runtime()?.block_on(describe::run(global, service, operation))
         }
         Some(Command::Call(words)) => {
-            let call = CallWords::try_parse_from(&words).map_err(|e| Failure::Usage(e.to_string()))?;
+            let call =
+                CallWords::try_parse_from(&words).map_err(|e| Failure::Usage(e.to_string()))?;
             let global = global.merge(call.global);
             let operation = call.operation.ok_or_else(|| {
                 Failure::Usage(format!(
@@ -93,7 +97,8 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
                     call.service
                 ))
             })?;
-            let arguments = args::parse_args(&call.args).map_err(|e| Failure::Usage(e.to_string()))?;
+            let arguments =
+                args::parse_args(&call.args).map_err(|e| Failure::Usage(e.to_string()))?;
             run::runtime()?.block_on(run::call(global, call.service, operation, arguments))
         }
     }

@@ -176,7 +176,11 @@ fn cell(v: &Value) -> String {
         Value::String(s) => s.replace(['\n', '\r', '\t'], " "),
         Value::Array(a) if a.iter().all(|x| !x.is_object() && !x.is_array()) => a
             .iter()
-            .map(|x| x.as_str().map(str::to_owned).unwrap_or_else(|| x.to_string()))
+            .map(|x| {
+                x.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| x.to_string())
+            })
             .collect::<Vec<_>>()
             .join(","),
         Value::Array(a) => format!("[{} items]", a.len()),

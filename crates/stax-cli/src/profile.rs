@@ -55,7 +55,8 @@ pub fn config_path() -> Option<PathBuf> {
 
 /// Loads profile `name`, with its secret resolved (running `secret_key_command` if set).
 pub fn load(name: &str) -> Result<Profile, String> {
-    let path = config_path().ok_or("no configuration directory on this system; set STAX_CONFIG_FILE")?;
+    let path =
+        config_path().ok_or("no configuration directory on this system; set STAX_CONFIG_FILE")?;
     let text = std::fs::read_to_string(&path).map_err(|e| {
         format!(
             "profile {name:?}: cannot read {} ({e}); create it with a [profiles.{name}] table",

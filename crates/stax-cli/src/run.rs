@@ -42,7 +42,11 @@ impl Target {
 /// `LOG_LEVEL` (DEBUG, INFO, WARNING, ERROR, CRITICAL) decides, default warnings only.
 pub fn init_logging(verbose: u8) {
     let level = match verbose {
-        0 => match std::env::var("LOG_LEVEL").unwrap_or_default().to_ascii_uppercase().as_str() {
+        0 => match std::env::var("LOG_LEVEL")
+            .unwrap_or_default()
+            .to_ascii_uppercase()
+            .as_str()
+        {
             "DEBUG" => "debug",
             "INFO" => "info",
             "ERROR" | "CRITICAL" => "error",
@@ -97,7 +101,9 @@ pub fn config(global: &GlobalOpts) -> Result<Config, Failure> {
     if let Some(schema) = &global.schema {
         builder = builder.schema(staxapp::config::parse_schema_source(schema));
     }
-    builder.build().map_err(|e| Failure::Usage(describe_error(&e)))
+    builder
+        .build()
+        .map_err(|e| Failure::Usage(describe_error(&e)))
 }
 
 /// The client for this command, starting the sandbox emulator first when asked.
@@ -147,7 +153,10 @@ async fn call_with(
     args: Map<String, Value>,
 ) -> Result<Value, Failure> {
     let document = client.document().await?;
-    let prepared = document.route(service, operation, args).map_err(Error::from)?;
+    let arguments = args.clone();
+    let prepared = document
+        .route(service, operation, args)
+        .map_err(Error::from)?;
     if !global.no_validate {
         document.validate(&prepared).map_err(Error::from)?;
     }
@@ -156,7 +165,7 @@ async fn call_with(
     }
     let started = Instant::now();
     let response = if global.all_pages {
-        all_pages(client, &prepared, global.page_size).await?
+        all_pages(client, service, operation, arguments, global.page_size).await?
     } else {
         client.send_prepared(&prepared).await?
     };
@@ -197,43 +206,30 @@ fn origin(base_url: &str) -> String {
     }
 }
 
-/// Follows `Paging.NextOffset`, merging every list of the pages into the first.
+/// Follows `Paging.NextOffset` with the SDK's page stream, merging every page into the first.
 async fn all_pages(
     client: &StaxClient,
-    prepared: &PreparedRequest,
+    service: &str,
+    operation: &str,
+    args: Map<String, Value>,
     page_size: u32,
 ) -> Result<Value, Failure> {
+    use futures::StreamExt as _;
     let show = std::io::stderr().is_terminal();
-    let mut offset: u64 = 0;
+    let mut pages = client.pages(service, operation, args, u64::from(page_size));
     let mut merged: Option<Value> = None;
-    let mut pages = 0u32;
-    loop {
-        let mut page_request = prepared.clone();
-        page_request
-            .query
-            .retain(|(k, _)| k != "offset" && k != "limit");
-        page_request.query.push(("offset".into(), offset.to_string()));
-        page_request.query.push(("limit".into(), page_size.to_string()));
-        let page = client.send_prepared(&page_request).await?;
-        pages += 1;
-        let next = page
-            .pointer("/Paging/NextOffset")
-            .and_then(Value::as_u64);
+    let mut count = 0u32;
+    while let Some(page) = pages.next().await {
+        let page = page?;
+        count += 1;
         if show {
-            eprint!("\rpage {pages}");
+            eprint!("\rpage {count}");
         } else {
-            eprintln!("page {pages}");
+            eprintln!("page {count}");
         }
-        merged = Some(match merged {
-            None => page,
-            Some(mut acc) => {
-                merge_page(&mut acc, page);
-                acc
-            }
-        });
-        match next {
-            Some(n) if n > offset => offset = n,
-            _ => break,
+        match &mut merged {
+            None => merged = Some(page),
+            Some(acc) => merge_page(acc, page),
         }
     }
     if show {
@@ -272,17 +268,19 @@ async fn wait(client: &StaxClient, response: &Value, timeout: Duration) -> Resul
     let started = Instant::now();
     let bar = spinner.clone();
     let task_label = task_id.to_owned();
-    let mut last_status = String::new();
+    let last_status = std::sync::Mutex::new(String::new());
     let options = staxapp::tasks::WaitOptions::default()
         .timeout(timeout)
-        .on_progress(move |status: &str| {
+        .on_progress(move |progress: &staxapp::tasks::TaskProgress| {
+            let status = progress.status.as_str();
             let elapsed = started.elapsed().as_secs();
             match &bar {
                 Some(bar) => bar.set_message(format!("task {task_label}: {status} ({elapsed}s)")),
                 None => {
-                    if status != last_status {
+                    let mut last = last_status.lock().unwrap_or_else(|e| e.into_inner());
+                    if *last != status {
                         eprintln!("task {task_label}: {status} ({elapsed}s)");
-                        last_status = status.to_owned();
+                        *last = status.to_owned();
                     }
                 }
             }
@@ -303,8 +301,7 @@ async fn wait(client: &StaxClient, response: &Value, timeout: Duration) -> Resul
         Ok(task) => Ok(task),
         Err(Error::Task(task_error)) => {
             if let staxapp::TaskError::Failed { task, .. } = task_error.as_ref() {
-                let _ = std::io::stdout()
-                    .write_all(output::render(Format::Json, task).as_bytes());
+                let _ = std::io::stdout().write_all(output::render(Format::Json, task).as_bytes());
             }
             Err(Failure::Call(task_error.to_string()))
         }
@@ -320,7 +317,10 @@ pub fn print_value(global: &GlobalOpts, value: &Value) -> Result<(), Failure> {
     };
     let text = output::render(global.output.unwrap_or_default(), &value);
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(()),
         // A closed pipe (`stax ... | head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -333,10 +333,14 @@ pub fn describe_error(e: &Error) -> String {
     match e {
         Error::Api(api) => {
             let hint = match api.status {
-                401 | 403 => "; check STAX_ACCESS_KEY/STAX_SECRET_KEY, STAX_REGION and the token's role",
+                401 | 403 => {
+                    "; check STAX_ACCESS_KEY/STAX_SECRET_KEY, STAX_REGION and the token's role"
+                }
                 404 => "; check the ids in the arguments",
                 429 => "; Stax is throttling: retry later",
-                s if s >= 500 => "; Stax had a problem: retry, or contact Stax support if it persists",
+                s if s >= 500 => {
+                    "; Stax had a problem: retry, or contact Stax support if it persists"
+                }
                 _ => "",
             };
             format!("{}{hint}", api.message)
@@ -348,7 +352,9 @@ pub fn describe_error(e: &Error) -> String {
             staxapp::ValidationError::NoSuchOperation { service, .. } => {
                 format!("{v}; `stax describe {service}` lists its operations")
             }
-            _ => format!("{v}; `stax describe <service> <Operation>` shows what it takes, --no-validate skips body checks"),
+            _ => format!(
+                "{v}; `stax describe <service> <Operation>` shows what it takes, --no-validate skips body checks"
+            ),
         },
         other => other.to_string(),
     }
@@ -356,13 +362,12 @@ pub fn describe_error(e: &Error) -> String {
 
 /// `stax emulator ...`: the emulator binary's command line, in this process.
 pub fn emulator(args: Vec<String>) -> Result<(), Failure> {
-    let code = stax_emulator::cli::main_with_args(
-        std::iter::once("stax emulator".to_owned()).chain(args),
-    );
-    if code == 0 {
+    let code =
+        stax_emulator::cli::main_with_args(std::iter::once("stax emulator".to_owned()).chain(args));
+    if code == std::process::ExitCode::SUCCESS {
         Ok(())
     } else {
-        std::process::exit(code)
+        Err(Failure::Exit(code))
     }
 }
 

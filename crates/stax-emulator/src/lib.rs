@@ -22,6 +22,7 @@ use std::time::Duration;
 
 #[allow(dead_code)] // parts serve the mutation handlers still to come
 mod app;
+pub mod cli;
 mod cognito;
 #[allow(dead_code)] // parts serve the mutation handlers still to come
 mod document;
