@@ -52,8 +52,8 @@ pub fn init_logging(verbose: u8) {
             "ERROR" | "CRITICAL" => "error",
             _ => "warn",
         },
-        1 => "info",
-        _ => "debug",
+        1 => "debug",
+        _ => "trace",
     };
     let filter = tracing_subscriber::EnvFilter::new(format!(
         "warn,staxapp={level},stax={level},stax_emulator=warn"
@@ -62,6 +62,7 @@ pub fn init_logging(verbose: u8) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
         .compact()
         .try_init();
 }
