@@ -400,3 +400,26 @@ impl Client {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 }
+
+impl Client {
+    /// Polls `tasks.ReadTask` until the task ends; returns its final body and every status seen.
+    pub async fn wait_task(&self, creds: &Creds, task_id: &str) -> (Value, Vec<String>) {
+        let mut seen: Vec<String> = Vec::new();
+        // Bounded by count, not time: each round sleeps briefly.
+        for _ in 0..2000 {
+            let (status, body) = self
+                .call(creds, "GET", &format!("/20190206/task/{task_id}"), None)
+                .await;
+            assert_eq!(status, 200, "{body}");
+            let s = body["Status"].as_str().unwrap().to_owned();
+            if seen.last() != Some(&s) {
+                seen.push(s.clone());
+            }
+            if s == "SUCCEEDED" || s == "FAILED" {
+                return (body, seen);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("task {task_id} never ended: {seen:?}");
+    }
+}
