@@ -39,7 +39,11 @@ pub type AwsResult = Result<Value, (String, String)>;
 
 impl Client {
     pub async fn new(endpoint: &str) -> Client {
-        let http = reqwest::Client::new();
+        Self::with_http(endpoint, reqwest::Client::new()).await
+    }
+
+    /// A client over a given HTTP client (e.g. one trusting the emulator's certificate).
+    pub async fn with_http(endpoint: &str, http: reqwest::Client) -> Client {
         let config = http
             .get(format!("{endpoint}/20190206/public/config"))
             .send()
@@ -422,4 +426,13 @@ impl Client {
         }
         panic!("task {task_id} never ended: {seen:?}");
     }
+}
+
+/// A fresh path under the temp dir for a test database; removes leftovers of the same name.
+pub fn temp_db(name: &str) -> std::path::PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("stax-emulator-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("state.db")
 }
