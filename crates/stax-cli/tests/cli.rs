@@ -470,3 +470,94 @@ fn emulator_subcommand_prints_the_ready_line() {
     );
     assert!(ready["access_key"].is_string() && ready["secret_key"].is_string());
 }
+
+/// The id of the demo account called `name`.
+fn account_id(e: &Emu, name: &str) -> String {
+    let out = e
+        .stax()
+        .args(["accounts", "ReadAccounts", "--query"])
+        .arg(format!("Accounts[?Name=='{name}'].Id | [0]"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    json_of(&out).as_str().expect("demo account").to_owned()
+}
+
+#[test]
+fn wait_follows_the_task_to_succeeded_and_to_failed() {
+    let e = Emu::start(300);
+    // An active account changes: the task succeeds, its JSON is printed, exit 0.
+    let active = account_id(&e, "bakery-dev");
+    let out = e
+        .stax()
+        .args(["--wait", "accounts", "UpdateAccount"])
+        .arg(format!("account_id={active}"))
+        .arg("Name=bakery-dev-renamed")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let task = json_of(&out.stdout);
+    assert_eq!(task["Status"], "SUCCEEDED", "{task}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("task "),
+        "plain status lines when stderr is no terminal: {stderr}"
+    );
+    assert_eq!(account_id(&e, "bakery-dev-renamed"), active);
+
+    // A closed account cannot change: the task fails, exit 1 with its logs on stderr.
+    let closed = account_id(&e, "sandbox-old");
+    let out = e
+        .stax()
+        .args(["accounts", "UpdateAccount", "--wait"])
+        .arg(format!("account_id={closed}"))
+        .arg("Name=revived")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let task = json_of(&out.stdout);
+    assert_eq!(task["Status"], "FAILED", "{task}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("FAILED") && stderr.contains("CLOSED"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn ctrl_c_stops_waiting_cleanly() {
+    let e = Emu::start(600_000);
+    let active = account_id(&e, "bakery-prod");
+    let cmd = e.stax();
+    let mut child = StdCommand::new(cmd.get_program())
+        .envs(
+            cmd.get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+        )
+        .args(["--wait", "accounts", "UpdateAccount"])
+        .arg(format!("account_id={active}"))
+        .arg("Name=never-finishes")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    assert!(first.contains("task "), "waiting started: {first}");
+    let status = StdCommand::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let code = child.wait().unwrap().code();
+    assert_eq!(code, Some(130), "{rest}");
+    assert!(rest.contains("stopped waiting"), "{rest}");
+    assert!(!rest.contains("panicked"), "{rest}");
+}
