@@ -14,6 +14,8 @@ use clap::Parser;
 use crate::{EmulatorOptions, Seed};
 
 /// A local Stax: the Stax API, Cognito user and identity pools and API Gateway's SigV4 checks.
+// The field docs are `--help` text, where `<ms>` is a placeholder, not HTML.
+#[allow(rustdoc::invalid_html_tags)]
 #[derive(Debug, Parser)]
 #[command(name = "stax-emulator", version)]
 pub struct Args {
