@@ -138,8 +138,7 @@ impl Document {
         if let Some(op) = operations.get(name) {
             return Ok(op);
         }
-        let folded = fold(name);
-        let mut matches = operations.values().filter(|op| fold(&op.name) == folded);
+        let mut matches = operations.values().filter(|op| folded_eq(&op.name, name));
         if let (Some(op), None) = (matches.next(), matches.next()) {
             return Ok(op);
         }
@@ -232,17 +231,22 @@ impl Document {
             .unwrap_or_default()
     }
 
-    /// The fields of `components.schemas[component]`, resolving `$ref` and `allOf`.
-    pub fn component_fields(&self, component: &str) -> Result<Vec<FieldInfo>, ValidationError> {
-        let schema = self
-            .inner
+    /// The raw schema `components.schemas[component]`, if the document has it.
+    pub fn component(&self, component: &str) -> Option<&Value> {
+        self.inner
             .raw
             .get("components")
             .and_then(|c| c.get("schemas"))
             .and_then(|s| s.get(component))
-            .ok_or_else(|| ValidationError::MissingComponent {
-                component: component.to_owned(),
-            })?;
+    }
+
+    /// The fields of `components.schemas[component]`, resolving `$ref` and `allOf`.
+    pub fn component_fields(&self, component: &str) -> Result<Vec<FieldInfo>, ValidationError> {
+        let schema =
+            self.component(component)
+                .ok_or_else(|| ValidationError::MissingComponent {
+                    component: component.to_owned(),
+                })?;
         Ok(describe::body_fields(&self.inner.raw, schema))
     }
 
@@ -275,6 +279,16 @@ fn fold(name: &str) -> String {
         .filter(|c| *c != '-' && *c != '_')
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// Whether `a` and `b` are equal after [`fold`], without allocating.
+fn folded_eq(a: &str, b: &str) -> bool {
+    fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .flat_map(char::to_lowercase)
+    }
+    folded(a).eq(folded(b))
 }
 
 /// The valid name closest to `name`, if it is close enough.
