@@ -1,1 +1,8 @@
-fn main() {}
+//! `stax-emulator`: runs a local Stax until SIGINT or SIGTERM.
+//!
+//! The first line on stdout is the ready line: one JSON object with `endpoint`, `access_key`,
+//! `secret_key` and `ca_cert`. Logs go to stderr (`RUST_LOG` filters them).
+
+fn main() -> std::process::ExitCode {
+    stax_emulator::cli::main_with_args(std::env::args_os())
+}

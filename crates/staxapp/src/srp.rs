@@ -86,7 +86,7 @@ fn hex_bytes(hex: &str) -> Vec<u8> {
         .chunks(2)
         .map(|pair| {
             let digit = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
-            digit(pair[0]) << 4 | digit(pair.get(1).copied().map(digit).unwrap_or(0))
+            (digit(pair[0]) << 4) | pair.get(1).copied().map(digit).unwrap_or(0)
         })
         .collect()
 }

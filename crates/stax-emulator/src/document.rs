@@ -1,0 +1,151 @@
+//! The emulator's own OpenAPI 3.0 document, and request-body validation against it.
+//!
+//! Paths, field names and enums follow Stax's API; the wording is the emulator's. Each
+//! operation carries `x-stax-sdk-operation-id` (`service.Operation`); PUT and POST bodies are
+//! `$ref`s to components named like Stax's, which is what SDKs validate against.
+//! With `--openapi PATH` the given document is served instead, and bodies are checked against it.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value, json};
+
+mod catalogue;
+
+/// A document being served, with compiled validators for its request bodies.
+pub(crate) struct Document {
+    /// The document as served.
+    pub text: String,
+    validators: HashMap<String, jsonschema::Validator>,
+}
+
+impl Document {
+    /// The emulator's own document.
+    pub fn own() -> Document {
+        Self::from_json(catalogue::document())
+    }
+
+    /// A document read from `--openapi`.
+    pub fn external(json: Value) -> Document {
+        Self::from_json(json)
+    }
+
+    fn from_json(json: Value) -> Document {
+        let text = json.to_string();
+        let mut validators = HashMap::new();
+        if let Some(schemas) = json
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+        {
+            let components = to_json_schema(json.get("components").cloned().unwrap_or_default());
+            for name in schemas.keys() {
+                let root = json!({
+                    "$ref": format!("#/components/schemas/{}", escape_pointer(name)),
+                    "components": components,
+                });
+                match jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft4)
+                    .build(&root)
+                {
+                    Ok(v) => {
+                        validators.insert(name.clone(), v);
+                    }
+                    Err(err) => {
+                        tracing::warn!(component = %name, error = %err, "schema not compiled")
+                    }
+                }
+            }
+        }
+        Document { text, validators }
+    }
+
+    /// Checks `body` against the component `component`; `Err` names the failing field.
+    /// A component the document does not have accepts anything.
+    pub fn validate(&self, component: &str, body: &Value) -> Result<(), String> {
+        let Some(validator) = self.validators.get(component) else {
+            return Ok(());
+        };
+        let errors: Vec<String> = validator
+            .iter_errors(body)
+            .take(3)
+            .map(|e| {
+                let at = e.instance_path().to_string();
+                if at.is_empty() {
+                    format!("{e}")
+                } else {
+                    format!("{at}: {e}")
+                }
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors.join("; "))
+        }
+    }
+}
+
+fn escape_pointer(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+/// Turns OpenAPI 3.0 schema dialect into JSON Schema: `nullable: true` admits `null`.
+pub(crate) fn to_json_schema(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let nullable = map.get("nullable") == Some(&Value::Bool(true));
+            let mut out: Map<String, Value> = map
+                .into_iter()
+                .filter(|(k, _)| k != "nullable")
+                .map(|(k, v)| {
+                    // Property names and examples are data, not schemas.
+                    if k == "example" || k == "enum" || k == "default" {
+                        (k, v)
+                    } else {
+                        (k, to_json_schema(v))
+                    }
+                })
+                .collect();
+            if nullable {
+                if let Some(Value::String(t)) = out.get("type").cloned() {
+                    out.insert("type".into(), json!([t, "null"]));
+                    if let Some(Value::Array(values)) = out.get_mut("enum") {
+                        values.push(Value::Null);
+                    }
+                } else if out.contains_key("$ref") || out.contains_key("anyOf") {
+                    let inner = Value::Object(out);
+                    return json!({"anyOf": [inner, {"type": "null"}]});
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(to_json_schema).collect()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nullable_admits_null() {
+        let schema = to_json_schema(json!({"type": "string", "nullable": true}));
+        assert_eq!(schema, json!({"type": ["string", "null"]}));
+    }
+
+    #[test]
+    fn own_document_has_ids_and_validates() {
+        let doc = Document::own();
+        let json: Value = serde_json::from_str(&doc.text).unwrap();
+        let mut ids = Vec::new();
+        for item in json["paths"].as_object().unwrap().values() {
+            for op in item.as_object().unwrap().values() {
+                ids.push(op["x-stax-sdk-operation-id"].as_str().unwrap().to_owned());
+            }
+        }
+        assert!(ids.contains(&"accounts.ReadAccounts".to_owned()));
+        assert!(ids.contains(&"public.ReadConfig".to_owned()));
+        assert!(ids.contains(&"tasks.ReadTask".to_owned()));
+        assert!(doc.validate("no.Such", &json!(1)).is_ok());
+    }
+}

@@ -1,0 +1,181 @@
+//! Tasks: rows that walk STARTED -> RUNNING -> SUCCEEDED (or FAILED) as time passes.
+//!
+//! A change that Stax performs asynchronously writes a task row with the time it is due and
+//! the change to apply then (its effect). Nothing sleeps: whenever a request arrives, tasks
+//! that are due are ended and their effects applied, in one transaction.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::app::AppState;
+use crate::store::{Db, StoreResult, TaskRow};
+use crate::util::{now_ms, uuid};
+
+/// How a new task will end.
+pub(crate) enum Outcome {
+    /// Succeeds and applies its effect.
+    Succeed,
+    /// Fails with this reason; its effect is not applied.
+    Fail(String),
+}
+
+/// A change applied when a task succeeds: a list of steps over the store.
+#[derive(Default)]
+pub(crate) struct Effect {
+    steps: Vec<Value>,
+}
+
+impl Effect {
+    /// Merges `fields` into the resource (and stamps `ModifiedTS`).
+    pub fn merge(mut self, kind: &str, id: &str, fields: Value) -> Self {
+        self.steps
+            .push(json!({"op": "merge", "kind": kind, "id": id, "fields": fields}));
+        self
+    }
+
+    fn into_value(self) -> Option<Value> {
+        (!self.steps.is_empty()).then(|| Value::Array(self.steps))
+    }
+}
+
+/// Writes a new task; returns its id.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn create(
+    db: &Db<'_>,
+    delay: Duration,
+    operation: &str,
+    subject: Option<&str>,
+    subjects: Vec<String>,
+    outcome: Outcome,
+    effect: Effect,
+) -> StoreResult<String> {
+    let id = uuid();
+    let created = now_ms();
+    let (outcome, logs) = match outcome {
+        Outcome::Succeed => (
+            "SUCCEEDED",
+            vec![
+                format!("{operation}: request accepted"),
+                format!("{operation}: completed"),
+            ],
+        ),
+        Outcome::Fail(reason) => (
+            "FAILED",
+            vec![
+                format!("{operation}: request accepted"),
+                format!("{operation}: failed: {reason}"),
+            ],
+        ),
+    };
+    db.add_task(&TaskRow {
+        id: id.clone(),
+        operation: operation.to_owned(),
+        created_ms: created,
+        due_ms: created + delay.as_millis() as i64,
+        outcome: outcome.to_owned(),
+        logs,
+        subject: subject.map(str::to_owned),
+        subjects,
+        effect: effect.into_value(),
+        applied: false,
+    })?;
+    Ok(id)
+}
+
+/// The status and logs of a task at `now`.
+pub(crate) fn status_at(task: &TaskRow, now: i64) -> (&'static str, Vec<String>) {
+    let first = task.logs.first().cloned().into_iter().collect::<Vec<_>>();
+    if task.applied || now >= task.due_ms {
+        let status = if task.outcome == "FAILED" {
+            "FAILED"
+        } else {
+            "SUCCEEDED"
+        };
+        return (status, task.logs.clone());
+    }
+    let halfway = task.created_ms + (task.due_ms - task.created_ms) / 2;
+    if now < halfway {
+        ("STARTED", first)
+    } else {
+        let mut logs = first;
+        logs.push(format!("{}: in progress", task.operation));
+        ("RUNNING", logs)
+    }
+}
+
+/// Ends every due task, applying the effects of those that succeed.
+pub(crate) fn advance(state: &AppState) -> StoreResult<()> {
+    if !state.store.read(|db| db.has_pending_tasks())? {
+        return Ok(());
+    }
+    let now = now_ms();
+    state.store.write(|db| {
+        for task in db.due_tasks(now)? {
+            if task.outcome == "SUCCEEDED"
+                && let Some(Value::Array(steps)) = &task.effect
+            {
+                for step in steps {
+                    apply(db, step)?;
+                }
+            }
+            db.end_task(&task.id, &task.outcome, &task.logs)?;
+        }
+        Ok(())
+    })
+}
+
+fn apply(db: &Db<'_>, step: &Value) -> StoreResult<()> {
+    let text = |k: &str| step.get(k).and_then(Value::as_str).unwrap_or("");
+    let (kind, id) = (text("kind"), text("id"));
+    match text("op") {
+        "merge" => {
+            if let Some(mut current) = db.get(kind, id)? {
+                if let (Some(target), Some(fields)) = (
+                    current.as_object_mut(),
+                    step.get("fields").and_then(Value::as_object),
+                ) {
+                    for (k, v) in fields {
+                        target.insert(k.clone(), v.clone());
+                    }
+                    target.insert("ModifiedTS".into(), json!(crate::util::now_iso()));
+                }
+                db.put(kind, id, &current)?;
+            }
+        }
+        "delete" => {
+            db.delete(kind, id)?;
+        }
+        other => tracing::warn!(op = other, "unknown task step"),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn tasks_walk_through_their_states() {
+        let store = Store::open(None).unwrap();
+        let id = store
+            .write(|db| {
+                create(
+                    db,
+                    Duration::from_millis(1000),
+                    "accounts.CreateAccount",
+                    Some("Accounts"),
+                    vec![],
+                    Outcome::Succeed,
+                    Effect::default(),
+                )
+            })
+            .unwrap();
+        let task = store.read(|db| db.task(&id)).unwrap().unwrap();
+        let t0 = task.created_ms;
+        assert_eq!(status_at(&task, t0).0, "STARTED");
+        assert_eq!(status_at(&task, t0 + 600).0, "RUNNING");
+        assert_eq!(status_at(&task, t0 + 1000).0, "SUCCEEDED");
+    }
+}

@@ -1,0 +1,438 @@
+//! A small real client for the wire tests: SRP sign-in over Cognito JSON 1.1, the identity
+//! pool, and SigV4-signed Stax calls with `aws-sigv4`. No mocks: everything goes over loopback.
+
+#![allow(dead_code)]
+
+use std::time::SystemTime;
+
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use num_bigint::BigUint;
+use serde_json::{Value, json};
+use stax_emulator::{EmulatorOptions, RunningEmulator};
+use staxapp::srp;
+
+pub struct Creds {
+    pub access_key_id: String,
+    pub secret_key: String,
+    pub session_token: String,
+    pub expiration: i64,
+}
+
+pub struct Client {
+    pub http: reqwest::Client,
+    pub endpoint: String,
+    pub config: Value,
+}
+
+/// Starts an emulator with `edit` applied to the default options.
+pub async fn emulator(edit: impl FnOnce(&mut EmulatorOptions)) -> RunningEmulator {
+    let mut opts = EmulatorOptions::default();
+    edit(&mut opts);
+    stax_emulator::start(opts).await.expect("emulator starts")
+}
+
+/// Outcome of a Cognito call: the JSON body, or the `__type` and message.
+pub type AwsResult = Result<Value, (String, String)>;
+
+impl Client {
+    pub async fn new(endpoint: &str) -> Client {
+        Self::with_http(endpoint, reqwest::Client::new()).await
+    }
+
+    /// A client over a given HTTP client (e.g. one trusting the emulator's certificate).
+    pub async fn with_http(endpoint: &str, http: reqwest::Client) -> Client {
+        let config = http
+            .get(format!("{endpoint}/20190206/public/config"))
+            .send()
+            .await
+            .expect("config reachable")
+            .json::<Value>()
+            .await
+            .expect("config is JSON");
+        Client {
+            http,
+            endpoint: endpoint.to_owned(),
+            config,
+        }
+    }
+
+    pub fn auth(&self, key: &str) -> String {
+        self.config["ApiAuth"][key].as_str().unwrap().to_owned()
+    }
+
+    pub async fn cognito(&self, target: &str, body: Value) -> AwsResult {
+        let response = self
+            .http
+            .post(format!("{}/", self.endpoint))
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", target)
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("cognito reachable");
+        let status = response.status();
+        let body: Value = response.json().await.expect("cognito answers JSON");
+        if status.is_success() {
+            Ok(body)
+        } else {
+            assert_eq!(status, 400, "cognito errors are 400: {body}");
+            Err((
+                body["__type"].as_str().unwrap_or_default().to_owned(),
+                body["message"].as_str().unwrap_or_default().to_owned(),
+            ))
+        }
+    }
+
+    /// SRP sign-in; returns the ID token.
+    pub async fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<String, (String, String)> {
+        self.sign_in_at(username, password, time::OffsetDateTime::now_utc())
+            .await
+    }
+
+    /// SRP sign-in claiming the given time in `TIMESTAMP`.
+    pub async fn sign_in_at(
+        &self,
+        username: &str,
+        password: &str,
+        at: time::OffsetDateTime,
+    ) -> Result<String, (String, String)> {
+        let pool = self.auth("userPoolId");
+        let client_id = self.auth("userPoolWebClientId");
+        let a = srp::random_secret();
+        let a_pub = srp::client_public(&a);
+        let challenge = self
+            .cognito(
+                "AWSCognitoIdentityProviderService.InitiateAuth",
+                json!({
+                    "AuthFlow": "USER_SRP_AUTH",
+                    "ClientId": client_id,
+                    "AuthParameters": {"USERNAME": username, "SRP_A": a_pub.to_str_radix(16)},
+                }),
+            )
+            .await?;
+        assert_eq!(challenge["ChallengeName"], "PASSWORD_VERIFIER");
+        let params = &challenge["ChallengeParameters"];
+        let text = |k: &str| params[k].as_str().unwrap().to_owned();
+        let user_id = text("USER_ID_FOR_SRP");
+        let salt = srp::parse_hex(&text("SALT")).unwrap();
+        let b_pub = srp::parse_hex(&text("SRP_B")).unwrap();
+        let block_b64 = text("SECRET_BLOCK");
+        let block = B64.decode(&block_b64).unwrap();
+        let u = srp::scrambler(&a_pub, &b_pub);
+        let pool_name = srp::pool_name(&pool);
+        let x = srp::private_key(&salt, pool_name, &user_id, password);
+        let s = srp::client_secret(&b_pub, &a, &u, &x);
+        let key = srp::session_key(&u, &s);
+        let timestamp = srp::timestamp(at);
+        let signature = srp::claim_signature(&key, pool_name, &user_id, &block, &timestamp);
+        let result = self
+            .cognito(
+                "AWSCognitoIdentityProviderService.RespondToAuthChallenge",
+                json!({
+                    "ChallengeName": "PASSWORD_VERIFIER",
+                    "ClientId": client_id,
+                    "ChallengeResponses": {
+                        "USERNAME": user_id,
+                        "TIMESTAMP": timestamp,
+                        "PASSWORD_CLAIM_SECRET_BLOCK": block_b64,
+                        "PASSWORD_CLAIM_SIGNATURE": signature,
+                    },
+                }),
+            )
+            .await?;
+        Ok(result["AuthenticationResult"]["IdToken"]
+            .as_str()
+            .unwrap()
+            .to_owned())
+    }
+
+    pub fn logins(&self, id_token: &str) -> Value {
+        let provider = format!(
+            "cognito-idp.{}.amazonaws.com/{}",
+            self.auth("region"),
+            self.auth("userPoolId")
+        );
+        json!({ provider: id_token })
+    }
+
+    /// GetId then GetCredentialsForIdentity.
+    pub async fn credentials_for(&self, id_token: &str) -> Result<Creds, (String, String)> {
+        let id = self
+            .cognito(
+                "AWSCognitoIdentityService.GetId",
+                json!({"IdentityPoolId": self.auth("identityPoolId"), "Logins": self.logins(id_token)}),
+            )
+            .await?;
+        let identity = id["IdentityId"].as_str().unwrap().to_owned();
+        let creds = self
+            .cognito(
+                "AWSCognitoIdentityService.GetCredentialsForIdentity",
+                json!({"IdentityId": identity, "Logins": self.logins(id_token)}),
+            )
+            .await?;
+        let c = &creds["Credentials"];
+        Ok(Creds {
+            access_key_id: c["AccessKeyId"].as_str().unwrap().to_owned(),
+            secret_key: c["SecretKey"].as_str().unwrap().to_owned(),
+            session_token: c["SessionToken"].as_str().unwrap().to_owned(),
+            expiration: c["Expiration"].as_i64().unwrap(),
+        })
+    }
+
+    /// Full sign-in: SRP, then the identity pool.
+    pub async fn login(&self, access_key: &str, secret_key: &str) -> Creds {
+        let token = self
+            .sign_in(access_key, secret_key)
+            .await
+            .expect("sign-in succeeds");
+        self.credentials_for(&token)
+            .await
+            .expect("identity pool answers")
+    }
+
+    /// Signs and sends a Stax call. `path_and_query` starts with `/20190206/`.
+    pub async fn call(
+        &self,
+        creds: &Creds,
+        method: &str,
+        path_and_query: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        self.call_at(creds, method, path_and_query, body, SystemTime::now())
+            .await
+    }
+
+    pub async fn call_at(
+        &self,
+        creds: &Creds,
+        method: &str,
+        path_and_query: &str,
+        body: Option<Value>,
+        at: SystemTime,
+    ) -> (u16, Value) {
+        let request = self.signed(creds, method, path_and_query, body, at);
+        let response = self.http.execute(request).await.expect("api reachable");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, value)
+    }
+
+    /// Builds a request signed with aws-sigv4, as the Rust SDK does.
+    pub fn signed(
+        &self,
+        creds: &Creds,
+        method: &str,
+        path_and_query: &str,
+        body: Option<Value>,
+        at: SystemTime,
+    ) -> reqwest::Request {
+        let url = format!("{}{}", self.endpoint, path_and_query);
+        let body_bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        let host = url
+            .split("://")
+            .nth(1)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let mut headers = vec![("host".to_owned(), host)];
+        if !body_bytes.is_empty() {
+            headers.push(("content-type".to_owned(), "application/json".to_owned()));
+        }
+        let identity = aws_credential_types::Credentials::new(
+            &creds.access_key_id,
+            &creds.secret_key,
+            Some(creds.session_token.clone()),
+            None,
+            "test",
+        )
+        .into();
+        let region = self.auth("region");
+        let params = v4::SigningParams::builder()
+            .identity(&identity)
+            .region(&region)
+            .name("execute-api")
+            .time(at)
+            .settings(SigningSettings::default())
+            .build()
+            .unwrap()
+            .into();
+        let signable = SignableRequest::new(
+            method,
+            url.clone(),
+            headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            SignableBody::Bytes(&body_bytes),
+        )
+        .unwrap();
+        let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+        let mut builder = self.http.request(method.parse().unwrap(), &url);
+        for (k, v) in &headers {
+            if k != "host" {
+                builder = builder.header(k, v);
+            }
+        }
+        for (k, v) in instructions.headers() {
+            builder = builder.header(k, v);
+        }
+        builder.body(body_bytes).build().unwrap()
+    }
+}
+
+/// Parses a hex string (helper for tests that poke SRP values).
+pub fn hex(text: &str) -> BigUint {
+    srp::parse_hex(text).unwrap()
+}
+
+/// Signs like the Python SDK's `aws_requests_auth`: SignedHeaders `host;x-amz-date;x-amz-security-token`,
+/// the path quoted once more, the raw query pairs sorted as text. Returns the headers to send.
+pub fn python_style_headers(
+    creds: &Creds,
+    region: &str,
+    host: &str,
+    method: &str,
+    path: &str,
+    raw_query: &str,
+    body: &[u8],
+) -> Vec<(String, String)> {
+    use hmac::{Hmac, Mac};
+    use sha2::{Digest, Sha256};
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let hmac = |key: &[u8], msg: &str| {
+        let mut m = Hmac::<Sha256>::new_from_slice(key).unwrap();
+        m.update(msg.as_bytes());
+        m.finalize().into_bytes().to_vec()
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let amz_date = format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        now.year(),
+        now.month() as u8,
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second()
+    );
+    let datestamp = &amz_date[..8];
+    const QUOTE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    let canonical_uri = percent_encoding::utf8_percent_encode(path, QUOTE).to_string();
+    let mut pairs: Vec<&str> = raw_query.split('&').filter(|p| !p.is_empty()).collect();
+    pairs.sort();
+    let canonical_query = pairs
+        .iter()
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            format!("{k}={v}")
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    let canonical_headers = format!(
+        "host:{host}\nx-amz-date:{amz_date}\nx-amz-security-token:{}\n",
+        creds.session_token
+    );
+    let signed_headers = "host;x-amz-date;x-amz-security-token";
+    let payload_hash = hex(&Sha256::digest(body));
+    let creq = format!(
+        "{method}\n{canonical_uri}\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}"
+    );
+    let scope = format!("{datestamp}/{region}/execute-api/aws4_request");
+    let sts = format!(
+        "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
+        hex(&Sha256::digest(creq.as_bytes()))
+    );
+    let k_date = hmac(format!("AWS4{}", creds.secret_key).as_bytes(), datestamp);
+    let k_region = hmac(&k_date, region);
+    let k_service = hmac(&k_region, "execute-api");
+    let k_signing = hmac(&k_service, "aws4_request");
+    let signature = hex(&hmac(&k_signing, &sts));
+    vec![
+        (
+            "authorization".into(),
+            format!(
+                "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
+                creds.access_key_id
+            ),
+        ),
+        ("x-amz-date".into(), amz_date),
+        ("x-amz-content-sha256".into(), payload_hash),
+        ("x-amz-security-token".into(), creds.session_token.clone()),
+    ]
+}
+
+impl Client {
+    /// Sends a GET signed like the Python SDK, with the query exactly as given.
+    pub async fn python_style_get(
+        &self,
+        creds: &Creds,
+        path: &str,
+        raw_query: &str,
+    ) -> (u16, Value) {
+        let host = self.endpoint.split("://").nth(1).unwrap().to_owned();
+        let headers = python_style_headers(
+            creds,
+            &self.auth("region"),
+            &host,
+            "GET",
+            path,
+            raw_query,
+            b"",
+        );
+        let url = if raw_query.is_empty() {
+            format!("{}{path}", self.endpoint)
+        } else {
+            format!("{}{path}?{raw_query}", self.endpoint)
+        };
+        let mut builder = self.http.get(url);
+        for (k, v) in headers {
+            builder = builder.header(k, v);
+        }
+        let response = builder.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+impl Client {
+    /// Polls `tasks.ReadTask` until the task ends; returns its final body and every status seen.
+    pub async fn wait_task(&self, creds: &Creds, task_id: &str) -> (Value, Vec<String>) {
+        let mut seen: Vec<String> = Vec::new();
+        // Bounded by count, not time: each round sleeps briefly.
+        for _ in 0..2000 {
+            let (status, body) = self
+                .call(creds, "GET", &format!("/20190206/task/{task_id}"), None)
+                .await;
+            assert_eq!(status, 200, "{body}");
+            let s = body["Status"].as_str().unwrap().to_owned();
+            if seen.last() != Some(&s) {
+                seen.push(s.clone());
+            }
+            if s == "SUCCEEDED" || s == "FAILED" {
+                return (body, seen);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("task {task_id} never ended: {seen:?}");
+    }
+}
+
+/// A fresh path under the temp dir for a test database; removes leftovers of the same name.
+pub fn temp_db(name: &str) -> std::path::PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("stax-emulator-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("state.db")
+}
