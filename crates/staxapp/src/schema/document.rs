@@ -567,4 +567,56 @@ mod tests {
             .unwrap();
         assert!(handle.join().is_ok_and(|r| r.is_ok()));
     }
+
+    #[test]
+    fn odd_documents_and_arguments_never_panic() {
+        let odd = json!({
+            "paths": {
+                "/a/{}/{x}/": {
+                    "parameters": {"not": "a list"},
+                    "get": {"x-stax-sdk-operation-id": "odd.Read", "parameters": [7, null, {"$ref": "#/nowhere"}, {"$ref": 3}]},
+                    "post": {"x-stax-sdk-operation-id": "odd.Write",
+                             "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/"}}}}}
+                },
+                "/b/{y}": {"put": {"x-stax-sdk-operation-id": "odd.Write",
+                                   "requestBody": {"content": {"application/json": {"schema": {"$ref": 5}}}}}}
+            },
+            "components": {"schemas": {
+                "odd.Write": {"allOf": [{"$ref": "#/components/schemas/odd.Write"}], "properties": {"p": {"items": 1}}},
+                "odd.Read": [1, 2]
+            }}
+        });
+        let doc = Document::from_value(odd).unwrap();
+        let read = doc.operation("odd", "Read").unwrap();
+        assert_eq!(read.variants[0].path_params, ["", "x"]);
+        let _ = read.parameters();
+        let _ = doc.body_fields(read);
+        let write = doc.operation("odd", "Write").unwrap();
+        let _ = doc.body_fields(write);
+        let _ = doc.component_fields("odd.Read");
+        for a in [
+            json!({}),
+            json!({"x": null, "": "v"}),
+            json!({"x": "v", "": "w", "y": [1]}),
+            json!({"y": {"deep": [null]}}),
+        ] {
+            for op in ["Read", "Write"] {
+                let _ = doc.prepare("odd", op, args(a.clone()));
+            }
+        }
+        let _ = doc.validate_component("odd.Read", &json!(null));
+        let _ = doc.validate_component("odd.Write", &json!({"p": [1]}));
+    }
+
+    #[test]
+    fn validators_are_compiled_once_and_shared_by_clones() {
+        let doc = doc();
+        let copy = doc.clone();
+        let body = json!({"Name": "ok"});
+        doc.validate_component("accounts.CreateAccount", &body)
+            .unwrap();
+        copy.validate_component("accounts.CreateAccount", &body)
+            .unwrap();
+        assert!(format!("{doc:?}").contains("compiled: 1"), "{doc:?}");
+    }
 }
