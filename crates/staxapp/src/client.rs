@@ -134,22 +134,42 @@ impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Args {
 }
 
 /// Builds [`Args`]: `args! {"name" => value, ...}`, each value anything `serde_json::json!`
-/// accepts.
+/// accepts (literals, `{..}` objects, `[..]` arrays, or any Rust expression).
 ///
 /// ```
 /// use staxapp::args;
 ///
-/// let args = args! {"account_id" => "abc", "include_tags" => true, "limit" => 10};
+/// let ids = vec!["a", "b"];
+/// let args = args! {
+///     "account_id" => "abc",
+///     "include_tags" => true,
+///     "limit" => 10,
+///     "Tags" => {"team": "data"},
+///     "ids" => ids.clone(),
+///     "first" => ids[0],
+/// };
 /// assert_eq!(args.as_map()["limit"], 10);
-/// let none = args! {};
-/// assert!(none.is_empty());
+/// assert_eq!(args.as_map()["Tags"]["team"], "data");
+/// assert_eq!(args.as_map()["first"], "a");
+/// assert!(args! {}.is_empty());
 /// ```
 #[macro_export]
 macro_rules! args {
     () => { $crate::Args::new() };
-    ($($name:expr => $value:tt),+ $(,)?) => {
-        $crate::Args::new()$(.set($name, ::serde_json::json!($value)))+
+    (@acc $args:expr; ) => { $args };
+    (@acc $args:expr; $name:expr => $($rest:tt)*) => {
+        $crate::args!(@val $args; $name; []; $($rest)*)
     };
+    (@val $args:expr; $name:expr; [$($value:tt)*]; , $($rest:tt)*) => {
+        $crate::args!(@acc $args.set($name, ::serde_json::json!($($value)*)); $($rest)*)
+    };
+    (@val $args:expr; $name:expr; [$($value:tt)*]; ) => {
+        $args.set($name, ::serde_json::json!($($value)*))
+    };
+    (@val $args:expr; $name:expr; [$($value:tt)*]; $next:tt $($rest:tt)*) => {
+        $crate::args!(@val $args; $name; [$($value)* $next]; $($rest)*)
+    };
+    ($($tokens:tt)+) => { $crate::args!(@acc $crate::Args::new(); $($tokens)+) };
 }
 
 /// A Stax API client: cheap to clone; clones (and every client made from an equal

@@ -1,0 +1,439 @@
+//! End-to-end tests: the SDK against the real emulator, in process, over HTTP on loopback.
+//! Every request is real: SRP sign-in, identity exchange, SigV4, routing from the served
+//! document. The emulator's stats count what reached it.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use common::{builder, config, emulator, no_threshold, stat};
+use futures::TryStreamExt;
+use serde_json::Value;
+use stax_emulator::EmulatorOptions;
+use staxapp::auth::{CHECK_ACCESS_KEY, CHECK_SECRET_KEY, Credentials};
+use staxapp::{AuthErrorKind, Error, SchemaSource, Session, StaxClient, ValidationError, args};
+
+fn auth_kind(result: Result<Value, Error>) -> staxapp::AuthError {
+    match result {
+        Err(Error::Auth(e)) => e,
+        other => panic!("expected an auth error, got {other:?}"),
+    }
+}
+
+/// ReadAccounts works end to end, and signs in once for several calls.
+#[tokio::test]
+async fn read_accounts_end_to_end() {
+    let emu = emulator(EmulatorOptions::default()).await;
+    let client = StaxClient::new(config(&emu, "read")).unwrap();
+    let all = client
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    let accounts = all["Accounts"].as_array().expect("an Accounts list");
+    assert!(!accounts.is_empty(), "{all}");
+
+    // One account by id: the path variant with {account_id} is chosen.
+    let id = accounts[0]["Id"].as_str().unwrap();
+    let one = client
+        .service("accounts")
+        .call("ReadAccounts", args! {"account_id" => id})
+        .await
+        .unwrap();
+    assert_eq!(one["Accounts"][0]["Id"], id, "{one}");
+
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 1);
+    assert_eq!(stat(&emu, "/cognito/GetCredentialsForIdentity"), 1);
+    assert_eq!(stat(&emu, "/operations/accounts.ReadAccounts"), 2);
+    assert_eq!(stat(&emu, "/rejected_signatures"), 0);
+    emu.shutdown().await;
+}
+
+/// The same over HTTPS, trusting the emulator's certificate through `ca_bundle`.
+#[tokio::test]
+async fn read_accounts_over_tls_with_an_extra_ca() {
+    let emu = emulator(EmulatorOptions {
+        tls: true,
+        ..EmulatorOptions::default()
+    })
+    .await;
+    assert!(emu.endpoint().starts_with("https://"));
+    let client = StaxClient::new(config(&emu, "tls")).unwrap();
+    let all = client
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    assert!(all["Accounts"].is_array(), "{all}");
+    emu.shutdown().await;
+}
+
+/// `pages` follows `Paging.NextOffset`; `items` streams the same accounts as one big call.
+#[tokio::test]
+async fn paging_streams_every_account() {
+    let emu = emulator(EmulatorOptions::default()).await;
+    let client = StaxClient::new(config(&emu, "paging")).unwrap();
+    let all = client
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    let expected: Vec<Value> = all["Accounts"].as_array().unwrap().clone();
+    assert!(expected.len() > 2, "the demo seed has several accounts");
+
+    let pages: Vec<Value> = client
+        .pages("accounts", "ReadAccounts", args! {}, 2)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.len(), expected.len().div_ceil(2));
+    assert!(pages.last().unwrap()["Paging"]["NextOffset"].is_null());
+
+    let items: Vec<Value> = client
+        .items("accounts", "ReadAccounts", args! {}, 2, None)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items, expected);
+    emu.shutdown().await;
+}
+
+/// A wrong secret key: Cognito's NotAuthorizedException with the A4 guidance.
+#[tokio::test]
+async fn wrong_secret_key_is_reported_with_guidance() {
+    let emu = emulator(EmulatorOptions::default()).await;
+    let config = builder(&emu, "wrong-secret")
+        .secret_key("not-the-secret")
+        .build()
+        .unwrap();
+    let client = StaxClient::new(config).unwrap();
+    let e = auth_kind(client.call("accounts", "ReadAccounts", args! {}).await);
+    assert_eq!(e.kind, AuthErrorKind::InvalidSecretKey, "{e}");
+    assert_eq!(e.detail, CHECK_SECRET_KEY);
+    assert!(e.message.contains("NotAuthorizedException"), "{e}");
+    assert!(!e.to_string().contains("not-the-secret"), "{e}");
+    emu.shutdown().await;
+}
+
+/// An access key Cognito does not know: UserNotFoundException with the A4 guidance.
+#[tokio::test]
+async fn unknown_access_key_is_reported_with_guidance() {
+    let emu = emulator(EmulatorOptions::default()).await;
+    let config = builder(&emu, "unknown-key")
+        .access_key("AKIA-NOBODY")
+        .build()
+        .unwrap();
+    let client = StaxClient::new(config).unwrap();
+    let e = auth_kind(client.call("accounts", "ReadAccounts", args! {}).await);
+    assert_eq!(e.kind, AuthErrorKind::UnknownAccessKey, "{e}");
+    assert_eq!(e.detail, CHECK_ACCESS_KEY);
+    emu.shutdown().await;
+}
+
+/// No keys at all: refused before any network call, naming the variables.
+#[tokio::test]
+async fn missing_keys_fail_before_any_request() {
+    let emu = emulator(EmulatorOptions::default()).await;
+    let config = staxapp::Config::builder()
+        .emulator_endpoint(emu.endpoint())
+        .cache_dir(common::temp_dir("no-keys"))
+        .build()
+        .unwrap();
+    let client = StaxClient::new(config).unwrap();
+    let e = auth_kind(client.call("accounts", "ReadAccounts", args! {}).await);
+    assert_eq!(e.kind, AuthErrorKind::MissingAccessKey);
+    assert!(e.to_string().contains("STAX_ACCESS_KEY"), "{e}");
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 0);
+    emu.shutdown().await;
+}
+
+/// 200 concurrent calls with cold credentials: exactly one sign-in reaches Cognito.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_cold_calls_sign_in_once() {
+    let emu = emulator(EmulatorOptions::default()).await;
+    let client = StaxClient::new(config(&emu, "concurrent")).unwrap();
+    let calls: Vec<_> = (0..200)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .call("accounts", "ReadAccounts", args! {"filter" => "ACTIVE"})
+                    .await
+            })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 1);
+    assert_eq!(stat(&emu, "/cognito/RespondToAuthChallenge"), 1);
+    assert_eq!(stat(&emu, "/cognito/GetId"), 1);
+    assert_eq!(stat(&emu, "/cognito/GetCredentialsForIdentity"), 1);
+    assert_eq!(stat(&emu, "/operations/accounts.ReadAccounts"), 200);
+    assert_eq!(client.session().credential_cache().sign_ins(), 1);
+    emu.shutdown().await;
+}
+
+/// Two clients of one config share a session: one sign-in, one document.
+#[tokio::test]
+async fn clients_of_one_config_share_a_session() {
+    let emu = emulator(EmulatorOptions::default()).await;
+    let config = config(&emu, "shared");
+    let a = StaxClient::new(config.clone()).unwrap();
+    let b = StaxClient::new(config).unwrap();
+    assert!(a.session().same_as(b.session()));
+    a.call("accounts", "ReadAccounts", args! {}).await.unwrap();
+    b.call("accounts", "ReadAccounts", args! {}).await.unwrap();
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 1);
+    emu.shutdown().await;
+}
+
+/// Short-lived credentials (2 s, no threshold): calls across several expiries all succeed and
+/// sign in again once per expiry.
+#[tokio::test]
+async fn expiring_credentials_are_refreshed_once_per_expiry() {
+    let emu = emulator(EmulatorOptions {
+        credential_ttl: Duration::from_secs(2),
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let config = builder(&emu, "expiry")
+        .auth_retry(no_threshold())
+        .build()
+        .unwrap();
+    let client = StaxClient::new(config).unwrap();
+    let rounds = 3;
+    for round in 1..=rounds {
+        for _ in 0..3 {
+            client
+                .call("accounts", "ReadAccounts", args! {})
+                .await
+                .unwrap();
+        }
+        assert_eq!(stat(&emu, "/cognito/InitiateAuth"), round);
+        if round < rounds {
+            // Wait (not a timed assertion) until the credentials have expired.
+            let creds = client.session().credentials().await.unwrap();
+            let left = creds
+                .expiration()
+                .duration_since(SystemTime::now())
+                .unwrap_or_default();
+            tokio::time::sleep(left + Duration::from_millis(50)).await;
+        }
+    }
+    emu.shutdown().await;
+}
+
+/// A request that meets 403 "security token ... expired" refreshes the credentials once and
+/// is retried once. The cache is handed credentials that the client believes fresh but the
+/// emulator has already expired.
+#[tokio::test]
+async fn expired_token_answer_refreshes_and_retries_once() {
+    let emu = emulator(EmulatorOptions {
+        credential_ttl: Duration::from_secs(1),
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let client = StaxClient::new(config(&emu, "expired-403")).unwrap();
+    // Sign in: with the default 60 s threshold these 1 s credentials are never "fresh", so
+    // take them from the cache's sign-in directly.
+    client
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    let stale = client.session().credentials().await.unwrap();
+    let signed_in = stat(&emu, "/cognito/InitiateAuth");
+    // Wait until the emulator considers them expired.
+    let left = stale
+        .expiration()
+        .duration_since(SystemTime::now())
+        .unwrap_or_default();
+    tokio::time::sleep(left + Duration::from_millis(50)).await;
+    // The client is told they are good for another hour.
+    client.session().credential_cache().insert(Credentials::new(
+        stale.access_key_id(),
+        stale.secret_access_key().clone(),
+        stale.session_token().clone(),
+        SystemTime::now() + Duration::from_secs(3600),
+    ));
+    let rejected = stat(&emu, "/rejected_signatures");
+    let answer = client
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    assert!(answer["Accounts"].is_array());
+    assert_eq!(stat(&emu, "/rejected_signatures"), rejected + 1);
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), signed_in + 1);
+    emu.shutdown().await;
+}
+
+/// A 502 is retried for GET (all 5 attempts) and not for POST (PARITY.md C4).
+#[tokio::test]
+async fn get_is_retried_on_502_and_post_is_not() {
+    let Some(reference) = common::reference_document() else {
+        return;
+    };
+    let emu = emulator(EmulatorOptions {
+        faults: Some("status=502:1.0".into()),
+        fault_seed: 7,
+        ..EmulatorOptions::default()
+    })
+    .await;
+    // The reference document has a POST to route (the emulator answers with the fault before
+    // routing).
+    let config = builder(&emu, "faults")
+        .schema(SchemaSource::File(reference))
+        .build()
+        .unwrap();
+    let client = StaxClient::new(config).unwrap();
+    let err = client
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(502), "{err}");
+    assert_eq!(stat(&emu, "/faults_injected"), 5);
+
+    let err = client
+        .call(
+            "accounts",
+            "CreateAccount",
+            args! {"Name" => "bakery", "AccountType" => "development"},
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(502), "{err}");
+    assert_eq!(stat(&emu, "/faults_injected"), 6);
+    emu.shutdown().await;
+}
+
+/// Throttling (429 with Retry-After) is waited out and retried.
+#[tokio::test]
+async fn throttled_gets_are_retried_after_the_servers_delay() {
+    let emu = emulator(EmulatorOptions {
+        faults: Some("throttle:0.5".into()),
+        fault_seed: 3,
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let config = builder(&emu, "throttle")
+        .api_retry(staxapp::ApiRetryConfig {
+            max_attempts: 10,
+            max_backoff: Duration::from_millis(10),
+            ..staxapp::ApiRetryConfig::default()
+        })
+        .build()
+        .unwrap();
+    let client = StaxClient::new(config).unwrap();
+    for _ in 0..5 {
+        client
+            .call("accounts", "ReadAccounts", args! {})
+            .await
+            .unwrap();
+    }
+    assert!(stat(&emu, "/faults_injected") > 0);
+    emu.shutdown().await;
+}
+
+/// Routing and validation errors come from the served document, before any signed request.
+#[tokio::test]
+async fn bad_names_and_missing_parameters_are_validation_errors() {
+    let emu = emulator(EmulatorOptions::default()).await;
+    let client = StaxClient::new(config(&emu, "validation")).unwrap();
+    let err = client
+        .call("acounts", "ReadAccounts", args! {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(v) if matches!(**v, ValidationError::NoSuchService { .. })),
+        "{err}"
+    );
+    assert!(err.to_string().contains("Did you mean 'accounts'"), "{err}");
+    let err = client
+        .call("tasks", "ReadTask", args! {})
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("task_id"), "{err}");
+    let err = client
+        .call("accounts", "ReadAccounts", Value::from(3))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("JSON object"), "{err}");
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 0);
+    emu.shutdown().await;
+}
+
+/// `prepare` routes without credentials or sending (the CLI's `--dry-run`).
+#[tokio::test]
+async fn prepare_sends_nothing() {
+    let emu = emulator(EmulatorOptions::default()).await;
+    let client = StaxClient::new(config(&emu, "prepare")).unwrap();
+    let prepared = client
+        .prepare(
+            "accounts",
+            "ReadAccounts",
+            args! {"account_id" => "a b/c", "include_tags" => true},
+        )
+        .await
+        .unwrap();
+    assert_eq!(prepared.method, http::Method::GET);
+    assert_eq!(prepared.path, "/20190206/accounts/a%20b%2Fc");
+    assert_eq!(
+        client.url_of(&prepared),
+        format!(
+            "{}/20190206/accounts/a%20b%2Fc?include_tags=true",
+            emu.endpoint()
+        )
+    );
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 0);
+    assert_eq!(stat(&emu, "/operations/accounts.ReadAccounts"), 0);
+    emu.shutdown().await;
+}
+
+/// The live document is cached on disk: a new session within the TTL reads no document from
+/// the network; a corrupt cache file is ignored and replaced.
+#[tokio::test]
+async fn the_live_document_is_cached_on_disk() {
+    let emu = emulator(EmulatorOptions::default()).await;
+    let config = config(&emu, "doc-cache");
+    let first = Session::new(config.clone()).unwrap();
+    let doc = first.document().await.unwrap();
+    assert!(doc.services().contains(&"accounts"));
+    let requests = stat(&emu, "/requests");
+
+    let second = Session::new(config.clone()).unwrap();
+    second.document().await.unwrap();
+    assert_eq!(stat(&emu, "/requests"), requests, "served from the cache");
+
+    let cache = staxapp::cache::DocumentCache::new(&config.cache_dir().unwrap(), config.base_url());
+    std::fs::write(cache.path(), b"{ truncated").unwrap();
+    let third = Session::new(config).unwrap();
+    third.document().await.unwrap();
+    assert_eq!(stat(&emu, "/requests"), requests + 1, "refetched once");
+    assert!(cache.load().is_some(), "the corrupt entry was replaced");
+    emu.shutdown().await;
+}
+
+/// The task waiter reads `tasks.ReadTask` until a final state; an unknown task is an API
+/// error with the server's words.
+#[tokio::test]
+async fn waiting_for_an_unknown_task_is_an_api_error() {
+    let emu = emulator(EmulatorOptions::default()).await;
+    let client = StaxClient::new(config(&emu, "tasks")).unwrap();
+    let polls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let seen = polls.clone();
+    let options = staxapp::tasks::WaitOptions::new()
+        .timeout(Duration::from_secs(5))
+        .initial_interval(Duration::from_millis(10))
+        .on_progress(move |_| {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        });
+    let err = client
+        .wait_for_task("7c4b0b5f-6b5e-4d3c-9b34-1d9a0e1f2a3b", options.clone())
+        .await
+        .unwrap_err();
+    assert!(matches!(err.status(), Some(400 | 404)), "{err}");
+    let err = client
+        .wait_for_response(&serde_json::json!({"Accounts": []}), options)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no TaskId"), "{err}");
+    emu.shutdown().await;
+}
