@@ -17,7 +17,7 @@ pub async fn run(
     run::init_logging(global.verbose);
     let target = run::connect(&global).await?;
     let document = target.client.document().await;
-    target.close().await;
+    target.close(global.verbose > 0).await;
     let document = document?;
     let text = match (service, operation) {
         (None, _) => services(&document),

@@ -30,9 +30,12 @@ pub struct Target {
 }
 
 impl Target {
-    /// Stops the sandbox, if any.
-    pub async fn close(self) {
+    /// Stops the sandbox, if any; with `-v`, first prints what it counted (sign-ins, calls).
+    pub async fn close(self, verbose: bool) {
         if let Some(emulator) = self.sandbox {
+            if verbose {
+                eprintln!("sandbox emulator stats: {}", emulator.stats());
+            }
             emulator.shutdown().await;
         }
     }
@@ -141,7 +144,7 @@ pub async fn call(
     init_logging(global.verbose);
     let target = connect(&global).await?;
     let result = call_with(&global, &target.client, &service, &operation, args).await;
-    target.close().await;
+    target.close(global.verbose > 0).await;
     let value = result?;
     print_value(&global, &value)
 }

@@ -28,14 +28,31 @@ fn sandbox_signs_in_and_prints_the_demo_accounts() {
         .unwrap()
         .env_remove("STAX_ACCESS_KEY")
         .env_remove("STAX_SECRET_KEY")
-        .args(["--sandbox", "accounts", "ReadAccounts"])
+        .env_remove("STAX_ENDPOINT")
+        .args(["--sandbox", "-v", "accounts", "ReadAccounts"])
         .assert()
         .success()
         .get_output()
-        .stdout
         .clone();
-    let v = json_of(&out);
+    let v = json_of(&out.stdout);
     assert!(v["Accounts"].as_array().unwrap().len() >= 5, "{v}");
+    // One real sign-in: each Cognito call once, as the emulator counted them.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stats = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("sandbox emulator stats: "))
+        .unwrap_or_else(|| panic!("no stats in {stderr}"));
+    let stats: Value = serde_json::from_str(stats).unwrap();
+    for call in [
+        "InitiateAuth",
+        "RespondToAuthChallenge",
+        "GetId",
+        "GetCredentialsForIdentity",
+    ] {
+        assert_eq!(stats["cognito"][call], 1, "{call}: {stats}");
+    }
+    assert_eq!(stats["operations"]["accounts.ReadAccounts"], 1, "{stats}");
+    assert_eq!(stats["rejected_signatures"], 0, "{stats}");
 }
 
 #[test]
