@@ -21,6 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod app;
+pub mod cli;
 mod cognito;
 mod document;
 mod error;

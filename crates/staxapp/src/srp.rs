@@ -70,7 +70,10 @@ pub fn pad_hex(x: &BigUint) -> String {
 fn pad_hex_str(hex: &str) -> String {
     if hex.len() % 2 == 1 {
         format!("0{hex}")
-    } else if matches!(hex.as_bytes().first(), Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')) {
+    } else if matches!(
+        hex.as_bytes().first(),
+        Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')
+    ) {
         format!("00{hex}")
     } else {
         hex.to_owned()
@@ -83,7 +86,7 @@ fn hex_bytes(hex: &str) -> Vec<u8> {
         .chunks(2)
         .map(|pair| {
             let digit = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
-            digit(pair[0]) << 4 | digit(pair.get(1).copied().map(digit).unwrap_or(0))
+            (digit(pair[0]) << 4) | pair.get(1).copied().map(digit).unwrap_or(0)
         })
         .collect()
 }

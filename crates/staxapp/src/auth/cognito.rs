@@ -1,0 +1,544 @@
+//! A small AWS JSON 1.1 client for the four unsigned Cognito calls (PROTOCOLS.md section 3),
+//! and the pure client side of the SRP exchange (section 2).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use base64::Engine as _;
+use num_bigint::BigUint;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+use crate::srp;
+
+/// Target prefix of the user pool service.
+pub(crate) const IDP_PREFIX: &str = "AWSCognitoIdentityProviderService";
+/// Target prefix of the identity pool service.
+pub(crate) const IDENTITY_PREFIX: &str = "AWSCognitoIdentityService";
+
+/// What went wrong with one Cognito call.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum CognitoError {
+    /// Cognito answered with an error body.
+    Service {
+        /// The operation called, e.g. `InitiateAuth`.
+        operation: String,
+        /// The error name without any `namespace#` prefix, e.g. `NotAuthorizedException`.
+        code: String,
+        /// Cognito's message.
+        message: String,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The call could not be made or its answer could not be read.
+    Transport {
+        /// The operation called.
+        operation: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl CognitoError {
+    /// The error name, when Cognito gave one.
+    pub(crate) fn code(&self) -> Option<&str> {
+        match self {
+            CognitoError::Service { code, .. } => Some(code),
+            CognitoError::Transport { .. } => None,
+        }
+    }
+
+    /// True for throttling, server errors and connection failures: worth another attempt.
+    pub(crate) fn is_retryable(&self) -> bool {
+        match self {
+            CognitoError::Service { code, status, .. } => {
+                *status >= 500
+                    || matches!(
+                        code.as_str(),
+                        "TooManyRequestsException"
+                            | "ThrottlingException"
+                            | "Throttling"
+                            | "RequestLimitExceeded"
+                            | "InternalErrorException"
+                            | "ServiceUnavailable"
+                    )
+            }
+            CognitoError::Transport { .. } => true,
+        }
+    }
+}
+
+impl fmt::Display for CognitoError {
+    /// Worded like the AWS SDKs, so users can search for it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CognitoError::Service {
+                operation,
+                code,
+                message,
+                ..
+            } => write!(
+                f,
+                "An error occurred ({code}) when calling the {operation} operation: {message}"
+            ),
+            CognitoError::Transport { operation, message } => {
+                write!(
+                    f,
+                    "Could not call the Cognito {operation} operation: {message}"
+                )
+            }
+        }
+    }
+}
+
+/// The part of an error name after `#` (`com.amazonaws...#NotAuthorizedException`), and
+/// without any `:` suffix (`...Exception:http://...`).
+pub(crate) fn error_code(raw: &str) -> &str {
+    let name = raw.rsplit_once('#').map_or(raw, |(_, name)| name);
+    name.split_once(':').map_or(name, |(name, _)| name).trim()
+}
+
+/// One Cognito service endpoint spoken to with AWS JSON 1.1.
+#[derive(Clone)]
+pub(crate) struct JsonClient {
+    http: reqwest::Client,
+    endpoint: String,
+    prefix: &'static str,
+    max_attempts: u32,
+}
+
+impl fmt::Debug for JsonClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonClient")
+            .field("endpoint", &self.endpoint)
+            .field("prefix", &self.prefix)
+            .finish()
+    }
+}
+
+impl JsonClient {
+    pub(crate) fn new(
+        http: reqwest::Client,
+        endpoint: String,
+        prefix: &'static str,
+        max_attempts: u32,
+    ) -> Self {
+        JsonClient {
+            http,
+            endpoint,
+            prefix,
+            max_attempts: max_attempts.max(1),
+        }
+    }
+
+    /// The delay before retry `retry` (from 1): full jitter over `min(5 s, 100 ms * 2^retry)`.
+    fn backoff(retry: u32) -> Duration {
+        use rand::Rng;
+        let ceiling = Duration::from_millis(100)
+            .saturating_mul(1 << retry.min(6))
+            .min(Duration::from_secs(5));
+        ceiling.mul_f64(rand::thread_rng().gen_range(0.0..=1.0))
+    }
+
+    /// Calls `operation` with `body`, retrying throttling, server and connection errors up to
+    /// the configured number of attempts.
+    pub(crate) async fn call(&self, operation: &str, body: &Value) -> Result<Value, CognitoError> {
+        let mut attempt = 1;
+        loop {
+            let outcome = self.call_once(operation, body).await;
+            match outcome {
+                Err(e) if e.is_retryable() && attempt < self.max_attempts => {
+                    tracing::debug!(operation, attempt, error = %e, "retrying Cognito call");
+                    tokio::time::sleep(Self::backoff(attempt)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn call_once(&self, operation: &str, body: &Value) -> Result<Value, CognitoError> {
+        let transport = |message: String| CognitoError::Transport {
+            operation: operation.to_owned(),
+            message,
+        };
+        let payload = serde_json::to_vec(body).map_err(|e| transport(e.to_string()))?;
+        let started = std::time::Instant::now();
+        let response = self
+            .http
+            .post(&self.endpoint)
+            .header(http::header::CONTENT_TYPE, "application/x-amz-json-1.1")
+            .header("X-Amz-Target", format!("{}.{operation}", self.prefix))
+            .body(payload)
+            .send()
+            .await
+            .map_err(|e| transport(format!("{} ({})", describe_reqwest(&e), self.endpoint)))?;
+        let status = response.status().as_u16();
+        let header_code = response
+            .headers()
+            .get("x-amzn-ErrorType")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| error_code(v).to_owned());
+        let bytes = response.bytes().await.map_err(|e| {
+            transport(format!(
+                "reading the answer failed: {}",
+                describe_reqwest(&e)
+            ))
+        })?;
+        tracing::debug!(
+            target: "staxapp::cognito",
+            operation,
+            status,
+            latency_ms = started.elapsed().as_millis() as u64,
+            "cognito call"
+        );
+        let decoded: Option<Value> = if bytes.iter().all(u8::is_ascii_whitespace) {
+            Some(Value::Object(Default::default()))
+        } else {
+            serde_json::from_slice(&bytes).ok()
+        };
+        if (200..300).contains(&status) {
+            return decoded.ok_or_else(|| {
+                transport(format!(
+                    "status {status} with a body that is not JSON: {:?}",
+                    preview(&bytes)
+                ))
+            });
+        }
+        let body = decoded.unwrap_or(Value::Null);
+        let code = body
+            .get("__type")
+            .and_then(Value::as_str)
+            .map(|t| error_code(t).to_owned())
+            .or(header_code)
+            .unwrap_or_else(|| format!("HTTP{status}"));
+        let message = ["message", "Message"]
+            .iter()
+            .find_map(|k| body.get(*k).and_then(Value::as_str))
+            .map(str::to_owned)
+            .unwrap_or_else(|| preview(&bytes));
+        Err(CognitoError::Service {
+            operation: operation.to_owned(),
+            code,
+            message,
+            status,
+        })
+    }
+}
+
+/// The first bytes of a body, for error messages.
+pub(crate) fn preview(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]);
+    text.into_owned()
+}
+
+/// A reqwest error with its chain of causes (reqwest's own message is often just "error
+/// sending request").
+pub(crate) fn describe_reqwest(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !text.contains(&s_text) {
+            text.push_str(": ");
+            text.push_str(&s_text);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// The `PASSWORD_VERIFIER` challenge of `InitiateAuth`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PasswordVerifierChallenge {
+    /// `SALT`, hex.
+    pub salt: String,
+    /// `SRP_B`, hex.
+    pub srp_b: String,
+    /// `SECRET_BLOCK`, base64.
+    pub secret_block: String,
+    /// `USER_ID_FOR_SRP`.
+    pub user_id_for_srp: String,
+    /// `USERNAME`, as Cognito echoes it.
+    pub username: Option<String>,
+    /// `Session`, when Cognito sent one.
+    pub session: Option<String>,
+}
+
+impl fmt::Debug for PasswordVerifierChallenge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PasswordVerifierChallenge")
+            .field("user_id_for_srp", &self.user_id_for_srp)
+            .field("username", &self.username)
+            .field("has_session", &self.session.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PasswordVerifierChallenge {
+    /// Reads the challenge out of an `InitiateAuth` answer; `Err` names what is wrong.
+    pub(crate) fn from_response(response: &Value) -> Result<Self, String> {
+        let name = response
+            .get("ChallengeName")
+            .and_then(Value::as_str)
+            .unwrap_or("<none>");
+        if name != "PASSWORD_VERIFIER" {
+            return Err(format!(
+                "InitiateAuth answered with the {name} challenge; only PASSWORD_VERIFIER is supported"
+            ));
+        }
+        let params = response.get("ChallengeParameters");
+        let get = |key: &str| -> Result<String, String> {
+            params
+                .and_then(|p| p.get(key))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| format!("the PASSWORD_VERIFIER challenge has no {key}"))
+        };
+        Ok(PasswordVerifierChallenge {
+            salt: get("SALT")?,
+            srp_b: get("SRP_B")?,
+            secret_block: get("SECRET_BLOCK")?,
+            user_id_for_srp: get("USER_ID_FOR_SRP")?,
+            username: get("USERNAME").ok(),
+            session: response
+                .get("Session")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        })
+    }
+}
+
+/// Decodes `SECRET_BLOCK` leniently, as Python's `base64.standard_b64decode` does: characters
+/// outside the base64 alphabet are skipped and padding is optional. (Real Cognito sends clean
+/// base64; some stand-ins, e.g. moto, send a UUID.)
+fn decode_secret_block(text: &str) -> Option<Vec<u8>> {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let cleaned: String = text
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
+        .collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    LENIENT.decode(cleaned).ok()
+}
+
+/// The client's side of one SRP exchange: the secret `a` and public `A`.
+pub(crate) struct SrpClient {
+    a: BigUint,
+    a_pub: BigUint,
+}
+
+impl fmt::Debug for SrpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SrpClient(<redacted>)")
+    }
+}
+
+impl SrpClient {
+    /// A client with a fresh random secret.
+    pub(crate) fn random() -> Self {
+        loop {
+            if let Some(client) = Self::with_secret(srp::random_secret()) {
+                return client;
+            }
+        }
+    }
+
+    /// A client with the given secret `a`; `None` when `A mod N` would be 0.
+    pub(crate) fn with_secret(a: BigUint) -> Option<Self> {
+        let a_pub = srp::client_public(&a);
+        (!srp::is_degenerate(&a_pub)).then_some(SrpClient { a, a_pub })
+    }
+
+    /// `SRP_A` as sent: lowercase hex, unpadded.
+    pub(crate) fn srp_a(&self) -> String {
+        self.a_pub.to_str_radix(16)
+    }
+
+    /// The `InitiateAuth` request.
+    pub(crate) fn initiate_request(&self, client_id: &str, username: &str) -> Value {
+        json!({
+            "AuthFlow": "USER_SRP_AUTH",
+            "ClientId": client_id,
+            "AuthParameters": {"USERNAME": username, "SRP_A": self.srp_a()},
+        })
+    }
+
+    /// The `RespondToAuthChallenge` request answering `challenge` at time `now`. Pure.
+    pub(crate) fn respond_request(
+        &self,
+        client_id: &str,
+        user_pool_id: &str,
+        password: &str,
+        challenge: &PasswordVerifierChallenge,
+        now: OffsetDateTime,
+    ) -> Result<Value, String> {
+        let salt =
+            srp::parse_hex(&challenge.salt).ok_or("the challenge's SALT is not hexadecimal")?;
+        let b_pub =
+            srp::parse_hex(&challenge.srp_b).ok_or("the challenge's SRP_B is not hexadecimal")?;
+        if srp::is_degenerate(&b_pub) {
+            return Err("the challenge's SRP_B is 0 mod N: refusing it".into());
+        }
+        let secret_block = decode_secret_block(&challenge.secret_block)
+            .ok_or("the challenge's SECRET_BLOCK is not base64")?;
+        let u = srp::scrambler(&self.a_pub, &b_pub);
+        if srp::is_degenerate(&u) {
+            return Err("the SRP scrambler u is 0: refusing the challenge".into());
+        }
+        let pool = srp::pool_name(user_pool_id);
+        let user_id = &challenge.user_id_for_srp;
+        let x = srp::private_key(&salt, pool, user_id, password);
+        let s = srp::client_secret(&b_pub, &self.a, &u, &x);
+        let key = srp::session_key(&u, &s);
+        let timestamp = srp::timestamp(now);
+        let signature = srp::claim_signature(&key, pool, user_id, &secret_block, &timestamp);
+        let mut responses = BTreeMap::new();
+        responses.insert("USERNAME", user_id.clone());
+        responses.insert("TIMESTAMP", timestamp);
+        responses.insert(
+            "PASSWORD_CLAIM_SECRET_BLOCK",
+            challenge.secret_block.clone(),
+        );
+        responses.insert("PASSWORD_CLAIM_SIGNATURE", signature);
+        let mut request = json!({
+            "ChallengeName": "PASSWORD_VERIFIER",
+            "ClientId": client_id,
+            "ChallengeResponses": responses,
+        });
+        if let Some(session) = &challenge.session {
+            request["Session"] = Value::String(session.clone());
+        }
+        Ok(request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_lose_their_namespace() {
+        assert_eq!(
+            error_code("com.amazonaws.cognito#NotAuthorizedException"),
+            "NotAuthorizedException"
+        );
+        assert_eq!(error_code("UserNotFoundException"), "UserNotFoundException");
+        assert_eq!(
+            error_code("InvalidParameterException:http://internal.amazon.com/"),
+            "InvalidParameterException"
+        );
+    }
+
+    #[test]
+    fn retryable_errors() {
+        let service = |code: &str, status| CognitoError::Service {
+            operation: "InitiateAuth".into(),
+            code: code.into(),
+            message: String::new(),
+            status,
+        };
+        assert!(service("TooManyRequestsException", 400).is_retryable());
+        assert!(service("InternalErrorException", 500).is_retryable());
+        assert!(!service("NotAuthorizedException", 400).is_retryable());
+        assert!(!service("UserNotFoundException", 400).is_retryable());
+        assert_eq!(
+            service("NotAuthorizedException", 400).to_string(),
+            "An error occurred (NotAuthorizedException) when calling the InitiateAuth operation: "
+        );
+    }
+
+    #[test]
+    fn challenge_parsing_names_the_missing_field() {
+        let err = PasswordVerifierChallenge::from_response(&json!({
+            "ChallengeName": "PASSWORD_VERIFIER",
+            "ChallengeParameters": {"SALT": "01", "SRP_B": "02", "USER_ID_FOR_SRP": "u"}
+        }))
+        .unwrap_err();
+        assert!(err.contains("SECRET_BLOCK"), "{err}");
+        let err = PasswordVerifierChallenge::from_response(&json!({"ChallengeName": "SMS_MFA"}))
+            .unwrap_err();
+        assert!(err.contains("SMS_MFA"), "{err}");
+    }
+
+    #[test]
+    fn bad_challenges_are_refused_not_panicked_on() {
+        let client = SrpClient::with_secret(BigUint::from(12345u32)).unwrap();
+        let challenge = |salt: &str, b: &str, block: &str| PasswordVerifierChallenge {
+            salt: salt.into(),
+            srp_b: b.into(),
+            secret_block: block.into(),
+            user_id_for_srp: "u".into(),
+            username: None,
+            session: None,
+        };
+        let now = OffsetDateTime::UNIX_EPOCH;
+        for (c, words) in [
+            (challenge("zz", "02", "AAAA"), "SALT"),
+            (challenge("01", "", "AAAA"), "SRP_B"),
+            (challenge("01", "02", "***"), "SECRET_BLOCK"),
+            (
+                challenge("01", &srp::n().to_str_radix(16), "AAAA"),
+                "0 mod N",
+            ),
+        ] {
+            let err = client
+                .respond_request("cid", "pool_X", "pw", &c, now)
+                .unwrap_err();
+            assert!(err.contains(words), "{err}");
+        }
+    }
+
+    #[test]
+    fn secret_blocks_decode_like_python() {
+        assert_eq!(decode_secret_block("AAEC"), Some(vec![0, 1, 2]));
+        assert_eq!(decode_secret_block("AAE="), Some(vec![0, 1]));
+        assert_eq!(decode_secret_block("AAE"), Some(vec![0, 1]));
+        // A UUID (moto's stand-in): dashes are skipped.
+        let uuid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        assert_eq!(decode_secret_block(uuid).map(|b| b.len()), Some(24));
+        assert_eq!(decode_secret_block("***"), None);
+        assert_eq!(decode_secret_block("A"), None);
+    }
+
+    #[test]
+    fn the_session_is_passed_back() {
+        let client = SrpClient::with_secret(BigUint::from(12345u32)).unwrap();
+        let challenge = PasswordVerifierChallenge {
+            salt: "01".into(),
+            srp_b: "02".into(),
+            secret_block: "AAAA".into(),
+            user_id_for_srp: "uid".into(),
+            username: None,
+            session: Some("sess".into()),
+        };
+        let req = client
+            .respond_request(
+                "cid",
+                "pool_X",
+                "pw",
+                &challenge,
+                OffsetDateTime::UNIX_EPOCH,
+            )
+            .unwrap();
+        assert_eq!(req["Session"], "sess");
+        assert_eq!(req["ChallengeResponses"]["USERNAME"], "uid");
+        assert_eq!(
+            req["ChallengeResponses"]["TIMESTAMP"],
+            "Thu Jan 1 00:00:00 UTC 1970"
+        );
+        assert_eq!(
+            req["ChallengeResponses"]["PASSWORD_CLAIM_SECRET_BLOCK"],
+            "AAAA"
+        );
+    }
+}

@@ -1,0 +1,501 @@
+//! Signing in: public configuration, Cognito SRP, identity pool exchange, credential cache.
+//!
+//! The API token (access key + secret key) signs in to the installation's Cognito user pool
+//! with SRP (PARITY.md A2), the ID token is traded at the identity pool for temporary AWS
+//! credentials (A5, A6), and those sign every API call (A7). [`StaxClient`](crate::StaxClient)
+//! does all of this by itself; this module exposes the steps for tools and tests that need
+//! them one at a time:
+//!
+//! ```no_run
+//! use staxapp::Config;
+//! use staxapp::auth::{SignIn, fetch_public_config};
+//!
+//! # async fn demo() -> staxapp::Result<()> {
+//! let config = Config::from_env()?;
+//! let http = staxapp::transport::http_client(&config)?;
+//! let api_auth = fetch_public_config(&http, config.base_url()).await?;
+//! let sign_in = SignIn::new(&config, &http, &api_auth);
+//! let credentials = sign_in.sign_in_with_config(&config).await?;
+//! println!("credentials valid until {:?}", credentials.expiration());
+//! # Ok(()) }
+//! ```
+
+pub(crate) mod cognito;
+mod credentials;
+#[cfg(test)]
+mod srp_vectors;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, SystemTime};
+
+use serde_json::{Value, json};
+
+pub use cognito::PasswordVerifierChallenge;
+use cognito::{CognitoError, IDENTITY_PREFIX, IDP_PREFIX, JsonClient, SrpClient};
+pub use credentials::{CredentialCache, Credentials};
+
+use crate::config::Config;
+use crate::error::{AuthError, AuthErrorKind, Error, Result};
+
+/// Guidance for a refused secret key (PARITY.md A4).
+pub const CHECK_SECRET_KEY: &str = "Please check your Secret Key is correct";
+/// Guidance for an unknown access key (PARITY.md A4).
+pub const CHECK_ACCESS_KEY: &str = "Please check your Access Key, that you have created your Api Token and that you are using the right STAX REGION";
+
+/// The `ApiAuth` block of `<base>/public/config`: where and how API tokens sign in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiAuth {
+    /// The AWS region of the Cognito pools, e.g. `ap-southeast-2`.
+    pub region: String,
+    /// The user pool id, e.g. `ap-southeast-2_AbC123xyz`.
+    pub user_pool_id: String,
+    /// The user pool app client id.
+    pub client_id: String,
+    /// The identity pool id, e.g. `ap-southeast-2:<uuid>`.
+    pub identity_pool_id: String,
+}
+
+impl ApiAuth {
+    /// Reads the `ApiAuth` block of a `public/config` document.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use staxapp::auth::ApiAuth;
+    ///
+    /// let auth = ApiAuth::from_public_config(&json!({"ApiAuth": {
+    ///     "region": "ap-southeast-2", "userPoolId": "ap-southeast-2_Abc",
+    ///     "userPoolWebClientId": "client", "identityPoolId": "ap-southeast-2:1234"}}))?;
+    /// assert_eq!(auth.user_pool_id, "ap-southeast-2_Abc");
+    /// assert_eq!(auth.logins_key(), "cognito-idp.ap-southeast-2.amazonaws.com/ap-southeast-2_Abc");
+    /// # Ok::<(), staxapp::Error>(())
+    /// ```
+    pub fn from_public_config(document: &Value) -> Result<ApiAuth> {
+        let block = document.get("ApiAuth").ok_or_else(|| {
+            public_config_error("the public config has no ApiAuth block".to_owned())
+        })?;
+        let get = |key: &str| -> Result<String> {
+            block
+                .get(key)
+                .and_then(Value::as_str)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+                .ok_or_else(|| public_config_error(format!("ApiAuth has no {key}")))
+        };
+        Ok(ApiAuth {
+            region: get("region")?,
+            user_pool_id: get("userPoolId")?,
+            client_id: get("userPoolWebClientId")?,
+            identity_pool_id: get("identityPoolId")?,
+        })
+    }
+
+    /// The `Logins` key of the identity pool calls:
+    /// `cognito-idp.<region>.amazonaws.com/<userPoolId>`.
+    pub fn logins_key(&self) -> String {
+        format!(
+            "cognito-idp.{}.amazonaws.com/{}",
+            self.region, self.user_pool_id
+        )
+    }
+}
+
+fn public_config_error(detail: String) -> Error {
+    AuthError::new(
+        AuthErrorKind::PublicConfig,
+        "Could not load API config",
+        format!("{detail}; check STAX_REGION / STAX_ENDPOINT"),
+    )
+    .into()
+}
+
+fn public_config_cache() -> &'static Mutex<HashMap<String, Arc<ApiAuth>>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<ApiAuth>>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// `GET <base_url>/public/config` (unauthenticated), read once per base URL for the process
+/// (PARITY.md A1).
+pub async fn fetch_public_config(http: &reqwest::Client, base_url: &str) -> Result<Arc<ApiAuth>> {
+    let base_url = base_url.trim_end_matches('/');
+    if let Some(cached) = public_config_cache()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(base_url)
+    {
+        return Ok(cached.clone());
+    }
+    let url = format!("{base_url}/public/config");
+    let response = http.get(&url).send().await.map_err(|e| {
+        public_config_error(format!("GET {url}: {}", cognito::describe_reqwest(&e)))
+    })?;
+    let status = response.status();
+    let bytes = response.bytes().await.map_err(|e| {
+        public_config_error(format!("GET {url}: {}", cognito::describe_reqwest(&e)))
+    })?;
+    if !status.is_success() {
+        return Err(public_config_error(format!(
+            "GET {url} answered {status}: {}",
+            cognito::preview(&bytes)
+        )));
+    }
+    let document: Value = serde_json::from_slice(&bytes).map_err(|_| {
+        public_config_error(format!(
+            "GET {url} answered {status} with a body that is not JSON: {:?}",
+            cognito::preview(&bytes)
+        ))
+    })?;
+    let auth = Arc::new(ApiAuth::from_public_config(&document)?);
+    public_config_cache()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(base_url.to_owned(), auth.clone());
+    Ok(auth)
+}
+
+/// Maps a Cognito error of the user pool sign-in onto PARITY.md A4's guidance.
+pub(crate) fn sign_in_error(e: &CognitoError) -> AuthError {
+    match e.code() {
+        Some("NotAuthorizedException") => AuthError::new(
+            AuthErrorKind::InvalidSecretKey,
+            e.to_string(),
+            CHECK_SECRET_KEY,
+        ),
+        Some("UserNotFoundException") => AuthError::new(
+            AuthErrorKind::UnknownAccessKey,
+            e.to_string(),
+            CHECK_ACCESS_KEY,
+        ),
+        _ => unexpected(e.to_string()),
+    }
+}
+
+fn unexpected(details: String) -> AuthError {
+    AuthError::new(
+        AuthErrorKind::Unexpected,
+        "Unexpected Client Error",
+        format!("Error details: {details}"),
+    )
+}
+
+/// Identity pool errors that mean "the token is too fresh, ask again" (PARITY.md A6).
+fn is_unverified_token(e: &CognitoError) -> bool {
+    e.to_string().contains("Couldn't verify signed token")
+}
+
+/// The steps of signing in, against one installation's Cognito pools.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    api_auth: ApiAuth,
+    idp: JsonClient,
+    identity: JsonClient,
+    max_attempts: u32,
+}
+
+impl SignIn {
+    /// Sign-in against the pools of `api_auth`, at the Cognito endpoints of `config` (or AWS's
+    /// regional ones), over the HTTP client `http`.
+    pub fn new(config: &Config, http: &reqwest::Client, api_auth: &ApiAuth) -> SignIn {
+        let max_attempts = config.auth_retry().max_attempts;
+        let idp_endpoint = config.cognito_idp_endpoint().map_or_else(
+            || format!("https://cognito-idp.{}.amazonaws.com/", api_auth.region),
+            str::to_owned,
+        );
+        let identity_endpoint = config.cognito_identity_endpoint().map_or_else(
+            || {
+                format!(
+                    "https://cognito-identity.{}.amazonaws.com/",
+                    api_auth.region
+                )
+            },
+            str::to_owned,
+        );
+        SignIn {
+            api_auth: api_auth.clone(),
+            idp: JsonClient::new(http.clone(), idp_endpoint, IDP_PREFIX, max_attempts),
+            identity: JsonClient::new(
+                http.clone(),
+                identity_endpoint,
+                IDENTITY_PREFIX,
+                max_attempts,
+            ),
+            max_attempts: max_attempts.max(1),
+        }
+    }
+
+    /// The pools signed in to.
+    pub fn api_auth(&self) -> &ApiAuth {
+        &self.api_auth
+    }
+
+    /// Step 1: `InitiateAuth` with `USER_SRP_AUTH` for `access_key`; returns Cognito's
+    /// `PASSWORD_VERIFIER` challenge. Errors are mapped as in PARITY.md A4.
+    #[doc(hidden)]
+    pub async fn initiate(&self, access_key: &str) -> Result<PasswordVerifierChallenge> {
+        self.initiate_with(&SrpClient::random(), access_key).await
+    }
+
+    async fn initiate_with(
+        &self,
+        srp: &SrpClient,
+        access_key: &str,
+    ) -> Result<PasswordVerifierChallenge> {
+        let request = srp.initiate_request(&self.api_auth.client_id, access_key);
+        let response = self
+            .idp
+            .call("InitiateAuth", &request)
+            .await
+            .map_err(|e| sign_in_error(&e))?;
+        PasswordVerifierChallenge::from_response(&response).map_err(|e| unexpected(e).into())
+    }
+
+    /// Steps 1 and 2: the SRP sign-in of the API token; returns the ID token.
+    pub async fn id_token(&self, access_key: &str, secret_key: &str) -> Result<IdToken> {
+        let srp = SrpClient::random();
+        let challenge = self.initiate_with(&srp, access_key).await?;
+        let now = time::OffsetDateTime::now_utc();
+        let request = srp
+            .respond_request(
+                &self.api_auth.client_id,
+                &self.api_auth.user_pool_id,
+                secret_key,
+                &challenge,
+                now,
+            )
+            .map_err(unexpected)?;
+        let response = self
+            .idp
+            .call("RespondToAuthChallenge", &request)
+            .await
+            .map_err(|e| sign_in_error(&e))?;
+        if let Some(name) = response.get("ChallengeName").and_then(Value::as_str) {
+            if name == "NEW_PASSWORD_REQUIRED" {
+                return Err(AuthError::new(
+                    AuthErrorKind::NewPasswordRequired,
+                    "Change password before authenticating",
+                    "the API token's password must be changed in Stax before it can sign in",
+                )
+                .into());
+            }
+            if response.get("AuthenticationResult").is_none() {
+                return Err(unexpected(format!(
+                    "RespondToAuthChallenge answered with the unsupported {name} challenge"
+                ))
+                .into());
+            }
+        }
+        response
+            .pointer("/AuthenticationResult/IdToken")
+            .and_then(Value::as_str)
+            .map(|t| IdToken(t.to_owned()))
+            .ok_or_else(|| {
+                unexpected("RespondToAuthChallenge answered without an IdToken".to_owned()).into()
+            })
+    }
+
+    /// Step 3: trades an ID token for temporary credentials (`GetId` then
+    /// `GetCredentialsForIdentity`), retrying while the identity pool cannot yet verify the
+    /// fresh token (PARITY.md A5, A6).
+    pub async fn credentials(&self, id_token: &IdToken) -> Result<Credentials> {
+        let logins = json!({ self.api_auth.logins_key(): id_token.0 });
+        for attempt in 1..=self.max_attempts {
+            match self.exchange(&logins).await {
+                Ok(creds) => return Ok(creds),
+                Err(e) if is_unverified_token(&e) => {
+                    tracing::debug!(attempt, "identity pool could not verify the token yet");
+                    if attempt < self.max_attempts {
+                        tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+                    }
+                }
+                Err(e) => return Err(unexpected(e.to_string()).into()),
+            }
+        }
+        Err(AuthError::new(
+            AuthErrorKind::RetriesExceeded,
+            "Retries Exceeded: Unexpected Client Error",
+            format!(
+                "the identity pool could not verify the ID token after {} attempts; try again later",
+                self.max_attempts
+            ),
+        )
+        .into())
+    }
+
+    async fn exchange(&self, logins: &Value) -> std::result::Result<Credentials, CognitoError> {
+        let id = self
+            .identity
+            .call(
+                "GetId",
+                &json!({"IdentityPoolId": self.api_auth.identity_pool_id, "Logins": logins}),
+            )
+            .await?;
+        let identity_id = id
+            .get("IdentityId")
+            .and_then(Value::as_str)
+            .ok_or_else(|| CognitoError::Transport {
+                operation: "GetId".into(),
+                message: "the answer has no IdentityId".into(),
+            })?;
+        let answer = self
+            .identity
+            .call(
+                "GetCredentialsForIdentity",
+                &json!({"IdentityId": identity_id, "Logins": logins}),
+            )
+            .await?;
+        parse_credentials(&answer).map_err(|message| CognitoError::Transport {
+            operation: "GetCredentialsForIdentity".into(),
+            message,
+        })
+    }
+
+    /// The whole sign-in: SRP, then the identity exchange.
+    pub async fn sign_in(&self, access_key: &str, secret_key: &str) -> Result<Credentials> {
+        let token = self.id_token(access_key, secret_key).await?;
+        self.credentials(&token).await
+    }
+
+    /// [`sign_in`](Self::sign_in) with the API token of `config`; a missing key is an
+    /// [`AuthErrorKind::MissingAccessKey`] / [`AuthErrorKind::MissingSecretKey`] error.
+    pub async fn sign_in_with_config(&self, config: &Config) -> Result<Credentials> {
+        let (access_key, secret_key) = api_token(config)?;
+        self.sign_in(access_key, secret_key).await
+    }
+}
+
+/// The API token of `config`, or the error naming the missing variable.
+pub(crate) fn api_token(config: &Config) -> Result<(&str, &str)> {
+    let access_key = config.access_key().ok_or_else(|| {
+        AuthError::new(
+            AuthErrorKind::MissingAccessKey,
+            "Please provide an Access Key to your config",
+            "set STAX_ACCESS_KEY or use Config::builder().access_key(..)",
+        )
+    })?;
+    let secret_key = config.secret_key().ok_or_else(|| {
+        AuthError::new(
+            AuthErrorKind::MissingSecretKey,
+            "Please provide a Secret Key to your config",
+            "set STAX_SECRET_KEY or use Config::builder().secret_key(..)",
+        )
+    })?;
+    Ok((access_key, secret_key.expose()))
+}
+
+/// A Cognito ID token. `Debug` does not show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct IdToken(String);
+
+impl IdToken {
+    /// Wraps a token obtained elsewhere (e.g. an admin sign-in in a test).
+    pub fn new(token: impl Into<String>) -> Self {
+        IdToken(token.into())
+    }
+
+    /// The token itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for IdToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdToken(<redacted>)")
+    }
+}
+
+/// Reads `Credentials` of a `GetCredentialsForIdentity` answer. `Expiration` is epoch
+/// seconds, a JSON number that may be fractional.
+pub(crate) fn parse_credentials(answer: &Value) -> std::result::Result<Credentials, String> {
+    let block = answer
+        .get("Credentials")
+        .ok_or("the answer has no Credentials")?;
+    let get = |key: &str| -> std::result::Result<&str, String> {
+        block
+            .get(key)
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("Credentials has no {key}"))
+    };
+    let expiration = match block.get("Expiration") {
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }
+    .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e12)
+    .ok_or("Credentials has no Expiration in epoch seconds")?;
+    Ok(Credentials::new(
+        get("AccessKeyId")?,
+        get("SecretKey")?,
+        get("SessionToken")?,
+        SystemTime::UNIX_EPOCH + Duration::from_secs_f64(expiration),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_parse_fractional_expiry() {
+        let creds = parse_credentials(&json!({"IdentityId": "x", "Credentials": {
+            "AccessKeyId": "ASIA", "SecretKey": "sk", "SessionToken": "tok", "Expiration": 1700000000.5
+        }}))
+        .unwrap();
+        assert_eq!(
+            creds.expiration(),
+            SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_000_500)
+        );
+        let err = parse_credentials(&json!({"Credentials": {"AccessKeyId": "A"}})).unwrap_err();
+        assert!(
+            err.contains("SecretKey") || err.contains("Expiration"),
+            "{err}"
+        );
+        let err = parse_credentials(&json!({"Credentials": {
+            "AccessKeyId": "A", "SecretKey": "s", "SessionToken": "t", "Expiration": -1}}))
+        .unwrap_err();
+        assert!(err.contains("Expiration"), "{err}");
+    }
+
+    #[test]
+    fn cognito_errors_map_to_guidance() {
+        let service = |code: &str| CognitoError::Service {
+            operation: "InitiateAuth".into(),
+            code: code.into(),
+            message: "words".into(),
+            status: 400,
+        };
+        let e = sign_in_error(&service("NotAuthorizedException"));
+        assert_eq!(e.kind, AuthErrorKind::InvalidSecretKey);
+        assert_eq!(e.detail, CHECK_SECRET_KEY);
+        let e = sign_in_error(&service("UserNotFoundException"));
+        assert_eq!(e.kind, AuthErrorKind::UnknownAccessKey);
+        assert!(e.to_string().contains("right STAX REGION"), "{e}");
+        let e = sign_in_error(&service("InvalidParameterException"));
+        assert_eq!(e.kind, AuthErrorKind::Unexpected);
+        assert!(e.to_string().starts_with("Unexpected Client Error"), "{e}");
+        assert!(e.to_string().contains("InvalidParameterException"), "{e}");
+    }
+
+    #[test]
+    fn missing_keys_name_the_variable() {
+        let config = Config::builder().build().unwrap();
+        let Err(Error::Auth(e)) = api_token(&config) else {
+            panic!("expected an auth error")
+        };
+        assert_eq!(e.kind, AuthErrorKind::MissingAccessKey);
+        assert!(e.to_string().contains("STAX_ACCESS_KEY"), "{e}");
+        let config = Config::builder().access_key("AK").build().unwrap();
+        let Err(Error::Auth(e)) = api_token(&config) else {
+            panic!("expected an auth error")
+        };
+        assert_eq!(e.kind, AuthErrorKind::MissingSecretKey);
+        assert!(e.to_string().contains("STAX_SECRET_KEY"), "{e}");
+    }
+
+    #[test]
+    fn public_config_errors_name_the_fix() {
+        let err = ApiAuth::from_public_config(&json!({"ApiAuth": {"region": "r"}})).unwrap_err();
+        assert!(err.to_string().contains("userPoolId"), "{err}");
+        assert!(err.to_string().contains("STAX_REGION"), "{err}");
+    }
+}

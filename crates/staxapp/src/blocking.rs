@@ -1,0 +1,214 @@
+//! A blocking API with the same names as the async one (PARITY.md B1), for scripts and
+//! programs without an async runtime. Enable the `blocking` feature.
+//!
+//! Each client runs the async client on a private single-threaded tokio runtime; nothing is
+//! implemented twice. Do not call it from inside an async runtime (use the async client there).
+//!
+//! ```no_run
+//! use staxapp::args;
+//! use staxapp::blocking::StaxClient;
+//!
+//! let client = StaxClient::from_env()?;
+//! let accounts = client.call("accounts", "ReadAccounts", args! {"filter" => "ACTIVE"})?;
+//! for account in client.items("accounts", "ReadAccounts", args! {}, 100, None) {
+//!     println!("{}", account?["Name"]);
+//! }
+//! # Ok::<(), staxapp::Error>(())
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use serde_json::Value;
+
+use crate::client::Args;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::schema::{Document, PreparedRequest};
+use crate::session::Session;
+use crate::tasks::WaitOptions;
+
+/// The blocking twin of [`crate::StaxClient`]. Cheap to clone; clones share the runtime and
+/// the session.
+#[derive(Clone)]
+pub struct StaxClient {
+    inner: crate::StaxClient,
+    runtime: Arc<tokio::runtime::Runtime>,
+}
+
+impl fmt::Debug for StaxClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("blocking::StaxClient")
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+impl StaxClient {
+    /// A client for `config`, with its own runtime and session.
+    ///
+    /// ```
+    /// use staxapp::Config;
+    /// use staxapp::blocking::StaxClient;
+    ///
+    /// let client = StaxClient::new(Config::builder().region("eu1").build()?)?;
+    /// assert_eq!(client.config().installation(), "eu1.staxapp.cloud");
+    /// # Ok::<(), staxapp::Error>(())
+    /// ```
+    pub fn new(config: Config) -> Result<StaxClient> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::transport("could not start the blocking client's runtime", e))?;
+        // The session's connection pool lives on this runtime: keep it private to it.
+        let session = Session::new(config)?;
+        Ok(StaxClient {
+            inner: crate::StaxClient::with_session(session),
+            runtime: Arc::new(runtime),
+        })
+    }
+
+    /// A client configured from the environment.
+    pub fn from_env() -> Result<StaxClient> {
+        StaxClient::new(Config::from_env()?)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        self.inner.config()
+    }
+
+    /// The async client this one drives.
+    pub fn as_async(&self) -> &crate::StaxClient {
+        &self.inner
+    }
+
+    /// See [`crate::StaxClient::document`].
+    pub fn document(&self) -> Result<Arc<Document>> {
+        self.runtime.block_on(self.inner.document())
+    }
+
+    /// See [`crate::StaxClient::service`].
+    pub fn service(&self, name: impl Into<String>) -> Service {
+        Service {
+            client: self.clone(),
+            name: name.into(),
+        }
+    }
+
+    /// See [`crate::StaxClient::prepare`].
+    pub fn prepare(
+        &self,
+        service: &str,
+        operation: &str,
+        args: impl Into<Args>,
+    ) -> Result<PreparedRequest> {
+        self.runtime
+            .block_on(self.inner.prepare(service, operation, args))
+    }
+
+    /// See [`crate::StaxClient::url_of`].
+    pub fn url_of(&self, prepared: &PreparedRequest) -> String {
+        self.inner.url_of(prepared)
+    }
+
+    /// See [`crate::StaxClient::send_prepared`].
+    pub fn send_prepared(&self, prepared: &PreparedRequest) -> Result<Value> {
+        self.runtime.block_on(self.inner.send_prepared(prepared))
+    }
+
+    /// See [`crate::StaxClient::call`].
+    pub fn call(&self, service: &str, operation: &str, args: impl Into<Args>) -> Result<Value> {
+        self.runtime
+            .block_on(self.inner.call(service, operation, args))
+    }
+
+    /// See [`crate::StaxClient::wait_for_task`].
+    pub fn wait_for_task(&self, task_id: &str, options: WaitOptions) -> Result<Value> {
+        self.runtime
+            .block_on(self.inner.wait_for_task(task_id, options))
+    }
+
+    /// See [`crate::StaxClient::wait_for_response`].
+    pub fn wait_for_response(&self, response: &Value, options: WaitOptions) -> Result<Value> {
+        self.runtime
+            .block_on(self.inner.wait_for_response(response, options))
+    }
+
+    /// See [`crate::StaxClient::pages`]: an iterator of pages.
+    pub fn pages(
+        &self,
+        service: &str,
+        operation: &str,
+        args: impl Into<Args>,
+        page_size: u64,
+    ) -> BlockingIter {
+        BlockingIter {
+            runtime: self.runtime.clone(),
+            stream: self.inner.pages(service, operation, args, page_size),
+        }
+    }
+
+    /// See [`crate::StaxClient::items`]: an iterator of items across pages.
+    pub fn items(
+        &self,
+        service: &str,
+        operation: &str,
+        args: impl Into<Args>,
+        page_size: u64,
+        list_key: Option<&str>,
+    ) -> BlockingIter {
+        BlockingIter {
+            runtime: self.runtime.clone(),
+            stream: self
+                .inner
+                .items(service, operation, args, page_size, list_key),
+        }
+    }
+}
+
+/// One service of a blocking client.
+#[derive(Clone, Debug)]
+pub struct Service {
+    client: StaxClient,
+    name: String,
+}
+
+impl Service {
+    /// The service's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Calls one of the service's operations.
+    pub fn call(&self, operation: &str, args: impl Into<Args>) -> Result<Value> {
+        self.client.call(&self.name, operation, args)
+    }
+
+    /// Routes and validates one of the service's operations without sending it.
+    pub fn prepare(&self, operation: &str, args: impl Into<Args>) -> Result<PreparedRequest> {
+        self.client.prepare(&self.name, operation, args)
+    }
+}
+
+/// An iterator over a paging stream, driven on the client's runtime.
+pub struct BlockingIter {
+    runtime: Arc<tokio::runtime::Runtime>,
+    stream: BoxStream<'static, Result<Value>>,
+}
+
+impl fmt::Debug for BlockingIter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BlockingIter")
+    }
+}
+
+impl Iterator for BlockingIter {
+    type Item = Result<Value>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.runtime.block_on(self.stream.next())
+    }
+}

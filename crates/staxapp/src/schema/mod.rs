@@ -1,0 +1,48 @@
+//! The OpenAPI document: loading, the operation map, routing and body validation.
+//!
+//! A [`Document`] is built once from an installation's OAS3 document and then answers, without
+//! any I/O:
+//!
+//! * which services (staxapp's "classes") and operations exist ([`Document::services`],
+//!   [`Document::operations`], [`Document::operation`]), keyed by the vendor extension
+//!   `x-stax-sdk-operation-id` = `"service.Operation"`, or by `operationId` for documents that
+//!   carry no such extension (PARITY.md O2);
+//! * which path variant, method, path, query string and body a call becomes
+//!   ([`Document::route`], PARITY.md O4 and O5);
+//! * whether a `PUT`/`POST` body is acceptable ([`Document::validate`], PARITY.md O6), with
+//!   JSON Schema validators compiled once per component and cached in the document;
+//! * what an operation takes, for `describe`-style help ([`Operation::parameters`],
+//!   [`Document::body_fields`]).
+//!
+//! ```
+//! use serde_json::json;
+//! use staxapp::schema::Document;
+//!
+//! let doc = Document::from_value(json!({
+//!     "openapi": "3.0.0",
+//!     "paths": {
+//!         "/20190206/accounts": {
+//!             "get": {"x-stax-sdk-operation-id": "accounts.ReadAccounts"}
+//!         },
+//!         "/20190206/accounts/{account_id}": {
+//!             "get": {"x-stax-sdk-operation-id": "accounts.ReadAccounts"}
+//!         }
+//!     }
+//! }))?;
+//! let args = json!({"account_id": "a/b", "filter": "ACTIVE"});
+//! let request = doc.route("accounts", "ReadAccounts", args.as_object().unwrap().clone())?;
+//! assert_eq!(request.method, http::Method::GET);
+//! assert_eq!(request.path_and_query(), "/20190206/accounts/a%2Fb?filter=ACTIVE");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod describe;
+mod document;
+mod operations;
+mod routing;
+mod validate;
+
+pub use describe::{FieldInfo, ParameterInfo, ParameterLocation};
+pub use document::Document;
+pub use operations::{Operation, OperationKey, PathVariant};
+pub use routing::PreparedRequest;

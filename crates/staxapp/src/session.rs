@@ -1,0 +1,458 @@
+//! The state shared by every client of one [`Config`]: the HTTP connection pool, the
+//! installation's public configuration, the OpenAPI document and the credential cache
+//! (PARITY.md B2, A8).
+//!
+//! [`Session::shared`] returns the one session of a configuration (equal configurations share
+//! one), so two clients made from one `Config` sign in once and reuse each other's
+//! connections. [`Session::new`] makes a private one.
+//!
+//! ```
+//! use staxapp::{Config, Session};
+//!
+//! let config = Config::builder().endpoint("http://127.0.0.1:9").build()?;
+//! let a = Session::shared(&config)?;
+//! let b = Session::shared(&config)?;
+//! assert!(a.same_as(&b));
+//! assert!(!a.same_as(&Session::new(config)?));
+//! # Ok::<(), staxapp::Error>(())
+//! ```
+
+use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::time::{Instant, SystemTime};
+
+use http::Method;
+use serde_json::Value;
+use tracing::Instrument as _;
+
+use crate::auth::{self, ApiAuth, CredentialCache, Credentials, SignIn};
+use crate::cache::{CacheEntry, DEFAULT_TTL, DocumentCache};
+use crate::config::{Config, SchemaSource};
+use crate::error::{Error, Result};
+use crate::schema::Document;
+use crate::transport::{self, Decision, OutcomeClass};
+
+struct Inner {
+    config: Config,
+    http: reqwest::Client,
+    credentials: CredentialCache,
+    api_auth: tokio::sync::OnceCell<Arc<ApiAuth>>,
+    sign_in: tokio::sync::OnceCell<SignIn>,
+    document: tokio::sync::OnceCell<Arc<Document>>,
+}
+
+/// Shared state of all clients of one configuration. Cheap to clone.
+#[derive(Clone)]
+pub struct Session {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("base_url", &self.inner.config.base_url())
+            .field("credentials", &self.inner.credentials)
+            .field("document_loaded", &self.inner.document.initialized())
+            .finish()
+    }
+}
+
+/// Live sessions by configuration.
+type Registry = Mutex<Vec<(Config, Weak<Inner>)>>;
+
+fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(Default::default)
+}
+
+/// An HTTP answer after retries: status, headers and body.
+#[derive(Debug, Clone)]
+pub(crate) struct RawResponse {
+    pub(crate) status: u16,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+/// One request as the send loop needs it.
+pub(crate) struct Outgoing<'a> {
+    pub(crate) method: Method,
+    pub(crate) url: String,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Vec<u8>>,
+    /// `service.Operation`, or a description for unsigned calls.
+    pub(crate) operation: &'a str,
+    /// Sign with the session's credentials.
+    pub(crate) signed: bool,
+}
+
+impl Session {
+    /// A new session of its own for `config` (nothing shared with other sessions).
+    pub fn new(config: Config) -> Result<Session> {
+        let http = transport::http_client(&config)?;
+        Ok(Session {
+            inner: Arc::new(Inner {
+                credentials: CredentialCache::new(config.auth_retry().token_expiry_threshold),
+                config,
+                http,
+                api_auth: Default::default(),
+                sign_in: Default::default(),
+                document: Default::default(),
+            }),
+        })
+    }
+
+    /// The session of `config`: the same one for every equal configuration while any client
+    /// of it is alive.
+    pub fn shared(config: &Config) -> Result<Session> {
+        let mut sessions = registry().lock().unwrap_or_else(|e| e.into_inner());
+        sessions.retain(|(_, weak)| weak.strong_count() > 0);
+        if let Some(inner) = sessions
+            .iter()
+            .find(|(c, _)| c == config)
+            .and_then(|(_, weak)| weak.upgrade())
+        {
+            return Ok(Session { inner });
+        }
+        let session = Session::new(config.clone())?;
+        sessions.push((config.clone(), Arc::downgrade(&session.inner)));
+        Ok(session)
+    }
+
+    /// True when both handles are the same session.
+    pub fn same_as(&self, other: &Session) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The HTTP client (its pool is shared by every clone of this session).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The credential cache.
+    pub fn credential_cache(&self) -> &CredentialCache {
+        &self.inner.credentials
+    }
+
+    /// The installation's `ApiAuth` (fetched once).
+    pub async fn api_auth(&self) -> Result<Arc<ApiAuth>> {
+        self.inner
+            .api_auth
+            .get_or_try_init(|| {
+                auth::fetch_public_config(&self.inner.http, self.config().base_url())
+            })
+            .await
+            .cloned()
+    }
+
+    async fn sign_in(&self) -> Result<&SignIn> {
+        self.inner
+            .sign_in
+            .get_or_try_init(|| async {
+                let api_auth = self.api_auth().await?;
+                Ok(SignIn::new(self.config(), &self.inner.http, &api_auth))
+            })
+            .await
+    }
+
+    /// Fresh credentials: cached, or from one sign-in shared by all concurrent callers.
+    pub async fn credentials(&self) -> Result<Arc<Credentials>> {
+        let now = SystemTime::now();
+        if let Some(creds) = self.inner.credentials.cached(now) {
+            return Ok(creds);
+        }
+        self.inner
+            .credentials
+            .get(now, || async {
+                let (access_key, secret_key) = auth::api_token(self.config())?;
+                let sign_in = self.sign_in().await?;
+                tracing::debug!(base_url = self.config().base_url(), "signing in");
+                sign_in.sign_in(access_key, secret_key).await
+            })
+            .await
+    }
+
+    /// The OpenAPI document (loaded once; see [`SchemaSource`]).
+    pub async fn document(&self) -> Result<Arc<Document>> {
+        self.inner
+            .document
+            .get_or_try_init(|| async { self.load_document().await.map(Arc::new) })
+            .await
+            .cloned()
+    }
+
+    async fn load_document(&self) -> Result<Document> {
+        match self.config().schema() {
+            SchemaSource::File(path) => Document::from_file(path),
+            SchemaSource::Live => self.load_live_document().await,
+        }
+    }
+
+    /// The live document through the on-disk cache (fresh for [`DEFAULT_TTL`], then
+    /// revalidated; a stale copy is used when the server cannot be reached).
+    async fn load_live_document(&self) -> Result<Document> {
+        let base_url = self.config().base_url();
+        let url = format!("{base_url}/public/oas3-document");
+        let cache = self
+            .config()
+            .cache_dir()
+            .map(|dir| DocumentCache::new(&dir, base_url));
+        let mut entry = cache.as_ref().and_then(DocumentCache::load);
+        if let Some(e) = &entry
+            && e.is_fresh(SystemTime::now(), DEFAULT_TTL)
+        {
+            match Document::from_slice(e.body()) {
+                Ok(doc) => return Ok(doc),
+                Err(err) => {
+                    tracing::debug!(error = %err, "cached document unusable; fetching it again");
+                    entry = None;
+                }
+            }
+        }
+        let headers = entry
+            .as_ref()
+            .map(CacheEntry::revalidation_headers)
+            .unwrap_or_default();
+        let fetched = self
+            .execute(Outgoing {
+                method: Method::GET,
+                url: url.clone(),
+                headers,
+                body: None,
+                operation: "public/oas3-document",
+                signed: false,
+            })
+            .await;
+        let (response, entry) = match (fetched, entry) {
+            (Ok(r), entry) => (r, entry),
+            (Err(e), Some(stale)) => {
+                tracing::warn!(error = %e, "could not revalidate the cached document; using it as is");
+                return Document::from_slice(stale.body());
+            }
+            (Err(e), None) => {
+                return Err(Error::Schema(format!(
+                    "could not fetch {url}: {e}; set STAX_SCHEMA to a local OAS3 file to work offline"
+                )));
+            }
+        };
+        let now = SystemTime::now();
+        let (entry, document) = match (response.status, entry) {
+            (304, Some(cached)) => {
+                let doc = Document::from_slice(cached.body());
+                (cached.revalidated(now), doc)
+            }
+            (200..=299, _) => {
+                let header = |name: http::header::HeaderName| {
+                    response
+                        .headers
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned)
+                };
+                let entry = CacheEntry::new(
+                    response.body.to_vec(),
+                    header(http::header::ETAG),
+                    header(http::header::LAST_MODIFIED),
+                    now,
+                );
+                let doc = Document::from_slice(&response.body);
+                (entry, doc)
+            }
+            (status, _) => {
+                return Err(Error::Schema(format!(
+                    "GET {url} answered {status}: {}; set STAX_SCHEMA to a local OAS3 file to work offline",
+                    crate::auth::cognito::preview(&response.body)
+                )));
+            }
+        };
+        let document = document?;
+        if let Some(cache) = &cache
+            && let Err(e) = cache.store(&entry)
+        {
+            tracing::debug!(error = %e, "could not write the document cache");
+        }
+        Ok(document)
+    }
+
+    /// The URL of a path and query that starts with `/20190206`: the base URL without its
+    /// version segment, then `path_and_query`.
+    pub fn url_for(&self, path_and_query: &str) -> String {
+        let base = self.config().base_url();
+        let root = base
+            .strip_suffix(&format!("/{}", crate::config::API_VERSION))
+            .unwrap_or(base);
+        format!("{root}{path_and_query}")
+    }
+
+    /// Sends a signed API request and decodes its answer (PARITY.md O7, O8).
+    pub(crate) async fn call_api(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<&Value>,
+        operation: &str,
+    ) -> Result<Value> {
+        let body = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|e| Error::Transport {
+                message: format!("could not encode the body of {operation}: {e}"),
+                source: None,
+            })?;
+        let response = self
+            .execute(Outgoing {
+                method,
+                url: self.url_for(path_and_query),
+                headers: Vec::new(),
+                body,
+                operation,
+                signed: true,
+            })
+            .await?;
+        transport::decode(response.status, &response.body, Some(operation))
+    }
+
+    /// The send loop: sign (when asked), send, classify, and retry or refresh as the policy
+    /// decides. Returns the final answer whatever its status.
+    pub(crate) async fn execute(&self, request: Outgoing<'_>) -> Result<RawResponse> {
+        let (service, op) = request
+            .operation
+            .split_once('.')
+            .unwrap_or(("", request.operation));
+        let span = tracing::debug_span!(
+            "stax_call",
+            service,
+            operation = op,
+            method = %request.method,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        self.execute_in(request).instrument(span).await
+    }
+
+    async fn execute_in(&self, request: Outgoing<'_>) -> Result<RawResponse> {
+        let policy = self.config().api_retry();
+        let api_auth = if request.signed {
+            // Refuse early, before any network, when the token is incomplete.
+            auth::api_token(self.config())?;
+            Some(self.api_auth().await?)
+        } else {
+            None
+        };
+        let mut attempt: u32 = 1;
+        let mut refreshed = false;
+        loop {
+            let creds = match &api_auth {
+                Some(_) => Some(self.credentials().await?),
+                None => None,
+            };
+            let mut http_request = http::Request::builder()
+                .method(request.method.clone())
+                .uri(&request.url)
+                .header(http::header::ACCEPT, "application/json");
+            for (name, value) in &request.headers {
+                http_request = http_request.header(*name, value);
+            }
+            if request.body.is_some() {
+                http_request = http_request.header(http::header::CONTENT_TYPE, "application/json");
+            }
+            let mut http_request = http_request
+                .body(request.body.clone().unwrap_or_default())
+                .map_err(|e| Error::Transport {
+                    message: format!("could not build the request to {}: {e}", request.url),
+                    source: None,
+                })?;
+            if let (Some(api_auth), Some(creds)) = (&api_auth, &creds) {
+                crate::sign::sign(
+                    &mut http_request,
+                    creds,
+                    &api_auth.region,
+                    self.config().api_host(),
+                    SystemTime::now(),
+                )?;
+            }
+            let reqwest_request = reqwest::Request::try_from(http_request)
+                .map_err(|e| Error::transport(format!("invalid request URL {}", request.url), e))?;
+            let span = tracing::Span::current();
+            span.record("attempt", attempt);
+            let started = Instant::now();
+            let outcome = match self.inner.http.execute(reqwest_request).await {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let headers = response.headers().clone();
+                    match response.bytes().await {
+                        Ok(body) => Ok(RawResponse {
+                            status,
+                            headers,
+                            body: body.to_vec(),
+                        }),
+                        Err(e) => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            let now = SystemTime::now();
+            let class = match &outcome {
+                Ok(r) => {
+                    span.record("status", r.status);
+                    transport::classify(
+                        policy,
+                        r.status,
+                        r.headers
+                            .get(http::header::RETRY_AFTER)
+                            .and_then(|v| v.to_str().ok()),
+                        &r.body,
+                        now,
+                    )
+                }
+                Err(e) => transport::class_of_error(e),
+            };
+            let class = match (class, request.signed) {
+                // Unsigned calls have no credentials to refresh.
+                (OutcomeClass::ExpiredToken, false) => OutcomeClass::Failure { status: 403 },
+                (class, _) => class,
+            };
+            let decision = transport::decide(
+                policy,
+                &request.method,
+                attempt,
+                &class,
+                refreshed,
+                rand::random::<f64>(),
+            );
+            tracing::debug!(?class, ?decision, "attempt finished");
+            match decision {
+                Decision::Retry(delay) => {
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                Decision::Refresh => {
+                    if let Some(creds) = &creds {
+                        self.inner.credentials.invalidate(creds);
+                    }
+                    // A refresh does not use up an attempt of the retry budget.
+                    refreshed = true;
+                }
+                Decision::Done => {
+                    return outcome.map_err(|e| {
+                        Error::transport(
+                            format!(
+                                "{} {} failed after {attempt} attempt(s): {}",
+                                request.method,
+                                request.url,
+                                crate::auth::cognito::describe_reqwest(&e)
+                            ),
+                            e,
+                        )
+                    });
+                }
+            }
+        }
+    }
+}
