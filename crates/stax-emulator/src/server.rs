@@ -22,7 +22,7 @@ use crate::app::{AppState, Installation, aws_region_of};
 use crate::document::Document;
 use crate::faults::{DropConnection, FaultSpec, Faults};
 use crate::jwt::JwtKeys;
-use crate::resources::{accounts, public, tasks as task_routes, teams};
+use crate::resources::{accounts, organisations as orgs, public, tasks as task_routes, teams};
 use crate::sigv4::{self, Rejection};
 use crate::stats::Stats;
 use crate::store::{Store, StoreError};
@@ -297,6 +297,29 @@ fn router(state: Arc<AppState>) -> Router {
             get(teams::read_api_token)
                 .put(teams::update_api_token)
                 .delete(teams::delete_api_token),
+        )
+        .route("/20190206/organisations", get(orgs::read_organisations))
+        .route(
+            "/20190206/organisations/current",
+            get(orgs::read_organisation),
+        )
+        .route(
+            "/20190206/organisations/current/features",
+            get(orgs::read_features),
+        )
+        .route(
+            "/20190206/organisations/organisational-units",
+            get(orgs::read_ous).post(orgs::create_ou),
+        )
+        .route(
+            "/20190206/organisations/organisational-units/{organisational_unit_id}",
+            get(orgs::read_ou)
+                .put(orgs::update_ou)
+                .delete(orgs::delete_ou),
+        )
+        .route(
+            "/20190206/organisations/organisational-units/{organisational_unit_id}/accounts",
+            get(orgs::read_ou_accounts),
         )
         .route("/20190206/task/{task_id}", get(task_routes::read_task))
         .route_layer(from_fn_with_state(state.clone(), sigv4::gate));

@@ -344,3 +344,142 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     );
     emu.shutdown().await;
 }
+
+/// A checker over the reference, when it is available.
+fn checker() -> Option<Checker> {
+    let reference = reference()?;
+    let components = json_schema(&reference["components"]);
+    Some(Checker {
+        reference,
+        components,
+        checked: Vec::new(),
+    })
+}
+
+async fn signed_in() -> (stax_emulator::RunningEmulator, Client, Creds) {
+    let emu = emulator(|o| o.task_delay = Duration::from_millis(50)).await;
+    let client = Client::new(emu.endpoint()).await;
+    let creds = client.login(emu.access_key(), emu.secret_key()).await;
+    (emu, client, creds)
+}
+
+/// Calls, checks the 200 answer against the reference path template, and returns it.
+async fn checked(
+    c: &mut Checker,
+    client: &Client,
+    creds: &Creds,
+    (method, path): (&str, &str),
+    template: &str,
+    body: Option<Value>,
+) -> Value {
+    let answer = call(client, creds, method, path, body).await;
+    c.check(&method.to_ascii_lowercase(), template, &answer);
+    answer
+}
+
+/// Waits for the task named at the top level or in `Detail`, and checks the task answer.
+async fn settle(c: &mut Checker, client: &Client, creds: &Creds, answer: &Value) -> Value {
+    let id = answer["TaskId"]
+        .as_str()
+        .or_else(|| answer["Detail"]["TaskId"].as_str())
+        .expect("a task id");
+    let (task, _) = client.wait_task(creds, id).await;
+    c.check("get", "/20190206/task/{task_id}", &task);
+    task
+}
+
+#[tokio::test]
+async fn organisation_answers_match_the_reference() {
+    let Some(mut c) = checker() else { return };
+    let (emu, client, creds) = signed_in().await;
+    let c = &mut c;
+    for path in [
+        "/20190206/organisations",
+        "/20190206/organisations/current",
+        "/20190206/organisations/current/features",
+        "/20190206/organisations/organisational-units",
+    ] {
+        checked(c, &client, &creds, ("GET", path), path, None).await;
+    }
+    const OUS: &str = "/20190206/organisations/organisational-units";
+    const ONE: &str = "/20190206/organisations/organisational-units/{organisational_unit_id}";
+    let created = checked(
+        c,
+        &client,
+        &creds,
+        ("POST", OUS),
+        OUS,
+        Some(json!({"Name": "fidelity", "ParentOrganisationalUnitId": null, "Tags": {"a": "b"}})),
+    )
+    .await;
+    let id = created["Detail"]["OrganisationalUnit"]["OrganisationalUnitId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let one = format!("{OUS}/{id}");
+    checked(c, &client, &creds, ("GET", &one), ONE, None).await;
+    settle(c, &client, &creds, &created).await;
+    checked(c, &client, &creds, ("GET", &one), ONE, None).await;
+    let updated = checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &one),
+        ONE,
+        Some(json!({"Name": "fidelity2"})),
+    )
+    .await;
+    settle(c, &client, &creds, &updated).await;
+    let account = call(
+        &client,
+        &creds,
+        "GET",
+        "/20190206/accounts?limit=1&offset=0",
+        None,
+    )
+    .await;
+    let account_id = account["Accounts"][0]["Id"].as_str().unwrap();
+    let moved = call(
+        &client,
+        &creds,
+        "PUT",
+        &format!("/20190206/accounts/{account_id}"),
+        Some(json!({"OrganisationalUnitId": id})),
+    )
+    .await;
+    settle(c, &client, &creds, &moved).await;
+    checked(
+        c,
+        &client,
+        &creds,
+        ("GET", &format!("{one}/accounts")),
+        &format!("{ONE}/accounts"),
+        None,
+    )
+    .await;
+    let failed = checked(c, &client, &creds, ("DELETE", &one), ONE, None).await;
+    assert_eq!(
+        settle(c, &client, &creds, &failed).await["Status"],
+        "FAILED"
+    );
+    checked(c, &client, &creds, ("GET", OUS), OUS, None).await;
+    let root =
+        call(&client, &creds, "GET", OUS, None).await["OrganisationalUnits"][0]["Id"].clone();
+    let moved = call(
+        &client,
+        &creds,
+        "PUT",
+        &format!("/20190206/accounts/{account_id}"),
+        Some(json!({"OrganisationalUnitId": root})),
+    )
+    .await;
+    settle(c, &client, &creds, &moved).await;
+    let deleted = checked(c, &client, &creds, ("DELETE", &one), ONE, None).await;
+    assert_eq!(
+        settle(c, &client, &creds, &deleted).await["Status"],
+        "SUCCEEDED"
+    );
+    checked(c, &client, &creds, ("GET", &one), ONE, None).await;
+    println!("checked {} organisation answers", c.checked.len());
+    emu.shutdown().await;
+}

@@ -2,6 +2,8 @@
 
 use serde_json::{Map, Value, json};
 
+mod organisations;
+
 /// One operation of the document.
 pub(crate) struct Operation {
     /// `service.Operation`.
@@ -92,7 +94,7 @@ fn account_filters() -> Vec<Value> {
 
 /// Every operation the emulator answers from its own state.
 pub(crate) fn operations() -> Vec<Operation> {
-    vec![
+    let mut ops = vec![
         Operation {
             id: "public.ReadConfig",
             method: "get",
@@ -307,7 +309,9 @@ pub(crate) fn operations() -> Vec<Operation> {
             response: "tasks.ReadTask",
             errors: &[404],
         },
-    ]
+    ];
+    ops.extend(organisations::operations());
+    ops
 }
 
 fn uuid_schema() -> Value {
@@ -808,6 +812,7 @@ fn schemas() -> Map<String, Value> {
             }
         }),
     );
+    organisations::schemas(&mut s);
     s
 }
 
