@@ -22,7 +22,9 @@ use crate::app::{AppState, Installation, aws_region_of};
 use crate::document::Document;
 use crate::faults::{DropConnection, FaultSpec, Faults};
 use crate::jwt::JwtKeys;
-use crate::resources::{accounts, organisations as orgs, public, tasks as task_routes, teams};
+use crate::resources::{
+    accounts, organisations as orgs, policies, public, tasks as task_routes, teams,
+};
 use crate::sigv4::{self, Rejection};
 use crate::stats::Stats;
 use crate::store::{Store, StoreError};
@@ -320,6 +322,36 @@ fn router(state: Arc<AppState>) -> Router {
         .route(
             "/20190206/organisations/organisational-units/{organisational_unit_id}/accounts",
             get(orgs::read_ou_accounts),
+        )
+        .route(
+            "/20190206/organisations/organisational-units/{organisational_unit_id}/policies",
+            get(policies::read_ou_attachments),
+        )
+        .route(
+            "/20190206/accounts/{account_id}/policies",
+            get(policies::read_account_attachments),
+        )
+        .route(
+            "/20190206/policies",
+            get(policies::read_policies).post(policies::create_policy),
+        )
+        .route(
+            "/20190206/policies/{policy_id}",
+            get(policies::read_policy)
+                .put(policies::update_policy)
+                .delete(policies::delete_policy),
+        )
+        .route(
+            "/20190206/policies/{policy_id}/attachments",
+            get(policies::read_policy_attachments).post(policies::attach_policy),
+        )
+        .route(
+            "/20190206/policies/attachments/{policy_attachment_id}",
+            axum::routing::delete(policies::detach_policy),
+        )
+        .route(
+            "/20190206/policies/organisation/{policy_id}",
+            put(policies::attach_to_organisation).delete(policies::detach_from_organisation),
         )
         .route("/20190206/task/{task_id}", get(task_routes::read_task))
         .route_layer(from_fn_with_state(state.clone(), sigv4::gate));

@@ -483,3 +483,139 @@ async fn organisation_answers_match_the_reference() {
     println!("checked {} organisation answers", c.checked.len());
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn policy_answers_match_the_reference() {
+    let Some(mut c) = checker() else { return };
+    let (emu, client, creds) = signed_in().await;
+    let c = &mut c;
+    const ALL: &str = "/20190206/policies";
+    const ONE: &str = "/20190206/policies/{policy_id}";
+    let document = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#;
+    let created = checked(
+        c,
+        &client,
+        &creds,
+        ("POST", ALL),
+        ALL,
+        Some(json!({"Name": "fidelity", "Description": "checked", "Policy": document, "Tags": {"a": "b"}})),
+    )
+    .await;
+    let id = created["Detail"]["Policy"]["PolicyId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let one = format!("{ALL}/{id}");
+    checked(c, &client, &creds, ("GET", &one), ONE, None).await;
+    settle(c, &client, &creds, &created).await;
+    let updated = checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &one),
+        ONE,
+        Some(json!({"Description": "checked again"})),
+    )
+    .await;
+    settle(c, &client, &creds, &updated).await;
+
+    let ou = call(
+        &client,
+        &creds,
+        "GET",
+        "/20190206/organisations/organisational-units",
+        None,
+    )
+    .await["OrganisationalUnits"][1]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let account = call(
+        &client,
+        &creds,
+        "GET",
+        "/20190206/accounts?filter=ACTIVE",
+        None,
+    )
+    .await["Accounts"][0]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    const ATTACH: &str = "/20190206/policies/{policy_id}/attachments";
+    let attach = format!("{one}/attachments");
+    for target in [
+        json!({"OrganisationalUnitId": ou}),
+        json!({"AccountId": account}),
+    ] {
+        let answer = checked(c, &client, &creds, ("POST", &attach), ATTACH, Some(target)).await;
+        settle(c, &client, &creds, &answer).await;
+    }
+    const ORG: &str = "/20190206/policies/organisation/{policy_id}";
+    let org_path = format!("{ALL}/organisation/{id}");
+    let to_org = checked(c, &client, &creds, ("PUT", &org_path), ORG, Some(json!({}))).await;
+    settle(c, &client, &creds, &to_org).await;
+    checked(c, &client, &creds, ("GET", &one), ONE, None).await;
+    checked(c, &client, &creds, ("GET", ALL), ALL, None).await;
+    checked(
+        c,
+        &client,
+        &creds,
+        ("GET", "/20190206/organisations/current"),
+        "/20190206/organisations/current",
+        None,
+    )
+    .await;
+    let attachments = checked(c, &client, &creds, ("GET", &attach), ATTACH, None).await;
+    checked(
+        c,
+        &client,
+        &creds,
+        (
+            "GET",
+            &format!("/20190206/organisations/organisational-units/{ou}/policies"),
+        ),
+        "/20190206/organisations/organisational-units/{organisational_unit_id}/policies",
+        None,
+    )
+    .await;
+    checked(
+        c,
+        &client,
+        &creds,
+        ("GET", &format!("/20190206/accounts/{account}/policies")),
+        "/20190206/accounts/{account_id}/policies",
+        None,
+    )
+    .await;
+    let refused = checked(c, &client, &creds, ("DELETE", &one), ONE, None).await;
+    assert_eq!(
+        settle(c, &client, &creds, &refused).await["Status"],
+        "FAILED"
+    );
+    let from_org = checked(c, &client, &creds, ("DELETE", &org_path), ORG, None).await;
+    settle(c, &client, &creds, &from_org).await;
+    for item in attachments["PolicyAttachments"].as_array().unwrap() {
+        if item["PolicyAttachmentType"] == "STAX_ORGANISATION" {
+            continue;
+        }
+        let path = format!("{ALL}/attachments/{}", item["Id"].as_str().unwrap());
+        let answer = checked(
+            c,
+            &client,
+            &creds,
+            ("DELETE", &path),
+            "/20190206/policies/attachments/{policy_attachment_id}",
+            None,
+        )
+        .await;
+        settle(c, &client, &creds, &answer).await;
+    }
+    let deleted = checked(c, &client, &creds, ("DELETE", &one), ONE, None).await;
+    assert_eq!(
+        settle(c, &client, &creds, &deleted).await["Status"],
+        "SUCCEEDED"
+    );
+    checked(c, &client, &creds, ("GET", &one), ONE, None).await;
+    println!("checked {} policy answers", c.checked.len());
+    emu.shutdown().await;
+}

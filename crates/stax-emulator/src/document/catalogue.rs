@@ -3,6 +3,7 @@
 use serde_json::{Map, Value, json};
 
 mod organisations;
+mod policies;
 
 /// One operation of the document.
 pub(crate) struct Operation {
@@ -311,6 +312,7 @@ pub(crate) fn operations() -> Vec<Operation> {
         },
     ];
     ops.extend(organisations::operations());
+    ops.extend(policies::operations());
     ops
 }
 
@@ -813,6 +815,7 @@ fn schemas() -> Map<String, Value> {
         }),
     );
     organisations::schemas(&mut s);
+    policies::schemas(&mut s);
     s
 }
 

@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult};
 
 pub(crate) mod accounts;
 pub(crate) mod organisations;
+pub(crate) mod policies;
 pub(crate) mod public;
 pub(crate) mod tasks;
 pub(crate) mod teams;

@@ -22,9 +22,10 @@ use crate::util::{now_iso, parse_query, random_from, uuid};
 const MAX_DEPTH: usize = 5;
 
 fn organisation(db: &Db<'_>, state: &AppState) -> Result<Value, ApiError> {
-    let org = db
+    let mut org = db
         .get(ORGANISATION, &state.install.organisation_id)?
         .ok_or_else(|| ApiError::not_found("The organisation does not exist"))?;
+    org["AttachedPolicies"] = json!(super::policies::organisation_policy_ids(db)?);
     Ok(org)
 }
 
@@ -329,7 +330,7 @@ pub(crate) async fn delete_ou(State(state): AppRef, Path(ou_id): Path<String>) -
         } else {
             Outcome::Succeed
         };
-        let effect = Effect::default()
+        let effect = super::policies::detach_all(db, "OrganisationalUnitId", &id)?
             .merge(OU, &id, json!({"Status": "DELETED"}))
             .merge_on_fail(OU, &id, json!({"Status": "DELETE_FAILED"}));
         let task_id = tasks::create(
