@@ -23,7 +23,7 @@ use crate::document::Document;
 use crate::faults::{DropConnection, FaultSpec, Faults};
 use crate::jwt::JwtKeys;
 use crate::resources::{
-    accounts, organisations as orgs, policies, public, tasks as task_routes, teams,
+    accounts, organisations as orgs, policies, public, tasks as task_routes, teams, users,
 };
 use crate::sigv4::{self, Rejection};
 use crate::stats::Stats;
@@ -352,6 +352,33 @@ fn router(state: Arc<AppState>) -> Router {
         .route(
             "/20190206/policies/organisation/{policy_id}",
             put(policies::attach_to_organisation).delete(policies::detach_from_organisation),
+        )
+        .route("/20190206/users", get(users::read_users))
+        .route("/20190206/users/me", get(users::fetch_current_user))
+        .route(
+            "/20190206/users/{user_id}",
+            get(users::read_user).delete(users::delete_user),
+        )
+        .route("/20190206/idam/user", post(users::create_user))
+        .route("/20190206/idam/user/{user_id}", put(users::update_user))
+        .route(
+            "/20190206/idam/user/resend-invite/{user_id}",
+            put(users::resend_invite),
+        )
+        .route(
+            "/20190206/idam/user/reset-password/{user_id}",
+            put(users::reset_password),
+        )
+        .route(
+            "/20190206/groups",
+            get(users::read_groups).post(users::create_group),
+        )
+        .route("/20190206/groups/members", put(users::update_group_members))
+        .route(
+            "/20190206/groups/{group_id}",
+            get(users::read_group)
+                .put(users::update_group)
+                .delete(users::delete_group),
         )
         .route("/20190206/task/{task_id}", get(task_routes::read_task))
         .route_layer(from_fn_with_state(state.clone(), sigv4::gate));

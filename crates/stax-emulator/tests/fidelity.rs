@@ -619,3 +619,114 @@ async fn policy_answers_match_the_reference() {
     println!("checked {} policy answers", c.checked.len());
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn user_and_group_answers_match_the_reference() {
+    let Some(mut c) = checker() else { return };
+    let (emu, client, creds) = signed_in().await;
+    let c = &mut c;
+    const USERS: &str = "/20190206/users";
+    const USER: &str = "/20190206/users/{user_id}";
+    const IDAM: &str = "/20190206/idam/user/{user_id}";
+    checked(c, &client, &creds, ("GET", USERS), USERS, None).await;
+    let me = "/20190206/users/me";
+    checked(c, &client, &creds, ("GET", me), me, None).await;
+    let created = checked(
+        c,
+        &client,
+        &creds,
+        ("POST", "/20190206/idam/user"),
+        "/20190206/idam/user",
+        Some(json!({"Email": "fidelity@example.com", "FirstName": "Fi", "LastName": "Delity", "Role": "customer_readonly"})),
+    )
+    .await;
+    let task = settle(c, &client, &creds, &created).await;
+    let id = task["Users"][0].as_str().unwrap().to_owned();
+    let one = format!("{USERS}/{id}");
+    checked(c, &client, &creds, ("GET", &one), USER, None).await;
+    let resend = format!("/20190206/idam/user/resend-invite/{id}");
+    checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &resend),
+        "/20190206/idam/user/resend-invite/{user_id}",
+        None,
+    )
+    .await;
+    let updated = checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &format!("/20190206/idam/user/{id}")),
+        IDAM,
+        Some(json!({"Status": "ACTIVE", "FirstName": "Fido"})),
+    )
+    .await;
+    settle(c, &client, &creds, &updated).await;
+    let reset = format!("/20190206/idam/user/reset-password/{id}");
+    checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &reset),
+        "/20190206/idam/user/reset-password/{user_id}",
+        None,
+    )
+    .await;
+    checked(
+        c,
+        &client,
+        &creds,
+        (
+            "GET",
+            &format!("{USERS}?status_filter=ACTIVE&id_filter={id}"),
+        ),
+        USERS,
+        None,
+    )
+    .await;
+
+    const GROUPS: &str = "/20190206/groups";
+    const GROUP: &str = "/20190206/groups/{group_id}";
+    let group = checked(
+        c,
+        &client,
+        &creds,
+        ("POST", GROUPS),
+        GROUPS,
+        Some(json!({"Name": "fidelity"})),
+    )
+    .await;
+    settle(c, &client, &creds, &group).await;
+    let gid = group["GroupId"].as_str().unwrap().to_owned();
+    let one_group = format!("{GROUPS}/{gid}");
+    let members = checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", "/20190206/groups/members"),
+        "/20190206/groups/members",
+        Some(json!({"AddMembers": [{"UserId": id, "GroupId": gid}]})),
+    )
+    .await;
+    settle(c, &client, &creds, &members).await;
+    let renamed = checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &one_group),
+        GROUP,
+        Some(json!({"Name": "fidelity2"})),
+    )
+    .await;
+    settle(c, &client, &creds, &renamed).await;
+    checked(c, &client, &creds, ("GET", &one_group), GROUP, None).await;
+    checked(c, &client, &creds, ("GET", GROUPS), GROUPS, None).await;
+    let deleted = checked(c, &client, &creds, ("DELETE", &one_group), GROUP, None).await;
+    settle(c, &client, &creds, &deleted).await;
+    checked(c, &client, &creds, ("DELETE", &one), USER, None).await;
+    checked(c, &client, &creds, ("GET", &one), USER, None).await;
+    println!("checked {} user and group answers", c.checked.len());
+    emu.shutdown().await;
+}

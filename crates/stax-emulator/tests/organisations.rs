@@ -7,8 +7,9 @@ use std::time::Duration;
 use common::{Client, Creds, emulator};
 use serde_json::{Value, json};
 
-async fn setup() -> (stax_emulator::RunningEmulator, Client, Creds) {
-    let emu = emulator(|o| o.task_delay = Duration::from_millis(100)).await;
+/// `delay_ms` is long enough, in tests that look at a change under way, for it to be seen.
+async fn setup(delay_ms: u64) -> (stax_emulator::RunningEmulator, Client, Creds) {
+    let emu = emulator(|o| o.task_delay = Duration::from_millis(delay_ms)).await;
     let client = Client::new(emu.endpoint()).await;
     let creds = client.login(emu.access_key(), emu.secret_key()).await;
     (emu, client, creds)
@@ -48,7 +49,7 @@ async fn change(
 
 #[tokio::test]
 async fn organisation_and_its_features_are_readable() {
-    let (emu, client, creds) = setup().await;
+    let (emu, client, creds) = setup(60).await;
     let all = get(&client, &creds, "/20190206/organisations").await;
     let current = get(&client, &creds, "/20190206/organisations/current").await;
     assert_eq!(all, current);
@@ -68,7 +69,7 @@ async fn organisation_and_its_features_are_readable() {
 
 #[tokio::test]
 async fn organisational_units_are_created_renamed_filled_and_deleted_through_tasks() {
-    let (emu, client, creds) = setup().await;
+    let (emu, client, creds) = setup(800).await;
     let root = ou_named(&client, &creds, "Root").await.unwrap();
     assert_eq!(root["OrganisationalUnitType"], "ROOT");
 
@@ -213,7 +214,7 @@ async fn organisational_units_are_created_renamed_filled_and_deleted_through_tas
 
 #[tokio::test]
 async fn organisational_units_nest_five_deep_at_most() {
-    let (emu, client, creds) = setup().await;
+    let (emu, client, creds) = setup(60).await;
     let mut parent = Value::Null;
     for level in 1..=6 {
         let (answer, task) = change(
@@ -240,7 +241,7 @@ async fn organisational_units_nest_five_deep_at_most() {
 
 #[tokio::test]
 async fn organisational_unit_bodies_are_validated_and_unknown_ids_are_404() {
-    let (emu, client, creds) = setup().await;
+    let (emu, client, creds) = setup(60).await;
     let bad = [
         (json!({"ParentOrganisationalUnitId": null}), "Name"),
         (

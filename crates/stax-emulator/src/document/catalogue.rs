@@ -4,6 +4,7 @@ use serde_json::{Map, Value, json};
 
 mod organisations;
 mod policies;
+mod users;
 
 /// One operation of the document.
 pub(crate) struct Operation {
@@ -313,6 +314,7 @@ pub(crate) fn operations() -> Vec<Operation> {
     ];
     ops.extend(organisations::operations());
     ops.extend(policies::operations());
+    ops.extend(users::operations());
     ops
 }
 
@@ -816,6 +818,7 @@ fn schemas() -> Map<String, Value> {
     );
     organisations::schemas(&mut s);
     policies::schemas(&mut s);
+    users::schemas(&mut s);
     s
 }
 

@@ -16,6 +16,7 @@ pub(crate) mod policies;
 pub(crate) mod public;
 pub(crate) mod tasks;
 pub(crate) mod teams;
+pub(crate) mod users;
 
 /// Shared state as handlers extract it.
 pub(crate) type AppRef = axum::extract::State<Arc<AppState>>;
