@@ -24,6 +24,7 @@ use crate::faults::{DropConnection, FaultSpec, Faults};
 use crate::jwt::JwtKeys;
 use crate::resources::{
     accounts, organisations as orgs, policies, public, tasks as task_routes, teams, users,
+    workloads as wl,
 };
 use crate::sigv4::{self, Rejection};
 use crate::stats::Stats;
@@ -380,12 +381,48 @@ fn router(state: Arc<AppState>) -> Router {
                 .put(users::update_group)
                 .delete(users::delete_group),
         )
+        .route(
+            "/20190206/workload-catalogue",
+            get(wl::read_catalogue_items).post(wl::create_catalogue_item),
+        )
+        .route(
+            "/20190206/workload-catalogue/manifest/{version_id}",
+            get(wl::read_manifest),
+        )
+        .route(
+            "/20190206/workload-catalogue/template/{version_id}/{name}",
+            get(wl::read_template),
+        )
+        .route(
+            "/20190206/workload-catalogue/{catalogue_id}",
+            get(wl::read_catalogue_item)
+                .put(wl::create_catalogue_version)
+                .delete(wl::delete_catalogue_item),
+        )
+        .route(
+            "/20190206/workload-catalogue/{catalogue_id}/{version_id}",
+            get(wl::read_catalogue_version).delete(wl::delete_catalogue_version),
+        )
+        .route(
+            "/20190206/workloads",
+            get(wl::read_workloads).post(wl::create_workload),
+        )
+        .route(
+            "/20190206/workloads/{workload_id}",
+            get(wl::read_workload)
+                .put(wl::update_workload)
+                .delete(wl::delete_workload),
+        )
         .route("/20190206/task/{task_id}", get(task_routes::read_task))
         .route_layer(from_fn_with_state(state.clone(), sigv4::gate));
     Router::new()
         .route("/", post(crate::cognito::handle))
         .route("/_emulator/stats", get(read_stats))
         .route("/_emulator/reset-stats", post(reset_stats))
+        .route(
+            "/_emulator/workload-manifests/{version_id}",
+            get(crate::resources::workloads::manifest_text),
+        )
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
         .route("/20190206/public/config", get(public::read_config))
         .route("/20190206/public/oas3-document", get(public::read_document))

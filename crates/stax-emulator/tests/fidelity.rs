@@ -730,3 +730,141 @@ async fn user_and_group_answers_match_the_reference() {
     println!("checked {} user and group answers", c.checked.len());
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn workload_answers_match_the_reference() {
+    let Some(mut c) = checker() else { return };
+    let (emu, client, creds) = signed_in().await;
+    let c = &mut c;
+    const CAT: &str = "/20190206/workload-catalogue";
+    const ITEM: &str = "/20190206/workload-catalogue/{catalogue_id}";
+    const VERSION: &str = "/20190206/workload-catalogue/{catalogue_id}/{version_id}";
+    const ALL: &str = "/20190206/workloads";
+    const ONE: &str = "/20190206/workloads/{workload_id}";
+    let created = checked(
+        c,
+        &client,
+        &creds,
+        ("POST", CAT),
+        CAT,
+        Some(json!({"Name": "fidelity", "Version": "1", "Description": "checked", "ManifestBody": "resources: []", "Parameters": {"A": "b"}, "Tags": {"k": "v"}})),
+    )
+    .await;
+    settle(c, &client, &creds, &created).await;
+    let item = created["CatalogueId"].as_str().unwrap().to_owned();
+    let v1 = created["CatalogueVersionId"].as_str().unwrap().to_owned();
+    let item_path = format!("{CAT}/{item}");
+    let added = checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &item_path),
+        ITEM,
+        Some(json!({"Version": "2", "Description": "checked again", "ManifestURL": "s3://bucket/m.yaml"})),
+    )
+    .await;
+    settle(c, &client, &creds, &added).await;
+    let v2 = added["CatalogueVersionId"].as_str().unwrap().to_owned();
+    checked(c, &client, &creds, ("GET", CAT), CAT, None).await;
+    let paged = format!("{CAT}?offset=0&limit=1&include_tags=true&sort=Name&sort_order=ASC");
+    checked(c, &client, &creds, ("GET", &paged), CAT, None).await;
+    checked(c, &client, &creds, ("GET", &item_path), ITEM, None).await;
+    checked(
+        c,
+        &client,
+        &creds,
+        ("GET", &format!("{item_path}/{v1}")),
+        VERSION,
+        None,
+    )
+    .await;
+    checked(
+        c,
+        &client,
+        &creds,
+        ("GET", &format!("{CAT}/manifest/{v1}")),
+        "/20190206/workload-catalogue/manifest/{version_id}",
+        None,
+    )
+    .await;
+    checked(
+        c,
+        &client,
+        &creds,
+        ("GET", &format!("{CAT}/template/{v1}/main.yaml")),
+        "/20190206/workload-catalogue/template/{version_id}/{name}",
+        None,
+    )
+    .await;
+
+    let account = call(
+        &client,
+        &creds,
+        "GET",
+        "/20190206/accounts?filter=ACTIVE",
+        None,
+    )
+    .await["Accounts"][0]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let deployed = checked(
+        c,
+        &client,
+        &creds,
+        ("POST", ALL),
+        ALL,
+        Some(json!({"Name": "fidelity", "CatalogueId": item, "CatalogueVersionId": v1, "AccountId": account, "Region": "eu-west-1", "Parameters": [{"Key": "A", "Value": "c"}], "Tags": {"k": "v"}})),
+    )
+    .await;
+    let task = settle(c, &client, &creds, &deployed).await;
+    let id = task["Workloads"][0].as_str().unwrap().to_owned();
+    let one = format!("{ALL}/{id}");
+    checked(c, &client, &creds, ("GET", ALL), ALL, None).await;
+    let filtered = format!("{ALL}?catalogue_ids={item}&offset=0&limit=5&sort=Name");
+    checked(c, &client, &creds, ("GET", &filtered), ALL, None).await;
+    let tagged = format!("{one}?include_tags=true");
+    checked(c, &client, &creds, ("GET", &tagged), ONE, None).await;
+    let updated = checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &one),
+        ONE,
+        Some(json!({"CatalogueVersionId": v2, "Protection": true})),
+    )
+    .await;
+    settle(c, &client, &creds, &updated).await;
+    let refused = checked(c, &client, &creds, ("DELETE", &one), ONE, None).await;
+    assert_eq!(
+        settle(c, &client, &creds, &refused).await["Status"],
+        "FAILED"
+    );
+    let unprotected = call(
+        &client,
+        &creds,
+        "PUT",
+        &one,
+        Some(json!({"Protection": false})),
+    )
+    .await;
+    settle(c, &client, &creds, &unprotected).await;
+    let deleted = checked(c, &client, &creds, ("DELETE", &one), ONE, None).await;
+    settle(c, &client, &creds, &deleted).await;
+    checked(c, &client, &creds, ("GET", &one), ONE, None).await;
+    let version_gone = checked(
+        c,
+        &client,
+        &creds,
+        ("DELETE", &format!("{item_path}/{v1}")),
+        VERSION,
+        None,
+    )
+    .await;
+    settle(c, &client, &creds, &version_gone).await;
+    let item_gone = checked(c, &client, &creds, ("DELETE", &item_path), ITEM, None).await;
+    settle(c, &client, &creds, &item_gone).await;
+    checked(c, &client, &creds, ("GET", &item_path), ITEM, None).await;
+    println!("checked {} workload answers", c.checked.len());
+    emu.shutdown().await;
+}

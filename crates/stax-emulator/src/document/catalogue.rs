@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 mod organisations;
 mod policies;
 mod users;
+mod workloads;
 
 /// One operation of the document.
 pub(crate) struct Operation {
@@ -315,6 +316,7 @@ pub(crate) fn operations() -> Vec<Operation> {
     ops.extend(organisations::operations());
     ops.extend(policies::operations());
     ops.extend(users::operations());
+    ops.extend(workloads::operations());
     ops
 }
 
@@ -819,6 +821,7 @@ fn schemas() -> Map<String, Value> {
     organisations::schemas(&mut s);
     policies::schemas(&mut s);
     users::schemas(&mut s);
+    workloads::schemas(&mut s);
     s
 }
 

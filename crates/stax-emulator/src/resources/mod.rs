@@ -17,6 +17,7 @@ pub(crate) mod public;
 pub(crate) mod tasks;
 pub(crate) mod teams;
 pub(crate) mod users;
+pub(crate) mod workloads;
 
 /// Shared state as handlers extract it.
 pub(crate) type AppRef = axum::extract::State<Arc<AppState>>;
