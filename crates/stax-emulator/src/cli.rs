@@ -40,8 +40,8 @@ pub struct Args {
     /// Lifetime of issued temporary credentials, in seconds.
     #[arg(long, default_value_t = 3600)]
     pub credential_ttl: u64,
-    /// Fault injection: comma-separated KIND:PROBABILITY (status=<code>, throttle,
-    /// latency=<ms>, drop, malformed; prefix cognito/ to aim at Cognito).
+    /// Fault injection: comma-separated KIND:PROBABILITY (status=CODE, throttle,
+    /// latency=MS, drop, malformed; prefix cognito/ to aim at Cognito).
     #[arg(long)]
     pub faults: Option<String>,
     /// Seed of the fault injection's random sequence.

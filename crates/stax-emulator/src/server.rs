@@ -22,7 +22,10 @@ use crate::app::{AppState, Installation, aws_region_of};
 use crate::document::Document;
 use crate::faults::{DropConnection, FaultSpec, Faults};
 use crate::jwt::JwtKeys;
-use crate::resources::{accounts, public, tasks as task_routes, teams};
+use crate::resources::{
+    accounts, organisations as orgs, policies, public, tasks as task_routes, teams, users,
+    workloads as wl,
+};
 use crate::sigv4::{self, Rejection};
 use crate::stats::Stats;
 use crate::store::{Store, StoreError};
@@ -298,12 +301,128 @@ fn router(state: Arc<AppState>) -> Router {
                 .put(teams::update_api_token)
                 .delete(teams::delete_api_token),
         )
+        .route("/20190206/organisations", get(orgs::read_organisations))
+        .route(
+            "/20190206/organisations/current",
+            get(orgs::read_organisation),
+        )
+        .route(
+            "/20190206/organisations/current/features",
+            get(orgs::read_features),
+        )
+        .route(
+            "/20190206/organisations/organisational-units",
+            get(orgs::read_ous).post(orgs::create_ou),
+        )
+        .route(
+            "/20190206/organisations/organisational-units/{organisational_unit_id}",
+            get(orgs::read_ou)
+                .put(orgs::update_ou)
+                .delete(orgs::delete_ou),
+        )
+        .route(
+            "/20190206/organisations/organisational-units/{organisational_unit_id}/accounts",
+            get(orgs::read_ou_accounts),
+        )
+        .route(
+            "/20190206/organisations/organisational-units/{organisational_unit_id}/policies",
+            get(policies::read_ou_attachments),
+        )
+        .route(
+            "/20190206/accounts/{account_id}/policies",
+            get(policies::read_account_attachments),
+        )
+        .route(
+            "/20190206/policies",
+            get(policies::read_policies).post(policies::create_policy),
+        )
+        .route(
+            "/20190206/policies/{policy_id}",
+            get(policies::read_policy)
+                .put(policies::update_policy)
+                .delete(policies::delete_policy),
+        )
+        .route(
+            "/20190206/policies/{policy_id}/attachments",
+            get(policies::read_policy_attachments).post(policies::attach_policy),
+        )
+        .route(
+            "/20190206/policies/attachments/{policy_attachment_id}",
+            axum::routing::delete(policies::detach_policy),
+        )
+        .route(
+            "/20190206/policies/organisation/{policy_id}",
+            put(policies::attach_to_organisation).delete(policies::detach_from_organisation),
+        )
+        .route("/20190206/users", get(users::read_users))
+        .route("/20190206/users/me", get(users::fetch_current_user))
+        .route(
+            "/20190206/users/{user_id}",
+            get(users::read_user).delete(users::delete_user),
+        )
+        .route("/20190206/idam/user", post(users::create_user))
+        .route("/20190206/idam/user/{user_id}", put(users::update_user))
+        .route(
+            "/20190206/idam/user/resend-invite/{user_id}",
+            put(users::resend_invite),
+        )
+        .route(
+            "/20190206/idam/user/reset-password/{user_id}",
+            put(users::reset_password),
+        )
+        .route(
+            "/20190206/groups",
+            get(users::read_groups).post(users::create_group),
+        )
+        .route("/20190206/groups/members", put(users::update_group_members))
+        .route(
+            "/20190206/groups/{group_id}",
+            get(users::read_group)
+                .put(users::update_group)
+                .delete(users::delete_group),
+        )
+        .route(
+            "/20190206/workload-catalogue",
+            get(wl::read_catalogue_items).post(wl::create_catalogue_item),
+        )
+        .route(
+            "/20190206/workload-catalogue/manifest/{version_id}",
+            get(wl::read_manifest),
+        )
+        .route(
+            "/20190206/workload-catalogue/template/{version_id}/{name}",
+            get(wl::read_template),
+        )
+        .route(
+            "/20190206/workload-catalogue/{catalogue_id}",
+            get(wl::read_catalogue_item)
+                .put(wl::create_catalogue_version)
+                .delete(wl::delete_catalogue_item),
+        )
+        .route(
+            "/20190206/workload-catalogue/{catalogue_id}/{version_id}",
+            get(wl::read_catalogue_version).delete(wl::delete_catalogue_version),
+        )
+        .route(
+            "/20190206/workloads",
+            get(wl::read_workloads).post(wl::create_workload),
+        )
+        .route(
+            "/20190206/workloads/{workload_id}",
+            get(wl::read_workload)
+                .put(wl::update_workload)
+                .delete(wl::delete_workload),
+        )
         .route("/20190206/task/{task_id}", get(task_routes::read_task))
         .route_layer(from_fn_with_state(state.clone(), sigv4::gate));
     Router::new()
         .route("/", post(crate::cognito::handle))
         .route("/_emulator/stats", get(read_stats))
         .route("/_emulator/reset-stats", post(reset_stats))
+        .route(
+            "/_emulator/workload-manifests/{version_id}",
+            get(crate::resources::workloads::manifest_text),
+        )
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
         .route("/20190206/public/config", get(public::read_config))
         .route("/20190206/public/oas3-document", get(public::read_document))

@@ -34,6 +34,14 @@ impl Effect {
         self
     }
 
+    /// Merges `fields` into the resource only when the task fails (e.g. `DELETE_FAILED`).
+    pub fn merge_on_fail(mut self, kind: &str, id: &str, fields: Value) -> Self {
+        self.steps.push(
+            json!({"op": "merge", "kind": kind, "id": id, "fields": fields, "when": "FAILED"}),
+        );
+        self
+    }
+
     fn into_value(self) -> Option<Value> {
         (!self.steps.is_empty()).then(|| Value::Array(self.steps))
     }
@@ -112,10 +120,12 @@ pub(crate) fn advance(state: &AppState) -> StoreResult<()> {
     let now = now_ms();
     state.store.write(|db| {
         for task in db.due_tasks(now)? {
-            if task.outcome == "SUCCEEDED"
-                && let Some(Value::Array(steps)) = &task.effect
-            {
-                for step in steps {
+            if let Some(Value::Array(steps)) = &task.effect {
+                // Steps without `when` run on success; the others when the outcome matches.
+                let wanted = |s: &&Value| {
+                    s.get("when").and_then(Value::as_str).unwrap_or("SUCCEEDED") == task.outcome
+                };
+                for step in steps.iter().filter(wanted) {
                     apply(db, step)?;
                 }
             }

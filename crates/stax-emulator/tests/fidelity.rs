@@ -344,3 +344,527 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     );
     emu.shutdown().await;
 }
+
+/// A checker over the reference, when it is available.
+fn checker() -> Option<Checker> {
+    let reference = reference()?;
+    let components = json_schema(&reference["components"]);
+    Some(Checker {
+        reference,
+        components,
+        checked: Vec::new(),
+    })
+}
+
+async fn signed_in() -> (stax_emulator::RunningEmulator, Client, Creds) {
+    let emu = emulator(|o| o.task_delay = Duration::from_millis(50)).await;
+    let client = Client::new(emu.endpoint()).await;
+    let creds = client.login(emu.access_key(), emu.secret_key()).await;
+    (emu, client, creds)
+}
+
+/// Calls, checks the 200 answer against the reference path template, and returns it.
+async fn checked(
+    c: &mut Checker,
+    client: &Client,
+    creds: &Creds,
+    (method, path): (&str, &str),
+    template: &str,
+    body: Option<Value>,
+) -> Value {
+    let answer = call(client, creds, method, path, body).await;
+    c.check(&method.to_ascii_lowercase(), template, &answer);
+    answer
+}
+
+/// Waits for the task named at the top level or in `Detail`, and checks the task answer.
+async fn settle(c: &mut Checker, client: &Client, creds: &Creds, answer: &Value) -> Value {
+    let id = answer["TaskId"]
+        .as_str()
+        .or_else(|| answer["Detail"]["TaskId"].as_str())
+        .expect("a task id");
+    let (task, _) = client.wait_task(creds, id).await;
+    c.check("get", "/20190206/task/{task_id}", &task);
+    task
+}
+
+#[tokio::test]
+async fn organisation_answers_match_the_reference() {
+    let Some(mut c) = checker() else { return };
+    let (emu, client, creds) = signed_in().await;
+    let c = &mut c;
+    for path in [
+        "/20190206/organisations",
+        "/20190206/organisations/current",
+        "/20190206/organisations/current/features",
+        "/20190206/organisations/organisational-units",
+    ] {
+        checked(c, &client, &creds, ("GET", path), path, None).await;
+    }
+    const OUS: &str = "/20190206/organisations/organisational-units";
+    const ONE: &str = "/20190206/organisations/organisational-units/{organisational_unit_id}";
+    let created = checked(
+        c,
+        &client,
+        &creds,
+        ("POST", OUS),
+        OUS,
+        Some(json!({"Name": "fidelity", "ParentOrganisationalUnitId": null, "Tags": {"a": "b"}})),
+    )
+    .await;
+    let id = created["Detail"]["OrganisationalUnit"]["OrganisationalUnitId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let one = format!("{OUS}/{id}");
+    checked(c, &client, &creds, ("GET", &one), ONE, None).await;
+    settle(c, &client, &creds, &created).await;
+    checked(c, &client, &creds, ("GET", &one), ONE, None).await;
+    let updated = checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &one),
+        ONE,
+        Some(json!({"Name": "fidelity2"})),
+    )
+    .await;
+    settle(c, &client, &creds, &updated).await;
+    let account = call(
+        &client,
+        &creds,
+        "GET",
+        "/20190206/accounts?limit=1&offset=0",
+        None,
+    )
+    .await;
+    let account_id = account["Accounts"][0]["Id"].as_str().unwrap();
+    let moved = call(
+        &client,
+        &creds,
+        "PUT",
+        &format!("/20190206/accounts/{account_id}"),
+        Some(json!({"OrganisationalUnitId": id})),
+    )
+    .await;
+    settle(c, &client, &creds, &moved).await;
+    checked(
+        c,
+        &client,
+        &creds,
+        ("GET", &format!("{one}/accounts")),
+        &format!("{ONE}/accounts"),
+        None,
+    )
+    .await;
+    let failed = checked(c, &client, &creds, ("DELETE", &one), ONE, None).await;
+    assert_eq!(
+        settle(c, &client, &creds, &failed).await["Status"],
+        "FAILED"
+    );
+    checked(c, &client, &creds, ("GET", OUS), OUS, None).await;
+    let root =
+        call(&client, &creds, "GET", OUS, None).await["OrganisationalUnits"][0]["Id"].clone();
+    let moved = call(
+        &client,
+        &creds,
+        "PUT",
+        &format!("/20190206/accounts/{account_id}"),
+        Some(json!({"OrganisationalUnitId": root})),
+    )
+    .await;
+    settle(c, &client, &creds, &moved).await;
+    let deleted = checked(c, &client, &creds, ("DELETE", &one), ONE, None).await;
+    assert_eq!(
+        settle(c, &client, &creds, &deleted).await["Status"],
+        "SUCCEEDED"
+    );
+    checked(c, &client, &creds, ("GET", &one), ONE, None).await;
+    println!("checked {} organisation answers", c.checked.len());
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn policy_answers_match_the_reference() {
+    let Some(mut c) = checker() else { return };
+    let (emu, client, creds) = signed_in().await;
+    let c = &mut c;
+    const ALL: &str = "/20190206/policies";
+    const ONE: &str = "/20190206/policies/{policy_id}";
+    let document = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#;
+    let created = checked(
+        c,
+        &client,
+        &creds,
+        ("POST", ALL),
+        ALL,
+        Some(json!({"Name": "fidelity", "Description": "checked", "Policy": document, "Tags": {"a": "b"}})),
+    )
+    .await;
+    let id = created["Detail"]["Policy"]["PolicyId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let one = format!("{ALL}/{id}");
+    checked(c, &client, &creds, ("GET", &one), ONE, None).await;
+    settle(c, &client, &creds, &created).await;
+    let updated = checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &one),
+        ONE,
+        Some(json!({"Description": "checked again"})),
+    )
+    .await;
+    settle(c, &client, &creds, &updated).await;
+
+    let ou = call(
+        &client,
+        &creds,
+        "GET",
+        "/20190206/organisations/organisational-units",
+        None,
+    )
+    .await["OrganisationalUnits"][1]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let account = call(
+        &client,
+        &creds,
+        "GET",
+        "/20190206/accounts?filter=ACTIVE",
+        None,
+    )
+    .await["Accounts"][0]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    const ATTACH: &str = "/20190206/policies/{policy_id}/attachments";
+    let attach = format!("{one}/attachments");
+    for target in [
+        json!({"OrganisationalUnitId": ou}),
+        json!({"AccountId": account}),
+    ] {
+        let answer = checked(c, &client, &creds, ("POST", &attach), ATTACH, Some(target)).await;
+        settle(c, &client, &creds, &answer).await;
+    }
+    const ORG: &str = "/20190206/policies/organisation/{policy_id}";
+    let org_path = format!("{ALL}/organisation/{id}");
+    let to_org = checked(c, &client, &creds, ("PUT", &org_path), ORG, Some(json!({}))).await;
+    settle(c, &client, &creds, &to_org).await;
+    checked(c, &client, &creds, ("GET", &one), ONE, None).await;
+    checked(c, &client, &creds, ("GET", ALL), ALL, None).await;
+    checked(
+        c,
+        &client,
+        &creds,
+        ("GET", "/20190206/organisations/current"),
+        "/20190206/organisations/current",
+        None,
+    )
+    .await;
+    let attachments = checked(c, &client, &creds, ("GET", &attach), ATTACH, None).await;
+    checked(
+        c,
+        &client,
+        &creds,
+        (
+            "GET",
+            &format!("/20190206/organisations/organisational-units/{ou}/policies"),
+        ),
+        "/20190206/organisations/organisational-units/{organisational_unit_id}/policies",
+        None,
+    )
+    .await;
+    checked(
+        c,
+        &client,
+        &creds,
+        ("GET", &format!("/20190206/accounts/{account}/policies")),
+        "/20190206/accounts/{account_id}/policies",
+        None,
+    )
+    .await;
+    let refused = checked(c, &client, &creds, ("DELETE", &one), ONE, None).await;
+    assert_eq!(
+        settle(c, &client, &creds, &refused).await["Status"],
+        "FAILED"
+    );
+    let from_org = checked(c, &client, &creds, ("DELETE", &org_path), ORG, None).await;
+    settle(c, &client, &creds, &from_org).await;
+    for item in attachments["PolicyAttachments"].as_array().unwrap() {
+        if item["PolicyAttachmentType"] == "STAX_ORGANISATION" {
+            continue;
+        }
+        let path = format!("{ALL}/attachments/{}", item["Id"].as_str().unwrap());
+        let answer = checked(
+            c,
+            &client,
+            &creds,
+            ("DELETE", &path),
+            "/20190206/policies/attachments/{policy_attachment_id}",
+            None,
+        )
+        .await;
+        settle(c, &client, &creds, &answer).await;
+    }
+    let deleted = checked(c, &client, &creds, ("DELETE", &one), ONE, None).await;
+    assert_eq!(
+        settle(c, &client, &creds, &deleted).await["Status"],
+        "SUCCEEDED"
+    );
+    checked(c, &client, &creds, ("GET", &one), ONE, None).await;
+    println!("checked {} policy answers", c.checked.len());
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn user_and_group_answers_match_the_reference() {
+    let Some(mut c) = checker() else { return };
+    let (emu, client, creds) = signed_in().await;
+    let c = &mut c;
+    const USERS: &str = "/20190206/users";
+    const USER: &str = "/20190206/users/{user_id}";
+    const IDAM: &str = "/20190206/idam/user/{user_id}";
+    checked(c, &client, &creds, ("GET", USERS), USERS, None).await;
+    let me = "/20190206/users/me";
+    checked(c, &client, &creds, ("GET", me), me, None).await;
+    let created = checked(
+        c,
+        &client,
+        &creds,
+        ("POST", "/20190206/idam/user"),
+        "/20190206/idam/user",
+        Some(json!({"Email": "fidelity@example.com", "FirstName": "Fi", "LastName": "Delity", "Role": "customer_readonly"})),
+    )
+    .await;
+    let task = settle(c, &client, &creds, &created).await;
+    let id = task["Users"][0].as_str().unwrap().to_owned();
+    let one = format!("{USERS}/{id}");
+    checked(c, &client, &creds, ("GET", &one), USER, None).await;
+    let resend = format!("/20190206/idam/user/resend-invite/{id}");
+    checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &resend),
+        "/20190206/idam/user/resend-invite/{user_id}",
+        None,
+    )
+    .await;
+    let updated = checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &format!("/20190206/idam/user/{id}")),
+        IDAM,
+        Some(json!({"Status": "ACTIVE", "FirstName": "Fido"})),
+    )
+    .await;
+    settle(c, &client, &creds, &updated).await;
+    let reset = format!("/20190206/idam/user/reset-password/{id}");
+    checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &reset),
+        "/20190206/idam/user/reset-password/{user_id}",
+        None,
+    )
+    .await;
+    checked(
+        c,
+        &client,
+        &creds,
+        (
+            "GET",
+            &format!("{USERS}?status_filter=ACTIVE&id_filter={id}"),
+        ),
+        USERS,
+        None,
+    )
+    .await;
+
+    const GROUPS: &str = "/20190206/groups";
+    const GROUP: &str = "/20190206/groups/{group_id}";
+    let group = checked(
+        c,
+        &client,
+        &creds,
+        ("POST", GROUPS),
+        GROUPS,
+        Some(json!({"Name": "fidelity"})),
+    )
+    .await;
+    settle(c, &client, &creds, &group).await;
+    let gid = group["GroupId"].as_str().unwrap().to_owned();
+    let one_group = format!("{GROUPS}/{gid}");
+    let members = checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", "/20190206/groups/members"),
+        "/20190206/groups/members",
+        Some(json!({"AddMembers": [{"UserId": id, "GroupId": gid}]})),
+    )
+    .await;
+    settle(c, &client, &creds, &members).await;
+    let renamed = checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &one_group),
+        GROUP,
+        Some(json!({"Name": "fidelity2"})),
+    )
+    .await;
+    settle(c, &client, &creds, &renamed).await;
+    checked(c, &client, &creds, ("GET", &one_group), GROUP, None).await;
+    checked(c, &client, &creds, ("GET", GROUPS), GROUPS, None).await;
+    let deleted = checked(c, &client, &creds, ("DELETE", &one_group), GROUP, None).await;
+    settle(c, &client, &creds, &deleted).await;
+    checked(c, &client, &creds, ("DELETE", &one), USER, None).await;
+    checked(c, &client, &creds, ("GET", &one), USER, None).await;
+    println!("checked {} user and group answers", c.checked.len());
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn workload_answers_match_the_reference() {
+    let Some(mut c) = checker() else { return };
+    let (emu, client, creds) = signed_in().await;
+    let c = &mut c;
+    const CAT: &str = "/20190206/workload-catalogue";
+    const ITEM: &str = "/20190206/workload-catalogue/{catalogue_id}";
+    const VERSION: &str = "/20190206/workload-catalogue/{catalogue_id}/{version_id}";
+    const ALL: &str = "/20190206/workloads";
+    const ONE: &str = "/20190206/workloads/{workload_id}";
+    let created = checked(
+        c,
+        &client,
+        &creds,
+        ("POST", CAT),
+        CAT,
+        Some(json!({"Name": "fidelity", "Version": "1", "Description": "checked", "ManifestBody": "resources: []", "Parameters": {"A": "b"}, "Tags": {"k": "v"}})),
+    )
+    .await;
+    settle(c, &client, &creds, &created).await;
+    let item = created["CatalogueId"].as_str().unwrap().to_owned();
+    let v1 = created["CatalogueVersionId"].as_str().unwrap().to_owned();
+    let item_path = format!("{CAT}/{item}");
+    let added = checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &item_path),
+        ITEM,
+        Some(json!({"Version": "2", "Description": "checked again", "ManifestURL": "s3://bucket/m.yaml"})),
+    )
+    .await;
+    settle(c, &client, &creds, &added).await;
+    let v2 = added["CatalogueVersionId"].as_str().unwrap().to_owned();
+    checked(c, &client, &creds, ("GET", CAT), CAT, None).await;
+    let paged = format!("{CAT}?offset=0&limit=1&include_tags=true&sort=Name&sort_order=ASC");
+    checked(c, &client, &creds, ("GET", &paged), CAT, None).await;
+    checked(c, &client, &creds, ("GET", &item_path), ITEM, None).await;
+    checked(
+        c,
+        &client,
+        &creds,
+        ("GET", &format!("{item_path}/{v1}")),
+        VERSION,
+        None,
+    )
+    .await;
+    checked(
+        c,
+        &client,
+        &creds,
+        ("GET", &format!("{CAT}/manifest/{v1}")),
+        "/20190206/workload-catalogue/manifest/{version_id}",
+        None,
+    )
+    .await;
+    checked(
+        c,
+        &client,
+        &creds,
+        ("GET", &format!("{CAT}/template/{v1}/main.yaml")),
+        "/20190206/workload-catalogue/template/{version_id}/{name}",
+        None,
+    )
+    .await;
+
+    let account = call(
+        &client,
+        &creds,
+        "GET",
+        "/20190206/accounts?filter=ACTIVE",
+        None,
+    )
+    .await["Accounts"][0]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let deployed = checked(
+        c,
+        &client,
+        &creds,
+        ("POST", ALL),
+        ALL,
+        Some(json!({"Name": "fidelity", "CatalogueId": item, "CatalogueVersionId": v1, "AccountId": account, "Region": "eu-west-1", "Parameters": [{"Key": "A", "Value": "c"}], "Tags": {"k": "v"}})),
+    )
+    .await;
+    let task = settle(c, &client, &creds, &deployed).await;
+    let id = task["Workloads"][0].as_str().unwrap().to_owned();
+    let one = format!("{ALL}/{id}");
+    checked(c, &client, &creds, ("GET", ALL), ALL, None).await;
+    let filtered = format!("{ALL}?catalogue_ids={item}&offset=0&limit=5&sort=Name");
+    checked(c, &client, &creds, ("GET", &filtered), ALL, None).await;
+    let tagged = format!("{one}?include_tags=true");
+    checked(c, &client, &creds, ("GET", &tagged), ONE, None).await;
+    let updated = checked(
+        c,
+        &client,
+        &creds,
+        ("PUT", &one),
+        ONE,
+        Some(json!({"CatalogueVersionId": v2, "Protection": true})),
+    )
+    .await;
+    settle(c, &client, &creds, &updated).await;
+    let refused = checked(c, &client, &creds, ("DELETE", &one), ONE, None).await;
+    assert_eq!(
+        settle(c, &client, &creds, &refused).await["Status"],
+        "FAILED"
+    );
+    let unprotected = call(
+        &client,
+        &creds,
+        "PUT",
+        &one,
+        Some(json!({"Protection": false})),
+    )
+    .await;
+    settle(c, &client, &creds, &unprotected).await;
+    let deleted = checked(c, &client, &creds, ("DELETE", &one), ONE, None).await;
+    settle(c, &client, &creds, &deleted).await;
+    checked(c, &client, &creds, ("GET", &one), ONE, None).await;
+    let version_gone = checked(
+        c,
+        &client,
+        &creds,
+        ("DELETE", &format!("{item_path}/{v1}")),
+        VERSION,
+        None,
+    )
+    .await;
+    settle(c, &client, &creds, &version_gone).await;
+    let item_gone = checked(c, &client, &creds, ("DELETE", &item_path), ITEM, None).await;
+    settle(c, &client, &creds, &item_gone).await;
+    checked(c, &client, &creds, ("GET", &item_path), ITEM, None).await;
+    println!("checked {} workload answers", c.checked.len());
+    emu.shutdown().await;
+}

@@ -2,6 +2,11 @@
 
 use serde_json::{Map, Value, json};
 
+mod organisations;
+mod policies;
+mod users;
+mod workloads;
+
 /// One operation of the document.
 pub(crate) struct Operation {
     /// `service.Operation`.
@@ -92,7 +97,7 @@ fn account_filters() -> Vec<Value> {
 
 /// Every operation the emulator answers from its own state.
 pub(crate) fn operations() -> Vec<Operation> {
-    vec![
+    let mut ops = vec![
         Operation {
             id: "public.ReadConfig",
             method: "get",
@@ -307,7 +312,12 @@ pub(crate) fn operations() -> Vec<Operation> {
             response: "tasks.ReadTask",
             errors: &[404],
         },
-    ]
+    ];
+    ops.extend(organisations::operations());
+    ops.extend(policies::operations());
+    ops.extend(users::operations());
+    ops.extend(workloads::operations());
+    ops
 }
 
 fn uuid_schema() -> Value {
@@ -808,6 +818,10 @@ fn schemas() -> Map<String, Value> {
             }
         }),
     );
+    organisations::schemas(&mut s);
+    policies::schemas(&mut s);
+    users::schemas(&mut s);
+    workloads::schemas(&mut s);
     s
 }
 

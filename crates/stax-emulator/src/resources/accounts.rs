@@ -18,7 +18,11 @@ pub(crate) const ACCOUNT: &str = "account";
 pub(crate) const ACCOUNT_TYPE: &str = "account_type";
 
 /// Accounts as answered: with the current name of their type, and Tags unless left out.
-fn present(account: &mut Value, type_names: &HashMap<String, String>, include_tags: bool) {
+pub(crate) fn present(
+    account: &mut Value,
+    type_names: &HashMap<String, String>,
+    include_tags: bool,
+) {
     if let Some(name) = account
         .get("AccountTypeId")
         .and_then(Value::as_str)
@@ -31,7 +35,7 @@ fn present(account: &mut Value, type_names: &HashMap<String, String>, include_ta
     }
 }
 
-fn type_names(db: &Db<'_>) -> StoreResult<HashMap<String, String>> {
+pub(crate) fn type_names(db: &Db<'_>) -> StoreResult<HashMap<String, String>> {
     Ok(db
         .list(ACCOUNT_TYPE)?
         .into_iter()
@@ -151,7 +155,9 @@ fn find_type(db: &Db<'_>, id_or_name: &str) -> StoreResult<Option<Value>> {
 
 fn require_ou(db: &Db<'_>, body: &Value) -> Result<(), ApiError> {
     if let Some(ou) = body.get("OrganisationalUnitId").and_then(Value::as_str)
-        && db.get(crate::seed::OU, &ou.to_ascii_lowercase())?.is_none()
+        && db
+            .get(crate::seed::OU, &ou.to_ascii_lowercase())?
+            .is_none_or(|o| o["Status"] == "DELETED")
     {
         return Err(ApiError::bad_request(format!(
             "OrganisationalUnitId {ou} does not exist"

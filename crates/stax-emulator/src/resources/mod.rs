@@ -11,9 +11,13 @@ use crate::app::AppState;
 use crate::error::{ApiError, ApiResult};
 
 pub(crate) mod accounts;
+pub(crate) mod organisations;
+pub(crate) mod policies;
 pub(crate) mod public;
 pub(crate) mod tasks;
 pub(crate) mod teams;
+pub(crate) mod users;
+pub(crate) mod workloads;
 
 /// Shared state as handlers extract it.
 pub(crate) type AppRef = axum::extract::State<Arc<AppState>>;
@@ -192,6 +196,43 @@ pub(crate) fn ensure_idle(
         )));
     }
     Ok(())
+}
+
+/// A string field of a resource, or `""`.
+pub(crate) fn text<'a>(v: &'a Value, name: &str) -> &'a str {
+    v.get(name).and_then(Value::as_str).unwrap_or("")
+}
+
+/// Loads a resource that is not DELETED by its path id: 400 unless a UUID, 404 when unknown.
+pub(crate) fn load_live(
+    db: &crate::store::Db<'_>,
+    kind: &str,
+    (param, id): (&str, &str),
+    what: &str,
+) -> Result<Value, ApiError> {
+    check_uuid(param, id)?;
+    db.get(kind, &id.to_ascii_lowercase())?
+        .filter(|r| text(r, "Status") != "DELETED")
+        .ok_or_else(|| ApiError::not_found(format!("{what} {id} does not exist")))
+}
+
+/// The access key of the API token that signed the request (used as `CreatedBy`).
+pub(crate) fn caller(state: &AppState, headers: &axum::http::HeaderMap) -> Option<String> {
+    let auth = headers.get("authorization")?.to_str().ok()?;
+    let key = auth.split("Credential=").nth(1)?.split('/').next()?;
+    state
+        .store
+        .read(|db| {
+            let Some(creds) = db.credentials(key)? else {
+                return Ok(None);
+            };
+            let Some(sub) = db.identity_sub(&creds.identity_id)? else {
+                return Ok(None);
+            };
+            db.pool_user_by_sub(&sub)
+        })
+        .ok()
+        .flatten()
 }
 
 #[cfg(test)]

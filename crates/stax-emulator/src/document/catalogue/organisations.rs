@@ -1,0 +1,234 @@
+//! The organisation and its organisational units, in the emulator's own document.
+
+use serde_json::{Map, Value, json};
+
+use super::{Operation, path_param, query, timestamp};
+
+/// `#/components/schemas/{name}`.
+pub(super) fn r(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+/// An array of `items`.
+pub(super) fn list_of(items: Value) -> Value {
+    json!({"type": "array", "items": items})
+}
+
+/// An object with one required array property.
+pub(super) fn wrapper(key: &str, component: &str) -> Value {
+    json!({"type": "object", "required": [key], "properties": {key: list_of(r(component))}})
+}
+
+/// A `TaskEvent` whose `Detail` also carries `extra` properties.
+pub(super) fn event_with(extra: Value) -> Value {
+    json!({"allOf": [r("TaskEvent"), {"type": "object", "properties": {"Detail": {"type": "object", "properties": extra}}}]})
+}
+
+/// A resource status with the given values.
+pub(super) fn status(values: &[&str], text: &str) -> Value {
+    json!({"type": "string", "enum": values, "description": text})
+}
+
+/// Statuses of things changed through tasks (OUs, policies, attachments).
+pub(super) const LIFECYCLE: [&str; 8] = [
+    "ACTIVE",
+    "CREATE_FAILED",
+    "CREATE_IN_PROGRESS",
+    "DELETED",
+    "DELETE_FAILED",
+    "DELETE_IN_PROGRESS",
+    "UPDATE_IN_PROGRESS",
+    "UPDATE_FAILED",
+];
+
+const OU_PATH: &str = "/20190206/organisations/organisational-units/{organisational_unit_id}";
+
+pub(super) fn operations() -> Vec<Operation> {
+    let ou_id = || vec![path_param("organisational_unit_id", "Id of the unit.")];
+    vec![
+        Operation {
+            id: "organisations.ReadOrganisations",
+            method: "get",
+            path: "/20190206/organisations",
+            summary: "The organisation the caller belongs to, as a list",
+            params: vec![],
+            body: None,
+            response: "organisations.ReadOrganisations",
+            errors: &[],
+        },
+        Operation {
+            id: "organisations.ReadOrganisation",
+            method: "get",
+            path: "/20190206/organisations/current",
+            summary: "The caller's organisation, as a list of one",
+            params: vec![],
+            body: None,
+            response: "organisations.ReadOrganisations",
+            errors: &[],
+        },
+        Operation {
+            id: "organisations.ReadOrganizationFeatures",
+            method: "get",
+            path: "/20190206/organisations/current/features",
+            summary: "Which optional parts of Stax the organisation uses",
+            params: vec![],
+            body: None,
+            response: "organisations.ReadOrganizationFeatures",
+            errors: &[],
+        },
+        Operation {
+            id: "organisations.ReadOrganisationalUnits",
+            method: "get",
+            path: "/20190206/organisations/organisational-units",
+            summary: "List organisational units",
+            params: vec![query(
+                "status",
+                "string",
+                "Comma-separated unit statuses to keep; all when left out.",
+            )],
+            body: None,
+            response: "organisations.ReadOrganisationalUnits",
+            errors: &[],
+        },
+        Operation {
+            id: "organisations.CreateOrganisationalUnit",
+            method: "post",
+            path: "/20190206/organisations/organisational-units",
+            summary: "Add an organisational unit under another (asynchronous)",
+            params: vec![],
+            body: Some("organisations.CreateOrganisationalUnit"),
+            response: "organisations.OrganisationalUnitEvent",
+            errors: &[400],
+        },
+        Operation {
+            id: "organisations.ReadOrganisationalUnit",
+            method: "get",
+            path: OU_PATH,
+            summary: "One organisational unit, as a list of one",
+            params: ou_id(),
+            body: None,
+            response: "organisations.ReadOrganisationalUnits",
+            errors: &[400, 404],
+        },
+        Operation {
+            id: "organisations.UpdateOrganisationalUnit",
+            method: "put",
+            path: OU_PATH,
+            summary: "Rename or retag an organisational unit (asynchronous)",
+            params: ou_id(),
+            body: Some("organisations.UpdateOrganisationalUnit"),
+            response: "organisations.OrganisationalUnitEvent",
+            errors: &[400, 404, 409],
+        },
+        Operation {
+            id: "organisations.DeleteOrganisationalUnit",
+            method: "delete",
+            path: OU_PATH,
+            summary: "Remove an empty organisational unit (asynchronous)",
+            params: ou_id(),
+            body: None,
+            response: "organisations.OrganisationalUnitEvent",
+            errors: &[400, 404, 409],
+        },
+        Operation {
+            id: "organisations.ReadOrganisationalUnitAccounts",
+            method: "get",
+            path: "/20190206/organisations/organisational-units/{organisational_unit_id}/accounts",
+            summary: "The accounts placed in one organisational unit",
+            params: ou_id(),
+            body: None,
+            response: "accounts.ReadAccounts",
+            errors: &[400, 404],
+        },
+    ]
+}
+
+pub(super) fn schemas(s: &mut Map<String, Value>) {
+    s.insert(
+        "Organisation".into(),
+        json!({
+            "type": "object",
+            "description": "A Stax customer's AWS organisation and its settings.",
+            "required": ["Id"],
+            "properties": {
+                "Id": r("ro-uuidv4"),
+                "Name": {"type": "string"},
+                "Alias": {"type": "string"},
+                "Status": status(&["NEW", "INITIALIZING", "ACTIVE", "SUSPENDED"], "Lifecycle state."),
+                "Region": r("DefaultAwsRegion"),
+                "Regions": list_of(json!({"type": "string"})),
+                "AwsSupportType": {"type": "string", "enum": ["BASIC", "DEVELOPER", "BUSINESS", "ENTERPRISE"]},
+                "AwsPartnerSupport": {"type": "boolean"},
+                "AuthProvider": {"type": "string", "enum": ["V1", "V2"]},
+                "LandingZoneType": {"type": "string", "enum": ["STAX", "VLZAWS"]},
+                "AllowedDomains": {"type": "array", "nullable": true, "items": {"type": "string"}},
+                "AttachedPolicies": {"type": "array", "description": "Policies attached to the whole organisation.", "items": r("ro-uuidv4")},
+                "CreatedTS": timestamp("When the organisation was set up."),
+                "ModifiedTS": timestamp("When its settings last changed.")
+            }
+        }),
+    );
+    s.insert(
+        "organisations.ReadOrganisations".into(),
+        wrapper("Organisations", "Organisation"),
+    );
+    s.insert(
+        "organisations.ReadOrganizationFeatures".into(),
+        json!({
+            "type": "object",
+            "required": ["NetworksEnabled", "WorkloadsEnabled"],
+            "properties": {"NetworksEnabled": {"type": "boolean"}, "WorkloadsEnabled": {"type": "boolean"}}
+        }),
+    );
+    s.insert(
+        "OrganisationalUnit".into(),
+        json!({
+            "type": "object",
+            "description": "A folder of accounts in the AWS organisation; units nest under a root.",
+            "required": ["Id", "OrganisationId", "Status", "Name", "ParentOrganisationalUnitId", "OrganisationalUnitType", "AwsId", "CreatedTS", "CreatedBy", "ModifiedTS"],
+            "properties": {
+                "Id": r("ro-uuidv4"),
+                "Name": {"type": "string"},
+                "OrganisationId": r("ro-uuidv4"),
+                "Status": status(&LIFECYCLE[..7], "Lifecycle state; *_IN_PROGRESS while a task runs."),
+                "OrganisationalUnitType": {"type": "string", "enum": ["ROOT", "STAX_DEFAULT", "STAX_SECURITY", "STAX_ACCOUNT_POOL", "ORGANISATION_ROOT", "CHILD"]},
+                "ParentOrganisationalUnitId": r("nullable-uuidv4"),
+                "AwsId": {"type": "string", "nullable": true, "description": "The unit's id in AWS Organizations."},
+                "Tags": r("StaxTags"),
+                "CreatedBy": r("nullable-uuidv4"),
+                "CreatedTS": timestamp("When the unit was made."),
+                "ModifiedTS": timestamp("When the unit last changed."),
+                "UserTaskId": r("nullable-uuidv4")
+            }
+        }),
+    );
+    s.insert(
+        "organisations.ReadOrganisationalUnits".into(),
+        wrapper("OrganisationalUnits", "OrganisationalUnit"),
+    );
+    let ou_name = json!({"type": "string", "minLength": 1, "maxLength": 128, "description": "Name, unique among its siblings."});
+    s.insert(
+        "organisations.CreateOrganisationalUnit".into(),
+        json!({
+            "type": "object",
+            "required": ["Name", "ParentOrganisationalUnitId"],
+            "properties": {
+                "Name": ou_name,
+                "ParentOrganisationalUnitId": r("nullable-uuidv4"),
+                "Tags": r("StaxTags")
+            }
+        }),
+    );
+    s.insert(
+        "organisations.UpdateOrganisationalUnit".into(),
+        json!({"type": "object", "properties": {"Name": ou_name, "Tags": r("StaxTags")}}),
+    );
+    s.insert(
+        "organisations.OrganisationalUnitEvent".into(),
+        event_with(json!({"OrganisationalUnit": {
+            "type": "object",
+            "required": ["OrganisationalUnitId"],
+            "properties": {"OrganisationalUnitId": r("ro-uuidv4")}
+        }})),
+    );
+}

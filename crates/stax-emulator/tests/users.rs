@@ -1,0 +1,426 @@
+//! Users and groups: invitations, changes through tasks, membership, 400s, 404s and 409s.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Client, Creds, emulator};
+use serde_json::{Value, json};
+
+/// `delay_ms` is long enough, in tests that look at a change under way, for it to be seen.
+async fn setup(delay_ms: u64) -> (stax_emulator::RunningEmulator, Client, Creds) {
+    let emu = emulator(|o| o.task_delay = Duration::from_millis(delay_ms)).await;
+    let client = Client::new(emu.endpoint()).await;
+    let creds = client.login(emu.access_key(), emu.secret_key()).await;
+    (emu, client, creds)
+}
+
+async fn get(client: &Client, creds: &Creds, path: &str) -> Value {
+    let (status, body) = client.call(creds, "GET", path, None).await;
+    assert_eq!(status, 200, "GET {path}: {body}");
+    body
+}
+
+async fn send(
+    client: &Client,
+    creds: &Creds,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
+    let (status, answer) = client.call(creds, method, path, body).await;
+    assert_eq!(status, 200, "{method} {path}: {answer}");
+    answer
+}
+
+/// Waits for the task named at the top level or in `Detail`.
+async fn settle(client: &Client, creds: &Creds, answer: &Value) -> Value {
+    let id = answer["TaskId"]
+        .as_str()
+        .or_else(|| answer["Detail"]["TaskId"].as_str())
+        .expect("a task id");
+    client.wait_task(creds, id).await.0
+}
+
+async fn user_by_email(client: &Client, creds: &Creds, email: &str) -> Option<Value> {
+    get(
+        client,
+        creds,
+        "/20190206/users?status_filter=ACTIVE,DISABLED,INVITED,NEW,DELETED",
+    )
+    .await["Users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["Email"] == email)
+        .cloned()
+}
+
+#[tokio::test]
+async fn users_are_invited_changed_and_deleted() {
+    let (emu, client, creds) = setup(800).await;
+    let answer = send(
+        &client,
+        &creds,
+        "POST",
+        "/20190206/idam/user",
+        Some(json!({"Email": "carol.new@example.com", "FirstName": "Carol", "LastName": "New"})),
+    )
+    .await;
+    assert_eq!(answer["Detail"]["Operation"], "teams:CreateUser");
+    assert!(answer["Detail"].get("TaskId").is_none());
+    let fresh = user_by_email(&client, &creds, "carol.new@example.com")
+        .await
+        .unwrap();
+    assert_eq!(fresh["Status"], "NEW");
+    assert_eq!(fresh["Role"], "customer_user");
+    assert_eq!(fresh["Name"], "Carol New");
+    let task = settle(&client, &creds, &answer).await;
+    assert_eq!(task["Status"], "SUCCEEDED");
+    assert_eq!(task["Users"], json!([fresh["Id"]]));
+    let id = fresh["Id"].as_str().unwrap().to_owned();
+    let one = get(&client, &creds, &format!("/20190206/users/{id}")).await;
+    assert_eq!(one["Users"][0]["Status"], "INVITED");
+
+    // The same email again is refused, in any case.
+    let (status, body) = client
+        .call(
+            &creds,
+            "POST",
+            "/20190206/idam/user",
+            Some(json!({"Email": "CAROL.NEW@example.com", "FirstName": "C", "LastName": "N"})),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["Error"].as_str().unwrap().contains("Email"));
+
+    // Invitations can be resent while pending; passwords reset only once active.
+    let resent = send(
+        &client,
+        &creds,
+        "PUT",
+        &format!("/20190206/idam/user/resend-invite/{id}"),
+        None,
+    )
+    .await;
+    assert!(
+        resent["Detail"]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("carol.new")
+    );
+    let (status, _) = client
+        .call(
+            &creds,
+            "PUT",
+            &format!("/20190206/idam/user/reset-password/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 400);
+
+    let changed = send(
+        &client,
+        &creds,
+        "PUT",
+        &format!("/20190206/idam/user/{id}"),
+        Some(json!({"LastName": "Admin", "Role": "customer_admin", "Status": "ACTIVE"})),
+    )
+    .await;
+    let task = settle(&client, &creds, &changed).await;
+    assert_eq!(task["Status"], "SUCCEEDED");
+    let user = get(&client, &creds, &format!("/20190206/users/{id}")).await["Users"][0].clone();
+    assert_eq!(user["Name"], "Carol Admin");
+    assert_eq!(user["Role"], "customer_admin");
+    assert_eq!(user["Status"], "ACTIVE");
+    send(
+        &client,
+        &creds,
+        "PUT",
+        &format!("/20190206/idam/user/reset-password/{id}"),
+        None,
+    )
+    .await;
+    let (status, _) = client
+        .call(
+            &creds,
+            "PUT",
+            &format!("/20190206/idam/user/resend-invite/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 400);
+
+    // Filters.
+    let only = get(&client, &creds, &format!("/20190206/users?id_filter={id}")).await;
+    assert_eq!(only["Users"].as_array().unwrap().len(), 1);
+    let admins = get(&client, &creds, "/20190206/users?status_filter=ACTIVE").await;
+    assert!(admins["Users"].as_array().unwrap().len() >= 4);
+
+    // Put the user in a group, then delete it: gone from the group and the default list.
+    let group = get(&client, &creds, "/20190206/groups").await["Groups"][0]["Id"].clone();
+    let members = send(
+        &client,
+        &creds,
+        "PUT",
+        "/20190206/groups/members",
+        Some(json!({"AddMembers": [{"UserId": id, "GroupId": group}]})),
+    )
+    .await;
+    settle(&client, &creds, &members).await;
+    let deleted = send(
+        &client,
+        &creds,
+        "DELETE",
+        &format!("/20190206/users/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(deleted["Users"][0]["Status"], "DELETED");
+    let group = get(
+        &client,
+        &creds,
+        &format!("/20190206/groups/{}", group.as_str().unwrap()),
+    )
+    .await;
+    assert!(!group["Groups"][0]["Users"].to_string().contains(&id));
+    let all = get(&client, &creds, "/20190206/users").await;
+    assert!(!all.to_string().contains(&id));
+    let (status, _) = client
+        .call(&creds, "DELETE", &format!("/20190206/users/{id}"), None)
+        .await;
+    assert_eq!(status, 404);
+    let stats = emu.stats();
+    assert_eq!(stats["operations"]["teams.CreateUser"], 2);
+    assert_eq!(stats["operations"]["teams.DeleteUser"], 2);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_organisation_keeps_one_active_admin_and_users_me_is_the_token() {
+    let (emu, client, creds) = setup(60).await;
+    let ada = user_by_email(&client, &creds, "ada.admin@example.com")
+        .await
+        .unwrap();
+    let id = ada["Id"].as_str().unwrap();
+    let answer = send(
+        &client,
+        &creds,
+        "PUT",
+        &format!("/20190206/idam/user/{id}"),
+        Some(json!({"Status": "DISABLED"})),
+    )
+    .await;
+    let task = settle(&client, &creds, &answer).await;
+    assert_eq!(task["Status"], "FAILED");
+    assert!(
+        task["Logs"]
+            .to_string()
+            .contains("last active customer_admin")
+    );
+    let ada = get(&client, &creds, &format!("/20190206/users/{id}")).await;
+    assert_eq!(ada["Users"][0]["Status"], "ACTIVE");
+    let (status, body) = client
+        .call(&creds, "DELETE", &format!("/20190206/users/{id}"), None)
+        .await;
+    assert_eq!(status, 400, "{body}");
+
+    let me = get(&client, &creds, "/20190206/users/me").await;
+    assert_eq!(me["Users"][0]["Id"], emu.access_key());
+    assert_eq!(me["Users"][0]["Role"], "api_admin");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn groups_are_created_renamed_filled_and_deleted() {
+    let (emu, client, creds) = setup(800).await;
+    let answer = send(
+        &client,
+        &creds,
+        "POST",
+        "/20190206/groups",
+        Some(json!({"Name": "Auditors"})),
+    )
+    .await;
+    let id = answer["GroupId"].as_str().unwrap().to_owned();
+    let fresh = get(&client, &creds, &format!("/20190206/groups/{id}")).await;
+    assert_eq!(fresh["Groups"][0]["Status"], "NEW");
+    assert_eq!(fresh["Groups"][0]["GroupType"], "LOCAL");
+    let (status, body) = client
+        .call(
+            &creds,
+            "PUT",
+            &format!("/20190206/groups/{id}"),
+            Some(json!({"Name": "Other"})),
+        )
+        .await;
+    assert_eq!(status, 409, "a change while the task runs: {body}");
+    assert_eq!(
+        settle(&client, &creds, &answer).await["Status"],
+        "SUCCEEDED"
+    );
+    let (status, body) = client
+        .call(
+            &creds,
+            "POST",
+            "/20190206/groups",
+            Some(json!({"Name": "auditors"})),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body["Error"].as_str().unwrap().contains("Name"));
+
+    let renamed = send(
+        &client,
+        &creds,
+        "PUT",
+        &format!("/20190206/groups/{id}"),
+        Some(json!({"Name": "Cost Auditors"})),
+    )
+    .await;
+    assert_eq!(
+        settle(&client, &creds, &renamed).await["Status"],
+        "SUCCEEDED"
+    );
+
+    let users = get(&client, &creds, "/20190206/users").await;
+    let ids: Vec<Value> = users["Users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["Id"].clone())
+        .collect();
+    let add: Vec<Value> = ids
+        .iter()
+        .map(|u| json!({"UserId": u, "GroupId": id}))
+        .collect();
+    let answer = send(
+        &client,
+        &creds,
+        "PUT",
+        "/20190206/groups/members",
+        Some(json!({"AddMembers": add})),
+    )
+    .await;
+    let task = settle(&client, &creds, &answer).await;
+    assert_eq!(task["Status"], "SUCCEEDED");
+    assert_eq!(task["Users"].as_array().unwrap().len(), ids.len());
+    let answer = send(
+        &client,
+        &creds,
+        "PUT",
+        "/20190206/groups/members",
+        Some(json!({"RemoveMembers": [{"UserId": ids[0], "GroupId": id}]})),
+    )
+    .await;
+    settle(&client, &creds, &answer).await;
+    let group = get(&client, &creds, &format!("/20190206/groups/{id}")).await["Groups"][0].clone();
+    assert_eq!(group["Name"], "Cost Auditors");
+    assert_eq!(group["Status"], "ACTIVE");
+    assert_eq!(group["Users"], json!(ids[1..]));
+
+    let deleted = send(
+        &client,
+        &creds,
+        "DELETE",
+        &format!("/20190206/groups/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        settle(&client, &creds, &deleted).await["Status"],
+        "SUCCEEDED"
+    );
+    let all = get(&client, &creds, "/20190206/groups").await;
+    assert!(!all.to_string().contains(&id));
+    let gone = get(&client, &creds, &format!("/20190206/groups/{id}")).await;
+    assert_eq!(gone["Groups"][0]["Status"], "DELETED");
+    let (status, _) = client
+        .call(&creds, "DELETE", &format!("/20190206/groups/{id}"), None)
+        .await;
+    assert_eq!(status, 404);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn user_and_group_bodies_are_validated_and_unknown_ids_are_404() {
+    let (emu, client, creds) = setup(60).await;
+    for (path, body, field) in [
+        (
+            "/20190206/idam/user",
+            json!({"FirstName": "A", "LastName": "B"}),
+            "Email",
+        ),
+        (
+            "/20190206/idam/user",
+            json!({"Email": "not-an-email", "FirstName": "A", "LastName": "B"}),
+            "Email",
+        ),
+        (
+            "/20190206/idam/user",
+            json!({"Email": "a.b@example.com", "FirstName": "<script>", "LastName": "B"}),
+            "FirstName",
+        ),
+        (
+            "/20190206/idam/user",
+            json!({"Email": "a.b@example.com", "FirstName": "A", "LastName": "B", "Role": "customer_root"}),
+            "Role",
+        ),
+        ("/20190206/groups", json!({}), "Name"),
+        ("/20190206/groups", json!({"Name": "x"}), "Name"),
+    ] {
+        let (status, answer) = client.call(&creds, "POST", path, Some(body.clone())).await;
+        assert_eq!(status, 400, "{body} -> {answer}");
+        let error = answer["Error"].as_str().unwrap();
+        assert!(error.contains(field), "{error} names {field}");
+    }
+    let (status, answer) = client
+        .call(
+            &creds,
+            "PUT",
+            "/20190206/groups/members",
+            Some(json!({"AddMembers": [{"UserId": "x"}]})),
+        )
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer["Error"].as_str().unwrap().contains("GroupId"));
+
+    let missing = uuid::Uuid::new_v4().to_string();
+    let group = get(&client, &creds, "/20190206/groups").await["Groups"][0]["Id"].clone();
+    for (method, path, body) in [
+        ("GET", format!("/20190206/users/{missing}"), None),
+        ("DELETE", format!("/20190206/users/{missing}"), None),
+        (
+            "PUT",
+            format!("/20190206/idam/user/{missing}"),
+            Some(json!({"FirstName": "A"})),
+        ),
+        (
+            "PUT",
+            format!("/20190206/idam/user/resend-invite/{missing}"),
+            None,
+        ),
+        (
+            "PUT",
+            format!("/20190206/idam/user/reset-password/{missing}"),
+            None,
+        ),
+        ("GET", format!("/20190206/groups/{missing}"), None),
+        (
+            "PUT",
+            format!("/20190206/groups/{missing}"),
+            Some(json!({"Name": "whatever"})),
+        ),
+        ("DELETE", format!("/20190206/groups/{missing}"), None),
+        (
+            "PUT",
+            "/20190206/groups/members".to_owned(),
+            Some(json!({"AddMembers": [{"UserId": missing, "GroupId": group}]})),
+        ),
+    ] {
+        let (status, answer) = client.call(&creds, method, &path, body).await;
+        assert_eq!(status, 404, "{method} {path}: {answer}");
+        assert!(answer["Error"].as_str().unwrap().contains(&missing));
+    }
+    emu.shutdown().await;
+}
