@@ -259,7 +259,7 @@ fn merge_page(acc: &mut Value, page: Value) {
 
 /// `--wait`: polls the task of a response until it ends, with progress on stderr.
 async fn wait(client: &StaxClient, response: &Value, timeout: Duration) -> Result<Value, Failure> {
-    let Some(task_id) = response.get("TaskId").and_then(Value::as_str) else {
+    let Some(task_id) = staxapp::tasks::task_id_of(response) else {
         eprintln!("stax: the response has no TaskId; nothing to wait for");
         return Ok(response.clone());
     };

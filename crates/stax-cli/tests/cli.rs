@@ -578,3 +578,39 @@ fn ctrl_c_stops_waiting_cleanly() {
     assert!(rest.contains("stopped waiting"), "{rest}");
     assert!(!rest.contains("panicked"), "{rest}");
 }
+
+#[test]
+fn wait_finds_the_task_under_detail_too() {
+    // Organisational unit answers carry their TaskId only in Detail.
+    let e = Emu::start(200);
+    let out = e
+        .stax()
+        .args([
+            "organisations",
+            "ReadOrganisationalUnits",
+            "--query",
+            "OrganisationalUnits[0].Id",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let parent = json_of(&out);
+    let parent = parent.as_str().expect("a demo unit");
+    let out = e
+        .stax()
+        .args([
+            "--wait",
+            "organisations",
+            "CreateOrganisationalUnit",
+            "Name=waited-for",
+        ])
+        .arg(format!("ParentOrganisationalUnitId={parent}"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(json_of(&out)["Status"], "SUCCEEDED");
+}
