@@ -437,3 +437,63 @@ async fn waiting_for_an_unknown_task_is_an_api_error() {
     assert!(err.to_string().contains("no TaskId"), "{err}");
     emu.shutdown().await;
 }
+
+/// A dropped connection is retried for GET, like a read error in the Python SDK, and not for
+/// POST (the request may have been acted on).
+#[tokio::test]
+async fn dropped_connections_are_retried_for_get_only() {
+    let Some(reference) = common::reference_document() else {
+        return;
+    };
+    let emu = emulator(EmulatorOptions {
+        faults: Some("drop:1.0".into()),
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let config = builder(&emu, "drop")
+        .schema(SchemaSource::File(reference))
+        .build()
+        .unwrap();
+    let client = StaxClient::new(config).unwrap();
+    let err = client
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err}");
+    assert!(err.to_string().contains("after 5 attempt(s)"), "{err}");
+    assert_eq!(stat(&emu, "/faults_injected"), 5);
+    let err = client
+        .call(
+            "accounts",
+            "CreateAccount",
+            args! {"Name" => "bakery", "AccountType" => "development"},
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("after 1 attempt(s)"), "{err}");
+    assert_eq!(stat(&emu, "/faults_injected"), 6);
+    emu.shutdown().await;
+}
+
+/// A 200 whose body is not JSON is a transport error naming the status and the first bytes.
+#[tokio::test]
+async fn a_malformed_answer_is_a_transport_error() {
+    let emu = emulator(EmulatorOptions {
+        faults: Some("malformed:1.0".into()),
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let client = StaxClient::new(config(&emu, "malformed")).unwrap();
+    let err = client
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::Transport { .. }), "{text}");
+    assert!(
+        text.contains("accounts.ReadAccounts answered 200"),
+        "{text}"
+    );
+    assert!(text.contains("malformed"), "{text}");
+    emu.shutdown().await;
+}
