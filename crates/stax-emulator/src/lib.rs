@@ -20,12 +20,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-#[allow(dead_code)] // parts serve the mutation handlers still to come
 mod app;
+pub mod cli;
 mod cognito;
-#[allow(dead_code)] // parts serve the mutation handlers still to come
 mod document;
-#[allow(dead_code)] // parts serve the mutation handlers still to come
 mod error;
 mod faults;
 mod jwt;
@@ -34,9 +32,7 @@ mod seed;
 mod server;
 mod sigv4;
 mod stats;
-#[allow(dead_code)] // parts serve the mutation handlers still to come
 mod store;
-#[allow(dead_code)] // parts serve the mutation handlers still to come
 mod tasks;
 mod util;
 

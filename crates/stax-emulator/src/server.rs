@@ -15,14 +15,14 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use serde_json::Value;
 
 use crate::app::{AppState, Installation, aws_region_of};
 use crate::document::Document;
 use crate::faults::{DropConnection, FaultSpec, Faults};
 use crate::jwt::JwtKeys;
-use crate::resources::{accounts, public, tasks as task_routes};
+use crate::resources::{accounts, public, tasks as task_routes, teams};
 use crate::sigv4::{self, Rejection};
 use crate::stats::Stats;
 use crate::store::{Store, StoreError};
@@ -261,10 +261,42 @@ pub(crate) async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, Emul
 
 fn router(state: Arc<AppState>) -> Router {
     let protected = Router::new()
-        .route("/20190206/accounts", get(accounts::read_accounts))
+        .route(
+            "/20190206/accounts",
+            get(accounts::read_accounts).post(accounts::create_account),
+        )
         .route(
             "/20190206/accounts/{account_id}",
-            get(accounts::read_account),
+            get(accounts::read_account).put(accounts::update_account),
+        )
+        .route("/20190206/accounts/close", post(accounts::close_account))
+        .route(
+            "/20190206/accounts/types",
+            get(accounts::read_account_types).post(accounts::create_account_type),
+        )
+        .route(
+            "/20190206/accounts/types/{account_type_id}",
+            get(accounts::read_account_type)
+                .put(accounts::update_account_type)
+                .delete(accounts::delete_account_type),
+        )
+        .route(
+            "/20190206/accounts/types/access",
+            put(accounts::update_account_type_access),
+        )
+        .route(
+            "/20190206/account-types/members",
+            put(accounts::update_account_type_members),
+        )
+        .route(
+            "/20190206/api-tokens",
+            get(teams::read_api_tokens).post(teams::create_api_token),
+        )
+        .route(
+            "/20190206/api-tokens/{access_key}",
+            get(teams::read_api_token)
+                .put(teams::update_api_token)
+                .delete(teams::delete_api_token),
         )
         .route("/20190206/task/{task_id}", get(task_routes::read_task))
         .route_layer(from_fn_with_state(state.clone(), sigv4::gate));

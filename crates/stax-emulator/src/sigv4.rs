@@ -231,7 +231,20 @@ pub(crate) struct SignedRequest<'a> {
     /// The query as received, without `?`.
     pub query: Option<&'a str>,
     pub headers: &'a HeaderMap,
+    /// The request target's authority: HTTP/2 carries the host there instead of `Host`.
+    pub authority: Option<&'a str>,
     pub body: &'a [u8],
+}
+
+impl SignedRequest<'_> {
+    /// A header's canonical value; `host` falls back to the authority.
+    fn value(&self, name: &str) -> String {
+        let value = header_value(self.headers, name);
+        if value.is_empty() && name == "host" {
+            return self.authority.unwrap_or_default().to_owned();
+        }
+        value
+    }
 }
 
 /// The values of a header, joined with commas, as canonical requests hold them.
@@ -323,7 +336,7 @@ fn canonical_request(req: &SignedRequest<'_>, auth: &Authorization, form: QueryF
     for name in &auth.signed_headers {
         out.push_str(name);
         out.push(':');
-        out.push_str(&header_value(req.headers, name));
+        out.push_str(&req.value(name));
         out.push('\n');
     }
     out.push('\n');
@@ -347,7 +360,7 @@ fn aws_sigv4_signature(
     let values: Vec<(String, String)> = auth
         .signed_headers
         .iter()
-        .map(|name| (name.clone(), header_value(req.headers, name)))
+        .map(|name| (name.clone(), req.value(name)))
         .collect();
     let identity = aws_credential_types::Credentials::new(
         auth.access_key.clone(),
@@ -523,6 +536,7 @@ pub(crate) async fn gate(State(state): State<Arc<AppState>>, req: Request, next:
         path: parts.uri.path(),
         query: parts.uri.query(),
         headers: &parts.headers,
+        authority: parts.uri.authority().map(|a| a.as_str()),
         body: &bytes,
     };
     if let Err(rejection) = verify(&state, &signed, OffsetDateTime::now_utc()) {

@@ -34,13 +34,6 @@ impl Effect {
         self
     }
 
-    /// Deletes the resource.
-    pub fn delete(mut self, kind: &str, id: &str) -> Self {
-        self.steps
-            .push(json!({"op": "delete", "kind": kind, "id": id}));
-        self
-    }
-
     fn into_value(self) -> Option<Value> {
         (!self.steps.is_empty()).then(|| Value::Array(self.steps))
     }

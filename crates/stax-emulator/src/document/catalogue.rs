@@ -132,6 +132,169 @@ pub(crate) fn operations() -> Vec<Operation> {
             errors: &[400, 404],
         },
         Operation {
+            id: "accounts.CreateAccount",
+            method: "post",
+            path: "/20190206/accounts",
+            summary: "Open a new AWS account (asynchronous)",
+            params: vec![],
+            body: Some("accounts.CreateAccount"),
+            response: "accounts.CreateAccountResponse",
+            errors: &[400, 409],
+        },
+        Operation {
+            id: "accounts.UpdateAccount",
+            method: "put",
+            path: "/20190206/accounts/{account_id}",
+            summary: "Change an account's name, type, alias, unit or tags (asynchronous)",
+            params: vec![path_param("account_id", "Id of the account.")],
+            body: Some("accounts.UpdateAccount"),
+            response: "accounts.UpdateAccountResponse",
+            errors: &[400, 404, 409],
+        },
+        Operation {
+            id: "accounts.CloseAccount",
+            method: "post",
+            path: "/20190206/accounts/close",
+            summary: "Close an AWS account (asynchronous)",
+            params: vec![],
+            body: Some("accounts.CloseAccount"),
+            response: "accounts.CloseAccountResponse",
+            errors: &[400, 404, 409],
+        },
+        Operation {
+            id: "accounts.ReadAccountTypes",
+            method: "get",
+            path: "/20190206/accounts/types",
+            summary: "List account types",
+            params: vec![query(
+                "id_filter",
+                "string",
+                "Comma-separated account type ids to keep.",
+            )],
+            body: None,
+            response: "accounts.ReadAccountTypes",
+            errors: &[],
+        },
+        Operation {
+            id: "accounts.ReadAccountTypes",
+            method: "get",
+            path: "/20190206/accounts/types/{account_type_id}",
+            summary: "One account type, as a list of one",
+            params: vec![path_param("account_type_id", "Id of the account type.")],
+            body: None,
+            response: "accounts.ReadAccountTypes",
+            errors: &[400, 404],
+        },
+        Operation {
+            id: "accounts.CreateAccountType",
+            method: "post",
+            path: "/20190206/accounts/types",
+            summary: "Add an account type",
+            params: vec![],
+            body: Some("accounts.CreateAccountType"),
+            response: "accounts.CreateAccountTypeResponse",
+            errors: &[400],
+        },
+        Operation {
+            id: "accounts.UpdateAccountType",
+            method: "put",
+            path: "/20190206/accounts/types/{account_type_id}",
+            summary: "Rename an account type",
+            params: vec![path_param("account_type_id", "Id of the account type.")],
+            body: Some("accounts.UpdateAccountType"),
+            response: "accounts.AccountTypeResponse",
+            errors: &[400, 404],
+        },
+        Operation {
+            id: "accounts.DeleteAccountType",
+            method: "delete",
+            path: "/20190206/accounts/types/{account_type_id}",
+            summary: "Remove an account type that no open account uses",
+            params: vec![path_param("account_type_id", "Id of the account type.")],
+            body: None,
+            response: "accounts.AccountTypeResponse",
+            errors: &[400, 404],
+        },
+        Operation {
+            id: "accounts.UpdateAccountTypeMembers",
+            method: "put",
+            path: "/20190206/account-types/members",
+            summary: "Move accounts to other account types (asynchronous)",
+            params: vec![],
+            body: Some("accounts.UpdateAccountTypeMembers"),
+            response: "TaskEvent",
+            errors: &[400, 404],
+        },
+        Operation {
+            id: "accounts.UpdateAccountTypeAccess",
+            method: "put",
+            path: "/20190206/accounts/types/access",
+            summary: "Grant or revoke group roles on account types (asynchronous)",
+            params: vec![],
+            body: Some("accounts.UpdateAccountTypeAccess"),
+            response: "TaskEvent",
+            errors: &[400],
+        },
+        Operation {
+            id: "teams.ReadApiTokens",
+            method: "get",
+            path: "/20190206/api-tokens",
+            summary: "List API tokens",
+            params: vec![
+                query(
+                    "id_filter",
+                    "string",
+                    "Comma-separated access keys to keep.",
+                ),
+                json!({"name": "status", "in": "query", "required": false,
+                       "description": "Token status to list.",
+                       "schema": {"type": "string", "default": "ACTIVE"}}),
+            ],
+            body: None,
+            response: "teams.ReadApiTokens",
+            errors: &[],
+        },
+        Operation {
+            id: "teams.ReadApiTokens",
+            method: "get",
+            path: "/20190206/api-tokens/{access_key}",
+            summary: "One API token, as a list of one",
+            params: vec![path_param("access_key", "Access key of the token.")],
+            body: None,
+            response: "teams.ReadApiTokens",
+            errors: &[400, 404],
+        },
+        Operation {
+            id: "teams.CreateApiToken",
+            method: "post",
+            path: "/20190206/api-tokens",
+            summary: "Make an API token; the answer shows its secret once",
+            params: vec![],
+            body: Some("teams.CreateApiToken"),
+            response: "teams.ReadApiTokens",
+            errors: &[400],
+        },
+        Operation {
+            id: "teams.UpdateApiToken",
+            method: "put",
+            path: "/20190206/api-tokens/{access_key}",
+            summary: "Change an API token's description, role or tags",
+            params: vec![path_param("access_key", "Access key of the token.")],
+            body: Some("teams.UpdateApiToken"),
+            response: "teams.ReadApiTokens",
+            errors: &[400, 404],
+        },
+        Operation {
+            id: "teams.DeleteApiToken",
+            method: "delete",
+            path: "/20190206/api-tokens/{access_key}",
+            summary: "Revoke an API token: it can no longer sign in",
+            params: vec![path_param("access_key", "Access key of the token.")],
+            body: None,
+            response: "teams.ReadApiTokens",
+            errors: &[400, 404],
+        },
+        Operation {
             id: "tasks.ReadTask",
             method: "get",
             path: "/20190206/task/{task_id}",
@@ -303,6 +466,275 @@ fn schemas() -> Map<String, Value> {
                 "Accounts": {"type": "array", "items": {"$ref": "#/components/schemas/Account"}},
                 "Paging": {"$ref": "#/components/schemas/Pagination"}
             }
+        }),
+    );
+    let alias = json!({"type": "string", "nullable": true, "minLength": 1, "maxLength": 48,
+        "pattern": "^[a-z0-9](([a-z0-9]|-(?!-))*[a-z0-9])?$",
+        "description": "IAM alias of the AWS account."});
+    let account_name = json!({"type": "string", "minLength": 1, "maxLength": 50,
+        "pattern": "^[ -;=?-~]+$", "description": "Name of the account."});
+    s.insert(
+        "accounts.CreateAccount".into(),
+        json!({
+            "type": "object",
+            "required": ["Name", "AccountType"],
+            "properties": {
+                "Name": account_name,
+                "AccountType": {"type": "string", "description": "Name or id of the account type."},
+                "AwsAccountAlias": alias,
+                "OrganisationalUnitId": {"$ref": "#/components/schemas/nullable-uuidv4"},
+                "Tags": {"$ref": "#/components/schemas/StaxTags"}
+            }
+        }),
+    );
+    s.insert(
+        "accounts.UpdateAccount".into(),
+        json!({
+            "type": "object",
+            "properties": {
+                "Name": account_name,
+                "AccountType": {"$ref": "#/components/schemas/uuidv4"},
+                "AwsAccountAlias": alias,
+                "AwsAccountName": account_name,
+                "OrganisationalUnitId": {"$ref": "#/components/schemas/nullable-uuidv4"},
+                "Tags": {"$ref": "#/components/schemas/StaxTags"}
+            }
+        }),
+    );
+    s.insert(
+        "accounts.CloseAccount".into(),
+        json!({
+            "type": "object",
+            "required": ["Id"],
+            "properties": {"Id": {"$ref": "#/components/schemas/uuidv4"}}
+        }),
+    );
+    let type_name = json!({"type": "string", "minLength": 2, "maxLength": 64,
+        "pattern": "^[a-zA-Z0-9+\\-=._:/@ ]*$", "description": "Name of the account type."});
+    for name in ["accounts.CreateAccountType", "accounts.UpdateAccountType"] {
+        s.insert(
+            name.into(),
+            json!({
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["Name"],
+                "properties": {"Name": type_name}
+            }),
+        );
+    }
+    s.insert(
+        "AccountTypeMemberMap".into(),
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "description": "An account and the type it should have, by id or by name.",
+            "anyOf": [
+                {"required": ["AccountTypeId", "AccountId"]},
+                {"required": ["AccountTypeName", "AccountId"]}
+            ],
+            "properties": {
+                "AccountId": {"$ref": "#/components/schemas/uuidv4"},
+                "AccountTypeId": {"$ref": "#/components/schemas/uuidv4"},
+                "AccountTypeName": {"type": "string"}
+            }
+        }),
+    );
+    s.insert(
+        "accounts.UpdateAccountTypeMembers".into(),
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["Members"],
+            "properties": {"Members": {"type": "array", "items": {"$ref": "#/components/schemas/AccountTypeMemberMap"}}}
+        }),
+    );
+    s.insert(
+        "AccountTypeAccessMap".into(),
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "description": "A group's role on an account type; each side by id or by name.",
+            "anyOf": [
+                {"required": ["AccountTypeId", "GroupId", "RoleName"]},
+                {"required": ["AccountTypeName", "GroupId", "RoleName"]},
+                {"required": ["AccountTypeId", "GroupName", "RoleName"]},
+                {"required": ["AccountTypeName", "GroupName", "RoleName"]}
+            ],
+            "properties": {
+                "AccountTypeId": {"$ref": "#/components/schemas/uuidv4"},
+                "AccountTypeName": {"type": "string"},
+                "GroupId": {"$ref": "#/components/schemas/uuidv4"},
+                "GroupName": {"type": "string"},
+                "RoleName": {"type": "string", "enum": ["admin", "developer", "readonly"]}
+            }
+        }),
+    );
+    s.insert(
+        "accounts.UpdateAccountTypeAccess".into(),
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "AddRoles": {"type": "array", "items": {"$ref": "#/components/schemas/AccountTypeAccessMap"}},
+                "RemoveRoles": {"type": "array", "items": {"$ref": "#/components/schemas/AccountTypeAccessMap"}}
+            }
+        }),
+    );
+    s.insert(
+        "AccountType".into(),
+        json!({
+            "type": "object",
+            "description": "A class of accounts sharing policies and access.",
+            "required": ["Id", "OrganisationId", "Name", "Status", "Accounts", "Policies", "Roles"],
+            "properties": {
+                "Id": {"$ref": "#/components/schemas/ro-uuidv4"},
+                "Name": {"type": "string"},
+                "OrganisationId": {"$ref": "#/components/schemas/ro-uuidv4"},
+                "Status": {"type": "string", "enum": ["ACTIVE", "DELETED"]},
+                "Accounts": {"type": "array", "items": {"$ref": "#/components/schemas/ro-uuidv4"}},
+                "Policies": {"type": "array", "items": {"$ref": "#/components/schemas/ro-uuidv4"}},
+                "Roles": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["GroupId", "RoleName"],
+                    "properties": {"GroupId": {"$ref": "#/components/schemas/ro-uuidv4"}, "RoleName": {"type": "string"}}
+                }},
+                "StaxCreated": {"type": "boolean", "nullable": true},
+                "CreatedBy": {"$ref": "#/components/schemas/nullable-uuidv4"},
+                "CreatedTS": nullable_timestamp("When the type was created."),
+                "ModifiedTS": nullable_timestamp("When the type last changed.")
+            }
+        }),
+    );
+    s.insert(
+        "accounts.ReadAccountTypes".into(),
+        json!({
+            "type": "object",
+            "required": ["AccountTypes"],
+            "properties": {"AccountTypes": {"type": "array", "items": {"$ref": "#/components/schemas/AccountType"}}}
+        }),
+    );
+    s.insert(
+        "accounts.AccountTypeResponse".into(),
+        json!({
+            "type": "object",
+            "required": ["AccountTypes"],
+            "properties": {"AccountTypes": {"$ref": "#/components/schemas/AccountType"}}
+        }),
+    );
+    let detail = |extra: Value| {
+        let mut props = json!({
+            "Message": {"type": "string"},
+            "Operation": {"type": "string"},
+            "OperationStatus": {"$ref": "#/components/schemas/OperationStatus"},
+            "Severity": {"type": "string"},
+            "TaskId": {"$ref": "#/components/schemas/nullable-uuidv4"}
+        });
+        if let (Some(p), Some(e)) = (props.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                p.insert(k.clone(), v.clone());
+            }
+        }
+        json!({
+            "type": "object",
+            "description": "The outcome of a change, and the task that carries it out when it is asynchronous.",
+            "required": ["Detail", "DetailType"],
+            "properties": {
+                "Detail": {"type": "object", "required": ["Operation", "OperationStatus"], "properties": props},
+                "DetailType": {"type": "string"},
+                "TaskId": {"$ref": "#/components/schemas/ro-uuidv4"}
+            }
+        })
+    };
+    s.insert("TaskEvent".into(), detail(json!({})));
+    s.insert("accounts.CloseAccountResponse".into(), detail(json!({})));
+    s.insert(
+        "accounts.CreateAccountResponse".into(),
+        detail(json!({"Account": {"type": "object", "properties": {
+            "Name": {"type": "string"},
+            "AccountType": {"type": "string"},
+            "OrganisationId": {"$ref": "#/components/schemas/ro-uuidv4"},
+            "Tags": {"$ref": "#/components/schemas/StaxTags"},
+            "Operation": {"type": "string"}
+        }}})),
+    );
+    s.insert(
+        "accounts.UpdateAccountResponse".into(),
+        detail(json!({"Account": {"type": "object", "properties": {
+            "AccountId": {"$ref": "#/components/schemas/ro-uuidv4"},
+            "AccountName": {"type": "string"},
+            "Name": {"type": "string"},
+            "OrganisationId": {"$ref": "#/components/schemas/ro-uuidv4"},
+            "Operation": {"type": "string"}
+        }}})),
+    );
+    s.insert(
+        "accounts.CreateAccountTypeResponse".into(),
+        detail(json!({"AccountType": {"$ref": "#/components/schemas/AccountType"}})),
+    );
+    s.insert(
+        "ApiRole".into(),
+        json!({"type": "string", "description": "What an API token may do.",
+               "enum": ["api_admin", "api_operations", "api_user", "api_readonly"]}),
+    );
+    s.insert(
+        "Tags".into(),
+        json!({"type": "object", "nullable": true, "maxProperties": 100,
+               "additionalProperties": {"type": "string"}}),
+    );
+    let token_name = json!({"type": "string", "minLength": 2, "maxLength": 64, "pattern": "^([0-9a-zA-Z_.-]+)$"});
+    s.insert(
+        "teams.CreateApiToken".into(),
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["Name", "Role"],
+            "properties": {
+                "Name": token_name,
+                "Role": {"$ref": "#/components/schemas/ApiRole"},
+                "Description": {"type": "string", "minLength": 0, "maxLength": 1024},
+                "StoreToken": {"type": "boolean"},
+                "Tags": {"$ref": "#/components/schemas/Tags"}
+            }
+        }),
+    );
+    s.insert(
+        "teams.UpdateApiToken".into(),
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "Description": {"type": "string", "minLength": 2, "maxLength": 1024},
+                "Role": {"$ref": "#/components/schemas/ApiRole"},
+                "Tags": {"$ref": "#/components/schemas/Tags"}
+            }
+        }),
+    );
+    s.insert(
+        "ApiToken".into(),
+        json!({
+            "type": "object",
+            "description": "Keys a program signs in with. SecretKey is only ever shown when the token is made.",
+            "required": ["AccessKey"],
+            "properties": {
+                "AccessKey": {"$ref": "#/components/schemas/ro-uuidv4"},
+                "SecretKey": {"type": "string", "minLength": 32, "maxLength": 32},
+                "Name": token_name,
+                "Description": {"type": "string"},
+                "Role": {"$ref": "#/components/schemas/ApiRole"},
+                "Status": {"type": "string", "enum": ["ACTIVE", "DELETED"]},
+                "Tags": {"$ref": "#/components/schemas/Tags"},
+                "CreatedBy": {"$ref": "#/components/schemas/nullable-uuidv4"},
+                "CreatedTS": timestamp("When the token was made."),
+                "ModifiedTS": timestamp("When the token last changed.")
+            }
+        }),
+    );
+    s.insert(
+        "teams.ReadApiTokens".into(),
+        json!({
+            "type": "object",
+            "required": ["ApiTokens"],
+            "properties": {"ApiTokens": {"type": "array", "items": {"$ref": "#/components/schemas/ApiToken"}}}
         }),
     );
     s.insert(

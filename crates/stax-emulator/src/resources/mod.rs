@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
 use crate::app::AppState;
@@ -13,6 +13,7 @@ use crate::error::{ApiError, ApiResult};
 pub(crate) mod accounts;
 pub(crate) mod public;
 pub(crate) mod tasks;
+pub(crate) mod teams;
 
 /// Shared state as handlers extract it.
 pub(crate) type AppRef = axum::extract::State<Arc<AppState>>;
@@ -128,10 +129,69 @@ pub(crate) fn check_uuid(name: &str, value: &str) -> Result<(), ApiError> {
     }
 }
 
-/// A JSON answer with `status`.
-#[allow(dead_code)]
-pub(crate) fn json_status(status: axum::http::StatusCode, body: Value) -> Response {
-    (status, Json(body)).into_response()
+/// Parses a request body and checks it against the document's component `component`.
+/// Errors are 400s that name the offending field.
+pub(crate) fn parse_body(
+    state: &AppState,
+    component: &str,
+    bytes: &[u8],
+) -> Result<Value, ApiError> {
+    let body: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Default::default())
+    } else {
+        serde_json::from_slice(bytes)
+            .map_err(|e| ApiError::bad_request(format!("Request body is not valid JSON: {e}")))?
+    };
+    if !body.is_object() {
+        return Err(ApiError::bad_request("Request body must be a JSON object"));
+    }
+    state
+        .document
+        .validate(component, &body)
+        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
+    Ok(body)
+}
+
+/// The `Detail` of an asynchronous (or event-style) answer.
+pub(crate) fn event(
+    operation: &str,
+    status: &str,
+    message: &str,
+    task_id: Option<&str>,
+    extra: Value,
+) -> Value {
+    let mut detail = json!({
+        "Message": message,
+        "Operation": operation,
+        "OperationStatus": status,
+        "Severity": "INFO",
+    });
+    if let Some(task_id) = task_id {
+        detail["TaskId"] = json!(task_id);
+    }
+    if let (Some(d), Some(e)) = (detail.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            d.insert(k.clone(), v.clone());
+        }
+    }
+    json!({"Detail": detail, "DetailType": operation})
+}
+
+/// Refuses a change while another task on the same resource is running.
+pub(crate) fn ensure_idle(
+    db: &crate::store::Db<'_>,
+    resource: &Value,
+    what: &str,
+) -> Result<(), ApiError> {
+    if let Some(task_id) = resource.get("UserTaskId").and_then(Value::as_str)
+        && let Some(task) = db.task(task_id)?
+        && !task.applied
+    {
+        return Err(ApiError::conflict(format!(
+            "{what} has another operation in progress (task {task_id})"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -39,7 +39,11 @@ pub type AwsResult = Result<Value, (String, String)>;
 
 impl Client {
     pub async fn new(endpoint: &str) -> Client {
-        let http = reqwest::Client::new();
+        Self::with_http(endpoint, reqwest::Client::new()).await
+    }
+
+    /// A client over a given HTTP client (e.g. one trusting the emulator's certificate).
+    pub async fn with_http(endpoint: &str, http: reqwest::Client) -> Client {
         let config = http
             .get(format!("{endpoint}/20190206/public/config"))
             .send()
@@ -399,4 +403,36 @@ impl Client {
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
+}
+
+impl Client {
+    /// Polls `tasks.ReadTask` until the task ends; returns its final body and every status seen.
+    pub async fn wait_task(&self, creds: &Creds, task_id: &str) -> (Value, Vec<String>) {
+        let mut seen: Vec<String> = Vec::new();
+        // Bounded by count, not time: each round sleeps briefly.
+        for _ in 0..2000 {
+            let (status, body) = self
+                .call(creds, "GET", &format!("/20190206/task/{task_id}"), None)
+                .await;
+            assert_eq!(status, 200, "{body}");
+            let s = body["Status"].as_str().unwrap().to_owned();
+            if seen.last() != Some(&s) {
+                seen.push(s.clone());
+            }
+            if s == "SUCCEEDED" || s == "FAILED" {
+                return (body, seen);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("task {task_id} never ended: {seen:?}");
+    }
+}
+
+/// A fresh path under the temp dir for a test database; removes leftovers of the same name.
+pub fn temp_db(name: &str) -> std::path::PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("stax-emulator-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("state.db")
 }

@@ -138,8 +138,7 @@ impl Document {
         if let Some(op) = operations.get(name) {
             return Ok(op);
         }
-        let folded = fold(name);
-        let mut matches = operations.values().filter(|op| fold(&op.name) == folded);
+        let mut matches = operations.values().filter(|op| folded_eq(&op.name, name));
         if let (Some(op), None) = (matches.next(), matches.next()) {
             return Ok(op);
         }
@@ -232,17 +231,22 @@ impl Document {
             .unwrap_or_default()
     }
 
-    /// The fields of `components.schemas[component]`, resolving `$ref` and `allOf`.
-    pub fn component_fields(&self, component: &str) -> Result<Vec<FieldInfo>, ValidationError> {
-        let schema = self
-            .inner
+    /// The raw schema `components.schemas[component]`, if the document has it.
+    pub fn component(&self, component: &str) -> Option<&Value> {
+        self.inner
             .raw
             .get("components")
             .and_then(|c| c.get("schemas"))
             .and_then(|s| s.get(component))
-            .ok_or_else(|| ValidationError::MissingComponent {
-                component: component.to_owned(),
-            })?;
+    }
+
+    /// The fields of `components.schemas[component]`, resolving `$ref` and `allOf`.
+    pub fn component_fields(&self, component: &str) -> Result<Vec<FieldInfo>, ValidationError> {
+        let schema =
+            self.component(component)
+                .ok_or_else(|| ValidationError::MissingComponent {
+                    component: component.to_owned(),
+                })?;
         Ok(describe::body_fields(&self.inner.raw, schema))
     }
 
@@ -275,6 +279,16 @@ fn fold(name: &str) -> String {
         .filter(|c| *c != '-' && *c != '_')
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// Whether `a` and `b` are equal after [`fold`], without allocating.
+fn folded_eq(a: &str, b: &str) -> bool {
+    fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .flat_map(char::to_lowercase)
+    }
+    folded(a).eq(folded(b))
 }
 
 /// The valid name closest to `name`, if it is close enough.
@@ -552,5 +566,57 @@ mod tests {
         doc.prepare("accounts", "CreateAccount", args(json!({"Name": "y"})))
             .unwrap();
         assert!(handle.join().is_ok_and(|r| r.is_ok()));
+    }
+
+    #[test]
+    fn odd_documents_and_arguments_never_panic() {
+        let odd = json!({
+            "paths": {
+                "/a/{}/{x}/": {
+                    "parameters": {"not": "a list"},
+                    "get": {"x-stax-sdk-operation-id": "odd.Read", "parameters": [7, null, {"$ref": "#/nowhere"}, {"$ref": 3}]},
+                    "post": {"x-stax-sdk-operation-id": "odd.Write",
+                             "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/"}}}}}
+                },
+                "/b/{y}": {"put": {"x-stax-sdk-operation-id": "odd.Write",
+                                   "requestBody": {"content": {"application/json": {"schema": {"$ref": 5}}}}}}
+            },
+            "components": {"schemas": {
+                "odd.Write": {"allOf": [{"$ref": "#/components/schemas/odd.Write"}], "properties": {"p": {"items": 1}}},
+                "odd.Read": [1, 2]
+            }}
+        });
+        let doc = Document::from_value(odd).unwrap();
+        let read = doc.operation("odd", "Read").unwrap();
+        assert_eq!(read.variants[0].path_params, ["", "x"]);
+        let _ = read.parameters();
+        let _ = doc.body_fields(read);
+        let write = doc.operation("odd", "Write").unwrap();
+        let _ = doc.body_fields(write);
+        let _ = doc.component_fields("odd.Read");
+        for a in [
+            json!({}),
+            json!({"x": null, "": "v"}),
+            json!({"x": "v", "": "w", "y": [1]}),
+            json!({"y": {"deep": [null]}}),
+        ] {
+            for op in ["Read", "Write"] {
+                let _ = doc.prepare("odd", op, args(a.clone()));
+            }
+        }
+        let _ = doc.validate_component("odd.Read", &json!(null));
+        let _ = doc.validate_component("odd.Write", &json!({"p": [1]}));
+    }
+
+    #[test]
+    fn validators_are_compiled_once_and_shared_by_clones() {
+        let doc = doc();
+        let copy = doc.clone();
+        let body = json!({"Name": "ok"});
+        doc.validate_component("accounts.CreateAccount", &body)
+            .unwrap();
+        copy.validate_component("accounts.CreateAccount", &body)
+            .unwrap();
+        assert!(format!("{doc:?}").contains("compiled: 1"), "{doc:?}");
     }
 }

@@ -51,9 +51,9 @@ pub struct Operation {
     pub service: String,
     /// The operation's name, e.g. `ReadAccounts`.
     pub name: String,
-    /// The `summary` of the first path variant that has one.
+    /// The `summary` of the first path variant, in document order, that has one.
     pub summary: Option<String>,
-    /// The `description` of the first path variant that has one.
+    /// The `description` of the first path variant, in document order, that has one.
     pub description: Option<String>,
     /// The paths and methods the operation lives on, in routing order: by number of path
     /// parameters, ties in document order (paths in document order, then methods in the order

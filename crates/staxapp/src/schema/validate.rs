@@ -372,4 +372,21 @@ mod tests {
             Err(ValidationError::MissingComponent { .. })
         ));
     }
+
+    #[test]
+    fn an_external_ref_spoils_only_its_component() {
+        let doc = json!({"components": {"schemas": {
+            "Ext": {"$ref": "https://example.com/other.json#/X"},
+            "Fine": {"type": "string"},
+            "WithId": {"$id": "https://example.com/anchored", "type": "integer"}
+        }}});
+        let v = Validators::default();
+        assert!(matches!(
+            v.validate(&doc, "Ext", &json!(1)),
+            Err(ValidationError::UnusableSchema { .. })
+        ));
+        v.validate(&doc, "Fine", &json!("s")).unwrap();
+        assert!(v.validate(&doc, "WithId", &json!("x")).is_err());
+        v.validate(&doc, "WithId", &json!(3)).unwrap();
+    }
 }

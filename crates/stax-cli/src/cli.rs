@@ -1,0 +1,163 @@
+//! The command line: global options, the operation call, and the built-in subcommands.
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::output::Format;
+
+/// Every Stax API operation from the shell.
+///
+/// Call any operation of the installation's OpenAPI document:
+///
+///   stax accounts ReadAccounts filter=ACTIVE
+///   stax accounts create-account Name=dev AccountType=Production --wait
+///   stax --sandbox accounts ReadAccounts --output table
+///
+/// Arguments are name=value (a string), name:=<json> (numbers, booleans, arrays, objects) or
+/// @file.json (an object merged in). Credentials come from STAX_ACCESS_KEY and STAX_SECRET_KEY,
+/// the installation from STAX_REGION (au1, us1, eu1), or from --profile.
+#[derive(Debug, Parser)]
+#[command(name = "stax", version, about, long_about, propagate_version = true)]
+#[command(
+    args_conflicts_with_subcommands = false,
+    subcommand_value_name = "SERVICE"
+)]
+pub struct Cli {
+    /// Options that apply to every call.
+    #[command(flatten)]
+    pub global: GlobalOpts,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands; anything else is `<service> <Operation> [ARG...]`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List services; the operations of one; or one operation's parameters and body.
+    Describe {
+        /// A service, e.g. accounts.
+        service: Option<String>,
+        /// An operation of that service, e.g. ReadAccounts.
+        operation: Option<String>,
+    },
+    /// Print a shell completion script (completes services and operations too).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Run a local Stax emulator (same as the stax-emulator binary).
+    Emulator {
+        /// The emulator's own options (see `stax emulator --help`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Internal: names for shell completion, read from the cached document.
+    #[command(name = "__complete", hide = true)]
+    Complete {
+        /// `services`, or `operations` followed by a service.
+        words: Vec<String>,
+    },
+    /// `<service> <Operation> [ARG...]`: call an operation.
+    #[command(external_subcommand)]
+    Call(Vec<String>),
+}
+
+/// Options accepted before the service and after the operation alike.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalOpts {
+    /// Start an in-process emulator seeded with demo data and use it (no credentials or network).
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+
+    /// Base URL of the API, e.g. http://127.0.0.1:8080 (/20190206 is appended).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint: Option<String>,
+
+    /// Installation: au1, us1, eu1 or a full domain.
+    #[arg(long, global = true, value_name = "R")]
+    pub region: Option<String>,
+
+    /// Where the OpenAPI document comes from: live or a path to a file.
+    #[arg(long, global = true, value_name = "live|PATH")]
+    pub schema: Option<String>,
+
+    /// A profile of ~/.config/stax/config.toml.
+    #[arg(long, global = true, value_name = "NAME", env = "STAX_PROFILE")]
+    pub profile: Option<String>,
+
+    /// Output format.
+    #[arg(long, short = 'o', global = true, value_enum)]
+    pub output: Option<Format>,
+
+    /// JMESPath expression applied to the result before output.
+    #[arg(long, global = true, value_name = "JMESPATH")]
+    pub query: Option<String>,
+
+    /// When the response has a TaskId, wait for the task to end (exit 1 if it FAILED).
+    #[arg(long, global = true)]
+    pub wait: bool,
+
+    /// Longest time to wait with --wait, in seconds.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 1800)]
+    pub wait_timeout: u64,
+
+    /// Follow Paging.NextOffset and merge every page.
+    #[arg(long, global = true)]
+    pub all_pages: bool,
+
+    /// Page size with --all-pages.
+    #[arg(long, global = true, value_name = "N", default_value_t = 100)]
+    pub page_size: u32,
+
+    /// Print the request that would be sent, as JSON, and send nothing.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+
+    /// Skip client-side validation of the request body.
+    #[arg(long, global = true)]
+    pub no_validate: bool,
+
+    /// Show request lines and timings on stderr (never secrets). Twice for more.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// The words after the global options of a call: service, operation, arguments.
+#[derive(Debug, Parser)]
+#[command(name = "stax", no_binary_name = true, disable_help_subcommand = true)]
+pub struct CallWords {
+    /// Options may follow the operation too.
+    #[command(flatten)]
+    pub global: GlobalOpts,
+    /// The service, e.g. accounts.
+    pub service: String,
+    /// The operation, e.g. ReadAccounts or read-accounts.
+    pub operation: Option<String>,
+    /// name=value, name:=<json> or @file.json.
+    #[arg(allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+impl GlobalOpts {
+    /// Combines options given before the service (`self`) with those after it (`later`).
+    pub fn merge(mut self, later: GlobalOpts) -> GlobalOpts {
+        self.sandbox |= later.sandbox;
+        self.wait |= later.wait;
+        self.all_pages |= later.all_pages;
+        self.dry_run |= later.dry_run;
+        self.no_validate |= later.no_validate;
+        self.verbose += later.verbose;
+        macro_rules! take {
+            ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f; } )* };
+        }
+        take!(endpoint, region, schema, profile, output, query);
+        if later.wait_timeout != 1800 {
+            self.wait_timeout = later.wait_timeout;
+        }
+        if later.page_size != 100 {
+            self.page_size = later.page_size;
+        }
+        self
+    }
+}

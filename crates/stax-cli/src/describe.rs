@@ -1,0 +1,164 @@
+//! `stax describe`: services, operations, and one operation's parameters and body.
+
+use std::fmt::Write as _;
+
+use staxapp::schema::{Document, Operation};
+
+use crate::Failure;
+use crate::cli::GlobalOpts;
+use crate::run;
+
+/// `stax describe [<service> [<Operation>]]`.
+pub async fn run(
+    global: GlobalOpts,
+    service: Option<String>,
+    operation: Option<String>,
+) -> Result<(), Failure> {
+    run::init_logging(global.verbose);
+    let target = run::connect(&global).await?;
+    let document = target.client.document().await;
+    target.close(global.verbose > 0).await;
+    let document = document?;
+    let text = match (service, operation) {
+        (None, _) => services(&document),
+        (Some(service), None) => operations(&document, &service)?,
+        (Some(service), Some(operation)) => {
+            let op = document
+                .operation(&service, &operation)
+                .map_err(staxapp::Error::from)?;
+            operation_detail(&document, op)
+        }
+    };
+    print!("{text}");
+    Ok(())
+}
+
+fn services(document: &Document) -> String {
+    let mut out = String::new();
+    for service in document.services() {
+        let count = document.operations(service).map(|o| o.len()).unwrap_or(0);
+        let _ = writeln!(out, "{service:<24} {count} operations");
+    }
+    out
+}
+
+fn operations(document: &Document, service: &str) -> Result<String, Failure> {
+    let ops = document.operations(service).map_err(staxapp::Error::from)?;
+    let width = ops.iter().map(|o| o.name.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for op in ops {
+        let summary = op
+            .summary
+            .as_deref()
+            .unwrap_or("")
+            .lines()
+            .next()
+            .unwrap_or("");
+        let _ = writeln!(out, "{:<width$}  {summary}", op.name);
+    }
+    Ok(out)
+}
+
+fn operation_detail(document: &Document, op: &Operation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}.{}", op.service, op.name);
+    if let Some(summary) = &op.summary {
+        let _ = writeln!(out, "  {}", summary.trim());
+    }
+    let _ = writeln!(
+        out,
+        "\nPaths (the last one whose parameters are all given is used):"
+    );
+    for variant in &op.variants {
+        let _ = writeln!(out, "  {:<7}{}", variant.method.as_str(), variant.path);
+    }
+    let params = op.parameters();
+    if !params.is_empty() {
+        let _ = writeln!(out, "\nParameters:");
+        for p in params {
+            let mut facts = vec![
+                p.location.to_string(),
+                p.type_name.clone().unwrap_or_else(|| "any".into()),
+            ];
+            if p.required {
+                facts.push("required".into());
+            }
+            if !p.enum_values.is_empty() {
+                facts.push(format!("one of {}", enum_list(&p.enum_values)));
+            }
+            let _ = writeln!(out, "  {:<28} {}", p.name, facts.join(", "));
+            if let Some(d) = p.description.as_deref().filter(|d| !d.is_empty()) {
+                let _ = writeln!(out, "  {:<28} {}", "", first_line(d));
+            }
+        }
+    }
+    let fields = document.body_fields(op);
+    if !fields.is_empty() {
+        let schema = op
+            .variants
+            .iter()
+            .find_map(|v| v.body_schema.clone())
+            .unwrap_or_else(|| format!("{}.{}", op.service, op.name));
+        let _ = writeln!(out, "\nBody fields ({schema}):");
+        for f in fields {
+            let mut facts = vec![f.type_name.clone().unwrap_or_else(|| "any".into())];
+            if f.required {
+                facts.push("required".into());
+            }
+            if let Some(p) = &f.pattern {
+                facts.push(format!("pattern {p}"));
+            }
+            match (f.min_length, f.max_length) {
+                (Some(a), Some(b)) => facts.push(format!("length {a}..{b}")),
+                (Some(a), None) => facts.push(format!("length >= {a}")),
+                (None, Some(b)) => facts.push(format!("length <= {b}")),
+                (None, None) => {}
+            }
+            if !f.enum_values.is_empty() {
+                facts.push(format!("one of {}", enum_list(&f.enum_values)));
+            }
+            let _ = writeln!(out, "  {:<28} {}", f.name, facts.join(", "));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nExample: stax {} {} name=value name:=<json> @body.json",
+        op.service, op.name
+    );
+    out
+}
+
+fn enum_list(values: &[serde_json::Value]) -> String {
+    values
+        .iter()
+        .map(|v| {
+            v.as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| v.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+fn first_line(text: &str) -> &str {
+    text.trim().lines().next().unwrap_or("")
+}
+
+/// Names a user may pass to an operation: path and query parameters, then body fields.
+pub fn argument_names(document: &Document, op: &Operation) -> Vec<String> {
+    let mut names: Vec<String> = op.parameters().into_iter().map(|p| p.name).collect();
+    names.extend(document.body_fields(op).into_iter().map(|f| f.name));
+    names
+}
+
+/// The document without any network: `--schema`/`STAX_SCHEMA` file, else the on-disk cache.
+pub fn cached_document(global: &GlobalOpts) -> Option<Document> {
+    let config = run::config(global).ok()?;
+    match config.schema() {
+        staxapp::SchemaSource::File(path) => Document::from_file(path).ok(),
+        staxapp::SchemaSource::Live => {
+            let cache = staxapp::cache::DocumentCache::new(&config.cache_dir()?, config.base_url());
+            Document::from_slice(cache.load()?.body()).ok()
+        }
+    }
+}

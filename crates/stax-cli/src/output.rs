@@ -1,0 +1,246 @@
+//! Rendering results: pretty JSON, YAML, or aligned tables; JMESPath queries before output.
+
+use serde_json::{Map, Value};
+
+/// The `--output` formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    /// Pretty-printed JSON (default).
+    #[default]
+    Json,
+    /// YAML.
+    Yaml,
+    /// Aligned columns for lists of objects; key/value rows for one object.
+    Table,
+}
+
+/// Applies a JMESPath expression to a value.
+pub fn query(expression: &str, value: &Value) -> Result<Value, String> {
+    let expr = jmespath::compile(expression)
+        .map_err(|e| format!("--query {expression:?} is not valid JMESPath: {e}"))?;
+    let data = jmespath::Variable::from_json(&value.to_string())
+        .map_err(|e| format!("cannot query the result: {e}"))?;
+    let result = expr
+        .search(data)
+        .map_err(|e| format!("--query {expression:?} failed: {e}"))?;
+    serde_json::to_value(&*result).map_err(|e| format!("cannot convert the query result: {e}"))
+}
+
+/// Renders `value` in `format`, ending with a newline.
+pub fn render(format: Format, value: &Value) -> String {
+    match format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+            s.push('\n');
+            s
+        }
+        Format::Yaml => serde_norway::to_string(value).unwrap_or_else(|e| format!("# {e}\n")),
+        Format::Table => table(value),
+    }
+}
+
+/// Widest a cell may be before it is shortened with an ellipsis.
+const MAX_CELL: usize = 48;
+/// Most columns shown for a list; the rest are left out (use `--output json` to see them).
+const MAX_COLUMNS: usize = 8;
+
+fn table(value: &Value) -> String {
+    match value {
+        Value::Array(items) => list_table(items),
+        Value::Object(map) => match single_list(map) {
+            Some((key, items)) => {
+                let mut out = list_table(items);
+                let rest: Vec<String> = map
+                    .iter()
+                    .filter(|(k, v)| *k != key && !v.is_null())
+                    .map(|(k, v)| format!("{k}: {}", cell(v)))
+                    .collect();
+                if !rest.is_empty() {
+                    out.push_str(&format!("\n{}\n", rest.join("  ")));
+                }
+                out
+            }
+            None => object_table(map),
+        },
+        other => format!("{}\n", cell(other)),
+    }
+}
+
+/// The one array-of-objects field of a response such as `{"Accounts": [...], "Paging": {...}}`.
+fn single_list(map: &Map<String, Value>) -> Option<(&String, &Vec<Value>)> {
+    let mut lists = map
+        .iter()
+        .filter_map(|(k, v)| v.as_array().map(|a| (k, a)))
+        .filter(|(_, a)| a.iter().all(Value::is_object));
+    let first = lists.next()?;
+    lists.next().is_none().then_some(first)
+}
+
+fn object_table(map: &Map<String, Value>) -> String {
+    let width = map.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+    map.iter()
+        .map(|(k, v)| format!("{k:<width$}  {}\n", cell(v)))
+        .collect()
+}
+
+fn list_table(items: &[Value]) -> String {
+    if items.is_empty() {
+        return "(no items)\n".to_owned();
+    }
+    if !items.iter().all(Value::is_object) {
+        return items.iter().map(|v| format!("{}\n", cell(v))).collect();
+    }
+    let columns = choose_columns(items);
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|item| {
+            columns
+                .iter()
+                .map(|c| item.get(c).map(cell).unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([c.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| {
+        let mut s: String = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}  "))
+            .collect();
+        s.truncate(s.trim_end().len());
+        s.push('\n');
+        s
+    };
+    let mut out = line(&columns);
+    for row in &rows {
+        out.push_str(&line(row));
+    }
+    out
+}
+
+/// Columns in a sensible order: ids, names, status, then other scalars as first seen;
+/// nested values only when there is room.
+fn choose_columns(items: &[Value]) -> Vec<String> {
+    let mut seen: Vec<(String, bool)> = Vec::new();
+    for item in items {
+        if let Value::Object(map) = item {
+            for (k, v) in map {
+                let scalar = !(v.is_object() || v.is_array());
+                match seen.iter_mut().find(|(name, _)| name == k) {
+                    Some(entry) => entry.1 &= scalar || v.is_null(),
+                    None => seen.push((k.clone(), scalar)),
+                }
+            }
+        }
+    }
+    let rank = |name: &str, scalar: bool| -> u8 {
+        let lower = name.to_ascii_lowercase();
+        match () {
+            _ if lower == "id" => 0,
+            _ if lower == "name" => 1,
+            _ if lower == "status" => 2,
+            _ if lower.ends_with("id") && scalar => 3,
+            _ if lower.ends_with("name") && scalar => 4,
+            _ if lower.contains("status") || lower.contains("state") => 5,
+            _ if scalar => 6,
+            _ => 9,
+        }
+    };
+    let mut ranked: Vec<(u8, usize, String)> = seen
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, scalar))| (rank(&name, scalar), i, name))
+        .collect();
+    ranked.sort();
+    ranked
+        .into_iter()
+        .take(MAX_COLUMNS)
+        .map(|(_, _, name)| name)
+        .collect()
+}
+
+/// One value as a short single-line cell.
+fn cell(v: &Value) -> String {
+    let text = match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.replace(['\n', '\r', '\t'], " "),
+        Value::Array(a) if a.iter().all(|x| !x.is_object() && !x.is_array()) => a
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| x.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        Value::Array(a) => format!("[{} items]", a.len()),
+        Value::Object(m) if m.is_empty() => "{}".to_owned(),
+        Value::Object(m) => {
+            let inner: Vec<String> = m
+                .iter()
+                .map(|(k, v)| match v {
+                    Value::Object(_) | Value::Array(_) => format!("{k}=…"),
+                    other => format!("{k}={}", cell(other)),
+                })
+                .collect();
+            inner.join(",")
+        }
+        other => other.to_string(),
+    };
+    shorten(&text)
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= MAX_CELL {
+        text.to_owned()
+    } else {
+        let mut s: String = text.chars().take(MAX_CELL - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lists_become_aligned_columns_with_ids_first() {
+        let v = json!({"Accounts": [
+            {"Tags": {"env": "prod"}, "Status": "ACTIVE", "Name": "alpha", "Id": "1", "AwsAccountId": "111"},
+            {"Status": "CLOSED", "Name": "beta-longer", "Id": "2", "AwsAccountId": "222", "Tags": null}
+        ], "Paging": null});
+        let out = render(Format::Table, &v);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "Id  Name         Status  AwsAccountId  Tags");
+        assert_eq!(lines[1], "1   alpha        ACTIVE  111           env=prod");
+        assert_eq!(lines[2], "2   beta-longer  CLOSED  222");
+    }
+
+    #[test]
+    fn objects_become_key_value_rows_and_long_cells_shorten() {
+        let long = "x".repeat(100);
+        let out = render(Format::Table, &json!({"Id": "1", "Description": long}));
+        assert!(out.starts_with("Id           1\n"), "{out}");
+        assert!(out.contains('…'));
+    }
+
+    #[test]
+    fn yaml_and_query() {
+        let v = json!({"Accounts": [{"Name": "a"}, {"Name": "b"}]});
+        assert_eq!(query("Accounts[].Name", &v).unwrap(), json!(["a", "b"]));
+        assert!(query("[[[", &v).unwrap_err().contains("not valid JMESPath"));
+        assert_eq!(render(Format::Yaml, &json!({"a": 1})), "a: 1\n");
+    }
+}

@@ -1,0 +1,92 @@
+//! Shared helpers of the CLI tests: the reference documents and a running emulator.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// `$STAX_SHARED_DIR/<rel>`, resolved against the workspace root when relative.
+///
+/// Set and missing: the test fails. Unset: `../shared` beside the workspace if present,
+/// else `None` (the caller prints a skip note).
+pub fn shared_file(rel: &str) -> Option<PathBuf> {
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    match std::env::var_os("STAX_SHARED_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            let dir = if dir.is_absolute() {
+                dir
+            } else {
+                root.join(dir)
+            };
+            let path = dir.join(rel);
+            assert!(
+                path.is_file(),
+                "STAX_SHARED_DIR is set but {} is missing",
+                path.display()
+            );
+            Some(path)
+        }
+        None => {
+            let path = root.join("../shared").join(rel);
+            if path.is_file() {
+                Some(path)
+            } else {
+                eprintln!("skipped: {rel} not found (set STAX_SHARED_DIR)");
+                None
+            }
+        }
+    }
+}
+
+/// An emulator running on its own runtime thread for the duration of a test binary.
+pub struct Emu {
+    pub endpoint: String,
+    pub access_key: String,
+    pub secret_key: String,
+    _runtime: tokio::runtime::Runtime,
+    _emulator: stax_emulator::RunningEmulator,
+}
+
+impl Emu {
+    /// Starts an emulator with demo data and the given task delay.
+    pub fn start(task_delay_ms: u64) -> Emu {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let emulator = runtime
+            .block_on(stax_emulator::start(stax_emulator::EmulatorOptions {
+                task_delay: std::time::Duration::from_millis(task_delay_ms),
+                ..Default::default()
+            }))
+            .expect("emulator starts");
+        Emu {
+            endpoint: emulator.endpoint().to_owned(),
+            access_key: emulator.access_key().to_owned(),
+            secret_key: emulator.secret_key().to_owned(),
+            _runtime: runtime,
+            _emulator: emulator,
+        }
+    }
+
+    /// The `stax` binary with the environment pointing at this emulator and a private cache.
+    pub fn stax(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::cargo_bin("stax").unwrap();
+        let cache =
+            std::env::temp_dir().join(format!("stax-cli-test-cache-{}", std::process::id()));
+        cmd.env("STAX_ENDPOINT", &self.endpoint)
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("STAX_ACCESS_KEY", &self.access_key)
+            .env("STAX_SECRET_KEY", &self.secret_key)
+            .env("XDG_CACHE_HOME", cache)
+            .env_remove("STAX_SCHEMA")
+            .env_remove("STAX_PROFILE")
+            .env_remove("LOG_LEVEL");
+        cmd
+    }
+
+    /// The emulator's stats.
+    pub fn stats(&self) -> serde_json::Value {
+        self._emulator.stats()
+    }
+}

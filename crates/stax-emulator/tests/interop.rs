@@ -1,0 +1,59 @@
+//! Drives the Python interop suite (`tests/interop/`): the official `staxapp` SDK against the
+//! emulator binary. Uses the Python named by `STAX_INTEROP_PYTHON`, else `/tmp/pyvenv` or the
+//! workspace's `.venv`; skips with a note when none has `staxapp`, and fails when
+//! `STAX_INTEROP_PYTHON` is set but unusable.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn python() -> Option<PathBuf> {
+    if let Some(named) = std::env::var_os("STAX_INTEROP_PYTHON") {
+        return Some(PathBuf::from(named));
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    [
+        PathBuf::from("/tmp/pyvenv/bin/python"),
+        root.join(".venv/bin/python"),
+    ]
+    .into_iter()
+    .find(|p| p.exists())
+}
+
+#[test]
+fn official_python_sdk_against_the_emulator() {
+    let required = std::env::var_os("STAX_INTEROP_PYTHON").is_some();
+    let Some(python) = python() else {
+        println!(
+            "note: no Python with staxapp found; set STAX_INTEROP_PYTHON to run the interop suite"
+        );
+        return;
+    };
+    let has_sdk = Command::new(&python)
+        .args(["-c", "import staxapp, openapi_spec_validator"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_sdk {
+        assert!(!required, "{} cannot import staxapp", python.display());
+        println!(
+            "note: {} has no staxapp; interop suite skipped",
+            python.display()
+        );
+        return;
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/interop");
+    let output = Command::new(&python)
+        .args(["-m", "unittest", "-v", "test_staxapp_interop"])
+        .current_dir(&dir)
+        .env("STAX_EMULATOR_BIN", env!("CARGO_BIN_EXE_stax-emulator"))
+        .output()
+        .expect("python runs");
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "interop suite failed:\n{log}");
+    println!(
+        "{}",
+        log.lines()
+            .filter(|l| l.contains("... ok") || l.starts_with("Ran "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
