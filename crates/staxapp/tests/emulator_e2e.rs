@@ -497,3 +497,115 @@ async fn a_malformed_answer_is_a_transport_error() {
     assert!(text.contains("malformed"), "{text}");
     emu.shutdown().await;
 }
+
+/// The task waiter follows a real task to SUCCEEDED (create an account, then close it) and
+/// reports FAILED with the task's logs (closing it again).
+#[tokio::test]
+async fn tasks_are_waited_for_until_they_end() {
+    let emu = emulator(EmulatorOptions {
+        task_delay: Duration::from_millis(300),
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let client = StaxClient::new(config(&emu, "task-wait")).unwrap();
+    let types = client
+        .call("accounts", "ReadAccountTypes", args! {})
+        .await
+        .unwrap();
+    let account_type = types["AccountTypes"][0]["Name"].clone();
+    assert!(account_type.is_string(), "{types}");
+
+    let statuses = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = statuses.clone();
+    let options = staxapp::tasks::WaitOptions::new()
+        .timeout(Duration::from_secs(30))
+        .initial_interval(Duration::from_millis(50))
+        .max_interval(Duration::from_millis(200))
+        .on_progress(move |p| seen.lock().unwrap().push(p.status.clone()));
+
+    let created = client
+        .call(
+            "accounts",
+            "CreateAccount",
+            args! {"Name" => "e2e-waiter", "AccountType" => account_type},
+        )
+        .await
+        .unwrap();
+    let task = client
+        .wait_for_response(&created, options.clone())
+        .await
+        .unwrap();
+    assert_eq!(task["Status"], "SUCCEEDED", "{task}");
+    let account_id = task["Accounts"][0]
+        .as_str()
+        .expect("the new account's id")
+        .to_owned();
+    {
+        let statuses = statuses.lock().unwrap();
+        assert_eq!(statuses.last().map(String::as_str), Some("SUCCEEDED"));
+        assert!(
+            statuses.len() >= 2,
+            "polled while the task ran: {statuses:?}"
+        );
+    }
+
+    let closing = client
+        .call(
+            "accounts",
+            "CloseAccount",
+            args! {"Id" => account_id.clone()},
+        )
+        .await
+        .unwrap();
+    client
+        .wait_for_response(&closing, options.clone())
+        .await
+        .unwrap();
+    let again = client
+        .call("accounts", "CloseAccount", args! {"Id" => account_id})
+        .await
+        .unwrap();
+    let err = client.wait_for_response(&again, options).await.unwrap_err();
+    match &err {
+        Error::Task(t) => match &**t {
+            staxapp::TaskError::Failed { logs, task, .. } => {
+                assert!(
+                    logs.iter().any(|l| l.contains("already CLOSED")),
+                    "{logs:?}"
+                );
+                assert_eq!(task["Status"], "FAILED");
+            }
+            other => panic!("expected Failed, got {other:?}"),
+        },
+        other => panic!("expected a task error, got {other:?}"),
+    }
+    assert!(err.to_string().contains("FAILED"), "{err}");
+
+    // A task that outlives the timeout.
+    let slow = emulator(EmulatorOptions {
+        task_delay: Duration::from_secs(600),
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let slow_client = StaxClient::new(config(&slow, "task-timeout")).unwrap();
+    let created = slow_client
+        .call(
+            "accounts",
+            "CreateAccount",
+            args! {"Name" => "e2e-slow", "AccountType" => types["AccountTypes"][0]["Name"].clone()},
+        )
+        .await
+        .unwrap();
+    let err = slow_client
+        .wait_for_response(
+            &created,
+            staxapp::tasks::WaitOptions::new()
+                .timeout(Duration::from_millis(200))
+                .initial_interval(Duration::from_millis(50)),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("raise the timeout"), "{err}");
+    slow.shutdown().await;
+    emu.shutdown().await;
+}
