@@ -609,3 +609,29 @@ async fn tasks_are_waited_for_until_they_end() {
     slow.shutdown().await;
     emu.shutdown().await;
 }
+
+/// Throttled Cognito calls are retried (up to the auth `max_attempts`): sign-in still works.
+#[tokio::test]
+async fn throttled_cognito_calls_are_retried() {
+    let emu = emulator(EmulatorOptions {
+        faults: Some("cognito/throttle:0.4".into()),
+        fault_seed: 11,
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let config = builder(&emu, "cognito-throttle")
+        .auth_retry(staxapp::AuthRetryConfig {
+            max_attempts: 10,
+            ..staxapp::AuthRetryConfig::default()
+        })
+        .build()
+        .unwrap();
+    let client = StaxClient::new(config).unwrap();
+    client
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    assert!(stat(&emu, "/faults_injected") > 0, "{}", emu.stats());
+    assert_eq!(client.session().credential_cache().sign_ins(), 1);
+    emu.shutdown().await;
+}
