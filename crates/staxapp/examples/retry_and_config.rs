@@ -5,7 +5,7 @@
 //! cargo run -p stax-emulator -- --faults status=502:0.3,throttle:0.1 --fault-seed 7
 //! export STAX_ENDPOINT=http://127.0.0.1:PORT AWS_ENDPOINT_URL=http://127.0.0.1:PORT
 //! export STAX_ACCESS_KEY=... STAX_SECRET_KEY=...
-//! RUST_LOG=staxapp=debug cargo run -p staxapp --example retry_and_config
+//! cargo run -p staxapp --example retry_and_config
 //! ```
 
 use std::time::Duration;

@@ -437,3 +437,201 @@ async fn waiting_for_an_unknown_task_is_an_api_error() {
     assert!(err.to_string().contains("no TaskId"), "{err}");
     emu.shutdown().await;
 }
+
+/// A dropped connection is retried for GET, like a read error in the Python SDK, and not for
+/// POST (the request may have been acted on).
+#[tokio::test]
+async fn dropped_connections_are_retried_for_get_only() {
+    let Some(reference) = common::reference_document() else {
+        return;
+    };
+    let emu = emulator(EmulatorOptions {
+        faults: Some("drop:1.0".into()),
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let config = builder(&emu, "drop")
+        .schema(SchemaSource::File(reference))
+        .build()
+        .unwrap();
+    let client = StaxClient::new(config).unwrap();
+    let err = client
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err}");
+    assert!(err.to_string().contains("after 5 attempt(s)"), "{err}");
+    assert_eq!(stat(&emu, "/faults_injected"), 5);
+    let err = client
+        .call(
+            "accounts",
+            "CreateAccount",
+            args! {"Name" => "bakery", "AccountType" => "development"},
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("after 1 attempt(s)"), "{err}");
+    assert_eq!(stat(&emu, "/faults_injected"), 6);
+    emu.shutdown().await;
+}
+
+/// A 200 whose body is not JSON is a transport error naming the status and the first bytes.
+#[tokio::test]
+async fn a_malformed_answer_is_a_transport_error() {
+    let emu = emulator(EmulatorOptions {
+        faults: Some("malformed:1.0".into()),
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let client = StaxClient::new(config(&emu, "malformed")).unwrap();
+    let err = client
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::Transport { .. }), "{text}");
+    assert!(
+        text.contains("accounts.ReadAccounts answered 200"),
+        "{text}"
+    );
+    assert!(text.contains("malformed"), "{text}");
+    emu.shutdown().await;
+}
+
+/// The task waiter follows a real task to SUCCEEDED (create an account, then close it) and
+/// reports FAILED with the task's logs (closing it again).
+#[tokio::test]
+async fn tasks_are_waited_for_until_they_end() {
+    let emu = emulator(EmulatorOptions {
+        task_delay: Duration::from_millis(300),
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let client = StaxClient::new(config(&emu, "task-wait")).unwrap();
+    let types = client
+        .call("accounts", "ReadAccountTypes", args! {})
+        .await
+        .unwrap();
+    let account_type = types["AccountTypes"][0]["Name"].clone();
+    assert!(account_type.is_string(), "{types}");
+
+    let statuses = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = statuses.clone();
+    let options = staxapp::tasks::WaitOptions::new()
+        .timeout(Duration::from_secs(30))
+        .initial_interval(Duration::from_millis(50))
+        .max_interval(Duration::from_millis(200))
+        .on_progress(move |p| seen.lock().unwrap().push(p.status.clone()));
+
+    let created = client
+        .call(
+            "accounts",
+            "CreateAccount",
+            args! {"Name" => "e2e-waiter", "AccountType" => account_type},
+        )
+        .await
+        .unwrap();
+    let task = client
+        .wait_for_response(&created, options.clone())
+        .await
+        .unwrap();
+    assert_eq!(task["Status"], "SUCCEEDED", "{task}");
+    let account_id = task["Accounts"][0]
+        .as_str()
+        .expect("the new account's id")
+        .to_owned();
+    {
+        let statuses = statuses.lock().unwrap();
+        assert_eq!(statuses.last().map(String::as_str), Some("SUCCEEDED"));
+        assert!(
+            statuses.len() >= 2,
+            "polled while the task ran: {statuses:?}"
+        );
+    }
+
+    let closing = client
+        .call(
+            "accounts",
+            "CloseAccount",
+            args! {"Id" => account_id.clone()},
+        )
+        .await
+        .unwrap();
+    client
+        .wait_for_response(&closing, options.clone())
+        .await
+        .unwrap();
+    let again = client
+        .call("accounts", "CloseAccount", args! {"Id" => account_id})
+        .await
+        .unwrap();
+    let err = client.wait_for_response(&again, options).await.unwrap_err();
+    match &err {
+        Error::Task(t) => match &**t {
+            staxapp::TaskError::Failed { logs, task, .. } => {
+                assert!(
+                    logs.iter().any(|l| l.contains("already CLOSED")),
+                    "{logs:?}"
+                );
+                assert_eq!(task["Status"], "FAILED");
+            }
+            other => panic!("expected Failed, got {other:?}"),
+        },
+        other => panic!("expected a task error, got {other:?}"),
+    }
+    assert!(err.to_string().contains("FAILED"), "{err}");
+
+    // A task that outlives the timeout.
+    let slow = emulator(EmulatorOptions {
+        task_delay: Duration::from_secs(600),
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let slow_client = StaxClient::new(config(&slow, "task-timeout")).unwrap();
+    let created = slow_client
+        .call(
+            "accounts",
+            "CreateAccount",
+            args! {"Name" => "e2e-slow", "AccountType" => types["AccountTypes"][0]["Name"].clone()},
+        )
+        .await
+        .unwrap();
+    let err = slow_client
+        .wait_for_response(
+            &created,
+            staxapp::tasks::WaitOptions::new()
+                .timeout(Duration::from_millis(200))
+                .initial_interval(Duration::from_millis(50)),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("raise the timeout"), "{err}");
+    slow.shutdown().await;
+    emu.shutdown().await;
+}
+
+/// Throttled Cognito calls are retried (up to the auth `max_attempts`): sign-in still works.
+#[tokio::test]
+async fn throttled_cognito_calls_are_retried() {
+    let emu = emulator(EmulatorOptions {
+        faults: Some("cognito/throttle:0.4".into()),
+        fault_seed: 11,
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let config = builder(&emu, "cognito-throttle")
+        .auth_retry(staxapp::AuthRetryConfig {
+            max_attempts: 10,
+            ..staxapp::AuthRetryConfig::default()
+        })
+        .build()
+        .unwrap();
+    let client = StaxClient::new(config).unwrap();
+    client
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    assert!(stat(&emu, "/faults_injected") > 0, "{}", emu.stats());
+    assert_eq!(client.session().credential_cache().sign_ins(), 1);
+    emu.shutdown().await;
+}
