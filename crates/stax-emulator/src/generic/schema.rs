@@ -32,7 +32,8 @@ pub enum Direction {
     /// An answer: required properties and, near the top, the optional ones.
     #[default]
     Response,
-    /// A request body: required properties, and optional ones only when hinted.
+    /// A request body: required properties, and optional ones only when a valid hint names
+    /// them.
     Request,
 }
 
@@ -225,6 +226,18 @@ impl<'a> Gen<'a, '_> {
         Checker { doc: self.doc }.check(schema, value, 0)
     }
 
+    /// Whether a fixed value (an example) has a field a hint names: then it is built instead,
+    /// so the hint lands.
+    fn mentions_hint(&self, value: &Value) -> bool {
+        match value {
+            Value::Object(map) => map
+                .iter()
+                .any(|(k, v)| self.opts.hints.contains_key(k) || self.mentions_hint(v)),
+            Value::Array(items) => items.iter().any(|v| self.mentions_hint(v)),
+            _ => false,
+        }
+    }
+
     /// A UUID derived from the seed and where the value sits.
     fn uuid(&self, path: &str) -> String {
         let digest = Sha256::new()
@@ -291,6 +304,7 @@ impl<'a> Gen<'a, '_> {
         for key in ["example", "default"] {
             if let Some(v) = map.get(key)
                 && !v.is_null()
+                && !self.mentions_hint(v)
                 && self.accepts(schema, v)
             {
                 return Some(v.clone());
@@ -438,7 +452,14 @@ impl<'a> Gen<'a, '_> {
                 let flag = |k: &str| resolved.get(k) == Some(&Value::Bool(true));
                 let include = match self.opts.direction {
                     Direction::Response => depth <= OPTIONAL_DEPTH && !flag("writeOnly"),
-                    Direction::Request => self.opts.hints.contains_key(key) && !flag("readOnly"),
+                    Direction::Request => {
+                        !flag("readOnly")
+                            && self
+                                .opts
+                                .hints
+                                .get(key)
+                                .is_some_and(|hint| self.accepts(sub, hint))
+                    }
                 };
                 if !include {
                     continue;
