@@ -54,8 +54,9 @@ const METHODS: [&str; 8] = [
 /// The operations of a document, ready to route and answer.
 pub(crate) struct Api {
     doc: Value,
-    /// `components` in JSON Schema dialect, attached to every compiled validator.
-    components: Value,
+    /// `components` in JSON Schema dialect as requests see them (a `readOnly` property is never
+    /// required), attached to every compiled request validator.
+    request_components: Value,
     routes: Vec<Route>,
 }
 
@@ -103,7 +104,10 @@ impl Operation {
 impl Api {
     /// Reads the routes of an OpenAPI 3 document. Odd entries are skipped with a warning.
     pub fn new(doc: &Value) -> Api {
-        let components = to_json_schema(doc.get("components").cloned().unwrap_or_default());
+        let request_components = to_json_schema(writable(
+            doc,
+            doc.get("components").cloned().unwrap_or_default(),
+        ));
         let default_public = doc.get("security").is_some_and(|s| s == &json!([]));
         let mut routes = Vec::new();
         let empty = Map::new();
@@ -139,7 +143,7 @@ impl Api {
         }
         Api {
             doc: doc.clone(),
-            components,
+            request_components,
             routes,
         }
     }
@@ -276,8 +280,8 @@ impl Operation {
             .get_or_init(|| {
                 let schema = self.request_schema.as_ref()?;
                 let root = json!({
-                    "allOf": [to_json_schema(schema.clone())],
-                    "components": api.components,
+                    "allOf": [to_json_schema(writable(&api.doc, schema.clone()))],
+                    "components": api.request_components,
                 });
                 match jsonschema::options()
                     .with_draft(jsonschema::Draft::Draft4)
@@ -291,6 +295,45 @@ impl Operation {
                 }
             })
             .as_ref()
+    }
+}
+
+/// Schemas as a request sees them: OpenAPI 3.0 says a `readOnly` property that is `required`
+/// is required in responses only, so it leaves `required` here.
+fn writable(doc: &Value, value: Value) -> Value {
+    match value {
+        Value::Object(mut map) => {
+            let read_only: Vec<String> = map
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|props| {
+                    props
+                        .iter()
+                        .filter(|(_, p)| {
+                            schema::resolve(doc, p)
+                                .is_some_and(|p| p.get("readOnly") == Some(&Value::Bool(true)))
+                        })
+                        .map(|(k, _)| k.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(Value::Array(required)) = map.get_mut("required") {
+                required.retain(|r| r.as_str().is_none_or(|r| !read_only.iter().any(|k| k == r)));
+            }
+            Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| {
+                        if matches!(k.as_str(), "example" | "enum" | "default") {
+                            (k, v)
+                        } else {
+                            (k, writable(doc, v))
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(|v| writable(doc, v)).collect()),
+        other => other,
     }
 }
 
@@ -700,6 +743,17 @@ mod tests {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn read_only_properties_are_not_required_in_requests() {
+        let doc = json!({"components": {"schemas": {"Ro": {"type": "string", "readOnly": true}}}});
+        let schema = json!({"type": "object", "required": ["A", "B", "C"], "properties": {
+            "A": {"$ref": "#/components/schemas/Ro"},
+            "B": {"type": "string", "readOnly": true},
+            "C": {"type": "string"},
+        }});
+        assert_eq!(writable(&doc, schema)["required"], json!(["C"]));
     }
 
     #[test]
