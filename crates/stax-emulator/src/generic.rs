@@ -726,6 +726,27 @@ mod tests {
     }
 
     #[test]
+    fn odd_documents_do_not_panic() {
+        let api = Api::new(&json!({
+            "paths": {
+                "/a": {"get": {"responses": "nope", "parameters": 5, "requestBody": {"$ref": "#/nowhere"}}},
+                "/b": {"parameters": [{"$ref": "#/nowhere"}, 7], "post": {"responses": {"2XX": {}, "abc": 1}}},
+                "/c/{": {"put": {"responses": {"200": {"$ref": "#/loop"}}}},
+                "/d": {"get": 5, "x-ext": {}},
+                "": {"get": {}},
+            },
+            "loop": {"$ref": "#/loop"},
+            "components": 5,
+        }));
+        assert_eq!(api.operation_count(), 4);
+        assert!(api.find("/a").is_some());
+        let (route, _) = api.find("/c/{").unwrap();
+        assert_eq!(route.operations[0].success, 200);
+        assert!(route.operations[0].response_schema.is_none());
+        assert!(Api::new(&json!(null)).routes.is_empty());
+    }
+
+    #[test]
     fn names_and_shapes() {
         assert_eq!(pascal("account_id"), "AccountId");
         assert_eq!(pascal("access_key"), "AccessKey");
