@@ -73,6 +73,8 @@ pub(crate) struct AppState {
     pub stats: Stats,
     pub faults: Option<Faults>,
     pub document: Document,
+    /// Generic answers for the operations of an `--openapi` document; `None` without it.
+    pub generic: Option<crate::generic::Api>,
     pub task_delay: Duration,
     pub credential_ttl: Duration,
     /// Pending SRP challenges keyed by their base64 `SECRET_BLOCK`.

@@ -13,6 +13,9 @@
 //! - the Stax REST API under `/20190206/...` (SigV4-checked, except `/20190206/public/*`);
 //! - Cognito user pools and identity pools at `POST /`, dispatching on `X-Amz-Target`;
 //! - admin routes under `/_emulator/` (`GET /_emulator/stats`, `POST /_emulator/reset-stats`).
+//!
+//! With [`EmulatorOptions::openapi`] every operation of that document is answered: the
+//! implemented ones statefully, the rest generically (see [`generic`]).
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -26,6 +29,7 @@ mod cognito;
 mod document;
 mod error;
 mod faults;
+pub mod generic;
 mod jwt;
 mod resources;
 mod seed;

@@ -131,7 +131,7 @@ pub(crate) async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, Emul
         )),
         None => None,
     };
-    let document = match &opts.openapi {
+    let (document, generic) = match &opts.openapi {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
@@ -143,9 +143,14 @@ pub(crate) async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, Emul
                     path.display()
                 )));
             }
-            Document::external(json)
+            let api = crate::generic::Api::new(&json);
+            tracing::info!(
+                operations = api.operation_count(),
+                "answering the document's operations"
+            );
+            (Document::external(json), Some(api))
         }
-        None => Document::own(),
+        None => (Document::own(), None),
     };
 
     let store = Store::open(opts.db.as_deref()).map_err(db_error)?;
@@ -196,6 +201,7 @@ pub(crate) async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, Emul
         stats: Stats::default(),
         faults,
         document,
+        generic,
         task_delay: opts.task_delay,
         credential_ttl: opts.credential_ttl,
         challenges: Mutex::new(HashMap::new()),
@@ -414,7 +420,8 @@ fn router(state: Arc<AppState>) -> Router {
                 .delete(wl::delete_workload),
         )
         .route("/20190206/task/{task_id}", get(task_routes::read_task))
-        .route_layer(from_fn_with_state(state.clone(), sigv4::gate));
+        .route_layer(from_fn_with_state(state.clone(), sigv4::gate))
+        .route_layer(from_fn_with_state(state.clone(), crate::generic::divert));
     Router::new()
         .route("/", post(crate::cognito::handle))
         .route("/_emulator/stats", get(read_stats))
@@ -443,9 +450,13 @@ async fn housekeeping(State(state): State<Arc<AppState>>, req: Request, next: Ne
     next.run(req).await
 }
 
-/// API Gateway answers unknown resources and methods with a 403.
+/// API Gateway answers unknown resources and methods with a 403; with `--openapi`, the
+/// document's other operations are answered generically.
 async fn fallback(State(state): State<Arc<AppState>>, req: Request) -> Response {
     if req.uri().path().starts_with("/20190206/") {
+        if state.generic.is_some() {
+            return crate::generic::serve(state, req).await;
+        }
         state.stats.rejected_signature();
         return Rejection::Missing.response();
     }

@@ -1,0 +1,798 @@
+//! Generic answers for every operation of an `--openapi` document.
+//!
+//! With `--openapi PATH` the emulator answers every operation the document has, so a client of
+//! the full API never meets a hole:
+//! - operations a stateful handler implements are answered by it, as without the option;
+//! - every other operation is answered here, after the same SigV4 check (none under
+//!   `/public/`): path parameters and the JSON body are checked against the operation's
+//!   schemas (a 400 `{"Error": ...}` naming the field, as the stateful handlers do), then the
+//!   answer is the operation's lowest documented 2xx status (`default` as 200 when it documents
+//!   none) with a body generated to be valid against that response's schema
+//!   ([`schema::generate_with`]). Fields named like a path parameter (`account_id` fills
+//!   `AccountId`, the last `*_id` also fills `Id`) or a top-level body field take the request's
+//!   value when it validates. POST, PUT, PATCH and DELETE also start a task that succeeds after
+//!   the task delay, and its id fills `TaskId`, so `tasks.ReadTask` follows it. Generic answers
+//!   carry `x-stax-emulator-handler: generic` and count in the stats under their operation id.
+//! - A path the document has, with a method it does not document, is a 405 `{"Error": ...}`
+//!   with an `Allow` header (after the signature check); a path it does not have is API
+//!   Gateway's 403 `Missing Authentication Token`, as without the option.
+//!
+//! Routing follows API Gateway: of the templates that match a path, the one with literal
+//! segments earliest wins, so `/accounts/discover` is not taken by `/accounts/{account_id}`.
+//! A request the stateful router caught with a less specific template than the document's is
+//! handed here ([`divert`]).
+
+use std::sync::{Arc, OnceLock};
+
+use axum::Json;
+use axum::body::{Bytes, to_bytes};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, request::Parts};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
+
+use crate::app::AppState;
+use crate::document::to_json_schema;
+use crate::error::ApiError;
+use crate::sigv4::{self, MAX_BODY, Rejection, SignedRequest};
+use crate::tasks::{self, Effect, Outcome};
+
+mod pattern;
+pub mod schema;
+
+pub use schema::{Direction, Options, accepts, generate, generate_with};
+
+/// The header that marks a generic answer.
+pub const HANDLER_HEADER: &str = "x-stax-emulator-handler";
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "patch", "head", "options", "trace",
+];
+
+/// The operations of a document, ready to route and answer.
+pub(crate) struct Api {
+    doc: Value,
+    /// `components` in JSON Schema dialect as requests see them (a `readOnly` property is never
+    /// required), attached to every compiled request validator.
+    request_components: Value,
+    routes: Vec<Route>,
+}
+
+/// A route and the decoded values of its path parameters.
+type RouteMatch<'a> = (&'a Route, Vec<(String, String)>);
+
+struct Route {
+    template: String,
+    segments: Vec<Segment>,
+    operations: Vec<Operation>,
+}
+
+#[derive(Debug, PartialEq)]
+enum Segment {
+    Literal(String),
+    /// `{name}`, possibly with text around it in the same segment (`{name}.json`).
+    Param {
+        prefix: String,
+        name: String,
+        suffix: String,
+    },
+}
+
+struct Operation {
+    /// Upper case.
+    method: String,
+    id: String,
+    public: bool,
+    /// Parameter objects (`$ref`s resolved), path-level ones included.
+    parameters: Vec<Value>,
+    /// Documented statuses (`default` as 0).
+    statuses: Vec<u16>,
+    success: u16,
+    response_schema: Option<Value>,
+    request_schema: Option<Value>,
+    request_validator: OnceLock<Option<jsonschema::Validator>>,
+}
+
+impl Operation {
+    fn documents(&self, status: u16) -> bool {
+        self.statuses.contains(&status)
+    }
+}
+
+impl Api {
+    /// Reads the routes of an OpenAPI 3 document. Odd entries are skipped with a warning.
+    pub fn new(doc: &Value) -> Api {
+        let request_components = to_json_schema(writable(
+            doc,
+            doc.get("components").cloned().unwrap_or_default(),
+        ));
+        let default_public = doc.get("security").is_some_and(|s| s == &json!([]));
+        let mut routes = Vec::new();
+        let empty = Map::new();
+        let paths = doc
+            .get("paths")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        for (template, item) in paths {
+            let Some(item) = schema::resolve(doc, item).and_then(Value::as_object) else {
+                tracing::warn!(template, "path item is not an object; skipped");
+                continue;
+            };
+            let shared: Vec<Value> = params_of(doc, item.get("parameters"));
+            let mut operations = Vec::new();
+            for method in METHODS {
+                let Some(op) = item.get(method).filter(|o| o.is_object()) else {
+                    continue;
+                };
+                operations.push(Operation::new(
+                    doc,
+                    template,
+                    method,
+                    op,
+                    &shared,
+                    default_public,
+                ));
+            }
+            routes.push(Route {
+                template: template.clone(),
+                segments: split_template(template),
+                operations,
+            });
+        }
+        Api {
+            doc: doc.clone(),
+            request_components,
+            routes,
+        }
+    }
+
+    /// Number of operations.
+    pub fn operation_count(&self) -> usize {
+        self.routes.iter().map(|r| r.operations.len()).sum()
+    }
+
+    /// The route whose template matches `path` best, with the decoded path parameters.
+    fn find(&self, path: &str) -> Option<RouteMatch<'_>> {
+        let parts: Vec<&str> = path.split('/').collect();
+        let mut best: Option<(Vec<u8>, RouteMatch<'_>)> = None;
+        for route in &self.routes {
+            if route.segments.len() != parts.len() {
+                continue;
+            }
+            let mut score = Vec::with_capacity(parts.len());
+            let mut params = Vec::new();
+            let mut matched = true;
+            for (segment, raw) in route.segments.iter().zip(&parts) {
+                let text = percent_encoding::percent_decode_str(raw)
+                    .decode_utf8_lossy()
+                    .into_owned();
+                match segment {
+                    Segment::Literal(lit) if *lit == text => score.push(2),
+                    Segment::Param {
+                        prefix,
+                        name,
+                        suffix,
+                    } if text.len() > prefix.len() + suffix.len()
+                        && text.starts_with(prefix.as_str())
+                        && text.ends_with(suffix.as_str()) =>
+                    {
+                        let value = text[prefix.len()..text.len() - suffix.len()].to_owned();
+                        score.push(if prefix.is_empty() && suffix.is_empty() {
+                            0
+                        } else {
+                            1
+                        });
+                        params.push((name.clone(), value));
+                    }
+                    _ => {
+                        matched = false;
+                        break;
+                    }
+                }
+            }
+            if matched && best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, (route, params)));
+            }
+        }
+        best.map(|(_, found)| found)
+    }
+}
+
+impl Operation {
+    fn new(
+        doc: &Value,
+        template: &str,
+        method: &str,
+        op: &Value,
+        shared: &[Value],
+        default_public: bool,
+    ) -> Operation {
+        let id = op
+            .get("x-stax-sdk-operation-id")
+            .or_else(|| op.get("operationId"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{} {template}", method.to_ascii_uppercase()));
+        let public = match op.get("security") {
+            Some(s) => s == &json!([]),
+            None => default_public || template.contains("/public/"),
+        };
+        let mut parameters = params_of(doc, op.get("parameters"));
+        for p in shared {
+            let same = |q: &Value| q.get("name") == p.get("name") && q.get("in") == p.get("in");
+            if !parameters.iter().any(same) {
+                parameters.push(p.clone());
+            }
+        }
+        let responses = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let statuses: Vec<u16> = responses
+            .keys()
+            .filter_map(|k| {
+                if k == "default" {
+                    Some(0)
+                } else {
+                    k.parse().ok()
+                }
+            })
+            .collect();
+        let success_key = responses
+            .keys()
+            .filter_map(|k| k.parse::<u16>().ok().map(|s| (s, k)))
+            .filter(|(s, _)| (200..300).contains(s))
+            .min()
+            .map(|(_, k)| k.clone())
+            .or_else(|| responses.contains_key("default").then(|| "default".into()));
+        let success = success_key
+            .as_deref()
+            .and_then(|k| k.parse().ok())
+            .unwrap_or(200);
+        let response_schema = success_key.and_then(|k| {
+            let response = schema::resolve(doc, responses.get(&k)?)?;
+            media_schema(response)
+        });
+        let request_schema = op
+            .get("requestBody")
+            .and_then(|b| schema::resolve(doc, b))
+            .and_then(media_schema);
+        Operation {
+            method: method.to_ascii_uppercase(),
+            id,
+            public,
+            parameters,
+            statuses,
+            success,
+            response_schema,
+            request_schema,
+            request_validator: OnceLock::new(),
+        }
+    }
+
+    /// The compiled request body validator, made on first use; `None` when it does not
+    /// compile (then bodies are not checked).
+    fn request_validator(&self, api: &Api) -> Option<&jsonschema::Validator> {
+        self.request_validator
+            .get_or_init(|| {
+                let schema = self.request_schema.as_ref()?;
+                let root = json!({
+                    "allOf": [to_json_schema(writable(&api.doc, schema.clone()))],
+                    "components": api.request_components,
+                });
+                match jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft4)
+                    .build(&root)
+                {
+                    Ok(v) => Some(v),
+                    Err(err) => {
+                        tracing::warn!(operation = %self.id, error = %err, "request schema not compiled; bodies not checked");
+                        None
+                    }
+                }
+            })
+            .as_ref()
+    }
+}
+
+/// Schemas as a request sees them: OpenAPI 3.0 says a `readOnly` property that is `required`
+/// is required in responses only, so it leaves `required` here.
+fn writable(doc: &Value, value: Value) -> Value {
+    match value {
+        Value::Object(mut map) => {
+            let read_only: Vec<String> = map
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|props| {
+                    props
+                        .iter()
+                        .filter(|(_, p)| {
+                            schema::resolve(doc, p)
+                                .is_some_and(|p| p.get("readOnly") == Some(&Value::Bool(true)))
+                        })
+                        .map(|(k, _)| k.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(Value::Array(required)) = map.get_mut("required") {
+                required.retain(|r| r.as_str().is_none_or(|r| !read_only.iter().any(|k| k == r)));
+            }
+            Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| {
+                        if matches!(k.as_str(), "example" | "enum" | "default") {
+                            (k, v)
+                        } else {
+                            (k, writable(doc, v))
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(|v| writable(doc, v)).collect()),
+        other => other,
+    }
+}
+
+/// The JSON schema of a response or request body object.
+fn media_schema(object: &Value) -> Option<Value> {
+    let content = object.get("content")?.as_object()?;
+    let media = content
+        .get("application/json")
+        .or_else(|| {
+            content
+                .iter()
+                .find(|(k, _)| k.contains("json"))
+                .map(|(_, v)| v)
+        })
+        .or_else(|| content.values().next())?;
+    media.get("schema").cloned()
+}
+
+fn params_of(doc: &Value, list: Option<&Value>) -> Vec<Value> {
+    list.and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|p| schema::resolve(doc, p))
+                .filter(|p| p.is_object())
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn split_template(template: &str) -> Vec<Segment> {
+    template
+        .split('/')
+        .map(|segment| {
+            if let (Some(open), Some(close)) = (segment.find('{'), segment.rfind('}'))
+                && open < close
+            {
+                Segment::Param {
+                    prefix: segment[..open].to_owned(),
+                    name: segment[open + 1..close].to_owned(),
+                    suffix: segment[close + 1..].to_owned(),
+                }
+            } else {
+                Segment::Literal(segment.to_owned())
+            }
+        })
+        .collect()
+}
+
+/// A template with its parameter names blanked: `/a/{x}` and `/a/{y}` are the same route.
+fn shape(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut in_param = false;
+    for c in template.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push('{');
+            }
+            '}' => {
+                in_param = false;
+                out.push('}');
+            }
+            _ if in_param => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `account_id` -> `AccountId`.
+fn pascal(name: &str) -> String {
+    name.split(['_', '-'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// Route middleware of the stateful routes: a request the document routes to another
+/// template than the stateful router did (a literal segment the router took for a parameter)
+/// is answered generically.
+pub(crate) async fn divert(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if let Some(api) = &state.generic
+        && let Some(matched) = req.extensions().get::<MatchedPath>()
+        && let Some((route, _)) = api.find(req.uri().path())
+        && shape(&route.template) != shape(matched.as_str())
+    {
+        return serve(state.clone(), req).await;
+    }
+    next.run(req).await
+}
+
+fn missing(state: &AppState) -> Response {
+    state.stats.rejected_signature();
+    Rejection::Missing.response()
+}
+
+/// Answers a request under `/20190206/` that no stateful handler took.
+pub(crate) async fn serve(state: Arc<AppState>, req: Request) -> Response {
+    let Some(api) = state.generic.as_ref() else {
+        return missing(&state);
+    };
+    let Some((route, params)) = api.find(req.uri().path()) else {
+        return missing(&state);
+    };
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Json(json!({"message": "Request Too Long"})),
+        )
+            .into_response();
+    };
+    let method = parts.method.as_str().to_ascii_uppercase();
+    let op = route.operations.iter().find(|o| o.method == method);
+    let public = match op {
+        Some(op) => op.public,
+        None => route.template.contains("/public/"),
+    };
+    if !public && let Err(rejection) = check_signature(&state, &parts, &bytes) {
+        state.stats.rejected_signature();
+        return rejection.response();
+    }
+    let Some(op) = op else {
+        let allowed: Vec<&str> = route.operations.iter().map(|o| o.method.as_str()).collect();
+        let mut response = ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!(
+                "Method {method} is not allowed on {}; use {}",
+                route.template,
+                allowed.join(", ")
+            ),
+        )
+        .into_response();
+        if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
+            response.headers_mut().insert("allow", v);
+        }
+        return response;
+    };
+    state.stats.operation(&op.id);
+    let mut response = match answer(&state, api, op, &params, &parts, &bytes) {
+        Ok(response) => response,
+        Err(err) => err.into_response(),
+    };
+    response
+        .headers_mut()
+        .insert(HANDLER_HEADER, HeaderValue::from_static("generic"));
+    response
+}
+
+fn check_signature(state: &AppState, parts: &Parts, bytes: &Bytes) -> Result<(), Rejection> {
+    let signed = SignedRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        headers: &parts.headers,
+        authority: parts.uri.authority().map(|a| a.as_str()),
+        body: bytes,
+    };
+    sigv4::verify(state, &signed, OffsetDateTime::now_utc())
+}
+
+/// An error status the operation documents: `preferred` when it does, else the first of
+/// `others` it does, else `preferred`.
+fn error_status(op: &Operation, preferred: u16, others: &[u16]) -> StatusCode {
+    let status = std::iter::once(preferred)
+        .chain(others.iter().copied())
+        .find(|s| op.documents(*s))
+        .unwrap_or(preferred);
+    StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST)
+}
+
+fn answer(
+    state: &AppState,
+    api: &Api,
+    op: &Operation,
+    params: &[(String, String)],
+    parts: &Parts,
+    bytes: &Bytes,
+) -> Result<Response, ApiError> {
+    // Path and query parameters.
+    let query = crate::util::parse_query(parts.uri.query());
+    for p in &op.parameters {
+        let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+        match p.get("in").and_then(Value::as_str) {
+            Some("path") => {
+                let Some((_, value)) = params.iter().find(|(n, _)| n == name) else {
+                    continue;
+                };
+                if let Some(s) = p.get("schema")
+                    && !accepts(s, &api.doc, &typed(s, &api.doc, value))
+                {
+                    return Err(ApiError::new(
+                        error_status(op, 400, &[404]),
+                        format!("Path parameter {name} is not valid: '{value}'"),
+                    ));
+                }
+            }
+            Some("query") => {
+                let required = p.get("required") == Some(&Value::Bool(true));
+                match query.get(name) {
+                    None if required => {
+                        return Err(ApiError::new(
+                            error_status(op, 400, &[]),
+                            format!("Query parameter {name} is required"),
+                        ));
+                    }
+                    Some(value) => {
+                        if let Some(s) = p.get("schema")
+                            && !accepts(s, &api.doc, &typed(s, &api.doc, value))
+                        {
+                            return Err(ApiError::new(
+                                error_status(op, 400, &[]),
+                                format!("Query parameter {name} is not valid: '{value}'"),
+                            ));
+                        }
+                    }
+                    None => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    // The body.
+    let mut body = Value::Null;
+    if op.request_schema.is_some() {
+        body = if bytes.iter().all(u8::is_ascii_whitespace) {
+            Value::Object(Map::new())
+        } else {
+            serde_json::from_slice(bytes).map_err(|e| {
+                ApiError::bad_request(format!("Request body is not valid JSON: {e}"))
+            })?
+        };
+        if let Some(validator) = op.request_validator(api) {
+            let errors: Vec<String> = validator
+                .iter_errors(&body)
+                .take(3)
+                .map(|e| {
+                    let at = e.instance_path().to_string();
+                    if at.is_empty() {
+                        format!("{e}")
+                    } else {
+                        format!("{at}: {e}")
+                    }
+                })
+                .collect();
+            if !errors.is_empty() {
+                return Err(ApiError::bad_request(format!(
+                    "Invalid request body: {}",
+                    errors.join("; ")
+                )));
+            }
+        }
+    }
+    // Values the answer should echo.
+    let mut hints = Map::new();
+    for (name, value) in params {
+        hints.insert(pascal(name), Value::String(value.clone()));
+    }
+    if let Some((name, value)) = params.last()
+        && name.ends_with("_id")
+    {
+        hints.insert("Id".into(), Value::String(value.clone()));
+    }
+    if let Value::Object(fields) = &body {
+        for (k, v) in fields {
+            hints.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    let mut seed = 0u64;
+    if matches!(op.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
+        let task_id = state.store.write(|db| {
+            tasks::create(
+                db,
+                state.task_delay,
+                &op.id,
+                None,
+                Vec::new(),
+                Outcome::Succeed,
+                Effect::default(),
+            )
+        })?;
+        seed = task_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        hints.insert("TaskId".into(), Value::String(task_id));
+    }
+    let status = StatusCode::from_u16(op.success).unwrap_or(StatusCode::OK);
+    let Some(schema) = &op.response_schema else {
+        return Ok((status, Json(json!({}))).into_response());
+    };
+    let opts = Options {
+        direction: Direction::Response,
+        hints,
+        seed,
+    };
+    let answer = generate_with(schema, &api.doc, &opts);
+    if !accepts(schema, &api.doc, &answer) {
+        tracing::warn!(operation = %op.id, "generated answer may not match its schema");
+    }
+    if status == StatusCode::NO_CONTENT {
+        return Ok(status.into_response());
+    }
+    Ok((status, Json(answer)).into_response())
+}
+
+/// A path or query value as the JSON type its schema wants (`"5"` -> `5` for integers).
+fn typed(schema: &Value, doc: &Value, text: &str) -> Value {
+    let resolved = schema::resolve(doc, schema).unwrap_or(schema);
+    match resolved.get("type").and_then(Value::as_str) {
+        Some("integer") => text
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::String(text.to_owned())),
+        Some("number") => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| Value::String(text.to_owned()), Value::Number),
+        Some("boolean") => match text.to_ascii_lowercase().as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => Value::String(text.to_owned()),
+        },
+        Some("array") => {
+            let items = resolved.get("items").cloned().unwrap_or_default();
+            Value::Array(
+                text.split(',')
+                    .map(|t| typed(&items, doc, t))
+                    .collect::<Vec<_>>(),
+            )
+        }
+        _ => Value::String(text.to_owned()),
+    }
+}
+
+/// A map of statuses to counts, for the tests' reports.
+#[cfg(test)]
+fn route_shapes(api: &Api) -> std::collections::BTreeMap<String, usize> {
+    api.routes
+        .iter()
+        .map(|r| (shape(&r.template), r.operations.len()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api() -> Api {
+        Api::new(&json!({
+            "openapi": "3.0.0",
+            "paths": {
+                "/20190206/accounts/{account_id}": {"get": {"responses": {"200": {}}}},
+                "/20190206/accounts/discover": {"get": {"x-stax-sdk-operation-id": "accounts.DiscoverAccounts", "responses": {"200": {}}}},
+                "/20190206/files/{name}.json": {"get": {"responses": {"201": {}, "default": {}}}},
+                "/20190206/odd": "not an object",
+            }
+        }))
+    }
+
+    #[test]
+    fn literal_segments_win() {
+        let api = api();
+        let (route, params) = api.find("/20190206/accounts/discover").unwrap();
+        assert_eq!(route.template, "/20190206/accounts/discover");
+        assert!(params.is_empty());
+        let (route, params) = api.find("/20190206/accounts/abc%20d").unwrap();
+        assert_eq!(route.template, "/20190206/accounts/{account_id}");
+        assert_eq!(params, vec![("account_id".to_owned(), "abc d".to_owned())]);
+        let (route, params) = api.find("/20190206/files/x.json").unwrap();
+        assert_eq!(route.operations[0].success, 201);
+        assert_eq!(params[0].1, "x");
+        assert!(api.find("/20190206/files/.json").is_none());
+        assert!(api.find("/20190206/nothing").is_none());
+        assert!(api.find("/20190206/accounts").is_none());
+        assert_eq!(route_shapes(&api).len(), 3);
+        assert_eq!(api.operation_count(), 3);
+    }
+
+    #[test]
+    fn odd_documents_do_not_panic() {
+        let api = Api::new(&json!({
+            "paths": {
+                "/a": {"get": {"responses": "nope", "parameters": 5, "requestBody": {"$ref": "#/nowhere"}}},
+                "/b": {"parameters": [{"$ref": "#/nowhere"}, 7], "post": {"responses": {"2XX": {}, "abc": 1}}},
+                "/c/{": {"put": {"responses": {"200": {"$ref": "#/loop"}}}},
+                "/d": {"get": 5, "x-ext": {}},
+                "": {"get": {}},
+            },
+            "loop": {"$ref": "#/loop"},
+            "components": 5,
+        }));
+        assert_eq!(api.operation_count(), 4);
+        assert!(api.find("/a").is_some());
+        let (route, _) = api.find("/c/{").unwrap();
+        assert_eq!(route.operations[0].success, 200);
+        assert!(route.operations[0].response_schema.is_none());
+        assert!(Api::new(&json!(null)).routes.is_empty());
+    }
+
+    #[test]
+    fn names_and_shapes() {
+        assert_eq!(pascal("account_id"), "AccountId");
+        assert_eq!(pascal("access_key"), "AccessKey");
+        assert_eq!(pascal("alias"), "Alias");
+        assert_eq!(shape("/a/{x}/b/{y}.json"), "/a/{}/b/{}.json");
+        assert_eq!(
+            split_template("/a/{x}"),
+            vec![
+                Segment::Literal(String::new()),
+                Segment::Literal("a".into()),
+                Segment::Param {
+                    prefix: String::new(),
+                    name: "x".into(),
+                    suffix: String::new()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn read_only_properties_are_not_required_in_requests() {
+        let doc = json!({"components": {"schemas": {"Ro": {"type": "string", "readOnly": true}}}});
+        let schema = json!({"type": "object", "required": ["A", "B", "C"], "properties": {
+            "A": {"$ref": "#/components/schemas/Ro"},
+            "B": {"type": "string", "readOnly": true},
+            "C": {"type": "string"},
+        }});
+        assert_eq!(writable(&doc, schema)["required"], json!(["C"]));
+    }
+
+    #[test]
+    fn typed_parameters() {
+        let doc = json!({});
+        assert_eq!(typed(&json!({"type": "integer"}), &doc, "5"), json!(5));
+        assert_eq!(typed(&json!({"type": "integer"}), &doc, "x"), json!("x"));
+        assert_eq!(
+            typed(&json!({"type": "boolean"}), &doc, "TRUE"),
+            json!(true)
+        );
+        assert_eq!(
+            typed(
+                &json!({"type": "array", "items": {"type": "integer"}}),
+                &doc,
+                "1,2"
+            ),
+            json!([1, 2])
+        );
+    }
+}
