@@ -13,9 +13,9 @@
 //!   value when it validates. POST, PUT, PATCH and DELETE also start a task that succeeds after
 //!   the task delay, and its id fills `TaskId`, so `tasks.ReadTask` follows it. Generic answers
 //!   carry `x-stax-emulator-handler: generic` and count in the stats under their operation id.
-//! - A path the document has, with a method it does not document, is a 405 `{"Error": ...}`
-//!   with an `Allow` header (after the signature check); a path it does not have is API
-//!   Gateway's 403 `Missing Authentication Token`, as without the option.
+//! - A method the document does not list for a path, and a path it does not have, get API
+//!   Gateway's 403 `Missing Authentication Token`, as without the option (the method check
+//!   comes after the signature check).
 //!
 //! Routing follows API Gateway: of the templates that match a path, the one with literal
 //! segments earliest wins, so `/accounts/discover` is not taken by `/accounts/{account_id}`.
@@ -469,20 +469,8 @@ pub(crate) async fn serve(state: Arc<AppState>, req: Request) -> Response {
         return rejection.response();
     }
     let Some(op) = op else {
-        let allowed: Vec<&str> = route.operations.iter().map(|o| o.method.as_str()).collect();
-        let mut response = ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            format!(
-                "Method {method} is not allowed on {}; use {}",
-                route.template,
-                allowed.join(", ")
-            ),
-        )
-        .into_response();
-        if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
-            response.headers_mut().insert("allow", v);
-        }
-        return response;
+        // API Gateway answers a method a resource does not have as it answers an unknown path.
+        return Rejection::Missing.response();
     };
     state.stats.operation(&op.id);
     let mut response = match answer(&state, api, op, &params, &parts, &bytes) {
