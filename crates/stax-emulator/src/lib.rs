@@ -45,8 +45,9 @@ pub use faults::FaultSpec;
 /// What the emulator starts with when its database is new.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Seed {
-    /// An organisation with account types, accounts, organisational units, users, groups and an
-    /// API token.
+    /// An organisation with account types, accounts, organisational units, users, groups,
+    /// service control policies (attached to a unit and an account), a workload catalogue,
+    /// workloads and an API token.
     #[default]
     Demo,
     /// An organisation and the API token only.

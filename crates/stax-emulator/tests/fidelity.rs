@@ -868,3 +868,223 @@ async fn workload_answers_match_the_reference() {
     println!("checked {} workload answers", c.checked.len());
     emu.shutdown().await;
 }
+
+/// Every read of the document answers something on a fresh `--seed demo`: lists are not
+/// empty, and each answer matches the reference when it is available.
+#[tokio::test]
+async fn demo_seed_fills_every_read() {
+    let mut c = checker();
+    let (emu, client, creds) = signed_in().await;
+    let mut read = async |path: &str, template: &str| -> Value {
+        let answer = call(&client, &creds, "GET", path, None).await;
+        if let Some(c) = c.as_mut() {
+            c.check("get", template, &answer);
+        }
+        answer
+    };
+    /// The non-empty list under `key`.
+    fn list<'a>(answer: &'a Value, key: &str) -> &'a Vec<Value> {
+        let items = answer[key]
+            .as_array()
+            .unwrap_or_else(|| panic!("no {key} in {answer}"));
+        assert!(!items.is_empty(), "{key} is empty in {answer}");
+        items
+    }
+    fn id(item: &Value) -> String {
+        item["Id"].as_str().expect("an Id").to_owned()
+    }
+    fn named<'a>(items: &'a [Value], name: &str) -> &'a Value {
+        items
+            .iter()
+            .find(|i| i["Name"] == name)
+            .unwrap_or_else(|| panic!("{name} is seeded"))
+    }
+
+    let accounts = read("/20190206/accounts", "/20190206/accounts").await;
+    let accounts = list(&accounts, "Accounts").clone();
+    let prod = id(named(&accounts, "bakery-prod"));
+    let one = read(
+        &format!("/20190206/accounts/{prod}"),
+        "/20190206/accounts/{account_id}",
+    )
+    .await;
+    list(&one, "Accounts");
+    let types = read("/20190206/accounts/types", "/20190206/accounts/types").await;
+    let type_id = id(&list(&types, "AccountTypes")[0]);
+    let one = read(
+        &format!("/20190206/accounts/types/{type_id}"),
+        "/20190206/accounts/types/{account_type_id}",
+    )
+    .await;
+    list(&one, "AccountTypes");
+    let tokens = read("/20190206/api-tokens", "/20190206/api-tokens").await;
+    let key = list(&tokens, "ApiTokens")[0]["AccessKey"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let one = read(
+        &format!("/20190206/api-tokens/{key}"),
+        "/20190206/api-tokens/{access_key}",
+    )
+    .await;
+    list(&one, "ApiTokens");
+
+    for path in ["/20190206/organisations", "/20190206/organisations/current"] {
+        list(&read(path, path).await, "Organisations");
+    }
+    let features = "/20190206/organisations/current/features";
+    assert_eq!(read(features, features).await["WorkloadsEnabled"], true);
+    const OUS: &str = "/20190206/organisations/organisational-units";
+    let ous = read(OUS, OUS).await;
+    let workloads_ou = id(named(list(&ous, "OrganisationalUnits"), "Workloads"));
+    let ou = format!("{OUS}/{workloads_ou}");
+    let ou_template = format!("{OUS}/{{organisational_unit_id}}");
+    list(&read(&ou, &ou_template).await, "OrganisationalUnits");
+    let inside = read(
+        &format!("{ou}/accounts"),
+        &format!("{ou_template}/accounts"),
+    )
+    .await;
+    assert!(list(&inside, "Accounts").iter().any(|a| a["Id"] == prod));
+
+    let policies = read("/20190206/policies", "/20190206/policies").await;
+    let policies = list(&policies, "Policies").clone();
+    assert!(policies.len() >= 3, "{policies:?}");
+    assert!(policies.iter().all(|p| p["Status"] == "ACTIVE"));
+    let guard = id(named(&policies, "region-guard"));
+    list(
+        &read(
+            &format!("/20190206/policies/{guard}"),
+            "/20190206/policies/{policy_id}",
+        )
+        .await,
+        "Policies",
+    );
+    let on_policy = read(
+        &format!("/20190206/policies/{guard}/attachments"),
+        "/20190206/policies/{policy_id}/attachments",
+    )
+    .await;
+    assert_eq!(
+        list(&on_policy, "PolicyAttachments")[0]["OrganisationalUnitId"],
+        workloads_ou.as_str()
+    );
+    let on_ou = read(
+        &format!("{ou}/policies"),
+        &format!("{ou_template}/policies"),
+    )
+    .await;
+    assert_eq!(list(&on_ou, "PolicyAttachments")[0]["PolicyId"], guard);
+    let on_account = read(
+        &format!("/20190206/accounts/{prod}/policies"),
+        "/20190206/accounts/{account_id}/policies",
+    )
+    .await;
+    assert_eq!(
+        list(&on_account, "PolicyAttachments")[0]["PolicyAttachmentType"],
+        "ACCOUNT"
+    );
+
+    let users = read("/20190206/users", "/20190206/users").await;
+    let user = id(&list(&users, "Users")[0]);
+    list(
+        &read(
+            &format!("/20190206/users/{user}"),
+            "/20190206/users/{user_id}",
+        )
+        .await,
+        "Users",
+    );
+    let me = "/20190206/users/me";
+    list(&read(me, me).await, "Users");
+    let groups = read("/20190206/groups", "/20190206/groups").await;
+    let group = id(&list(&groups, "Groups")[0]);
+    list(
+        &read(
+            &format!("/20190206/groups/{group}"),
+            "/20190206/groups/{group_id}",
+        )
+        .await,
+        "Groups",
+    );
+
+    const CAT: &str = "/20190206/workload-catalogue";
+    let catalogue = read(CAT, CAT).await;
+    let items = list(
+        &catalogue["WorkloadCatalogues"][0],
+        "WorkloadCatalogueItems",
+    )
+    .clone();
+    let site = named(&items, "static-website");
+    assert_eq!(site["Status"], "ACTIVE");
+    let versions = list(site, "Versions");
+    assert_eq!(versions.len(), 2, "{site}");
+    let (item, version) = (id(site), site["CatalogueVersionId"].as_str().unwrap());
+    assert!(versions.iter().any(|v| v["Id"] == version));
+    let one = read(
+        &format!("{CAT}/{item}"),
+        "/20190206/workload-catalogue/{catalogue_id}",
+    )
+    .await;
+    list(&one["WorkloadCatalogues"][0], "WorkloadCatalogueItems");
+    let one = read(
+        &format!("{CAT}/{item}/{version}"),
+        "/20190206/workload-catalogue/{catalogue_id}/{version_id}",
+    )
+    .await;
+    assert_eq!(list(&one, "Versions")[0]["WorkloadVersion"], "1.3.0");
+    let manifest = read(
+        &format!("{CAT}/manifest/{version}"),
+        "/20190206/workload-catalogue/manifest/{version_id}",
+    )
+    .await;
+    let url = manifest["url"].as_str().unwrap();
+    assert!(url.starts_with(emu.endpoint()), "{url}");
+    let text = client.http.get(url).send().await.unwrap().text().await;
+    assert!(text.unwrap().contains("bucket.yaml"));
+    let template = read(
+        &format!("{CAT}/template/{version}/bucket.yaml"),
+        "/20190206/workload-catalogue/template/{version_id}/{name}",
+    )
+    .await;
+    assert!(template["url"].as_str().unwrap().contains(version));
+
+    let workloads = read("/20190206/workloads", "/20190206/workloads").await;
+    let workloads = list(&workloads, "Workloads").clone();
+    assert!(workloads.len() >= 3, "{workloads:?}");
+    let by_id: std::collections::HashMap<&str, &Value> = accounts
+        .iter()
+        .map(|a| (a["Id"].as_str().unwrap(), a))
+        .collect();
+    for w in &workloads {
+        assert_eq!(w["Status"], "ACTIVE", "{w}");
+        assert_eq!(by_id[w["AccountId"].as_str().unwrap()]["Status"], "ACTIVE");
+        assert!(w["CatalogueVersion"]["WorkloadVersion"].is_string(), "{w}");
+    }
+    let first = id(&workloads[0]);
+    let one = read(
+        &format!("/20190206/workloads/{first}?include_tags=true"),
+        "/20190206/workloads/{workload_id}",
+    )
+    .await;
+    let task = list(&one, "Workloads")[0]["UserTaskId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let task = read(
+        &format!("/20190206/task/{task}"),
+        "/20190206/task/{task_id}",
+    )
+    .await;
+    assert_eq!(task["Status"], "SUCCEEDED");
+    assert_eq!(task["Workloads"], json!([first]));
+    if let Some(c) = &c {
+        let distinct: std::collections::BTreeSet<_> = c.checked.iter().collect();
+        println!(
+            "checked {} seeded reads of {} operations",
+            c.checked.len(),
+            distinct.len()
+        );
+    }
+    emu.shutdown().await;
+}

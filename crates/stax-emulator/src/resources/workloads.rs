@@ -139,10 +139,6 @@ fn new_version(
             .merge_on_fail(CATALOGUE, catalogue_id, item_on_fail),
     )?;
     let now = now_iso();
-    let url = match body.get("ManifestURL").and_then(Value::as_str) {
-        Some(url) => url.to_owned(),
-        None => format!("{}/_emulator/workload-manifests/{id}", state.endpoint),
-    };
     db.put(
         VERSION,
         &id,
@@ -151,7 +147,8 @@ fn new_version(
             "CatalogueId": catalogue_id,
             "Description": body["Description"],
             "WorkloadVersion": body["Version"],
-            "ManifestURL": url,
+            // Null for an uploaded manifest: answers point at this emulator's own copy.
+            "ManifestURL": body.get("ManifestURL").cloned().unwrap_or(Value::Null),
             "ManifestBody": body.get("ManifestBody").cloned().unwrap_or(Value::Null),
             "Parameters": version_parameters(body),
             "Outputs": [],
@@ -166,8 +163,21 @@ fn new_version(
     Ok((task_id, id))
 }
 
+/// Where a version's manifest is read: the URL given at upload, else the emulator's copy at
+/// `/_emulator/workload-manifests/{version_id}` (worked out per answer, so it follows the port).
+fn manifest_url(endpoint: &str, version: &Value) -> Value {
+    match version.get("ManifestURL") {
+        Some(url @ Value::String(_)) => url.clone(),
+        _ => json!(format!(
+            "{endpoint}/_emulator/workload-manifests/{}",
+            text(version, "Id")
+        )),
+    }
+}
+
 /// A version as answered (without its manifest text; parameters on request).
-fn present_version(mut version: Value, include_parameters: bool) -> Value {
+fn present_version(endpoint: &str, mut version: Value, include_parameters: bool) -> Value {
+    version["ManifestURL"] = manifest_url(endpoint, &version);
     if let Some(map) = version.as_object_mut() {
         map.remove("ManifestBody");
         if !include_parameters {
@@ -214,7 +224,7 @@ fn read_catalogue(
                     versions
                         .iter()
                         .filter(|v| text(v, "CatalogueId") == id && text(v, "Status") != "DELETED")
-                        .map(|v| present_version(v.clone(), include_parameters))
+                        .map(|v| present_version(&state.endpoint, v.clone(), include_parameters))
                         .collect(),
                 );
             }
@@ -282,7 +292,7 @@ pub(crate) async fn read_catalogue_version(
     let version = state
         .store
         .read(|db| Ok(find_version(db, &catalogue_id, &version_id)))??;
-    ok(json!({"Versions": [present_version(version, include_parameters)]}))
+    ok(json!({"Versions": [present_version(&state.endpoint, version, include_parameters)]}))
 }
 
 fn version_by_id(db: &Db<'_>, version_id: &str) -> ApiResult<Value> {
@@ -300,7 +310,7 @@ pub(crate) async fn read_manifest(
     let version = state
         .store
         .read(|db| Ok(version_by_id(db, &version_id)))??;
-    ok(json!({"url": version["ManifestURL"]}))
+    ok(json!({"url": manifest_url(&state.endpoint, &version)}))
 }
 
 /// `GET /20190206/workload-catalogue/template/{version_id}/{name}`: where a template is.
@@ -611,7 +621,7 @@ pub(crate) async fn delete_catalogue_version(
         db.put(VERSION, &vid, &version)?;
         Ok::<_, ApiError>((task_id, version))
     })?;
-    version = present_version(version, false);
+    version = present_version(&state.endpoint, version, false);
     let mut answer = event(
         "workloads:DeleteCatalogueVersion",
         "STARTED",
