@@ -269,6 +269,10 @@ impl Walk<'_> {
                         let kind = kind.strip_suffix('s').unwrap_or(kind);
                         if k == "Id" {
                             found.push((format!("{kind}Id"), s.to_owned()));
+                            // Bodies name a catalogue item `CatalogueId`.
+                            if kind.ends_with("CatalogueItem") {
+                                found.push(("CatalogueId".to_owned(), s.to_owned()));
+                            }
                         }
                         if k == "Name" {
                             found.push((format!("{kind}Name"), s.to_owned()));
@@ -332,6 +336,10 @@ impl Walk<'_> {
             let mut found = Vec::new();
             for value in list.as_object().into_iter().flat_map(|m| m.values()) {
                 for item in value.as_array().into_iter().flatten() {
+                    // Changes leave alone the administrators the organisation cannot lose.
+                    if op.method != "GET" && item["Role"] == "customer_admin" {
+                        continue;
+                    }
                     if let Some(s) = [field.as_str(), "Id"]
                         .iter()
                         .find_map(|k| item.get(*k).and_then(Value::as_str))
@@ -349,6 +357,10 @@ impl Walk<'_> {
             {
                 return own.clone();
             }
+        }
+        // No collection above the path: an id of that kind seen in an earlier answer.
+        if let Some(id) = self.seen.get(&pascal(name)) {
+            return id.clone();
         }
         let schema = self
             .parameter(op, name, "path")
@@ -525,6 +537,18 @@ impl Walk<'_> {
             if !answer.generic {
                 let created = op.method == "POST";
                 self.harvest(&answer.body, None, created);
+                // `CreateUser` answering `{"Id": ...}` created a `UserId`; later changes and
+                // deletions of users go to it rather than to one the organisation needs.
+                let noun = op
+                    .id
+                    .split('.')
+                    .nth(1)
+                    .and_then(|n| n.strip_prefix("Create"));
+                if let (true, Some(noun), Some(id)) =
+                    (created, noun, answer.body.get("Id").and_then(Value::as_str))
+                {
+                    self.created.insert(format!("{noun}Id"), id.to_owned());
+                }
             }
             if op.method == "GET" && !op.template.contains('{') {
                 self.lists.insert(path.clone(), Some(answer.body.clone()));
@@ -830,7 +854,10 @@ async fn generic_answers_follow_the_document() {
 
     // Unknown methods and paths.
     let patch = w.send("PATCH", "/20190206/widgets", None).await;
-    assert_eq!(patch.status, 403, "API Gateway's answer for an undocumented method");
+    assert_eq!(
+        patch.status, 403,
+        "API Gateway's answer for an undocumented method"
+    );
     assert_eq!(patch.body["message"], "Missing Authentication Token");
     let nowhere = w.send("GET", "/20190206/nowhere", None).await;
     assert_eq!(nowhere.status, 403);
