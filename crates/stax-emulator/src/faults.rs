@@ -2,7 +2,9 @@
 //!
 //! SPEC is a comma-separated list of `KIND:PROBABILITY`; KIND is `status=<code>`, `throttle`,
 //! `latency=<ms>`, `drop` or `malformed`, optionally prefixed with `cognito/` to aim it at the
-//! Cognito routes instead of the Stax API. Each faultable request draws once per rule of its
+//! Cognito routes instead of the Stax API; `cognito/unverified-token` makes the identity pool
+//! answer as AWS does while a fresh ID token has not reached it yet (`NotAuthorizedException`,
+//! "Couldn't verify signed token"), which clients are expected to retry. Each faultable request draws once per rule of its
 //! class, in the order written, from a random sequence seeded with the fault seed (one sequence
 //! per class); the first hit wins. So the same spec, seed and request order give the same faults.
 
@@ -37,6 +39,8 @@ pub enum FaultKind {
     Drop,
     /// Answer 200 with a truncated JSON body.
     Malformed,
+    /// Identity pool calls only: `NotAuthorizedException` "Couldn't verify signed token".
+    UnverifiedToken,
 }
 
 /// Which routes a rule aims at.
@@ -109,9 +113,17 @@ impl FromStr for FaultSpec {
                 ("throttle", None) => FaultKind::Throttle,
                 ("drop", None) => FaultKind::Drop,
                 ("malformed", None) => FaultKind::Malformed,
+                ("unverified-token", None) if target == FaultTarget::Cognito => {
+                    FaultKind::UnverifiedToken
+                }
+                ("unverified-token", None) => {
+                    return Err(format!(
+                        "fault '{item}' concerns the identity pool: write cognito/unverified-token"
+                    ));
+                }
                 _ => {
                     return Err(format!(
-                        "unknown fault '{item}': use status=<code>, throttle, latency=<ms>, drop or malformed, optionally prefixed with cognito/"
+                        "unknown fault '{item}': use status=<code>, throttle, latency=<ms>, drop or malformed, optionally prefixed with cognito/ (or cognito/unverified-token)"
                     ));
                 }
             };
@@ -142,6 +154,7 @@ impl fmt::Display for FaultSpec {
                     FaultKind::Latency(ms) => format!("latency={ms}"),
                     FaultKind::Drop => "drop".to_owned(),
                     FaultKind::Malformed => "malformed".to_owned(),
+                    FaultKind::UnverifiedToken => "unverified-token".to_owned(),
                 };
                 format!("{prefix}{kind}:{}", r.probability)
             })
@@ -219,6 +232,13 @@ pub(crate) async fn inject(
     let Some(kind) = faults.draw(target) else {
         return next.run(req).await;
     };
+    let identity_call = matches!(
+        cognito::target_operation(req.headers()).as_deref(),
+        Some("GetId" | "GetCredentialsForIdentity")
+    );
+    if kind == FaultKind::UnverifiedToken && !identity_call {
+        return next.run(req).await;
+    }
     state.stats.fault_injected();
     tracing::debug!(?kind, ?target, path = req.uri().path(), "injecting fault");
     match kind {
@@ -238,6 +258,14 @@ pub(crate) async fn inject(
                 .insert("content-type", HeaderValue::from_static("application/json"));
             response
         }
+        FaultKind::UnverifiedToken => cognito::aws_json(
+            StatusCode::BAD_REQUEST,
+            &json!({
+                "__type": "NotAuthorizedException",
+                "message": "Invalid login token. Couldn't verify signed token."
+            }),
+            Some("NotAuthorizedException"),
+        ),
         FaultKind::Throttle => {
             let mut response = match target {
                 FaultTarget::Api => (

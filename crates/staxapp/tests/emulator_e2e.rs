@@ -635,3 +635,56 @@ async fn throttled_cognito_calls_are_retried() {
     assert_eq!(client.session().credential_cache().sign_ins(), 1);
     emu.shutdown().await;
 }
+
+/// A fresh ID token the identity pool cannot verify yet ("Couldn't verify signed token") is
+/// retried (PARITY.md A6); the sign-in succeeds once it verifies.
+#[tokio::test]
+async fn unverified_fresh_tokens_are_retried_at_the_identity_pool() {
+    let emu = emulator(EmulatorOptions {
+        faults: Some("cognito/unverified-token:0.5".into()),
+        fault_seed: 3,
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let client = StaxClient::new(config(&emu, "unverified-token")).unwrap();
+    client
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    // Refused calls never reach the handlers, so the stats count them as faults only.
+    assert!(
+        stat(&emu, "/faults_injected") > 0,
+        "the seed must hit: {}",
+        emu.stats()
+    );
+    assert_eq!(stat(&emu, "/cognito/GetCredentialsForIdentity"), 1);
+    // The same ID token is retried: no second SRP sign-in.
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 1);
+    emu.shutdown().await;
+}
+
+/// When the identity pool never verifies the token, sign-in stops after `max_attempts` with
+/// the Python SDK's "Retries Exceeded".
+#[tokio::test]
+async fn a_token_that_never_verifies_exceeds_the_retries() {
+    let emu = emulator(EmulatorOptions {
+        faults: Some("cognito/unverified-token:1".into()),
+        ..EmulatorOptions::default()
+    })
+    .await;
+    let config = builder(&emu, "never-verified")
+        .auth_retry(staxapp::AuthRetryConfig {
+            max_attempts: 3,
+            ..staxapp::AuthRetryConfig::default()
+        })
+        .build()
+        .unwrap();
+    let client = StaxClient::new(config).unwrap();
+    let err = auth_kind(client.call("accounts", "ReadAccounts", args! {}).await);
+    assert_eq!(err.kind, AuthErrorKind::RetriesExceeded, "{err}");
+    assert!(err.to_string().contains("Retries Exceeded"), "{err}");
+    // Three GetId attempts, each refused before its handler.
+    assert_eq!(stat(&emu, "/faults_injected"), 3, "{}", emu.stats());
+    assert_eq!(stat(&emu, "/cognito/GetId"), 0, "{}", emu.stats());
+    emu.shutdown().await;
+}
