@@ -41,7 +41,8 @@ pub struct Args {
     #[arg(long, default_value_t = 3600)]
     pub credential_ttl: u64,
     /// Fault injection: comma-separated KIND:PROBABILITY (status=CODE, throttle,
-    /// latency=MS, drop, malformed; prefix cognito/ to aim at Cognito).
+    /// latency=MS, drop, malformed; prefix cognito/ to aim at Cognito; also
+    /// cognito/unverified-token, the identity pool's "Couldn't verify signed token").
     #[arg(long)]
     pub faults: Option<String>,
     /// Seed of the fault injection's random sequence.
