@@ -42,6 +42,22 @@ impl Effect {
         self
     }
 
+    /// Removes from the list `field` the entries that agree with every key of `matching`, on
+    /// the resource `id`, or on every resource of `kind` when `id` is `None`. Worked out when
+    /// the task ends, so changes made meanwhile by other tasks are kept.
+    pub fn pull(mut self, kind: &str, id: Option<&str>, field: &str, matching: Value) -> Self {
+        self.steps
+            .push(json!({"op": "pull", "kind": kind, "id": id, "field": field, "match": matching}));
+        self
+    }
+
+    /// Appends `entry` to the list `field` of a resource, unless an equal entry is there.
+    pub fn push(mut self, kind: &str, id: &str, field: &str, entry: Value) -> Self {
+        self.steps
+            .push(json!({"op": "push", "kind": kind, "id": id, "field": field, "entry": entry}));
+        self
+    }
+
     fn into_value(self) -> Option<Value> {
         (!self.steps.is_empty()).then(|| Value::Array(self.steps))
     }
@@ -156,6 +172,48 @@ fn apply(db: &Db<'_>, step: &Value) -> StoreResult<()> {
         "delete" => {
             db.delete(kind, id)?;
         }
+        "pull" => {
+            let matching = step.get("match").and_then(Value::as_object);
+            let agrees = |entry: &Value| {
+                matching.is_some_and(|m| m.iter().all(|(k, v)| entry.get(k) == Some(v)))
+            };
+            let targets = if step.get("id").is_some_and(Value::is_string) {
+                db.get(kind, id)?.into_iter().collect()
+            } else {
+                db.list(kind)?
+            };
+            for mut current in targets {
+                let Some(list) = current.get_mut(text("field")).and_then(Value::as_array_mut)
+                else {
+                    continue;
+                };
+                let before = list.len();
+                list.retain(|entry| !agrees(entry));
+                if list.len() != before {
+                    current["ModifiedTS"] = json!(crate::util::now_iso());
+                    let key = current["Id"].as_str().unwrap_or(id).to_owned();
+                    db.put(kind, &key, &current)?;
+                }
+            }
+        }
+        "push" => {
+            if let Some(mut current) = db.get(kind, id)?
+                && current.is_object()
+            {
+                let entry = step.get("entry").cloned().unwrap_or(Value::Null);
+                let field = text("field");
+                if !current[field].is_array() {
+                    current[field] = json!([]);
+                }
+                if let Some(list) = current[field].as_array_mut()
+                    && !list.contains(&entry)
+                {
+                    list.push(entry);
+                    current["ModifiedTS"] = json!(crate::util::now_iso());
+                    db.put(kind, id, &current)?;
+                }
+            }
+        }
         other => tracing::warn!(op = other, "unknown task step"),
     }
     Ok(())
@@ -165,6 +223,34 @@ fn apply(db: &Db<'_>, step: &Value) -> StoreResult<()> {
 mod tests {
     use super::*;
     use crate::store::Store;
+
+    #[test]
+    fn pull_and_push_edit_lists_when_applied() {
+        let store = Store::open(None).unwrap();
+        store
+            .write(|db| {
+                db.put(
+                    "t",
+                    "a",
+                    &json!({"Id": "a", "Roles": [{"G": "x", "R": 1}, {"G": "y", "R": 1}]}),
+                )?;
+                db.put("t", "b", &json!({"Id": "b", "Roles": [{"G": "x", "R": 2}]}))?;
+                db.put("t", "c", &json!({"Id": "c"}))?;
+                let effect = Effect::default()
+                    .pull("t", None, "Roles", json!({"G": "x"}))
+                    .push("t", "c", "Roles", json!({"G": "z"}))
+                    .push("t", "c", "Roles", json!({"G": "z"}));
+                for step in effect.into_value().unwrap().as_array().unwrap() {
+                    apply(db, step)?;
+                }
+                Ok::<_, crate::store::StoreError>(())
+            })
+            .unwrap();
+        let roles = |id: &str| store.read(|db| db.get("t", id)).unwrap().unwrap()["Roles"].clone();
+        assert_eq!(roles("a"), json!([{"G": "y", "R": 1}]));
+        assert_eq!(roles("b"), json!([]));
+        assert_eq!(roles("c"), json!([{"G": "z"}]));
+    }
 
     #[test]
     fn tasks_walk_through_their_states() {

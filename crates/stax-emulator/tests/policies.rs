@@ -483,3 +483,103 @@ async fn policy_bodies_are_validated_and_unknown_ids_are_404() {
     }
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn closing_an_account_ends_its_policy_attachments() {
+    let (emu, client, creds) = setup(1500).await;
+    let policy = new_policy(&client, &creds, "closing-guard").await;
+    let accounts = get(
+        &client,
+        &creds,
+        "/20190206/accounts?account_names=sandbox-alice",
+    )
+    .await;
+    let account = accounts["Accounts"][0]["Id"].as_str().unwrap().to_owned();
+    let (_, task) = change(
+        &client,
+        &creds,
+        "POST",
+        &format!("/20190206/policies/{policy}/attachments"),
+        Some(json!({"AccountId": account})),
+    )
+    .await;
+    assert_eq!(task["Status"], "SUCCEEDED");
+    let on_account = format!("/20190206/accounts/{account}/policies");
+    let before = get(&client, &creds, &on_account).await;
+    assert_eq!(before["PolicyAttachments"][0]["Status"], "ACTIVE");
+
+    let (status, closing) = client
+        .call(
+            &creds,
+            "POST",
+            "/20190206/accounts/close",
+            Some(json!({"Id": account})),
+        )
+        .await;
+    assert_eq!(status, 200, "{closing}");
+    // While it closes, no new attachment is taken: it would outlive the account.
+    let other = new_policy_pending(&client, &creds, "closing-late").await;
+    let (status, body) = client
+        .call(
+            &creds,
+            "POST",
+            &format!("/20190206/policies/{other}/attachments"),
+            Some(json!({"AccountId": account})),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["Error"].as_str().unwrap().contains("closed"), "{body}");
+    let (task, _) = client
+        .wait_task(&creds, closing["TaskId"].as_str().unwrap())
+        .await;
+    assert_eq!(task["Status"], "SUCCEEDED");
+
+    let after = get(&client, &creds, &on_account).await;
+    assert_eq!(after["PolicyAttachments"], json!([]));
+    let on_policy = get(
+        &client,
+        &creds,
+        &format!("/20190206/policies/{policy}/attachments"),
+    )
+    .await;
+    assert_eq!(on_policy["PolicyAttachments"], json!([]));
+    // Nothing holds the policy any more, so it can go.
+    let (_, task) = change(
+        &client,
+        &creds,
+        "DELETE",
+        &format!("/20190206/policies/{policy}"),
+        None,
+    )
+    .await;
+    assert_eq!(task["Status"], "SUCCEEDED", "{task}");
+    // A closed account takes no attachment at all.
+    let (status, body) = client
+        .call(
+            &creds,
+            "POST",
+            &format!("/20190206/policies/{other}/attachments"),
+            Some(json!({"AccountId": account})),
+        )
+        .await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body["Error"].is_string(), "{body}");
+    emu.shutdown().await;
+}
+
+/// Creates a policy without waiting for its task (it can be attached meanwhile).
+async fn new_policy_pending(client: &Client, creds: &Creds, name: &str) -> String {
+    let (status, answer) = client
+        .call(
+            creds,
+            "POST",
+            "/20190206/policies",
+            Some(json!({"Name": name, "Description": "for tests", "Policy": DENY_LEAVE})),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    answer["Detail"]["Policy"]["PolicyId"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}

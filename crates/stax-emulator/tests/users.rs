@@ -424,3 +424,128 @@ async fn user_and_group_bodies_are_validated_and_unknown_ids_are_404() {
     }
     emu.shutdown().await;
 }
+
+/// The roles on the account type `name`.
+async fn roles_on(client: &Client, creds: &Creds, name: &str) -> Vec<Value> {
+    get(client, creds, "/20190206/accounts/types").await["AccountTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["Name"] == name)
+        .unwrap_or_else(|| panic!("account type {name}"))["Roles"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn group_access_refuses_deleted_groups_and_deleting_a_group_revokes_it() {
+    let (emu, client, creds) = setup(1000).await;
+    const ACCESS: &str = "/20190206/accounts/types/access";
+    let created = send(
+        &client,
+        &creds,
+        "POST",
+        "/20190206/groups",
+        Some(json!({"Name": "Operators"})),
+    )
+    .await;
+    settle(&client, &creds, &created).await;
+    let operators = created["GroupId"].as_str().unwrap().to_owned();
+
+    // Two grants in flight at once both land: each is applied on its own when its task ends.
+    let first = send(
+        &client,
+        &creds,
+        "PUT",
+        ACCESS,
+        Some(json!({"AddRoles": [
+            {"AccountTypeName": "production", "GroupName": "Operators", "RoleName": "developer"},
+        ]})),
+    )
+    .await;
+    let second = send(
+        &client,
+        &creds,
+        "PUT",
+        ACCESS,
+        Some(json!({"AddRoles": [
+            {"AccountTypeName": "production", "GroupName": "Developers", "RoleName": "readonly"},
+            {"AccountTypeName": "development", "GroupId": operators, "RoleName": "admin"},
+        ]})),
+    )
+    .await;
+    settle(&client, &creds, &first).await;
+    settle(&client, &creds, &second).await;
+    let production = roles_on(&client, &creds, "production").await;
+    assert_eq!(production.len(), 2, "{production:?}");
+    assert!(production.contains(&json!({"GroupId": operators, "RoleName": "developer"})));
+    assert_eq!(
+        roles_on(&client, &creds, "development").await,
+        vec![json!({"GroupId": operators, "RoleName": "admin"})]
+    );
+
+    let deleting = send(
+        &client,
+        &creds,
+        "DELETE",
+        &format!("/20190206/groups/{operators}"),
+        None,
+    )
+    .await;
+    // While it is being deleted it takes no new role.
+    let (status, body) = client
+        .call(
+            &creds,
+            "PUT",
+            ACCESS,
+            Some(json!({"AddRoles": [
+                {"AccountTypeName": "sandbox", "GroupId": operators, "RoleName": "admin"},
+            ]})),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["Error"].as_str().unwrap().contains("being deleted"),
+        "{body}"
+    );
+    assert_eq!(
+        settle(&client, &creds, &deleting).await["Status"],
+        "SUCCEEDED"
+    );
+
+    // Its grants went with it; the other group's stayed.
+    let production = roles_on(&client, &creds, "production").await;
+    assert_eq!(production.len(), 1, "{production:?}");
+    assert_eq!(production[0]["RoleName"], "readonly");
+    assert_eq!(
+        roles_on(&client, &creds, "development").await,
+        Vec::<Value>::new()
+    );
+
+    // A deleted group, by id or name, and an unknown one are refused, adding or removing.
+    let unknown = "8d5f0f4e-0000-4000-8000-000000000000";
+    for (list, group) in [
+        ("AddRoles", json!({"GroupId": operators})),
+        ("AddRoles", json!({"GroupName": "Operators"})),
+        ("AddRoles", json!({"GroupId": unknown})),
+        ("AddRoles", json!({"GroupName": "Nobody"})),
+        ("RemoveRoles", json!({"GroupId": operators})),
+    ] {
+        let mut entry = json!({"AccountTypeName": "production", "RoleName": "developer"});
+        entry
+            .as_object_mut()
+            .unwrap()
+            .extend(group.as_object().unwrap().clone());
+        let (status, body) = client
+            .call(&creds, "PUT", ACCESS, Some(json!({list: [entry]})))
+            .await;
+        assert_eq!(status, 400, "{list} {group}: {body}");
+        assert!(
+            body["Error"].as_str().unwrap().contains("does not exist"),
+            "{body}"
+        );
+    }
+    assert_eq!(roles_on(&client, &creds, "production").await.len(), 1);
+    emu.shutdown().await;
+}

@@ -349,7 +349,12 @@ pub(crate) async fn close_account(State(state): AppRef, body: Bytes) -> ApiResul
             Some("Accounts"),
             vec![id.clone()],
             outcome,
-            Effect::default().merge(ACCOUNT, &id, json!({"Status": "CLOSED"})),
+            // A closed account keeps no policy attachments.
+            super::policies::detach_all(db, "AccountId", &id)?.merge(
+                ACCOUNT,
+                &id,
+                json!({"Status": "CLOSED"}),
+            ),
         )?;
         let mut marked = account;
         marked["UserTaskId"] = json!(task_id);
@@ -549,13 +554,18 @@ pub(crate) async fn update_account_type_members(State(state): AppRef, body: Byte
 }
 
 /// `PUT /20190206/accounts/types/access`: grants and revokes group roles on account types.
+/// A group must exist and not be deleted (nor on its way out, to be granted a role); the
+/// changes are applied entry by entry when the task ends.
 pub(crate) async fn update_account_type_access(State(state): AppRef, body: Bytes) -> ApiResult {
     state.stats.operation("accounts.UpdateAccountTypeAccess");
     let body = parse_body(&state, "accounts.UpdateAccountTypeAccess", &body)?;
     let task_id = state.store.write(|db| {
-        let groups = db.list(crate::seed::GROUP)?;
-        let mut roles: HashMap<String, Vec<Value>> = HashMap::new();
-        let mut resolve = |entry: &Value| -> Result<(String, Value), ApiError> {
+        let groups: Vec<Value> = db
+            .list(crate::seed::GROUP)?
+            .into_iter()
+            .filter(|g| field(g, "Status") != "DELETED")
+            .collect();
+        let resolve = |entry: &Value, add: bool| -> Result<(String, Value), ApiError> {
             let wanted = entry
                 .get("AccountTypeId")
                 .or_else(|| entry.get("AccountTypeName"))
@@ -577,16 +587,17 @@ pub(crate) async fn update_account_type_access(State(state): AppRef, body: Bytes
                 .ok_or_else(|| {
                     ApiError::bad_request(format!("Group {group_key} does not exist"))
                 })?;
-            let type_id = field(&t, "Id").to_owned();
-            roles
-                .entry(type_id.clone())
-                .or_insert_with(|| t["Roles"].as_array().cloned().unwrap_or_default());
+            if add && super::pending_operation(db, group)?.as_deref() == Some("teams.DeleteGroup") {
+                return Err(ApiError::bad_request(format!(
+                    "Group {group_key} is being deleted and cannot be granted a role"
+                )));
+            }
             Ok((
-                type_id,
+                field(&t, "Id").to_owned(),
                 json!({"GroupId": group["Id"], "RoleName": entry["RoleName"]}),
             ))
         };
-        let mut changes = Vec::new();
+        let mut effect = Effect::default();
         for (add, list) in [(true, "AddRoles"), (false, "RemoveRoles")] {
             for entry in body
                 .get(list)
@@ -594,20 +605,12 @@ pub(crate) async fn update_account_type_access(State(state): AppRef, body: Bytes
                 .into_iter()
                 .flatten()
             {
-                let (type_id, role) = resolve(entry)?;
-                changes.push((add, type_id, role));
+                let (type_id, role) = resolve(entry, add)?;
+                effect = effect.pull(ACCOUNT_TYPE, Some(&type_id), "Roles", role.clone());
+                if add {
+                    effect = effect.push(ACCOUNT_TYPE, &type_id, "Roles", role);
+                }
             }
-        }
-        for (add, type_id, role) in changes {
-            let current = roles.entry(type_id).or_default();
-            current.retain(|r| r != &role);
-            if add {
-                current.push(role);
-            }
-        }
-        let mut effect = Effect::default();
-        for (type_id, list) in roles {
-            effect = effect.merge(ACCOUNT_TYPE, &type_id, json!({"Roles": list}));
         }
         Ok::<_, ApiError>(tasks::create(
             db,

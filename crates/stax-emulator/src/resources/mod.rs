@@ -198,6 +198,20 @@ pub(crate) fn ensure_idle(
     Ok(())
 }
 
+/// The operation of the unfinished task a resource waits on (its `UserTaskId`), if any.
+pub(crate) fn pending_operation(
+    db: &crate::store::Db<'_>,
+    resource: &Value,
+) -> crate::store::StoreResult<Option<String>> {
+    let Some(task_id) = resource.get("UserTaskId").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    Ok(db
+        .task(task_id)?
+        .filter(|t| !t.applied)
+        .map(|t| t.operation))
+}
+
 /// A string field of a resource, or `""`.
 pub(crate) fn text<'a>(v: &'a Value, name: &str) -> &'a str {
     v.get(name).and_then(Value::as_str).unwrap_or("")

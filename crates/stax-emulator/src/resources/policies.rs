@@ -10,7 +10,10 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use serde_json::{Value, json};
 
-use super::{AppRef, caller, check_uuid, ensure_idle, event, load_live, ok, parse_body, text};
+use super::{
+    AppRef, caller, check_uuid, ensure_idle, event, load_live, ok, parse_body, pending_operation,
+    text,
+};
 use crate::app::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::resources::accounts::ACCOUNT;
@@ -40,7 +43,7 @@ fn live_attachments(db: &Db<'_>) -> StoreResult<Vec<Value>> {
 }
 
 /// Steps that end every live attachment whose `key` (`OrganisationalUnitId`, `AccountId`) is
-/// `id`, for when the unit or account itself goes.
+/// `id`, for when the unit goes or the account closes.
 pub(crate) fn detach_all(db: &Db<'_>, key: &str, id: &str) -> StoreResult<Effect> {
     Ok(live_attachments(db)?
         .iter()
@@ -421,16 +424,28 @@ pub(crate) async fn attach_policy(
         let pid = text(&policy, "Id").to_owned();
         let (key, target, kind) = match (ou, account) {
             (Some(ou), None) => {
-                load_live(db, OU, ("OrganisationalUnitId", ou), "Organisational unit")?;
+                let unit = load_live(db, OU, ("OrganisationalUnitId", ou), "Organisational unit")?;
+                if text(&unit, "Status") == "DELETE_IN_PROGRESS" {
+                    return Err(ApiError::bad_request(format!(
+                        "OrganisationalUnitId: organisational unit {ou} is being deleted"
+                    )));
+                }
                 ("OrganisationalUnitId", ou, "ORGANISATIONAL_UNIT")
             }
             (None, Some(account)) => {
                 check_uuid("AccountId", account)?;
-                db.get(ACCOUNT, &account.to_ascii_lowercase())?
+                let found = db
+                    .get(ACCOUNT, &account.to_ascii_lowercase())?
                     .filter(|a| text(a, "Status") != "CLOSED")
                     .ok_or_else(|| {
                         ApiError::not_found(format!("Account {account} does not exist"))
                     })?;
+                // Closing ends every attachment; one made meanwhile would outlive it.
+                if pending_operation(db, &found)?.as_deref() == Some("accounts.CloseAccount") {
+                    return Err(ApiError::bad_request(format!(
+                        "AccountId: account {account} is being closed"
+                    )));
+                }
                 ("AccountId", account, "ACCOUNT")
             }
             _ => {

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::{AppRef, caller, check_uuid, ensure_idle, event, load_live, ok, parse_body, text};
 use crate::error::{ApiError, ApiResult};
+use crate::resources::accounts::ACCOUNT_TYPE;
 use crate::seed::{API_TOKEN, GROUP, USER};
 use crate::store::{Db, StoreResult};
 use crate::tasks::{self, Effect, Outcome};
@@ -454,13 +455,16 @@ pub(crate) async fn update_group(
     ))
 }
 
-/// `DELETE /20190206/groups/{group_id}`.
+/// `DELETE /20190206/groups/{group_id}`: its roles on account types are revoked too.
 pub(crate) async fn delete_group(State(state): AppRef, Path(group_id): Path<String>) -> ApiResult {
     state.stats.operation("teams.DeleteGroup");
     let task_id = state.store.write(|db| {
         let group = load_local_group(db, &group_id)?;
         let id = text(&group, "Id").to_owned();
-        let effect = Effect::default().merge(GROUP, &id, json!({"Status": "DELETED"}));
+        // The group's roles on account types go with it.
+        let effect = Effect::default()
+            .merge(GROUP, &id, json!({"Status": "DELETED"}))
+            .pull(ACCOUNT_TYPE, None, "Roles", json!({"GroupId": id}));
         Ok::<_, ApiError>(group_task(db, &state, "teams.DeleteGroup", group, effect)?)
     })?;
     ok(event(

@@ -169,6 +169,162 @@ class StaxappAgainstEmulator(unittest.TestCase):
             client("tasks").ReadTask(task_id=str(uuid.uuid4()))
         self.assertEqual(caught.exception.status_code, 404)
 
+    def test_create_ou_then_read_task_until_succeeded(self):
+        organisations = client("organisations")
+        units = organisations.ReadOrganisationalUnits()["OrganisationalUnits"]
+        root = next(u for u in units if u["OrganisationalUnitType"] == "ROOT")
+        name = f"interop-{uuid.uuid4().hex[:8]}"
+        answer = organisations.CreateOrganisationalUnit(
+            Name=name, ParentOrganisationalUnitId=root["Id"]
+        )
+        detail = answer["Detail"]
+        self.assertNotIn("TaskId", answer)
+        unit_id = detail["OrganisationalUnit"]["OrganisationalUnitId"]
+        # ReadTask until the task ends: STARTED, maybe RUNNING, then SUCCEEDED.
+        tasks = client("tasks")
+        seen = []
+        for _ in range(1000):
+            status = tasks.ReadTask(task_id=detail["TaskId"])["Status"]
+            if not seen or seen[-1] != status:
+                seen.append(status)
+            if status in ("SUCCEEDED", "FAILED"):
+                break
+            time.sleep(0.02)
+        self.assertEqual(seen[-1], "SUCCEEDED", seen)
+        self.assertTrue(set(seen) <= {"STARTED", "RUNNING", "SUCCEEDED"}, seen)
+        unit = organisations.ReadOrganisationalUnit(organisational_unit_id=unit_id)
+        unit = unit["OrganisationalUnits"][0]
+        self.assertEqual(unit["Name"], name)
+        self.assertEqual(unit["Status"], "ACTIVE")
+        self.assertEqual(unit["ParentOrganisationalUnitId"], root["Id"])
+
+    def test_create_group_and_update_its_members(self):
+        teams = client("teams")
+        name = f"interop-{uuid.uuid4().hex[:8]}"
+        created = teams.CreateGroup(Name=name)
+        group_id = created["GroupId"]
+        self.assertEqual(wait_task(created["Detail"]["TaskId"])["Status"], "SUCCEEDED")
+        users = [u["Id"] for u in teams.ReadUsers()["Users"] if u["Status"] == "ACTIVE"]
+        self.assertGreaterEqual(len(users), 2)
+
+        added = teams.UpdateGroupMembers(
+            AddMembers=[{"UserId": u, "GroupId": group_id} for u in users[:2]]
+        )
+        task = wait_task(added["Detail"]["TaskId"])
+        self.assertEqual(task["Status"], "SUCCEEDED")
+        self.assertEqual(sorted(task["Users"]), sorted(users[:2]))
+        group = teams.ReadGroups(group_id=group_id)["Groups"][0]
+        self.assertEqual(group["Name"], name)
+        self.assertEqual(group["Status"], "ACTIVE")
+        self.assertEqual(sorted(group["Users"]), sorted(users[:2]))
+
+        removed = teams.UpdateGroupMembers(
+            RemoveMembers=[{"UserId": users[0], "GroupId": group_id}]
+        )
+        self.assertEqual(wait_task(removed["Detail"]["TaskId"])["Status"], "SUCCEEDED")
+        group = teams.ReadGroups(group_id=group_id)["Groups"][0]
+        self.assertEqual(group["Users"], [users[1]])
+
+    def test_create_policy_and_attach_it(self):
+        organisations = client("organisations")
+        policies = client("policies")
+        name = f"interop-{uuid.uuid4().hex[:8]}"
+        document = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Deny", "Action": "ec2:*", "Resource": "*"}],
+        }
+        created = organisations.CreatePolicy(
+            Name=name, Description="made by the Python SDK", Policy=json.dumps(document)
+        )
+        policy_id = created["Detail"]["Policy"]["PolicyId"]
+        self.assertEqual(wait_task(created["Detail"]["TaskId"])["Status"], "SUCCEEDED")
+        policy = organisations.ReadPolicies(policy_id=policy_id)["Policies"][0]
+        self.assertEqual(policy["Status"], "ACTIVE")
+        self.assertEqual(policy["Content"], document)
+
+        units = organisations.ReadOrganisationalUnits()["OrganisationalUnits"]
+        sandbox = next(u["Id"] for u in units if u["Name"] == "Sandbox")
+        account = client("accounts").ReadAccounts(account_names="sandbox-alice")["Accounts"][0]
+        for target in ({"OrganisationalUnitId": sandbox}, {"AccountId": account["Id"]}):
+            attached = policies.AttachPolicy(policy_id=policy_id, **target)
+            self.assertIn("PolicyAttachmentId", attached["Detail"]["PolicyAttachment"])
+            task = wait_task(attached["Detail"]["TaskId"])
+            self.assertEqual(task["Status"], "SUCCEEDED", target)
+
+        attachments = policies.ReadPolicyAttachments(policy_id=policy_id)["PolicyAttachments"]
+        self.assertEqual(
+            sorted(a["PolicyAttachmentType"] for a in attachments),
+            ["ACCOUNT", "ORGANISATIONAL_UNIT"],
+        )
+        self.assertTrue(all(a["Status"] == "ACTIVE" for a in attachments))
+        on_account = client("accounts").ReadAccountPolicyAttachments(account_id=account["Id"])
+        self.assertIn(policy_id, [a["PolicyId"] for a in on_account["PolicyAttachments"]])
+        on_unit = organisations.ReadOrganisationalUnitPolicyAttachments(
+            organisational_unit_id=sandbox
+        )
+        self.assertIn(policy_id, [a["PolicyId"] for a in on_unit["PolicyAttachments"]])
+
+    def test_read_workloads_of_the_demo(self):
+        workloads = client("workloads")
+        everything = workloads.ReadWorkloads()["Workloads"]
+        self.assertGreaterEqual(len(everything), 3)
+        accounts = {a["Id"]: a for a in client("accounts").ReadAccounts()["Accounts"]}
+        for workload in everything:
+            self.assertEqual(accounts[workload["AccountId"]]["Status"], "ACTIVE")
+            self.assertIn("WorkloadVersion", workload["CatalogueVersion"])
+        on_prod = workloads.ReadWorkloads(account_names="bakery-prod")["Workloads"]
+        self.assertEqual(
+            sorted(w["Name"] for w in on_prod), ["bakery-network", "bakery-site"]
+        )
+        one = workloads.ReadWorkloads(workload_id=everything[0]["Id"], include_tags=True)
+        self.assertEqual(one["Workloads"][0]["Id"], everything[0]["Id"])
+        self.assertIn("Tags", one["Workloads"][0])
+        page = workloads.ReadWorkloads(offset=0, limit=2)
+        self.assertEqual(len(page["Workloads"]), 2)
+        self.assertEqual(page["Paging"]["Total"], len(everything))
+
+    def test_read_catalogue_items_versions_and_manifest(self):
+        import requests
+
+        workloads = client("workloads")
+        catalogue = workloads.ReadCatalogueItems()["WorkloadCatalogues"][0]
+        items = {i["Name"]: i for i in catalogue["WorkloadCatalogueItems"]}
+        self.assertIn("vpc-baseline", items)
+        site = items["static-website"]
+        self.assertEqual(
+            sorted(v["WorkloadVersion"] for v in site["Versions"]), ["1.2.0", "1.3.0"]
+        )
+        one = workloads.ReadCatalogueItems(catalogue_id=site["Id"], include_versions=False)
+        only = one["WorkloadCatalogues"][0]["WorkloadCatalogueItems"]
+        self.assertEqual([i["Id"] for i in only], [site["Id"]])
+        self.assertNotIn("Versions", only[0])
+        current = site["CatalogueVersionId"]
+        version = workloads.ReadCatalogueVersion(catalogue_id=site["Id"], version_id=current)
+        self.assertEqual(version["Versions"][0]["WorkloadVersion"], "1.3.0")
+        url = workloads.ReadCatalogueManifest(version_id=current)["url"]
+        manifest = requests.get(url, timeout=30)
+        manifest.raise_for_status()
+        self.assertIn("waf.yaml", manifest.text)
+
+    def test_read_accounts_page_by_page(self):
+        accounts = client("accounts")
+        everything = [a["Id"] for a in accounts.ReadAccounts()["Accounts"]]
+        pages, offset, walked = 0, 0, []
+        while offset is not None and pages < 100:
+            page = accounts.ReadAccounts(offset=offset, limit=4)
+            paging = page["Paging"]
+            self.assertEqual(paging["Total"], len(everything))
+            self.assertEqual(paging["PrevOffset"], None if offset == 0 else max(offset - 4, 0))
+            self.assertLessEqual(len(page["Accounts"]), 4)
+            walked.extend(a["Id"] for a in page["Accounts"])
+            offset = paging["NextOffset"]
+            pages += 1
+        self.assertEqual(walked, everything)
+        self.assertEqual(pages, -(-len(everything) // 4))
+        past = accounts.ReadAccounts(offset=len(everything), limit=4)
+        self.assertEqual(past["Accounts"], [])
+        self.assertIsNone(past["Paging"]["NextOffset"])
+
 
 if __name__ == "__main__":
     sys.exit(unittest.main())

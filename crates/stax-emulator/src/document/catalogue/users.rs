@@ -158,7 +158,7 @@ pub(super) fn operations() -> Vec<Operation> {
             id: "teams.DeleteGroup",
             method: "delete",
             path: GROUP_PATH,
-            summary: "Remove a group (asynchronous)",
+            summary: "Remove a group and its roles on account types (asynchronous)",
             params: group_id(),
             body: None,
             response: "TaskEvent",
