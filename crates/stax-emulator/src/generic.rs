@@ -20,7 +20,7 @@
 //! Routing follows API Gateway: of the templates that match a path, the one with literal
 //! segments earliest wins, so `/accounts/discover` is not taken by `/accounts/{account_id}`.
 //! A request the stateful router caught with a less specific template than the document's is
-//! handed here ([`divert`]).
+//! handed here (`divert`).
 
 use std::sync::{Arc, OnceLock};
 

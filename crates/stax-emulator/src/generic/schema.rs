@@ -4,7 +4,7 @@
 //! [`generate`] walks a schema of a document: `$ref`s are resolved in the document, `allOf`
 //! parts are merged, `oneOf`/`anyOf` take the first alternative whose value the checker
 //! accepts, `enum` gives its first value, and `example`/`default` are used when they validate.
-//! Strings honour `format`, `pattern` (see [`super::pattern`]) and length bounds; numbers
+//! Strings honour `format`, `pattern` (see the `pattern` module) and length bounds; numbers
 //! their bounds; objects get their required properties plus, near the top, the optional ones;
 //! arrays `max(minItems, 1)` items. `nullable` never makes a value null unless nothing else
 //! fits. Hints (values by property name, e.g. the `Id` of the path) win when they validate.
