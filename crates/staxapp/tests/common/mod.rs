@@ -70,7 +70,10 @@ pub fn stat(emu: &RunningEmulator, pointer: &str) -> u64 {
 pub fn reference_document() -> Option<PathBuf> {
     let name = "reference/stax-core-20190206.oas3.json";
     if let Some(dir) = std::env::var_os("STAX_SHARED_DIR") {
-        let path = PathBuf::from(dir).join(name);
+        // Relative to the workspace root, as CI gives it (`../shared`); tests run in the crate.
+        let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+            .join(dir)
+            .join(name);
         assert!(
             path.is_file(),
             "STAX_SHARED_DIR is set but {} is missing",
