@@ -7,30 +7,18 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use common::{Client, Creds, emulator};
 use serde_json::{Map, Value, json};
 
+#[path = "../../../testsupport/shared_dir.rs"]
+mod shared_dir;
+
 fn reference() -> Option<Value> {
-    let Some(dir) = std::env::var_os("STAX_SHARED_DIR") else {
-        println!("note: STAX_SHARED_DIR is not set; fidelity check skipped");
-        return None;
-    };
-    let mut dir = PathBuf::from(dir);
-    if dir.is_relative() {
-        dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../..")
-            .join(dir);
-    }
-    let path = dir.join("reference/stax-core-20190206.oas3.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "STAX_SHARED_DIR is set but {} is unreadable: {e}",
-            path.display()
-        )
-    });
+    let path = shared_dir::shared_file("reference/stax-core-20190206.oas3.json")?;
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{} is unreadable: {e}", path.display()));
     Some(serde_json::from_str(&text).expect("reference document is JSON"))
 }
 

@@ -23,39 +23,12 @@ use serde_json::{Map, Value, json};
 use stax_emulator::RunningEmulator;
 use stax_emulator::generic::{self, Direction, Options};
 
-fn workspace() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
+#[path = "../../../testsupport/shared_dir.rs"]
+mod shared_dir;
 
 /// The path of a reference document, or `None` (with a note) when there is none to read.
 fn reference(name: &str) -> Option<PathBuf> {
-    match std::env::var_os("STAX_SHARED_DIR") {
-        Some(dir) => {
-            let mut dir = PathBuf::from(dir);
-            if dir.is_relative() {
-                dir = workspace().join(dir);
-            }
-            let path = dir.join("reference").join(name);
-            assert!(
-                path.is_file(),
-                "STAX_SHARED_DIR is set but {} is missing",
-                path.display()
-            );
-            Some(path)
-        }
-        None => {
-            let path = workspace().join("../shared/reference").join(name);
-            if path.is_file() {
-                Some(path)
-            } else {
-                println!(
-                    "note: STAX_SHARED_DIR is not set and {} is missing; skipped",
-                    path.display()
-                );
-                None
-            }
-        }
-    }
+    shared_dir::shared_file(&format!("reference/{name}"))
 }
 
 /// OpenAPI 3.0 schema dialect to JSON Schema: `nullable: true` admits null.

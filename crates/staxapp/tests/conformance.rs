@@ -6,7 +6,7 @@
 //! root); when the variable is unset, from `../shared` next to the workspace root if it exists.
 //! A file missing where it should be fails the test; no shared directory at all skips it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Map, Value, json};
 use staxapp::ValidationError;
@@ -16,48 +16,9 @@ const CORE: &str = "reference/stax-core-20190206.oas3.json";
 const LEGACY: &str = "reference/stax-core-20190206-legacy.oas3.json";
 const PERMISSION_SETS: &str = "reference/stax-permission-sets-20210321.oas3.json";
 
-fn workspace_root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-/// The shared directory, or `None` (with a note) when there is none to use.
-fn shared_dir() -> Option<PathBuf> {
-    match std::env::var_os("STAX_SHARED_DIR") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            Some(if dir.is_relative() {
-                workspace_root().join(dir)
-            } else {
-                dir
-            })
-        }
-        None => {
-            let fallback = workspace_root().join("../shared");
-            if fallback.is_dir() {
-                Some(fallback)
-            } else {
-                eprintln!(
-                    "skipped: STAX_SHARED_DIR is unset and {} does not exist",
-                    fallback.display()
-                );
-                None
-            }
-        }
-    }
-}
-
-/// The shared file at `relative`; panics (fails the test) when the shared directory is known
-/// but the file is missing.
-fn shared_file(relative: &str) -> Option<PathBuf> {
-    let path = shared_dir()?.join(relative);
-    assert!(
-        path.is_file(),
-        "{} is missing (STAX_SHARED_DIR={:?})",
-        path.display(),
-        std::env::var_os("STAX_SHARED_DIR")
-    );
-    Some(path)
-}
+#[path = "../../../testsupport/shared_dir.rs"]
+mod shared_dir;
+use shared_dir::shared_file;
 
 fn load(relative: &str) -> Option<Document> {
     let path = shared_file(relative)?;

@@ -1,41 +1,9 @@
 //! Shared helpers of the CLI tests: the reference documents and a running emulator.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
-
-/// `$STAX_SHARED_DIR/<rel>`, resolved against the workspace root when relative.
-///
-/// Set and missing: the test fails. Unset: `../shared` beside the workspace if present,
-/// else `None` (the caller prints a skip note).
-pub fn shared_file(rel: &str) -> Option<PathBuf> {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
-    match std::env::var_os("STAX_SHARED_DIR") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            let dir = if dir.is_absolute() {
-                dir
-            } else {
-                root.join(dir)
-            };
-            let path = dir.join(rel);
-            assert!(
-                path.is_file(),
-                "STAX_SHARED_DIR is set but {} is missing",
-                path.display()
-            );
-            Some(path)
-        }
-        None => {
-            let path = root.join("../shared").join(rel);
-            if path.is_file() {
-                Some(path)
-            } else {
-                eprintln!("skipped: {rel} not found (set STAX_SHARED_DIR)");
-                None
-            }
-        }
-    }
-}
+#[path = "../../../../testsupport/shared_dir.rs"]
+mod shared_dir;
+pub use shared_dir::shared_file;
 
 /// An emulator running on its own runtime thread for the duration of a test binary.
 pub struct Emu {

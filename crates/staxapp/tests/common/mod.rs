@@ -64,29 +64,10 @@ pub fn stat(emu: &RunningEmulator, pointer: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// Stax's published reference document, from `$STAX_SHARED_DIR/reference/` (CI sets it), else
-/// `../shared` beside the workspace. `None` (skip) when neither exists and `STAX_SHARED_DIR`
-/// is unset; a set `STAX_SHARED_DIR` without the file is a failure.
+#[path = "../../../../testsupport/shared_dir.rs"]
+mod shared_dir;
+
+/// Stax's published reference document (see `testsupport/shared_dir.rs` for where from).
 pub fn reference_document() -> Option<PathBuf> {
-    let name = "reference/stax-core-20190206.oas3.json";
-    if let Some(dir) = std::env::var_os("STAX_SHARED_DIR") {
-        // Relative to the workspace root, as CI gives it (`../shared`); tests run in the crate.
-        let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-            .join(dir)
-            .join(name);
-        assert!(
-            path.is_file(),
-            "STAX_SHARED_DIR is set but {} is missing",
-            path.display()
-        );
-        return Some(path);
-    }
-    let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(name);
-    if beside.is_file() {
-        return Some(beside);
-    }
-    eprintln!("SKIPPED: set STAX_SHARED_DIR to the shared folder to run this test");
-    None
+    shared_dir::shared_file("reference/stax-core-20190206.oas3.json")
 }
