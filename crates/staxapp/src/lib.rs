@@ -64,6 +64,8 @@ pub mod transport;
 
 pub use client::{Args, Service, StaxClient};
 pub use config::{ApiRetryConfig, AuthRetryConfig, Config, ConfigBuilder, SchemaSource, Secret};
-pub use error::{ApiError, AuthError, AuthErrorKind, Error, Result, TaskError, ValidationError};
+pub use error::{
+    ApiError, AuthError, AuthErrorKind, ConfigError, Error, Result, TaskError, ValidationError,
+};
 pub use schema::{Document, PreparedRequest};
 pub use session::Session;
