@@ -62,6 +62,11 @@ pub mod srp;
 pub mod tasks;
 pub mod transport;
 
+/// README.md's Rust examples, compiled with the crate's doc tests so they follow the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
+
 pub use client::{Args, Service, StaxClient};
 pub use config::{ApiRetryConfig, AuthRetryConfig, Config, ConfigBuilder, SchemaSource, Secret};
 pub use error::{
