@@ -739,7 +739,8 @@ impl ConfigBuilder {
     }
 
     /// Checks the settings and freezes them into a [`Config`]. Errors are
-    /// [`Error::Config`] with a typed [`ConfigError`] naming the setting and the valid forms.
+    /// [`Error::Config`](crate::Error::Config) with a typed [`ConfigError`] naming the setting
+    /// and the valid forms.
     pub fn build(self) -> Result<Config> {
         if let Some(e) = self.threshold_error {
             return Err(e.into());

@@ -308,19 +308,7 @@ impl Session {
     /// credentials when `signed`, retried by the API retry settings. Returns the final answer
     /// whatever its status.
     pub(crate) async fn execute(&self, request: Outgoing<'_>, signed: bool) -> Result<RawResponse> {
-        let (service, op) = request
-            .operation
-            .split_once('.')
-            .unwrap_or(("", request.operation));
-        let span = tracing::debug_span!(
-            "stax_call",
-            service,
-            operation = op,
-            method = %request.method,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
+        let span = transport::request_span(request.operation, &request.method);
         async {
             let policy = self.config().api_retry();
             if !signed {

@@ -393,8 +393,24 @@ impl Signer for Unsigned {
     fn expired(&self) {}
 }
 
+/// A span for one request of the send loop, with the fields it records (`attempt`, `status`,
+/// `latency_ms`). Never holds secrets.
+pub(crate) fn request_span(operation: &str, method: &Method) -> tracing::Span {
+    let (service, op) = operation.split_once('.').unwrap_or(("", operation));
+    tracing::debug_span!(
+        "stax_call",
+        service,
+        operation = op,
+        method = %method,
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    )
+}
+
 /// The send loop: sign, send, classify, and retry or refresh as the policy decides. Returns
-/// the final answer whatever its status; an error when no answer could be had.
+/// the final answer whatever its status; an error when no answer could be had. Run it inside
+/// the request's [`request_span`].
 pub(crate) async fn send(
     http: &reqwest::Client,
     policy: &ApiRetryConfig,

@@ -8,6 +8,7 @@ use base64::Engine as _;
 use num_bigint::BigUint;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
+use tracing::Instrument as _;
 
 use crate::config::ApiRetryConfig;
 use crate::srp;
@@ -145,15 +146,10 @@ impl JsonClient {
             operation,
             idempotent: repeatable(operation),
         };
-        let started = std::time::Instant::now();
-        let response = transport::send(&self.http, &self.policy, &request, &Unsigned).await?;
-        tracing::debug!(
-            target: "staxapp::cognito",
-            operation,
-            status = response.status,
-            latency_ms = started.elapsed().as_millis() as u64,
-            "cognito call"
-        );
+        let span = transport::request_span(&format!("cognito.{operation}"), &request.method);
+        let response = transport::send(&self.http, &self.policy, &request, &Unsigned)
+            .instrument(span)
+            .await?;
         Ok(answer(operation, &response))
     }
 }

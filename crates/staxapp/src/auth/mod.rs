@@ -30,14 +30,15 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
+use tracing::Instrument as _;
 
-use crate::transport::{self, Outgoing, Unsigned};
 pub use cognito::PasswordVerifierChallenge;
 use cognito::{CognitoError, IDENTITY_PREFIX, IDP_PREFIX, JsonClient, SrpClient};
 pub use credentials::{CredentialCache, Credentials};
 
 use crate::config::Config;
 use crate::error::{AuthError, AuthErrorKind, Error, Result};
+use crate::transport::{self, Outgoing, Unsigned};
 
 /// Guidance for a refused secret key (PARITY.md A4).
 pub const CHECK_SECRET_KEY: &str = "Please check your Secret Key is correct";
@@ -149,7 +150,11 @@ async fn read_public_config(
         operation: "public.ReadConfig",
         idempotent: true,
     };
-    let response = match transport::send(http, config.api_retry(), &request, &Unsigned).await {
+    let span = transport::request_span(request.operation, &request.method);
+    let sent = transport::send(http, config.api_retry(), &request, &Unsigned)
+        .instrument(span)
+        .await;
+    let response = match sent {
         Ok(response) => response,
         Err(e @ Error::Certificate { .. }) => return Err(e),
         Err(e) => return Err(public_config_error(e.to_string())),
