@@ -2,9 +2,9 @@
 //!
 //! Pure: no I/O, no clock. It takes a parsed document (`serde_json::Value`) and answers:
 //!
-//! * [`pointer`]: JSON pointers and local `$ref`s (`~0`/`~1` escapes, percent-encoded
+//! * [`mod@pointer`]: JSON pointers and local `$ref`s (`~0`/`~1` escapes, percent-encoded
 //!   fragments, chains and cycles);
-//! * [`dialect`]: OpenAPI 3.0's Schema Object rewritten as JSON Schema 2020-12 (`nullable`,
+//! * [`mod@dialect`]: OpenAPI 3.0's Schema Object rewritten as JSON Schema 2020-12 (`nullable`,
 //!   boolean exclusive bounds, `$ref` siblings, `readOnly`/`writeOnly` by [`Direction`]), with
 //!   the mistakes of documents in the wild dropped instead of spoiling a whole component;
 //! * [`Spec`]: the document with validators compiled on first use and cached, one JSON Schema

@@ -109,6 +109,9 @@ impl Validator {
 }
 
 type Compiled = Result<Arc<Validator>, SchemaError>;
+/// Compiled validators by direction and target (a pointer, or `=` and a schema's text); each
+/// slot is filled once.
+type Cache = HashMap<(Direction, String), Arc<OnceLock<Compiled>>>;
 
 /// An OpenAPI document read in one [`Dialect`], with validators compiled on first use and
 /// cached: per target and [`Direction`], shared by every thread.
@@ -135,7 +138,7 @@ pub struct Spec {
     raw: Value,
     dialect: Dialect,
     registries: [OnceLock<Result<Registry<'static>, SchemaError>>; 3],
-    compiled: Mutex<HashMap<(Direction, String), Arc<OnceLock<Compiled>>>>,
+    compiled: Mutex<Cache>,
 }
 
 impl fmt::Debug for Spec {
