@@ -225,6 +225,12 @@ pub(crate) fn require_new_password(state: &AppState, username: &str) -> Result<b
     })
 }
 
+/// Makes every temporary credential issued so far expire now; returns how many were valid.
+pub(crate) fn expire_credentials(state: &AppState) -> Result<usize, StoreError> {
+    let now = util::now_secs();
+    state.store.write(|db| db.expire_credentials(now))
+}
+
 fn initiate_auth(state: &AppState, input: &Value) -> Result<Value, AwsError> {
     check_client(state, input)?;
     let flow = str_field(input, "AuthFlow")?;

@@ -12,7 +12,8 @@
 //! The emulator answers:
 //! - the Stax REST API under `/20190206/...` (SigV4-checked, except `/20190206/public/*`);
 //! - Cognito user pools and identity pools at `POST /`, dispatching on `X-Amz-Target`;
-//! - admin routes under `/_emulator/` (`GET /_emulator/stats`, `POST /_emulator/reset-stats`).
+//! - admin routes under `/_emulator/` (`GET /_emulator/stats`, `POST /_emulator/reset-stats`,
+//!   `POST /_emulator/expire-credentials`).
 //!
 //! With [`EmulatorOptions::openapi`] every operation of that document is answered: the
 //! implemented ones statefully, the rest generically (see [`generic`]).
@@ -200,6 +201,14 @@ impl RunningEmulator {
             ))),
             Err(e) => Err(EmulatorError::Database(e.to_string())),
         }
+    }
+
+    /// Makes every temporary credential issued so far expire now, as
+    /// `POST /_emulator/expire-credentials` does: calls signed with them are refused with
+    /// "The security token included in the request is expired". Returns how many were valid.
+    /// For testing clients that keep credentials (in memory or on disk).
+    pub fn expire_credentials(&self) -> Result<usize, EmulatorError> {
+        cognito::expire_credentials(&self.state).map_err(|e| EmulatorError::Database(e.to_string()))
     }
 
     /// The counters served at `GET /_emulator/stats`.

@@ -426,6 +426,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/", post(crate::cognito::handle))
         .route("/_emulator/stats", get(read_stats))
         .route("/_emulator/reset-stats", post(reset_stats))
+        .route("/_emulator/expire-credentials", post(expire_credentials))
         .route(
             "/_emulator/workload-manifests/{version_id}",
             get(crate::resources::workloads::manifest_text),
@@ -474,6 +475,19 @@ async fn read_stats(State(state): State<Arc<AppState>>) -> Json<Value> {
 async fn reset_stats(State(state): State<Arc<AppState>>) -> Json<Value> {
     state.stats.reset();
     Json(state.stats.snapshot())
+}
+
+/// `POST /_emulator/expire-credentials`: every temporary credential issued so far expires
+/// now (API calls signed with them get API Gateway's "security token ... expired").
+async fn expire_credentials(State(state): State<Arc<AppState>>) -> Response {
+    match crate::cognito::expire_credentials(&state) {
+        Ok(n) => Json(serde_json::json!({ "expired": n })).into_response(),
+        Err(err) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(serde_json::json!({ "message": err.to_string() })),
+        )
+            .into_response(),
+    }
 }
 
 async fn jwks(

@@ -37,6 +37,10 @@ use crate::error::{ApiError, ConfigError, Error, Result};
 /// The phrase of API Gateway's answer to expired session credentials (PROTOCOLS.md section 4).
 pub const EXPIRED_TOKEN: &str = "The security token included in the request is expired";
 
+/// The phrase of API Gateway's answer to session credentials it does not know (revoked, or
+/// issued by another identity pool).
+pub const INVALID_TOKEN: &str = "The security token included in the request is invalid";
+
 /// AWS error codes that mean "refused before processing: slow down" (AWS JSON 1.1 services
 /// answer them with status 400).
 pub const THROTTLING_CODES: [&str; 5] = [
@@ -93,7 +97,8 @@ pub enum OutcomeClass {
         /// The delay the server asked for.
         retry_after: Option<Duration>,
     },
-    /// 403 "The security token included in the request is expired".
+    /// 403 "The security token included in the request is expired" ([`EXPIRED_TOKEN`]) or
+    /// "... is invalid" ([`INVALID_TOKEN`]): fresh credentials may succeed.
     ExpiredToken,
     /// Any other non-2xx answer (4xx but 429, statuses outside the retry list): final.
     Failure {
@@ -139,7 +144,9 @@ pub fn classify(
     if (200..300).contains(&status) {
         return OutcomeClass::Success;
     }
-    if status == 403 && contains(body, EXPIRED_TOKEN.as_bytes()) {
+    if status == 403
+        && (contains(body, EXPIRED_TOKEN.as_bytes()) || contains(body, INVALID_TOKEN.as_bytes()))
+    {
         return OutcomeClass::ExpiredToken;
     }
     if status == 429 || (status == 400 && is_throttling(headers, body)) {
@@ -618,6 +625,16 @@ mod tests {
                 403,
                 &none,
                 br#"{"message":"The security token included in the request is expired"}"#,
+                now
+            ),
+            OutcomeClass::ExpiredToken
+        );
+        assert_eq!(
+            classify(
+                &p,
+                403,
+                &none,
+                br#"{"message":"The security token included in the request is invalid."}"#,
                 now
             ),
             OutcomeClass::ExpiredToken

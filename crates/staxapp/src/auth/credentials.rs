@@ -171,7 +171,8 @@ impl CredentialCache {
             .cloned()
     }
 
-    /// How many sign-ins this cache has run (successful or not).
+    /// How many times this cache has run the sign-in given to [`get`](Self::get) (successful
+    /// or not).
     pub fn sign_ins(&self) -> u64 {
         self.lock().generation
     }
@@ -232,9 +233,10 @@ impl CredentialCache {
         }
     }
 
-    /// Forgets `stale` (credentials the server called expired) so that the next
-    /// [`get`](Self::get) signs in again. Does nothing when the cache already holds newer ones.
-    pub fn invalidate(&self, stale: &Arc<Credentials>) {
+    /// Forgets `stale` (credentials the server called expired or invalid) so that the next
+    /// [`get`](Self::get) signs in again; true when it did. Does nothing (false) when the
+    /// cache already holds newer ones.
+    pub fn invalidate(&self, stale: &Arc<Credentials>) -> bool {
         let mut state = self.lock();
         if state
             .current
@@ -242,7 +244,9 @@ impl CredentialCache {
             .is_some_and(|c| Arc::ptr_eq(c, stale))
         {
             state.current = None;
+            return true;
         }
+        false
     }
 
     /// Puts `credentials` in the cache, as if a sign-in had returned them.
