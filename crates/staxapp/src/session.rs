@@ -323,9 +323,13 @@ impl Session {
     pub fn url_for(&self, path_and_query: &str) -> String {
         let base = self.config().base_url();
         let root = base
-            .strip_suffix(&format!("/{}", crate::config::API_VERSION))
+            .strip_suffix(crate::config::API_VERSION)
+            .and_then(|b| b.strip_suffix('/'))
             .unwrap_or(base);
-        format!("{root}{path_and_query}")
+        let mut url = String::with_capacity(root.len() + path_and_query.len());
+        url.push_str(root);
+        url.push_str(path_and_query);
+        url
     }
 
     /// Sends a signed API request and decodes its answer (PARITY.md O7, O8).

@@ -450,13 +450,13 @@ pub(crate) async fn send(
         span.record("attempt", attempt);
         let started = Instant::now();
         let outcome = match http.execute(reqwest_request).await {
-            Ok(response) => {
+            Ok(mut response) => {
                 let status = response.status().as_u16();
-                let headers = response.headers().clone();
+                let headers = std::mem::take(response.headers_mut());
                 response.bytes().await.map(|body| RawResponse {
                     status,
                     headers,
-                    body: body.to_vec(),
+                    body: Vec::from(body),
                 })
             }
             Err(e) => Err(e),
