@@ -1,0 +1,377 @@
+//! `staxapp_rs._core.Client`: one [`staxapp::StaxClient`] with the settings Python froze for
+//! it, its calls, task waiting and paging.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use serde_json::Value;
+use staxapp::tasks::WaitOptions;
+use staxapp::{
+    ApiRetryConfig, AuthRetryConfig, Config, ConfigBuilder, Document, Session, StaxClient,
+};
+
+use crate::convert::{self, Arguments};
+use crate::errors::{self, to_py};
+use crate::logging;
+use crate::runtime::block_on;
+
+/// The parsed documents of this process, by base URL and source: every client of an
+/// installation shares one (staxapp keeps its operation map for the process too), while each
+/// client signs in for itself, as staxapp's do.
+fn documents() -> &'static Mutex<HashMap<String, Arc<Document>>> {
+    static DOCUMENTS: OnceLock<Mutex<HashMap<String, Arc<Document>>>> = OnceLock::new();
+    DOCUMENTS.get_or_init(Default::default)
+}
+
+fn document_key(config: &Config) -> String {
+    format!("{} {:?}", config.base_url(), config.schema())
+}
+
+/// The settings of one client, as `staxapp_rs.config` resolves them.
+#[derive(Debug, FromPyObject)]
+#[pyo3(from_item_all)]
+struct Settings {
+    /// `https://<Config.hostname>`, or `STAX_ENDPOINT` when the hostname is its host.
+    endpoint: String,
+    access_key: Option<String>,
+    secret_key: Option<String>,
+    /// staxapp's `max_attempts`: retries after the first request.
+    api_retries: u32,
+    backoff_factor: f64,
+    status_codes: Vec<u16>,
+    retry_methods: Vec<String>,
+    auth_max_attempts: u32,
+    /// Minutes.
+    token_expiry_threshold: f64,
+    ca_bundle: Option<String>,
+}
+
+impl Settings {
+    fn into_config(self) -> staxapp::Result<Config> {
+        // Everything Python does not set comes from the environment: STAX_SCHEMA,
+        // AWS_ENDPOINT_URL(_COGNITO_*), the document cache.
+        let mut builder = ConfigBuilder::from_env()?.endpoint(self.endpoint);
+        if let Some(key) = self.access_key {
+            builder = builder.access_key(key);
+        }
+        if let Some(key) = self.secret_key {
+            builder = builder.secret_key(key);
+        }
+        if let Some(path) = self.ca_bundle {
+            builder = builder.ca_bundle(path);
+        }
+        if !(self.token_expiry_threshold.is_finite() && self.token_expiry_threshold >= 0.0) {
+            return Err(staxapp::Error::Config(format!(
+                "token_expiry_threshold must be a number of minutes, 0 or more, not {}",
+                self.token_expiry_threshold
+            )));
+        }
+        builder
+            .api_retry(ApiRetryConfig {
+                // staxapp hands max_attempts to urllib3 as Retry(total=N): N retries, N+1 requests.
+                max_attempts: self.api_retries.saturating_add(1),
+                backoff_factor: self.backoff_factor,
+                status_codes: self.status_codes.into_iter().collect(),
+                retry_methods: self
+                    .retry_methods
+                    .iter()
+                    .map(|m| m.to_ascii_uppercase())
+                    .collect(),
+                ..ApiRetryConfig::default()
+            })
+            .auth_retry(AuthRetryConfig {
+                max_attempts: self.auth_max_attempts,
+                token_expiry_threshold: Duration::from_secs_f64(self.token_expiry_threshold * 60.0),
+            })
+            .build()
+    }
+}
+
+/// A Stax client with frozen settings. Made by `staxapp_rs.openapi.StaxClient`.
+#[pyclass(frozen, module = "staxapp_rs._core")]
+pub struct Client {
+    inner: StaxClient,
+}
+
+#[pymethods]
+impl Client {
+    /// A client for the settings dict made by `staxapp_rs.config` (see `Settings`), with a
+    /// session of its own; `reload` fetches the document again instead of reusing the one
+    /// this process already has.
+    #[new]
+    #[pyo3(signature = (settings, reload=false))]
+    fn new(py: Python<'_>, settings: &Bound<'_, PyDict>, reload: bool) -> PyResult<Client> {
+        logging::refresh_level(py)?;
+        let settings: Settings = settings
+            .extract()
+            .map_err(|e: PyErr| errors::config(py, format!("invalid client settings: {e}")))?;
+        let config = settings.into_config().map_err(|e| to_py(py, e))?;
+        let known = if reload {
+            None
+        } else {
+            documents()
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&document_key(&config))
+                .cloned()
+        };
+        let session = match known {
+            Some(document) => Session::with_document(config, document),
+            None => Session::new(config),
+        }
+        .map_err(|e| to_py(py, e))?;
+        Ok(Client {
+            inner: StaxClient::with_session(session),
+        })
+    }
+
+    /// The API base URL, e.g. `https://api.au1.staxapp.cloud/20190206`.
+    #[getter]
+    fn base_url(&self) -> String {
+        self.inner.config().base_url().to_owned()
+    }
+
+    /// Loads the document (once per session) and checks that `service` is one of its classes.
+    fn load(&self, py: Python<'_>, service: &str) -> PyResult<()> {
+        let document = self.document(py)?;
+        document
+            .operations(service)
+            .map(|_| ())
+            .map_err(|e| errors::validation(py, e.to_string()))
+    }
+
+    /// The document's classes (services), sorted.
+    fn services(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        let document = self.document(py)?;
+        Ok(document.services().into_iter().map(str::to_owned).collect())
+    }
+
+    /// The operations of `service`, sorted.
+    fn operations(&self, py: Python<'_>, service: &str) -> PyResult<Vec<String>> {
+        let document = self.document(py)?;
+        let operations = document
+            .operations(service)
+            .map_err(|e| errors::validation(py, e.to_string()))?;
+        Ok(operations.into_iter().map(|o| o.name.clone()).collect())
+    }
+
+    /// Calls `service.operation` with the keyword arguments `arguments`; the decoded answer.
+    #[pyo3(signature = (service, operation, arguments=None))]
+    fn call(
+        &self,
+        py: Python<'_>,
+        service: &str,
+        operation: &str,
+        arguments: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let arguments = convert::arguments(arguments)?;
+        let client = &self.inner;
+        let answer = block_on(py, async {
+            let document = client.document().await?;
+            let prepared = prepare(&document, service, operation, &arguments)?;
+            client.send_prepared(&prepared).await.map_err(Failure::Sdk)
+        })?;
+        match answer {
+            Ok(value) => convert::to_python(py, &value),
+            Err(failure) => Err(failure.into_py(py)),
+        }
+    }
+
+    /// Polls `tasks.ReadTask` until the task ends; the last answer. `on_progress(task)` is
+    /// called with each answer.
+    #[pyo3(signature = (task_id, timeout, interval, max_interval, on_progress=None))]
+    fn wait_for_task(
+        &self,
+        py: Python<'_>,
+        task_id: &str,
+        timeout: f64,
+        interval: f64,
+        max_interval: f64,
+        on_progress: Option<Py<PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let seconds = |name: &str, value: f64| {
+            Duration::try_from_secs_f64(value).map_err(|_| {
+                errors::validation(
+                    py,
+                    format!("{name} must be a number of seconds, 0 or more, not {value}"),
+                )
+            })
+        };
+        let mut options = WaitOptions::new()
+            .timeout(seconds("timeout", timeout)?)
+            .initial_interval(seconds("interval", interval)?)
+            .max_interval(seconds("max_interval", max_interval)?);
+        // The callback's first exception ends the wait and is raised.
+        let failed: Arc<Mutex<Option<PyErr>>> = Arc::default();
+        let stop = Arc::new(tokio::sync::Notify::new());
+        if let Some(callback) = on_progress {
+            let failed = failed.clone();
+            let stop = stop.clone();
+            options = options.on_progress(move |progress| {
+                Python::attach(|py| {
+                    let result = convert::to_python(py, &progress.task)
+                        .and_then(|task| callback.call1(py, (task,)));
+                    if let Err(e) = result {
+                        failed
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .get_or_insert(e);
+                        stop.notify_one();
+                    }
+                })
+            });
+        }
+        let client = &self.inner;
+        let answer = block_on(py, async {
+            tokio::select! {
+                answer = client.wait_for_task(task_id, options) => Some(answer),
+                _ = stop.notified() => None,
+            }
+        })?;
+        if let Some(e) = failed.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            return Err(e);
+        }
+        match answer {
+            Some(Ok(task)) => convert::to_python(py, &task),
+            Some(Err(e)) => Err(to_py(py, e)),
+            None => Err(errors::validation(
+                py,
+                "the progress callback failed".into(),
+            )),
+        }
+    }
+
+    /// An iterator of the pages of a list operation (`page_size` items each).
+    #[pyo3(signature = (service, operation, page_size, arguments=None))]
+    fn pages(
+        &self,
+        service: &str,
+        operation: &str,
+        page_size: u64,
+        arguments: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Pages> {
+        let arguments = convert::arguments(arguments)?;
+        Ok(Pages::new(self.inner.pages(
+            service,
+            operation,
+            arguments.args,
+            page_size,
+        )))
+    }
+
+    /// An iterator of the items of a list operation across its pages: the elements of
+    /// `list_key`, or of the page's one list field.
+    #[pyo3(signature = (service, operation, page_size, list_key=None, arguments=None))]
+    fn items(
+        &self,
+        service: &str,
+        operation: &str,
+        page_size: u64,
+        list_key: Option<&str>,
+        arguments: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Pages> {
+        let arguments = convert::arguments(arguments)?;
+        Ok(Pages::new(self.inner.items(
+            service,
+            operation,
+            arguments.args,
+            page_size,
+            list_key,
+        )))
+    }
+}
+
+impl Client {
+    fn document(&self, py: Python<'_>) -> PyResult<Arc<Document>> {
+        let client = &self.inner;
+        let document = block_on(py, client.document())?.map_err(|e| to_py(py, e))?;
+        documents()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(document_key(client.config()), document.clone());
+        Ok(document)
+    }
+}
+
+/// Why a call failed before or after it was sent.
+enum Failure {
+    /// The SDK's error.
+    Sdk(staxapp::Error),
+    /// A body argument that has no JSON form: (name, Python type).
+    NotJson(String, String),
+}
+
+impl From<staxapp::Error> for Failure {
+    fn from(e: staxapp::Error) -> Self {
+        Failure::Sdk(e)
+    }
+}
+
+impl Failure {
+    fn into_py(self, py: Python<'_>) -> PyErr {
+        match self {
+            Failure::Sdk(e) => to_py(py, e),
+            Failure::NotJson(name, kind) => errors::validation(
+                py,
+                format!(
+                    "{name}: a {kind} cannot be sent in a JSON body; pass a str, int, float, bool, None, list or dict"
+                ),
+            ),
+        }
+    }
+}
+
+/// Routes, refuses stringified values in the body, then validates the body.
+fn prepare(
+    document: &Document,
+    service: &str,
+    operation: &str,
+    arguments: &Arguments,
+) -> Result<staxapp::PreparedRequest, Failure> {
+    let prepared = document
+        .route(service, operation, arguments.args.clone())
+        .map_err(staxapp::Error::from)?;
+    if let Some(body) = &prepared.body
+        && let Some((name, kind)) = arguments.stringified_in(body)
+    {
+        return Err(Failure::NotJson(name.clone(), kind.clone()));
+    }
+    document.validate(&prepared).map_err(staxapp::Error::from)?;
+    Ok(prepared)
+}
+
+/// A Python iterator over pages or items, fetched as it is iterated.
+#[pyclass(module = "staxapp_rs._core")]
+pub struct Pages {
+    stream: Arc<tokio::sync::Mutex<BoxStream<'static, staxapp::Result<Value>>>>,
+}
+
+impl Pages {
+    fn new(stream: BoxStream<'static, staxapp::Result<Value>>) -> Pages {
+        Pages {
+            stream: Arc::new(tokio::sync::Mutex::new(stream)),
+        }
+    }
+}
+
+#[pymethods]
+impl Pages {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        let stream = self.stream.clone();
+        let next = block_on(py, async move { stream.lock().await.next().await })?;
+        match next {
+            None => Ok(None),
+            Some(Ok(value)) => convert::to_python(py, &value).map(Some),
+            Some(Err(e)) => Err(to_py(py, e)),
+        }
+    }
+}
