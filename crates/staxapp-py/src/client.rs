@@ -8,14 +8,15 @@ use std::time::Duration;
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 use staxapp::tasks::WaitOptions;
 use staxapp::{
-    ApiRetryConfig, AuthRetryConfig, Config, ConfigBuilder, Document, Session, StaxClient,
+    ApiRetryConfig, AuthRetryConfig, Config, ConfigBuilder, Document, PreparedRequest, Session,
+    StaxClient,
 };
 
-use crate::convert::{self, Arguments};
+use crate::convert;
 use crate::errors::{self, to_py};
 use crate::logging;
 use crate::runtime::block_on;
@@ -137,10 +138,11 @@ impl Client {
     }
 
     /// Loads the document (once per session) and checks that `service` is one of its classes.
-    fn load(&self, py: Python<'_>, service: &str) -> PyResult<()> {
+    fn load(&self, py: Python<'_>, service: &Bound<'_, PyString>) -> PyResult<()> {
+        let service = convert::name(service);
         let document = self.document(py)?;
         document
-            .operations(service)
+            .operations(&service)
             .map(|_| ())
             .map_err(|e| errors::validation(py, e.to_string()))
     }
@@ -152,33 +154,33 @@ impl Client {
     }
 
     /// The operations of `service`, sorted.
-    fn operations(&self, py: Python<'_>, service: &str) -> PyResult<Vec<String>> {
+    fn operations(&self, py: Python<'_>, service: &Bound<'_, PyString>) -> PyResult<Vec<String>> {
+        let service = convert::name(service);
         let document = self.document(py)?;
         let operations = document
-            .operations(service)
+            .operations(&service)
             .map_err(|e| errors::validation(py, e.to_string()))?;
         Ok(operations.into_iter().map(|o| o.name.clone()).collect())
     }
 
     /// Calls `service.operation` with the keyword arguments `arguments`; the decoded answer.
+    /// Routing and validation run here; only the request itself releases the GIL.
     #[pyo3(signature = (service, operation, arguments=None))]
     fn call(
         &self,
         py: Python<'_>,
-        service: &str,
-        operation: &str,
+        service: &Bound<'_, PyString>,
+        operation: &Bound<'_, PyString>,
         arguments: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let arguments = convert::arguments(arguments)?;
+        let document = self.document(py)?;
+        let (service, operation) = (convert::name(service), convert::name(operation));
+        let prepared = prepare(py, &document, &service, &operation, arguments)?;
         let client = &self.inner;
-        let answer = block_on(py, async {
-            let document = client.document().await?;
-            let prepared = prepare(&document, service, operation, &arguments)?;
-            client.send_prepared(&prepared).await.map_err(Failure::Sdk)
-        })?;
+        let answer = block_on(py, client.send_prepared(&prepared))?;
         match answer {
             Ok(value) => convert::to_python(py, &value),
-            Err(failure) => Err(failure.into_py(py)),
+            Err(e) => Err(to_py(py, e)),
         }
     }
 
@@ -250,15 +252,15 @@ impl Client {
     #[pyo3(signature = (service, operation, page_size, arguments=None))]
     fn pages(
         &self,
-        service: &str,
-        operation: &str,
+        service: &Bound<'_, PyString>,
+        operation: &Bound<'_, PyString>,
         page_size: u64,
         arguments: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Pages> {
-        let arguments = convert::arguments(arguments)?;
+        let arguments = convert::arguments(arguments, &[])?;
         Ok(Pages::new(self.inner.pages(
-            service,
-            operation,
+            &convert::name(service),
+            &convert::name(operation),
             arguments.args,
             page_size,
         )))
@@ -269,19 +271,20 @@ impl Client {
     #[pyo3(signature = (service, operation, page_size, list_key=None, arguments=None))]
     fn items(
         &self,
-        service: &str,
-        operation: &str,
+        service: &Bound<'_, PyString>,
+        operation: &Bound<'_, PyString>,
         page_size: u64,
-        list_key: Option<&str>,
+        list_key: Option<&Bound<'_, PyString>>,
         arguments: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Pages> {
-        let arguments = convert::arguments(arguments)?;
+        let arguments = convert::arguments(arguments, &[])?;
+        let list_key = list_key.map(convert::name);
         Ok(Pages::new(self.inner.items(
-            service,
-            operation,
+            &convert::name(service),
+            &convert::name(operation),
             arguments.args,
             page_size,
-            list_key,
+            list_key.as_deref(),
         )))
     }
 }
@@ -298,50 +301,40 @@ impl Client {
     }
 }
 
-/// Why a call failed before or after it was sent.
-enum Failure {
-    /// The SDK's error.
-    Sdk(staxapp::Error),
-    /// A body argument that has no JSON form: (name, Python type).
-    NotJson(String, String),
-}
-
-impl From<staxapp::Error> for Failure {
-    fn from(e: staxapp::Error) -> Self {
-        Failure::Sdk(e)
-    }
-}
-
-impl Failure {
-    fn into_py(self, py: Python<'_>) -> PyErr {
-        match self {
-            Failure::Sdk(e) => to_py(py, e),
-            Failure::NotJson(name, kind) => errors::validation(
-                py,
-                format!(
-                    "{name}: a {kind} cannot be sent in a JSON body; pass a str, int, float, bool, None, list or dict"
-                ),
-            ),
-        }
-    }
-}
-
-/// Routes, refuses stringified values in the body, then validates the body.
+/// Converts the arguments, routes the call, refuses values without a JSON form in the body,
+/// and validates the body.
 fn prepare(
+    py: Python<'_>,
     document: &Document,
     service: &str,
     operation: &str,
-    arguments: &Arguments,
-) -> Result<staxapp::PreparedRequest, Failure> {
+    arguments: Option<&Bound<'_, PyDict>>,
+) -> PyResult<PreparedRequest> {
+    let found = document
+        .operation(service, operation)
+        .map_err(|e| errors::validation(py, e.to_string()))?;
+    let path_params: Vec<&str> = found
+        .variants
+        .iter()
+        .flat_map(|v| v.path_params.iter().map(String::as_str))
+        .collect();
+    let arguments = convert::arguments(arguments, &path_params)?;
     let prepared = document
         .route(service, operation, arguments.args.clone())
-        .map_err(staxapp::Error::from)?;
+        .map_err(|e| errors::validation(py, e.to_string()))?;
     if let Some(body) = &prepared.body
         && let Some((name, kind)) = arguments.stringified_in(body)
     {
-        return Err(Failure::NotJson(name.clone(), kind.clone()));
+        return Err(errors::validation(
+            py,
+            format!(
+                "{name}: a {kind} cannot be sent in a JSON body; pass a str, int, float, bool, None, list or dict"
+            ),
+        ));
     }
-    document.validate(&prepared).map_err(staxapp::Error::from)?;
+    document
+        .validate(&prepared)
+        .map_err(|e| errors::validation(py, e.to_string()))?;
     Ok(prepared)
 }
 

@@ -7,8 +7,6 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::PyModule;
 use staxapp::{AuthErrorKind, Error, TaskError};
 
-use crate::convert;
-
 fn exceptions(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
     static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
     MODULE
@@ -42,9 +40,9 @@ pub fn to_py(py: Python<'_>, error: Error) -> PyErr {
     match error {
         Error::Validation(e) => validation(py, e.to_string()),
         Error::Api(e) => {
-            let body = match convert::to_python(py, &e.body) {
+            let body = match pythonize::pythonize(py, &e.body) {
                 Ok(body) => body,
-                Err(err) => return err,
+                Err(err) => return err.into(),
             };
             raise(py, "_api_exception", (e.status, body, e.message.clone()))
         }
@@ -91,9 +89,9 @@ pub fn to_py(py: Python<'_>, error: Error) -> PyErr {
                 logs,
                 task,
             } => {
-                let task = match convert::to_python(py, &task) {
+                let task = match pythonize::pythonize(py, &task) {
                     Ok(task) => task,
-                    Err(err) => return err,
+                    Err(err) => return err.into(),
                 };
                 raise(py, "TaskFailedException", (task_id, logs, task))
             }

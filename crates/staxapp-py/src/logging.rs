@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use pyo3::prelude::*;
 use tracing::{Level, Metadata};
-use tracing_subscriber::filter::filter_fn;
+use tracing_subscriber::filter::dynamic_filter_fn;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::prelude::*;
 
@@ -41,7 +41,8 @@ fn enabled(metadata: &Metadata<'_>) -> bool {
     python_level(metadata.level()) >= THRESHOLD.load(Ordering::Relaxed)
 }
 
-/// Installs the bridge as this extension's global subscriber (the extension has its own copy
+/// Installs the bridge (the filter is evaluated at each record, not once per callsite, since
+/// the threshold moves) as this extension's global subscriber (the extension has its own copy
 /// of `tracing`, so this touches no other library of the process).
 pub fn install() {
     let layer = tracing_subscriber::fmt::layer()
@@ -50,7 +51,7 @@ pub fn install() {
         .with_level(false)
         .with_target(false)
         .without_time()
-        .with_filter(filter_fn(enabled));
+        .with_filter(dynamic_filter_fn(|metadata, _| enabled(metadata)));
     // Fails only when a subscriber is already set (a second import in one process).
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }

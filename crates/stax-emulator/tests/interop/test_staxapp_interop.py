@@ -180,6 +180,28 @@ class StaxappAgainstEmulator(unittest.TestCase):
         with self.assertRaises(ValidationException):
             accounts.CreateAccountType(Name="ok", Unexpected=True)
 
+    def test_bad_input_raises_the_sdks_own_exceptions(self):
+        exceptions = sdk("exceptions")
+        with self.assertRaises(exceptions.ValidationException):
+            client("no-such-class")
+        accounts = client("accounts")
+        with self.assertRaises(exceptions.ValidationException):
+            accounts.NoSuchOperation()
+        with self.assertRaises(exceptions.ValidationException):
+            accounts.UpdateAccount(Name="no account_id")
+        for body in ({"Name": object()}, {"Name": uuid.uuid4()}, {"Name": b"bytes"}):
+            with self.assertRaises(exceptions.ValidationException):
+                accounts.CreateAccountType(**body)
+        with self.assertRaises(exceptions.ValidationException):
+            accounts.CreateAccount(Name="typed", AccountType="development", Tags="not an object")
+        # Values the document does not check client-side reach the server, which refuses them.
+        with self.assertRaises(exceptions.ApiException) as caught:
+            accounts.ReadAccounts(offset=0, limit="many")
+        self.assertEqual(caught.exception.status_code, 400)
+        for account_id in (None, ["a", "b"], {"a": 1}, 42):
+            with self.assertRaises(exceptions.ApiException):
+                accounts.ReadAccounts(account_id=account_id)
+
     def test_unknown_id_is_api_exception_404(self):
         ApiException = sdk("exceptions").ApiException
 

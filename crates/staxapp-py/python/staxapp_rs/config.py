@@ -18,10 +18,15 @@ full base such as ``http://127.0.0.1:8080``), ``AWS_ENDPOINT_URL`` and
 ``SSL_CERT_FILE`` (the first that is set).
 """
 
+from __future__ import annotations
+
 import os
-import platform as _platform
-from typing import Any, Dict, Optional, Tuple
+import sys
 from urllib.parse import urlsplit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: it costs a cold start milliseconds
+    from typing import Any, Dict, Optional, Tuple
 
 from staxapp_rs import __version__
 from staxapp_rs.exceptions import ConfigException
@@ -42,6 +47,25 @@ if os.environ.get("LOG_LEVEL"):
     import logging as _logging
 
     _logging.getLogger().setLevel(os.environ["LOG_LEVEL"].strip().upper())
+
+
+class _Lazy:
+    """A class attribute computed at its first read (``platform.platform()`` reads files)."""
+
+    def __init__(self, compute: "Any") -> None:
+        self._compute = compute
+        self._value = None
+
+    def __get__(self, instance: "Any", owner: "Any") -> str:
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
+
+
+def _platform_name() -> str:
+    import platform
+
+    return platform.platform()
 
 
 class StaxAuthRetryConfig:
@@ -98,8 +122,8 @@ class Config:
     base_url: Optional[str] = None
     load_live_schema = True
 
-    platform = _platform.platform()
-    python_version = _platform.python_version()
+    platform = _Lazy(_platform_name)
+    python_version = "%d.%d.%d" % sys.version_info[:3]
     sdk_version = __version__
 
     api_auth_retry_config: Any = StaxAuthRetryConfig

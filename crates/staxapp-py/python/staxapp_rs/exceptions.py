@@ -6,7 +6,11 @@ through as ``requests`` exceptions, are ``TransportException`` (a ``ConnectionEr
 ``requests.ConnectionError`` is an ``OSError``).
 """
 
-from typing import Any, List, Optional
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: it costs a cold start milliseconds
+    from typing import Any, List, Optional
 
 
 class ApiException(Exception):

@@ -9,7 +9,11 @@ end, ``pages`` / ``items`` iterate a list operation across its pages, and calls 
 GIL while they wait for the network (threads calling at once share one sign-in).
 """
 
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: it costs a cold start milliseconds
+    from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from staxapp_rs import _core
 from staxapp_rs.config import Config
