@@ -4,8 +4,6 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use num_bigint::BigUint;
-
 use crate::document::Document;
 use crate::faults::Faults;
 use crate::jwt::JwtKeys;
@@ -56,10 +54,8 @@ pub(crate) fn aws_region_of(installation: &str) -> Option<&'static str> {
 /// An SRP exchange between InitiateAuth and RespondToAuthChallenge.
 pub(crate) struct PendingChallenge {
     pub username: String,
-    pub a_pub: BigUint,
-    pub b_pub: BigUint,
-    pub b: BigUint,
-    pub verifier: BigUint,
+    /// The server's side of the exchange: `A`, `b`, `B` and the verifier.
+    pub srp: stax_srp::ServerSession,
     pub secret_block: Vec<u8>,
     pub expires_ms: i64,
 }

@@ -9,8 +9,11 @@ mod common;
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use common::{Client, Creds, emulator};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+use stax_openapi::{Dialect, Direction, Spec, Target, pointer};
 
 #[path = "../../../testsupport/shared_dir.rs"]
 mod shared_dir;
@@ -22,62 +25,40 @@ fn reference() -> Option<Value> {
     Some(serde_json::from_str(&text).expect("reference document is JSON"))
 }
 
-/// OpenAPI 3.0 schema dialect to JSON Schema: `nullable: true` admits null.
-fn json_schema(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let nullable = map.get("nullable") == Some(&Value::Bool(true));
-            let mut out: Map<String, Value> = map
-                .iter()
-                .filter(|(k, _)| k.as_str() != "nullable")
-                .map(|(k, v)| {
-                    let v = if matches!(k.as_str(), "example" | "enum" | "default") {
-                        v.clone()
-                    } else {
-                        json_schema(v)
-                    };
-                    (k.clone(), v)
-                })
-                .collect();
-            if nullable {
-                if let Some(Value::String(t)) = out.get("type").cloned() {
-                    out.insert("type".into(), json!([t, "null"]));
-                    if let Some(Value::Array(e)) = out.get_mut("enum") {
-                        e.push(Value::Null);
-                    }
-                } else {
-                    return json!({"anyOf": [Value::Object(out), {"type": "null"}]});
-                }
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(json_schema).collect()),
-        other => other.clone(),
-    }
-}
-
+/// Answers are checked as OpenAPI 3.0 responses, by the same core the emulator uses.
 struct Checker {
-    reference: Value,
-    components: Value,
+    reference: Arc<Spec>,
     checked: Vec<String>,
 }
 
 impl Checker {
+    fn new(reference: Value) -> Checker {
+        Checker {
+            reference: Arc::new(Spec::new(reference, Dialect::openapi30())),
+            checked: Vec::new(),
+        }
+    }
+
     fn check(&mut self, method: &str, path: &str, body: &Value) {
-        let op = &self.reference["paths"][path][method];
+        let op = &self.reference.raw()["paths"][path][method];
         let id = op["x-stax-sdk-operation-id"]
             .as_str()
             .unwrap_or_else(|| panic!("{method} {path} is not in the reference"));
-        let schema = &op["responses"]["200"]["content"]["application/json"]["schema"];
-        let root = json!({"allOf": [json_schema(schema)], "components": self.components});
-        let validator = jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft4)
-            .build(&root)
+        let at = pointer::from_tokens([
+            "paths",
+            path,
+            method,
+            "responses",
+            "200",
+            "content",
+            "application/json",
+            "schema",
+        ]);
+        let validator = self
+            .reference
+            .validator(Target::Pointer(&at), Direction::Response)
             .unwrap_or_else(|e| panic!("{id}: schema does not compile: {e}"));
-        let errors: Vec<String> = validator
-            .iter_errors(body)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
+        let errors: Vec<String> = validator.violations(body).map(|v| v.to_string()).collect();
         assert!(
             errors.is_empty(),
             "{id} ({method} {path}) answer breaks the reference: {errors:?}\n{body}"
@@ -101,12 +82,7 @@ async fn call(
 #[tokio::test]
 async fn every_stateful_answer_matches_the_reference_200_schema() {
     let Some(reference) = reference() else { return };
-    let components = json_schema(&reference["components"]);
-    let mut c = Checker {
-        reference,
-        components,
-        checked: Vec::new(),
-    };
+    let mut c = Checker::new(reference);
     let emu = emulator(|o| o.task_delay = Duration::from_millis(50)).await;
     let client = Client::new(emu.endpoint()).await;
     c.check("get", "/20190206/public/config", &client.config);
@@ -312,8 +288,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     // The check has teeth: a broken answer is refused.
     let broken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut probe = Checker {
-            reference: c.reference.clone(),
-            components: c.components.clone(),
+            reference: Arc::clone(&c.reference),
             checked: Vec::new(),
         };
         probe.check(
@@ -335,13 +310,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
 
 /// A checker over the reference, when it is available.
 fn checker() -> Option<Checker> {
-    let reference = reference()?;
-    let components = json_schema(&reference["components"]);
-    Some(Checker {
-        reference,
-        components,
-        checked: Vec::new(),
-    })
+    reference().map(Checker::new)
 }
 
 async fn signed_in() -> (stax_emulator::RunningEmulator, Client, Creds) {
