@@ -33,8 +33,9 @@ fn document_key(config: &Config) -> String {
     format!("{} {:?}", config.base_url(), config.schema())
 }
 
-/// The settings of one client, as `staxapp_rs.config` resolves them.
-#[derive(Debug, FromPyObject)]
+/// The settings of one client, as `staxapp_rs.config` resolves them (no `Debug`: it holds the
+/// secret key).
+#[derive(FromPyObject)]
 #[pyo3(from_item_all)]
 struct Settings {
     /// `https://<Config.hostname>`, or `STAX_ENDPOINT` when the hostname is its host.
@@ -102,8 +103,8 @@ pub struct Client {
 #[pymethods]
 impl Client {
     /// A client for the settings dict made by `staxapp_rs.config` (see `Settings`), with a
-    /// session of its own; `reload` fetches the document again instead of reusing the one
-    /// this process already has.
+    /// session of its own; `reload` reads the document again (through the on-disk cache,
+    /// revalidated when stale) instead of reusing the one this process has parsed.
     #[new]
     #[pyo3(signature = (settings, reload=false))]
     fn new(py: Python<'_>, settings: &Bound<'_, PyDict>, reload: bool) -> PyResult<Client> {

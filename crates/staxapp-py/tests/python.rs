@@ -1,6 +1,7 @@
 //! Runs staxapp_rs's own Python tests (`tests/test_staxapp_rs.py`: what goes beyond staxapp,
-//! bad input, logging, threads) against two in-process emulators: one over TLS, and one over
-//! plain HTTP that answers every API call with a 502 (for the retry settings).
+//! bad input, logging, threads) against three in-process emulators: one over TLS, and two over
+//! plain HTTP whose API calls all fail, with a 502 (for the retry settings) or a connection
+//! closed without an answer.
 //!
 //! Uses the Python named by `STAX_INTEROP_PYTHON`, else the workspace's `.venv`. When `CI` or
 //! `STAX_INTEROP_PYTHON` is set, a Python without `staxapp_rs` fails the test (`.ci/run`
@@ -52,6 +53,12 @@ async fn staxapp_rs_python_tests() {
     })
     .await
     .expect("the faulty emulator starts");
+    let dropping = stax_emulator::start(EmulatorOptions {
+        faults: Some("drop:1.0".into()),
+        ..EmulatorOptions::default()
+    })
+    .await
+    .expect("the dropping emulator starts");
 
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests");
     let cache = std::env::temp_dir().join(format!("staxapp-rs-py-{}", std::process::id()));
@@ -61,6 +68,7 @@ async fn staxapp_rs_python_tests() {
             .current_dir(&dir)
             .env("STAX_TEST_READY", emulator.ready_line())
             .env("STAX_TEST_FAILING_READY", failing.ready_line())
+            .env("STAX_TEST_DROPPING_READY", dropping.ready_line())
             // A document cache of its own, so that no earlier run's copy is used.
             .env("XDG_CACHE_HOME", &cache)
             .output()
@@ -68,6 +76,7 @@ async fn staxapp_rs_python_tests() {
     });
     let log = String::from_utf8_lossy(&output.stderr);
     let _ = std::fs::remove_dir_all(&cache);
+    dropping.shutdown().await;
     failing.shutdown().await;
     emulator.shutdown().await;
     assert!(

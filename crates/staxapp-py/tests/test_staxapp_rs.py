@@ -1,13 +1,17 @@
 """staxapp_rs beyond staxapp, and its handling of bad input, against in-process emulators.
 
 Driven by tests/python.rs, which starts the emulators and passes their ready lines in
-STAX_TEST_READY (TLS) and STAX_TEST_FAILING_READY (plain HTTP, every API call answered 502).
+STAX_TEST_READY (TLS), STAX_TEST_FAILING_READY (plain HTTP, every API call answered 502) and
+STAX_TEST_DROPPING_READY (plain HTTP, every API call's connection closed without an answer).
 """
 
 import json
 import logging
 import os
+import signal
 import ssl
+import subprocess
+import sys
 import threading
 import unittest
 import urllib.request
@@ -16,6 +20,7 @@ from importlib import resources
 
 READY = json.loads(os.environ["STAX_TEST_READY"])
 FAILING = json.loads(os.environ["STAX_TEST_FAILING_READY"])
+DROPPING = json.loads(os.environ["STAX_TEST_DROPPING_READY"])
 
 os.environ["REQUESTS_CA_BUNDLE"] = READY["ca_cert"]
 os.environ["AWS_ENDPOINT_URL"] = READY["endpoint"]
@@ -25,8 +30,10 @@ from staxapp_rs.exceptions import (  # noqa: E402
     ApiException,
     ConfigException,
     InvalidCredentialsException,
+    SchemaException,
     TaskFailedException,
     TaskTimeoutException,
+    TransportException,
     ValidationException,
 )
 from staxapp_rs.openapi import StaxClient  # noqa: E402
@@ -122,6 +129,20 @@ class BeyondStaxapp(unittest.TestCase):
         self.assertIn(caught.exception.status, ("STARTED", "PENDING", "RUNNING"))
         self.assertIsInstance(caught.exception, TimeoutError)
 
+    def test_ctrl_c_interrupts_a_wait(self):
+        teams = StaxClient("teams")
+        created = teams.CreateGroup(Name=f"int-{uuid.uuid4().hex[:8]}")
+        seen = []
+        timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+        timer.start()
+        with self.assertRaises(KeyboardInterrupt):
+            # One read, then a pause of a minute: only an interrupt ends the wait early.
+            teams.wait_for_response(
+                created, interval=60, max_interval=60, on_progress=lambda t: seen.append(t["Status"])
+            )
+        timer.join()
+        self.assertEqual(len(seen), 1, seen)
+
     def test_a_failed_task_carries_its_answer(self):
         failed = TaskFailedException("t-1", ["quota exceeded"], {"Status": "FAILED"})
         self.assertEqual(str(failed), "task t-1 FAILED: quota exceeded")
@@ -145,7 +166,7 @@ class BeyondStaxapp(unittest.TestCase):
         self.assertTrue(all(a["Status"] == "ACTIVE" for a in active))
 
     def test_operations_are_listed(self):
-        accounts = StaxClient("accounts")
+        accounts = StaxClient("accounts", force=True)
         self.assertIn("ReadAccounts", accounts.operations())
         self.assertIn("ReadAccounts", dir(accounts))
         self.assertIn("accounts", repr(accounts))
@@ -230,6 +251,32 @@ class ConfigLikeStaxapp(unittest.TestCase):
             StaxClient("accounts", config=Config(hostname=42))
         with self.assertRaises(TypeError):
             StaxAPIRetryConfig(retries=3)
+
+    def test_network_failures(self):
+        once = StaxAPIRetryConfig(max_attempts=0)
+        # Nothing listens there: the document cannot be loaded.
+        with self.assertRaises(SchemaException):
+            StaxClient("accounts", config=Config(hostname="127.0.0.1:9", api_retry_config=once))
+        # The connection is closed without an answer: a ConnectionError, as requests' is.
+        os.environ["STAX_ENDPOINT"] = DROPPING["endpoint"]
+        os.environ["AWS_ENDPOINT_URL"] = DROPPING["endpoint"]
+        config = Config(
+            hostname=DROPPING["endpoint"].split("://", 1)[1],
+            access_key=DROPPING["access_key"],
+            secret_key=DROPPING["secret_key"],
+            api_retry_config=once,
+        )
+        with self.assertRaises(TransportException) as caught:
+            StaxClient("accounts", config=config).ReadAccounts()
+        self.assertIsInstance(caught.exception, ConnectionError)
+
+    def test_log_level_sets_the_root_loggers_level_as_staxapp_does(self):
+        code = "import logging, staxapp_rs.config; print(logging.getLogger().level)"
+        for env, level in [({"LOG_LEVEL": "DEBUG"}, "10"), ({"LOG_LEVEL": "error"}, "40"), ({}, "30")]:
+            environ = {k: v for k, v in os.environ.items() if k != "LOG_LEVEL"}
+            environ.update(env)
+            out = subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True)
+            self.assertEqual(out.stdout.strip(), level, out.stderr)
 
     def test_missing_keys_name_the_fix(self):
         config = Config(hostname=HOST, access_key=READY["access_key"], secret_key=None)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import sys
-from urllib.parse import urlsplit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at run time: it costs a cold start milliseconds
@@ -38,9 +37,15 @@ def _installation(region: str) -> str:
     return region if "." in region else f"{region.lower()}.staxapp.cloud"
 
 
-def _endpoint_env() -> Optional[str]:
+def _endpoint_env() -> Optional[Tuple[str, str]]:
+    """``STAX_ENDPOINT`` as (scheme, host[:port]); ``None`` when unset or not a URL. (Split by
+    hand: ``urllib.parse`` would cost a cold start more than the rest of the package.)"""
     value = os.environ.get("STAX_ENDPOINT", "").strip()
-    return value or None
+    scheme, sep, rest = value.partition("://")
+    netloc = rest.split("/", 1)[0]
+    if not sep or scheme.lower() not in ("http", "https") or not netloc:
+        return None
+    return scheme.lower(), netloc
 
 
 if os.environ.get("LOG_LEVEL"):
@@ -116,9 +121,7 @@ class Config:
 
     access_key: Optional[str] = None
     secret_key: Optional[str] = None
-    hostname: str = (
-        urlsplit(_endpoint_env()).netloc if _endpoint_env() else f"api.{STAX_REGION}"
-    )
+    hostname: str = _endpoint_env()[1] if _endpoint_env() else f"api.{STAX_REGION}"
     base_url: Optional[str] = None
     load_live_schema = True
 
@@ -203,10 +206,8 @@ class Config:
 
 def _scheme(hostname: Any) -> str:
     endpoint = _endpoint_env()
-    if endpoint:
-        parts = urlsplit(endpoint)
-        if parts.netloc == hostname and parts.scheme in ("http", "https"):
-            return parts.scheme
+    if endpoint and endpoint[1] == hostname:
+        return endpoint[0]
     return "https"
 
 

@@ -26,7 +26,7 @@ class StaxClient:
     Its settings are those of ``config`` (default: the ``Config`` class attributes) at the
     moment it is created; later changes to them do not affect it. Creating it loads the
     document (cached on disk, revalidated) and raises ``ValidationException`` for an unknown
-    class. ``force=True`` fetches the document again instead of reusing the process's.
+    class. ``force=True`` reads the document again instead of reusing the one this process parsed.
     """
 
     classname: str
