@@ -2,11 +2,10 @@
 //! API of Stax's Python SDK (`staxapp`) on the Rust SDK [`staxapp`].
 //!
 //! The Python modules (`staxapp_rs.config`, `.openapi`, `.exceptions`) keep staxapp's names
-//! and class-attribute semantics; this module does the work: one [`client::Client`] per
-//! frozen configuration, calls run on one tokio runtime with the GIL released
-//! ([`runtime`]), answers and arguments converted with `pythonize` ([`convert`]), SDK errors
-//! raised as staxapp's exceptions ([`errors`]), and `tracing` records handed to Python's
-//! `logging` ([`logging`]).
+//! and class-attribute semantics; this module does the work: one `client::Client` per
+//! frozen configuration, calls run on one tokio runtime with the GIL released (`runtime`),
+//! arguments and answers converted (`convert`), SDK errors raised as staxapp's exceptions
+//! (`errors`), and `tracing` records handed to Python's `logging` (`logging`).
 
 use pyo3::prelude::*;
 
