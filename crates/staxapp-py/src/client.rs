@@ -11,10 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 use staxapp::tasks::WaitOptions;
-use staxapp::{
-    ApiRetryConfig, AuthRetryConfig, Config, ConfigBuilder, Document, PreparedRequest, Session,
-    StaxClient,
-};
+use staxapp::{Config, ConfigError, Document, PreparedRequest, Session, StaxClient};
 
 use crate::convert;
 use crate::errors::{self, to_py};
@@ -55,9 +52,16 @@ struct Settings {
 
 impl Settings {
     fn into_config(self) -> staxapp::Result<Config> {
-        // Everything Python does not set comes from the environment: STAX_SCHEMA,
-        // AWS_ENDPOINT_URL(_COGNITO_*), the document cache.
-        let mut builder = ConfigBuilder::from_env()?.endpoint(self.endpoint);
+        // Config::builder() starts from the environment, so everything Python does not set
+        // comes from there: STAX_SCHEMA, AWS_ENDPOINT_URL(_COGNITO_*), the document cache.
+        // The retry settings mean what they mean in staxapp (max_attempts = retries).
+        let mut builder = Config::builder()
+            .endpoint(self.endpoint)
+            .api_max_attempts(self.api_retries)
+            .api_backoff_factor(self.backoff_factor)
+            .api_status_codes(self.status_codes)
+            .api_retry_methods(self.retry_methods)
+            .auth_max_attempts(self.auth_max_attempts);
         if let Some(key) = self.access_key {
             builder = builder.access_key(key);
         }
@@ -67,30 +71,15 @@ impl Settings {
         if let Some(path) = self.ca_bundle {
             builder = builder.ca_bundle(path);
         }
-        if !(self.token_expiry_threshold.is_finite() && self.token_expiry_threshold >= 0.0) {
-            return Err(staxapp::Error::Config(format!(
-                "token_expiry_threshold must be a number of minutes, 0 or more, not {}",
-                self.token_expiry_threshold
-            )));
-        }
-        builder
-            .api_retry(ApiRetryConfig {
-                // staxapp hands max_attempts to urllib3 as Retry(total=N): N retries, N+1 requests.
-                max_attempts: self.api_retries.saturating_add(1),
-                backoff_factor: self.backoff_factor,
-                status_codes: self.status_codes.into_iter().collect(),
-                retry_methods: self
-                    .retry_methods
-                    .iter()
-                    .map(|m| m.to_ascii_uppercase())
-                    .collect(),
-                ..ApiRetryConfig::default()
-            })
-            .auth_retry(AuthRetryConfig {
-                max_attempts: self.auth_max_attempts,
-                token_expiry_threshold: Duration::from_secs_f64(self.token_expiry_threshold * 60.0),
-            })
-            .build()
+        let threshold = Duration::try_from_secs_f64(self.token_expiry_threshold * 60.0)
+            .map_err(|_| ConfigError::InvalidValue {
+                setting: "api_auth_retry_config.token_expiry_threshold".into(),
+                problem: format!(
+                    "must be a number of minutes, 0 or more, not {}",
+                    self.token_expiry_threshold
+                ),
+            })?;
+        builder.token_expiry_threshold(threshold).build()
     }
 }
 

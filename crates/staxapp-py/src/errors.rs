@@ -80,7 +80,7 @@ pub fn to_py(py: Python<'_>, error: Error) -> PyErr {
                 (format!("{}. {}", e.message, e.detail),),
             ),
         },
-        Error::Config(message) => config(py, message),
+        Error::Config(e) => config(py, e.to_string()),
         Error::Schema(message) => raise(py, "SchemaException", (message,)),
         Error::Transport { message, .. } => raise(py, "TransportException", (message,)),
         Error::Task(task) => match *task {

@@ -196,7 +196,7 @@ class Config:
                 _text("api_retry_config.retry_methods", method)
                 for method in _sequence("api_retry_config.retry_methods", api.retry_methods)
             ],
-            "auth_max_attempts": _count("api_auth_retry_config.max_attempts", auth.max_attempts, 1),
+            "auth_max_attempts": _count("api_auth_retry_config.max_attempts", auth.max_attempts, 0),
             "token_expiry_threshold": _number(
                 "api_auth_retry_config.token_expiry_threshold", auth.token_expiry_threshold
             ),
