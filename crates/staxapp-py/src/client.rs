@@ -71,13 +71,15 @@ impl Settings {
         if let Some(path) = self.ca_bundle {
             builder = builder.ca_bundle(path);
         }
-        let threshold = Duration::try_from_secs_f64(self.token_expiry_threshold * 60.0)
-            .map_err(|_| ConfigError::InvalidValue {
-                setting: "api_auth_retry_config.token_expiry_threshold".into(),
-                problem: format!(
-                    "must be a number of minutes, 0 or more, not {}",
-                    self.token_expiry_threshold
-                ),
+        let threshold =
+            Duration::try_from_secs_f64(self.token_expiry_threshold * 60.0).map_err(|_| {
+                ConfigError::InvalidValue {
+                    setting: "api_auth_retry_config.token_expiry_threshold".into(),
+                    problem: format!(
+                        "must be a number of minutes, 0 or more, not {}",
+                        self.token_expiry_threshold
+                    ),
+                }
             })?;
         builder.token_expiry_threshold(threshold).build()
     }
