@@ -58,7 +58,7 @@ pub struct Answer {
 }
 
 impl Client {
-    /// A client with a fresh random secret (128 bytes from the OS's generator).
+    /// A client with a fresh random secret (256 bits from the OS's generator).
     pub fn new() -> Client {
         loop {
             if let Some(client) = Client::from_secret(Secret::random()) {
@@ -107,6 +107,7 @@ impl Client {
         let pool = pool_name(user_pool_id);
         let x = proof::private_key(&salt, pool, challenge.user_id, password);
         let gx = pow_g(&x.resize(), 256);
+        // `u * x` has up to 512 bits, so S's exponent has up to 513 whatever `a`'s length.
         let base = Element::new(&b_pub, params()).sub(&group::k().mul(&gx));
         let ux: U4096 = u.resize::<{ U4096::LIMBS }>().wrapping_mul(&x);
         let exponent = self.a.value.wrapping_add(&ux);

@@ -5,18 +5,27 @@
 
 use crypto_bigint::U256;
 
+use crate::comb;
 use crate::group::{Element, Exponent, g};
 
 /// `base^exponent`, looking at the low `bits` bits of `exponent`; constant-time in the
 /// exponent's value.
 pub(crate) fn pow(base: &Element, exponent: &Exponent, bits: u32) -> Element {
-    base.pow_bounded_exp(exponent, bits)
+    if bits <= 3072 {
+        base.pow_amm_bounded_exp(&exponent.resize(), bits)
+    } else {
+        base.pow_bounded_exp(exponent, bits)
+    }
 }
 
 /// `g^exponent`, looking at the low `bits` bits of `exponent`; constant-time in the exponent's
-/// value.
+/// value. Exponents of up to 256 bits (every fresh secret, every `x`) take the precomputed comb.
 pub(crate) fn pow_g(exponent: &Exponent, bits: u32) -> Element {
-    pow(&g(), exponent, bits)
+    if bits <= 256 {
+        comb::pow_g(&exponent.resize())
+    } else {
+        pow(&g(), exponent, bits)
+    }
 }
 
 /// `base^exponent` for a public exponent (`u`): variable time.

@@ -28,8 +28,10 @@
 //! ```
 
 mod client;
+mod comb;
 mod exp;
 mod group;
+mod prime;
 mod proof;
 mod secret;
 mod server;
@@ -38,6 +40,7 @@ mod server;
 mod vectors;
 
 pub use client::{Answer, Challenge, Client};
+pub use prime::N_HEX;
 pub use proof::{parse_timestamp, pool_name, timestamp};
 pub use server::{ServerSession, Verifier};
 

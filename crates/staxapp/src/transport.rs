@@ -51,9 +51,30 @@ pub const THROTTLING_CODES: [&str; 5] = [
     "SlowDown",
 ];
 
-/// Builds the HTTP client of a session: rustls, the extra CA bundle of `config`, its timeouts
-/// and the SDK's User-Agent. Cheap to clone; clones share the connection pool.
+/// Makes rustls' `ring` provider the process's default TLS crypto provider, unless the
+/// application installed one already (then that one is used). [`http_client`] calls it; call
+/// it yourself before building other `reqwest` clients in a process that uses the SDK.
+///
+/// The SDK builds reqwest without a provider of its own: the default one (aws-lc-rs) seeds its
+/// random generator with CPU jitter entropy on every process start, which cost about half of a
+/// CLI call's CPU time. `ring` reads the operating system's generator instead.
+///
+/// ```
+/// staxapp::transport::install_crypto_provider();
+/// assert!(rustls::crypto::CryptoProvider::get_default().is_some());
+/// ```
+pub fn install_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may install one in between; either provider is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+/// Builds the HTTP client of a session: rustls (see [`install_crypto_provider`]), the extra
+/// CA bundle of `config`, its timeouts and the SDK's User-Agent. Cheap to clone; clones share
+/// the connection pool.
 pub fn http_client(config: &Config) -> Result<reqwest::Client> {
+    install_crypto_provider();
     let mut builder = reqwest::Client::builder()
         .user_agent(Config::user_agent())
         .timeout(config.timeout())

@@ -78,7 +78,10 @@ impl Moto {
         let moto = Moto {
             child,
             endpoint: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::new(),
+            http: {
+                staxapp::transport::install_crypto_provider();
+                reqwest::Client::new()
+            },
         };
         // Wait until it answers: at most 300 tries, 100 ms apart.
         for _ in 0..300 {

@@ -27,9 +27,18 @@ pub struct Client {
 
 /// Starts an emulator with `edit` applied to the default options.
 pub async fn emulator(edit: impl FnOnce(&mut EmulatorOptions)) -> RunningEmulator {
+    install_crypto_provider();
     let mut opts = EmulatorOptions::default();
     edit(&mut opts);
     stax_emulator::start(opts).await.expect("emulator starts")
+}
+
+/// reqwest is built without a TLS crypto provider of its own (the workspace uses ring only):
+/// install ring as the process default before any client is built.
+pub fn install_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
 }
 
 /// Outcome of a Cognito call: the JSON body, or the `__type` and message.
@@ -37,6 +46,7 @@ pub type AwsResult = Result<Value, (String, String)>;
 
 impl Client {
     pub async fn new(endpoint: &str) -> Client {
+        install_crypto_provider();
         Self::with_http(endpoint, reqwest::Client::new()).await
     }
 
