@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::client::{Args, StaxClient};
-use crate::error::{Result, TaskError};
+use crate::error::{Error, Result, TaskError};
 
 /// The statuses after which a task does not change.
 pub const FINAL_STATUSES: [&str; 2] = ["SUCCEEDED", "FAILED"];
@@ -50,9 +50,13 @@ pub struct TaskProgress {
     pub task: Value,
 }
 
-type ProgressFn = Arc<dyn Fn(&TaskProgress) + Send + Sync>;
+/// A progress callback.
+type ProgressFn<P> = Arc<dyn Fn(&P) + Send + Sync>;
 
-/// How to wait for a task.
+/// How to wait for a task (or, as
+/// [`AssignmentWaitOptions`](crate::assignments::AssignmentWaitOptions), for a permission set
+/// assignment): the timeout, the pauses between reads, and a progress callback called with a
+/// `P` after every read.
 ///
 /// ```
 /// use std::time::Duration;
@@ -65,8 +69,7 @@ type ProgressFn = Arc<dyn Fn(&TaskProgress) + Send + Sync>;
 /// assert_eq!(options.next_interval(Duration::from_millis(200)), Duration::from_millis(300));
 /// assert_eq!(options.next_interval(Duration::from_secs(4)), Duration::from_secs(5));
 /// ```
-#[derive(Clone)]
-pub struct WaitOptions {
+pub struct WaitOptions<P = TaskProgress> {
     /// Give up after this long. Default 15 minutes.
     pub timeout: Duration,
     /// The first pause between two reads. Default 1 s.
@@ -74,10 +77,21 @@ pub struct WaitOptions {
     /// The longest pause between two reads (the pause grows by half each time). Default 10 s.
     pub max_interval: Duration,
     /// Called after every read of the task.
-    pub on_progress: Option<ProgressFn>,
+    pub on_progress: Option<ProgressFn<P>>,
 }
 
-impl fmt::Debug for WaitOptions {
+impl<P> Clone for WaitOptions<P> {
+    fn clone(&self) -> Self {
+        WaitOptions {
+            timeout: self.timeout,
+            initial_interval: self.initial_interval,
+            max_interval: self.max_interval,
+            on_progress: self.on_progress.clone(),
+        }
+    }
+}
+
+impl<P> fmt::Debug for WaitOptions<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WaitOptions")
             .field("timeout", &self.timeout)
@@ -88,7 +102,7 @@ impl fmt::Debug for WaitOptions {
     }
 }
 
-impl Default for WaitOptions {
+impl<P> Default for WaitOptions<P> {
     fn default() -> Self {
         WaitOptions {
             timeout: Duration::from_secs(15 * 60),
@@ -100,11 +114,13 @@ impl Default for WaitOptions {
 }
 
 impl WaitOptions {
-    /// The defaults.
+    /// The defaults, for a task.
     pub fn new() -> Self {
         WaitOptions::default()
     }
+}
 
+impl<P> WaitOptions<P> {
     /// Sets the timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -124,7 +140,7 @@ impl WaitOptions {
     }
 
     /// Sets the progress callback.
-    pub fn on_progress(mut self, callback: impl Fn(&TaskProgress) + Send + Sync + 'static) -> Self {
+    pub fn on_progress(mut self, callback: impl Fn(&P) + Send + Sync + 'static) -> Self {
         self.on_progress = Some(Arc::new(callback));
         self
     }
@@ -135,6 +151,44 @@ impl WaitOptions {
             .mul_f64(1.5)
             .min(self.max_interval.max(self.initial_interval))
     }
+
+    /// Reads with `read` until it gives an outcome or the timeout passes, pausing between
+    /// reads as the options say and handing each read's progress to the callback. `read`
+    /// is given the number of reads so far (this one included) and the time since the start;
+    /// `timed_out` makes the error from the last status and the time waited.
+    pub(crate) async fn poll<T>(
+        &self,
+        mut read: impl AsyncFnMut(u32, Duration) -> Result<Polled<P, T>>,
+        timed_out: impl FnOnce(String, Duration) -> Error,
+    ) -> Result<T> {
+        let started = Instant::now();
+        let mut interval = self.initial_interval;
+        let mut polls = 0;
+        loop {
+            polls += 1;
+            let polled = read(polls, started.elapsed()).await?;
+            if let Some(callback) = &self.on_progress {
+                callback(&polled.progress);
+            }
+            if let Some(outcome) = polled.outcome {
+                return outcome;
+            }
+            let elapsed = started.elapsed();
+            if elapsed >= self.timeout {
+                return Err(timed_out(polled.status, elapsed));
+            }
+            tokio::time::sleep(interval.min(self.timeout - elapsed)).await;
+            interval = self.next_interval(interval);
+        }
+    }
+}
+
+/// One read of something waited for: the progress to report, its status, and the outcome
+/// when it has reached a final state.
+pub(crate) struct Polled<P, T> {
+    pub progress: P,
+    pub status: String,
+    pub outcome: Option<Result<T>>,
 }
 
 /// The `TaskId` of a mutation's answer, if it has one (top level or under `Detail`).
@@ -171,52 +225,46 @@ fn logs_of(task: &Value) -> Vec<String> {
 impl StaxClient {
     /// Polls `tasks.ReadTask` for `task_id` until the task ends or `options.timeout` passes.
     pub async fn wait_for_task(&self, task_id: &str, options: WaitOptions) -> Result<Value> {
-        let started = Instant::now();
-        let mut interval = options.initial_interval;
-        let mut polls = 0;
-        loop {
+        let read = async |polls, elapsed| {
             let task = self
                 .call("tasks", "ReadTask", Args::new().set("task_id", task_id))
                 .await?;
-            polls += 1;
             let status = task
                 .get("Status")
                 .and_then(Value::as_str)
                 .unwrap_or("UNKNOWN")
                 .to_owned();
-            let elapsed = started.elapsed();
-            if let Some(callback) = &options.on_progress {
-                callback(&TaskProgress {
+            let outcome = match status.as_str() {
+                "SUCCEEDED" => Some(Ok(task.clone())),
+                "FAILED" => Some(Err(TaskError::Failed {
+                    task_id: task_id.to_owned(),
+                    logs: logs_of(&task),
+                    task: task.clone(),
+                }
+                .into())),
+                _ => None,
+            };
+            Ok(Polled {
+                progress: TaskProgress {
                     task_id: task_id.to_owned(),
                     status: status.clone(),
                     elapsed,
                     polls,
-                    task: task.clone(),
-                });
+                    task,
+                },
+                status,
+                outcome,
+            })
+        };
+        let timed_out = |status, waited| {
+            TaskError::Timeout {
+                task_id: task_id.to_owned(),
+                status,
+                waited,
             }
-            match status.as_str() {
-                "SUCCEEDED" => return Ok(task),
-                "FAILED" => {
-                    return Err(TaskError::Failed {
-                        task_id: task_id.to_owned(),
-                        logs: logs_of(&task),
-                        task,
-                    }
-                    .into());
-                }
-                _ => {}
-            }
-            if elapsed >= options.timeout {
-                return Err(TaskError::Timeout {
-                    task_id: task_id.to_owned(),
-                    status,
-                    waited: elapsed,
-                }
-                .into());
-            }
-            tokio::time::sleep(interval.min(options.timeout - elapsed)).await;
-            interval = options.next_interval(interval);
-        }
+            .into()
+        };
+        options.poll(read, timed_out).await
     }
 
     /// Waits for the task of a mutation's answer (its `TaskId`); [`TaskError::NoTaskId`] when

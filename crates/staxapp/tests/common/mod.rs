@@ -72,6 +72,11 @@ pub fn reference_document() -> Option<PathBuf> {
     shared_dir::shared_file("reference/stax-core-20190206.oas3.json")
 }
 
+/// Stax's Permission Sets API document (see `testsupport/shared_dir.rs` for where from).
+pub fn permission_sets_document() -> Option<PathBuf> {
+    shared_dir::shared_file("reference/stax-permission-sets-20210321.oas3.json")
+}
+
 /// A loopback TCP server that counts connections, keeps the head of each request and
 /// answers with `answer` (raw HTTP), or closes the connection when `answer` is `None`.
 pub struct RawServer {
