@@ -1,0 +1,152 @@
+//! The Stax API, one folder per area.
+//!
+//! Each area (`accounts/`, `organisations/`, ...) holds:
+//! - `mod.rs`: its operation table ([`Operation`]: id, method, path, roles allowed, handler,
+//!   and how the document describes it) and its components of the served document;
+//! - `handlers.rs`: the wire side, from a [`Call`] to an answer;
+//! - `model.rs`: its rules over the store (what a resource looks like, what may change).
+//!
+//! The tables of all areas ([`table`]) build the router, the served document's paths
+//! ([`document`]) and the names the stats count; a test checks that the three agree. Adding
+//! an area is one folder and one line in [`areas!`]'s list below.
+
+pub(crate) mod api;
+pub(crate) mod doc;
+pub(crate) mod rules;
+pub(crate) mod wire;
+
+use std::sync::LazyLock;
+
+use serde_json::{Map, Value};
+
+pub(crate) use api::{Call, Context, Operation, Plan};
+
+/// An area of the API: its operation table and its components of the served document.
+pub(crate) struct Area {
+    /// Its operations.
+    pub operations: fn() -> Vec<Operation>,
+    /// Adds its components to the document's `components.schemas`.
+    pub schemas: fn(&mut Map<String, Value>),
+}
+
+/// Declares the areas: each name is a folder with an `AREA`.
+macro_rules! areas {
+    ($($name:ident,)*) => {
+        $(pub(crate) mod $name;)*
+        /// Every area, in the order their operations are listed.
+        pub(crate) const AREAS: &[&Area] = &[$(&$name::AREA,)*];
+    };
+}
+
+areas! {
+    public,
+    accounts,
+    teams,
+    tasks,
+    organisations,
+    policies,
+    users,
+    workloads,
+}
+
+static TABLE: LazyLock<Vec<Operation>> =
+    LazyLock::new(|| AREAS.iter().flat_map(|a| (a.operations)()).collect());
+
+/// Every operation of every area.
+pub(crate) fn table() -> &'static [Operation] {
+    &TABLE
+}
+
+/// The emulator's own document: every operation of [`table`], every area's components.
+pub(crate) fn document() -> Value {
+    doc::document(AREAS, table())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn table_and_document_agree() {
+        let doc = document();
+        let mut in_doc = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let id = op["x-stax-sdk-operation-id"].as_str().unwrap();
+                assert!(op["x-stax-emulator-roles"].is_array(), "{id}");
+                assert!(
+                    op["description"].as_str().unwrap().contains("call it"),
+                    "{id}: the description says who may call it"
+                );
+                in_doc.insert((method.clone(), path.clone(), id.to_owned()));
+            }
+        }
+        let in_table: BTreeSet<_> = table()
+            .iter()
+            .map(|op| (op.method.to_owned(), op.path.to_owned(), op.id.to_owned()))
+            .collect();
+        assert_eq!(in_doc, in_table);
+        assert_eq!(in_table.len(), table().len(), "one entry per route");
+        // Every component referenced is defined.
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for reference in text.split("#/components/schemas/").skip(1) {
+            let name = reference.split('"').next().unwrap();
+            assert!(
+                schemas.contains_key(name),
+                "{name} is referenced but not defined"
+            );
+        }
+    }
+
+    #[test]
+    fn operations_are_well_formed() {
+        for op in table() {
+            assert!(
+                ["get", "put", "post", "delete"].contains(&op.method),
+                "{}",
+                op.id
+            );
+            let version = op.path.split('/').nth(1).unwrap_or("");
+            assert!(
+                version.len() == 8 && version.bytes().all(|b| b.is_ascii_digit()),
+                "{}: the path starts with the API version",
+                op.id
+            );
+            let (service, name) = op.id.split_once('.').unwrap();
+            assert!(!service.is_empty() && !name.is_empty(), "{}", op.id);
+            for status in op.event_errors {
+                assert!(op.errors.contains(status) || *status == 403, "{}", op.id);
+            }
+            if op.method != "get" {
+                assert!(
+                    op.roles != crate::roles::Allowed::READ && !op.roles.is_public(),
+                    "{}: read-only roles change nothing",
+                    op.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn served_document_validates_bodies() {
+        let doc = crate::document::Document::new(document());
+        assert!(
+            doc.validate(
+                "accounts.CreateAccountType",
+                &serde_json::json!({"Name": 5})
+            )
+            .is_err()
+        );
+        assert!(
+            doc.validate(
+                "accounts.CreateAccountType",
+                &serde_json::json!({"Name": "ok"})
+            )
+            .is_ok()
+        );
+        assert!(doc.validate("no.Such", &serde_json::json!(1)).is_ok());
+    }
+}
