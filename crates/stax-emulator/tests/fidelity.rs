@@ -9,14 +9,11 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Client, Creds, emulator};
+use common::{Client, Creds, emulator, send, setup};
 use serde_json::{Map, Value, json};
 
-#[path = "../../../testsupport/shared_dir.rs"]
-mod shared_dir;
-
 fn reference() -> Option<Value> {
-    let path = shared_dir::shared_file("reference/stax-core-20190206.oas3.json")?;
+    let path = common::shared_file("reference/stax-core-20190206.oas3.json")?;
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{} is unreadable: {e}", path.display()));
     Some(serde_json::from_str(&text).expect("reference document is JSON"))
@@ -60,6 +57,8 @@ struct Checker {
     reference: Value,
     components: Value,
     checked: Vec<String>,
+    /// `(method, path template)` of every answer checked.
+    routes: std::collections::BTreeSet<(String, String)>,
 }
 
 impl Checker {
@@ -83,38 +82,68 @@ impl Checker {
             "{id} ({method} {path}) answer breaks the reference: {errors:?}\n{body}"
         );
         self.checked.push(id.to_owned());
+        self.routes.insert((method.to_owned(), path.to_owned()));
     }
-}
 
-async fn call(
-    client: &Client,
-    creds: &Creds,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-) -> Value {
-    let (status, answer) = client.call(creds, method, path, body).await;
-    assert_eq!(status, 200, "{method} {path}: {answer}");
-    answer
+    fn new(reference: Value) -> Checker {
+        let components = json_schema(&reference["components"]);
+        Checker {
+            reference,
+            components,
+            checked: Vec::new(),
+            routes: Default::default(),
+        }
+    }
+
+    /// Every operation of the emulator's served document tagged with one of `areas` (and
+    /// `GET` only, when `reads_only`) that the reference also has was checked.
+    async fn assert_covers(&self, client: &Client, areas: &[&str], reads_only: bool) {
+        let served: Value = client
+            .http
+            .get(format!("{}/20190206/public/oas3-document", client.endpoint))
+            .send()
+            .await
+            .expect("document reachable")
+            .json()
+            .await
+            .expect("document is JSON");
+        let mut expected = 0;
+        let mut missing = Vec::new();
+        for (path, item) in served["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("path item") {
+                let area = op["tags"][0].as_str().unwrap_or_default();
+                if !areas.contains(&area)
+                    || (reads_only && method != "get")
+                    || self.reference["paths"][path][method].is_null()
+                {
+                    continue;
+                }
+                expected += 1;
+                if !self.routes.contains(&(method.clone(), path.clone())) {
+                    missing.push(format!("{method} {path}"));
+                }
+            }
+        }
+        assert!(expected > 0, "the document has operations in {areas:?}");
+        assert!(
+            missing.is_empty(),
+            "operations of {areas:?} never checked against the reference: {missing:?}"
+        );
+    }
 }
 
 #[tokio::test]
 async fn every_stateful_answer_matches_the_reference_200_schema() {
     let Some(reference) = reference() else { return };
-    let components = json_schema(&reference["components"]);
-    let mut c = Checker {
-        reference,
-        components,
-        checked: Vec::new(),
-    };
+    let mut c = Checker::new(reference);
     let emu = emulator(|o| o.task_delay = Duration::from_millis(50)).await;
     let client = Client::new(emu.endpoint()).await;
     c.check("get", "/20190206/public/config", &client.config);
     let creds = client.login(emu.access_key(), emu.secret_key()).await;
 
-    let all = call(&client, &creds, "GET", "/20190206/accounts", None).await;
+    let all = send(&client, &creds, "GET", "/20190206/accounts", None).await;
     c.check("get", "/20190206/accounts", &all);
-    let paged = call(
+    let paged = send(
         &client,
         &creds,
         "GET",
@@ -124,7 +153,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     .await;
     c.check("get", "/20190206/accounts", &paged);
     let id = all["Accounts"][3]["Id"].as_str().unwrap().to_owned();
-    let one = call(
+    let one = send(
         &client,
         &creds,
         "GET",
@@ -134,7 +163,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     .await;
     c.check("get", "/20190206/accounts/{account_id}", &one);
 
-    let created_type = call(
+    let created_type = send(
         &client,
         &creds,
         "POST",
@@ -147,9 +176,9 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         .as_str()
         .unwrap()
         .to_owned();
-    let types = call(&client, &creds, "GET", "/20190206/accounts/types", None).await;
+    let types = send(&client, &creds, "GET", "/20190206/accounts/types", None).await;
     c.check("get", "/20190206/accounts/types", &types);
-    let one_type = call(
+    let one_type = send(
         &client,
         &creds,
         "GET",
@@ -162,7 +191,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         "/20190206/accounts/types/{account_type_id}",
         &one_type,
     );
-    let renamed = call(
+    let renamed = send(
         &client,
         &creds,
         "PUT",
@@ -176,7 +205,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         &renamed,
     );
 
-    let created = call(
+    let created = send(
         &client,
         &creds,
         "POST",
@@ -189,7 +218,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         .wait_task(&creds, created["TaskId"].as_str().unwrap())
         .await;
     c.check("get", "/20190206/task/{task_id}", &task);
-    let started = call(
+    let started = send(
         &client,
         &creds,
         "GET",
@@ -199,7 +228,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     .await;
     c.check("get", "/20190206/task/{task_id}", &started);
     let new_id = task["Accounts"][0].as_str().unwrap().to_owned();
-    let updated = call(
+    let updated = send(
         &client,
         &creds,
         "PUT",
@@ -211,7 +240,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     client
         .wait_task(&creds, updated["TaskId"].as_str().unwrap())
         .await;
-    let members = call(
+    let members = send(
         &client,
         &creds,
         "PUT",
@@ -223,10 +252,10 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     client
         .wait_task(&creds, members["Detail"]["TaskId"].as_str().unwrap())
         .await;
-    let access = call(&client, &creds, "PUT", "/20190206/accounts/types/access", Some(json!({"AddRoles": [{"AccountTypeId": type_id, "GroupName": "Administrators", "RoleName": "admin"}]}))).await;
+    let access = send(&client, &creds, "PUT", "/20190206/accounts/types/access", Some(json!({"AddRoles": [{"AccountTypeId": type_id, "GroupName": "Administrators", "RoleName": "admin"}]}))).await;
     c.check("put", "/20190206/accounts/types/access", &access);
     let (failed, _) = {
-        let closed = call(
+        let closed = send(
             &client,
             &creds,
             "POST",
@@ -238,7 +267,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         client
             .wait_task(&creds, closed["TaskId"].as_str().unwrap())
             .await;
-        let again = call(
+        let again = send(
             &client,
             &creds,
             "POST",
@@ -252,7 +281,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     };
     assert_eq!(failed["Status"], "FAILED");
     c.check("get", "/20190206/task/{task_id}", &failed);
-    let deleted_type = call(
+    let deleted_type = send(
         &client,
         &creds,
         "DELETE",
@@ -266,7 +295,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         &deleted_type,
     );
 
-    let token = call(
+    let token = send(
         &client,
         &creds,
         "POST",
@@ -279,9 +308,9 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         .as_str()
         .unwrap()
         .to_owned();
-    let tokens = call(&client, &creds, "GET", "/20190206/api-tokens", None).await;
+    let tokens = send(&client, &creds, "GET", "/20190206/api-tokens", None).await;
     c.check("get", "/20190206/api-tokens", &tokens);
-    let one_token = call(
+    let one_token = send(
         &client,
         &creds,
         "GET",
@@ -290,7 +319,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     )
     .await;
     c.check("get", "/20190206/api-tokens/{access_key}", &one_token);
-    let changed = call(
+    let changed = send(
         &client,
         &creds,
         "PUT",
@@ -299,7 +328,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     )
     .await;
     c.check("put", "/20190206/api-tokens/{access_key}", &changed);
-    let gone = call(
+    let gone = send(
         &client,
         &creds,
         "DELETE",
@@ -311,11 +340,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
 
     // The check has teeth: a broken answer is refused.
     let broken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut probe = Checker {
-            reference: c.reference.clone(),
-            components: c.components.clone(),
-            checked: Vec::new(),
-        };
+        let mut probe = Checker::new(c.reference.clone());
         probe.check(
             "get",
             "/20190206/accounts",
@@ -324,31 +349,14 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     }));
     assert!(broken.is_err(), "a broken answer must fail the check");
 
-    let distinct: std::collections::BTreeSet<_> = c.checked.iter().collect();
-    println!(
-        "checked {} answers of {} operations",
-        c.checked.len(),
-        distinct.len()
-    );
+    c.assert_covers(&client, &["public", "accounts", "teams", "tasks"], false)
+        .await;
     emu.shutdown().await;
 }
 
 /// A checker over the reference, when it is available.
 fn checker() -> Option<Checker> {
-    let reference = reference()?;
-    let components = json_schema(&reference["components"]);
-    Some(Checker {
-        reference,
-        components,
-        checked: Vec::new(),
-    })
-}
-
-async fn signed_in() -> (stax_emulator::RunningEmulator, Client, Creds) {
-    let emu = emulator(|o| o.task_delay = Duration::from_millis(50)).await;
-    let client = Client::new(emu.endpoint()).await;
-    let creds = client.login(emu.access_key(), emu.secret_key()).await;
-    (emu, client, creds)
+    reference().map(Checker::new)
 }
 
 /// Calls, checks the 200 answer against the reference path template, and returns it.
@@ -360,7 +368,7 @@ async fn checked(
     template: &str,
     body: Option<Value>,
 ) -> Value {
-    let answer = call(client, creds, method, path, body).await;
+    let answer = send(client, creds, method, path, body).await;
     c.check(&method.to_ascii_lowercase(), template, &answer);
     answer
 }
@@ -379,7 +387,7 @@ async fn settle(c: &mut Checker, client: &Client, creds: &Creds, answer: &Value)
 #[tokio::test]
 async fn organisation_answers_match_the_reference() {
     let Some(mut c) = checker() else { return };
-    let (emu, client, creds) = signed_in().await;
+    let (emu, client, creds) = setup(50).await;
     let c = &mut c;
     for path in [
         "/20190206/organisations",
@@ -418,7 +426,7 @@ async fn organisation_answers_match_the_reference() {
     )
     .await;
     settle(c, &client, &creds, &updated).await;
-    let account = call(
+    let account = send(
         &client,
         &creds,
         "GET",
@@ -427,7 +435,7 @@ async fn organisation_answers_match_the_reference() {
     )
     .await;
     let account_id = account["Accounts"][0]["Id"].as_str().unwrap();
-    let moved = call(
+    let moved = send(
         &client,
         &creds,
         "PUT",
@@ -452,8 +460,8 @@ async fn organisation_answers_match_the_reference() {
     );
     checked(c, &client, &creds, ("GET", OUS), OUS, None).await;
     let root =
-        call(&client, &creds, "GET", OUS, None).await["OrganisationalUnits"][0]["Id"].clone();
-    let moved = call(
+        send(&client, &creds, "GET", OUS, None).await["OrganisationalUnits"][0]["Id"].clone();
+    let moved = send(
         &client,
         &creds,
         "PUT",
@@ -468,14 +476,14 @@ async fn organisation_answers_match_the_reference() {
         "SUCCEEDED"
     );
     checked(c, &client, &creds, ("GET", &one), ONE, None).await;
-    println!("checked {} organisation answers", c.checked.len());
+    c.assert_covers(&client, &["organisations"], false).await;
     emu.shutdown().await;
 }
 
 #[tokio::test]
 async fn policy_answers_match_the_reference() {
     let Some(mut c) = checker() else { return };
-    let (emu, client, creds) = signed_in().await;
+    let (emu, client, creds) = setup(50).await;
     let c = &mut c;
     const ALL: &str = "/20190206/policies";
     const ONE: &str = "/20190206/policies/{policy_id}";
@@ -507,7 +515,7 @@ async fn policy_answers_match_the_reference() {
     .await;
     settle(c, &client, &creds, &updated).await;
 
-    let ou = call(
+    let ou = send(
         &client,
         &creds,
         "GET",
@@ -518,7 +526,7 @@ async fn policy_answers_match_the_reference() {
         .as_str()
         .unwrap()
         .to_owned();
-    let account = call(
+    let account = send(
         &client,
         &creds,
         "GET",
@@ -604,14 +612,14 @@ async fn policy_answers_match_the_reference() {
         "SUCCEEDED"
     );
     checked(c, &client, &creds, ("GET", &one), ONE, None).await;
-    println!("checked {} policy answers", c.checked.len());
+    c.assert_covers(&client, &["policies"], false).await;
     emu.shutdown().await;
 }
 
 #[tokio::test]
 async fn user_and_group_answers_match_the_reference() {
     let Some(mut c) = checker() else { return };
-    let (emu, client, creds) = signed_in().await;
+    let (emu, client, creds) = setup(50).await;
     let c = &mut c;
     const USERS: &str = "/20190206/users";
     const USER: &str = "/20190206/users/{user_id}";
@@ -715,14 +723,14 @@ async fn user_and_group_answers_match_the_reference() {
     settle(c, &client, &creds, &deleted).await;
     checked(c, &client, &creds, ("DELETE", &one), USER, None).await;
     checked(c, &client, &creds, ("GET", &one), USER, None).await;
-    println!("checked {} user and group answers", c.checked.len());
+    c.assert_covers(&client, &["users"], false).await;
     emu.shutdown().await;
 }
 
 #[tokio::test]
 async fn workload_answers_match_the_reference() {
     let Some(mut c) = checker() else { return };
-    let (emu, client, creds) = signed_in().await;
+    let (emu, client, creds) = setup(50).await;
     let c = &mut c;
     const CAT: &str = "/20190206/workload-catalogue";
     const ITEM: &str = "/20190206/workload-catalogue/{catalogue_id}";
@@ -785,7 +793,7 @@ async fn workload_answers_match_the_reference() {
     )
     .await;
 
-    let account = call(
+    let account = send(
         &client,
         &creds,
         "GET",
@@ -828,7 +836,7 @@ async fn workload_answers_match_the_reference() {
         settle(c, &client, &creds, &refused).await["Status"],
         "FAILED"
     );
-    let unprotected = call(
+    let unprotected = send(
         &client,
         &creds,
         "PUT",
@@ -853,7 +861,7 @@ async fn workload_answers_match_the_reference() {
     let item_gone = checked(c, &client, &creds, ("DELETE", &item_path), ITEM, None).await;
     settle(c, &client, &creds, &item_gone).await;
     checked(c, &client, &creds, ("GET", &item_path), ITEM, None).await;
-    println!("checked {} workload answers", c.checked.len());
+    c.assert_covers(&client, &["workloads"], false).await;
     emu.shutdown().await;
 }
 
@@ -862,9 +870,9 @@ async fn workload_answers_match_the_reference() {
 #[tokio::test]
 async fn demo_seed_fills_every_read() {
     let mut c = checker();
-    let (emu, client, creds) = signed_in().await;
+    let (emu, client, creds) = setup(50).await;
     let mut read = async |path: &str, template: &str| -> Value {
-        let answer = call(&client, &creds, "GET", path, None).await;
+        let answer = send(&client, &creds, "GET", path, None).await;
         if let Some(c) = c.as_mut() {
             c.check("get", template, &answer);
         }
@@ -1067,12 +1075,16 @@ async fn demo_seed_fills_every_read() {
     assert_eq!(task["Status"], "SUCCEEDED");
     assert_eq!(task["Workloads"], json!([first]));
     if let Some(c) = &c {
-        let distinct: std::collections::BTreeSet<_> = c.checked.iter().collect();
-        println!(
-            "checked {} seeded reads of {} operations",
-            c.checked.len(),
-            distinct.len()
-        );
+        let every_area = [
+            "accounts",
+            "organisations",
+            "policies",
+            "teams",
+            "users",
+            "workloads",
+            "tasks",
+        ];
+        c.assert_covers(&client, &every_area, true).await;
     }
     emu.shutdown().await;
 }

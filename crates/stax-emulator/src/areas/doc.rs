@@ -9,8 +9,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Area;
 use super::api::Operation;
+use super::{Area, Entry};
 
 /// A query parameter of a simple type.
 pub(crate) fn query(name: &str, kind: &str, text: &str) -> Value {
@@ -260,8 +260,8 @@ fn roles_text(op: &Operation) -> String {
     }
 }
 
-/// One operation as the document describes it.
-fn operation_item(op: &Operation) -> Value {
+/// One operation as the document describes it, tagged with its area.
+fn operation_item(area: &str, op: &Operation) -> Value {
     let mut responses = Map::new();
     responses.insert(
         "200".into(),
@@ -283,6 +283,7 @@ fn operation_item(op: &Operation) -> Value {
     let mut item = json!({
         "summary": op.summary,
         "description": format!("{} {}", op.summary, roles_text(op)),
+        "tags": [area],
         "x-stax-sdk-operation-id": op.id,
         "x-stax-emulator-roles": op.roles.role_names(),
         "responses": responses,
@@ -304,21 +305,25 @@ fn operation_item(op: &Operation) -> Value {
     item
 }
 
-/// The whole document of `areas`: every operation of their tables under its path, and every
+/// The whole document of `areas`: every operation of their table under its path, and every
 /// component they define.
-pub(crate) fn document(areas: &[&Area], operations: &[Operation]) -> Value {
+pub(crate) fn document(areas: &[(&str, &Area)], table: &[Entry]) -> Value {
     let mut paths = Map::new();
-    for op in operations {
-        let entry = paths
+    for Entry { area, op } in table {
+        let item = paths
             .entry(op.path.to_owned())
             .or_insert_with(|| Value::Object(Map::new()));
-        entry[op.method] = operation_item(op);
+        item[op.method] = operation_item(area, op);
     }
     let mut schemas = Map::new();
     shared_schemas(&mut schemas);
-    for area in areas {
+    for (_, area) in areas {
         (area.schemas)(&mut schemas);
     }
+    let tags: Vec<Value> = areas
+        .iter()
+        .map(|(name, _)| json!({"name": name}))
+        .collect();
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -327,6 +332,7 @@ pub(crate) fn document(areas: &[&Area], operations: &[Operation]) -> Value {
             "description": "The part of the Stax API that stax-emulator answers locally, over state kept in SQLite. Every operation says which roles may call it (x-stax-emulator-roles); read-only roles may call no change."
         },
         "servers": [{"url": "/"}],
+        "tags": tags,
         "paths": paths,
         "components": {
             "securitySchemes": {

@@ -7,8 +7,9 @@
 //! - `model.rs`: its rules over the store (what a resource looks like, what may change).
 //!
 //! The tables of all areas ([`table`]) build the router, the served document's paths
-//! ([`document`]) and the names the stats count; a test checks that the three agree. Adding
-//! an area is one folder and one line in [`areas!`]'s list below.
+//! ([`document`], where each operation is tagged with its area) and the names the stats
+//! count; a test checks that the three agree. Adding an area is one folder and one line in
+//! the `areas!` list below.
 
 pub(crate) mod api;
 pub(crate) mod doc;
@@ -33,8 +34,8 @@ pub(crate) struct Area {
 macro_rules! areas {
     ($($name:ident,)*) => {
         $(pub(crate) mod $name;)*
-        /// Every area, in the order their operations are listed.
-        pub(crate) const AREAS: &[&Area] = &[$(&$name::AREA,)*];
+        /// Every area by name, in the order their operations are listed.
+        pub(crate) const AREAS: &[(&str, &Area)] = &[$((stringify!($name), &$name::AREA),)*];
     };
 }
 
@@ -49,11 +50,21 @@ areas! {
     workloads,
 }
 
-static TABLE: LazyLock<Vec<Operation>> =
-    LazyLock::new(|| AREAS.iter().flat_map(|a| (a.operations)()).collect());
+/// An operation of the table and the area it belongs to.
+pub(crate) struct Entry {
+    pub area: &'static str,
+    pub op: Operation,
+}
+
+static TABLE: LazyLock<Vec<Entry>> = LazyLock::new(|| {
+    AREAS
+        .iter()
+        .flat_map(|(area, a)| (a.operations)().into_iter().map(|op| Entry { area, op }))
+        .collect()
+});
 
 /// Every operation of every area.
-pub(crate) fn table() -> &'static [Operation] {
+pub(crate) fn table() -> &'static [Entry] {
     &TABLE
 }
 
@@ -76,6 +87,7 @@ mod tests {
             for (method, op) in item.as_object().unwrap() {
                 let id = op["x-stax-sdk-operation-id"].as_str().unwrap();
                 assert!(op["x-stax-emulator-roles"].is_array(), "{id}");
+                assert_eq!(op["tags"].as_array().map(Vec::len), Some(1), "{id}");
                 assert!(
                     op["description"].as_str().unwrap().contains("call it"),
                     "{id}: the description says who may call it"
@@ -85,7 +97,13 @@ mod tests {
         }
         let in_table: BTreeSet<_> = table()
             .iter()
-            .map(|op| (op.method.to_owned(), op.path.to_owned(), op.id.to_owned()))
+            .map(|e| {
+                (
+                    e.op.method.to_owned(),
+                    e.op.path.to_owned(),
+                    e.op.id.to_owned(),
+                )
+            })
             .collect();
         assert_eq!(in_doc, in_table);
         assert_eq!(in_table.len(), table().len(), "one entry per route");
@@ -103,7 +121,7 @@ mod tests {
 
     #[test]
     fn operations_are_well_formed() {
-        for op in table() {
+        for op in table().iter().map(|e| &e.op) {
             assert!(
                 ["get", "put", "post", "delete"].contains(&op.method),
                 "{}",

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use crate::areas::{Call, Context, Operation};
+use crate::areas::{Call, Context, Entry, Operation};
 use crate::body;
 use crate::cognito::Cognito;
 use crate::gate::faults::{FaultGate, inject};
@@ -125,12 +125,12 @@ fn filter(method: &str) -> MethodFilter {
 }
 
 /// The routes of `operations`, each answered by [`dispatch`].
-pub(crate) fn operation_routes<S>(api: &Arc<Api>, operations: &'static [Operation]) -> Router<S>
+pub(crate) fn operation_routes<S>(api: &Arc<Api>, table: &'static [Entry]) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
     let mut by_path: Vec<(&str, MethodRouter<S>)> = Vec::new();
-    for op in operations {
+    for Entry { op, .. } in table {
         let api = api.clone();
         let handler = move |req: Request| {
             let api = api.clone();
@@ -152,7 +152,7 @@ where
 }
 
 /// The whole router.
-pub(crate) fn router(routes: Routes, operations: &'static [Operation]) -> Router {
+pub(crate) fn router(routes: Routes, table: &'static [Entry]) -> Router {
     let Routes {
         api,
         cognito,
@@ -182,7 +182,7 @@ pub(crate) fn router(routes: Routes, operations: &'static [Operation]) -> Router
         )
         .merge(admin)
         .merge(manifests)
-        .merge(operation_routes(&api, operations))
+        .merge(operation_routes(&api, table))
         .fallback(fallback)
         .method_not_allowed_fallback(fallback)
         .with_state(api);
