@@ -17,8 +17,8 @@
 //!   Gateway's 403 `Missing Authentication Token`, as without the option (the method check
 //!   comes after the signature check).
 //!
-//! - Roles: a caller whose role is read-only is refused every change (403 `{"Error"}`), as on
-//!   the stateful routes.
+//! - Roles: reads are open to every role, changes need the user level or above (a read-only
+//!   role is refused every change, 403 `{"Error"}`), as on the stateful routes.
 //!
 //! Routing follows API Gateway: of the templates that match a path, the one with literal
 //! segments earliest wins, so `/accounts/discover` is not taken by `/accounts/{account_id}`.
@@ -40,7 +40,7 @@ use crate::body::{self, BodyError};
 use crate::document::to_json_schema;
 use crate::gate::sigv4::{MAX_BODY, Rejection, SignedRequest, Verifier};
 use crate::protocol::{ApiError, gateway_error};
-use crate::roles::{Caller, Level};
+use crate::roles::{Allowed, Caller};
 use crate::stats::Stats;
 use crate::store::Store;
 use crate::store::tasks::{self, Effect, NewTask, Outcome};
@@ -498,24 +498,19 @@ impl Generic {
             return Rejection::Missing.response();
         };
         self.stats.operation(&op.id);
-        let read_only = caller
-            .as_ref()
-            .is_some_and(|c| c.role.is_none_or(|r| r.level() == Level::ReadOnly));
-        let mut response = if read_only && op.method != "GET" && op.method != "HEAD" {
-            let role = caller
-                .as_ref()
-                .and_then(|c| c.role)
-                .map_or("(none)", |r| r.name());
-            ApiError::forbidden(format!(
-                "Role {role} may not call {}: read-only roles change nothing",
-                op.id
-            ))
-            .into_response()
+        // Reads are open to every role; changes need at least the user level, as the
+        // workloads do (read-only roles change nothing).
+        let allowed = if matches!(op.method.as_str(), "GET" | "HEAD") {
+            Allowed::READ
         } else {
-            match self.answer(op, &params, &parts, &bytes) {
+            Allowed::USER
+        };
+        let mut response = match allowed.admits(&op.id, caller.as_ref()) {
+            Err(why) if !public => ApiError::forbidden(why).into_response(),
+            _ => match self.answer(op, &params, &parts, &bytes) {
                 Ok(response) => response,
                 Err(err) => err.into_response(),
-            }
+            },
         };
         response
             .headers_mut()

@@ -22,9 +22,10 @@
 //! groups needs an admin role, and nobody grants a role above their own.
 //!
 //! The modules stand in layers, each importing only those below it: `server` (the listener
-//! and the router) over `gate` (fault injection, SigV4), `cognito`, `generic` and `areas` (the
-//! Stax API, one folder per area) over `store` (SQLite, kinds, tasks), `document`, `roles`,
-//! `protocol` and `util`. The seed, on top, is called from here on a new database.
+//! and the router); `generic` (answers for an `--openapi` document); `areas` (the Stax API,
+//! one folder per area); `gate` (fault injection, SigV4) and `cognito`; `store` (SQLite,
+//! kinds, tasks) with `install`; and the pure helpers `document`, `roles`, `protocol`,
+//! `stats`, `body` and `util`. The seed, on top, is called from here on a new database.
 
 use std::fmt;
 use std::net::SocketAddr;
