@@ -23,7 +23,7 @@
 //! Routing follows API Gateway: of the templates that match a path, the one with literal
 //! segments earliest wins, so `/accounts/discover` is not taken by `/accounts/{account_id}`.
 //! A request the stateful router caught with a less specific template than the document's is
-//! handed here ([`Generic::diverts`]).
+//! handed here (`Generic::diverts`).
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
