@@ -3,60 +3,46 @@
 //! The emulator's own document is assembled by the areas (`areas::document`); with
 //! `--openapi PATH` the given document is served instead, and bodies are checked against it.
 
-use std::collections::HashMap;
+use serde_json::Value;
+use stax_openapi::{Dialect, Direction, SchemaError, Spec, Target};
 
-use serde_json::{Map, Value, json};
-
-/// A document being served, with compiled validators for its request bodies.
+/// A document being served, with the validators of its request bodies (compiled on first
+/// use by the shared OpenAPI core, read as OpenAPI 3.0).
 pub(crate) struct Document {
-    validators: HashMap<String, jsonschema::Validator>,
+    spec: Spec,
 }
 
 impl Document {
     /// The document `json`, with a validator for each of its components.
     pub fn new(json: Value) -> Document {
-        let mut validators = HashMap::new();
-        if let Some(schemas) = json
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-        {
-            let components = to_json_schema(json.get("components").cloned().unwrap_or_default());
-            for name in schemas.keys() {
-                let root = json!({
-                    "$ref": format!("#/components/schemas/{}", escape_pointer(name)),
-                    "components": components,
-                });
-                match jsonschema::options()
-                    .with_draft(jsonschema::Draft::Draft4)
-                    .build(&root)
-                {
-                    Ok(v) => {
-                        validators.insert(name.clone(), v);
-                    }
-                    Err(err) => {
-                        tracing::warn!(component = %name, error = %err, "schema not compiled")
-                    }
-                }
-            }
+        Document {
+            spec: Spec::new(json, Dialect::openapi30()),
         }
-        Document { validators }
     }
 
-    /// Checks `body` against the component `component`; `Err` names the failing field.
-    /// A component the document does not have accepts anything.
+    /// Checks the request body `body` against the component `component`; `Err` names the
+    /// failing fields (up to three). A component the document does not have, or whose schema
+    /// does not compile, accepts anything.
     pub fn validate(&self, component: &str, body: &Value) -> Result<(), String> {
-        let Some(validator) = self.validators.get(component) else {
-            return Ok(());
+        let validator = match self
+            .spec
+            .validator(Target::Component(component), Direction::Request)
+        {
+            Ok(validator) => validator,
+            Err(SchemaError::MissingComponent(_)) => return Ok(()),
+            Err(err) => {
+                tracing::warn!(component, error = %err, "schema not compiled; body not checked");
+                return Ok(());
+            }
         };
         let errors: Vec<String> = validator
-            .iter_errors(body)
+            .violations(body)
             .take(3)
-            .map(|e| {
-                let at = e.instance_path().to_string();
-                if at.is_empty() {
-                    format!("{e}")
+            .map(|v| {
+                if v.instance_path.is_empty() {
+                    v.message
                 } else {
-                    format!("{at}: {e}")
+                    format!("{}: {}", v.instance_path, v.message)
                 }
             })
             .collect();
@@ -68,52 +54,29 @@ impl Document {
     }
 }
 
-fn escape_pointer(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
-}
-
-/// Turns OpenAPI 3.0 schema dialect into JSON Schema: `nullable: true` admits `null`.
-pub(crate) fn to_json_schema(value: Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let nullable = map.get("nullable") == Some(&Value::Bool(true));
-            let mut out: Map<String, Value> = map
-                .into_iter()
-                .filter(|(k, _)| k != "nullable")
-                .map(|(k, v)| {
-                    // Property names and examples are data, not schemas.
-                    if k == "example" || k == "enum" || k == "default" {
-                        (k, v)
-                    } else {
-                        (k, to_json_schema(v))
-                    }
-                })
-                .collect();
-            if nullable {
-                if let Some(Value::String(t)) = out.get("type").cloned() {
-                    out.insert("type".into(), json!([t, "null"]));
-                    if let Some(Value::Array(values)) = out.get_mut("enum") {
-                        values.push(Value::Null);
-                    }
-                } else if out.contains_key("$ref") || out.contains_key("anyOf") {
-                    let inner = Value::Object(out);
-                    return json!({"anyOf": [inner, {"type": "null"}]});
-                }
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(to_json_schema).collect()),
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
-    fn nullable_admits_null() {
-        let schema = to_json_schema(json!({"type": "string", "nullable": true}));
-        assert_eq!(schema, json!({"type": ["string", "null"]}));
+    fn bodies_are_read_as_openapi_30_requests() {
+        let doc = Document::new(json!({"paths": {}, "components": {"schemas": {
+            "Thing": {"type": "object", "required": ["Id", "Name"], "additionalProperties": false,
+                      "properties": {"Id": {"type": "string", "readOnly": true},
+                                     "Name": {"type": "string", "nullable": true, "minLength": 2}}},
+            "Broken": {"type": "string", "pattern": "(("}
+        }}}));
+        doc.validate("Thing", &json!({"Name": null})).unwrap();
+        doc.validate("Thing", &json!({"Name": "ab"})).unwrap();
+        let err = doc
+            .validate("Thing", &json!({"Name": "a", "X": 1}))
+            .unwrap_err();
+        assert!(
+            err.contains("/Name: \"a\" is shorter than 2 characters"),
+            "{err}"
+        );
+        assert!(err.contains("Additional properties"), "{err}");
+        assert!(doc.validate("Broken", &json!(5)).is_ok());
     }
 }

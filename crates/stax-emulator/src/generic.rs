@@ -34,10 +34,10 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, request::Parts};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
+use stax_openapi::{Dialect, Direction as Wire, Spec, Target, Validator};
 use time::OffsetDateTime;
 
 use crate::body::{self, BodyError};
-use crate::document::to_json_schema;
 use crate::gate::sigv4::{MAX_BODY, Rejection, SignedRequest, Verifier};
 use crate::protocol::{ApiError, gateway_error};
 use crate::roles::{Allowed, Caller};
@@ -59,10 +59,8 @@ const METHODS: [&str; 8] = [
 
 /// The operations of a document, ready to route and answer.
 pub(crate) struct Api {
-    doc: Value,
-    /// `components` in JSON Schema dialect as requests see them (a `readOnly` property is never
-    /// required), attached to every compiled request validator.
-    request_components: Value,
+    /// The document, read as OpenAPI 3.0, with its compiled validators.
+    doc: Spec,
     routes: Vec<Route>,
 }
 
@@ -98,7 +96,7 @@ struct Operation {
     success: u16,
     response_schema: Option<Value>,
     request_schema: Option<Value>,
-    request_validator: OnceLock<Option<jsonschema::Validator>>,
+    request_validator: OnceLock<Option<Arc<Validator>>>,
 }
 
 impl Operation {
@@ -110,10 +108,6 @@ impl Operation {
 impl Api {
     /// Reads the routes of an OpenAPI 3 document. Odd entries are skipped with a warning.
     pub fn new(doc: &Value) -> Api {
-        let request_components = to_json_schema(writable(
-            doc,
-            doc.get("components").cloned().unwrap_or_default(),
-        ));
         let default_public = doc.get("security").is_some_and(|s| s == &json!([]));
         let mut routes = Vec::new();
         let empty = Map::new();
@@ -148,8 +142,7 @@ impl Api {
             });
         }
         Api {
-            doc: doc.clone(),
-            request_components,
+            doc: Spec::new(doc.clone(), Dialect::openapi30()),
             routes,
         }
     }
@@ -279,20 +272,14 @@ impl Operation {
         }
     }
 
-    /// The compiled request body validator, made on first use; `None` when it does not
-    /// compile (then bodies are not checked).
-    fn request_validator(&self, api: &Api) -> Option<&jsonschema::Validator> {
+    /// The compiled request body validator (a `readOnly` property is never required of a
+    /// request), made on first use; `None` when it does not compile (then bodies are not
+    /// checked).
+    fn request_validator(&self, api: &Api) -> Option<&Validator> {
         self.request_validator
             .get_or_init(|| {
                 let schema = self.request_schema.as_ref()?;
-                let root = json!({
-                    "allOf": [to_json_schema(writable(&api.doc, schema.clone()))],
-                    "components": api.request_components,
-                });
-                match jsonschema::options()
-                    .with_draft(jsonschema::Draft::Draft4)
-                    .build(&root)
-                {
+                match api.doc.validator(Target::Schema(schema), Wire::Request) {
                     Ok(v) => Some(v),
                     Err(err) => {
                         tracing::warn!(operation = %self.id, error = %err, "request schema not compiled; bodies not checked");
@@ -300,46 +287,7 @@ impl Operation {
                     }
                 }
             })
-            .as_ref()
-    }
-}
-
-/// Schemas as a request sees them: OpenAPI 3.0 says a `readOnly` property that is `required`
-/// is required in responses only, so it leaves `required` here.
-fn writable(doc: &Value, value: Value) -> Value {
-    match value {
-        Value::Object(mut map) => {
-            let read_only: Vec<String> = map
-                .get("properties")
-                .and_then(Value::as_object)
-                .map(|props| {
-                    props
-                        .iter()
-                        .filter(|(_, p)| {
-                            schema::resolve(doc, p)
-                                .is_some_and(|p| p.get("readOnly") == Some(&Value::Bool(true)))
-                        })
-                        .map(|(k, _)| k.clone())
-                        .collect()
-                })
-                .unwrap_or_default();
-            if let Some(Value::Array(required)) = map.get_mut("required") {
-                required.retain(|r| r.as_str().is_none_or(|r| !read_only.iter().any(|k| k == r)));
-            }
-            Value::Object(
-                map.into_iter()
-                    .map(|(k, v)| {
-                        if matches!(k.as_str(), "example" | "enum" | "default") {
-                            (k, v)
-                        } else {
-                            (k, writable(doc, v))
-                        }
-                    })
-                    .collect(),
-            )
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(|v| writable(doc, v)).collect()),
-        other => other,
+            .as_deref()
     }
 }
 
@@ -560,7 +508,7 @@ impl Generic {
                         continue;
                     };
                     if let Some(s) = p.get("schema")
-                        && !accepts(s, &api.doc, &typed(s, &api.doc, value))
+                        && !accepts(s, &api.doc, &typed(s, api.doc.raw(), value))
                     {
                         return Err(ApiError::new(
                             error_status(op, 400, &[404]),
@@ -579,7 +527,7 @@ impl Generic {
                         }
                         Some(value) => {
                             if let Some(s) = p.get("schema")
-                                && !accepts(s, &api.doc, &typed(s, &api.doc, value))
+                                && !accepts(s, &api.doc, &typed(s, api.doc.raw(), value))
                             {
                                 return Err(ApiError::new(
                                     error_status(op, 400, &[]),
@@ -605,14 +553,13 @@ impl Generic {
             };
             if let Some(validator) = op.request_validator(api) {
                 let errors: Vec<String> = validator
-                    .iter_errors(&body)
+                    .violations(&body)
                     .take(3)
-                    .map(|e| {
-                        let at = e.instance_path().to_string();
-                        if at.is_empty() {
-                            format!("{e}")
+                    .map(|v| {
+                        if v.instance_path.is_empty() {
+                            v.message
                         } else {
-                            format!("{at}: {e}")
+                            format!("{}: {}", v.instance_path, v.message)
                         }
                     })
                     .collect();
@@ -795,13 +742,24 @@ mod tests {
 
     #[test]
     fn read_only_properties_are_not_required_in_requests() {
-        let doc = json!({"components": {"schemas": {"Ro": {"type": "string", "readOnly": true}}}});
-        let schema = json!({"type": "object", "required": ["A", "B", "C"], "properties": {
-            "A": {"$ref": "#/components/schemas/Ro"},
-            "B": {"type": "string", "readOnly": true},
-            "C": {"type": "string"},
-        }});
-        assert_eq!(writable(&doc, schema)["required"], json!(["C"]));
+        let api = Api::new(&json!({
+            "paths": {"/things": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                "responses": {"200": {}}
+            }}},
+            "components": {"schemas": {
+                "Ro": {"type": "string", "readOnly": true},
+                "Thing": {"type": "object", "required": ["A", "B", "C"], "properties": {
+                    "A": {"$ref": "#/components/schemas/Ro"},
+                    "B": {"type": "string", "readOnly": true},
+                    "C": {"type": "string"},
+                }}
+            }}
+        }));
+        let (route, _) = api.find("/things").unwrap();
+        let validator = route.operations[0].request_validator(&api).unwrap();
+        assert!(validator.is_valid(&json!({"C": "c"})));
+        assert!(!validator.is_valid(&json!({"A": "a", "B": "b"})));
     }
 
     #[test]

@@ -9,8 +9,11 @@ mod common;
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use common::{Client, Creds, emulator, send, setup};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+use stax_openapi::{Dialect, Direction, Spec, Target, pointer};
 
 fn reference() -> Option<Value> {
     let path = common::shared_file("reference/stax-core-20190206.oas3.json")?;
@@ -19,74 +22,53 @@ fn reference() -> Option<Value> {
     Some(serde_json::from_str(&text).expect("reference document is JSON"))
 }
 
-/// OpenAPI 3.0 schema dialect to JSON Schema: `nullable: true` admits null.
-fn json_schema(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let nullable = map.get("nullable") == Some(&Value::Bool(true));
-            let mut out: Map<String, Value> = map
-                .iter()
-                .filter(|(k, _)| k.as_str() != "nullable")
-                .map(|(k, v)| {
-                    let v = if matches!(k.as_str(), "example" | "enum" | "default") {
-                        v.clone()
-                    } else {
-                        json_schema(v)
-                    };
-                    (k.clone(), v)
-                })
-                .collect();
-            if nullable {
-                if let Some(Value::String(t)) = out.get("type").cloned() {
-                    out.insert("type".into(), json!([t, "null"]));
-                    if let Some(Value::Array(e)) = out.get_mut("enum") {
-                        e.push(Value::Null);
-                    }
-                } else {
-                    return json!({"anyOf": [Value::Object(out), {"type": "null"}]});
-                }
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(json_schema).collect()),
-        other => other.clone(),
-    }
-}
-
+/// Answers are checked as OpenAPI 3.0 responses, by the same core the emulator uses.
 struct Checker {
-    reference: Value,
-    components: Value,
+    reference: Arc<Spec>,
     checked: Vec<String>,
     /// `(method, path template)` of every answer checked.
     routes: std::collections::BTreeSet<(String, String)>,
 }
 
 impl Checker {
+    fn new(reference: Value) -> Checker {
+        Checker {
+            reference: Arc::new(Spec::new(reference, Dialect::openapi30())),
+            checked: Vec::new(),
+            routes: Default::default(),
+        }
+    }
+
     fn check(&mut self, method: &str, path: &str, body: &Value) {
         self.check_status(method, path, 200, body);
     }
 
     /// Checks an answer of `status` against the schema the reference gives that status.
     fn check_status(&mut self, method: &str, path: &str, status: u16, body: &Value) {
-        let op = &self.reference["paths"][path][method];
+        let op = &self.reference.raw()["paths"][path][method];
         let id = op["x-stax-sdk-operation-id"]
             .as_str()
             .unwrap_or_else(|| panic!("{method} {path} is not in the reference"));
-        let response = &op["responses"][status.to_string()];
+        let status_key = status.to_string();
         assert!(
-            response.is_object(),
+            op["responses"][&status_key].is_object(),
             "{id} ({method} {path}): the reference documents no {status}"
         );
-        let schema = &response["content"]["application/json"]["schema"];
-        let root = json!({"allOf": [json_schema(schema)], "components": self.components});
-        let validator = jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft4)
-            .build(&root)
+        let at = pointer::from_tokens([
+            "paths",
+            path,
+            method,
+            "responses",
+            &status_key,
+            "content",
+            "application/json",
+            "schema",
+        ]);
+        let validator = self
+            .reference
+            .validator(Target::Pointer(&at), Direction::Response)
             .unwrap_or_else(|e| panic!("{id}: schema does not compile: {e}"));
-        let errors: Vec<String> = validator
-            .iter_errors(body)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
+        let errors: Vec<String> = validator.violations(body).map(|v| v.to_string()).collect();
         assert!(
             errors.is_empty(),
             "{id} ({method} {path}) answer breaks the reference: {errors:?}\n{body}"
@@ -94,16 +76,6 @@ impl Checker {
         if status == 200 {
             self.checked.push(id.to_owned());
             self.routes.insert((method.to_owned(), path.to_owned()));
-        }
-    }
-
-    fn new(reference: Value) -> Checker {
-        let components = json_schema(&reference["components"]);
-        Checker {
-            reference,
-            components,
-            checked: Vec::new(),
-            routes: Default::default(),
         }
     }
 
@@ -126,7 +98,7 @@ impl Checker {
                 let area = op["tags"][0].as_str().unwrap_or_default();
                 if !areas.contains(&area)
                     || (reads_only && method != "get")
-                    || self.reference["paths"][path][method].is_null()
+                    || self.reference.raw()["paths"][path][method].is_null()
                 {
                     continue;
                 }
@@ -352,7 +324,11 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
 
     // The check has teeth: a broken answer is refused.
     let broken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut probe = Checker::new(c.reference.clone());
+        let mut probe = Checker {
+            reference: Arc::clone(&c.reference),
+            checked: Vec::new(),
+            routes: Default::default(),
+        };
         probe.check(
             "get",
             "/20190206/accounts",
@@ -1186,7 +1162,7 @@ async fn error_answers_match_the_reference_error_schemas() {
     for (method, path, template, body, status) in cases {
         let (got, answer) = client.call(&creds, method, &path, body).await;
         assert_eq!(got, status, "{method} {path}: {answer}");
-        let documented = &c.reference["paths"][template][method.to_ascii_lowercase()]["responses"]
+        let documented = &c.reference.raw()["paths"][template][method.to_ascii_lowercase()]["responses"]
             [status.to_string()];
         if documented.is_null() {
             continue;

@@ -16,63 +16,23 @@ mod common;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use common::{Client, Creds, emulator};
 use serde_json::{Map, Value, json};
 use stax_emulator::RunningEmulator;
 use stax_emulator::generic::{self, Direction, Options};
+use stax_openapi::{Dialect, Direction as Wire, Spec, Target, Validator, pointer};
 
 /// The path of a reference document, or `None` (with a note) when there is none to read.
 fn reference(name: &str) -> Option<PathBuf> {
     common::shared_file(&format!("reference/{name}"))
 }
 
-/// OpenAPI 3.0 schema dialect to JSON Schema: `nullable: true` admits null.
-fn json_schema(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let nullable = map.get("nullable") == Some(&Value::Bool(true));
-            let mut out: Map<String, Value> = map
-                .iter()
-                .filter(|(k, _)| k.as_str() != "nullable")
-                .map(|(k, v)| {
-                    let v = if matches!(k.as_str(), "example" | "enum" | "default") {
-                        v.clone()
-                    } else {
-                        json_schema(v)
-                    };
-                    (k.clone(), v)
-                })
-                .collect();
-            if nullable {
-                if let Some(Value::String(t)) = out.get("type").cloned() {
-                    out.insert("type".into(), json!([t, "null"]));
-                    if let Some(Value::Array(e)) = out.get_mut("enum") {
-                        e.push(Value::Null);
-                    }
-                } else {
-                    return json!({"anyOf": [Value::Object(out), {"type": "null"}]});
-                }
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(json_schema).collect()),
-        other => other.clone(),
-    }
-}
-
-fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..16 {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(r) => match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-                Some(target) => value = target,
-                None => return value,
-            },
-            None => return value,
-        }
-    }
-    value
+/// Follows `$ref`s; a reference that leads nowhere leaves the value holding it.
+fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    pointer::resolve_lenient(doc, value)
 }
 
 fn pascal(name: &str) -> String {
@@ -119,8 +79,9 @@ struct Answer {
 }
 
 struct Walk<'a> {
+    /// The document, read as the emulator reads it.
+    spec: &'a Spec,
     doc: &'a Value,
-    components: Value,
     lenient: bool,
     client: Client,
     creds: Creds,
@@ -131,7 +92,6 @@ struct Walk<'a> {
     seen: BTreeMap<String, String>,
     /// The same, from answers of creations only (the latest wins).
     created: BTreeMap<String, String>,
-    validators: HashMap<String, Option<jsonschema::Validator>>,
 }
 
 #[derive(Default)]
@@ -183,18 +143,16 @@ impl Walk<'_> {
         ops
     }
 
-    fn validator(&mut self, key: &str, schema: &Value) -> Option<&jsonschema::Validator> {
-        if !self.validators.contains_key(key) {
-            let root = json!({"allOf": [json_schema(schema)], "components": self.components});
-            let built = jsonschema::options()
-                .with_draft(jsonschema::Draft::Draft4)
-                .build(&root);
-            if let Err(err) = &built {
-                assert!(self.lenient, "{key}: schema does not compile: {err}");
+    /// The validator of `schema` for values travelling as `wire`; `None` (allowed only for a
+    /// lenient walk) when it does not compile.
+    fn validator(&self, label: &str, schema: &Value, wire: Wire) -> Option<Arc<Validator>> {
+        match self.spec.validator(Target::Schema(schema), wire) {
+            Ok(v) => Some(v),
+            Err(err) => {
+                assert!(self.lenient, "{label}: schema does not compile: {err}");
+                None
             }
-            self.validators.insert(key.to_owned(), built.ok());
         }
-        self.validators.get(key).and_then(Option::as_ref)
     }
 
     async fn send(&self, method: &str, path_and_query: &str, body: Option<Value>) -> Answer {
@@ -336,7 +294,7 @@ impl Walk<'_> {
             .parameter(op, name, "path")
             .and_then(|p| p.get("schema").cloned())
             .unwrap_or_else(|| json!({"type": "string"}));
-        let value = text_of(&generic::generate(&schema, self.doc));
+        let value = text_of(&generic::generate(&schema, self.spec));
         if value.is_empty() { "x".into() } else { value }
     }
 
@@ -402,7 +360,7 @@ impl Walk<'_> {
                     .get("schema")
                     .cloned()
                     .unwrap_or_else(|| json!({"type": "string"}));
-                let value = text_of(&generic::generate(&schema, self.doc));
+                let value = text_of(&generic::generate(&schema, self.spec));
                 query.push(format!(
                     "{}={}",
                     encode(p["name"].as_str().unwrap_or("")),
@@ -436,7 +394,7 @@ impl Walk<'_> {
             }
             let value = generic::generate_with(
                 schema,
-                self.doc,
+                self.spec,
                 &Options {
                     direction: Direction::Request,
                     hints,
@@ -444,12 +402,11 @@ impl Walk<'_> {
                 },
             );
             let key = format!("{label} request");
-            if let Some(v) = self.validator(&key, schema)
-                && let Some(err) = v.iter_errors(&value).next()
+            if let Some(v) = self.validator(&key, schema, Wire::Request)
+                && let Some(err) = v.violations(&value).next()
             {
                 tally.failures.push(format!(
-                    "{label}: the generated request body is invalid ({err} at {}): {value}",
-                    err.instance_path()
+                    "{label}: the generated request body is invalid ({err}): {value}"
                 ));
                 return;
             }
@@ -488,11 +445,11 @@ impl Walk<'_> {
                 let response = resolve(self.doc, response).clone();
                 if let Some(schema) = response.pointer("/content/application~1json/schema") {
                     let key = format!("{label} {}", answer.status);
-                    if let Some(v) = self.validator(&key, schema) {
+                    if let Some(v) = self.validator(&key, schema, Wire::Response) {
                         let errors: Vec<String> = v
-                            .iter_errors(&answer.body)
+                            .violations(&answer.body)
                             .take(3)
-                            .map(|e| format!("{e} at {}", e.instance_path()))
+                            .map(|e| e.to_string())
                             .collect();
                         if !errors.is_empty() {
                             problems.push(format!("answer breaks its schema: {errors:?}"));
@@ -565,10 +522,10 @@ async fn walk(path: PathBuf, lenient: bool) -> (Tally, RunningEmulator) {
     .await;
     let client = Client::new(emu.endpoint()).await;
     let creds = client.login(emu.access_key(), emu.secret_key()).await;
-    let components = json_schema(doc.get("components").unwrap_or(&Value::Null));
+    let spec = Spec::new(doc.clone(), Dialect::openapi30());
     let mut w = Walk {
+        spec: &spec,
         doc: &doc,
-        components,
         lenient,
         client,
         creds,
@@ -576,7 +533,6 @@ async fn walk(path: PathBuf, lenient: bool) -> (Tally, RunningEmulator) {
         lists: HashMap::new(),
         seen: BTreeMap::new(),
         created: BTreeMap::new(),
-        validators: HashMap::new(),
     };
     let mut tally = Tally::default();
     let mut deleting = false;
@@ -708,9 +664,10 @@ async fn generic_answers_follow_the_document() {
     .await;
     let client = Client::new(emu.endpoint()).await;
     let creds = client.login(emu.access_key(), emu.secret_key()).await;
+    let spec = Spec::new(doc.clone(), Dialect::openapi30());
     let w = Walk {
+        spec: &spec,
         doc: &doc,
-        components: json_schema(&doc["components"]),
         lenient: false,
         client,
         creds,
@@ -718,7 +675,6 @@ async fn generic_answers_follow_the_document() {
         lists: HashMap::new(),
         seen: BTreeMap::new(),
         created: BTreeMap::new(),
-        validators: HashMap::new(),
     };
     let http = reqwest::Client::new();
     let base = emu.endpoint().to_owned();

@@ -1,6 +1,6 @@
-//! Benchmarks of the SDK's pure hot paths: SigV4 signing, the SRP client arithmetic, and the
-//! credential cache's hit path (side by side with a plain async mutex, the obvious
-//! alternative).
+//! Benchmarks of the SDK's pure hot paths: SigV4 signing and the credential cache's hit path
+//! (side by side with a plain async mutex, the obvious alternative). The SRP arithmetic has
+//! its own bench in its crate: `cargo bench -p stax-srp`.
 //!
 //! Run: `cargo bench -p staxapp --bench client` (HTML reports in `target/criterion/`).
 
@@ -9,9 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use num_bigint::BigUint;
 use staxapp::auth::{CredentialCache, Credentials};
-use staxapp::srp;
 
 fn credentials(now: SystemTime) -> Credentials {
     Credentials::new(
@@ -69,43 +67,6 @@ fn signing(c: &mut Criterion) {
     group.finish();
 }
 
-fn srp_client(c: &mut Criterion) {
-    let pool = "AbC123xyz";
-    let user = "user-id-for-srp-0001";
-    let password = "s3cret-Key/with+chars";
-    let salt = BigUint::parse_bytes(b"7b5e0c7d3a9f41c2b6e8d1f0a4c3b2e1", 16).unwrap();
-    let v = srp::verifier(&salt, pool, user, password);
-    let b_secret = srp::random_secret();
-    let b_pub = srp::server_public(&v, &b_secret);
-    let secret_block: Vec<u8> = (0u8..=255).cycle().take(1024).collect();
-
-    let mut group = c.benchmark_group("srp_client");
-    group.sample_size(20);
-    group.bench_function("public_a", |b| {
-        let a = srp::random_secret();
-        b.iter(|| srp::client_public(black_box(&a)))
-    });
-    // Everything the client computes after the challenge arrives: u, x, S, K, signature.
-    group.bench_function("answer_challenge", |b| {
-        let a = srp::random_secret();
-        let a_pub = srp::client_public(&a);
-        b.iter(|| {
-            let u = srp::scrambler(&a_pub, &b_pub);
-            let x = srp::private_key(&salt, pool, user, password);
-            let s = srp::client_secret(&b_pub, &a, &u, &x);
-            let key = srp::session_key(&u, &s);
-            srp::claim_signature(
-                &key,
-                pool,
-                user,
-                &secret_block,
-                "Tue Nov 3 01:02:03 UTC 2026",
-            )
-        })
-    });
-    group.finish();
-}
-
 fn credential_cache(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -141,5 +102,5 @@ fn credential_cache(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, signing, srp_client, credential_cache);
+criterion_group!(benches, signing, credential_cache);
 criterion_main!(benches);

@@ -58,7 +58,6 @@ pub mod paging;
 pub mod schema;
 mod session;
 pub mod sign;
-pub mod srp;
 pub mod tasks;
 pub mod transport;
 

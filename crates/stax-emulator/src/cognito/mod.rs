@@ -1,10 +1,10 @@
 //! Cognito user pool (`USER_SRP_AUTH`) and identity pool, spoken in AWS JSON 1.1 at `POST /`.
 //!
-//! The SRP arithmetic is `staxapp::srp`; this module keeps the server's half of the exchange:
+//! The SRP arithmetic is the `stax-srp` crate's server side; this module keeps the exchange:
 //! it stores salts and verifiers, answers `InitiateAuth` with `B`, and on
-//! `RespondToAuthChallenge` recomputes the client's claim signature and compares it in
-//! constant time before issuing tokens. After [`LOCKOUT_AFTER`] wrong passwords in a row a
-//! user is locked out for a while ("Password attempts exceeded"), as Cognito does.
+//! `RespondToAuthChallenge` has the claim signature checked (in constant time) before issuing
+//! tokens. After [`LOCKOUT_AFTER`] wrong passwords in a row a user is locked out for a while
+//! ("Password attempts exceeded"), as Cognito does.
 //!
 //! Every answer, errors included (a body too large, too slow or badly framed, an unknown
 //! `X-Amz-Target`, another method than POST), is AWS JSON 1.1.
@@ -18,11 +18,9 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use num_bigint::BigUint;
 use rand::RngCore;
 use serde_json::{Value, json};
-use staxapp::srp;
-use subtle::ConstantTimeEq;
+use stax_srp::{ServerSession, SrpError, Verifier};
 
 use crate::body::{self, BodyError};
 use crate::install::Installation;
@@ -61,10 +59,8 @@ pub(crate) const OPERATIONS: [&str; 4] = [
 /// An SRP exchange between InitiateAuth and RespondToAuthChallenge.
 struct PendingChallenge {
     username: String,
-    a_pub: BigUint,
-    b_pub: BigUint,
-    b: BigUint,
-    verifier: BigUint,
+    /// The server's side of the exchange: `A`, `b`, `B` and the verifier.
+    srp: ServerSession,
     secret_block: Vec<u8>,
     expires_ms: i64,
 }
@@ -245,25 +241,14 @@ fn check_client(install: &Installation, input: &Value) -> Result<(), AwsError> {
     Ok(())
 }
 
-/// Makes a salt whose hex has no leading zero and a first digit below 8, so that it reads the
-/// same whether a client pads it as text or as a number.
-fn new_salt() -> String {
-    let mut bytes = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    bytes[0] = 0x10 + bytes[0] % 0x70;
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Registers (or re-registers) a Cognito user with the SRP verifier of `password`.
 pub(crate) fn make_pool_user(user_pool_id: &str, username: &str, password: &str) -> PoolUser {
-    let salt_hex = new_salt();
-    let salt = srp::parse_hex(&salt_hex).unwrap_or_default();
-    let verifier = srp::verifier(&salt, srp::pool_name(user_pool_id), username, password);
+    let verifier = Verifier::new(user_pool_id, username, password);
     PoolUser {
         username: username.to_owned(),
         sub: util::uuid(),
-        salt: salt_hex,
-        verifier: verifier.to_str_radix(16),
+        salt: verifier.salt_hex().to_owned(),
+        verifier: verifier.verifier_hex(),
         enabled: true,
     }
 }
@@ -281,9 +266,7 @@ fn initiate_auth(state: &Cognito, input: &Value) -> Result<Value, AwsError> {
         .filter(|p| p.is_object())
         .ok_or_else(|| invalid_parameter("Missing required parameter AuthParameters"))?;
     let username = str_field(params, "USERNAME")?;
-    let a_pub = srp::parse_hex(str_field(params, "SRP_A")?)
-        .filter(|a| !srp::is_degenerate(a))
-        .ok_or_else(|| invalid_parameter("SRP_A is not a valid SRP public value"))?;
+    let srp_a = str_field(params, "SRP_A")?;
     let user = state
         .store
         .read(|db| db.pool_user(username))?
@@ -291,15 +274,15 @@ fn initiate_auth(state: &Cognito, input: &Value) -> Result<Value, AwsError> {
     if !user.enabled {
         return Err(not_authorized("User is disabled."));
     }
-    let verifier = srp::parse_hex(&user.verifier)
-        .ok_or_else(|| AwsError::new("InternalErrorException", "Internal error"))?;
-    let (b, b_pub) = loop {
-        let b = srp::random_secret();
-        let b_pub = srp::server_public(&verifier, &b);
-        if !srp::is_degenerate(&b_pub) {
-            break (b, b_pub);
+    let verifier = Verifier::from_stored(&user.salt, &user.verifier)
+        .map_err(|_| AwsError::new("InternalErrorException", "Internal error"))?;
+    let srp = ServerSession::start(&verifier, srp_a).map_err(|e| match e {
+        SrpError::PublicA | SrpError::DegenerateA => {
+            invalid_parameter("SRP_A is not a valid SRP public value")
         }
-    };
+        _ => AwsError::new("InternalErrorException", "Internal error"),
+    })?;
+    let b_pub = srp.public_hex();
     let mut secret_block = vec![0u8; 64];
     rand::thread_rng().fill_bytes(&mut secret_block);
     let secret_block_b64 = B64.encode(&secret_block);
@@ -311,10 +294,7 @@ fn initiate_auth(state: &Cognito, input: &Value) -> Result<Value, AwsError> {
             secret_block_b64.clone(),
             PendingChallenge {
                 username: user.username.clone(),
-                a_pub,
-                b_pub: b_pub.clone(),
-                b,
-                verifier,
+                srp,
                 secret_block,
                 expires_ms: now + CHALLENGE_TTL_MS,
             },
@@ -324,7 +304,7 @@ fn initiate_auth(state: &Cognito, input: &Value) -> Result<Value, AwsError> {
         "ChallengeName": "PASSWORD_VERIFIER",
         "ChallengeParameters": {
             "SALT": user.salt,
-            "SRP_B": b_pub.to_str_radix(16),
+            "SRP_B": b_pub,
             "SECRET_BLOCK": secret_block_b64,
             "USERNAME": user.username,
             "USER_ID_FOR_SRP": user.username,
@@ -371,7 +351,7 @@ fn respond_to_auth_challenge(state: &Cognito, input: &Value) -> Result<Value, Aw
     if locked_until > util::now_ms() {
         return Err(not_authorized("Password attempts exceeded"));
     }
-    let at = srp::parse_timestamp(timestamp).ok_or_else(|| {
+    let at = stax_srp::parse_timestamp(timestamp).ok_or_else(|| {
         invalid_parameter(
             "TIMESTAMP must read like 'Mon Nov 3 01:02:03 UTC 2026' (UTC, English names)",
         )
@@ -381,20 +361,13 @@ fn respond_to_auth_challenge(state: &Cognito, input: &Value) -> Result<Value, Aw
             "TIMESTAMP is more than 5 minutes away from the server's clock.",
         ));
     }
-    let u = srp::scrambler(&pending.a_pub, &pending.b_pub);
-    if srp::is_degenerate(&u) {
-        return Err(wrong_password());
-    }
-    let s = srp::server_secret(&pending.a_pub, &pending.verifier, &u, &pending.b);
-    let key = srp::session_key(&u, &s);
-    let expected = srp::claim_signature(
-        &key,
-        srp::pool_name(&state.install.user_pool_id),
+    if !pending.srp.verify(
+        &state.install.user_pool_id,
         &pending.username,
         &pending.secret_block,
         timestamp,
-    );
-    if !bool::from(expected.as_bytes().ct_eq(signature.as_bytes())) {
+        signature,
+    ) {
         let failures = failures.saturating_add(1);
         let locked_until = lockout_end(failures, util::now_ms());
         state

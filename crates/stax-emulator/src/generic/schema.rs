@@ -1,5 +1,4 @@
-//! Values generated to be valid against an OpenAPI 3.0 schema, and a small checker for the
-//! same keywords.
+//! Values generated to be valid against an OpenAPI 3.0 schema.
 //!
 //! [`generate`] walks a schema of a document: `$ref`s are resolved in the document, `allOf`
 //! parts are merged, `oneOf`/`anyOf` take the first alternative whose value the checker
@@ -9,14 +8,23 @@
 //! arrays `max(minItems, 1)` items. `nullable` never makes a value null unless nothing else
 //! fits. Hints (values by property name, e.g. the `Id` of the path) win when they validate.
 //!
+//! Whether a candidate fits is asked of the shared OpenAPI core (`stax_openapi::Spec`, the
+//! document's compiled validators), the same reading that checks request bodies: there is no
+//! second interpreter of the dialect here.
+//!
 //! Nothing here panics on odd documents: unresolvable references, cycles and contradictory
 //! constraints end in a best effort, which callers can check with [`accepts`].
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 use serde_json::{Map, Number, Value, json};
 use sha2::{Digest, Sha256};
+use stax_openapi::Spec;
+use stax_openapi::dialect::bounds;
+use stax_openapi::pointer::lookup as pointer;
+pub(crate) use stax_openapi::pointer::resolve;
 
 use super::pattern::PatternGen;
 
@@ -48,13 +56,13 @@ pub struct Options {
     pub seed: u64,
 }
 
-/// A value valid against `schema`, whose `$ref`s point into `doc`.
-pub fn generate(schema: &Value, doc: &Value) -> Value {
+/// A value valid against `schema`, whose `$ref`s point into the document of `doc`.
+pub fn generate(schema: &Value, doc: &Spec) -> Value {
     generate_with(schema, doc, &Options::default())
 }
 
 /// [`generate`] with a direction, hints and a seed.
-pub fn generate_with(schema: &Value, doc: &Value, opts: &Options) -> Value {
+pub fn generate_with(schema: &Value, doc: &Spec, opts: &Options) -> Value {
     let mut g = Gen {
         doc,
         opts,
@@ -63,30 +71,19 @@ pub fn generate_with(schema: &Value, doc: &Value, opts: &Options) -> Value {
     g.value(schema, "", None, 0).unwrap_or(Value::Null)
 }
 
-/// Whether `value` is valid against `schema` for the keywords the generator knows (OpenAPI
-/// 3.0 semantics: `nullable`, Draft 4 style exclusive bounds). Unknown keywords accept.
-pub fn accepts(schema: &Value, doc: &Value, value: &Value) -> bool {
-    Checker { doc }.check(schema, value, 0)
+/// Whether `value` is valid against `schema` (OpenAPI 3.0 semantics, formats asserted), as
+/// the document's compiled validators say. A schema that does not compile accepts.
+pub fn accepts(schema: &Value, doc: &Spec, value: &Value) -> bool {
+    doc.accepts(&checkable(schema), value)
 }
 
-/// Follows `$ref` chains (`#/...` pointers only); `None` for a dangling or remote reference.
-pub(crate) fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> Option<&'a Value> {
-    let mut current = schema;
-    for _ in 0..MAX_DEPTH {
-        match current.get("$ref").and_then(Value::as_str) {
-            Some(reference) => current = pointer(doc, reference)?,
-            None => return Some(current),
-        }
+/// A schema the generator merged (see `Gen::flatten`) keeps what could not be merged under
+/// `x-merged-allOf`; checking it means checking all of those parts.
+fn checkable(schema: &Value) -> Cow<'_, Value> {
+    match schema.get("x-merged-allOf") {
+        Some(parts @ Value::Array(_)) => Cow::Owned(json!({ "allOf": parts })),
+        _ => Cow::Borrowed(schema),
     }
-    None
-}
-
-fn pointer<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
-    let fragment = reference.strip_prefix('#')?;
-    let decoded = percent_encoding::percent_decode_str(fragment)
-        .decode_utf8()
-        .ok()?;
-    doc.pointer(&decoded)
 }
 
 fn words(schema: &Value) -> &Map<String, Value> {
@@ -136,38 +133,6 @@ fn type_of(schema: &Value) -> Option<&str> {
     }
 }
 
-/// Compiled single-keyword validators (`pattern`, `format`), shared by every document.
-type Cached = Option<Arc<jsonschema::Validator>>;
-static KEYWORDS: LazyLock<Mutex<HashMap<(String, String), Cached>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-/// Checks a string against one `pattern` or `format` with the same engine request and
-/// response validation use. A keyword that does not compile accepts.
-fn keyword_ok(keyword: &str, argument: &str, text: &str) -> bool {
-    let key = (keyword.to_owned(), argument.to_owned());
-    let validator = {
-        let mut cache = KEYWORDS.lock().unwrap_or_else(|p| p.into_inner());
-        cache
-            .entry(key)
-            .or_insert_with(|| {
-                let schema = json!({ keyword: argument });
-                match jsonschema::options()
-                    .with_draft(jsonschema::Draft::Draft4)
-                    .should_validate_formats(true)
-                    .build(&schema)
-                {
-                    Ok(v) => Some(Arc::new(v)),
-                    Err(err) => {
-                        tracing::warn!(keyword, argument, error = %err, "keyword not compiled; not checked");
-                        None
-                    }
-                }
-            })
-            .clone()
-    };
-    validator.is_none_or(|v| v.is_valid(&Value::String(text.to_owned())))
-}
-
 /// A value for a `format`, when the emulator knows one.
 fn format_value(format: &str, uuid: impl FnOnce() -> String) -> Option<String> {
     Some(match format {
@@ -215,7 +180,7 @@ fn kebab(name: &str) -> String {
 }
 
 struct Gen<'a, 'o> {
-    doc: &'a Value,
+    doc: &'a Spec,
     opts: &'o Options,
     /// `$ref`s being expanded, to stop cycles.
     refs: Vec<String>,
@@ -223,7 +188,7 @@ struct Gen<'a, 'o> {
 
 impl<'a> Gen<'a, '_> {
     fn accepts(&self, schema: &Value, value: &Value) -> bool {
-        Checker { doc: self.doc }.check(schema, value, 0)
+        accepts(schema, self.doc, value)
     }
 
     /// Whether a fixed value (an example) has a field a hint names: then it is built instead,
@@ -265,7 +230,7 @@ impl<'a> Gen<'a, '_> {
             if self.refs.iter().filter(|r| *r == reference).count() >= 1 {
                 return None;
             }
-            let Some(target) = pointer(self.doc, reference) else {
+            let Some(target) = pointer(self.doc.raw(), reference) else {
                 tracing::warn!(reference, "unresolvable $ref; generating a string");
                 return Some(json!("value"));
             };
@@ -365,7 +330,7 @@ impl<'a> Gen<'a, '_> {
             }
             // An enum alternative may have other values that only it allows.
             if let Some(Value::Array(values)) =
-                resolve(self.doc, alternative).and_then(|a| a.get("enum"))
+                resolve(self.doc.raw(), alternative).and_then(|a| a.get("enum"))
                 && let Some(other) = values.iter().find(|e| self.accepts(schema, e))
             {
                 return Some(other.clone());
@@ -415,7 +380,7 @@ impl<'a> Gen<'a, '_> {
         if depth > MAX_DEPTH {
             return;
         }
-        let Some(resolved) = resolve(self.doc, schema) else {
+        let Some(resolved) = resolve(self.doc.raw(), schema) else {
             return;
         };
         let Some(map) = resolved.as_object() else {
@@ -448,7 +413,7 @@ impl<'a> Gen<'a, '_> {
         for (key, sub) in props {
             let is_required = required.contains(&key.as_str());
             if !is_required {
-                let resolved = resolve(self.doc, sub).unwrap_or(sub);
+                let resolved = resolve(self.doc.raw(), sub).unwrap_or(sub);
                 let flag = |k: &str| resolved.get(k) == Some(&Value::Bool(true));
                 let include = match self.opts.direction {
                     Direction::Response => depth <= OPTIONAL_DEPTH && !flag("writeOnly"),
@@ -555,23 +520,11 @@ impl<'a> Gen<'a, '_> {
     }
 
     fn number(&self, schema: &Value, integer: bool) -> Value {
-        let min = number(schema, "minimum");
-        let max = number(schema, "maximum");
-        let ex_min = schema.get("exclusiveMinimum");
-        let ex_max = schema.get("exclusiveMaximum");
-        // Draft 4 writes exclusive bounds as booleans; later drafts as numbers.
-        let lower = match (min, ex_min) {
-            (_, Some(Value::Number(n))) => n.as_f64().map(|n| (n, true)),
-            (Some(m), Some(Value::Bool(true))) => Some((m, true)),
-            (Some(m), _) => Some((m, false)),
-            _ => None,
-        };
-        let upper = match (max, ex_max) {
-            (_, Some(Value::Number(n))) => n.as_f64().map(|n| (n, true)),
-            (Some(m), Some(Value::Bool(true))) => Some((m, true)),
-            (Some(m), _) => Some((m, false)),
-            _ => None,
-        };
+        // Draft 4 writes exclusive bounds as booleans, later drafts as numbers: `bounds`
+        // reads both.
+        let (lower, upper) = bounds(schema);
+        let lower = lower.map(|b| (b.value, b.exclusive));
+        let upper = upper.map(|b| (b.value, b.exclusive));
         let step = if integer { 1.0 } else { 0.5 };
         let mut v = match (lower, upper) {
             (Some((lo, ex)), _) => {
@@ -741,212 +694,6 @@ fn merge_word(merged: &mut Map<String, Value>, key: &str, value: Value, leftover
             }
         }
     }
-}
-
-/// Checks values against the keywords the generator uses.
-struct Checker<'a> {
-    doc: &'a Value,
-}
-
-impl Checker<'_> {
-    fn check(&self, schema: &Value, value: &Value, depth: usize) -> bool {
-        if depth > MAX_DEPTH {
-            return true;
-        }
-        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-            let nullable_ref = schema.get("nullable") == Some(&Value::Bool(true));
-            if value.is_null() && nullable_ref {
-                return true;
-            }
-            return match pointer(self.doc, reference) {
-                Some(target) => self.check(target, value, depth + 1),
-                None => true,
-            };
-        }
-        let Some(map) = schema.as_object() else {
-            return schema != &Value::Bool(false);
-        };
-        let nullable = map.get("nullable") == Some(&Value::Bool(true));
-        if value.is_null() && nullable && (map.contains_key("type") || map.contains_key("anyOf")) {
-            return true;
-        }
-        if let Some(Value::Array(parts)) = map.get("allOf")
-            && !parts.iter().all(|p| self.check(p, value, depth + 1))
-        {
-            return false;
-        }
-        if let Some(Value::Array(parts)) = map.get("x-merged-allOf")
-            && !parts.iter().all(|p| self.check(p, value, depth + 1))
-        {
-            return false;
-        }
-        if let Some(Value::Array(parts)) = map.get("anyOf")
-            && !parts.iter().any(|p| self.check(p, value, depth + 1))
-        {
-            return false;
-        }
-        if let Some(Value::Array(parts)) = map.get("oneOf")
-            && parts
-                .iter()
-                .filter(|p| self.check(p, value, depth + 1))
-                .count()
-                != 1
-        {
-            return false;
-        }
-        if let Some(not) = map.get("not")
-            && self.check(not, value, depth + 1)
-        {
-            return false;
-        }
-        if let Some(Value::Array(values)) = map.get("enum")
-            && !values.contains(value)
-        {
-            return false;
-        }
-        if let Some(t) = map.get("type") {
-            let types: Vec<&str> = match t {
-                Value::String(s) => vec![s.as_str()],
-                Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
-                _ => vec![],
-            };
-            if !types.is_empty() && !types.iter().any(|t| is_type(value, t)) {
-                return false;
-            }
-        }
-        match value {
-            Value::String(s) => self.check_string(schema, s),
-            Value::Number(n) => check_number(schema, n),
-            Value::Array(items) => self.check_array(schema, items, depth),
-            Value::Object(object) => self.check_object(schema, object, depth),
-            _ => true,
-        }
-    }
-
-    fn check_string(&self, schema: &Value, s: &str) -> bool {
-        let n = s.chars().count();
-        if count(schema, "minLength").is_some_and(|m| n < m)
-            || count(schema, "maxLength").is_some_and(|m| n > m)
-        {
-            return false;
-        }
-        if let Some(p) = schema.get("pattern").and_then(Value::as_str)
-            && !keyword_ok("pattern", p, s)
-        {
-            return false;
-        }
-        if let Some(f) = schema.get("format").and_then(Value::as_str)
-            && !keyword_ok("format", f, s)
-        {
-            return false;
-        }
-        true
-    }
-
-    fn check_array(&self, schema: &Value, items: &[Value], depth: usize) -> bool {
-        if count(schema, "minItems").is_some_and(|m| items.len() < m)
-            || count(schema, "maxItems").is_some_and(|m| items.len() > m)
-        {
-            return false;
-        }
-        if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
-            for (i, a) in items.iter().enumerate() {
-                if items[..i].contains(a) {
-                    return false;
-                }
-            }
-        }
-        match schema.get("items") {
-            Some(Value::Array(list)) => items
-                .iter()
-                .zip(list)
-                .all(|(v, s)| self.check(s, v, depth + 1)),
-            Some(one) => items.iter().all(|v| self.check(one, v, depth + 1)),
-            None => true,
-        }
-    }
-
-    fn check_object(&self, schema: &Value, object: &Map<String, Value>, depth: usize) -> bool {
-        if count(schema, "minProperties").is_some_and(|m| object.len() < m)
-            || count(schema, "maxProperties").is_some_and(|m| object.len() > m)
-        {
-            return false;
-        }
-        if let Some(Value::Array(required)) = schema.get("required")
-            && !required
-                .iter()
-                .filter_map(Value::as_str)
-                .all(|r| object.contains_key(r))
-        {
-            return false;
-        }
-        let empty = Map::new();
-        let props = schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        for (key, value) in object {
-            let sub = match props.get(key) {
-                Some(sub) => sub,
-                None => match schema.get("additionalProperties") {
-                    Some(Value::Bool(false)) => return false,
-                    Some(sub @ Value::Object(_)) => sub,
-                    _ => continue,
-                },
-            };
-            if !self.check(sub, value, depth + 1) {
-                return false;
-            }
-        }
-        true
-    }
-}
-
-fn is_type(value: &Value, t: &str) -> bool {
-    match t {
-        "string" => value.is_string(),
-        "integer" => value.is_i64() || value.is_u64(),
-        "number" => value.is_number(),
-        "boolean" => value.is_boolean(),
-        "object" => value.is_object(),
-        "array" => value.is_array(),
-        "null" => value.is_null(),
-        _ => true,
-    }
-}
-
-fn check_number(schema: &Value, n: &Number) -> bool {
-    let Some(v) = n.as_f64() else { return true };
-    let exclusive = |key: &str| schema.get(key);
-    if let Some(min) = number(schema, "minimum") {
-        let strict = exclusive("exclusiveMinimum") == Some(&Value::Bool(true));
-        if v < min || (strict && v == min) {
-            return false;
-        }
-    }
-    if let Some(max) = number(schema, "maximum") {
-        let strict = exclusive("exclusiveMaximum") == Some(&Value::Bool(true));
-        if v > max || (strict && v == max) {
-            return false;
-        }
-    }
-    if let Some(Value::Number(m)) = exclusive("exclusiveMinimum")
-        && m.as_f64().is_some_and(|m| v <= m)
-    {
-        return false;
-    }
-    if let Some(Value::Number(m)) = exclusive("exclusiveMaximum")
-        && m.as_f64().is_some_and(|m| v >= m)
-    {
-        return false;
-    }
-    if let Some(m) = number(schema, "multipleOf").filter(|m| *m > 0.0) {
-        let q = v / m;
-        if (q - q.round()).abs() > 1e-9 {
-            return false;
-        }
-    }
-    true
 }
 
 #[cfg(test)]

@@ -9,10 +9,8 @@ use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, si
 use aws_sigv4::sign::v4;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use num_bigint::BigUint;
 use serde_json::{Value, json};
 use stax_emulator::{EmulatorOptions, RunningEmulator};
-use staxapp::srp;
 
 #[path = "../../../../testsupport/shared_dir.rs"]
 mod shared_dir;
@@ -161,15 +159,14 @@ impl Client {
     ) -> Result<String, (String, String)> {
         let pool = self.auth("userPoolId");
         let client_id = self.auth("userPoolWebClientId");
-        let a = srp::random_secret();
-        let a_pub = srp::client_public(&a);
+        let srp = stax_srp::Client::new();
         let challenge = self
             .cognito(
                 "AWSCognitoIdentityProviderService.InitiateAuth",
                 json!({
                     "AuthFlow": "USER_SRP_AUTH",
                     "ClientId": client_id,
-                    "AuthParameters": {"USERNAME": username, "SRP_A": a_pub.to_str_radix(16)},
+                    "AuthParameters": {"USERNAME": username, "SRP_A": srp.public_hex()},
                 }),
             )
             .await?;
@@ -177,17 +174,20 @@ impl Client {
         let params = &challenge["ChallengeParameters"];
         let text = |k: &str| params[k].as_str().unwrap().to_owned();
         let user_id = text("USER_ID_FOR_SRP");
-        let salt = srp::parse_hex(&text("SALT")).unwrap();
-        let b_pub = srp::parse_hex(&text("SRP_B")).unwrap();
+        let salt = text("SALT");
+        let srp_b = text("SRP_B");
         let block_b64 = text("SECRET_BLOCK");
         let block = B64.decode(&block_b64).unwrap();
-        let u = srp::scrambler(&a_pub, &b_pub);
-        let pool_name = srp::pool_name(&pool);
-        let x = srp::private_key(&salt, pool_name, &user_id, password);
-        let s = srp::client_secret(&b_pub, &a, &u, &x);
-        let key = srp::session_key(&u, &s);
-        let timestamp = srp::timestamp(at);
-        let signature = srp::claim_signature(&key, pool_name, &user_id, &block, &timestamp);
+        let challenge = stax_srp::Challenge {
+            salt: &salt,
+            srp_b: &srp_b,
+            secret_block: &block,
+            user_id: &user_id,
+        };
+        let stax_srp::Answer {
+            timestamp,
+            signature,
+        } = srp.answer(&challenge, &pool, password, at).unwrap();
         let result = self
             .cognito(
                 "AWSCognitoIdentityProviderService.RespondToAuthChallenge",
@@ -341,11 +341,6 @@ impl Client {
         }
         builder.body(body_bytes).build().unwrap()
     }
-}
-
-/// Parses a hex string (helper for tests that poke SRP values).
-pub fn hex(text: &str) -> BigUint {
-    srp::parse_hex(text).unwrap()
 }
 
 /// Signs like the Python SDK's `aws_requests_auth`: SignedHeaders `host;x-amz-date;x-amz-security-token`,

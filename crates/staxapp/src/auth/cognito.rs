@@ -6,11 +6,8 @@ use std::fmt;
 use std::time::Duration;
 
 use base64::Engine as _;
-use num_bigint::BigUint;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
-
-use crate::srp;
 
 /// Target prefix of the user pool service.
 pub(crate) const IDP_PREFIX: &str = "AWSCognitoIdentityProviderService";
@@ -331,10 +328,10 @@ fn decode_secret_block(text: &str) -> Option<Vec<u8>> {
     LENIENT.decode(cleaned).ok()
 }
 
-/// The client's side of one SRP exchange: the secret `a` and public `A`.
+/// The client's side of one SRP exchange (the arithmetic is `stax-srp`'s): the secret `a`
+/// and public `A`.
 pub(crate) struct SrpClient {
-    a: BigUint,
-    a_pub: BigUint,
+    inner: stax_srp::Client,
 }
 
 impl fmt::Debug for SrpClient {
@@ -346,22 +343,20 @@ impl fmt::Debug for SrpClient {
 impl SrpClient {
     /// A client with a fresh random secret.
     pub(crate) fn random() -> Self {
-        loop {
-            if let Some(client) = Self::with_secret(srp::random_secret()) {
-                return client;
-            }
+        SrpClient {
+            inner: stax_srp::Client::new(),
         }
     }
 
-    /// A client with the given secret `a`; `None` when `A mod N` would be 0.
-    pub(crate) fn with_secret(a: BigUint) -> Option<Self> {
-        let a_pub = srp::client_public(&a);
-        (!srp::is_degenerate(&a_pub)).then_some(SrpClient { a, a_pub })
+    /// A client with the given secret `a` (big-endian bytes); `None` when `A mod N` would be 0.
+    #[cfg(test)]
+    pub(crate) fn with_secret(a: &[u8]) -> Option<Self> {
+        stax_srp::Client::with_secret(a).map(|inner| SrpClient { inner })
     }
 
     /// `SRP_A` as sent: lowercase hex, unpadded.
     pub(crate) fn srp_a(&self) -> String {
-        self.a_pub.to_str_radix(16)
+        self.inner.public_hex()
     }
 
     /// The `InitiateAuth` request.
@@ -382,26 +377,24 @@ impl SrpClient {
         challenge: &PasswordVerifierChallenge,
         now: OffsetDateTime,
     ) -> Result<Value, String> {
-        let salt =
-            srp::parse_hex(&challenge.salt).ok_or("the challenge's SALT is not hexadecimal")?;
-        let b_pub =
-            srp::parse_hex(&challenge.srp_b).ok_or("the challenge's SRP_B is not hexadecimal")?;
-        if srp::is_degenerate(&b_pub) {
-            return Err("the challenge's SRP_B is 0 mod N: refusing it".into());
-        }
         let secret_block = decode_secret_block(&challenge.secret_block)
             .ok_or("the challenge's SECRET_BLOCK is not base64")?;
-        let u = srp::scrambler(&self.a_pub, &b_pub);
-        if srp::is_degenerate(&u) {
-            return Err("the SRP scrambler u is 0: refusing the challenge".into());
-        }
-        let pool = srp::pool_name(user_pool_id);
         let user_id = &challenge.user_id_for_srp;
-        let x = srp::private_key(&salt, pool, user_id, password);
-        let s = srp::client_secret(&b_pub, &self.a, &u, &x);
-        let key = srp::session_key(&u, &s);
-        let timestamp = srp::timestamp(now);
-        let signature = srp::claim_signature(&key, pool, user_id, &secret_block, &timestamp);
+        let answer = self
+            .inner
+            .answer(
+                &stax_srp::Challenge {
+                    salt: &challenge.salt,
+                    srp_b: &challenge.srp_b,
+                    secret_block: &secret_block,
+                    user_id,
+                },
+                user_pool_id,
+                password,
+                now,
+            )
+            .map_err(|e| e.to_string())?;
+        let (timestamp, signature) = (answer.timestamp, answer.signature);
         let mut responses = BTreeMap::new();
         responses.insert("USERNAME", user_id.clone());
         responses.insert("TIMESTAMP", timestamp);
@@ -472,7 +465,7 @@ mod tests {
 
     #[test]
     fn bad_challenges_are_refused_not_panicked_on() {
-        let client = SrpClient::with_secret(BigUint::from(12345u32)).unwrap();
+        let client = SrpClient::with_secret(&12345u32.to_be_bytes()).unwrap();
         let challenge = |salt: &str, b: &str, block: &str| PasswordVerifierChallenge {
             salt: salt.into(),
             srp_b: b.into(),
@@ -486,16 +479,54 @@ mod tests {
             (challenge("zz", "02", "AAAA"), "SALT"),
             (challenge("01", "", "AAAA"), "SRP_B"),
             (challenge("01", "02", "***"), "SECRET_BLOCK"),
-            (
-                challenge("01", &srp::n().to_str_radix(16), "AAAA"),
-                "0 mod N",
-            ),
+            (challenge("01", "0", "AAAA"), "0 mod N"),
         ] {
             let err = client
                 .respond_request("cid", "pool_X", "pw", &c, now)
                 .unwrap_err();
             assert!(err.contains(words), "{err}");
         }
+    }
+
+    #[test]
+    fn the_answer_is_the_srp_crates() {
+        let secret = [0x1fu8; 128];
+        let client = SrpClient::with_secret(&secret).unwrap();
+        let reference = stax_srp::Client::with_secret(&secret).unwrap();
+        assert_eq!(client.srp_a(), reference.public_hex());
+        let request = client.initiate_request("cid", "AK");
+        assert_eq!(request["AuthParameters"]["SRP_A"], reference.public_hex());
+        let challenge = PasswordVerifierChallenge {
+            salt: "7b5e0c7d3a9f41c2b6e8d1f0a4c3b2e1".into(),
+            srp_b: "2a904785fc77e7671d899453ae9fb047".into(),
+            secret_block: "AAECAwQF".into(),
+            user_id_for_srp: "uid".into(),
+            username: Some("AK".into()),
+            session: None,
+        };
+        let now = time::macros::datetime!(2026-11-03 01:02:03 UTC);
+        let request = client
+            .respond_request("cid", "pool_X", "pw", &challenge, now)
+            .unwrap();
+        let expected = reference
+            .answer(
+                &stax_srp::Challenge {
+                    salt: &challenge.salt,
+                    srp_b: &challenge.srp_b,
+                    secret_block: &[0, 1, 2, 3, 4, 5],
+                    user_id: "uid",
+                },
+                "pool_X",
+                "pw",
+                now,
+            )
+            .unwrap();
+        let responses = &request["ChallengeResponses"];
+        assert_eq!(responses["TIMESTAMP"], expected.timestamp);
+        assert_eq!(responses["PASSWORD_CLAIM_SIGNATURE"], expected.signature);
+        assert_eq!(responses["USERNAME"], "uid");
+        assert_eq!(request["ChallengeName"], "PASSWORD_VERIFIER");
+        assert!(request.get("Session").is_none());
     }
 
     #[test]
@@ -512,7 +543,7 @@ mod tests {
 
     #[test]
     fn the_session_is_passed_back() {
-        let client = SrpClient::with_secret(BigUint::from(12345u32)).unwrap();
+        let client = SrpClient::with_secret(&12345u32.to_be_bytes()).unwrap();
         let challenge = PasswordVerifierChallenge {
             salt: "01".into(),
             srp_b: "02".into(),

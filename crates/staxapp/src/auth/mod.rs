@@ -22,8 +22,6 @@
 
 pub(crate) mod cognito;
 mod credentials;
-#[cfg(test)]
-mod srp_vectors;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};

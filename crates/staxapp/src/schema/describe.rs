@@ -4,8 +4,6 @@
 
 use serde_json::{Map, Value};
 
-/// How many `$ref` hops are followed before giving up (guards against reference cycles).
-const MAX_REF_HOPS: usize = 32;
 /// How deep `allOf` nesting is followed when collecting body fields.
 const MAX_ALL_OF_DEPTH: usize = 16;
 
@@ -118,28 +116,10 @@ pub(crate) fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-/// Looks up a local reference such as `#/components/schemas/Foo` in `doc`.
-pub(crate) fn lookup_ref<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
-    let fragment = reference.strip_prefix('#')?;
-    let decoded = percent_encoding::percent_decode_str(fragment)
-        .decode_utf8()
-        .ok()?;
-    doc.pointer(&decoded)
-}
-
 /// Follows `$ref` chains from `value` to the first object without one. Unresolvable
 /// references leave the object that holds them.
-pub(crate) fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..MAX_REF_HOPS {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(reference) => match lookup_ref(doc, reference) {
-                Some(target) => value = target,
-                None => return value,
-            },
-            None => return value,
-        }
-    }
-    value
+pub(crate) fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    stax_openapi::pointer::resolve_lenient(doc, value)
 }
 
 /// The parameters a path variant declares: path-level, then operation-level (replacing a

@@ -4,11 +4,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
+use stax_openapi::Spec;
 
 use super::describe::{self, FieldInfo};
 use super::operations::{self, Operation, OperationKey, OperationMap};
 use super::routing::{self, PreparedRequest};
-use super::validate::Validators;
+use super::validate;
 use crate::error::{Error, ValidationError};
 
 /// How similar (Jaro-Winkler, on lowercased names without `-` and `_`) a name must be to be
@@ -25,10 +26,10 @@ pub struct Document {
 }
 
 struct Inner {
-    raw: Value,
+    /// The document as loaded, with its validators.
+    spec: Spec,
     key: OperationKey,
     services: OperationMap,
-    validators: Validators,
 }
 
 impl std::fmt::Debug for Document {
@@ -37,7 +38,7 @@ impl std::fmt::Debug for Document {
             .field("operation_key", &self.inner.key)
             .field("services", &self.services())
             .field("operations", &self.operation_count())
-            .field("validators", &self.inner.validators)
+            .field("validators", &self.inner.spec)
             .finish()
     }
 }
@@ -53,10 +54,9 @@ impl Document {
         let (key, services) = operations::build_map(&doc)?;
         Ok(Document {
             inner: Arc::new(Inner {
-                raw: doc,
+                spec: Spec::new(doc, validate::DIALECT),
                 key,
                 services,
-                validators: Validators::default(),
             }),
         })
     }
@@ -84,7 +84,7 @@ impl Document {
 
     /// The document as loaded.
     pub fn raw(&self) -> &Value {
-        &self.inner.raw
+        self.inner.spec.raw()
     }
 
     /// Which field names operations in this document.
@@ -216,9 +216,7 @@ impl Document {
     /// [`ValidationError::Body`] naming the offending field and rule when the body does not
     /// fit, [`ValidationError::UnusableSchema`] when the document's schema cannot be compiled.
     pub fn validate_component(&self, component: &str, body: &Value) -> Result<(), ValidationError> {
-        self.inner
-            .validators
-            .validate(&self.inner.raw, component, body)
+        validate::validate(&self.inner.spec, component, body)
     }
 
     /// The fields of the body `operation` sends: those of the component its first body-carrying
@@ -233,8 +231,7 @@ impl Document {
 
     /// The raw schema `components.schemas[component]`, if the document has it.
     pub fn component(&self, component: &str) -> Option<&Value> {
-        self.inner
-            .raw
+        self.raw()
             .get("components")
             .and_then(|c| c.get("schemas"))
             .and_then(|s| s.get(component))
@@ -247,7 +244,7 @@ impl Document {
                 .ok_or_else(|| ValidationError::MissingComponent {
                     component: component.to_owned(),
                 })?;
-        Ok(describe::body_fields(&self.inner.raw, schema))
+        Ok(describe::body_fields(self.raw(), schema))
     }
 
     fn find_service(

@@ -245,11 +245,7 @@ pub(crate) fn build_map(doc: &Value) -> Result<(OperationKey, OperationMap), Err
                 path_params: path_params.clone(),
                 body_schema,
                 parameters,
-                pointer: format!(
-                    "/paths/{}/{}",
-                    escape_pointer(path),
-                    escape_pointer(method_key)
-                ),
+                pointer: stax_openapi::pointer::from_tokens(["paths", path, method_key]),
             };
             let text = |field: &str| {
                 op_obj
@@ -312,11 +308,6 @@ fn split_id(id: &str) -> Option<(&str, &str)> {
         }
         _ => None,
     }
-}
-
-/// Escapes one reference token of a JSON pointer (RFC 6901).
-pub(crate) fn escape_pointer(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

@@ -1,4 +1,7 @@
-//! Fixed-vector test of the SRP client arithmetic against the published Python SDK.
+//! Fixed-vector tests of the SRP arithmetic (client and server) against the published Python
+//! SDK.
+//!
+//! (Moved here from the `staxapp` crate, where they were first computed; unchanged.)
 //!
 //! The constants below were computed once, by hand, with `staxapp==1.4.1`'s own SRP helper
 //! (`staxapp.aws_srp`: `AWSSRP` with its random `a` replaced by a fixed value, `calculate_u`,
@@ -54,11 +57,10 @@
 //!
 //! Its output, pasted below: `A`, `B`, `u`, `x`, `S` (hex), `K` (hex), `SIG` (base64), `k` (hex).
 
-use base64::Engine as _;
-use num_bigint::BigUint;
-
-use super::cognito::{PasswordVerifierChallenge, SrpClient};
-use crate::srp;
+use crate::client::{Challenge, Client};
+use crate::group::{self, Uint};
+use crate::proof;
+use crate::server::{ServerSession, Verifier};
 
 const POOL_ID: &str = "ap-southeast-2_AbC123xyz";
 const USER_ID: &str = "user-id-for-srp-0001";
@@ -102,67 +104,151 @@ const K_HEX: &str = "b509cb05b9358eb4471a6a6e7100b06e";
 const SIGNATURE: &str = "UMaY41Ot+BW/mzgcZ/VztmtcQwvO0ujGzKg9CRWy/Co=";
 const K_MULTIPLIER_HEX: &str = "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6";
 
-fn hex(h: &str) -> BigUint {
-    BigUint::parse_bytes(h.as_bytes(), 16).expect("test constants are hex")
+fn fixed_a() -> Vec<u8> {
+    vec![0x1f; 128]
 }
 
-fn fixed_a() -> BigUint {
-    hex(&"1f".repeat(128)) % srp::n()
-}
-
-fn fixed_b() -> BigUint {
-    hex(&"2c".repeat(128))
+fn fixed_b() -> Vec<u8> {
+    vec![0x2c; 128]
 }
 
 fn secret_block() -> Vec<u8> {
     (0u8..48).collect()
 }
 
+fn hex(x: &Uint) -> String {
+    group::to_hex(x)
+}
+
 #[test]
 fn srp_arithmetic_matches_the_python_sdk() {
-    let pool = srp::pool_name(POOL_ID);
+    let pool = proof::pool_name(POOL_ID);
     assert_eq!(pool, "AbC123xyz");
-    assert_eq!(srp::k(), &hex(K_MULTIPLIER_HEX));
-    let a = fixed_a();
-    let a_pub = srp::client_public(&a);
-    assert_eq!(a_pub, hex(A_HEX));
-    let salt = hex(SALT);
-    let x = srp::private_key(&salt, pool, USER_ID, PASSWORD);
-    assert_eq!(x, hex(X_HEX));
-    let v = srp::verifier(&salt, pool, USER_ID, PASSWORD);
-    let b_pub = srp::server_public(&v, &fixed_b());
-    assert_eq!(b_pub, hex(B_HEX));
-    let u = srp::scrambler(&a_pub, &b_pub);
-    assert_eq!(u, hex(U_HEX));
-    let s = srp::client_secret(&b_pub, &a, &u, &x);
-    assert_eq!(s, hex(S_HEX));
-    assert_eq!(srp::server_secret(&a_pub, &v, &u, &fixed_b()), s);
-    let key = srp::session_key(&u, &s);
-    let key_hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(key_hex, K_HEX);
-    let signature = srp::claim_signature(&key, pool, USER_ID, &secret_block(), TIMESTAMP);
+    assert_eq!(hex(&group::k().retrieve()), K_MULTIPLIER_HEX);
+    let client = Client::with_secret(&fixed_a()).expect("A is not degenerate");
+    assert_eq!(client.public_hex(), A_HEX);
+    let salt = group::pad_hex_text(SALT).unwrap();
+    let x = proof::private_key(&salt, pool, USER_ID, PASSWORD);
+    assert_eq!(proof::hex256(&x), X_HEX);
+    let verifier = Verifier::with_salt(SALT, POOL_ID, USER_ID, PASSWORD).unwrap();
+    let server = ServerSession::with_secret(&verifier, A_HEX, &fixed_b()).unwrap();
+    assert_eq!(server.public_hex(), B_HEX);
+    let a_pub = group::parse_hex(A_HEX).unwrap();
+    let b_pub = group::parse_hex(B_HEX).unwrap();
+    let u = proof::scrambler(&a_pub, &b_pub);
+    assert_eq!(proof::hex256(&u), U_HEX);
+    let s = group::parse_hex(S_HEX).unwrap();
+    let key = proof::session_key(&u, &s);
+    assert_eq!(proof::key_hex(&key), K_HEX);
+    let signature = proof::claim_signature(&key, pool, USER_ID, &secret_block(), TIMESTAMP);
     assert_eq!(signature, SIGNATURE);
+    // The server's own S (through its signature) agrees with the Python SDK's.
+    assert_eq!(
+        server
+            .expected_signature(POOL_ID, USER_ID, &secret_block(), TIMESTAMP)
+            .unwrap(),
+        SIGNATURE
+    );
+    assert!(server.verify(POOL_ID, USER_ID, &secret_block(), TIMESTAMP, SIGNATURE));
 }
 
 #[test]
 fn srp_client_answers_the_challenge_like_the_python_sdk() {
-    let client = SrpClient::with_secret(fixed_a()).expect("A is not degenerate");
-    assert_eq!(client.srp_a(), A_HEX);
-    let challenge = PasswordVerifierChallenge {
-        salt: SALT.into(),
-        srp_b: B_HEX.into(),
-        secret_block: base64::engine::general_purpose::STANDARD.encode(secret_block()),
-        user_id_for_srp: USER_ID.into(),
-        username: Some("AK".into()),
-        session: None,
+    let client = Client::with_secret(&fixed_a()).expect("A is not degenerate");
+    let block = secret_block();
+    let challenge = Challenge {
+        salt: SALT,
+        srp_b: B_HEX,
+        secret_block: &block,
+        user_id: USER_ID,
     };
     let now = time::macros::datetime!(2026-11-03 01:02:03 UTC);
-    let request = client
-        .respond_request("cid", POOL_ID, PASSWORD, &challenge, now)
-        .expect("a valid challenge");
-    let responses = &request["ChallengeResponses"];
-    assert_eq!(responses["TIMESTAMP"], TIMESTAMP);
-    assert_eq!(responses["USERNAME"], USER_ID);
-    assert_eq!(responses["PASSWORD_CLAIM_SIGNATURE"], SIGNATURE);
-    assert!(request.get("Session").is_none());
+    let answer = client.answer(&challenge, POOL_ID, PASSWORD, now).unwrap();
+    assert_eq!(answer.timestamp, TIMESTAMP);
+    assert_eq!(answer.signature, SIGNATURE);
+    // Upper-case and zero-padded hex reads the same.
+    let padded_b = format!("000{}", B_HEX.to_ascii_uppercase());
+    let challenge = Challenge {
+        srp_b: &padded_b,
+        ..challenge
+    };
+    assert_eq!(
+        client.answer(&challenge, POOL_ID, PASSWORD, now).unwrap(),
+        answer
+    );
+}
+
+#[test]
+fn client_and_server_agree_and_refuse_wrong_passwords() {
+    let verifier = Verifier::new(POOL_ID, "user-1", "pw");
+    let client = Client::new();
+    let server = ServerSession::start(&verifier, &client.public_hex()).unwrap();
+    let stored = Verifier::from_stored(verifier.salt_hex(), &verifier.verifier_hex()).unwrap();
+    assert_eq!(stored, verifier);
+    let b_hex = server.public_hex();
+    let challenge = Challenge {
+        salt: verifier.salt_hex(),
+        srp_b: &b_hex,
+        secret_block: b"block",
+        user_id: "user-1",
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let good = client.answer(&challenge, POOL_ID, "pw", now).unwrap();
+    assert!(server.verify(
+        POOL_ID,
+        "user-1",
+        b"block",
+        &good.timestamp,
+        &good.signature
+    ));
+    assert!(!server.verify(
+        POOL_ID,
+        "user-2",
+        b"block",
+        &good.timestamp,
+        &good.signature
+    ));
+    assert!(!server.verify(
+        POOL_ID,
+        "user-1",
+        b"other",
+        &good.timestamp,
+        &good.signature
+    ));
+    let bad = client.answer(&challenge, POOL_ID, "wrong", now).unwrap();
+    assert!(!server.verify(POOL_ID, "user-1", b"block", &bad.timestamp, &bad.signature));
+}
+
+#[test]
+fn degenerate_and_malformed_values_are_refused() {
+    let n_hex = group::to_hex(group::n());
+    let client = Client::with_secret(&fixed_a()).unwrap();
+    let challenge = |srp_b: &'static str, salt: &'static str| Challenge {
+        salt,
+        srp_b,
+        secret_block: b"",
+        user_id: "u",
+    };
+    let now = time::OffsetDateTime::UNIX_EPOCH;
+    let answer = |c: Challenge<'_>| client.answer(&c, POOL_ID, "pw", now).unwrap_err();
+    assert_eq!(answer(challenge("0", "01")), crate::SrpError::DegenerateB);
+    let n_static: &'static str = Box::leak(n_hex.clone().into_boxed_str());
+    assert_eq!(
+        answer(challenge(n_static, "01")),
+        crate::SrpError::DegenerateB
+    );
+    assert_eq!(answer(challenge("xyz", "01")), crate::SrpError::PublicB);
+    assert_eq!(answer(challenge("02", "salt?")), crate::SrpError::Salt);
+    let verifier = Verifier::with_salt("01", POOL_ID, "u", "pw").unwrap();
+    assert_eq!(
+        ServerSession::start(&verifier, &n_hex).unwrap_err(),
+        crate::SrpError::DegenerateA
+    );
+    assert_eq!(
+        ServerSession::start(&verifier, "").unwrap_err(),
+        crate::SrpError::PublicA
+    );
+    assert!(Verifier::from_stored("01", "nothex").is_err());
+    assert!(Client::with_secret(&[1; 385]).is_none());
+    assert!(format!("{client:?}").contains("redacted"));
 }
