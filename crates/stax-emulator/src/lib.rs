@@ -266,27 +266,46 @@ fn db_error(err: impl std::fmt::Display) -> EmulatorError {
     EmulatorError::Database(err.to_string())
 }
 
-/// The document to serve and, for an `--openapi` one, its generic answers.
-fn documents(openapi: Option<&Path>) -> Result<(Value, Option<generic::Api>), EmulatorError> {
-    let Some(path) = openapi else {
-        return Ok((areas::document(), None));
+/// The documents to serve by API version (an `--openapi` one instead of the emulator's own
+/// for the core API) and the generic answers of an `--openapi` one.
+type Documents = (Vec<(String, Value)>, Option<generic::Api>);
+
+fn documents(openapi: Option<&Path>) -> Result<Documents, EmulatorError> {
+    let external = match openapi {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
+            let json: Value = serde_json::from_str(&text)
+                .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
+            if !json.get("paths").is_some_and(Value::is_object) {
+                return Err(EmulatorError::Document(format!(
+                    "{}: not an OpenAPI document (no paths)",
+                    path.display()
+                )));
+            }
+            Some(json)
+        }
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
-    let json: Value = serde_json::from_str(&text)
-        .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
-    if !json.get("paths").is_some_and(Value::is_object) {
-        return Err(EmulatorError::Document(format!(
-            "{}: not an OpenAPI document (no paths)",
-            path.display()
-        )));
-    }
-    let api = generic::Api::new(&json);
-    tracing::info!(
-        operations = api.operation_count(),
-        "answering the document's operations"
-    );
-    Ok((json, Some(api)))
+    let generic = external.as_ref().map(|json| {
+        let api = generic::Api::new(json);
+        tracing::info!(
+            operations = api.operation_count(),
+            "answering the document's operations"
+        );
+        api
+    });
+    let served = areas::versions()
+        .into_iter()
+        .map(|version| {
+            let json = match &external {
+                Some(json) if version == "20190206" => json.clone(),
+                _ => areas::document(version),
+            };
+            (version.to_owned(), json)
+        })
+        .collect();
+    Ok((served, generic))
 }
 
 /// Starts an emulator and returns once it is listening.
@@ -310,7 +329,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorErr
         )),
         None => None,
     };
-    let (document, generic) = documents(opts.openapi.as_deref())?;
+    let (documents, generic) = documents(opts.openapi.as_deref())?;
 
     let store = Arc::new(store::Store::open(opts.db.as_deref()).map_err(db_error)?);
     // One transaction, so that processes starting together on one new database agree on the
@@ -345,7 +364,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorErr
         store: store.clone(),
         jwt,
         stats: stats.clone(),
-        document,
+        documents,
         generic,
         faults,
         task_delay: opts.task_delay,

@@ -1,7 +1,7 @@
 //! What every area is made of: its operation table ([`Operation`]), the call its handlers
 //! answer ([`Call`]) and what they may use ([`Context`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -84,8 +84,8 @@ pub(crate) struct Context {
     pub endpoint: String,
     /// How long tasks take to end.
     pub task_delay: Duration,
-    /// The served document's request-body validators.
-    pub document: Arc<Document>,
+    /// The served documents' request-body validators, by API version.
+    pub documents: HashMap<String, Arc<Document>>,
 }
 
 /// One call of an operation, as its handler sees it.
@@ -123,9 +123,9 @@ impl Call<'_> {
         if !body.is_object() {
             return Err(ApiError::bad_request("Request body must be a JSON object"));
         }
-        if let Some(component) = self.op.body {
-            self.ctx
-                .document
+        let document = self.ctx.documents.get(super::version_of(self.op.path));
+        if let (Some(component), Some(document)) = (self.op.body, document) {
+            document
                 .validate(component, &body)
                 .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
         }

@@ -305,11 +305,18 @@ fn operation_item(area: &str, op: &Operation) -> Value {
     item
 }
 
-/// The whole document of `areas`: every operation of their table under its path, and every
-/// component they define.
-pub(crate) fn document(areas: &[(&str, &Area)], table: &[Entry]) -> Value {
+/// The whole document of one API version: every operation of the table under that version,
+/// and every component the areas that have them define.
+pub(crate) fn document(areas: &[(&str, &Area)], table: &[Entry], version: &str) -> Value {
     let mut paths = Map::new();
+    let mut present: Vec<&str> = Vec::new();
     for Entry { area, op } in table {
+        if super::version_of(op.path) != version {
+            continue;
+        }
+        if !present.contains(area) {
+            present.push(area);
+        }
         let item = paths
             .entry(op.path.to_owned())
             .or_insert_with(|| Value::Object(Map::new()));
@@ -317,18 +324,17 @@ pub(crate) fn document(areas: &[(&str, &Area)], table: &[Entry]) -> Value {
     }
     let mut schemas = Map::new();
     shared_schemas(&mut schemas);
-    for (_, area) in areas {
-        (area.schemas)(&mut schemas);
+    for (name, area) in areas {
+        if present.contains(name) {
+            (area.schemas)(&mut schemas);
+        }
     }
-    let tags: Vec<Value> = areas
-        .iter()
-        .map(|(name, _)| json!({"name": name}))
-        .collect();
+    let tags: Vec<Value> = present.iter().map(|name| json!({"name": name})).collect();
     json!({
         "openapi": "3.0.3",
         "info": {
             "title": "Stax API (emulated)",
-            "version": "20190206",
+            "version": version,
             "description": "The part of the Stax API that stax-emulator answers locally, over state kept in SQLite. Every operation says which roles may call it (x-stax-emulator-roles); read-only roles may call no change."
         },
         "servers": [{"url": "/"}],

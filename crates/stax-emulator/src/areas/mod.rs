@@ -6,10 +6,12 @@
 //! - `handlers.rs`: the wire side, from a [`Call`] to an answer;
 //! - `model.rs`: its rules over the store (what a resource looks like, what may change).
 //!
-//! The tables of all areas ([`table`]) build the router, the served document's paths
-//! ([`document`], where each operation is tagged with its area) and the names the stats
-//! count; a test checks that the three agree. Adding an area is one folder and one line in
-//! the `areas!` list below.
+//! The tables of all areas ([`table`]) build the router, the served documents' paths
+//! ([`document`], one per API version, where each operation is tagged with its area) and the
+//! names the stats count; a test checks that the three agree. Adding an area is one folder
+//! and one line in the `areas!` list below, also for another API version (the first segment
+//! of its paths, e.g. `/20210321/...`): its document is served at
+//! `/<version>/public/oas3-document`.
 
 pub(crate) mod api;
 pub(crate) mod doc;
@@ -68,9 +70,27 @@ pub(crate) fn table() -> &'static [Entry] {
     &TABLE
 }
 
-/// The emulator's own document: every operation of [`table`], every area's components.
-pub(crate) fn document() -> Value {
-    doc::document(AREAS, table())
+/// The API version of a path: its first segment (`20190206`).
+pub(crate) fn version_of(path: &str) -> &str {
+    path.trim_start_matches('/').split('/').next().unwrap_or("")
+}
+
+/// The API versions the table serves, in the order their areas are listed.
+pub(crate) fn versions() -> Vec<&'static str> {
+    let mut versions: Vec<&'static str> = Vec::new();
+    for entry in table() {
+        let version = version_of(entry.op.path);
+        if !versions.contains(&version) {
+            versions.push(version);
+        }
+    }
+    versions
+}
+
+/// The emulator's own document of one API version: every operation of [`table`] under that
+/// version, and the components of the areas that have them.
+pub(crate) fn document(version: &str) -> Value {
+    doc::document(AREAS, table(), version)
 }
 
 #[cfg(test)]
@@ -81,19 +101,9 @@ mod tests {
 
     #[test]
     fn table_and_document_agree() {
-        let doc = document();
         let mut in_doc = BTreeSet::new();
-        for (path, item) in doc["paths"].as_object().unwrap() {
-            for (method, op) in item.as_object().unwrap() {
-                let id = op["x-stax-sdk-operation-id"].as_str().unwrap();
-                assert!(op["x-stax-emulator-roles"].is_array(), "{id}");
-                assert_eq!(op["tags"].as_array().map(Vec::len), Some(1), "{id}");
-                assert!(
-                    op["description"].as_str().unwrap().contains("call it"),
-                    "{id}: the description says who may call it"
-                );
-                in_doc.insert((method.clone(), path.clone(), id.to_owned()));
-            }
+        for version in versions() {
+            check_document(&document(version), &mut in_doc);
         }
         let in_table: BTreeSet<_> = table()
             .iter()
@@ -107,6 +117,23 @@ mod tests {
             .collect();
         assert_eq!(in_doc, in_table);
         assert_eq!(in_table.len(), table().len(), "one entry per route");
+        assert_eq!(versions(), ["20190206"]);
+    }
+
+    /// Adds the document's operations to `in_doc`, checking what each says.
+    fn check_document(doc: &Value, in_doc: &mut BTreeSet<(String, String, String)>) {
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let id = op["x-stax-sdk-operation-id"].as_str().unwrap();
+                assert!(op["x-stax-emulator-roles"].is_array(), "{id}");
+                assert_eq!(op["tags"].as_array().map(Vec::len), Some(1), "{id}");
+                assert!(
+                    op["description"].as_str().unwrap().contains("call it"),
+                    "{id}: the description says who may call it"
+                );
+                in_doc.insert((method.clone(), path.clone(), id.to_owned()));
+            }
+        }
         // Every component referenced is defined.
         let text = doc.to_string();
         let schemas = doc["components"]["schemas"].as_object().unwrap();
@@ -150,7 +177,7 @@ mod tests {
 
     #[test]
     fn served_document_validates_bodies() {
-        let doc = crate::document::Document::new(document());
+        let doc = crate::document::Document::new(document("20190206"));
         assert!(
             doc.validate(
                 "accounts.CreateAccountType",

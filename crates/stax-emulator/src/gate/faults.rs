@@ -214,9 +214,12 @@ pub(crate) struct DropConnection;
 /// Which fault target a request belongs to, if any.
 fn classify(req: &Request) -> Option<FaultTarget> {
     let path = req.uri().path();
-    if path.starts_with("/_emulator/") || path.starts_with("/20190206/public/") {
+    let mut segments = path.trim_start_matches('/').split('/');
+    let version = segments.next().unwrap_or("");
+    let versioned = version.len() == 8 && version.bytes().all(|b| b.is_ascii_digit());
+    if path.starts_with("/_emulator/") || (versioned && segments.next() == Some("public")) {
         None
-    } else if path.starts_with("/20190206/") {
+    } else if versioned {
         Some(FaultTarget::Api)
     } else if path == "/" && amz_target(req.headers()).is_some() {
         Some(FaultTarget::Cognito)

@@ -71,8 +71,8 @@ pub(crate) struct Parts {
     pub store: Arc<Store>,
     pub jwt: JwtKeys,
     pub stats: Arc<Stats>,
-    /// The document to serve, and the generic answers of an `--openapi` one.
-    pub document: Value,
+    /// The documents to serve, by API version, and the generic answers of an `--openapi` one.
+    pub documents: Vec<(String, Value)>,
     pub generic: Option<crate::generic::Api>,
     pub faults: Option<Faults>,
     pub task_delay: Duration,
@@ -127,7 +127,11 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
         install: parts.install.clone(),
         endpoint: endpoint.clone(),
         task_delay: parts.task_delay,
-        document: Arc::new(Document::new(parts.document.clone())),
+        documents: parts
+            .documents
+            .iter()
+            .map(|(version, json)| (version.clone(), Arc::new(Document::new(json.clone()))))
+            .collect(),
     });
     let generic = parts.generic.map(|api| {
         Arc::new(Generic {
@@ -156,7 +160,14 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
             body_timeout: parts.read_timeout,
         }),
         cognito,
-        served: Arc::new(Served::new(parts.document.to_string(), SystemTime::now())),
+        served: parts
+            .documents
+            .iter()
+            .map(|(version, json)| {
+                let served = Served::new(json.to_string(), SystemTime::now());
+                (version.clone(), Arc::new(served))
+            })
+            .collect(),
         stats: parts.stats.clone(),
         faults: parts.faults.map(|faults| {
             Arc::new(FaultGate {

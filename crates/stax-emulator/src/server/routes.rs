@@ -106,7 +106,8 @@ impl Served {
 pub(crate) struct Routes {
     pub api: Arc<Api>,
     pub cognito: Arc<Cognito>,
-    pub served: Arc<Served>,
+    /// The served documents by API version.
+    pub served: Vec<(String, Arc<Served>)>,
     pub stats: Arc<Stats>,
     pub faults: Option<Arc<FaultGate>>,
 }
@@ -176,13 +177,10 @@ pub(crate) fn router(routes: Routes, table: &'static [Entry]) -> Router {
             "/{pool_id}/.well-known/jwks.json",
             get(jwks).with_state(cognito),
         )
-        .route(
-            "/20190206/public/oas3-document",
-            get(read_document).with_state((served, stats.clone())),
-        )
         .merge(admin)
         .merge(manifests)
         .merge(operation_routes(&api, table))
+        .merge(document_routes(served, &stats))
         .fallback(fallback)
         .method_not_allowed_fallback(fallback)
         .with_state(api);
@@ -190,6 +188,27 @@ pub(crate) fn router(routes: Routes, table: &'static [Entry]) -> Router {
         router = router.layer(from_fn_with_state(faults, inject));
     }
     router.layer(from_fn_with_state(stats, count))
+}
+
+/// `/<version>/public/oas3-document` for each served document.
+fn document_routes<S>(served: Vec<(String, Arc<Served>)>, stats: &Arc<Stats>) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    served
+        .into_iter()
+        .fold(Router::new(), |router, (version, document)| {
+            router.route(
+                &format!("/{version}/public/oas3-document"),
+                get(read_document).with_state((document, stats.clone())),
+            )
+        })
+}
+
+/// Whether a path is one of an API version's (`/20190206/...`), as API Gateway sees them.
+pub(crate) fn is_api_path(path: &str) -> bool {
+    let version = crate::areas::version_of(path);
+    version.len() == 8 && version.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Counts every request.
@@ -270,7 +289,7 @@ pub(crate) async fn dispatch(api: Arc<Api>, op: &'static Operation, req: Request
 /// API Gateway answers unknown resources and methods with a 403; with `--openapi`, the
 /// document's other operations are answered generically.
 async fn fallback(State(api): State<Arc<Api>>, req: Request) -> Response {
-    if req.uri().path().starts_with("/20190206/") {
+    if is_api_path(req.uri().path()) {
         if let Some(generic) = &api.generic {
             return generic.serve(req).await;
         }
@@ -280,7 +299,7 @@ async fn fallback(State(api): State<Arc<Api>>, req: Request) -> Response {
     gateway_error(StatusCode::NOT_FOUND, None, "Not Found")
 }
 
-/// `GET /20190206/public/oas3-document`: the document, or `304` when the client's copy is
+/// `GET /<version>/public/oas3-document`: the document, or `304` when the client's copy is
 /// current.
 async fn read_document(
     State((served, stats)): State<(Arc<Served>, Arc<Stats>)>,
