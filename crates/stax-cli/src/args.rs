@@ -1,15 +1,19 @@
-//! Operation arguments from the command line: `name=value`, `name:=<json>`, `@file.json`.
+//! Operation arguments from the command line: `name=value`, `name:=<json>`, `@file.json`, `@-`.
 
+use std::io::Read;
 use std::path::Path;
 
 use serde_json::{Map, Value};
 
+/// The most an `@file` or `@-` argument may hold.
+pub const MAX_INPUT_BYTES: u64 = 10 * 1024 * 1024;
+
 /// A command-line argument that cannot be used, with the reason and the expected form.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ArgError {
-    /// Not one of the three forms.
+    /// Not one of the forms.
     #[error(
-        "argument {0:?} is not name=value, name:=<json> or @file.json (e.g. filter=ACTIVE, limit:=10, @body.json)"
+        "argument {0:?} is not name=value, name:=<json>, @file.json or @- (e.g. filter=ACTIVE, limit:=10, @body.json)"
     )]
     Form(String),
     /// `name:=` followed by text that is not JSON.
@@ -24,29 +28,70 @@ pub enum ArgError {
         /// The parser's complaint.
         reason: String,
     },
-    /// `@file` that cannot be read or is not a JSON object.
+    /// `@file` or `@-` that cannot be read or does not hold a JSON object or array.
     #[error("argument @{path}: {reason}")]
     File {
-        /// The file named.
+        /// The file named (`-` for standard input).
         path: String,
         /// What went wrong.
         reason: String,
     },
 }
 
-/// Parses every argument, in order; later values of a name replace earlier ones.
-pub fn parse_args<S: AsRef<str>>(raw: &[S]) -> Result<Map<String, Value>, ArgError> {
-    let mut out = Map::new();
+/// The parsed arguments of a call.
+#[derive(Debug, Default, PartialEq)]
+pub struct Arguments {
+    /// Path, query and body arguments by name; later values of a name replace earlier ones.
+    pub named: Map<String, Value>,
+    /// A JSON array read from `@file` / `@-`: the whole request body, for operations whose
+    /// body is an array.
+    pub body: Option<Vec<Value>>,
+}
+
+/// Parses every argument, in order. `stdin` is read for `@-` (at most once).
+pub fn parse_args<S: AsRef<str>>(raw: &[S], stdin: &mut dyn Read) -> Result<Arguments, ArgError> {
+    let mut out = Arguments::default();
+    let mut stdin_used = false;
     for arg in raw {
         let arg = arg.as_ref();
-        if let Some(path) = arg.strip_prefix('@') {
-            for (k, v) in read_object_file(Path::new(path))? {
-                out.insert(k, v);
-            }
+        let Some(source) = arg.strip_prefix('@') else {
+            let (name, value) = parse_one(arg)?;
+            out.named.insert(name, value);
             continue;
+        };
+        let file_err = |reason: String| ArgError::File {
+            path: source.to_owned(),
+            reason,
+        };
+        let text = if source == "-" {
+            if stdin_used {
+                return Err(file_err("standard input can be read only once".into()));
+            }
+            stdin_used = true;
+            read_bounded(stdin).map_err(file_err)?
+        } else if source.is_empty() {
+            return Err(ArgError::Form(arg.to_owned()));
+        } else {
+            read_file(Path::new(source)).map_err(file_err)?
+        };
+        match serde_json::from_str(&text) {
+            Ok(Value::Object(map)) => out.named.extend(map),
+            Ok(Value::Array(items)) => {
+                if out.body.is_some() {
+                    return Err(file_err(
+                        "a second JSON array: only one argument may give the whole body".into(),
+                    ));
+                }
+                out.body = Some(items);
+            }
+            Ok(other) => {
+                return Err(file_err(format!(
+                    "holds a JSON {}, not an object of arguments or an array body",
+                    kind(&other)
+                )));
+            }
+            Err(e) => return Err(file_err(format!("not valid JSON: {e}"))),
         }
-        let (name, value) = parse_one(arg)?;
-        out.insert(name, value);
     }
     Ok(out)
 }
@@ -60,7 +105,7 @@ fn parse_one(arg: &str) -> Result<(String, Value), ArgError> {
     } else {
         (&arg[..eq], false)
     };
-    if name.is_empty() || name.chars().any(char::is_whitespace) {
+    if name.is_empty() || name.starts_with('-') || name.chars().any(char::is_whitespace) {
         return Err(ArgError::Form(arg.to_owned()));
     }
     let text = &arg[eq + 1..];
@@ -76,20 +121,45 @@ fn parse_one(arg: &str) -> Result<(String, Value), ArgError> {
     Ok((name.to_owned(), value))
 }
 
-fn read_object_file(path: &Path) -> Result<Map<String, Value>, ArgError> {
-    let file_err = |reason: String| ArgError::File {
-        path: path.display().to_string(),
-        reason,
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| file_err(e.to_string()))?;
-    match serde_json::from_str(&text) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => Err(file_err(format!(
-            "holds a JSON {}, not an object of arguments",
-            kind(&other)
-        ))),
-        Err(e) => Err(file_err(format!("not valid JSON: {e}"))),
+/// Reads a regular file of at most [`MAX_INPUT_BYTES`]. Devices, pipes and directories are
+/// refused before they are opened (opening a FIFO would block; `/dev/zero` never ends).
+fn read_file(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a device, pipe or socket)"
+        };
+        return Err(format!(
+            "is {what}; name a JSON file, or use @- to read standard input"
+        ));
     }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(too_big());
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    read_bounded(&mut &file)
+}
+
+/// Reads at most [`MAX_INPUT_BYTES`] as UTF-8; more is an error naming the cap.
+fn read_bounded(input: &mut dyn Read) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    input
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_owned())
+}
+
+fn too_big() -> String {
+    format!(
+        "holds more than the {} MiB an argument may hold",
+        MAX_INPUT_BYTES / (1024 * 1024)
+    )
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -108,35 +178,90 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    #[test]
-    fn three_forms() {
+    fn parse(raw: &[&str]) -> Result<Arguments, ArgError> {
+        parse_args(raw, &mut std::io::empty())
+    }
+
+    fn temp(name: &str, text: &[u8]) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("stax-args-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("body.json");
-        std::fs::write(&file, r#"{"Name": "from-file", "Tags": {"a": "b"}}"#).unwrap();
-        let parsed = parse_args(&[
-            "filter=ACTIVE".to_owned(),
-            "limit:=10".to_owned(),
-            "flag:=true".to_owned(),
-            "expr=a=b".to_owned(),
-            format!("@{}", file.display()),
-            "Name=override".to_owned(),
-        ])
+        let file = dir.join(name);
+        std::fs::write(&file, text).unwrap();
+        file
+    }
+
+    #[test]
+    fn every_form() {
+        let file = temp("body.json", br#"{"Name": "from-file", "Tags": {"a": "b"}}"#);
+        let parsed = parse_args(
+            &[
+                "filter=ACTIVE".to_owned(),
+                "limit:=10".to_owned(),
+                "flag:=true".to_owned(),
+                "expr=a=b".to_owned(),
+                format!("@{}", file.display()),
+                "Name=override".to_owned(),
+                "@-".to_owned(),
+            ],
+            &mut &br#"{"FromStdin": 1}"#[..],
+        )
         .unwrap();
         assert_eq!(
-            Value::Object(parsed),
+            Value::Object(parsed.named),
             json!({"filter": "ACTIVE", "limit": 10, "flag": true, "expr": "a=b",
-                   "Name": "override", "Tags": {"a": "b"}})
+                   "Name": "override", "Tags": {"a": "b"}, "FromStdin": 1})
         );
+        assert_eq!(parsed.body, None);
+    }
+
+    #[test]
+    fn an_array_is_the_whole_body() {
+        let file = temp("array.json", br#"[{"Id": "a"}, {"Id": "b"}]"#);
+        let parsed = parse(&[&format!("@{}", file.display()), "id=1"]).unwrap();
+        assert_eq!(
+            parsed.body,
+            Some(vec![json!({"Id": "a"}), json!({"Id": "b"})])
+        );
+        assert_eq!(Value::Object(parsed.named), json!({"id": "1"}));
+        let from_stdin = parse_args(&["@-"], &mut &b"[1, 2]"[..]).unwrap();
+        assert_eq!(from_stdin.body, Some(vec![json!(1), json!(2)]));
+        let err = parse(&[
+            &format!("@{}", file.display()),
+            &format!("@{}", file.display()),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("only one"), "{err}");
     }
 
     #[test]
     fn bad_forms_say_what_is_expected() {
-        assert!(matches!(parse_args(&["nonsense"]), Err(ArgError::Form(_))));
-        assert!(matches!(parse_args(&["=x"]), Err(ArgError::Form(_))));
-        let err = parse_args(&["n:={bad"]).unwrap_err();
+        assert!(matches!(parse(&["nonsense"]), Err(ArgError::Form(_))));
+        assert!(matches!(parse(&["=x"]), Err(ArgError::Form(_))));
+        assert!(matches!(parse(&["--x=1"]), Err(ArgError::Form(_))));
+        assert!(matches!(parse(&["@"]), Err(ArgError::Form(_))));
+        let err = parse(&["n:={bad"]).unwrap_err();
         assert!(err.to_string().contains("not JSON"), "{err}");
-        let err = parse_args(&["@/nonexistent/file.json"]).unwrap_err();
+        let err = parse(&["@/nonexistent/file.json"]).unwrap_err();
         assert!(err.to_string().contains("@/nonexistent/file.json"), "{err}");
+        let scalar = temp("scalar.json", b"42");
+        let err = parse(&[&format!("@{}", scalar.display())]).unwrap_err();
+        assert!(err.to_string().contains("JSON number"), "{err}");
+    }
+
+    #[test]
+    fn input_is_bounded_and_devices_are_refused() {
+        let err = parse(&["@/dev/zero"]).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        let dir = std::env::temp_dir();
+        let err = parse(&[&format!("@{}", dir.display())]).unwrap_err();
+        assert!(err.to_string().contains("a directory"), "{err}");
+        let big = temp("big.json", &vec![b' '; MAX_INPUT_BYTES as usize + 1]);
+        let err = parse(&[&format!("@{}", big.display())]).unwrap_err();
+        assert!(err.to_string().contains("10 MiB"), "{err}");
+        // Standard input is capped too: an endless stream stops at the cap.
+        let err = parse_args(&["@-"], &mut std::io::repeat(b' ')).unwrap_err();
+        assert!(err.to_string().contains("10 MiB"), "{err}");
+        let err = parse_args(&["@-", "@-"], &mut &b"{}"[..]).unwrap_err();
+        assert!(err.to_string().contains("only once"), "{err}");
     }
 }

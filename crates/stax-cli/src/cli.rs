@@ -4,19 +4,31 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::output::Format;
 
+/// Examples shown by `stax --help`; a test runs each against the emulator.
+pub const EXAMPLES: &str = "\
+Examples:
+  stax accounts ReadAccounts filter=ACTIVE
+  stax accounts create-account Name=dev AccountType=Production --wait
+  stax --sandbox accounts ReadAccounts --output table
+  stax accounts ReadAccounts --query 'Accounts[].Name' --output yaml
+  stax describe accounts ReadAccounts";
+
 /// Every Stax API operation from the shell.
 ///
-/// Call any operation of the installation's OpenAPI document:
-///
-///   stax accounts ReadAccounts filter=ACTIVE
-///   stax accounts create-account Name=dev AccountType=Production --wait
-///   stax --sandbox accounts ReadAccounts --output table
-///
-/// Arguments are name=value (a string), name:=<json> (numbers, booleans, arrays, objects) or
-/// @file.json (an object merged in). Credentials come from STAX_ACCESS_KEY and STAX_SECRET_KEY,
-/// the installation from STAX_REGION (au1, us1, eu1), or from --profile.
+/// Call any operation of the installation's OpenAPI document by service and name. Arguments are name=value (a string), name:=<json> (numbers, booleans, arrays, objects),
+/// @file.json (an object merged in; an array is the whole body) or @- (the same from standard
+/// input); files and standard input are capped at 10 MiB. Options may stand anywhere; `--`
+/// ends them. Credentials come from STAX_ACCESS_KEY and STAX_SECRET_KEY, the installation from
+/// STAX_REGION (au1, us1, eu1 or a DNS name), or from --profile.
 #[derive(Debug, Parser)]
-#[command(name = "stax", version, about, long_about, propagate_version = true)]
+#[command(
+    name = "stax",
+    version,
+    about,
+    long_about,
+    propagate_version = true,
+    after_help = EXAMPLES
+)]
 #[command(
     args_conflicts_with_subcommands = false,
     subcommand_value_name = "SERVICE"
@@ -46,9 +58,9 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Run a local Stax emulator (same as the stax-emulator binary).
+    /// Run a local Stax emulator (same as the stax-emulator binary; its options: `stax emulator --help`).
     Emulator {
-        /// The emulator's own options (see `stax emulator --help`).
+        /// The emulator's own options.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
@@ -74,7 +86,7 @@ pub struct GlobalOpts {
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,
 
-    /// Installation: au1, us1, eu1 or a full domain.
+    /// Installation: au1, us1, eu1 or a DNS name such as au1.staxapp.cloud.
     #[arg(long, global = true, value_name = "R")]
     pub region: Option<String>,
 
@@ -125,7 +137,13 @@ pub struct GlobalOpts {
 
 /// The words after the global options of a call: service, operation, arguments.
 #[derive(Debug, Parser)]
-#[command(name = "stax", no_binary_name = true, disable_help_subcommand = true)]
+#[command(
+    name = "stax",
+    no_binary_name = true,
+    disable_help_subcommand = true,
+    about = "Calls SERVICE's OPERATION with ARGS; `stax describe SERVICE OPERATION` lists its parameters",
+    after_help = EXAMPLES
+)]
 pub struct CallWords {
     /// Options may follow the operation too.
     #[command(flatten)]
@@ -134,8 +152,8 @@ pub struct CallWords {
     pub service: String,
     /// The operation, e.g. ReadAccounts or read-accounts.
     pub operation: Option<String>,
-    /// name=value, name:=<json> or @file.json.
-    #[arg(allow_hyphen_values = true)]
+    /// name=value, name:=<json>, @file.json or @-. Options may stand among them; `--` ends
+    /// the options.
     pub args: Vec<String>,
 }
 

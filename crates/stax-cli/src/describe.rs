@@ -14,7 +14,7 @@ pub async fn run(
     service: Option<String>,
     operation: Option<String>,
 ) -> Result<(), Failure> {
-    run::init_logging(global.verbose);
+    run::init_logging(global.verbose)?;
     let target = run::connect(&global).await?;
     let document = target.client.document().await;
     target.close(global.verbose > 0).await;

@@ -42,9 +42,62 @@ impl Failure {
             Failure::Call(m) => (1, m),
             Failure::Interrupted(m) => (130, m),
         };
-        eprintln!("stax: {}", message.trim_end());
+        eprintln!("stax: {}", one_line(&message));
         ExitCode::from(code)
     }
+}
+
+/// A message on one line: its lines trimmed and joined (a server's multi-line words stay).
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What to do with a command-line parse error: `--help` and `--version` print their text and
+/// succeed; anything else is a one-line usage error.
+pub(crate) fn parse_error(e: clap::Error) -> Failure {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            Failure::Exit(ExitCode::SUCCESS)
+        }
+        _ => Failure::Usage(usage_line(&e)),
+    }
+}
+
+/// clap's message on one line: the error and its tips, without the usage block, pointing at
+/// the help of the command concerned.
+fn usage_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let mut parts: Vec<String> = Vec::new();
+    let mut command = "stax".to_owned();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(usage) = line.strip_prefix("Usage:") {
+            let words: Vec<&str> = usage
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '<', '-']))
+                .collect();
+            if !words.is_empty() {
+                command = words.join(" ");
+            }
+            continue;
+        }
+        if line.starts_with("For more information") {
+            continue;
+        }
+        let line = line.strip_prefix("error: ").unwrap_or(line);
+        let line = line.strip_prefix("tip: ").unwrap_or(line);
+        parts.push(line.to_owned());
+    }
+    if parts.is_empty() {
+        parts.push(e.kind().to_string());
+    }
+    format!("{}; see `{command} --help`", parts.join("; "))
 }
 
 impl From<staxapp::Error> for Failure {
@@ -54,16 +107,18 @@ impl From<staxapp::Error> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            // --help and --version print to stdout and succeed; real errors exit 2.
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
-    };
-    match dispatch(cli) {
+    // `stax emulator ...` hands every word to the emulator's own command line, `--help` and
+    // options that share a name with stax's (`--region`) included.
+    let mut words = std::env::args_os().skip(1);
+    if words.next().is_some_and(|w| w == "emulator") {
+        let rest = words.map(|w| w.to_string_lossy().into_owned()).collect();
+        return match run::emulator(rest) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(failure) => failure.exit(),
+        };
+    }
+    let outcome = Cli::try_parse().map_err(parse_error).and_then(dispatch);
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.exit(),
     }
@@ -91,8 +146,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             run::runtime()?.block_on(describe::run(global, service, operation))
         }
         Some(Command::Call(words)) => {
-            let call =
-                CallWords::try_parse_from(&words).map_err(|e| Failure::Usage(e.to_string()))?;
+            let call = CallWords::try_parse_from(&words).map_err(parse_error)?;
             let global = global.merge(call.global);
             let operation = call.operation.ok_or_else(|| {
                 Failure::Usage(format!(
@@ -100,8 +154,8 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
                     call.service
                 ))
             })?;
-            let arguments =
-                args::parse_args(&call.args).map_err(|e| Failure::Usage(e.to_string()))?;
+            let arguments = args::parse_args(&call.args, &mut std::io::stdin().lock())
+                .map_err(|e| Failure::Usage(e.to_string()))?;
             run::runtime()?.block_on(run::call(global, call.service, operation, arguments))
         }
     }

@@ -8,6 +8,7 @@ use staxapp::schema::PreparedRequest;
 use staxapp::{Config, Error, SchemaSource, StaxClient};
 
 use crate::Failure;
+use crate::args::Arguments;
 use crate::cli::GlobalOpts;
 use crate::output::{self, Format};
 use crate::profile;
@@ -41,25 +42,38 @@ impl Target {
     }
 }
 
+/// The tracing level of a Python level name (`LOG_LEVEL`, PARITY.md C6), any letter case:
+/// DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL), and NOTSET (everything).
+pub fn python_level(name: &str) -> Option<&'static str> {
+    match name.trim().to_ascii_uppercase().as_str() {
+        "NOTSET" => Some("trace"),
+        "DEBUG" => Some("debug"),
+        "INFO" => Some("info"),
+        "WARNING" | "WARN" => Some("warn"),
+        "ERROR" | "CRITICAL" | "FATAL" => Some("error"),
+        _ => None,
+    }
+}
+
 /// Installs the log subscriber: `-v` shows request lines and timings, `-vv` more; otherwise
-/// `LOG_LEVEL` (DEBUG, INFO, WARNING, ERROR, CRITICAL) decides, default warnings only.
-pub fn init_logging(verbose: u8) {
+/// `LOG_LEVEL` (DEBUG, INFO, WARNING, ERROR, CRITICAL) decides, default warnings only. An
+/// unknown `LOG_LEVEL` is a usage error, as it is for the Python SDK.
+pub fn init_logging(verbose: u8) -> Result<(), Failure> {
     let level = match verbose {
-        0 => match std::env::var("LOG_LEVEL")
-            .unwrap_or_default()
-            .to_ascii_uppercase()
-            .as_str()
-        {
-            "DEBUG" => "debug",
-            "INFO" => "info",
-            "ERROR" | "CRITICAL" => "error",
+        0 => match std::env::var("LOG_LEVEL") {
+            Ok(name) if !name.trim().is_empty() => python_level(&name).ok_or_else(|| {
+                Failure::Usage(format!(
+                    "LOG_LEVEL {name:?} is not a level: use DEBUG, INFO, WARNING, ERROR or CRITICAL"
+                ))
+            })?,
             _ => "warn",
         },
         1 => "debug",
         _ => "trace",
     };
+    // The TLS verifier logs each certificate failure itself; the error line says it once.
     let filter = tracing_subscriber::EnvFilter::new(format!(
-        "warn,staxapp={level},stax={level},stax_emulator=warn"
+        "warn,staxapp={level},stax={level},stax_emulator=warn,rustls_platform_verifier=off"
     ));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -68,11 +82,13 @@ pub fn init_logging(verbose: u8) {
         .with_ansi(std::io::stderr().is_terminal())
         .compact()
         .try_init();
+    Ok(())
 }
 
 /// Builds the configuration: flags over profile over environment.
 pub fn config(global: &GlobalOpts) -> Result<Config, Failure> {
-    let mut builder = staxapp::ConfigBuilder::from_env().map_err(Failure::from)?;
+    // From the environment; a malformed value there is reported by `build` (exit 2).
+    let mut builder = Config::builder();
     if let Some(name) = &global.profile {
         let p = profile::load(name).map_err(Failure::Usage)?;
         if let Some(region) = p.region {
@@ -139,9 +155,9 @@ pub async fn call(
     global: GlobalOpts,
     service: String,
     operation: String,
-    args: Map<String, Value>,
+    args: Arguments,
 ) -> Result<(), Failure> {
-    init_logging(global.verbose);
+    init_logging(global.verbose)?;
     let target = connect(&global).await?;
     let result = call_with(&global, &target.client, &service, &operation, args).await;
     target.close(global.verbose > 0).await;
@@ -154,13 +170,16 @@ async fn call_with(
     client: &StaxClient,
     service: &str,
     operation: &str,
-    args: Map<String, Value>,
+    args: Arguments,
 ) -> Result<Value, Failure> {
     let document = client.document().await?;
-    let arguments = args.clone();
-    let prepared = document
-        .route(service, operation, args)
+    let arguments = args.named.clone();
+    let mut prepared = document
+        .route(service, operation, args.named)
         .map_err(Error::from)?;
+    if let Some(items) = args.body {
+        use_array_body(&mut prepared, items)?;
+    }
     if !global.no_validate {
         document.validate(&prepared).map_err(Error::from)?;
     }
@@ -171,7 +190,10 @@ async fn call_with(
     let response = if global.all_pages {
         all_pages(client, service, operation, arguments, global.page_size).await?
     } else {
-        client.send_prepared(&prepared).await?
+        client
+            .send_prepared(&prepared)
+            .await
+            .map_err(|e| not_retried(client.config(), &prepared, e))?
     };
     tracing::info!(
         "{} {} -> done in {:.0?}",
@@ -185,14 +207,59 @@ async fn call_with(
     Ok(response)
 }
 
-/// The request that would be sent, as CONTRACT.md's dry-run object.
+/// A server error of a request that is not retried (a POST) says so: it may have been
+/// processed, so check before sending it again.
+fn not_retried(config: &Config, prepared: &PreparedRequest, e: Error) -> Failure {
+    let repeatable = config.api_retry().retries_method(prepared.method.as_str());
+    match &e {
+        Error::Api(api) if api.status >= 500 && !repeatable => Failure::Call(format!(
+            "{}; {} is not retried after a server error: it may have been processed, check before sending it again",
+            api.message, prepared.method
+        )),
+        _ => e.into(),
+    }
+}
+
+/// Makes a JSON array (`@file.json`, `@-`) the whole body of `prepared`. The other
+/// arguments may only be path parameters: an array has no room for body fields.
+fn use_array_body(prepared: &mut PreparedRequest, items: Vec<Value>) -> Result<(), Failure> {
+    let operation = format!("{}.{}", prepared.service, prepared.operation);
+    match &prepared.body {
+        None => Err(Failure::Usage(format!(
+            "{operation} is a {} without a body: a JSON array argument has nowhere to go",
+            prepared.method
+        ))),
+        Some(Value::Object(fields)) if !fields.is_empty() => {
+            let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+            Err(Failure::Usage(format!(
+                "the JSON array is the whole body of {operation}; the arguments {names:?} have no place in it (give path parameters only)"
+            )))
+        }
+        _ => {
+            prepared.body = Some(Value::Array(items));
+            Ok(())
+        }
+    }
+}
+
+/// The request that would be sent, as CONTRACT.md's dry-run object. A query key given more
+/// than once (an array argument) has an array of its values.
 pub fn dry_run(config: &Config, prepared: &PreparedRequest) -> Value {
     let origin = origin(config.base_url());
-    let query: Map<String, Value> = prepared
-        .query
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-        .collect();
+    let mut query = Map::new();
+    for (key, value) in &prepared.query {
+        let value = Value::String(value.clone());
+        match query.get_mut(key) {
+            None => {
+                query.insert(key.clone(), value);
+            }
+            Some(Value::Array(values)) => values.push(value),
+            Some(first) => {
+                let first = first.take();
+                query.insert(key.clone(), Value::Array(vec![first, value]));
+            }
+        }
+    }
     json!({
         "method": prepared.method.as_str(),
         "url": format!("{origin}{}", prepared.path_and_query()),
@@ -260,7 +327,7 @@ fn merge_page(acc: &mut Value, page: Value) {
 /// `--wait`: polls the task of a response until it ends, with progress on stderr.
 async fn wait(client: &StaxClient, response: &Value, timeout: Duration) -> Result<Value, Failure> {
     let Some(task_id) = staxapp::tasks::task_id_of(response) else {
-        eprintln!("stax: the response has no TaskId; nothing to wait for");
+        tracing::warn!("--wait: the response has no TaskId; nothing to wait for");
         return Ok(response.clone());
     };
     let terminal = std::io::stderr().is_terminal();
@@ -364,10 +431,13 @@ pub fn describe_error(e: &Error) -> String {
     }
 }
 
-/// `stax emulator ...`: the emulator binary's command line, in this process.
+/// `stax emulator ...`: the emulator binary's command line, in this process. Usage errors
+/// are stax's one-line kind.
 pub fn emulator(args: Vec<String>) -> Result<(), Failure> {
-    let code =
-        stax_emulator::cli::main_with_args(std::iter::once("stax emulator".to_owned()).chain(args));
+    use clap::Parser as _;
+    let words = || std::iter::once("stax emulator".to_owned()).chain(args.iter().cloned());
+    stax_emulator::cli::Args::try_parse_from(words()).map_err(crate::parse_error)?;
+    let code = stax_emulator::cli::main_with_args(words());
     if code == std::process::ExitCode::SUCCESS {
         Ok(())
     } else {
@@ -389,6 +459,46 @@ mod tests {
         assert_eq!(
             acc,
             json!({"Accounts": [{"Id": "1"}, {"Id": "2"}], "Paging": {"NextOffset": null}})
+        );
+    }
+
+    #[test]
+    fn python_level_names_map_onto_filters() {
+        for (name, level) in [
+            ("DEBUG", "debug"),
+            ("info", "info"),
+            ("WARNING", "warn"),
+            ("WARN", "warn"),
+            ("ERROR", "error"),
+            ("CRITICAL", "error"),
+            ("FATAL", "error"),
+            ("NOTSET", "trace"),
+        ] {
+            assert_eq!(python_level(name), Some(level), "{name}");
+        }
+        assert_eq!(python_level("LOUD"), None);
+    }
+
+    #[test]
+    fn repeated_query_keys_become_arrays() {
+        let prepared = PreparedRequest {
+            service: "accounts".into(),
+            operation: "ReadAccounts".into(),
+            method: "GET".parse().unwrap(),
+            path: "/20190206/accounts".into(),
+            query: vec![
+                ("id".into(), "a".into()),
+                ("filter".into(), "ACTIVE".into()),
+                ("id".into(), "b".into()),
+                ("id".into(), "c".into()),
+            ],
+            body: None,
+            validates_against: None,
+        };
+        let config = Config::builder_without_env().build().unwrap();
+        assert_eq!(
+            dry_run(&config, &prepared)["query"],
+            json!({"id": ["a", "b", "c"], "filter": "ACTIVE"})
         );
     }
 

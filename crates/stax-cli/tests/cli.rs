@@ -466,19 +466,7 @@ fn completions_source_in_bash_and_complete_from_the_cached_document() {
 
 #[test]
 fn emulator_subcommand_prints_the_ready_line() {
-    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("stax"))
-        .args(["emulator", "--listen", "127.0.0.1:0", "--seed", "empty"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
-    let ready: Value = serde_json::from_str(&line).unwrap();
+    let ready = common::emulator_ready_line(&["--listen", "127.0.0.1:0", "--seed", "empty"]);
     assert!(
         ready["endpoint"]
             .as_str()

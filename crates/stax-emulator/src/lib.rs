@@ -238,6 +238,28 @@ impl RunningEmulator {
         self.ca_cert.as_deref()
     }
 
+    /// Makes the API token `access_key` one whose password must be changed (Cognito's
+    /// `FORCE_CHANGE_PASSWORD` state): its SRP sign-in then ends with the
+    /// `NEW_PASSWORD_REQUIRED` challenge instead of tokens, as a real pool does for a user
+    /// created by an administrator. For testing clients' handling of that challenge.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), stax_emulator::EmulatorError> {
+    /// let emulator = stax_emulator::start(Default::default()).await?;
+    /// emulator.require_new_password(emulator.access_key())?;
+    /// // Signing in with emulator.access_key() / secret_key() now meets NEW_PASSWORD_REQUIRED.
+    /// # Ok(()) }
+    /// ```
+    pub fn require_new_password(&self, access_key: &str) -> Result<(), EmulatorError> {
+        match cognito::require_new_password(&self.store, access_key) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(EmulatorError::Config(format!(
+                "no API token {access_key} to require a new password of"
+            ))),
+            Err(e) => Err(EmulatorError::Database(e.to_string())),
+        }
+    }
+
     /// The counters served at `GET /_emulator/stats`.
     pub fn stats(&self) -> serde_json::Value {
         self.stats.snapshot()

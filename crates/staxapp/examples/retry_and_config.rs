@@ -10,31 +10,32 @@
 
 use std::time::Duration;
 
-use staxapp::{ApiRetryConfig, Config, StaxClient, args};
+use staxapp::{Config, StaxClient, args};
 
 async fn run() -> staxapp::Result<()> {
-    // Start from the environment, then derive a variant: configs are immutable values.
-    let base = Config::from_env()?;
+    // `Config::builder()` starts from the environment (STAX_REGION, STAX_ENDPOINT, the keys,
+    // AWS_ENDPOINT_URL, ...); each setter changes one value and keeps the others.
+    let base = Config::builder().build()?;
+    // Derive a variant: configs are immutable values.
     let patient = base
         .to_builder()
-        .api_retry(ApiRetryConfig {
-            max_attempts: 8,
-            backoff_factor: 0.2,
-            max_backoff: Duration::from_secs(2),
-            ..ApiRetryConfig::default()
-        })
+        .api_max_attempts(8) // retries after the first request, as staxapp's max_attempts
+        .api_backoff_factor(0.2)
+        .api_max_backoff(Duration::from_secs(2))
+        .auth_max_attempts(3)
+        .token_expiry_threshold(Duration::from_secs(300))
         .timeout(Duration::from_secs(20))
         .build()?;
     println!("retry policy: {:?}", patient.api_retry());
     println!(
-        "delays: {:?}",
+        "delays before retries 1 to 4: {:?}",
         (1..=4)
             .map(|n| patient.api_retry().backoff(n))
             .collect::<Vec<_>>()
     );
 
-    // A second installation in the same process, with its own settings and credentials.
-    let other = Config::builder().region("eu1").build()?;
+    // A second installation in the same process, configured by hand, ignoring the environment.
+    let other = Config::builder_without_env().region("eu1").build()?;
     println!("another installation: {}", other.base_url());
 
     let client = StaxClient::new(patient)?;
@@ -52,7 +53,7 @@ async fn run() -> staxapp::Result<()> {
         client.url_of(&prepared)
     );
 
-    // The real call: 429/500/502/504 are retried for GET with backoff and jitter.
+    // The real call: 429 and 5xx answers are retried for GET with backoff and jitter.
     let accounts = client.send_prepared(&prepared).await?;
     println!(
         "{} accounts",

@@ -1,8 +1,9 @@
 //! Configuration: which installation, which API token, how to retry.
 //!
-//! A [`Config`] is an immutable value. Build one with [`Config::builder`] or read the
-//! environment with [`Config::from_env`]; a client keeps the snapshot it was created with, so
-//! one process can talk to several installations with several tokens at once (PARITY.md C3).
+//! A [`Config`] is an immutable value. [`Config::builder`] starts from the environment (as the
+//! Python SDK does) and lets code set any value on top; [`Config::builder_without_env`]
+//! starts from the defaults alone. A client keeps the snapshot it was created with, so one
+//! process can talk to several installations with several tokens at once (PARITY.md C3).
 //!
 //! ```
 //! use std::time::Duration;
@@ -12,7 +13,8 @@
 //!     .region("us1")
 //!     .access_key("my-access-key")
 //!     .secret_key("my-secret-key")
-//!     .api_max_attempts(3)
+//!     .api_max_attempts(3) // retries after the first request, as in staxapp
+//!     .token_expiry_threshold(Duration::from_secs(120))
 //!     .build()?;
 //! assert_eq!(config.base_url(), "https://api.us1.staxapp.cloud/20190206");
 //! assert!(!format!("{config:?}").contains("my-secret-key"));
@@ -25,7 +27,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Result};
 
 /// The API version every Stax path starts with.
 pub const API_VERSION: &str = "20190206";
@@ -77,24 +79,56 @@ pub enum SchemaSource {
     File(PathBuf),
 }
 
-/// Retry settings for Stax API calls (PARITY.md C4).
+/// Retry settings for Stax API calls (PARITY.md C4), with staxapp's names and meanings.
+///
+/// `max_attempts` means what it means in staxapp, which hands it to urllib3 as
+/// `Retry(total=N)`: the number of **retries after the first request**, so the default 5
+/// makes up to 6 requests and 0 makes one. The first retry goes at once, later ones after
+/// `backoff_factor * 2^(n-1)` seconds (urllib3's formula), capped by `max_backoff`.
+///
+/// What is retried (the README's retry table compares it with staxapp):
+/// - a status of `status_codes` (429, 500, 502, 503, 504) for a method of `retry_methods`
+///   (GET, PUT, DELETE, OPTIONS), and a connection that broke after the request was sent
+///   (read timeout, reset): these requests may have been processed, so POST is not retried;
+/// - a request refused before it was processed (429, connection refused, connect timeout,
+///   DNS failure) whatever its method, POST included (`retry_refused_any_method`);
+/// - never: TLS certificate failures and 4xx answers other than 429 (a 403 "security token
+///   ... expired" refreshes the credentials once instead).
+///
+/// ```
+/// use std::time::Duration;
+/// use staxapp::ApiRetryConfig;
+///
+/// let retry = ApiRetryConfig { jitter: false, ..ApiRetryConfig::default() };
+/// assert_eq!(retry.max_attempts, 5); // up to 6 requests, as staxapp
+/// let delays: Vec<Duration> = (1..=5).map(|n| retry.backoff(n)).collect();
+/// assert_eq!(delays, [0, 2, 4, 8, 16].map(Duration::from_secs));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiRetryConfig {
-    /// Attempts in all, the first included. Default 5.
+    /// Retries after the first request (staxapp's `max_attempts`, urllib3's `total`).
+    /// Default 5: up to 6 requests. 0: no retries.
     pub max_attempts: u32,
-    /// Exponential backoff factor in seconds: the delay before retry `n` (from 1) is
-    /// `backoff_factor * 2^(n-1)`, capped by `max_backoff`. Default 1.0.
+    /// Exponential backoff factor in seconds: retry 1 goes at once, retry `n` (from 2) waits
+    /// `backoff_factor * 2^(n-1)`, capped by `max_backoff`. Default 1.0 (0, 2, 4, 8, 16 s).
     pub backoff_factor: f64,
-    /// The longest single delay. Default 20 s.
+    /// The longest single delay, `Retry-After` included. Default 20 s.
     pub max_backoff: Duration,
-    /// Add random jitter (full jitter over the upper half of each delay). Default true.
+    /// Random jitter: each delay is drawn from its upper half. Default true.
     pub jitter: bool,
-    /// Statuses that are retried. Default 429, 500, 502, 504.
+    /// Statuses that are retried. Default 429, 500, 502, 503, 504 (staxapp: the same without
+    /// 503).
     pub status_codes: BTreeSet<u16>,
-    /// Methods that are retried (upper case). Default GET, PUT, DELETE, OPTIONS: not POST.
+    /// Methods retried after an answer or a failure that may follow processing (upper case).
+    /// Default GET, PUT, DELETE, OPTIONS: not POST.
     pub retry_methods: BTreeSet<String>,
     /// Honour a `Retry-After` header (seconds or HTTP date), capped by `max_backoff`. Default true.
     pub respect_retry_after: bool,
+    /// Retry a request the server refused before processing it (429, or a throttling error
+    /// code) whatever its method, POST included. Default true; false keeps staxapp's rule
+    /// (only `retry_methods`). Connection failures before sending are always retried, for
+    /// every method, as staxapp does.
+    pub retry_refused_any_method: bool,
 }
 
 impl Default for ApiRetryConfig {
@@ -104,40 +138,55 @@ impl Default for ApiRetryConfig {
             backoff_factor: 1.0,
             max_backoff: Duration::from_secs(20),
             jitter: true,
-            status_codes: [429, 500, 502, 504].into_iter().collect(),
+            status_codes: [429, 500, 502, 503, 504].into_iter().collect(),
             retry_methods: ["GET", "PUT", "DELETE", "OPTIONS"]
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
             respect_retry_after: true,
+            retry_refused_any_method: true,
         }
     }
 }
 
 impl ApiRetryConfig {
-    /// No retries at all.
+    /// No retries at all (`max_attempts` 0: one request).
     pub fn disabled() -> Self {
         ApiRetryConfig {
-            max_attempts: 1,
+            max_attempts: 0,
             ..ApiRetryConfig::default()
         }
     }
 
-    /// The delay before retry number `retry` (1 for the first retry), without jitter.
+    /// The delay before retry number `retry` (1 for the first retry), without jitter:
+    /// 0 for the first, `backoff_factor * 2^(retry-1)` after, capped by `max_backoff`
+    /// (urllib3's `Retry.get_backoff_time`).
     pub fn backoff(&self, retry: u32) -> Duration {
-        let exponent = retry.saturating_sub(1).min(30) as i32;
+        if retry <= 1 {
+            return Duration::ZERO;
+        }
+        let exponent = (retry - 1).min(30) as i32;
         let seconds = self.backoff_factor * 2f64.powi(exponent);
         if !seconds.is_finite() || seconds <= 0.0 {
             return Duration::ZERO;
         }
         Duration::from_secs_f64(seconds.min(self.max_backoff.as_secs_f64()))
     }
+
+    /// True when `method` is one of [`retry_methods`](Self::retry_methods).
+    pub fn retries_method(&self, method: &str) -> bool {
+        self.retry_methods
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(method))
+    }
 }
 
 /// Retry and refresh settings for signing in (PARITY.md C5).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthRetryConfig {
-    /// Attempts for each Cognito call. Default 5.
+    /// Retries after the first request of each Cognito call (boto3's `max_attempts`, which
+    /// staxapp sets), classified and spaced as API calls are; also the number of times the
+    /// identity pool is asked while it cannot verify a fresh token (PARITY.md A6). Default 5.
     pub max_attempts: u32,
     /// Credentials are refreshed this long before they expire. Default 1 minute, or
     /// `TOKEN_EXPIRY_THRESHOLD_IN_MINS` (deprecated) when set.
@@ -197,6 +246,8 @@ impl fmt::Debug for Config {
 }
 
 impl Default for Config {
+    /// The defaults alone, no environment read: au1, no keys (see
+    /// [`Config::builder_without_env`]).
     fn default() -> Self {
         ConfigBuilder::default()
             .build()
@@ -205,17 +256,49 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Starts a builder with the defaults (no environment read).
+    /// A builder that starts from the environment (what [`Config::from_env`] reads), so code
+    /// that sets some values (say, the keys) keeps the others (`STAX_REGION`,
+    /// `AWS_ENDPOINT_URL`, ...) as the Python SDK does. Values set on the builder win over the
+    /// environment; a malformed environment value is reported by
+    /// [`build`](ConfigBuilder::build) unless a setter replaced it.
+    ///
+    /// ```
+    /// use staxapp::Config;
+    ///
+    /// let config = Config::builder()
+    ///     .access_key("my-access-key")
+    ///     .secret_key("my-secret-key")
+    ///     .build()?;
+    /// assert_eq!(config.access_key(), Some("my-access-key"));
+    /// # Ok::<(), staxapp::Error>(())
+    /// ```
     pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// A builder with the defaults only: nothing is read from the environment (au1, no keys,
+    /// live document, staxapp's retry settings). For programs that configure everything
+    /// themselves.
+    ///
+    /// ```
+    /// use staxapp::Config;
+    ///
+    /// let config = Config::builder_without_env().region("eu1").build()?;
+    /// assert_eq!(config.base_url(), "https://api.eu1.staxapp.cloud/20190206");
+    /// assert_eq!(config.access_key(), None);
+    /// # Ok::<(), staxapp::Error>(())
+    /// ```
+    pub fn builder_without_env() -> ConfigBuilder {
         ConfigBuilder::default()
     }
 
     /// Reads the environment variables of CONTRACT.md: `STAX_REGION`, `STAX_ENDPOINT`,
     /// `STAX_ACCESS_KEY`, `STAX_SECRET_KEY`, `STAX_SCHEMA`, `AWS_ENDPOINT_URL`,
     /// `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, `AWS_ENDPOINT_URL_COGNITO_IDENTITY`,
-    /// `SSL_CERT_FILE` / `AWS_CA_BUNDLE` and `TOKEN_EXPIRY_THRESHOLD_IN_MINS`.
+    /// `SSL_CERT_FILE` / `AWS_CA_BUNDLE` and `TOKEN_EXPIRY_THRESHOLD_IN_MINS`. The same as
+    /// `Config::builder().build()`.
     pub fn from_env() -> Result<Config> {
-        ConfigBuilder::from_env()?.build()
+        Config::builder().build()
     }
 
     /// A builder starting from this configuration, to derive a variant of it.
@@ -236,6 +319,7 @@ impl Config {
             timeout: i.timeout,
             connect_timeout: i.connect_timeout,
             cache_dir: i.cache_dir.clone(),
+            threshold_error: None,
         }
     }
 
@@ -294,6 +378,15 @@ impl Config {
         &self.inner.auth_retry
     }
 
+    /// The retry policy of the sign-in calls: the API's classification, delays and cap,
+    /// with [`AuthRetryConfig::max_attempts`] retries.
+    pub fn sign_in_retry(&self) -> ApiRetryConfig {
+        ApiRetryConfig {
+            max_attempts: self.inner.auth_retry.max_attempts,
+            ..self.inner.api_retry.clone()
+        }
+    }
+
     /// Timeout of one HTTP request.
     pub fn timeout(&self) -> Duration {
         self.inner.timeout
@@ -312,28 +405,89 @@ impl Config {
             .or_else(|| dirs::cache_dir().map(|d| d.join("staxapp")))
     }
 
-    /// The User-Agent sent with every request (PARITY.md C7).
+    /// The User-Agent sent with every request (PARITY.md C7): the SDK's version, the version
+    /// of the rustc that compiled it (not the minimum supported one) and the OS.
+    ///
+    /// ```
+    /// let agent = staxapp::Config::user_agent();
+    /// assert!(agent.starts_with("staxapp-rs/"), "{agent}");
+    /// assert!(agent.contains(" rust/1."), "{agent}");
+    /// ```
     pub fn user_agent() -> String {
         format!(
             "staxapp-rs/{} rust/{} os/{}",
             env!("CARGO_PKG_VERSION"),
-            option_env!("CARGO_PKG_RUST_VERSION").unwrap_or("unknown"),
+            env!("STAXAPP_RUSTC_VERSION"),
             std::env::consts::OS
         )
     }
 }
 
-/// Expands a short installation name: `au1` -> `au1.staxapp.cloud`; full domains pass through.
-pub fn expand_installation(region: &str) -> String {
-    let region = region.trim().trim_end_matches('.');
-    if region.contains('.') {
-        region.to_owned()
-    } else {
-        format!("{}.staxapp.cloud", region.to_ascii_lowercase())
+/// The short installation names and their domains.
+pub const INSTALLATIONS: [&str; 3] = ["au1", "us1", "eu1"];
+
+/// Checks and expands an installation: `au1`, `us1`, `eu1` (any case) become
+/// `<name>.staxapp.cloud`; a DNS name such as `au1.staxapp.cloud` passes through (lower
+/// case, no trailing dot); anything else is [`ConfigError::InvalidInstallation`].
+///
+/// ```
+/// use staxapp::config::expand_installation;
+///
+/// assert_eq!(expand_installation("US1").unwrap(), "us1.staxapp.cloud");
+/// assert_eq!(expand_installation("stax.example.com.").unwrap(), "stax.example.com");
+/// for bad in ["mars1", "../../x", "api/x", "", "127.0.0.1", "a..b"] {
+///     assert!(expand_installation(bad).is_err(), "{bad}");
+/// }
+/// ```
+pub fn expand_installation(region: &str) -> std::result::Result<String, ConfigError> {
+    let name = region.trim().trim_end_matches('.').to_ascii_lowercase();
+    if INSTALLATIONS.contains(&name.as_str()) {
+        return Ok(format!("{name}.staxapp.cloud"));
     }
+    if is_dns_name(&name) {
+        return Ok(name);
+    }
+    Err(ConfigError::InvalidInstallation {
+        given: region.to_owned(),
+    })
 }
 
-/// Builds a [`Config`]. Every setter takes plain values; [`ConfigBuilder::build`] checks them.
+/// At least two labels of letters, digits and inner hyphens (1-63 characters each, 253 in
+/// all), the last not all digits (no IP addresses).
+fn is_dns_name(name: &str) -> bool {
+    let labels: Vec<&str> = name.split('.').collect();
+    name.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            (1..=63).contains(&l.len())
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+        && labels
+            .last()
+            .is_some_and(|l| !l.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Builds a [`Config`]. Start from the environment with [`Config::builder`] or from the
+/// defaults alone with [`Config::builder_without_env`] (also `ConfigBuilder::default()`).
+/// Every setter takes plain values and sets one thing; [`ConfigBuilder::build`] checks them.
+///
+/// ```
+/// use std::time::Duration;
+/// use staxapp::Config;
+///
+/// let config = Config::builder_without_env()
+///     .region("au1")
+///     .api_max_attempts(3) // up to 4 requests, as staxapp's max_attempts = 3
+///     .api_backoff_factor(0.5)
+///     .token_expiry_threshold(Duration::from_secs(300))
+///     .build()?;
+/// assert_eq!(config.api_retry().max_attempts, 3);
+/// assert_eq!(config.auth_retry().max_attempts, 5); // untouched
+/// # Ok::<(), staxapp::Error>(())
+/// ```
 #[derive(Clone, Default)]
 pub struct ConfigBuilder {
     region: Option<String>,
@@ -350,6 +504,8 @@ pub struct ConfigBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     cache_dir: Option<PathBuf>,
+    /// A malformed `TOKEN_EXPIRY_THRESHOLD_IN_MINS`, reported by `build` unless replaced.
+    threshold_error: Option<ConfigError>,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -366,54 +522,71 @@ impl fmt::Debug for ConfigBuilder {
     }
 }
 
-fn env_var(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
-
 impl ConfigBuilder {
-    /// A builder preloaded from the environment (see [`Config::from_env`]).
+    /// A builder preloaded from the environment, with any malformed value reported at once.
+    /// [`Config::builder`] is the same, reporting at [`build`](Self::build).
     pub fn from_env() -> Result<ConfigBuilder> {
-        let mut b = ConfigBuilder::default();
-        if let Some(region) = env_var("STAX_REGION") {
-            b = b.region(region);
+        let builder = Config::builder();
+        match &builder.threshold_error {
+            Some(e) => Err(e.clone().into()),
+            None => Ok(builder),
         }
-        if let Some(endpoint) = env_var("STAX_ENDPOINT") {
-            b = b.endpoint(endpoint);
-        }
-        b.access_key = env_var("STAX_ACCESS_KEY");
-        b.secret_key = env_var("STAX_SECRET_KEY").map(Secret::new);
-        if let Some(schema) = env_var("STAX_SCHEMA") {
-            b = b.schema(parse_schema_source(&schema));
-        }
-        let any = env_var("AWS_ENDPOINT_URL");
-        b.cognito_idp_endpoint =
-            env_var("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER").or_else(|| any.clone());
-        b.cognito_identity_endpoint = env_var("AWS_ENDPOINT_URL_COGNITO_IDENTITY").or(any);
-        b.ca_bundle = env_var("SSL_CERT_FILE")
-            .or_else(|| env_var("AWS_CA_BUNDLE"))
-            .map(PathBuf::from);
-        if let Some(minutes) = env_var("TOKEN_EXPIRY_THRESHOLD_IN_MINS") {
-            let minutes: u64 = minutes.parse().map_err(|_| {
-                Error::Config(format!(
-                    "TOKEN_EXPIRY_THRESHOLD_IN_MINS must be a whole number of minutes, got {minutes:?}"
-                ))
-            })?;
-            b.auth_retry.token_expiry_threshold = Duration::from_secs(minutes * 60);
-        }
-        Ok(b)
     }
 
-    /// The installation: `au1`, `us1`, `eu1` or a full domain such as `au1.staxapp.cloud`.
+    /// A builder from the variables `get` returns (`None` or blank: unset). Pure.
+    fn from_lookup(get: impl Fn(&str) -> Option<String>) -> ConfigBuilder {
+        let var = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let mut b = ConfigBuilder::default();
+        if let Some(region) = var("STAX_REGION") {
+            b = b.region(region);
+        }
+        if let Some(endpoint) = var("STAX_ENDPOINT") {
+            b = b.endpoint(endpoint);
+        }
+        b.access_key = var("STAX_ACCESS_KEY");
+        b.secret_key = var("STAX_SECRET_KEY").map(Secret::new);
+        if let Some(schema) = var("STAX_SCHEMA") {
+            b = b.schema(parse_schema_source(&schema));
+        }
+        let any = var("AWS_ENDPOINT_URL");
+        b.cognito_idp_endpoint =
+            var("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER").or_else(|| any.clone());
+        b.cognito_identity_endpoint = var("AWS_ENDPOINT_URL_COGNITO_IDENTITY").or(any);
+        b.ca_bundle = var("SSL_CERT_FILE")
+            .or_else(|| var("AWS_CA_BUNDLE"))
+            .map(PathBuf::from);
+        if let Some(minutes) = var("TOKEN_EXPIRY_THRESHOLD_IN_MINS") {
+            match minutes.parse::<u64>() {
+                Ok(minutes) => {
+                    b.auth_retry.token_expiry_threshold =
+                        Duration::from_secs(minutes.saturating_mul(60));
+                }
+                Err(_) => {
+                    b.threshold_error = Some(ConfigError::InvalidValue {
+                        setting: "TOKEN_EXPIRY_THRESHOLD_IN_MINS".into(),
+                        problem: format!("must be a whole number of minutes, got {minutes:?}"),
+                    });
+                }
+            }
+        }
+        b
+    }
+
+    /// The installation: `au1`, `us1`, `eu1` or a DNS name such as `au1.staxapp.cloud`.
+    /// Replaces any endpoint set before (the last of `region` and `endpoint` wins).
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
+        self.endpoint = None;
         self.base_url = None;
         self
     }
 
     /// A full base override such as `http://127.0.0.1:8080`; `/20190206` is appended.
+    /// Replaces the installation's base URL (the last of `region` and `endpoint` wins).
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
         self.base_url = None;
@@ -464,21 +637,86 @@ impl ConfigBuilder {
         self
     }
 
-    /// Replaces the API retry settings.
+    /// Replaces all the API retry settings. To change one, use the `api_*` setters.
     pub fn api_retry(mut self, retry: ApiRetryConfig) -> Self {
         self.api_retry = retry;
         self
     }
 
-    /// Sets the number of attempts for API calls (1 disables retries).
-    pub fn api_max_attempts(mut self, attempts: u32) -> Self {
-        self.api_retry.max_attempts = attempts;
+    /// Retries after the first request of an API call (staxapp's `max_attempts`: 5 makes up
+    /// to 6 requests; 0 turns retries off).
+    pub fn api_max_attempts(mut self, retries: u32) -> Self {
+        self.api_retry.max_attempts = retries;
         self
     }
 
-    /// Replaces the sign-in retry settings.
+    /// The exponential backoff factor in seconds (see [`ApiRetryConfig::backoff`]).
+    pub fn api_backoff_factor(mut self, seconds: f64) -> Self {
+        self.api_retry.backoff_factor = seconds;
+        self
+    }
+
+    /// The longest delay between two attempts.
+    pub fn api_max_backoff(mut self, delay: Duration) -> Self {
+        self.api_retry.max_backoff = delay;
+        self
+    }
+
+    /// Random jitter on the delays.
+    pub fn api_jitter(mut self, jitter: bool) -> Self {
+        self.api_retry.jitter = jitter;
+        self
+    }
+
+    /// The statuses that are retried (staxapp's `status_codes`).
+    pub fn api_status_codes(mut self, codes: impl IntoIterator<Item = u16>) -> Self {
+        self.api_retry.status_codes = codes.into_iter().collect();
+        self
+    }
+
+    /// The methods that are retried (staxapp's `retry_methods`).
+    pub fn api_retry_methods<S: AsRef<str>>(
+        mut self,
+        methods: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.api_retry.retry_methods = methods
+            .into_iter()
+            .map(|m| m.as_ref().to_ascii_uppercase())
+            .collect();
+        self
+    }
+
+    /// Honour `Retry-After`.
+    pub fn api_respect_retry_after(mut self, respect: bool) -> Self {
+        self.api_retry.respect_retry_after = respect;
+        self
+    }
+
+    /// Retry a request refused before it was processed (429) whatever its method.
+    pub fn api_retry_refused_any_method(mut self, retry: bool) -> Self {
+        self.api_retry.retry_refused_any_method = retry;
+        self
+    }
+
+    /// Replaces all the sign-in settings, including a threshold read from
+    /// `TOKEN_EXPIRY_THRESHOLD_IN_MINS`. To change one, use [`auth_max_attempts`](Self::auth_max_attempts)
+    /// or [`token_expiry_threshold`](Self::token_expiry_threshold).
     pub fn auth_retry(mut self, retry: AuthRetryConfig) -> Self {
         self.auth_retry = retry;
+        self.threshold_error = None;
+        self
+    }
+
+    /// Retries after the first request of each Cognito call (boto3's `max_attempts`).
+    pub fn auth_max_attempts(mut self, retries: u32) -> Self {
+        self.auth_retry.max_attempts = retries;
+        self
+    }
+
+    /// Credentials are refreshed this long before they expire (default 1 minute).
+    pub fn token_expiry_threshold(mut self, threshold: Duration) -> Self {
+        self.auth_retry.token_expiry_threshold = threshold;
+        self.threshold_error = None;
         self
     }
 
@@ -500,49 +738,61 @@ impl ConfigBuilder {
         self
     }
 
-    /// Checks the settings and freezes them into a [`Config`].
+    /// Checks the settings and freezes them into a [`Config`]. Errors are
+    /// [`Error::Config`](crate::Error::Config) with a typed [`ConfigError`] naming the setting
+    /// and the valid forms.
     pub fn build(self) -> Result<Config> {
+        if let Some(e) = self.threshold_error {
+            return Err(e.into());
+        }
         let installation =
-            expand_installation(self.region.as_deref().unwrap_or(DEFAULT_INSTALLATION));
+            expand_installation(self.region.as_deref().unwrap_or(DEFAULT_INSTALLATION))?;
         let base_url = match (&self.base_url, &self.endpoint) {
             (Some(base), _) => base.trim_end_matches('/').to_owned(),
             (None, Some(endpoint)) => endpoint_base_url(endpoint)?,
             (None, None) => format!("https://api.{installation}/{API_VERSION}"),
         };
-        let parsed = url::Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("invalid API base URL {base_url:?}: {e}")))?;
-        let host = parsed
-            .host_str()
-            .ok_or_else(|| Error::Config(format!("the API base URL {base_url:?} has no host")))?;
+        let parsed = url::Url::parse(&base_url).map_err(|_| ConfigError::InvalidUrl {
+            setting: "API base URL".into(),
+            given: base_url.clone(),
+        })?;
+        let host = parsed.host_str().ok_or_else(|| ConfigError::InvalidUrl {
+            setting: "API base URL".into(),
+            given: base_url.clone(),
+        })?;
         let api_host = match parsed.port() {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
         for (name, value) in [
-            ("Cognito user pool endpoint", &self.cognito_idp_endpoint),
-            ("Cognito identity endpoint", &self.cognito_identity_endpoint),
+            (
+                "Cognito user pool endpoint (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / AWS_ENDPOINT_URL)",
+                &self.cognito_idp_endpoint,
+            ),
+            (
+                "Cognito identity endpoint (AWS_ENDPOINT_URL_COGNITO_IDENTITY / AWS_ENDPOINT_URL)",
+                &self.cognito_identity_endpoint,
+            ),
         ] {
             if let Some(value) = value {
                 check_http_url(name, value)?;
             }
         }
-        if self.api_retry.max_attempts == 0 || self.auth_retry.max_attempts == 0 {
-            return Err(Error::Config(
-                "max_attempts must be at least 1 (1 means no retries)".into(),
-            ));
-        }
         if !(self.api_retry.backoff_factor >= 0.0 && self.api_retry.backoff_factor.is_finite()) {
-            return Err(Error::Config(
-                "backoff_factor must be a finite number of seconds, 0 or more".into(),
-            ));
+            return Err(ConfigError::InvalidValue {
+                setting: "backoff_factor".into(),
+                problem: "must be a finite number of seconds, 0 or more".into(),
+            }
+            .into());
         }
         if let Some(path) = &self.ca_bundle
             && !path.is_file()
         {
-            return Err(Error::Config(format!(
-                "the CA bundle {} does not exist (SSL_CERT_FILE / AWS_CA_BUNDLE)",
-                path.display()
-            )));
+            return Err(ConfigError::CaBundle {
+                path: path.clone(),
+                problem: "is not a file".into(),
+            }
+            .into());
         }
         let or_default = |d: Duration, default: u64| {
             if d.is_zero() {
@@ -581,17 +831,18 @@ pub fn parse_schema_source(value: &str) -> SchemaSource {
     }
 }
 
-fn check_http_url(name: &str, value: &str) -> Result<()> {
+fn check_http_url(name: &str, value: &str) -> std::result::Result<(), ConfigError> {
     match url::Url::parse(value) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
-        _ => Err(Error::Config(format!(
-            "the {name} {value:?} is not an http(s) URL such as http://127.0.0.1:8080"
-        ))),
+        _ => Err(ConfigError::InvalidUrl {
+            setting: name.to_owned(),
+            given: value.to_owned(),
+        }),
     }
 }
 
-fn endpoint_base_url(endpoint: &str) -> Result<String> {
-    check_http_url("STAX_ENDPOINT", endpoint)?;
+fn endpoint_base_url(endpoint: &str) -> std::result::Result<String, ConfigError> {
+    check_http_url("endpoint (STAX_ENDPOINT / --endpoint)", endpoint)?;
     let trimmed = endpoint.trim_end_matches('/');
     let suffix = format!("/{API_VERSION}");
     if trimmed.ends_with(&suffix) {
@@ -604,18 +855,29 @@ fn endpoint_base_url(endpoint: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
+    use std::collections::HashMap;
+
+    fn from_vars(vars: &[(&str, &str)]) -> ConfigBuilder {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        ConfigBuilder::from_lookup(|name| vars.get(name).cloned())
+    }
 
     #[test]
     fn short_region_names_expand() {
         for (given, base) in [
             ("au1", "https://api.au1.staxapp.cloud/20190206"),
             ("us1", "https://api.us1.staxapp.cloud/20190206"),
+            ("EU1", "https://api.eu1.staxapp.cloud/20190206"),
             (
                 "eu1.staxapp.cloud",
                 "https://api.eu1.staxapp.cloud/20190206",
             ),
         ] {
-            let c = Config::builder().region(given).build().unwrap();
+            let c = Config::builder_without_env().region(given).build().unwrap();
             assert_eq!(c.base_url(), base);
         }
         assert_eq!(
@@ -625,14 +887,44 @@ mod tests {
     }
 
     #[test]
+    fn installations_other_than_the_valid_forms_are_refused() {
+        for bad in [
+            "mars1",
+            "../../x",
+            "au1/../x",
+            "a b.com",
+            "-x.com",
+            "x-.com",
+            "1.2.3.4",
+            "host:8080",
+        ] {
+            let err = Config::builder_without_env()
+                .region(bad)
+                .build()
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::Config(ConfigError::InvalidInstallation { given }) if given == bad),
+                "{bad}: {err}"
+            );
+            assert!(
+                err.to_string().contains("au1, us1, eu1 or a DNS name"),
+                "{err}"
+            );
+        }
+        // Through the environment, as STAX_REGION.
+        let err = from_vars(&[("STAX_REGION", "mars1")]).build().unwrap_err();
+        assert!(err.to_string().contains("\"mars1\""), "{err}");
+    }
+
+    #[test]
     fn endpoint_override_keeps_port_for_signing() {
-        let c = Config::builder()
+        let c = Config::builder_without_env()
             .endpoint("http://127.0.0.1:8080/")
             .build()
             .unwrap();
         assert_eq!(c.base_url(), "http://127.0.0.1:8080/20190206");
         assert_eq!(c.api_host(), "127.0.0.1:8080");
-        let c = Config::builder()
+        let c = Config::builder_without_env()
             .endpoint("http://localhost:9/20190206")
             .build()
             .unwrap();
@@ -640,19 +932,128 @@ mod tests {
     }
 
     #[test]
+    fn the_last_of_region_and_endpoint_wins() {
+        let b = from_vars(&[("STAX_ENDPOINT", "http://127.0.0.1:9")]);
+        assert_eq!(
+            b.clone().build().unwrap().base_url(),
+            "http://127.0.0.1:9/20190206"
+        );
+        assert_eq!(
+            b.region("us1").build().unwrap().base_url(),
+            "https://api.us1.staxapp.cloud/20190206"
+        );
+    }
+
+    #[test]
     fn bad_values_are_refused_with_the_fix() {
-        let err = Config::builder()
-            .endpoint("127.0.0.1:80")
+        for endpoint in ["127.0.0.1:80", "ftp://x.com", "file:///etc/passwd"] {
+            let err = Config::builder_without_env()
+                .endpoint(endpoint)
+                .build()
+                .unwrap_err();
+            assert!(
+                matches!(err, Error::Config(ConfigError::InvalidUrl { .. })),
+                "{err}"
+            );
+            assert!(err.to_string().contains("http://127.0.0.1:8080"), "{err}");
+        }
+        let err = from_vars(&[("AWS_ENDPOINT_URL", "localhost")])
             .build()
             .unwrap_err();
-        assert!(err.to_string().contains("http://127.0.0.1:8080"), "{err}");
-        let err = Config::builder().api_max_attempts(0).build().unwrap_err();
-        assert!(err.to_string().contains("at least 1"), "{err}");
+        assert!(err.to_string().contains("AWS_ENDPOINT_URL"), "{err}");
+        let err = Config::builder_without_env()
+            .api_backoff_factor(-1.0)
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("backoff_factor"), "{err}");
+        // 0 retries is valid: one request.
+        assert_eq!(
+            Config::builder_without_env()
+                .api_max_attempts(0)
+                .build()
+                .unwrap()
+                .api_retry()
+                .max_attempts,
+            0
+        );
+    }
+
+    #[test]
+    fn the_builder_starts_from_the_environment() {
+        let b = from_vars(&[
+            ("STAX_REGION", "us1"),
+            ("STAX_ACCESS_KEY", "AK"),
+            ("STAX_SECRET_KEY", "SK"),
+            ("STAX_SCHEMA", "/tmp/doc.json"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:1"),
+            ("AWS_ENDPOINT_URL_COGNITO_IDENTITY", "http://127.0.0.1:2"),
+            ("TOKEN_EXPIRY_THRESHOLD_IN_MINS", "7"),
+        ]);
+        // Setting the keys in code keeps the region and endpoints of the environment.
+        let c = b.access_key("AK2").build().unwrap();
+        assert_eq!(c.installation(), "us1.staxapp.cloud");
+        assert_eq!(c.access_key(), Some("AK2"));
+        assert_eq!(c.secret_key().unwrap().expose(), "SK");
+        assert_eq!(c.schema(), &SchemaSource::File("/tmp/doc.json".into()));
+        assert_eq!(c.cognito_idp_endpoint(), Some("http://127.0.0.1:1"));
+        assert_eq!(c.cognito_identity_endpoint(), Some("http://127.0.0.1:2"));
+        assert_eq!(
+            c.auth_retry().token_expiry_threshold,
+            Duration::from_secs(420)
+        );
+        // Blank values count as unset.
+        let c = from_vars(&[("STAX_REGION", "  ")]).build().unwrap();
+        assert_eq!(c.installation(), DEFAULT_INSTALLATION);
+    }
+
+    #[test]
+    fn single_field_setters_keep_the_other_fields() {
+        let b = from_vars(&[("TOKEN_EXPIRY_THRESHOLD_IN_MINS", "3")])
+            .auth_max_attempts(9)
+            .api_max_attempts(2);
+        let c = b.clone().build().unwrap();
+        assert_eq!(
+            c.auth_retry().token_expiry_threshold,
+            Duration::from_secs(180)
+        );
+        assert_eq!(c.auth_retry().max_attempts, 9);
+        let c = b
+            .token_expiry_threshold(Duration::from_secs(30))
+            .api_backoff_factor(0.5)
+            .api_status_codes([503])
+            .api_retry_methods(["get", "post"])
+            .build()
+            .unwrap();
+        assert_eq!(c.auth_retry().max_attempts, 9);
+        assert_eq!(c.api_retry().max_attempts, 2);
+        assert_eq!(c.api_retry().backoff_factor, 0.5);
+        assert_eq!(
+            c.api_retry().status_codes,
+            [503].into_iter().collect::<BTreeSet<u16>>()
+        );
+        assert!(c.api_retry().retries_method("POST"));
+        assert_eq!(c.sign_in_retry().max_attempts, 9);
+        assert_eq!(c.sign_in_retry().backoff_factor, 0.5);
+    }
+
+    #[test]
+    fn a_malformed_threshold_is_reported_unless_replaced() {
+        let b = from_vars(&[("TOKEN_EXPIRY_THRESHOLD_IN_MINS", "soon")]);
+        let err = b.clone().build().unwrap_err();
+        assert!(
+            err.to_string().contains("TOKEN_EXPIRY_THRESHOLD_IN_MINS"),
+            "{err}"
+        );
+        assert!(
+            b.token_expiry_threshold(Duration::from_secs(60))
+                .build()
+                .is_ok()
+        );
     }
 
     #[test]
     fn secrets_stay_out_of_debug() {
-        let c = Config::builder()
+        let c = Config::builder_without_env()
             .access_key("AK")
             .secret_key("very-secret")
             .build()
@@ -663,10 +1064,37 @@ mod tests {
     }
 
     #[test]
-    fn backoff_is_exponential_and_capped() {
+    fn backoff_follows_urllib3_first_retry_at_once() {
         let r = ApiRetryConfig::default();
-        assert_eq!(r.backoff(1), Duration::from_secs(1));
+        assert_eq!(r.backoff(1), Duration::ZERO);
+        assert_eq!(r.backoff(2), Duration::from_secs(2));
         assert_eq!(r.backoff(3), Duration::from_secs(4));
+        assert_eq!(r.backoff(5), Duration::from_secs(16));
         assert_eq!(r.backoff(30), Duration::from_secs(20));
+        let tenth = ApiRetryConfig {
+            backoff_factor: 0.1,
+            ..ApiRetryConfig::default()
+        };
+        // urllib3's documented example: [0.0s, 0.2s, 0.4s, 0.8s, ...].
+        assert_eq!(
+            (1..=4).map(|n| tenth.backoff(n)).collect::<Vec<_>>(),
+            [0, 200, 400, 800].map(Duration::from_millis)
+        );
+    }
+
+    #[test]
+    fn the_user_agent_names_the_compiler() {
+        let agent = Config::user_agent();
+        // The toolchain running the tests is the one that compiled them.
+        let out = std::process::Command::new("rustc")
+            .arg("--version")
+            .output()
+            .expect("rustc runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let rustc = text.split_whitespace().nth(1).expect("a version");
+        assert!(
+            agent.contains(&format!(" rust/{rustc} ")),
+            "{agent} vs {text}"
+        );
     }
 }

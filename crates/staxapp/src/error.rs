@@ -14,7 +14,20 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// The configuration is incomplete or malformed (environment, builder, files).
     #[error("configuration error: {0}")]
-    Config(String),
+    Config(ConfigError),
+
+    /// The server's TLS certificate is not trusted. Retrying cannot help, so it is never
+    /// retried; trust the certificate's issuer with `SSL_CERT_FILE` / `AWS_CA_BUNDLE`
+    /// ([`ConfigBuilder::ca_bundle`](crate::ConfigBuilder::ca_bundle)).
+    #[error(
+        "the TLS certificate of {origin} is not trusted ({problem}); if you trust that server (the emulator's --tls, a proxy), point SSL_CERT_FILE or AWS_CA_BUNDLE at a PEM file of its CA"
+    )]
+    Certificate {
+        /// `scheme://host:port` of the server.
+        origin: String,
+        /// What the TLS library found wrong with the certificate.
+        problem: String,
+    },
 
     /// Signing in with the API token failed.
     #[error(transparent)]
@@ -45,6 +58,12 @@ pub enum Error {
     /// A task ended in failure or could not be waited for.
     #[error(transparent)]
     Task(Box<TaskError>),
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
 }
 
 impl From<ValidationError> for Error {
@@ -85,6 +104,53 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// A setting that cannot be used, from the environment or from [`ConfigBuilder`](crate::ConfigBuilder).
+///
+/// ```
+/// use staxapp::{Config, ConfigError, Error};
+///
+/// let err = Config::builder_without_env().region("mars1").build().unwrap_err();
+/// assert!(matches!(err, Error::Config(ConfigError::InvalidInstallation { .. })));
+/// assert!(err.to_string().contains("au1, us1, eu1"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The installation (`STAX_REGION`, `--region`, [`ConfigBuilder::region`](crate::ConfigBuilder::region))
+    /// is neither a short name nor a DNS name.
+    #[error(
+        "unknown installation {given:?}: use au1, us1, eu1 or a DNS name such as au1.staxapp.cloud (STAX_REGION, --region)"
+    )]
+    InvalidInstallation {
+        /// The value given.
+        given: String,
+    },
+    /// An endpoint is not an `http(s)://host[:port]` URL.
+    #[error("the {setting} {given:?} is not an http(s) URL such as http://127.0.0.1:8080")]
+    InvalidUrl {
+        /// Which endpoint, as the user knows it (e.g. `STAX_ENDPOINT`).
+        setting: String,
+        /// The value given.
+        given: String,
+    },
+    /// The extra CA bundle cannot be used.
+    #[error("the CA bundle {path} {problem} (SSL_CERT_FILE / AWS_CA_BUNDLE)")]
+    CaBundle {
+        /// The file named.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// Any other value out of its range.
+    #[error("{setting}: {problem}")]
+    InvalidValue {
+        /// The setting (an environment variable or builder method).
+        setting: String,
+        /// What is wrong and what is expected.
+        problem: String,
+    },
 }
 
 /// Why signing in failed (PARITY.md A3, A4, A6).

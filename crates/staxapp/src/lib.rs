@@ -61,8 +61,15 @@ pub mod sign;
 pub mod tasks;
 pub mod transport;
 
+/// README.md's Rust examples, compiled with the crate's doc tests so they follow the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
+
 pub use client::{Args, Service, StaxClient};
 pub use config::{ApiRetryConfig, AuthRetryConfig, Config, ConfigBuilder, SchemaSource, Secret};
-pub use error::{ApiError, AuthError, AuthErrorKind, Error, Result, TaskError, ValidationError};
+pub use error::{
+    ApiError, AuthError, AuthErrorKind, ConfigError, Error, Result, TaskError, ValidationError,
+};
 pub use schema::{Document, PreparedRequest};
 pub use session::Session;

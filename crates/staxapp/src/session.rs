@@ -19,7 +19,7 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 
 use http::Method;
 use serde_json::Value;
@@ -30,7 +30,7 @@ use crate::cache::{CacheEntry, DEFAULT_TTL, DocumentCache};
 use crate::config::{Config, SchemaSource};
 use crate::error::{Error, Result};
 use crate::schema::Document;
-use crate::transport::{self, Decision, OutcomeClass};
+use crate::transport::{self, Outgoing, RawResponse};
 
 struct Inner {
     config: Config,
@@ -63,26 +63,6 @@ type Registry = Mutex<Vec<(Config, Weak<Inner>)>>;
 fn registry() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
     REGISTRY.get_or_init(Default::default)
-}
-
-/// An HTTP answer after retries: status, headers and body.
-#[derive(Debug, Clone)]
-pub(crate) struct RawResponse {
-    pub(crate) status: u16,
-    pub(crate) headers: http::HeaderMap,
-    pub(crate) body: Vec<u8>,
-}
-
-/// One request as the send loop needs it.
-pub(crate) struct Outgoing<'a> {
-    pub(crate) method: Method,
-    pub(crate) url: String,
-    pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) body: Option<Vec<u8>>,
-    /// `service.Operation`, or a description for unsigned calls.
-    pub(crate) operation: &'a str,
-    /// Sign with the session's credentials.
-    pub(crate) signed: bool,
 }
 
 impl Session {
@@ -142,9 +122,7 @@ impl Session {
     pub async fn api_auth(&self) -> Result<Arc<ApiAuth>> {
         self.inner
             .api_auth
-            .get_or_try_init(|| {
-                auth::fetch_public_config(&self.inner.http, self.config().base_url())
-            })
+            .get_or_try_init(|| auth::fetch_public_config(&self.inner.http, self.config()))
             .await
             .cloned()
     }
@@ -218,14 +196,18 @@ impl Session {
             .map(CacheEntry::revalidation_headers)
             .unwrap_or_default();
         let fetched = self
-            .execute(Outgoing {
-                method: Method::GET,
-                url: url.clone(),
-                headers,
-                body: None,
-                operation: "public/oas3-document",
-                signed: false,
-            })
+            .execute(
+                Outgoing {
+                    method: Method::GET,
+                    url: url.clone(),
+                    headers,
+                    body: None,
+                    content_type: "application/json",
+                    operation: "public/oas3-document",
+                    idempotent: true,
+                },
+                false,
+            )
             .await;
         let (response, entry) = match (fetched, entry) {
             (Ok(r), entry) => (r, entry),
@@ -233,6 +215,8 @@ impl Session {
                 tracing::warn!(error = %e, "could not revalidate the cached document; using it as is");
                 return Document::from_slice(stale.body());
             }
+            // The fix for an untrusted certificate is not STAX_SCHEMA.
+            (Err(e @ Error::Certificate { .. }), None) => return Err(e),
             (Err(e), None) => {
                 return Err(Error::Schema(format!(
                     "could not fetch {url}: {e}; set STAX_SCHEMA to a local OAS3 file to work offline"
@@ -265,7 +249,7 @@ impl Session {
             (status, _) => {
                 return Err(Error::Schema(format!(
                     "GET {url} answered {status}: {}; set STAX_SCHEMA to a local OAS3 file to work offline",
-                    crate::auth::cognito::preview(&response.body)
+                    transport::preview(&response.body)
                 )));
             }
         };
@@ -304,155 +288,76 @@ impl Session {
                 source: None,
             })?;
         let response = self
-            .execute(Outgoing {
-                method,
-                url: self.url_for(path_and_query),
-                headers: Vec::new(),
-                body,
-                operation,
-                signed: true,
-            })
+            .execute(
+                Outgoing {
+                    idempotent: self.config().api_retry().retries_method(method.as_str()),
+                    method,
+                    url: self.url_for(path_and_query),
+                    headers: Vec::new(),
+                    body,
+                    content_type: "application/json",
+                    operation,
+                },
+                true,
+            )
             .await?;
         transport::decode(response.status, &response.body, Some(operation))
     }
 
-    /// The send loop: sign (when asked), send, classify, and retry or refresh as the policy
-    /// decides. Returns the final answer whatever its status.
-    pub(crate) async fn execute(&self, request: Outgoing<'_>) -> Result<RawResponse> {
-        let (service, op) = request
-            .operation
-            .split_once('.')
-            .unwrap_or(("", request.operation));
-        let span = tracing::debug_span!(
-            "stax_call",
-            service,
-            operation = op,
-            method = %request.method,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
-        self.execute_in(request).instrument(span).await
-    }
-
-    async fn execute_in(&self, request: Outgoing<'_>) -> Result<RawResponse> {
-        let policy = self.config().api_retry();
-        let api_auth = if request.signed {
+    /// Sends a request through the one send loop ([`transport`]): signed with the session's
+    /// credentials when `signed`, retried by the API retry settings. Returns the final answer
+    /// whatever its status.
+    pub(crate) async fn execute(&self, request: Outgoing<'_>, signed: bool) -> Result<RawResponse> {
+        let span = transport::request_span(request.operation, &request.method);
+        async {
+            let policy = self.config().api_retry();
+            if !signed {
+                return transport::send(&self.inner.http, policy, &request, &transport::Unsigned)
+                    .await;
+            }
             // Refuse early, before any network, when the token is incomplete.
             auth::api_token(self.config())?;
-            Some(self.api_auth().await?)
-        } else {
-            None
-        };
-        let mut attempt: u32 = 1;
-        let mut refreshed = false;
-        loop {
-            let creds = match &api_auth {
-                Some(_) => Some(self.credentials().await?),
-                None => None,
+            let signer = SessionSigner {
+                session: self,
+                api_auth: self.api_auth().await?,
+                last: Mutex::new(None),
             };
-            let mut http_request = http::Request::builder()
-                .method(request.method.clone())
-                .uri(&request.url)
-                .header(http::header::ACCEPT, "application/json");
-            for (name, value) in &request.headers {
-                http_request = http_request.header(*name, value);
-            }
-            if request.body.is_some() {
-                http_request = http_request.header(http::header::CONTENT_TYPE, "application/json");
-            }
-            let mut http_request = http_request
-                .body(request.body.clone().unwrap_or_default())
-                .map_err(|e| Error::Transport {
-                    message: format!("could not build the request to {}: {e}", request.url),
-                    source: None,
-                })?;
-            if let (Some(api_auth), Some(creds)) = (&api_auth, &creds) {
-                crate::sign::sign(
-                    &mut http_request,
-                    creds,
-                    &api_auth.region,
-                    self.config().api_host(),
-                    SystemTime::now(),
-                )?;
-            }
-            let reqwest_request = reqwest::Request::try_from(http_request)
-                .map_err(|e| Error::transport(format!("invalid request URL {}", request.url), e))?;
-            let span = tracing::Span::current();
-            span.record("attempt", attempt);
-            let started = Instant::now();
-            let outcome = match self.inner.http.execute(reqwest_request).await {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    let headers = response.headers().clone();
-                    match response.bytes().await {
-                        Ok(body) => Ok(RawResponse {
-                            status,
-                            headers,
-                            body: body.to_vec(),
-                        }),
-                        Err(e) => Err(e),
-                    }
-                }
-                Err(e) => Err(e),
-            };
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
-            let now = SystemTime::now();
-            let class = match &outcome {
-                Ok(r) => {
-                    span.record("status", r.status);
-                    transport::classify(
-                        policy,
-                        r.status,
-                        r.headers
-                            .get(http::header::RETRY_AFTER)
-                            .and_then(|v| v.to_str().ok()),
-                        &r.body,
-                        now,
-                    )
-                }
-                Err(e) => transport::class_of_error(e),
-            };
-            let class = match (class, request.signed) {
-                // Unsigned calls have no credentials to refresh.
-                (OutcomeClass::ExpiredToken, false) => OutcomeClass::Failure { status: 403 },
-                (class, _) => class,
-            };
-            let decision = transport::decide(
-                policy,
-                &request.method,
-                attempt,
-                &class,
-                refreshed,
-                rand::random::<f64>(),
-            );
-            tracing::debug!(?class, ?decision, "attempt finished");
-            match decision {
-                Decision::Retry(delay) => {
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                }
-                Decision::Refresh => {
-                    if let Some(creds) = &creds {
-                        self.inner.credentials.invalidate(creds);
-                    }
-                    // A refresh does not use up an attempt of the retry budget.
-                    refreshed = true;
-                }
-                Decision::Done => {
-                    return outcome.map_err(|e| {
-                        Error::transport(
-                            format!(
-                                "{} {} failed after {attempt} attempt(s): {}",
-                                request.method,
-                                request.url,
-                                crate::auth::cognito::describe_reqwest(&e)
-                            ),
-                            e,
-                        )
-                    });
-                }
-            }
+            transport::send(&self.inner.http, policy, &request, &signer).await
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+/// Signs each attempt with the session's current credentials.
+struct SessionSigner<'a> {
+    session: &'a Session,
+    api_auth: Arc<ApiAuth>,
+    /// The credentials of the last attempt, to drop them when the server calls them expired.
+    last: Mutex<Option<Arc<Credentials>>>,
+}
+
+impl transport::Signer for SessionSigner<'_> {
+    async fn sign(&self, request: &mut http::Request<Vec<u8>>) -> Result<()> {
+        let creds = self.session.credentials().await?;
+        crate::sign::sign(
+            request,
+            &creds,
+            &self.api_auth.region,
+            self.session.config().api_host(),
+            SystemTime::now(),
+        )?;
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(creds);
+        Ok(())
+    }
+
+    fn refreshable(&self) -> bool {
+        true
+    }
+
+    fn expired(&self) {
+        if let Some(creds) = self.last.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            self.session.inner.credentials.invalidate(&creds);
         }
     }
 }

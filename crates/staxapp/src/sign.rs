@@ -42,8 +42,11 @@ pub fn sign(
     host: &str,
     now: SystemTime,
 ) -> Result<()> {
-    let host_value = HeaderValue::from_str(host)
-        .map_err(|_| Error::Config(format!("the API host {host:?} is not a valid Host header")))?;
+    let host_value =
+        HeaderValue::from_str(host).map_err(|_| crate::error::ConfigError::InvalidValue {
+            setting: "API host".into(),
+            problem: format!("{host:?} is not a valid Host header"),
+        })?;
     request.headers_mut().insert(http::header::HOST, host_value);
     let identity = aws_credential_types::Credentials::new(
         creds.access_key_id(),

@@ -3,6 +3,7 @@
 
 #[path = "../../../../testsupport/shared_dir.rs"]
 mod shared_dir;
+#[allow(unused_imports)]
 pub use shared_dir::shared_file;
 
 /// An emulator running on its own runtime thread for the duration of a test binary.
@@ -17,16 +18,21 @@ pub struct Emu {
 impl Emu {
     /// Starts an emulator with demo data and the given task delay.
     pub fn start(task_delay_ms: u64) -> Emu {
+        Emu::start_with(stax_emulator::EmulatorOptions {
+            task_delay: std::time::Duration::from_millis(task_delay_ms),
+            ..Default::default()
+        })
+    }
+
+    /// Starts an emulator with these options.
+    pub fn start_with(options: stax_emulator::EmulatorOptions) -> Emu {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
         let emulator = runtime
-            .block_on(stax_emulator::start(stax_emulator::EmulatorOptions {
-                task_delay: std::time::Duration::from_millis(task_delay_ms),
-                ..Default::default()
-            }))
+            .block_on(stax_emulator::start(options))
             .expect("emulator starts");
         Emu {
             endpoint: emulator.endpoint().to_owned(),
@@ -49,6 +55,12 @@ impl Emu {
             .env("XDG_CACHE_HOME", cache)
             .env_remove("STAX_SCHEMA")
             .env_remove("STAX_PROFILE")
+            .env_remove("STAX_REGION")
+            .env_remove("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
+            .env_remove("AWS_ENDPOINT_URL_COGNITO_IDENTITY")
+            .env_remove("SSL_CERT_FILE")
+            .env_remove("AWS_CA_BUNDLE")
+            .env_remove("TOKEN_EXPIRY_THRESHOLD_IN_MINS")
             .env_remove("LOG_LEVEL");
         cmd
     }
@@ -57,4 +69,42 @@ impl Emu {
     pub fn stats(&self) -> serde_json::Value {
         self._emulator.stats()
     }
+
+    /// A counter of the stats (`/operations/accounts.ReadAccounts`), 0 when absent.
+    pub fn stat(&self, pointer: &str) -> u64 {
+        self.stats()
+            .pointer(pointer)
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0)
+    }
+
+    /// The PEM of the emulator's certificate, when started with TLS.
+    pub fn ca_cert(&self) -> Option<&std::path::Path> {
+        self._emulator.ca_cert()
+    }
+
+    /// The emulator itself.
+    pub fn emulator(&self) -> &stax_emulator::RunningEmulator {
+        &self._emulator
+    }
+}
+
+/// Runs `stax emulator ARGS`, reads its ready line (the first stdout line, JSON), stops it.
+pub fn emulator_ready_line<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> serde_json::Value {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("stax"))
+        .arg("emulator")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a ready line ({e}): {line:?}"))
 }

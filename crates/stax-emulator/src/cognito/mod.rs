@@ -26,7 +26,7 @@ use crate::body::{self, BodyError};
 use crate::install::Installation;
 use crate::protocol::{AwsError, CognitoService, amz_target, aws_json};
 use crate::stats::Stats;
-use crate::store::{PoolUser, Store, TempCredentials};
+use crate::store::{PoolUser, Store, StoreError, TempCredentials};
 use crate::util;
 
 pub(crate) mod jwt;
@@ -253,6 +253,24 @@ pub(crate) fn make_pool_user(user_pool_id: &str, username: &str, password: &str)
     }
 }
 
+/// The `meta` key that marks a user whose password must be changed.
+fn new_password_key(username: &str) -> String {
+    format!("new_password_required/{username}")
+}
+
+/// Puts the user `username` in Cognito's FORCE_CHANGE_PASSWORD state: its password still
+/// passes the SRP check, but `RespondToAuthChallenge` then answers `NEW_PASSWORD_REQUIRED`.
+/// False when there is no such user.
+pub(crate) fn require_new_password(store: &Store, username: &str) -> Result<bool, StoreError> {
+    store.write(|db| {
+        if db.pool_user(username)?.is_none() {
+            return Ok(false);
+        }
+        db.set_meta(&new_password_key(username), "1")?;
+        Ok(true)
+    })
+}
+
 fn initiate_auth(state: &Cognito, input: &Value) -> Result<Value, AwsError> {
     check_client(&state.install, input)?;
     let flow = str_field(input, "AuthFlow")?;
@@ -391,6 +409,22 @@ fn respond_to_auth_challenge(state: &Cognito, input: &Value) -> Result<Value, Aw
         .ok_or_else(|| AwsError::new("UserNotFoundException", "User does not exist."))?;
     if !user.enabled {
         return Err(not_authorized("User is disabled."));
+    }
+    // A user in FORCE_CHANGE_PASSWORD gets the next challenge instead of tokens.
+    if state
+        .store
+        .read(|db| db.meta(&new_password_key(&user.username)))?
+        .is_some()
+    {
+        return Ok(json!({
+            "ChallengeName": "NEW_PASSWORD_REQUIRED",
+            "Session": util::random_alnum(96),
+            "ChallengeParameters": {
+                "USER_ID_FOR_SRP": user.username,
+                "requiredAttributes": "[]",
+                "userAttributes": "{}",
+            },
+        }));
     }
     let now = util::now_secs();
     let issuer = state.install.issuer();

@@ -3,18 +3,21 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::time::Duration;
 
 use base64::Engine as _;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
+use tracing::Instrument as _;
+
+use crate::config::ApiRetryConfig;
+use crate::transport::{self, Outgoing, RawResponse, Unsigned, preview};
 
 /// Target prefix of the user pool service.
 pub(crate) const IDP_PREFIX: &str = "AWSCognitoIdentityProviderService";
 /// Target prefix of the identity pool service.
 pub(crate) const IDENTITY_PREFIX: &str = "AWSCognitoIdentityService";
 
-/// What went wrong with one Cognito call.
+/// What went wrong with one Cognito call that got an answer.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum CognitoError {
     /// Cognito answered with an error body.
@@ -28,11 +31,11 @@ pub(crate) enum CognitoError {
         /// The HTTP status.
         status: u16,
     },
-    /// The call could not be made or its answer could not be read.
-    Transport {
+    /// The answer could not be understood.
+    Protocol {
         /// The operation called.
         operation: String,
-        /// What went wrong.
+        /// What is wrong with the answer.
         message: String,
     },
 }
@@ -42,26 +45,7 @@ impl CognitoError {
     pub(crate) fn code(&self) -> Option<&str> {
         match self {
             CognitoError::Service { code, .. } => Some(code),
-            CognitoError::Transport { .. } => None,
-        }
-    }
-
-    /// True for throttling, server errors and connection failures: worth another attempt.
-    pub(crate) fn is_retryable(&self) -> bool {
-        match self {
-            CognitoError::Service { code, status, .. } => {
-                *status >= 500
-                    || matches!(
-                        code.as_str(),
-                        "TooManyRequestsException"
-                            | "ThrottlingException"
-                            | "Throttling"
-                            | "RequestLimitExceeded"
-                            | "InternalErrorException"
-                            | "ServiceUnavailable"
-                    )
-            }
-            CognitoError::Transport { .. } => true,
+            CognitoError::Protocol { .. } => None,
         }
     }
 }
@@ -79,10 +63,10 @@ impl fmt::Display for CognitoError {
                 f,
                 "An error occurred ({code}) when calling the {operation} operation: {message}"
             ),
-            CognitoError::Transport { operation, message } => {
+            CognitoError::Protocol { operation, message } => {
                 write!(
                     f,
-                    "Could not call the Cognito {operation} operation: {message}"
+                    "The Cognito {operation} operation answered badly: {message}"
                 )
             }
         }
@@ -96,13 +80,17 @@ pub(crate) fn error_code(raw: &str) -> &str {
     name.split_once(':').map_or(name, |(name, _)| name).trim()
 }
 
-/// One Cognito service endpoint spoken to with AWS JSON 1.1.
+/// One Cognito service endpoint spoken to with AWS JSON 1.1, through the SDK's one send loop
+/// (same classification and retry policy as API calls, [`AuthRetryConfig::max_attempts`]
+/// retries).
+///
+/// [`AuthRetryConfig::max_attempts`]: crate::AuthRetryConfig::max_attempts
 #[derive(Clone)]
 pub(crate) struct JsonClient {
     http: reqwest::Client,
     endpoint: String,
     prefix: &'static str,
-    max_attempts: u32,
+    policy: ApiRetryConfig,
 }
 
 impl fmt::Debug for JsonClient {
@@ -114,136 +102,97 @@ impl fmt::Debug for JsonClient {
     }
 }
 
+/// Whether a Cognito call may be sent again after it may have been processed: the sign-in
+/// calls change nothing, except `RespondToAuthChallenge`, which uses up its challenge (a
+/// repeat would be refused as an expired session).
+fn repeatable(operation: &str) -> bool {
+    operation != "RespondToAuthChallenge"
+}
+
 impl JsonClient {
     pub(crate) fn new(
         http: reqwest::Client,
         endpoint: String,
         prefix: &'static str,
-        max_attempts: u32,
+        policy: ApiRetryConfig,
     ) -> Self {
         JsonClient {
             http,
             endpoint,
             prefix,
-            max_attempts: max_attempts.max(1),
+            policy,
         }
     }
 
-    /// The delay before retry `retry` (from 1): full jitter over `min(5 s, 100 ms * 2^retry)`.
-    fn backoff(retry: u32) -> Duration {
-        use rand::Rng;
-        let ceiling = Duration::from_millis(100)
-            .saturating_mul(1 << retry.min(6))
-            .min(Duration::from_secs(5));
-        ceiling.mul_f64(rand::thread_rng().gen_range(0.0..=1.0))
-    }
-
-    /// Calls `operation` with `body`, retrying throttling, server and connection errors up to
-    /// the configured number of attempts.
-    pub(crate) async fn call(&self, operation: &str, body: &Value) -> Result<Value, CognitoError> {
-        let mut attempt = 1;
-        loop {
-            let outcome = self.call_once(operation, body).await;
-            match outcome {
-                Err(e) if e.is_retryable() && attempt < self.max_attempts => {
-                    tracing::debug!(operation, attempt, error = %e, "retrying Cognito call");
-                    tokio::time::sleep(Self::backoff(attempt)).await;
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
-    }
-
-    async fn call_once(&self, operation: &str, body: &Value) -> Result<Value, CognitoError> {
-        let transport = |message: String| CognitoError::Transport {
-            operation: operation.to_owned(),
-            message,
-        };
-        let payload = serde_json::to_vec(body).map_err(|e| transport(e.to_string()))?;
-        let started = std::time::Instant::now();
-        let response = self
-            .http
-            .post(&self.endpoint)
-            .header(http::header::CONTENT_TYPE, "application/x-amz-json-1.1")
-            .header("X-Amz-Target", format!("{}.{operation}", self.prefix))
-            .body(payload)
-            .send()
-            .await
-            .map_err(|e| transport(format!("{} ({})", describe_reqwest(&e), self.endpoint)))?;
-        let status = response.status().as_u16();
-        let header_code = response
-            .headers()
-            .get("x-amzn-ErrorType")
-            .and_then(|v| v.to_str().ok())
-            .map(|v| error_code(v).to_owned());
-        let bytes = response.bytes().await.map_err(|e| {
-            transport(format!(
-                "reading the answer failed: {}",
-                describe_reqwest(&e)
-            ))
+    /// Calls `operation` with `body`. The outer error: no answer could be had (after the
+    /// retries the policy allows); the inner one: Cognito answered with an error.
+    pub(crate) async fn call(
+        &self,
+        operation: &str,
+        body: &Value,
+    ) -> crate::Result<Result<Value, CognitoError>> {
+        let payload = serde_json::to_vec(body).map_err(|e| crate::Error::Transport {
+            message: format!("could not encode the Cognito {operation} request: {e}"),
+            source: None,
         })?;
-        tracing::debug!(
-            target: "staxapp::cognito",
+        let request = Outgoing {
+            method: http::Method::POST,
+            url: self.endpoint.clone(),
+            headers: vec![("x-amz-target", format!("{}.{operation}", self.prefix))],
+            body: Some(payload),
+            content_type: "application/x-amz-json-1.1",
             operation,
-            status,
-            latency_ms = started.elapsed().as_millis() as u64,
-            "cognito call"
-        );
-        let decoded: Option<Value> = if bytes.iter().all(u8::is_ascii_whitespace) {
-            Some(Value::Object(Default::default()))
-        } else {
-            serde_json::from_slice(&bytes).ok()
+            idempotent: repeatable(operation),
         };
-        if (200..300).contains(&status) {
-            return decoded.ok_or_else(|| {
-                transport(format!(
-                    "status {status} with a body that is not JSON: {:?}",
-                    preview(&bytes)
-                ))
-            });
-        }
-        let body = decoded.unwrap_or(Value::Null);
-        let code = body
-            .get("__type")
-            .and_then(Value::as_str)
-            .map(|t| error_code(t).to_owned())
-            .or(header_code)
-            .unwrap_or_else(|| format!("HTTP{status}"));
-        let message = ["message", "Message"]
-            .iter()
-            .find_map(|k| body.get(*k).and_then(Value::as_str))
-            .map(str::to_owned)
-            .unwrap_or_else(|| preview(&bytes));
-        Err(CognitoError::Service {
+        let span = transport::request_span(&format!("cognito.{operation}"), &request.method);
+        let response = transport::send(&self.http, &self.policy, &request, &Unsigned)
+            .instrument(span)
+            .await?;
+        Ok(answer(operation, &response))
+    }
+}
+
+/// Reads an AWS JSON 1.1 answer: the decoded body, or the error it names.
+fn answer(operation: &str, response: &RawResponse) -> Result<Value, CognitoError> {
+    let bytes = &response.body;
+    let status = response.status;
+    let decoded: Option<Value> = if bytes.iter().all(u8::is_ascii_whitespace) {
+        Some(Value::Object(Default::default()))
+    } else {
+        serde_json::from_slice(bytes).ok()
+    };
+    if (200..300).contains(&status) {
+        return decoded.ok_or_else(|| CognitoError::Protocol {
             operation: operation.to_owned(),
-            code,
-            message,
-            status,
-        })
+            message: format!(
+                "status {status} with a body that is not JSON: {:?}",
+                preview(bytes)
+            ),
+        });
     }
-}
-
-/// The first bytes of a body, for error messages.
-pub(crate) fn preview(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]);
-    text.into_owned()
-}
-
-/// A reqwest error with its chain of causes (reqwest's own message is often just "error
-/// sending request").
-pub(crate) fn describe_reqwest(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let s_text = s.to_string();
-        if !text.contains(&s_text) {
-            text.push_str(": ");
-            text.push_str(&s_text);
-        }
-        source = s.source();
-    }
-    text
+    let header_code = response
+        .headers
+        .get("x-amzn-ErrorType")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| error_code(v).to_owned());
+    let body = decoded.unwrap_or(Value::Null);
+    let code = body
+        .get("__type")
+        .and_then(Value::as_str)
+        .map(|t| error_code(t).to_owned())
+        .or(header_code)
+        .unwrap_or_else(|| format!("HTTP{status}"));
+    let message = ["message", "Message"]
+        .iter()
+        .find_map(|k| body.get(*k).and_then(Value::as_str))
+        .map(str::to_owned)
+        .unwrap_or_else(|| preview(bytes));
+    Err(CognitoError::Service {
+        operation: operation.to_owned(),
+        code,
+        message,
+        status,
+    })
 }
 
 /// The `PASSWORD_VERIFIER` challenge of `InitiateAuth`.
@@ -433,21 +382,57 @@ mod tests {
     }
 
     #[test]
-    fn retryable_errors() {
-        let service = |code: &str, status| CognitoError::Service {
+    fn errors_read_like_the_aws_sdks() {
+        let e = CognitoError::Service {
             operation: "InitiateAuth".into(),
-            code: code.into(),
+            code: "NotAuthorizedException".into(),
             message: String::new(),
-            status,
+            status: 400,
         };
-        assert!(service("TooManyRequestsException", 400).is_retryable());
-        assert!(service("InternalErrorException", 500).is_retryable());
-        assert!(!service("NotAuthorizedException", 400).is_retryable());
-        assert!(!service("UserNotFoundException", 400).is_retryable());
         assert_eq!(
-            service("NotAuthorizedException", 400).to_string(),
+            e.to_string(),
             "An error occurred (NotAuthorizedException) when calling the InitiateAuth operation: "
         );
+        assert!(repeatable("InitiateAuth") && repeatable("GetId"));
+        assert!(!repeatable("RespondToAuthChallenge"));
+    }
+
+    #[test]
+    fn answers_name_the_error_from_body_or_header() {
+        let response = |status, headers: &[(&'static str, &str)], body: &str| RawResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        http::HeaderName::from_static(k),
+                        http::HeaderValue::from_str(v).unwrap(),
+                    )
+                })
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        };
+        let err = answer(
+            "GetId",
+            &response(
+                400,
+                &[],
+                r#"{"__type":"x#ResourceNotFoundException","message":"m"}"#,
+            ),
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), Some("ResourceNotFoundException"));
+        let err = answer(
+            "GetId",
+            &response(500, &[("x-amzn-errortype", "InternalErrorException")], ""),
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), Some("InternalErrorException"));
+        assert_eq!(answer("GetId", &response(200, &[], "")).unwrap(), json!({}));
+        assert!(matches!(
+            answer("GetId", &response(200, &[], "{oops")),
+            Err(CognitoError::Protocol { .. })
+        ));
     }
 
     #[test]

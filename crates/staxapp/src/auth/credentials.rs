@@ -260,7 +260,11 @@ impl CredentialCache {
 fn share_error(e: &Error) -> Error {
     match e {
         Error::Auth(a) => Error::Auth(a.clone()),
-        Error::Config(m) => Error::Config(m.clone()),
+        Error::Config(c) => Error::Config(c.clone()),
+        Error::Certificate { origin, problem } => Error::Certificate {
+            origin: origin.clone(),
+            problem: problem.clone(),
+        },
         Error::Api(a) => Error::Api(a.clone()),
         other => Error::Transport {
             message: other.to_string(),

@@ -13,7 +13,7 @@
 //! # async fn demo() -> staxapp::Result<()> {
 //! let config = Config::from_env()?;
 //! let http = staxapp::transport::http_client(&config)?;
-//! let api_auth = fetch_public_config(&http, config.base_url()).await?;
+//! let api_auth = fetch_public_config(&http, &config).await?;
 //! let sign_in = SignIn::new(&config, &http, &api_auth);
 //! let credentials = sign_in.sign_in_with_config(&config).await?;
 //! println!("credentials valid until {:?}", credentials.expiration());
@@ -28,6 +28,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
+use tracing::Instrument as _;
 
 pub use cognito::PasswordVerifierChallenge;
 use cognito::{CognitoError, IDENTITY_PREFIX, IDP_PREFIX, JsonClient, SrpClient};
@@ -35,6 +36,7 @@ pub use credentials::{CredentialCache, Credentials};
 
 use crate::config::Config;
 use crate::error::{AuthError, AuthErrorKind, Error, Result};
+use crate::transport::{self, Outgoing, Unsigned};
 
 /// Guidance for a refused secret key (PARITY.md A4).
 pub const CHECK_SECRET_KEY: &str = "Please check your Secret Key is correct";
@@ -107,48 +109,68 @@ fn public_config_error(detail: String) -> Error {
     .into()
 }
 
-fn public_config_cache() -> &'static Mutex<HashMap<String, Arc<ApiAuth>>> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<ApiAuth>>>> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
+/// One cell per base URL: the first caller fetches, concurrent callers wait for its outcome.
+type PublicConfigCells = Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Arc<ApiAuth>>>>>;
+
+fn public_config_cells() -> &'static PublicConfigCells {
+    static CELLS: OnceLock<PublicConfigCells> = OnceLock::new();
+    CELLS.get_or_init(Default::default)
 }
 
-/// `GET <base_url>/public/config` (unauthenticated), read once per base URL for the process
-/// (PARITY.md A1).
-pub async fn fetch_public_config(http: &reqwest::Client, base_url: &str) -> Result<Arc<ApiAuth>> {
-    let base_url = base_url.trim_end_matches('/');
-    if let Some(cached) = public_config_cache()
+/// `GET <base_url>/public/config` (unauthenticated) of `config`'s installation, read once per
+/// base URL for the process, however many sessions ask at once (PARITY.md A1). Sent through
+/// the SDK's send loop with the API retry settings; a failure is not remembered.
+pub async fn fetch_public_config(http: &reqwest::Client, config: &Config) -> Result<Arc<ApiAuth>> {
+    let base_url = config.base_url().trim_end_matches('/').to_owned();
+    let cell = public_config_cells()
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .get(base_url)
-    {
-        return Ok(cached.clone());
-    }
+        .entry(base_url.clone())
+        .or_default()
+        .clone();
+    cell.get_or_try_init(|| read_public_config(http, config, &base_url))
+        .await
+        .cloned()
+}
+
+async fn read_public_config(
+    http: &reqwest::Client,
+    config: &Config,
+    base_url: &str,
+) -> Result<Arc<ApiAuth>> {
     let url = format!("{base_url}/public/config");
-    let response = http.get(&url).send().await.map_err(|e| {
-        public_config_error(format!("GET {url}: {}", cognito::describe_reqwest(&e)))
-    })?;
-    let status = response.status();
-    let bytes = response.bytes().await.map_err(|e| {
-        public_config_error(format!("GET {url}: {}", cognito::describe_reqwest(&e)))
-    })?;
-    if !status.is_success() {
+    let request = Outgoing {
+        method: http::Method::GET,
+        url: url.clone(),
+        headers: Vec::new(),
+        body: None,
+        content_type: "application/json",
+        operation: "public.ReadConfig",
+        idempotent: true,
+    };
+    let span = transport::request_span(request.operation, &request.method);
+    let sent = transport::send(http, config.api_retry(), &request, &Unsigned)
+        .instrument(span)
+        .await;
+    let response = match sent {
+        Ok(response) => response,
+        Err(e @ Error::Certificate { .. }) => return Err(e),
+        Err(e) => return Err(public_config_error(e.to_string())),
+    };
+    let status = response.status;
+    if !(200..300).contains(&status) {
         return Err(public_config_error(format!(
             "GET {url} answered {status}: {}",
-            cognito::preview(&bytes)
+            transport::preview(&response.body)
         )));
     }
-    let document: Value = serde_json::from_slice(&bytes).map_err(|_| {
+    let document: Value = serde_json::from_slice(&response.body).map_err(|_| {
         public_config_error(format!(
             "GET {url} answered {status} with a body that is not JSON: {:?}",
-            cognito::preview(&bytes)
+            transport::preview(&response.body)
         ))
     })?;
-    let auth = Arc::new(ApiAuth::from_public_config(&document)?);
-    public_config_cache()
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(base_url.to_owned(), auth.clone());
-    Ok(auth)
+    Ok(Arc::new(ApiAuth::from_public_config(&document)?))
 }
 
 /// Maps a Cognito error of the user pool sign-in onto PARITY.md A4's guidance.
@@ -195,6 +217,7 @@ impl SignIn {
     /// regional ones), over the HTTP client `http`.
     pub fn new(config: &Config, http: &reqwest::Client, api_auth: &ApiAuth) -> SignIn {
         let max_attempts = config.auth_retry().max_attempts;
+        let policy = config.sign_in_retry();
         let idp_endpoint = config.cognito_idp_endpoint().map_or_else(
             || format!("https://cognito-idp.{}.amazonaws.com/", api_auth.region),
             str::to_owned,
@@ -210,13 +233,8 @@ impl SignIn {
         );
         SignIn {
             api_auth: api_auth.clone(),
-            idp: JsonClient::new(http.clone(), idp_endpoint, IDP_PREFIX, max_attempts),
-            identity: JsonClient::new(
-                http.clone(),
-                identity_endpoint,
-                IDENTITY_PREFIX,
-                max_attempts,
-            ),
+            idp: JsonClient::new(http.clone(), idp_endpoint, IDP_PREFIX, policy.clone()),
+            identity: JsonClient::new(http.clone(), identity_endpoint, IDENTITY_PREFIX, policy),
             max_attempts: max_attempts.max(1),
         }
     }
@@ -242,7 +260,7 @@ impl SignIn {
         let response = self
             .idp
             .call("InitiateAuth", &request)
-            .await
+            .await?
             .map_err(|e| sign_in_error(&e))?;
         PasswordVerifierChallenge::from_response(&response).map_err(|e| unexpected(e).into())
     }
@@ -264,7 +282,7 @@ impl SignIn {
         let response = self
             .idp
             .call("RespondToAuthChallenge", &request)
-            .await
+            .await?
             .map_err(|e| sign_in_error(&e))?;
         if let Some(name) = response.get("ChallengeName").and_then(Value::as_str) {
             if name == "NEW_PASSWORD_REQUIRED" {
@@ -297,7 +315,7 @@ impl SignIn {
     pub async fn credentials(&self, id_token: &IdToken) -> Result<Credentials> {
         let logins = json!({ self.api_auth.logins_key(): id_token.0 });
         for attempt in 1..=self.max_attempts {
-            match self.exchange(&logins).await {
+            match self.exchange(&logins).await? {
                 Ok(creds) => return Ok(creds),
                 Err(e) if is_unverified_token(&e) => {
                     tracing::debug!(attempt, "identity pool could not verify the token yet");
@@ -319,32 +337,46 @@ impl SignIn {
         .into())
     }
 
-    async fn exchange(&self, logins: &Value) -> std::result::Result<Credentials, CognitoError> {
-        let id = self
+    /// `GetId` then `GetCredentialsForIdentity`. The outer error: no answer could be had; the
+    /// inner one: an identity pool error (or an answer that cannot be read).
+    async fn exchange(
+        &self,
+        logins: &Value,
+    ) -> Result<std::result::Result<Credentials, CognitoError>> {
+        let id = match self
             .identity
             .call(
                 "GetId",
                 &json!({"IdentityPoolId": self.api_auth.identity_pool_id, "Logins": logins}),
             )
-            .await?;
-        let identity_id = id
-            .get("IdentityId")
-            .and_then(Value::as_str)
-            .ok_or_else(|| CognitoError::Transport {
+            .await?
+        {
+            Ok(id) => id,
+            Err(e) => return Ok(Err(e)),
+        };
+        let Some(identity_id) = id.get("IdentityId").and_then(Value::as_str) else {
+            return Ok(Err(CognitoError::Protocol {
                 operation: "GetId".into(),
                 message: "the answer has no IdentityId".into(),
-            })?;
-        let answer = self
+            }));
+        };
+        let answer = match self
             .identity
             .call(
                 "GetCredentialsForIdentity",
                 &json!({"IdentityId": identity_id, "Logins": logins}),
             )
-            .await?;
-        parse_credentials(&answer).map_err(|message| CognitoError::Transport {
-            operation: "GetCredentialsForIdentity".into(),
-            message,
-        })
+            .await?
+        {
+            Ok(answer) => answer,
+            Err(e) => return Ok(Err(e)),
+        };
+        Ok(
+            parse_credentials(&answer).map_err(|message| CognitoError::Protocol {
+                operation: "GetCredentialsForIdentity".into(),
+                message,
+            }),
+        )
     }
 
     /// The whole sign-in: SRP, then the identity exchange.
@@ -476,13 +508,16 @@ mod tests {
 
     #[test]
     fn missing_keys_name_the_variable() {
-        let config = Config::builder().build().unwrap();
+        let config = Config::builder_without_env().build().unwrap();
         let Err(Error::Auth(e)) = api_token(&config) else {
             panic!("expected an auth error")
         };
         assert_eq!(e.kind, AuthErrorKind::MissingAccessKey);
         assert!(e.to_string().contains("STAX_ACCESS_KEY"), "{e}");
-        let config = Config::builder().access_key("AK").build().unwrap();
+        let config = Config::builder_without_env()
+            .access_key("AK")
+            .build()
+            .unwrap();
         let Err(Error::Auth(e)) = api_token(&config) else {
             panic!("expected an auth error")
         };

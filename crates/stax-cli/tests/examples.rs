@@ -1,0 +1,321 @@
+//! Every `stax` command shown in README.md's fenced `sh` blocks and in the `--help` texts runs
+//! against an emulator, read from those texts themselves: a new example is tested without
+//! anyone remembering to. Commands written for a real installation are pointed at the
+//! emulator through the environment (`STAX_ENDPOINT`, `AWS_ENDPOINT_URL`, the keys).
+
+mod common;
+
+use common::Emu;
+use serde_json::Value;
+
+/// The words of one shell command line: whitespace-separated, with '...' and "..." quoting
+/// and `\` escapes outside single quotes.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    word.push(q);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(q) = chars.next() {
+                    match q {
+                        '"' => break,
+                        '\\' => word.extend(chars.next()),
+                        q => word.push(q),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                word.extend(chars.next());
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+/// The line without a trailing ` # comment` (a `#` outside quotes after whitespace).
+fn strip_comment(line: &str) -> &str {
+    let (mut single, mut double) = (false, false);
+    let mut previous = ' ';
+    for (i, c) in line.char_indices() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '#' if !single && !double && previous.is_whitespace() => return line[..i].trim_end(),
+            _ => {}
+        }
+        previous = c;
+    }
+    line.trim_end()
+}
+
+/// The lines of README.md's fenced `sh` / `bash` / `shell` blocks.
+fn readme_shell_lines() -> Vec<String> {
+    let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+    let text = std::fs::read_to_string(readme).expect("README.md");
+    let mut lines = Vec::new();
+    let mut in_shell = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            in_shell = !in_shell && matches!(info.trim(), "sh" | "bash" | "shell");
+            continue;
+        }
+        if in_shell {
+            let line = strip_comment(trimmed);
+            if !line.is_empty() {
+                lines.push(line.to_owned());
+            }
+        }
+    }
+    lines
+}
+
+/// One command of a text, as the test runs it.
+#[derive(Debug)]
+enum Example {
+    /// `stax ARGS`, with what to write on its standard input (`echo '...' | stax ...`).
+    Stax {
+        args: Vec<String>,
+        stdin: Option<String>,
+    },
+    /// `stax emulator ARGS` (or `cargo run -p stax-emulator -- ARGS`): runs until stopped.
+    Emulator { args: Vec<String> },
+}
+
+/// What a README line asks for; `None` for lines that are not commands to run here
+/// (`export`s, which the test replaces with its own environment, and `cargo test`, which is
+/// what runs this test). Anything else unknown fails the test: teach it the new form.
+fn example_of(line: &str) -> Option<Example> {
+    let (stdin, command) = match line.split_once(" | ") {
+        Some((producer, command)) => {
+            let words = shell_words(producer);
+            assert!(
+                words.first().map(String::as_str) == Some("echo") && words.len() == 2,
+                "only `echo '...' | stax ...` pipes are understood: {line}"
+            );
+            (Some(format!("{}\n", words[1])), command)
+        }
+        None => (None, line),
+    };
+    let words = shell_words(command);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["export", ..] => None,
+        ["cargo", "test", ..] => None,
+        [
+            "cargo",
+            "run",
+            "--release",
+            "-p",
+            "stax-emulator",
+            "--",
+            rest @ ..,
+        ] => Some(Example::Emulator {
+            args: rest.iter().map(|w| (*w).to_owned()).collect(),
+        }),
+        ["cargo", "run", "--release", "--", rest @ ..] | ["stax", rest @ ..] => {
+            match rest.first() {
+                Some(&"emulator") => Some(Example::Emulator {
+                    args: rest[1..].iter().map(|w| (*w).to_owned()).collect(),
+                }),
+                _ => Some(Example::Stax {
+                    args: rest.iter().map(|w| (*w).to_owned()).collect(),
+                    stdin,
+                }),
+            }
+        }
+        _ => panic!("README shows a command this test cannot run yet: {line:?}"),
+    }
+}
+
+/// Replaces placeholder values (`account_id=...`) with values from the emulator.
+fn fill_placeholders(e: &Emu, args: &[String]) -> Vec<String> {
+    args.iter()
+        .map(|arg| match arg.split_once('=') {
+            Some((name, "...")) => {
+                let value = match name {
+                    "account_id" => first_account_id(e),
+                    other => panic!("no value for the placeholder {other}=... : teach the test"),
+                };
+                format!("{name}={value}")
+            }
+            _ => {
+                assert!(
+                    !arg.contains("...") && !arg.contains('<'),
+                    "a placeholder the test cannot fill: {arg}"
+                );
+                arg.clone()
+            }
+        })
+        .collect()
+}
+
+fn first_account_id(e: &Emu) -> String {
+    let out = e
+        .stax()
+        .args(["accounts", "ReadAccounts", "--query", "Accounts[0].Id"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice::<Value>(&out)
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Runs one example against `e` and checks it succeeds.
+fn run(e: &Emu, example: &Example, source: &str) {
+    match example {
+        Example::Stax { args, stdin } => {
+            let args = fill_placeholders(e, args);
+            let mut cmd = e.stax();
+            cmd.args(&args).timeout(std::time::Duration::from_secs(300));
+            if let Some(input) = stdin {
+                cmd.write_stdin(input.clone());
+            }
+            let out = cmd.output().unwrap();
+            assert!(
+                out.status.success(),
+                "{source}: `stax {}` failed ({:?}): {}",
+                args.join(" "),
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Example::Emulator { args } => {
+            // A fixed port may be taken: listen on a free one instead.
+            let mut args = args.clone();
+            if let Some(i) = args.iter().position(|a| a == "--listen") {
+                args[i + 1] = "127.0.0.1:0".into();
+            }
+            let ready = common::emulator_ready_line(&args);
+            assert!(ready["endpoint"].is_string(), "{source}: {args:?}: {ready}");
+        }
+    }
+}
+
+#[test]
+fn every_command_in_the_readme_runs() {
+    let e = Emu::start(100);
+    let examples: Vec<Example> = readme_shell_lines()
+        .iter()
+        .filter_map(|l| example_of(l))
+        .collect();
+    let stax_commands = examples
+        .iter()
+        .filter(|x| matches!(x, Example::Stax { .. }))
+        .count();
+    assert!(
+        stax_commands >= 5,
+        "README's examples were not found: {examples:?}"
+    );
+    for example in &examples {
+        run(&e, example, "README.md");
+    }
+}
+
+/// The `stax ...` lines of `stax <words> --help`, and the subcommands it lists.
+fn help_of(words: &[&str]) -> (Vec<String>, Vec<String>) {
+    let out = assert_cmd::Command::cargo_bin("stax")
+        .unwrap()
+        .args(words)
+        .arg("--help")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let mut commands = Vec::new();
+    let mut subcommands = Vec::new();
+    let mut in_commands = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if line.starts_with("Commands:") {
+            in_commands = true;
+            continue;
+        }
+        if in_commands {
+            match trimmed.split_whitespace().next() {
+                Some(name) if line.starts_with("  ") => {
+                    if name != "help" {
+                        subcommands.push(name.to_owned());
+                    }
+                }
+                _ => in_commands = false,
+            }
+        }
+        if trimmed.starts_with("stax ") {
+            commands.push(trimmed.to_owned());
+        }
+    }
+    (commands, subcommands)
+}
+
+#[test]
+fn every_command_in_the_help_texts_runs() {
+    let e = Emu::start(100);
+    let (mut lines, subcommands) = help_of(&[]);
+    assert!(!subcommands.is_empty(), "no subcommands listed");
+    for sub in &subcommands {
+        lines.extend(help_of(&[sub]).0);
+    }
+    // The help of a call (`stax accounts ReadAccounts --help`) too.
+    lines.extend(help_of(&["accounts", "ReadAccounts"]).0);
+    lines.sort();
+    lines.dedup();
+    assert!(
+        lines.len() >= 3,
+        "the help's examples were not found: {lines:?}"
+    );
+    for line in &lines {
+        let example = example_of(line).expect("a command");
+        run(&e, &example, "--help");
+    }
+}
+
+#[test]
+fn the_test_reads_shell_lines_as_a_shell_would() {
+    assert_eq!(
+        shell_words(r#"stax a 'b c' "d \" e" f\ g"#),
+        ["stax", "a", "b c", "d \" e", "f g"]
+    );
+    assert_eq!(strip_comment("stax a   # comment"), "stax a");
+    assert_eq!(
+        strip_comment("stax --query 'x # y'"),
+        "stax --query 'x # y'"
+    );
+    assert!(matches!(
+        example_of("echo '{\"a\": 1}' | stax x Y @-"),
+        Some(Example::Stax { stdin: Some(_), .. })
+    ));
+}
