@@ -1,31 +1,15 @@
 //! Drives the Python interop suite (`tests/interop/`): the official `staxapp` SDK against the
-//! emulator binary. Uses the Python named by `STAX_INTEROP_PYTHON`, else `/tmp/pyvenv` or the
-//! workspace's `.venv`; skips with a note when none has `staxapp`, and fails when
-//! `STAX_INTEROP_PYTHON` is set but unusable.
+//! emulator binary, with the interop virtualenv's Python (see `testsupport/shared_dir.rs`: a
+//! missing one fails under CI and skips with a note otherwise).
+
+mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
 
-fn python() -> Option<PathBuf> {
-    if let Some(named) = std::env::var_os("STAX_INTEROP_PYTHON") {
-        return Some(PathBuf::from(named));
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    [
-        PathBuf::from("/tmp/pyvenv/bin/python"),
-        root.join(".venv/bin/python"),
-    ]
-    .into_iter()
-    .find(|p| p.exists())
-}
-
 #[test]
 fn official_python_sdk_against_the_emulator() {
-    let required = std::env::var_os("STAX_INTEROP_PYTHON").is_some();
-    let Some(python) = python() else {
-        println!(
-            "note: no Python with staxapp found; set STAX_INTEROP_PYTHON to run the interop suite"
-        );
+    let Some(python) = common::interop_python() else {
         return;
     };
     let has_sdk = Command::new(&python)
@@ -33,10 +17,9 @@ fn official_python_sdk_against_the_emulator() {
         .status()
         .is_ok_and(|s| s.success());
     if !has_sdk {
-        assert!(!required, "{} cannot import staxapp", python.display());
-        println!(
-            "note: {} has no staxapp; interop suite skipped",
-            python.display()
+        common::missing(
+            &format!("staxapp in {}", python.display()),
+            "install interop/requirements.txt into that virtualenv",
         );
         return;
     }

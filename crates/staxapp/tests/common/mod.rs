@@ -66,6 +66,8 @@ pub fn stat(emu: &RunningEmulator, pointer: &str) -> u64 {
 
 #[path = "../../../../testsupport/shared_dir.rs"]
 mod shared_dir;
+#[allow(unused_imports)]
+pub use shared_dir::{interop_venv_file, shared_file};
 
 /// Stax's published reference document (see `testsupport/shared_dir.rs` for where from).
 pub fn reference_document() -> Option<PathBuf> {
