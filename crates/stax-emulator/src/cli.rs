@@ -31,9 +31,10 @@ pub struct Args {
     /// Data to seed a new database with: demo or empty.
     #[arg(long, default_value = "demo")]
     pub seed: Seed,
-    /// Serve this OpenAPI document and answer every operation in it.
+    /// Serve this OpenAPI document and answer every operation in it; once per API (the core
+    /// API 20190206, the Permission Sets API 20210321), each served under its version.
     #[arg(long)]
-    pub openapi: Option<PathBuf>,
+    pub openapi: Vec<PathBuf>,
     /// How long tasks take to reach their final state, in milliseconds (0 to 3600000).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
     pub task_delay_ms: u64,

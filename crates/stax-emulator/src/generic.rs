@@ -107,7 +107,15 @@ impl Operation {
 
 impl Api {
     /// Reads the routes of an OpenAPI 3 document. Odd entries are skipped with a warning.
+    #[cfg(test)]
     pub fn new(doc: &Value) -> Api {
+        Api::under(doc, "")
+    }
+
+    /// Reads the routes of a document whose paths are relative to the server path `prefix`
+    /// (`/20210321` for the Permission Sets API): each path that does not start with the
+    /// prefix is routed under it.
+    pub fn under(doc: &Value, prefix: &str) -> Api {
         let default_public = doc.get("security").is_some_and(|s| s == &json!([]));
         let mut routes = Vec::new();
         let empty = Map::new();
@@ -135,9 +143,17 @@ impl Api {
                     default_public,
                 ));
             }
+            let routed = if prefix.is_empty()
+                || template == prefix
+                || template.starts_with(&format!("{prefix}/"))
+            {
+                template.clone()
+            } else {
+                format!("{prefix}{template}")
+            };
             routes.push(Route {
-                template: template.clone(),
-                segments: split_template(template),
+                segments: split_template(&routed),
+                template: routed,
                 operations,
             });
         }
@@ -376,7 +392,8 @@ fn pascal(name: &str) -> String {
 /// What generic answers need: the document's operations, the SigV4 check, the counters and
 /// the store (for the tasks changes start).
 pub(crate) struct Generic {
-    pub api: Api,
+    /// The documents' operations, one [`Api`] per `--openapi` document.
+    pub apis: Vec<Api>,
     pub verifier: Arc<Verifier>,
     pub stats: Arc<Stats>,
     pub store: Arc<Store>,
@@ -404,9 +421,16 @@ impl Generic {
     /// stateful router took (a literal segment it took for a parameter): then the request
     /// is answered here.
     pub fn diverts(&self, path: &str, matched: &str) -> bool {
-        self.api
-            .find(path)
-            .is_some_and(|(route, _)| shape(&route.template) != shape(matched))
+        self.find(path)
+            .is_some_and(|(_, (route, _))| shape(&route.template) != shape(matched))
+    }
+
+    /// The document and route that match `path` best (the documents serve distinct API
+    /// versions, so at most one has routes under a path's version).
+    fn find(&self, path: &str) -> Option<(&Api, RouteMatch<'_>)> {
+        self.apis
+            .iter()
+            .find_map(|api| api.find(path).map(|found| (api, found)))
     }
 
     fn missing(&self) -> Response {
@@ -414,10 +438,10 @@ impl Generic {
         Rejection::Missing.response()
     }
 
-    /// Answers a request under `/20190206/` that no stateful handler took.
+    /// Answers a request under an API version (`/20190206/`, `/20210321/`) that no stateful
+    /// handler took.
     pub async fn serve(&self, req: Request) -> Response {
-        let api = &self.api;
-        let Some((route, params)) = api.find(req.uri().path()) else {
+        let Some((api, (route, params))) = self.find(req.uri().path()) else {
             return self.missing();
         };
         let (parts, body) = req.into_parts();
@@ -453,11 +477,12 @@ impl Generic {
         } else {
             Allowed::USER
         };
+        let path = parts.uri.path();
         let mut response = match allowed.admits(&op.id, caller.as_ref()) {
-            Err(why) if !public => ApiError::forbidden(why).into_response(),
-            _ => match self.answer(op, &params, &parts, &bytes) {
+            Err(why) if !public => ApiError::forbidden(why).into_response_for(path),
+            _ => match self.answer(api, op, &params, &parts, &bytes) {
                 Ok(response) => response,
-                Err(err) => err.into_response(),
+                Err(err) => err.into_response_for(path),
             },
         };
         response
@@ -492,12 +517,12 @@ fn error_status(op: &Operation, preferred: u16, others: &[u16]) -> StatusCode {
 impl Generic {
     fn answer(
         &self,
+        api: &Api,
         op: &Operation,
         params: &[(String, String)],
         parts: &Parts,
         bytes: &Bytes,
     ) -> Result<Response, ApiError> {
-        let api = &self.api;
         // Path and query parameters.
         let query = crate::util::parse_query(parts.uri.query());
         for p in &op.parameters {
@@ -697,6 +722,23 @@ mod tests {
         assert!(api.find("/20190206/accounts").is_none());
         assert_eq!(route_shapes(&api).len(), 3);
         assert_eq!(api.operation_count(), 3);
+    }
+
+    #[test]
+    fn relative_documents_are_routed_under_their_server_path() {
+        let api = Api::under(
+            &json!({"paths": {
+                "/things/{thing_id}": {"get": {"operationId": "GetThing", "responses": {"200": {}}}},
+                "/20210321/already": {"get": {"responses": {"200": {}}}}
+            }}),
+            "/20210321",
+        );
+        let (route, params) = api.find("/20210321/things/t-1").unwrap();
+        assert_eq!(route.template, "/20210321/things/{thing_id}");
+        assert_eq!(route.operations[0].id, "GetThing");
+        assert_eq!(params, vec![("thing_id".to_owned(), "t-1".to_owned())]);
+        assert!(api.find("/20210321/already").is_some());
+        assert!(api.find("/things/t-1").is_none());
     }
 
     #[test]

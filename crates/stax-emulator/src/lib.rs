@@ -14,8 +14,11 @@
 //! - Cognito user pools and identity pools at `POST /`, dispatching on `X-Amz-Target`;
 //! - admin routes under `/_emulator/` (`GET /_emulator/stats`, `POST /_emulator/reset-stats`).
 //!
-//! With [`EmulatorOptions::openapi`] every operation of that document is answered: the
-//! implemented ones statefully, the rest generically (see [`generic`]).
+//! - the Permission Sets API under `/20210321/...`, with its own errors
+//!   (`{"Error": {"Code", "Message"}}`) and document (`/20210321/public/api-document`).
+//!
+//! With [`EmulatorOptions::openapi`] every operation of those documents (one per API) is
+//! answered: the implemented ones statefully, the rest generically (see [`generic`]).
 //!
 //! Every operation states which roles may call it (the served document lists them under
 //! `x-stax-emulator-roles`): read-only roles change nothing, managing API tokens, users and
@@ -100,8 +103,10 @@ pub struct EmulatorOptions {
     pub db: Option<PathBuf>,
     /// Data to seed a new database with.
     pub seed: Seed,
-    /// An OpenAPI 3 document to serve (and answer generically) instead of the emulator's own.
-    pub openapi: Option<PathBuf>,
+    /// OpenAPI 3 documents to serve (and answer generically) instead of the emulator's own,
+    /// at most one per API: a document belongs to the API whose version its `info.version`,
+    /// its server URL or its paths name (the core API's when none does).
+    pub openapi: Vec<PathBuf>,
     /// How long tasks take to reach their final state (default 1 s).
     pub task_delay: Duration,
     /// Lifetime of the temporary credentials the identity pool issues (default 3600 s).
@@ -125,7 +130,7 @@ impl Default for EmulatorOptions {
             tls: false,
             db: None,
             seed: Seed::Demo,
-            openapi: None,
+            openapi: Vec::new(),
             task_delay: Duration::from_secs(1),
             credential_ttl: Duration::from_secs(3600),
             faults: None,
@@ -289,40 +294,76 @@ fn db_error(err: impl std::fmt::Display) -> EmulatorError {
 }
 
 /// The documents to serve by API version (an `--openapi` one instead of the emulator's own
-/// for the core API) and the generic answers of an `--openapi` one.
-type Documents = (Vec<(String, Value)>, Option<generic::Api>);
+/// for its API) and the generic answers of the `--openapi` ones.
+type Documents = (Vec<(String, Value)>, Vec<generic::Api>);
 
-fn documents(openapi: Option<&Path>) -> Result<Documents, EmulatorError> {
-    let external = match openapi {
-        None => None,
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
-            let json: Value = serde_json::from_str(&text)
-                .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
-            if !json.get("paths").is_some_and(Value::is_object) {
-                return Err(EmulatorError::Document(format!(
-                    "{}: not an OpenAPI document (no paths)",
-                    path.display()
-                )));
-            }
-            Some(json)
-        }
+/// The API version an `--openapi` document is of: its `info.version`, else the last segment
+/// of its first server URL, else the first segment of its paths, when that is a version of
+/// [`protocol::API_VERSIONS`]; else the core API's.
+fn version_of_document(json: &Value) -> &'static str {
+    let known = |text: &str| {
+        protocol::API_VERSIONS
+            .iter()
+            .find(|api| api.version == text.trim_matches('/'))
+            .map(|api| api.version)
     };
-    let generic = external.as_ref().map(|json| {
-        let api = generic::Api::new(json);
-        tracing::info!(
-            operations = api.operation_count(),
-            "answering the document's operations"
-        );
-        api
-    });
+    let server = json.pointer("/servers/0/url").and_then(Value::as_str);
+    let first_path = json
+        .get("paths")
+        .and_then(Value::as_object)
+        .and_then(|paths| paths.keys().next());
+    json.pointer("/info/version")
+        .and_then(Value::as_str)
+        .and_then(known)
+        .or_else(|| server.and_then(|url| url.rsplit('/').find_map(known)))
+        .or_else(|| {
+            first_path
+                .and_then(|p| p.split('/').find(|s| !s.is_empty()))
+                .and_then(known)
+        })
+        .unwrap_or(protocol::API_VERSIONS[0].version)
+}
+
+fn documents(openapi: &[PathBuf]) -> Result<Documents, EmulatorError> {
+    let mut external: Vec<(&'static str, Value)> = Vec::new();
+    for path in openapi {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
+        let json: Value = serde_json::from_str(&text)
+            .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
+        if !json.get("paths").is_some_and(Value::is_object) {
+            return Err(EmulatorError::Document(format!(
+                "{}: not an OpenAPI document (no paths)",
+                path.display()
+            )));
+        }
+        let version = version_of_document(&json);
+        if external.iter().any(|(v, _)| *v == version) {
+            return Err(EmulatorError::Document(format!(
+                "{}: a second document of the API version {version}; give --openapi once per API",
+                path.display()
+            )));
+        }
+        external.push((version, json));
+    }
+    let generic = external
+        .iter()
+        .map(|(version, json)| {
+            let api = generic::Api::under(json, &format!("/{version}"));
+            tracing::info!(
+                version,
+                operations = api.operation_count(),
+                "answering the document's operations"
+            );
+            api
+        })
+        .collect();
     let served = areas::versions()
         .into_iter()
         .map(|version| {
-            let json = match &external {
-                Some(json) if version == "20190206" => json.clone(),
-                _ => areas::document(version),
+            let json = match external.iter().find(|(v, _)| *v == version) {
+                Some((_, json)) => json.clone(),
+                None => areas::document(version),
             };
             (version.to_owned(), json)
         })
@@ -351,7 +392,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorErr
         )),
         None => None,
     };
-    let (documents, generic) = documents(opts.openapi.as_deref())?;
+    let (documents, generic) = documents(&opts.openapi)?;
 
     let store = Arc::new(store::Store::open(opts.db.as_deref()).map_err(db_error)?);
     // One transaction, so that processes starting together on one new database agree on the

@@ -2,6 +2,8 @@
 //!
 //! - Stax (`/20190206/...` once past the gateway): `{"Error": "...", "Cause"?: "..."}`, or for
 //!   the operations Stax documents so, a `StaxEvent` that also carries `Error` ([`ApiError`]);
+//!   the Permission Sets API (`/20210321/...`) answers `{"Error": {"Code", "Message"}}`
+//!   instead ([`ErrorShape`]); [`API_VERSIONS`] holds what differs between the two APIs;
 //! - API Gateway in front of it (signature checks, unknown routes, bodies too large or too
 //!   slow): `{"message": "..."}` with `x-amzn-ErrorType` ([`gateway_error`]);
 //! - AWS JSON 1.1 at `POST /` (Cognito): `{"__type": "...", "message": "..."}` with
@@ -13,6 +15,70 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::store::StoreError;
+
+/// How an API writes an error body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ErrorShape {
+    /// `{"Error": "...", "Cause"?: "..."}` (the core API).
+    Text,
+    /// `{"Error": {"Code": <status>, "Message": "..."}}` (the Permission Sets API).
+    Coded,
+}
+
+/// How an API's own document names its operations and writes its paths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Naming {
+    /// `x-stax-sdk-operation-id` = `service.Operation`, paths from the host (`/20190206/...`).
+    SdkIds,
+    /// `operationId` = `Operation`, paths relative to the server `/<version>`.
+    OperationIds,
+}
+
+/// What differs between the APIs the emulator serves, each under its version segment.
+#[derive(Debug)]
+pub(crate) struct ApiVersion {
+    /// The first segment of every path of the API, e.g. `20190206`.
+    pub version: &'static str,
+    /// The title of the emulator's own document of it.
+    pub title: &'static str,
+    /// Where, under `/<version>`, the API serves its own document (no signature needed).
+    pub document_path: &'static str,
+    /// How its errors look.
+    pub errors: ErrorShape,
+    /// How its document names operations.
+    pub naming: Naming,
+}
+
+/// The APIs Stax has: the core API and the Permission Sets API.
+pub(crate) const API_VERSIONS: [ApiVersion; 2] = [
+    ApiVersion {
+        version: "20190206",
+        title: "Stax API (emulated)",
+        document_path: "/public/oas3-document",
+        errors: ErrorShape::Text,
+        naming: Naming::SdkIds,
+    },
+    ApiVersion {
+        version: "20210321",
+        title: "Stax Permission Sets API (emulated)",
+        document_path: "/public/api-document",
+        errors: ErrorShape::Coded,
+        naming: Naming::OperationIds,
+    },
+];
+
+/// The API of a version (the core API's facts for any other version).
+pub(crate) fn api_version(version: &str) -> &'static ApiVersion {
+    API_VERSIONS
+        .iter()
+        .find(|api| api.version == version)
+        .unwrap_or(&API_VERSIONS[0])
+}
+
+/// The API a request path belongs to, by its first segment.
+pub(crate) fn api_of_path(path: &str) -> &'static ApiVersion {
+    api_version(path.trim_start_matches('/').split('/').next().unwrap_or(""))
+}
 
 /// An error answered in Stax's shape.
 #[derive(Debug)]
@@ -53,6 +119,26 @@ impl ApiError {
             Some(cause) => json!({"Error": self.error, "Cause": cause}),
             None => json!({"Error": self.error}),
         }
+    }
+
+    /// The error in `shape`.
+    pub fn into_response_shaped(self, shape: ErrorShape) -> Response {
+        match shape {
+            ErrorShape::Text => self.into_response(),
+            ErrorShape::Coded => {
+                let message = match &self.cause {
+                    Some(cause) => format!("{} ({cause})", self.error),
+                    None => self.error.clone(),
+                };
+                let body = json!({"Error": {"Code": self.status.as_u16(), "Message": message}});
+                (self.status, Json(body)).into_response()
+            }
+        }
+    }
+
+    /// The error as the API of `path` writes errors.
+    pub fn into_response_for(self, path: &str) -> Response {
+        self.into_response_shaped(api_of_path(path).errors)
     }
 
     /// The error as a failed `StaxEvent` of `operation` (`workloads.CreateWorkload`), the
@@ -198,6 +284,18 @@ mod tests {
         let response =
             ApiError::bad_request("Name: taken").into_event_response("teams.CreateGroup");
         assert_eq!(response.status(), 400);
+    }
+
+    #[test]
+    fn each_api_writes_errors_its_way() {
+        assert_eq!(
+            api_of_path("/20210321/permission-sets").errors,
+            ErrorShape::Coded
+        );
+        assert_eq!(api_of_path("/20190206/accounts").errors, ErrorShape::Text);
+        assert_eq!(api_of_path("/nowhere").version, "20190206");
+        let response = ApiError::not_found("gone").into_response_for("/20210321/x");
+        assert_eq!(response.status(), 404);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::areas::accounts::model::{
     NewAccount, NewAccountType, insert_account, insert_account_type,
 };
 use crate::areas::organisations::model::{NewOu, insert_organisation, insert_ou};
+use crate::areas::permission_sets::model::{NewAssignment, NewSet, insert_deployed, insert_set};
 use crate::areas::policies::model::{
     NewAttachment, NewPolicy, Target, insert_attachment, insert_policy,
 };
@@ -21,7 +22,7 @@ use crate::areas::workloads::model::{
     version_parameters,
 };
 use crate::install::Installation;
-use crate::store::kinds::ACCOUNT_TYPE;
+use crate::store::kinds::{ACCOUNT_TYPE, GROUP};
 use crate::store::tasks::finished;
 use crate::store::{Db, StoreResult};
 use crate::util::{iso_ms, now_ms, random_from, uuid};
@@ -114,6 +115,7 @@ pub(crate) fn seed(
             .unwrap_or_default()
     };
     estate.people(db)?;
+    estate.permission_sets(db)?;
     estate.policies(db, &ous, &account("bakery-prod"))?;
     estate.workloads(db, &[account("bakery-prod"), account("bakery-dev")])?;
     Ok((access_key, secret_key))
@@ -335,6 +337,68 @@ impl Estate<'_> {
                 },
             )?;
         }
+        Ok(())
+    }
+
+    /// A permission set, `ReadOnlyAuditors`, deployed to the Developers in the production
+    /// accounts (so `ListRoles` lists their roles), and one assigned nowhere.
+    fn permission_sets(&self, db: &Db<'_>) -> StoreResult<()> {
+        let id_of = |kind: &str, name: &str| -> StoreResult<String> {
+            Ok(db
+                .list(kind)?
+                .iter()
+                .find(|r| r["Name"] == name)
+                .and_then(|r| r["Id"].as_str())
+                .unwrap_or_default()
+                .to_owned())
+        };
+        let auditors = uuid();
+        let policy = |name: &str| json!({"PolicyArn": format!("arn:aws:iam::aws:policy/{name}")});
+        insert_set(
+            db,
+            &NewSet {
+                id: &auditors,
+                name: "ReadOnlyAuditors",
+                description: Some("Read-only access for auditors"),
+                managed: json!([
+                    policy("job-function/ViewOnlyAccess"),
+                    policy("SecurityAudit")
+                ]),
+                inline: json!([]),
+                max_session: 3600,
+                tags: Some(json!({"CostCode": "0001"})),
+                created_by: &self.admin,
+                created: &self.ts(24),
+            },
+        )?;
+        insert_set(
+            db,
+            &NewSet {
+                id: &uuid(),
+                name: "BillingViewers",
+                description: None,
+                managed: json!([policy("AWSBillingReadOnlyAccess")]),
+                inline: json!([{
+                    "Name": "cost-explorer",
+                    "Policy": json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ce:Get*", "Resource": "*"}]}).to_string()
+                }]),
+                max_session: 7200,
+                tags: None,
+                created_by: &self.admin,
+                created: &self.ts(25),
+            },
+        )?;
+        insert_deployed(
+            db,
+            &NewAssignment {
+                id: &uuid(),
+                set_id: &auditors,
+                group_id: &id_of(GROUP, "Developers")?,
+                account_type_id: &id_of(ACCOUNT_TYPE, "production")?,
+                created_by: &self.admin,
+                created: &self.ts(26),
+            },
+        )?;
         Ok(())
     }
 

@@ -516,7 +516,7 @@ async fn walk(path: PathBuf, lenient: bool) -> (Tally, RunningEmulator) {
     let text = std::fs::read_to_string(&path).unwrap();
     let doc: Value = serde_json::from_str(&text).expect("document is JSON");
     let emu = emulator(|o| {
-        o.openapi = Some(path.clone());
+        o.openapi = vec![path.clone()];
         o.task_delay = Duration::from_millis(20);
     })
     .await;
@@ -658,7 +658,7 @@ async fn generic_answers_follow_the_document() {
     let path = dir.join("widgets.oas3.json");
     std::fs::write(&path, doc.to_string()).unwrap();
     let emu = emulator(|o| {
-        o.openapi = Some(path.clone());
+        o.openapi = vec![path.clone()];
         o.task_delay = Duration::from_millis(20);
     })
     .await;

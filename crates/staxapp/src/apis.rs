@@ -43,10 +43,10 @@ impl Api {
     pub const ALL: [Api; 2] = [Api::Core, Api::PermissionSets];
 
     /// The version segment every path of the API starts with, e.g. `20190206`.
-    pub fn version(self) -> &'static str {
+    pub const fn version(self) -> &'static str {
         match self {
-            Api::Core => crate::config::API_VERSION,
-            Api::PermissionSets => crate::config::PERMISSION_SETS_API_VERSION,
+            Api::Core => "20190206",
+            Api::PermissionSets => "20210321",
         }
     }
 

@@ -31,10 +31,10 @@ use crate::apis::Api;
 use crate::error::{ConfigError, Result};
 
 /// The API version every path of the core Stax API starts with.
-pub const API_VERSION: &str = "20190206";
+pub const API_VERSION: &str = Api::Core.version();
 
 /// The API version every path of the Permission Sets API starts with.
-pub const PERMISSION_SETS_API_VERSION: &str = "20210321";
+pub const PERMISSION_SETS_API_VERSION: &str = Api::PermissionSets.version();
 
 /// The environment variable naming the Permission Sets API's document: `live` (default) or a
 /// path (`STAX_SCHEMA` names the core API's).

@@ -53,10 +53,9 @@ pub struct TaskProgress {
 /// A progress callback.
 type ProgressFn<P> = Arc<dyn Fn(&P) + Send + Sync>;
 
-/// How to wait for a task (or, as
-/// [`AssignmentWaitOptions`](crate::assignments::AssignmentWaitOptions), for a permission set
-/// assignment): the timeout, the pauses between reads, and a progress callback called with a
-/// `P` after every read.
+/// How to wait for a task (or, as `AssignmentWaitOptions` of the `assignments` module, for a
+/// permission set assignment): the timeout, the pauses between reads, and a progress callback
+/// called with a `P` after every read.
 ///
 /// ```
 /// use std::time::Duration;

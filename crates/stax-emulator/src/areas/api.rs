@@ -45,17 +45,18 @@ pub(crate) struct Operation {
     pub errors: &'static [u16],
     /// Of those, the ones Stax answers with a failed `StaxEvent` rather than `{"Error"}`.
     pub event_errors: &'static [u16],
+    /// The status of a successful answer (200; 201 where the API documents a creation so).
+    pub success: u16,
 }
 
 impl Operation {
     /// The error as this operation answers it: a failed `StaxEvent` for the statuses Stax
-    /// documents so, else `{"Error"}`.
+    /// documents so, else `{"Error"}` in its API's shape.
     pub fn error_response(&self, err: ApiError) -> Response {
-        use axum::response::IntoResponse;
         if self.event_errors.contains(&err.status.as_u16()) {
             err.into_event_response(self.id)
         } else {
-            err.into_response()
+            err.into_response_for(self.path)
         }
     }
 
@@ -96,6 +97,8 @@ pub(crate) struct Call<'a> {
     pub params: Vec<(String, String)>,
     /// Query parameters, decoded (later values of a repeated name win).
     pub query: BTreeMap<String, String>,
+    /// Every query pair, decoded, in order (a repeated name keeps all its values).
+    pub pairs: Vec<(String, String)>,
     pub body: Bytes,
     /// The API token that signed the call (none for public operations).
     pub caller: Option<Caller>,
@@ -108,6 +111,39 @@ impl Call<'_> {
             .iter()
             .find(|(n, _)| n == name)
             .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of the query parameter `name`: repeated (`status=A&status=B`, as an array is
+    /// sent) or comma-separated (`status=A,B`); empty when absent.
+    pub fn query_values(&self, name: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(n, _)| n == name)
+            .flat_map(|(_, v)| crate::util::comma_list(v))
+            .collect()
+    }
+
+    /// The body as a JSON array of objects, checked against the operation's body component
+    /// (for operations whose body is a list). Errors are 400s that name the offending item.
+    pub fn json_list_body(&self) -> ApiResult<Vec<Value>> {
+        let body: Value = serde_json::from_slice(&self.body)
+            .map_err(|e| ApiError::bad_request(format!("Request body is not valid JSON: {e}")))?;
+        self.check_body(&body)?;
+        match body {
+            Value::Array(items) => Ok(items),
+            _ => Err(ApiError::bad_request("Request body must be a JSON array")),
+        }
+    }
+
+    /// Checks `body` against the operation's body component in its API's served document.
+    fn check_body(&self, body: &Value) -> ApiResult<()> {
+        let document = self.ctx.documents.get(super::version_of(self.op.path));
+        if let (Some(component), Some(document)) = (self.op.body, document) {
+            document
+                .validate(component, body)
+                .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
+        }
+        Ok(())
     }
 
     /// The body as JSON, checked against the operation's body component. Errors are 400s
@@ -123,12 +159,7 @@ impl Call<'_> {
         if !body.is_object() {
             return Err(ApiError::bad_request("Request body must be a JSON object"));
         }
-        let document = self.ctx.documents.get(super::version_of(self.op.path));
-        if let (Some(component), Some(document)) = (self.op.body, document) {
-            document
-                .validate(component, &body)
-                .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
-        }
+        self.check_body(&body)?;
         Ok(body)
     }
 

@@ -1,16 +1,20 @@
-//! The served document: its shared vocabulary (parameters, component helpers, the components
-//! every area uses) and its assembly from the areas' operation tables and schemas.
+//! The served documents: their shared vocabulary (parameters, component helpers, the
+//! components every area uses) and their assembly from the areas' operation tables and
+//! schemas, one document per API version.
 //!
-//! Paths, field names and enums follow Stax's API; the wording is the emulator's. Each
-//! operation carries `x-stax-sdk-operation-id` (`service.Operation`) and
-//! `x-stax-emulator-roles` (the roles that may call it, also said in its description); PUT
-//! and POST bodies are `$ref`s to components named like Stax's, which is what SDKs validate
-//! against.
+//! Paths, field names and enums follow Stax's APIs; the wording is the emulator's. Each
+//! operation carries `x-stax-emulator-roles` (the roles that may call it, also said in its
+//! description) and its name as its API names operations ([`Naming`]): in the core API
+//! `x-stax-sdk-operation-id` (`service.Operation`) on paths from the host; in the Permission
+//! Sets API `operationId` (`Operation`) on paths relative to the server `/20210321`. PUT and
+//! POST bodies are `$ref`s to components named like Stax's, which is what SDKs validate
+//! against; errors are the API's own shape ([`ErrorShape`]).
 
 use serde_json::{Map, Value, json};
 
 use super::api::Operation;
 use super::{Area, Entry};
+use crate::protocol::{ErrorShape, Naming, api_version};
 
 /// A query parameter of a simple type.
 pub(crate) fn query(name: &str, kind: &str, text: &str) -> Value {
@@ -147,16 +151,46 @@ pub(crate) fn event_schema(extra: Value) -> Value {
     })
 }
 
-/// The components every area uses.
+/// The error components of an API whose errors have `shape`.
+fn error_schemas(shape: ErrorShape, s: &mut Map<String, Value>) {
+    match shape {
+        ErrorShape::Text => {
+            s.insert(
+                "Error".into(),
+                json!({
+                    "type": "object",
+                    "description": "What went wrong.",
+                    "properties": {"Error": {"type": "string"}, "Cause": {"type": "string"}}
+                }),
+            );
+        }
+        ErrorShape::Coded => {
+            s.insert(
+                "Error".into(),
+                json!({
+                    "type": "object",
+                    "description": "What went wrong: the HTTP status again, and a sentence.",
+                    "required": ["Code", "Message"],
+                    "properties": {
+                        "Code": {"type": "integer", "format": "int32"},
+                        "Message": {"type": "string"}
+                    }
+                }),
+            );
+            s.insert(
+                "ErrorResponse".into(),
+                json!({
+                    "type": "object",
+                    "required": ["Error"],
+                    "properties": {"Error": r("Error")}
+                }),
+            );
+        }
+    }
+}
+
+/// The components every area of the core API uses.
 fn shared_schemas(s: &mut Map<String, Value>) {
-    s.insert(
-        "Error".into(),
-        json!({
-            "type": "object",
-            "description": "What went wrong.",
-            "properties": {"Error": {"type": "string"}, "Cause": {"type": "string"}}
-        }),
-    );
     s.insert(
         "ErrorEvent".into(),
         json!({
@@ -262,9 +296,10 @@ fn roles_text(op: &Operation) -> String {
 
 /// One operation as the document describes it, tagged with its area.
 fn operation_item(area: &str, op: &Operation) -> Value {
+    let api = api_version(super::version_of(op.path));
     let mut responses = Map::new();
     responses.insert(
-        "200".into(),
+        op.success.to_string(),
         response_of(op.response, "The request succeeded."),
     );
     let mut errors: Vec<u16> = op.errors.to_vec();
@@ -275,6 +310,8 @@ fn operation_item(area: &str, op: &Operation) -> Value {
     for status in errors {
         let schema = if op.event_errors.contains(&status) {
             "ErrorEvent"
+        } else if api.errors == ErrorShape::Coded {
+            "ErrorResponse"
         } else {
             "Error"
         };
@@ -284,10 +321,15 @@ fn operation_item(area: &str, op: &Operation) -> Value {
         "summary": op.summary,
         "description": format!("{} {}", op.summary, roles_text(op)),
         "tags": [area],
-        "x-stax-sdk-operation-id": op.id,
         "x-stax-emulator-roles": op.roles.role_names(),
         "responses": responses,
     });
+    match api.naming {
+        Naming::SdkIds => item["x-stax-sdk-operation-id"] = json!(op.id),
+        Naming::OperationIds => {
+            item["operationId"] = json!(op.id.split_once('.').map_or(op.id, |(_, name)| name));
+        }
+    }
     if !op.params.is_empty() {
         item["parameters"] = Value::Array(op.params.clone());
     }
@@ -308,6 +350,8 @@ fn operation_item(area: &str, op: &Operation) -> Value {
 /// The whole document of one API version: every operation of the table under that version,
 /// and every component the areas that have them define.
 pub(crate) fn document(areas: &[(&str, &Area)], table: &[Entry], version: &str) -> Value {
+    let api = api_version(version);
+    let prefix = format!("/{version}");
     let mut paths = Map::new();
     let mut present: Vec<&str> = Vec::new();
     for Entry { area, op } in table {
@@ -317,27 +361,38 @@ pub(crate) fn document(areas: &[(&str, &Area)], table: &[Entry], version: &str) 
         if !present.contains(area) {
             present.push(area);
         }
+        let path = match api.naming {
+            Naming::SdkIds => op.path,
+            Naming::OperationIds => op.path.strip_prefix(&prefix).unwrap_or(op.path),
+        };
         let item = paths
-            .entry(op.path.to_owned())
+            .entry(path.to_owned())
             .or_insert_with(|| Value::Object(Map::new()));
         item[op.method] = operation_item(area, op);
     }
     let mut schemas = Map::new();
-    shared_schemas(&mut schemas);
+    error_schemas(api.errors, &mut schemas);
+    if api.naming == Naming::SdkIds {
+        shared_schemas(&mut schemas);
+    }
     for (name, area) in areas {
         if present.contains(name) {
             (area.schemas)(&mut schemas);
         }
     }
     let tags: Vec<Value> = present.iter().map(|name| json!({"name": name})).collect();
+    let server = match api.naming {
+        Naming::SdkIds => "/".to_owned(),
+        Naming::OperationIds => prefix,
+    };
     json!({
         "openapi": "3.0.3",
         "info": {
-            "title": "Stax API (emulated)",
+            "title": api.title,
             "version": version,
             "description": "The part of the Stax API that stax-emulator answers locally, over state kept in SQLite. Every operation says which roles may call it (x-stax-emulator-roles); read-only roles may call no change."
         },
-        "servers": [{"url": "/"}],
+        "servers": [{"url": server}],
         "tags": tags,
         "paths": paths,
         "components": {

@@ -10,8 +10,9 @@
 //! ([`document`], one per API version, where each operation is tagged with its area) and the
 //! names the stats count; a test checks that the three agree. Adding an area is one folder
 //! and one line in the `areas!` list below, also for another API version (the first segment
-//! of its paths, e.g. `/20210321/...`): its document is served at
-//! `/<version>/public/oas3-document`.
+//! of its paths, e.g. `/20210321/...`): its document is served where that API serves it
+//! (`protocol::API_VERSIONS`: `/20190206/public/oas3-document`,
+//! `/20210321/public/api-document`), naming operations and answering errors as that API does.
 
 pub(crate) mod api;
 pub(crate) mod doc;
@@ -50,6 +51,7 @@ areas! {
     policies,
     users,
     workloads,
+    permission_sets,
 }
 
 /// An operation of the table and the area it belongs to.
@@ -117,14 +119,24 @@ mod tests {
             .collect();
         assert_eq!(in_doc, in_table);
         assert_eq!(in_table.len(), table().len(), "one entry per route");
-        assert_eq!(versions(), ["20190206"]);
+        assert_eq!(versions(), ["20190206", "20210321"]);
     }
 
-    /// Adds the document's operations to `in_doc`, checking what each says.
+    /// Adds the document's operations to `in_doc`, checking what each says: with its full
+    /// path (the server's path, then the document's) and its `service.Operation` id.
     fn check_document(doc: &Value, in_doc: &mut BTreeSet<(String, String, String)>) {
+        let server = doc["servers"][0]["url"]
+            .as_str()
+            .unwrap()
+            .trim_end_matches('/');
         for (path, item) in doc["paths"].as_object().unwrap() {
             for (method, op) in item.as_object().unwrap() {
-                let id = op["x-stax-sdk-operation-id"].as_str().unwrap();
+                let id = match op.get("x-stax-sdk-operation-id") {
+                    Some(id) => id.as_str().unwrap().to_owned(),
+                    None => format!("permission-sets.{}", op["operationId"].as_str().unwrap()),
+                };
+                let id = id.as_str();
+                let path = format!("{server}{path}");
                 assert!(op["x-stax-emulator-roles"].is_array(), "{id}");
                 assert_eq!(op["tags"].as_array().map(Vec::len), Some(1), "{id}");
                 assert!(

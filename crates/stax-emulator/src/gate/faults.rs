@@ -301,9 +301,8 @@ pub(crate) async fn inject(
         FaultKind::Status(code) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             match target {
-                FaultTarget::Api => {
-                    ApiError::new(status, format!("Injected fault: status {code}")).into_response()
-                }
+                FaultTarget::Api => ApiError::new(status, format!("Injected fault: status {code}"))
+                    .into_response_for(req.uri().path()),
                 FaultTarget::Cognito => {
                     let kind = match code {
                         429 => "TooManyRequestsException",

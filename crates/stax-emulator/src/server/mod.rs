@@ -71,9 +71,10 @@ pub(crate) struct Parts {
     pub store: Arc<Store>,
     pub jwt: JwtKeys,
     pub stats: Arc<Stats>,
-    /// The documents to serve, by API version, and the generic answers of an `--openapi` one.
+    /// The documents to serve, by API version, and the generic answers of the `--openapi`
+    /// ones.
     pub documents: Vec<(String, Value)>,
-    pub generic: Option<crate::generic::Api>,
+    pub generic: Vec<crate::generic::Api>,
     pub faults: Option<Faults>,
     pub task_delay: Duration,
     pub credential_ttl: Duration,
@@ -133,9 +134,9 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
             .map(|(version, json)| (version.clone(), Arc::new(Document::new(json.clone()))))
             .collect(),
     });
-    let generic = parts.generic.map(|api| {
+    let generic = (!parts.generic.is_empty()).then(|| {
         Arc::new(Generic {
-            api,
+            apis: parts.generic,
             verifier: verifier.clone(),
             stats: parts.stats.clone(),
             store: parts.store.clone(),

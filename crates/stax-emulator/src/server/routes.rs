@@ -190,7 +190,8 @@ pub(crate) fn router(routes: Routes, table: &'static [Entry]) -> Router {
     router.layer(from_fn_with_state(stats, count))
 }
 
-/// `/<version>/public/oas3-document` for each served document.
+/// Each served document where its API serves it: `/20190206/public/oas3-document`,
+/// `/20210321/public/api-document`.
 fn document_routes<S>(served: Vec<(String, Arc<Served>)>, stats: &Arc<Stats>) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
@@ -198,8 +199,9 @@ where
     served
         .into_iter()
         .fold(Router::new(), |router, (version, document)| {
+            let path = crate::protocol::api_version(&version).document_path;
             router.route(
-                &format!("/{version}/public/oas3-document"),
+                &format!("/{version}{path}"),
                 get(read_document).with_state((document, stats.clone())),
             )
         })
@@ -256,7 +258,8 @@ pub(crate) async fn dispatch(api: Arc<Api>, op: &'static Operation, req: Request
         return op.error_response(ApiError::forbidden(why));
     }
     let params = op.path_params(parts.uri.path());
-    let query = util::parse_query(parts.uri.query());
+    let pairs = util::query_pairs(parts.uri.query());
+    let query = pairs.iter().cloned().collect();
     let ctx = api.ctx.clone();
     let answered = tokio::task::spawn_blocking(move || {
         if let Err(err) = tasks::advance(&ctx.store) {
@@ -267,6 +270,7 @@ pub(crate) async fn dispatch(api: Arc<Api>, op: &'static Operation, req: Request
             op,
             params,
             query,
+            pairs,
             body: bytes,
             caller,
         };
@@ -274,7 +278,10 @@ pub(crate) async fn dispatch(api: Arc<Api>, op: &'static Operation, req: Request
     })
     .await;
     match answered {
-        Ok(Ok(body)) => Json(body).into_response(),
+        Ok(Ok(body)) => {
+            let status = StatusCode::from_u16(op.success).unwrap_or(StatusCode::OK);
+            (status, Json(body)).into_response()
+        }
         Ok(Err(err)) => op.error_response(err),
         Err(join_error) => {
             tracing::error!(error = %join_error, operation = op.id, "handler failed");
@@ -299,8 +306,8 @@ async fn fallback(State(api): State<Arc<Api>>, req: Request) -> Response {
     gateway_error(StatusCode::NOT_FOUND, None, "Not Found")
 }
 
-/// `GET /<version>/public/oas3-document`: the document, or `304` when the client's copy is
-/// current.
+/// `GET /<version>/public/oas3-document` (or `api-document`): the document, or `304` when the
+/// client's copy is current.
 async fn read_document(
     State((served, stats)): State<(Arc<Served>, Arc<Stats>)>,
     headers: HeaderMap,

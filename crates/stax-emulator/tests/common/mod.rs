@@ -55,6 +55,19 @@ pub async fn setup(delay_ms: u64) -> (RunningEmulator, Client, Creds) {
     (emu, client, creds)
 }
 
+/// An unsigned GET of a public path (a served document) that must answer JSON; its body.
+pub async fn public(client: &Client, path: &str) -> Value {
+    client
+        .http
+        .get(format!("{}{path}", client.endpoint))
+        .send()
+        .await
+        .expect("the emulator answers")
+        .json()
+        .await
+        .expect("a JSON answer")
+}
+
 /// A signed GET that must answer 200; its body.
 pub async fn get(client: &Client, creds: &Creds, path: &str) -> Value {
     let (status, body) = client.call(creds, "GET", path, None).await;

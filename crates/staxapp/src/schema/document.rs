@@ -28,6 +28,8 @@ pub struct Document {
 struct Inner {
     /// The document as loaded, with its validators.
     spec: Spec,
+    /// How the document was read.
+    layout: Layout,
     key: OperationKey,
     services: OperationMap,
 }
@@ -77,6 +79,7 @@ impl Document {
         Ok(Document {
             inner: Arc::new(Inner {
                 spec: Spec::new(doc, validate::DIALECT),
+                layout: layout.clone(),
                 key,
                 services,
             }),
@@ -201,9 +204,12 @@ impl Document {
 
     /// Validates the body of a routed request (PARITY.md O6). Only requests with a body
     /// (`PUT`, `POST`, `PATCH`) are checked, against
-    /// [`PreparedRequest::validates_against`] (or `service.Operation` when unset); others pass.
+    /// [`PreparedRequest::validates_against`] (or, when unset, `service.Operation` in a
+    /// document that names its services; nothing in a one-service [`Layout`]); others pass.
     pub fn validate(&self, request: &PreparedRequest) -> Result<(), ValidationError> {
-        if !operations::method_has_body(&request.method) {
+        if !operations::method_has_body(&request.method)
+            || (request.validates_against.is_none() && self.inner.layout.service.is_some())
+        {
             return Ok(());
         }
         let component = request

@@ -126,6 +126,10 @@ pub struct PathVariant {
     /// The component named by the last segment of the request body's
     /// `content."application/json".schema.$ref`, if there is one.
     pub body_schema: Option<String>,
+    /// Whether a body with no `$ref` component is validated against `service.Operation`
+    /// (staxapp's rule, for the core API's documents); when false (a one-service [`Layout`],
+    /// whose operations without a request body take none), it is not validated.
+    pub body_fallback: bool,
     /// The declared parameters: the path item's, then the operation's (an operation-level one
     /// replaces a path-level one of the same name and location), then any template parameter
     /// that is not declared.
@@ -143,13 +147,16 @@ impl PathVariant {
     }
 
     /// The component a body sent on this variant is validated against: the request body's
-    /// `$ref` component, else `service.Operation`. `None` for methods without a body.
+    /// `$ref` component, else `service.Operation` (when [`body_fallback`](Self::body_fallback)).
+    /// `None` for methods without a body.
     pub fn validates_against(&self, service: &str, operation: &str) -> Option<String> {
-        self.has_body().then(|| {
-            self.body_schema
-                .clone()
-                .unwrap_or_else(|| format!("{service}.{operation}"))
-        })
+        if !self.has_body() {
+            return None;
+        }
+        match &self.body_schema {
+            Some(component) => Some(component.clone()),
+            None => self.body_fallback.then(|| format!("{service}.{operation}")),
+        }
     }
 }
 
@@ -304,6 +311,7 @@ pub(crate) fn build_map(
                 method,
                 path_params: path_params.clone(),
                 body_schema,
+                body_fallback: layout.service.is_none(),
                 parameters,
                 pointer: stax_openapi::pointer::from_tokens(["paths", path, method_key]),
             };

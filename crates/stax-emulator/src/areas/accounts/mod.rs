@@ -78,6 +78,7 @@ fn operations() -> Vec<Operation> {
             response: "accounts.ReadAccounts",
             errors: &[400],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "accounts.ReadAccounts",
@@ -99,6 +100,7 @@ fn operations() -> Vec<Operation> {
             response: "accounts.ReadAccounts",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "accounts.CreateAccount",
@@ -112,6 +114,7 @@ fn operations() -> Vec<Operation> {
             response: "accounts.CreateAccountResponse",
             errors: &[400, 409],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "accounts.UpdateAccount",
@@ -125,6 +128,7 @@ fn operations() -> Vec<Operation> {
             response: "accounts.UpdateAccountResponse",
             errors: &[400, 404, 409],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "accounts.CloseAccount",
@@ -138,6 +142,7 @@ fn operations() -> Vec<Operation> {
             response: "accounts.CloseAccountResponse",
             errors: &[400, 404, 409],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "accounts.ReadAccountTypes",
@@ -155,6 +160,7 @@ fn operations() -> Vec<Operation> {
             response: "accounts.ReadAccountTypes",
             errors: &[],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "accounts.ReadAccountTypes",
@@ -168,6 +174,7 @@ fn operations() -> Vec<Operation> {
             response: "accounts.ReadAccountTypes",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "accounts.CreateAccountType",
@@ -181,6 +188,7 @@ fn operations() -> Vec<Operation> {
             response: "accounts.CreateAccountTypeResponse",
             errors: &[400],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "accounts.UpdateAccountType",
@@ -194,6 +202,7 @@ fn operations() -> Vec<Operation> {
             response: "accounts.AccountTypeResponse",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "accounts.DeleteAccountType",
@@ -207,6 +216,7 @@ fn operations() -> Vec<Operation> {
             response: "accounts.AccountTypeResponse",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "accounts.UpdateAccountTypeMembers",
@@ -220,6 +230,7 @@ fn operations() -> Vec<Operation> {
             response: "TaskEvent",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "accounts.UpdateAccountTypeAccess",
@@ -233,6 +244,7 @@ fn operations() -> Vec<Operation> {
             response: "TaskEvent",
             errors: &[400],
             event_errors: &[],
+            success: 200,
         },
     ]
 }

@@ -33,6 +33,7 @@ fn operations() -> Vec<Operation> {
             response: "organisations.ReadOrganisations",
             errors: &[],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.ReadOrganisation",
@@ -46,6 +47,7 @@ fn operations() -> Vec<Operation> {
             response: "organisations.ReadOrganisations",
             errors: &[],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.ReadOrganizationFeatures",
@@ -59,6 +61,7 @@ fn operations() -> Vec<Operation> {
             response: "organisations.ReadOrganizationFeatures",
             errors: &[],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.ReadOrganisationalUnits",
@@ -76,6 +79,7 @@ fn operations() -> Vec<Operation> {
             response: "organisations.ReadOrganisationalUnits",
             errors: &[],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.CreateOrganisationalUnit",
@@ -89,6 +93,7 @@ fn operations() -> Vec<Operation> {
             response: "organisations.OrganisationalUnitEvent",
             errors: &[400],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.ReadOrganisationalUnit",
@@ -102,6 +107,7 @@ fn operations() -> Vec<Operation> {
             response: "organisations.ReadOrganisationalUnits",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.UpdateOrganisationalUnit",
@@ -115,6 +121,7 @@ fn operations() -> Vec<Operation> {
             response: "organisations.OrganisationalUnitEvent",
             errors: &[400, 404, 409],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.DeleteOrganisationalUnit",
@@ -128,6 +135,7 @@ fn operations() -> Vec<Operation> {
             response: "organisations.OrganisationalUnitEvent",
             errors: &[400, 404, 409],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.ReadOrganisationalUnitAccounts",
@@ -141,6 +149,7 @@ fn operations() -> Vec<Operation> {
             response: "accounts.ReadAccounts",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
     ]
 }

@@ -39,6 +39,7 @@ fn operations() -> Vec<Operation> {
             response: "policies.ReadPolicies",
             errors: &[],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.CreatePolicy",
@@ -52,6 +53,7 @@ fn operations() -> Vec<Operation> {
             response: "policies.PolicyEvent",
             errors: &[400],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.ReadPolicies",
@@ -65,6 +67,7 @@ fn operations() -> Vec<Operation> {
             response: "policies.ReadPolicies",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.UpdatePolicy",
@@ -78,6 +81,7 @@ fn operations() -> Vec<Operation> {
             response: "policies.PolicyEvent",
             errors: &[400, 404, 409],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.DeletePolicy",
@@ -91,6 +95,7 @@ fn operations() -> Vec<Operation> {
             response: "policies.PolicyEvent",
             errors: &[400, 404, 409],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "policies.ReadPolicyAttachments",
@@ -104,6 +109,7 @@ fn operations() -> Vec<Operation> {
             response: "policies.ReadPolicyAttachments",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "policies.AttachPolicy",
@@ -117,6 +123,7 @@ fn operations() -> Vec<Operation> {
             response: "policies.PolicyAttachmentEvent",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "policies.DetachPolicy",
@@ -130,6 +137,7 @@ fn operations() -> Vec<Operation> {
             response: "policies.PolicyAttachmentEvent",
             errors: &[400, 404, 409],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.AttachPolicy",
@@ -143,6 +151,7 @@ fn operations() -> Vec<Operation> {
             response: "TaskEvent",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.DetachPolicy",
@@ -156,6 +165,7 @@ fn operations() -> Vec<Operation> {
             response: "TaskEvent",
             errors: &[400, 404, 409],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "organisations.ReadOrganisationalUnitPolicyAttachments",
@@ -169,6 +179,7 @@ fn operations() -> Vec<Operation> {
             response: "policies.ReadPolicyAttachments",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "accounts.ReadAccountPolicyAttachments",
@@ -182,6 +193,7 @@ fn operations() -> Vec<Operation> {
             response: "policies.ReadPolicyAttachments",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
     ]
 }

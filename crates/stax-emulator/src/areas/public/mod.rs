@@ -26,6 +26,7 @@ fn operations() -> Vec<Operation> {
         response: "public.ReadConfig",
         errors: &[],
         event_errors: &[],
+        success: 200,
     }]
 }
 

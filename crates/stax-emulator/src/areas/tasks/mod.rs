@@ -29,6 +29,7 @@ fn operations() -> Vec<Operation> {
         response: "tasks.ReadTask",
         errors: &[404],
         event_errors: &[],
+        success: 200,
     }]
 }
 

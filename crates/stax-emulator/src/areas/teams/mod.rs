@@ -39,6 +39,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.ReadApiTokens",
             errors: &[],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "teams.ReadApiTokens",
@@ -52,6 +53,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.ReadApiTokens",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "teams.CreateApiToken",
@@ -65,6 +67,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.ReadApiTokens",
             errors: &[400],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "teams.UpdateApiToken",
@@ -78,6 +81,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.ReadApiTokens",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "teams.DeleteApiToken",
@@ -91,6 +95,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.ReadApiTokens",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
     ]
 }

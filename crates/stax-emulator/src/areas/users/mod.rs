@@ -43,6 +43,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.ReadUsers",
             errors: &[400],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "teams.FetchCurrentUser",
@@ -56,6 +57,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.ReadUsers",
             errors: &[404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "teams.ReadUsers",
@@ -69,6 +71,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.ReadUsers",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "teams.DeleteUser",
@@ -82,6 +85,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.ReadUsers",
             errors: &[400, 404, 409],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "teams.CreateUser",
@@ -95,6 +99,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.UserEvent",
             errors: &[400],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "teams.UpdateUser",
@@ -108,6 +113,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.UserEvent",
             errors: &[400, 404, 409],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "teams.UpdateUserInvite",
@@ -121,6 +127,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.MessageEvent",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "teams.UpdateUserPassword",
@@ -134,6 +141,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.MessageEvent",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "teams.ReadGroups",
@@ -151,6 +159,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.ReadGroups",
             errors: &[],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "teams.CreateGroup",
@@ -164,6 +173,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.CreateGroupEvent",
             errors: &[400, 409],
             event_errors: &[409],
+            success: 200,
         },
         Operation {
             id: "teams.UpdateGroupMembers",
@@ -177,6 +187,7 @@ fn operations() -> Vec<Operation> {
             response: "TaskEvent",
             errors: &[400, 404],
             event_errors: &[404],
+            success: 200,
         },
         Operation {
             id: "teams.ReadGroups",
@@ -190,6 +201,7 @@ fn operations() -> Vec<Operation> {
             response: "teams.ReadGroups",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "teams.UpdateGroup",
@@ -203,6 +215,7 @@ fn operations() -> Vec<Operation> {
             response: "TaskEvent",
             errors: &[400, 404, 409],
             event_errors: &[404, 409],
+            success: 200,
         },
         Operation {
             id: "teams.DeleteGroup",
@@ -216,6 +229,7 @@ fn operations() -> Vec<Operation> {
             response: "TaskEvent",
             errors: &[400, 404, 409],
             event_errors: &[400, 404],
+            success: 200,
         },
     ]
 }

@@ -134,6 +134,7 @@ fn operations() -> Vec<Operation> {
             response: "workloads.ReadCatalogueItems",
             errors: &[400],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "workloads.CreateCatalogueItem",
@@ -147,6 +148,7 @@ fn operations() -> Vec<Operation> {
             response: "workloads.Event",
             errors: &[400],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "workloads.ReadCatalogueManifest",
@@ -160,6 +162,7 @@ fn operations() -> Vec<Operation> {
             response: "workloads.Location",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "workloads.ReadCatalogueTemplate",
@@ -176,6 +179,7 @@ fn operations() -> Vec<Operation> {
             response: "workloads.Location",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "workloads.ReadCatalogueItems",
@@ -193,6 +197,7 @@ fn operations() -> Vec<Operation> {
             response: "workloads.ReadCatalogueItems",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "workloads.CreateCatalogueVersion",
@@ -206,6 +211,7 @@ fn operations() -> Vec<Operation> {
             response: "workloads.Event",
             errors: &[400, 404, 409],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "workloads.DeleteCatalogueItem",
@@ -219,6 +225,7 @@ fn operations() -> Vec<Operation> {
             response: "workloads.Event",
             errors: &[400, 404, 409],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "workloads.ReadCatalogueVersion",
@@ -240,6 +247,7 @@ fn operations() -> Vec<Operation> {
             response: "workloads.ReadCatalogueVersion",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "workloads.DeleteCatalogueVersion",
@@ -253,6 +261,7 @@ fn operations() -> Vec<Operation> {
             response: "workloads.Event",
             errors: &[400, 404, 409],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "workloads.ReadWorkloads",
@@ -266,6 +275,7 @@ fn operations() -> Vec<Operation> {
             response: "workloads.ReadWorkloads",
             errors: &[400],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "workloads.CreateWorkload",
@@ -279,6 +289,7 @@ fn operations() -> Vec<Operation> {
             response: "workloads.Event",
             errors: &[400],
             event_errors: &[400],
+            success: 200,
         },
         Operation {
             id: "workloads.ReadWorkloads",
@@ -300,6 +311,7 @@ fn operations() -> Vec<Operation> {
             response: "workloads.ReadWorkloads",
             errors: &[400, 404],
             event_errors: &[],
+            success: 200,
         },
         Operation {
             id: "workloads.UpdateWorkload",
@@ -313,6 +325,7 @@ fn operations() -> Vec<Operation> {
             response: "workloads.Event",
             errors: &[400, 404, 409],
             event_errors: &[400],
+            success: 200,
         },
         Operation {
             id: "workloads.DeleteWorkload",
@@ -326,6 +339,7 @@ fn operations() -> Vec<Operation> {
             response: "workloads.Event",
             errors: &[400, 404, 409],
             event_errors: &[400, 403],
+            success: 200,
         },
     ]
 }
