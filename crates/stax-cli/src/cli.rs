@@ -11,6 +11,7 @@ Examples:
   stax accounts create-account Name=dev AccountType=Production --wait
   stax --sandbox accounts ReadAccounts --output table
   stax accounts ReadAccounts --query 'Accounts[].Name' --output yaml
+  stax permission-sets ListPermissionSets --query 'PermissionSets[].Name'
   stax describe accounts ReadAccounts";
 
 /// Every Stax API operation from the shell.
