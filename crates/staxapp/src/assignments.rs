@@ -42,8 +42,8 @@ use serde_json::Value;
 
 use crate::apis::PERMISSION_SETS_SERVICE;
 use crate::client::{Args, StaxClient};
-use crate::error::{Error, Result, TaskError};
-use crate::tasks::{Polled, WaitOptions};
+use crate::error::{Result, TaskError};
+use crate::tasks::WaitOptions;
 
 /// Every status an assignment may have (the document's `AssignmentRecordStatus`).
 pub const STATUSES: [&str; 9] = [
@@ -201,10 +201,14 @@ impl StaxClient {
         goal: AssignmentGoal,
         options: AssignmentWaitOptions,
     ) -> Result<Value> {
+        let mut pacer = options.pacer();
         let mut last_seen = Value::Null;
-        let read = async |polls, elapsed| {
-            let listed = self.find_assignment(permission_set_id, assignment_id).await;
-            let found = match (listed, goal) {
+        loop {
+            let (polls, elapsed) = pacer.read();
+            let found = match (
+                self.find_assignment(permission_set_id, assignment_id).await,
+                goal,
+            ) {
                 (Ok(found), _) => found,
                 // The permission set itself is gone: so is the assignment.
                 (Err(e), AssignmentGoal::Deleted) if e.status() == Some(404) => None,
@@ -216,51 +220,45 @@ impl StaxClient {
                 .and_then(Value::as_str)
                 .unwrap_or("NOT_LISTED")
                 .to_owned();
-            let outcome = match (&found, goal) {
-                (Some(assignment), _) if status == goal.status() => Some(Ok(assignment.clone())),
-                (Some(assignment), _) if status == goal.failed_status() => {
-                    Some(Err(TaskError::AssignmentFailed {
-                        permission_set_id: permission_set_id.to_owned(),
-                        assignment_id: assignment_id.to_owned(),
-                        status: status.clone(),
-                        assignment: assignment.clone(),
-                    }
-                    .into()))
-                }
-                (Some(_), _) => None,
-                (None, AssignmentGoal::Deleted) => Some(Ok(last_seen.clone())),
-                (None, AssignmentGoal::Deployed) => Some(Err(TaskError::AssignmentGone {
-                    permission_set_id: permission_set_id.to_owned(),
-                    assignment_id: assignment_id.to_owned(),
-                }
-                .into())),
-            };
-            if let Some(assignment) = &found {
-                last_seen = assignment.clone();
-            }
-            Ok(Polled {
-                progress: AssignmentProgress {
-                    permission_set_id: permission_set_id.to_owned(),
-                    assignment_id: assignment_id.to_owned(),
-                    status: status.clone(),
-                    elapsed,
-                    polls,
-                    assignment: found.unwrap_or(Value::Null),
-                },
-                status,
-                outcome,
-            })
-        };
-        let timed_out = |status, waited| -> Error {
-            TaskError::AssignmentTimeout {
+            pacer.report(&AssignmentProgress {
                 permission_set_id: permission_set_id.to_owned(),
                 assignment_id: assignment_id.to_owned(),
-                status,
-                waited,
+                status: status.clone(),
+                elapsed,
+                polls,
+                assignment: found.clone().unwrap_or(Value::Null),
+            });
+            match found {
+                Some(assignment) if status == goal.status() => return Ok(assignment),
+                Some(assignment) if status == goal.failed_status() => {
+                    return Err(TaskError::AssignmentFailed {
+                        permission_set_id: permission_set_id.to_owned(),
+                        assignment_id: assignment_id.to_owned(),
+                        status,
+                        assignment,
+                    }
+                    .into());
+                }
+                Some(assignment) => last_seen = assignment,
+                None if goal == AssignmentGoal::Deleted => return Ok(last_seen),
+                None => {
+                    return Err(TaskError::AssignmentGone {
+                        permission_set_id: permission_set_id.to_owned(),
+                        assignment_id: assignment_id.to_owned(),
+                    }
+                    .into());
+                }
             }
-            .into()
-        };
-        options.poll(read, timed_out).await
+            if let Err(waited) = pacer.pause().await {
+                return Err(TaskError::AssignmentTimeout {
+                    permission_set_id: permission_set_id.to_owned(),
+                    assignment_id: assignment_id.to_owned(),
+                    status,
+                    waited,
+                }
+                .into());
+            }
+        }
     }
 
     /// Waits for every assignment of an answer ([`assignments_in`]), one after the other,
@@ -317,6 +315,21 @@ impl StaxClient {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_waiters_futures_are_send() {
+        fn send<T: Send>(_: T) {}
+        let client = StaxClient::new(crate::Config::default()).unwrap();
+        let response = json!([]);
+        send(client.wait_for_task("t", WaitOptions::new()));
+        send(client.wait_for_assignment(
+            "p",
+            "a",
+            AssignmentGoal::Deployed,
+            AssignmentWaitOptions::default(),
+        ));
+        send(client.wait_for_assignments(&response, AssignmentWaitOptions::default()));
+    }
 
     #[test]
     fn every_status_has_a_goal() {

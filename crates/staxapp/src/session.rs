@@ -90,6 +90,28 @@ impl Session {
         })
     }
 
+    /// A new session of its own for `config` that uses `document` instead of loading one: to
+    /// share one parsed document between sessions of one installation that must not share
+    /// credentials (different tokens, or a sign-in of their own).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use staxapp::{Config, Document, Session};
+    ///
+    /// let document = Arc::new(Document::from_value(serde_json::json!({"paths": {}}))?);
+    /// let config = Config::builder().endpoint("http://127.0.0.1:9").build()?;
+    /// let session = Session::with_document(config, document.clone())?;
+    /// # let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert!(Arc::ptr_eq(&rt.block_on(session.document())?, &document));
+    /// # Ok::<(), staxapp::Error>(())
+    /// ```
+    pub fn with_document(config: Config, document: Arc<Document>) -> Result<Session> {
+        let session = Session::new(config)?;
+        // A new cell: set cannot fail.
+        let _ = session.inner.document.set(document);
+        Ok(session)
+    }
+
     /// The session of `config`: the same one for every equal configuration while any client
     /// of it is alive.
     pub fn shared(config: &Config) -> Result<Session> {

@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::client::{Args, StaxClient};
-use crate::error::{Error, Result, TaskError};
+use crate::error::{Result, TaskError};
 
 /// The statuses after which a task does not change.
 pub const FINAL_STATUSES: [&str; 2] = ["SUCCEEDED", "FAILED"];
@@ -151,43 +151,52 @@ impl<P> WaitOptions<P> {
             .min(self.max_interval.max(self.initial_interval))
     }
 
-    /// Reads with `read` until it gives an outcome or the timeout passes, pausing between
-    /// reads as the options say and handing each read's progress to the callback. `read`
-    /// is given the number of reads so far (this one included) and the time since the start;
-    /// `timed_out` makes the error from the last status and the time waited.
-    pub(crate) async fn poll<T>(
-        &self,
-        mut read: impl AsyncFnMut(u32, Duration) -> Result<Polled<P, T>>,
-        timed_out: impl FnOnce(String, Duration) -> Error,
-    ) -> Result<T> {
-        let started = Instant::now();
-        let mut interval = self.initial_interval;
-        let mut polls = 0;
-        loop {
-            polls += 1;
-            let polled = read(polls, started.elapsed()).await?;
-            if let Some(callback) = &self.on_progress {
-                callback(&polled.progress);
-            }
-            if let Some(outcome) = polled.outcome {
-                return outcome;
-            }
-            let elapsed = started.elapsed();
-            if elapsed >= self.timeout {
-                return Err(timed_out(polled.status, elapsed));
-            }
-            tokio::time::sleep(interval.min(self.timeout - elapsed)).await;
-            interval = self.next_interval(interval);
+    /// The pacing of one wait: count the reads, hand each one's progress to the callback,
+    /// pause between reads, stop at the timeout.
+    pub(crate) fn pacer(&self) -> Pacer<'_, P> {
+        Pacer {
+            options: self,
+            started: Instant::now(),
+            interval: self.initial_interval,
+            polls: 0,
         }
     }
 }
 
-/// One read of something waited for: the progress to report, its status, and the outcome
-/// when it has reached a final state.
-pub(crate) struct Polled<P, T> {
-    pub progress: P,
-    pub status: String,
-    pub outcome: Option<Result<T>>,
+/// The pacing of one wait by its [`WaitOptions`]: plain state the waiters' loops use, so
+/// their futures stay `Send`.
+pub(crate) struct Pacer<'a, P> {
+    options: &'a WaitOptions<P>,
+    started: Instant,
+    interval: Duration,
+    polls: u32,
+}
+
+impl<P> Pacer<'_, P> {
+    /// Starts a read: how many reads there have been (this one included) and the time since
+    /// waiting started.
+    pub(crate) fn read(&mut self) -> (u32, Duration) {
+        self.polls += 1;
+        (self.polls, self.started.elapsed())
+    }
+
+    /// Hands a read's progress to the callback.
+    pub(crate) fn report(&self, progress: &P) {
+        if let Some(callback) = &self.options.on_progress {
+            callback(progress);
+        }
+    }
+
+    /// Pauses before the next read; `Err(waited)` once the timeout has passed.
+    pub(crate) async fn pause(&mut self) -> std::result::Result<(), Duration> {
+        let elapsed = self.started.elapsed();
+        if elapsed >= self.options.timeout {
+            return Err(elapsed);
+        }
+        tokio::time::sleep(self.interval.min(self.options.timeout - elapsed)).await;
+        self.interval = self.options.next_interval(self.interval);
+        Ok(())
+    }
 }
 
 /// The `TaskId` of a mutation's answer, if it has one (top level or under `Detail`).
@@ -224,7 +233,9 @@ fn logs_of(task: &Value) -> Vec<String> {
 impl StaxClient {
     /// Polls `tasks.ReadTask` for `task_id` until the task ends or `options.timeout` passes.
     pub async fn wait_for_task(&self, task_id: &str, options: WaitOptions) -> Result<Value> {
-        let read = async |polls, elapsed| {
+        let mut pacer = options.pacer();
+        loop {
+            let (polls, elapsed) = pacer.read();
             let task = self
                 .call("tasks", "ReadTask", Args::new().set("task_id", task_id))
                 .await?;
@@ -233,37 +244,34 @@ impl StaxClient {
                 .and_then(Value::as_str)
                 .unwrap_or("UNKNOWN")
                 .to_owned();
-            let outcome = match status.as_str() {
-                "SUCCEEDED" => Some(Ok(task.clone())),
-                "FAILED" => Some(Err(TaskError::Failed {
-                    task_id: task_id.to_owned(),
-                    logs: logs_of(&task),
-                    task: task.clone(),
-                }
-                .into())),
-                _ => None,
-            };
-            Ok(Polled {
-                progress: TaskProgress {
-                    task_id: task_id.to_owned(),
-                    status: status.clone(),
-                    elapsed,
-                    polls,
-                    task,
-                },
-                status,
-                outcome,
-            })
-        };
-        let timed_out = |status, waited| {
-            TaskError::Timeout {
+            pacer.report(&TaskProgress {
                 task_id: task_id.to_owned(),
-                status,
-                waited,
+                status: status.clone(),
+                elapsed,
+                polls,
+                task: task.clone(),
+            });
+            match status.as_str() {
+                "SUCCEEDED" => return Ok(task),
+                "FAILED" => {
+                    return Err(TaskError::Failed {
+                        task_id: task_id.to_owned(),
+                        logs: logs_of(&task),
+                        task,
+                    }
+                    .into());
+                }
+                _ => {}
             }
-            .into()
-        };
-        options.poll(read, timed_out).await
+            if let Err(waited) = pacer.pause().await {
+                return Err(TaskError::Timeout {
+                    task_id: task_id.to_owned(),
+                    status,
+                    waited,
+                }
+                .into());
+            }
+        }
     }
 
     /// Waits for the task of a mutation's answer (its `TaskId`); [`TaskError::NoTaskId`] when

@@ -1,12 +1,16 @@
-"""The official Python SDK (staxapp 1.4.1), unchanged, against `stax-emulator --tls`.
+"""The official Python SDK (staxapp 1.4.1), unchanged, and staxapp_rs (the same API on our Rust
+core, crates/staxapp-py) against `stax-emulator --tls`: the same test functions run once per
+package (`StaxappAgainstEmulator` for staxapp, `StaxappRsAgainstEmulator` for staxapp_rs).
 
-Runs with `python -m unittest` or pytest. Needs `staxapp` installed and the emulator binary:
-`STAX_EMULATOR_BIN` names it (default: target/debug/stax-emulator under the workspace root).
+Runs with `python -m unittest` or pytest. Needs the packages named by `STAX_INTEROP_SDKS`
+(comma-separated; default: both) and the emulator binary: `STAX_EMULATOR_BIN` names it
+(default: target/debug/stax-emulator under the workspace root).
 The SDK reaches the emulator as it would reach Stax: `Config.hostname` is the emulator's
 host:port, Cognito is found through `AWS_ENDPOINT_URL`, and the emulator's certificate is
 trusted through `REQUESTS_CA_BUNDLE` and `AWS_CA_BUNDLE`.
 """
 
+import importlib
 import json
 import os
 import subprocess
@@ -21,8 +25,17 @@ BINARY = os.environ.get(
     "STAX_EMULATOR_BIN", os.path.join(WORKSPACE, "target", "debug", "stax-emulator")
 )
 
+SDKS = [name for name in os.environ.get("STAX_INTEROP_SDKS", "staxapp,staxapp_rs").split(",") if name]
+
 _process = None
 _ready = None
+# The package the running test drives (set by each test class's setUp).
+SDK = "staxapp"
+
+
+def sdk(module):
+    """`<package under test>.<module>`, e.g. sdk("config").Config."""
+    return importlib.import_module(f"{SDK}.{module}")
 
 
 def setUpModule():
@@ -40,11 +53,11 @@ def setUpModule():
     # boto3 signs nothing here (staxapp asks for UNSIGNED), but wants a region.
     os.environ.setdefault("AWS_DEFAULT_REGION", "ap-southeast-2")
 
-    from staxapp.config import Config
-
-    Config.hostname = _ready["endpoint"].split("://", 1)[1]
-    Config.access_key = _ready["access_key"]
-    Config.secret_key = _ready["secret_key"]
+    for name in SDKS:
+        Config = importlib.import_module(f"{name}.config").Config
+        Config.hostname = _ready["endpoint"].split("://", 1)[1]
+        Config.access_key = _ready["access_key"]
+        Config.secret_key = _ready["secret_key"]
 
 
 def tearDownModule():
@@ -55,8 +68,8 @@ def tearDownModule():
 
 
 def client(service, access_key=None, secret_key=None):
-    from staxapp.config import Config
-    from staxapp.openapi import StaxClient
+    Config = sdk("config").Config
+    StaxClient = sdk("openapi").StaxClient
 
     if access_key is None:
         return StaxClient(service)
@@ -75,6 +88,14 @@ def wait_task(task_id):
 
 
 class StaxappAgainstEmulator(unittest.TestCase):
+    package = "staxapp"
+
+    def setUp(self):
+        global SDK
+        if self.package not in SDKS:
+            self.skipTest(f"{self.package} not in STAX_INTEROP_SDKS")
+        SDK = self.package
+
     def test_live_document_passes_strict_openapi_30_validation(self):
         import requests
         from openapi_spec_validator import OpenAPIV30SpecValidator
@@ -130,7 +151,7 @@ class StaxappAgainstEmulator(unittest.TestCase):
         self.assertEqual(renamed["Name"], f"{name}-renamed")
 
     def test_api_tokens_sign_in_and_stop_after_delete(self):
-        from staxapp.exceptions import InvalidCredentialsException
+        InvalidCredentialsException = sdk("exceptions").InvalidCredentialsException
 
         teams = client("teams")
         made = teams.CreateApiToken(Name=f"interop-{uuid.uuid4().hex[:8]}", Role="api_readonly")
@@ -144,14 +165,14 @@ class StaxappAgainstEmulator(unittest.TestCase):
             third.ReadAccounts()
 
     def test_wrong_secret_is_invalid_credentials(self):
-        from staxapp.exceptions import InvalidCredentialsException
+        InvalidCredentialsException = sdk("exceptions").InvalidCredentialsException
 
         with self.assertRaises(InvalidCredentialsException) as caught:
             client("accounts", _ready["access_key"], "x" * 32).ReadAccounts()
         self.assertIn("Secret Key", str(caught.exception))
 
     def test_body_breaking_the_document_is_refused_before_sending(self):
-        from staxapp.exceptions import ValidationException
+        ValidationException = sdk("exceptions").ValidationException
 
         accounts = client("accounts")
         with self.assertRaises(ValidationException):
@@ -159,8 +180,30 @@ class StaxappAgainstEmulator(unittest.TestCase):
         with self.assertRaises(ValidationException):
             accounts.CreateAccountType(Name="ok", Unexpected=True)
 
+    def test_bad_input_raises_the_sdks_own_exceptions(self):
+        exceptions = sdk("exceptions")
+        with self.assertRaises(exceptions.ValidationException):
+            client("no-such-class")
+        accounts = client("accounts")
+        with self.assertRaises(exceptions.ValidationException):
+            accounts.NoSuchOperation()
+        with self.assertRaises(exceptions.ValidationException):
+            accounts.UpdateAccount(Name="no account_id")
+        for body in ({"Name": object()}, {"Name": uuid.uuid4()}, {"Name": b"bytes"}):
+            with self.assertRaises(exceptions.ValidationException):
+                accounts.CreateAccountType(**body)
+        with self.assertRaises(exceptions.ValidationException):
+            accounts.CreateAccount(Name="typed", AccountType="development", Tags="not an object")
+        # Values the document does not check client-side reach the server, which refuses them.
+        with self.assertRaises(exceptions.ApiException) as caught:
+            accounts.ReadAccounts(offset=0, limit="many")
+        self.assertEqual(caught.exception.status_code, 400)
+        for account_id in (None, ["a", "b"], {"a": 1}, 42):
+            with self.assertRaises(exceptions.ApiException):
+                accounts.ReadAccounts(account_id=account_id)
+
     def test_unknown_id_is_api_exception_404(self):
-        from staxapp.exceptions import ApiException
+        ApiException = sdk("exceptions").ApiException
 
         with self.assertRaises(ApiException) as caught:
             client("accounts").ReadAccounts(account_id=str(uuid.uuid4()))
@@ -324,6 +367,12 @@ class StaxappAgainstEmulator(unittest.TestCase):
         past = accounts.ReadAccounts(offset=len(everything), limit=4)
         self.assertEqual(past["Accounts"], [])
         self.assertIsNone(past["Paging"]["NextOffset"])
+
+
+class StaxappRsAgainstEmulator(StaxappAgainstEmulator):
+    """Every test above, against staxapp_rs."""
+
+    package = "staxapp_rs"
 
 
 if __name__ == "__main__":

@@ -1,0 +1,28 @@
+//! `staxapp_rs._core`: the native half of the Python package `staxapp_rs`, which offers the
+//! API of Stax's Python SDK (`staxapp`) on the Rust SDK [`staxapp`].
+//!
+//! The Python modules (`staxapp_rs.config`, `.openapi`, `.exceptions`) keep staxapp's names
+//! and class-attribute semantics; this module does the work: one `client::Client` per
+//! frozen configuration, calls run on one tokio runtime with the GIL released (`runtime`),
+//! arguments and answers converted (`convert`), SDK errors raised as staxapp's exceptions
+//! (`errors`), and `tracing` records handed to Python's `logging` (`logging`).
+
+use pyo3::prelude::*;
+
+mod client;
+mod convert;
+mod errors;
+mod logging;
+mod runtime;
+
+/// The module `staxapp_rs._core`.
+#[pymodule]
+fn _core(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    logging::install();
+    logging::refresh_level(module.py())?;
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    module.add("USER_AGENT", staxapp::Config::user_agent())?;
+    module.add_class::<client::Client>()?;
+    module.add_class::<client::Pages>()?;
+    Ok(())
+}
