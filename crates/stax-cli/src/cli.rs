@@ -11,11 +11,14 @@ Examples:
   stax accounts create-account Name=dev AccountType=Production --wait
   stax --sandbox accounts ReadAccounts --output table
   stax accounts ReadAccounts --query 'Accounts[].Name' --output yaml
+  stax permission-sets ListPermissionSets --query 'PermissionSets[].Name'
   stax describe accounts ReadAccounts";
 
 /// Every Stax API operation from the shell.
 ///
-/// Call any operation of the installation's OpenAPI document by service and name. Arguments are name=value (a string), name:=<json> (numbers, booleans, arrays, objects),
+/// Call any operation of the installation's OpenAPI documents by service and name; the service
+/// permission-sets is the Permission Sets API, its operations named as in its document
+/// (ListPermissionSets). Arguments are name=value (a string), name:=<json> (numbers, booleans, arrays, objects),
 /// @file.json (an object merged in; an array is the whole body) or @- (the same from standard
 /// input); files and standard input are capped at 10 MiB. Options may stand anywhere; `--`
 /// ends them. Credentials come from STAX_ACCESS_KEY and STAX_SECRET_KEY, the installation from
@@ -82,7 +85,7 @@ pub struct GlobalOpts {
     #[arg(long, global = true)]
     pub sandbox: bool,
 
-    /// Base URL of the API, e.g. http://127.0.0.1:8080 (/20190206 is appended).
+    /// Base URL of the APIs, e.g. http://127.0.0.1:8080 (/20190206 is appended, /20210321 for permission-sets).
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,
 
@@ -106,7 +109,9 @@ pub struct GlobalOpts {
     #[arg(long, global = true, value_name = "JMESPATH")]
     pub query: Option<String>,
 
-    /// When the response has a TaskId, wait for the task to end (exit 1 if it FAILED).
+    /// When the response has a TaskId, wait for the task to end (exit 1 if it FAILED); when it
+    /// holds permission set assignments, wait until DEPLOYMENT_COMPLETE or DELETE_COMPLETE
+    /// (exit 1 on *_FAILED).
     #[arg(long, global = true)]
     pub wait: bool,
 
@@ -114,7 +119,7 @@ pub struct GlobalOpts {
     #[arg(long, global = true, value_name = "SECS", default_value_t = 1800)]
     pub wait_timeout: u64,
 
-    /// Follow Paging.NextOffset and merge every page.
+    /// Follow Paging.NextOffset (Paging.NextToken for permission-sets) and merge every page.
     #[arg(long, global = true)]
     pub all_pages: bool,
 

@@ -3,6 +3,7 @@
 
 use clap::CommandFactory;
 use clap_complete::Shell;
+use staxapp::Api;
 
 use crate::cli::{Cli, GlobalOpts};
 
@@ -87,29 +88,38 @@ fn candidates(global: &GlobalOpts, before: &[&str], current: &str) -> Vec<String
             .collect();
     }
     let positionals = positionals(before);
-    let document = || crate::describe::cached_document(global);
+    // The document that holds a service: the Permission Sets API's for `permission-sets`.
+    let document =
+        |service: &str| crate::describe::cached_document(global, Api::for_service(service));
+    let services = || {
+        let mut names: Vec<String> = crate::describe::cached_document(global, Api::Core)
+            .map(|doc| doc.services().into_iter().map(str::to_owned).collect())
+            .unwrap_or_default();
+        names.extend(
+            Api::ALL
+                .iter()
+                .filter_map(|api| api.service().map(str::to_owned)),
+        );
+        names
+    };
     let mut out: Vec<String> = match positionals.as_slice() {
         [] => {
             let mut names: Vec<String> = BUILTINS.iter().map(|s| s.to_string()).collect();
-            if let Some(doc) = document() {
-                names.extend(doc.services().into_iter().map(str::to_owned));
-            }
+            names.extend(services());
             names
         }
         ["completions"] => ["bash", "zsh", "fish", "powershell", "elvish"]
             .map(str::to_owned)
             .to_vec(),
-        ["describe"] => document()
-            .map(|d| d.services().into_iter().map(str::to_owned).collect())
-            .unwrap_or_default(),
-        ["describe", service] | [service] => document()
+        ["describe"] => services(),
+        ["describe", service] | [service] => document(service)
             .and_then(|d| {
                 d.operations(service)
                     .ok()
                     .map(|ops| ops.iter().map(|o| o.name.clone()).collect())
             })
             .unwrap_or_default(),
-        [service, operation, ..] if !BUILTINS.contains(service) => document()
+        [service, operation, ..] if !BUILTINS.contains(service) => document(service)
             .and_then(|d| {
                 let op = d.operation(service, operation).ok()?;
                 Some(

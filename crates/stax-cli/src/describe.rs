@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use staxapp::Api;
 use staxapp::schema::{Document, Operation};
 
 use crate::Failure;
@@ -16,21 +17,43 @@ pub async fn run(
 ) -> Result<(), Failure> {
     run::init_logging(global.verbose)?;
     let target = run::connect(&global).await?;
-    let document = target.client.document().await;
+    let client = &target.client;
+    let text = describe(client, service, operation).await;
     target.close(global.verbose > 0).await;
-    let document = document?;
-    let text = match (service, operation) {
-        (None, _) => services(&document),
-        (Some(service), None) => operations(&document, &service)?,
-        (Some(service), Some(operation)) => {
+    print!("{}", text?);
+    Ok(())
+}
+
+async fn describe(
+    client: &staxapp::StaxClient,
+    service: Option<String>,
+    operation: Option<String>,
+) -> Result<String, Failure> {
+    let Some(service) = service else {
+        // Every API's services: the core document's, then the other APIs' (one that cannot
+        // be loaded is listed with the reason).
+        let mut text = services(&*client.document().await?);
+        for api in Api::ALL.into_iter().filter(|api| *api != Api::Core) {
+            match client.document_of(api).await {
+                Ok(doc) => text.push_str(&services(&doc)),
+                Err(e) => {
+                    let name = api.service().unwrap_or(api.name());
+                    let _ = writeln!(text, "{name:<24} ({api} document unavailable: {e})");
+                }
+            }
+        }
+        return Ok(text);
+    };
+    let document = client.document_for(&service).await?;
+    Ok(match operation {
+        None => operations(&document, &service)?,
+        Some(operation) => {
             let op = document
                 .operation(&service, &operation)
                 .map_err(staxapp::Error::from)?;
             operation_detail(&document, op)
         }
-    };
-    print!("{text}");
-    Ok(())
+    })
 }
 
 fn services(document: &Document) -> String {
@@ -151,14 +174,17 @@ pub fn argument_names(document: &Document, op: &Operation) -> Vec<String> {
     names
 }
 
-/// The document without any network: `--schema`/`STAX_SCHEMA` file, else the on-disk cache.
-pub fn cached_document(global: &GlobalOpts) -> Option<Document> {
+/// The document of `api` without any network: its file (`--schema`/`STAX_SCHEMA` for the
+/// core API, `STAX_PERMISSION_SETS_SCHEMA` for permission sets), else the on-disk cache.
+pub fn cached_document(global: &GlobalOpts, api: Api) -> Option<Document> {
     let config = run::config(global).ok()?;
-    match config.schema() {
-        staxapp::SchemaSource::File(path) => Document::from_file(path).ok(),
+    let layout = api.layout();
+    match config.schema_of(api) {
+        staxapp::SchemaSource::File(path) => Document::from_file_with(path, &layout).ok(),
         staxapp::SchemaSource::Live => {
-            let cache = staxapp::cache::DocumentCache::new(&config.cache_dir()?, config.base_url());
-            Document::from_slice(cache.load()?.body()).ok()
+            let cache =
+                staxapp::cache::DocumentCache::new(&config.cache_dir()?, config.base_url_of(api));
+            Document::from_slice_with(cache.load()?.body(), &layout).ok()
         }
     }
 }

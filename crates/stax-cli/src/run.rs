@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value, json};
 use staxapp::auth::store::{CredentialStore, FileCredentialStore};
 use staxapp::schema::PreparedRequest;
-use staxapp::{Config, Error, SchemaSource, Session, StaxClient};
+use staxapp::{Api, Config, Error, SchemaSource, Session, StaxClient};
 
 use crate::Failure;
 use crate::args::Arguments;
@@ -207,13 +207,17 @@ async fn call_with(
     operation: &str,
     args: Arguments,
 ) -> Result<Value, Failure> {
-    let document = client.document().await?;
+    let document = client.document_for(service).await?;
     let arguments = args.named.clone();
     let mut prepared = document
         .route(service, operation, args.named)
         .map_err(Error::from)?;
     if let Some(items) = args.body {
-        use_array_body(&mut prepared, items)?;
+        // A JSON array (`@file.json`, `@-`) is the whole body; the other arguments may only
+        // be path parameters.
+        prepared
+            .set_body(Value::Array(items))
+            .map_err(|e| Failure::Usage(e.to_string()))?;
     }
     if !global.no_validate {
         document.validate(&prepared).map_err(Error::from)?;
@@ -255,32 +259,10 @@ fn not_retried(config: &Config, prepared: &PreparedRequest, e: Error) -> Failure
     }
 }
 
-/// Makes a JSON array (`@file.json`, `@-`) the whole body of `prepared`. The other
-/// arguments may only be path parameters: an array has no room for body fields.
-fn use_array_body(prepared: &mut PreparedRequest, items: Vec<Value>) -> Result<(), Failure> {
-    let operation = format!("{}.{}", prepared.service, prepared.operation);
-    match &prepared.body {
-        None => Err(Failure::Usage(format!(
-            "{operation} is a {} without a body: a JSON array argument has nowhere to go",
-            prepared.method
-        ))),
-        Some(Value::Object(fields)) if !fields.is_empty() => {
-            let names: Vec<&str> = fields.keys().map(String::as_str).collect();
-            Err(Failure::Usage(format!(
-                "the JSON array is the whole body of {operation}; the arguments {names:?} have no place in it (give path parameters only)"
-            )))
-        }
-        _ => {
-            prepared.body = Some(Value::Array(items));
-            Ok(())
-        }
-    }
-}
-
 /// The request that would be sent, as CONTRACT.md's dry-run object. A query key given more
 /// than once (an array argument) has an array of its values.
 pub fn dry_run(config: &Config, prepared: &PreparedRequest) -> Value {
-    let origin = origin(config.base_url());
+    let origin = origin(config.base_url_of(Api::for_service(&prepared.service)));
     let mut query = Map::new();
     for (key, value) in &prepared.query {
         let value = Value::String(value.clone());
@@ -359,60 +341,143 @@ fn merge_page(acc: &mut Value, page: Value) {
     }
 }
 
-/// `--wait`: polls the task of a response until it ends, with progress on stderr.
+/// `--wait`: polls what a response started until it ends, with progress on stderr: the task
+/// of a `TaskId` (the core API), or the assignments of a Permission Sets API answer until
+/// `DEPLOYMENT_COMPLETE` / `DELETE_COMPLETE`.
 async fn wait(client: &StaxClient, response: &Value, timeout: Duration) -> Result<Value, Failure> {
-    let Some(task_id) = staxapp::tasks::task_id_of(response) else {
-        tracing::warn!("--wait: the response has no TaskId; nothing to wait for");
-        return Ok(response.clone());
-    };
-    let terminal = std::io::stderr().is_terminal();
-    let spinner = terminal.then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.enable_steady_tick(Duration::from_millis(120));
-        bar
-    });
-    let started = Instant::now();
-    let bar = spinner.clone();
-    let task_label = task_id.to_owned();
-    let last_status = std::sync::Mutex::new(String::new());
-    let options = staxapp::tasks::WaitOptions::default()
-        .timeout(timeout)
-        .on_progress(move |progress: &staxapp::tasks::TaskProgress| {
-            let status = progress.status.as_str();
-            let elapsed = started.elapsed().as_secs();
-            match &bar {
-                Some(bar) => bar.set_message(format!("task {task_label}: {status} ({elapsed}s)")),
-                None => {
-                    let mut last = last_status.lock().unwrap_or_else(|e| e.into_inner());
-                    if *last != status {
-                        eprintln!("task {task_label}: {status} ({elapsed}s)");
-                        *last = status.to_owned();
-                    }
+    if let Some(task_id) = staxapp::tasks::task_id_of(response) {
+        return wait_for_task(client, task_id, timeout).await;
+    }
+    if !staxapp::assignments::assignments_in(response).is_empty() {
+        return wait_for_assignments(client, response, timeout).await;
+    }
+    tracing::warn!(
+        "--wait: the response has no TaskId and no permission set assignment; nothing to wait for"
+    );
+    Ok(response.clone())
+}
+
+/// Shows the progress of a wait on stderr: a spinner on a terminal, else one line per status.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    started: Instant,
+    last: std::sync::Mutex<String>,
+}
+
+impl Progress {
+    fn start() -> std::sync::Arc<Progress> {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        std::sync::Arc::new(Progress {
+            bar,
+            started: Instant::now(),
+            last: Default::default(),
+        })
+    }
+
+    fn report(&self, what: &str, status: &str) {
+        let line = format!("{what}: {status} ({}s)", self.started.elapsed().as_secs());
+        match &self.bar {
+            Some(bar) => bar.set_message(line),
+            None => {
+                let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+                if *last != status {
+                    eprintln!("{line}");
+                    *last = status.to_owned();
                 }
             }
-        });
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Runs `waiting` until it ends or Ctrl-C, which stops waiting with `interrupted`'s message.
+async fn until_interrupted<T>(
+    progress: &Progress,
+    waiting: impl std::future::Future<Output = staxapp::Result<T>>,
+    interrupted: impl FnOnce() -> String,
+) -> Result<staxapp::Result<T>, Failure> {
     let outcome = tokio::select! {
-        outcome = client.wait_for_task(task_id, options) => outcome,
+        outcome = waiting => outcome,
         _ = tokio::signal::ctrl_c() => {
-            if let Some(bar) = &spinner { bar.finish_and_clear(); }
-            return Err(Failure::Interrupted(format!(
-                "stopped waiting; task {task_id} goes on in Stax (follow it with `stax tasks ReadTask task_id={task_id}`)"
-            )));
+            progress.finish();
+            return Err(Failure::Interrupted(interrupted()));
         }
     };
-    if let Some(bar) = &spinner {
-        bar.finish_and_clear();
-    }
-    match outcome {
-        Ok(task) => Ok(task),
-        Err(Error::Task(task_error)) => {
-            if let staxapp::TaskError::Failed { task, .. } = task_error.as_ref() {
-                let _ = std::io::stdout().write_all(output::render(Format::Json, task).as_bytes());
+    progress.finish();
+    Ok(outcome)
+}
+
+/// The failure of a wait: the last state of what failed on stdout, the reason on stderr.
+fn wait_failed(e: Error) -> Failure {
+    match e {
+        Error::Task(task_error) => {
+            let last = match task_error.as_ref() {
+                staxapp::TaskError::Failed { task, .. } => Some(task),
+                staxapp::TaskError::AssignmentFailed { assignment, .. } => Some(assignment),
+                _ => None,
+            };
+            if let Some(last) = last {
+                let _ = std::io::stdout().write_all(output::render(Format::Json, last).as_bytes());
             }
-            Err(Failure::Call(task_error.to_string()))
+            Failure::Call(task_error.to_string())
         }
-        Err(e) => Err(e.into()),
+        e => e.into(),
     }
+}
+
+async fn wait_for_task(
+    client: &StaxClient,
+    task_id: &str,
+    timeout: Duration,
+) -> Result<Value, Failure> {
+    let progress = Progress::start();
+    let shown = progress.clone();
+    let label = format!("task {task_id}");
+    let options = staxapp::tasks::WaitOptions::new()
+        .timeout(timeout)
+        .on_progress(move |p| shown.report(&label, &p.status));
+    until_interrupted(&progress, client.wait_for_task(task_id, options), || {
+        format!(
+            "stopped waiting; task {task_id} goes on in Stax (follow it with `stax tasks ReadTask task_id={task_id}`)"
+        )
+    })
+    .await?
+    .map_err(wait_failed)
+}
+
+async fn wait_for_assignments(
+    client: &StaxClient,
+    response: &Value,
+    timeout: Duration,
+) -> Result<Value, Failure> {
+    let progress = Progress::start();
+    let shown = progress.clone();
+    let options = staxapp::assignments::AssignmentWaitOptions::default()
+        .timeout(timeout)
+        .on_progress(move |p| shown.report(&format!("assignment {}", p.assignment_id), &p.status));
+    let done = until_interrupted(
+        &progress,
+        client.wait_for_assignments(response, options),
+        || {
+            "stopped waiting; the assignment goes on in Stax (follow it with `stax permission-sets ListPermissionSetAssignments permission_set_id=...`)".to_owned()
+        },
+    )
+    .await?
+    .map_err(wait_failed)?;
+    // The answer's shape: an array stays an array, one assignment stays one.
+    Ok(match response {
+        Value::Array(_) => Value::Array(done),
+        _ => done.into_iter().next().unwrap_or(Value::Null),
+    })
 }
 
 /// Applies `--query`, renders in `--output`, writes to stdout.

@@ -162,7 +162,12 @@ fn fill_placeholders(e: &Emu, args: &[String]) -> Vec<String> {
         .map(|arg| match arg.split_once('=') {
             Some((name, "...")) => {
                 let value = match name {
-                    "account_id" => first_account_id(e),
+                    "account_id" => first_id(e, &["accounts", "ReadAccounts"], "Accounts"),
+                    "permission_set_id" => first_id(
+                        e,
+                        &["permission-sets", "ListPermissionSets"],
+                        "PermissionSets",
+                    ),
                     other => panic!("no value for the placeholder {other}=... : teach the test"),
                 };
                 format!("{name}={value}")
@@ -178,10 +183,12 @@ fn fill_placeholders(e: &Emu, args: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn first_account_id(e: &Emu) -> String {
+/// The id of the first item of a list operation's `key` list.
+fn first_id(e: &Emu, call: &[&str], key: &str) -> String {
     let out = e
         .stax()
-        .args(["accounts", "ReadAccounts", "--query", "Accounts[0].Id"])
+        .args(call)
+        .args(["--query", &format!("{key}[0].Id")])
         .assert()
         .success()
         .get_output()

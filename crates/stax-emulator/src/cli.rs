@@ -31,14 +31,15 @@ pub struct Args {
     /// Data to seed a new database with: demo or empty.
     #[arg(long, default_value = "demo")]
     pub seed: Seed,
-    /// Serve this OpenAPI document and answer every operation in it.
+    /// Serve this OpenAPI document and answer every operation in it; once per API (the core
+    /// API 20190206, the Permission Sets API 20210321), each served under its version.
     #[arg(long)]
-    pub openapi: Option<PathBuf>,
-    /// How long tasks take to reach their final state, in milliseconds.
-    #[arg(long, default_value_t = 1000)]
+    pub openapi: Vec<PathBuf>,
+    /// How long tasks take to reach their final state, in milliseconds (0 to 3600000).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
     pub task_delay_ms: u64,
-    /// Lifetime of issued temporary credentials, in seconds.
-    #[arg(long, default_value_t = 3600)]
+    /// Lifetime of issued temporary credentials, in seconds (1 to 43200).
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=43_200))]
     pub credential_ttl: u64,
     /// Fault injection: comma-separated KIND:PROBABILITY (status=CODE, throttle,
     /// latency=MS, drop, malformed; prefix cognito/ to aim at Cognito; also
@@ -51,6 +52,10 @@ pub struct Args {
     /// Stax installation: au1, us1 or eu1.
     #[arg(long, default_value = "au1")]
     pub region: String,
+    /// How long a client may take to send a request's headers, then its body, in
+    /// milliseconds (100 to 600000); also how long an idle kept-alive connection stays open.
+    #[arg(long, default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
+    pub read_timeout_ms: u64,
 }
 
 impl From<Args> for EmulatorOptions {
@@ -66,6 +71,7 @@ impl From<Args> for EmulatorOptions {
             faults: a.faults,
             fault_seed: a.fault_seed,
             region: a.region,
+            read_timeout: Duration::from_millis(a.read_timeout_ms),
         }
     }
 }

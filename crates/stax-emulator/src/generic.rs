@@ -17,27 +17,33 @@
 //!   Gateway's 403 `Missing Authentication Token`, as without the option (the method check
 //!   comes after the signature check).
 //!
+//! - Roles: reads are open to every role, changes need the user level or above (a read-only
+//!   role is refused every change, 403 `{"Error"}`), as on the stateful routes.
+//!
 //! Routing follows API Gateway: of the templates that match a path, the one with literal
 //! segments earliest wins, so `/accounts/discover` is not taken by `/accounts/{account_id}`.
 //! A request the stateful router caught with a less specific template than the document's is
-//! handed here (`divert`).
+//! handed here (`Generic::diverts`).
 
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use axum::Json;
-use axum::body::{Bytes, to_bytes};
-use axum::extract::{MatchedPath, Request, State};
+use axum::body::Bytes;
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, request::Parts};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use stax_openapi::{Dialect, Direction as Wire, Spec, Target, Validator};
 use time::OffsetDateTime;
 
-use crate::app::AppState;
-use crate::error::ApiError;
-use crate::sigv4::{self, MAX_BODY, Rejection, SignedRequest};
-use crate::tasks::{self, Effect, Outcome};
+use crate::body::{self, BodyError};
+use crate::gate::sigv4::{MAX_BODY, Rejection, SignedRequest, Verifier};
+use crate::protocol::{ApiError, gateway_error};
+use crate::roles::{Allowed, Caller};
+use crate::stats::Stats;
+use crate::store::Store;
+use crate::store::tasks::{self, Effect, NewTask, Outcome};
 
 mod pattern;
 pub mod schema;
@@ -101,7 +107,15 @@ impl Operation {
 
 impl Api {
     /// Reads the routes of an OpenAPI 3 document. Odd entries are skipped with a warning.
+    #[cfg(test)]
     pub fn new(doc: &Value) -> Api {
+        Api::under(doc, "")
+    }
+
+    /// Reads the routes of a document whose paths are relative to the server path `prefix`
+    /// (`/20210321` for the Permission Sets API): each path that does not start with the
+    /// prefix is routed under it.
+    pub fn under(doc: &Value, prefix: &str) -> Api {
         let default_public = doc.get("security").is_some_and(|s| s == &json!([]));
         let mut routes = Vec::new();
         let empty = Map::new();
@@ -129,9 +143,17 @@ impl Api {
                     default_public,
                 ));
             }
+            let routed = if prefix.is_empty()
+                || template == prefix
+                || template.starts_with(&format!("{prefix}/"))
+            {
+                template.clone()
+            } else {
+                format!("{prefix}{template}")
+            };
             routes.push(Route {
-                template: template.clone(),
-                segments: split_template(template),
+                segments: split_template(&routed),
+                template: routed,
                 operations,
             });
         }
@@ -367,80 +389,119 @@ fn pascal(name: &str) -> String {
         .collect()
 }
 
-/// Route middleware of the stateful routes: a request the document routes to another
-/// template than the stateful router did (a literal segment the router took for a parameter)
-/// is answered generically.
-pub(crate) async fn divert(
-    State(state): State<Arc<AppState>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if let Some(api) = &state.generic
-        && let Some(matched) = req.extensions().get::<MatchedPath>()
-        && let Some((route, _)) = api.find(req.uri().path())
-        && shape(&route.template) != shape(matched.as_str())
-    {
-        return serve(state.clone(), req).await;
+/// What generic answers need: the document's operations, the SigV4 check, the counters and
+/// the store (for the tasks changes start).
+pub(crate) struct Generic {
+    /// The documents' operations, one [`Api`] per `--openapi` document.
+    pub apis: Vec<Api>,
+    pub verifier: Arc<Verifier>,
+    pub stats: Arc<Stats>,
+    pub store: Arc<Store>,
+    pub task_delay: Duration,
+    /// How long a client may take to send a request body.
+    pub body_timeout: Duration,
+}
+
+/// The answer to a body that could not be read, as API Gateway gives it.
+pub(crate) fn body_error(err: &BodyError) -> Response {
+    let status = match err {
+        BodyError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        BodyError::TooSlow(_) => StatusCode::REQUEST_TIMEOUT,
+        BodyError::Broken(_) => StatusCode::BAD_REQUEST,
+    };
+    let message = match err {
+        BodyError::TooLarge(_) => "Request Too Long".to_owned(),
+        other => other.message(),
+    };
+    gateway_error(status, None, &message)
+}
+
+impl Generic {
+    /// Whether the document routes `path` to another template than `matched`, the one the
+    /// stateful router took (a literal segment it took for a parameter): then the request
+    /// is answered here.
+    pub fn diverts(&self, path: &str, matched: &str) -> bool {
+        self.find(path)
+            .is_some_and(|(_, (route, _))| shape(&route.template) != shape(matched))
     }
-    next.run(req).await
-}
 
-fn missing(state: &AppState) -> Response {
-    state.stats.rejected_signature();
-    Rejection::Missing.response()
-}
-
-/// Answers a request under `/20190206/` that no stateful handler took.
-pub(crate) async fn serve(state: Arc<AppState>, req: Request) -> Response {
-    let Some(api) = state.generic.as_ref() else {
-        return missing(&state);
-    };
-    let Some((route, params)) = api.find(req.uri().path()) else {
-        return missing(&state);
-    };
-    let (parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            Json(json!({"message": "Request Too Long"})),
-        )
-            .into_response();
-    };
-    let method = parts.method.as_str().to_ascii_uppercase();
-    let op = route.operations.iter().find(|o| o.method == method);
-    let public = match op {
-        Some(op) => op.public,
-        None => route.template.contains("/public/"),
-    };
-    if !public && let Err(rejection) = check_signature(&state, &parts, &bytes) {
-        state.stats.rejected_signature();
-        return rejection.response();
+    /// The document and route that match `path` best (the documents serve distinct API
+    /// versions, so at most one has routes under a path's version).
+    fn find(&self, path: &str) -> Option<(&Api, RouteMatch<'_>)> {
+        self.apis
+            .iter()
+            .find_map(|api| api.find(path).map(|found| (api, found)))
     }
-    let Some(op) = op else {
-        // API Gateway answers a method a resource does not have as it answers an unknown path.
-        return Rejection::Missing.response();
-    };
-    state.stats.operation(&op.id);
-    let mut response = match answer(&state, api, op, &params, &parts, &bytes) {
-        Ok(response) => response,
-        Err(err) => err.into_response(),
-    };
-    response
-        .headers_mut()
-        .insert(HANDLER_HEADER, HeaderValue::from_static("generic"));
-    response
-}
 
-fn check_signature(state: &AppState, parts: &Parts, bytes: &Bytes) -> Result<(), Rejection> {
-    let signed = SignedRequest {
-        method: parts.method.as_str(),
-        path: parts.uri.path(),
-        query: parts.uri.query(),
-        headers: &parts.headers,
-        authority: parts.uri.authority().map(|a| a.as_str()),
-        body: bytes,
-    };
-    sigv4::verify(state, &signed, OffsetDateTime::now_utc())
+    fn missing(&self) -> Response {
+        self.stats.rejected_signature();
+        Rejection::Missing.response()
+    }
+
+    /// Answers a request under an API version (`/20190206/`, `/20210321/`) that no stateful
+    /// handler took.
+    pub async fn serve(&self, req: Request) -> Response {
+        let Some((api, (route, params))) = self.find(req.uri().path()) else {
+            return self.missing();
+        };
+        let (parts, body) = req.into_parts();
+        let bytes = match body::read(body, MAX_BODY, self.body_timeout).await {
+            Ok(bytes) => bytes,
+            Err(err) => return body_error(&err),
+        };
+        let method = parts.method.as_str().to_ascii_uppercase();
+        let op = route.operations.iter().find(|o| o.method == method);
+        let public = match op {
+            Some(op) => op.public,
+            None => route.template.contains("/public/"),
+        };
+        let mut caller: Option<Caller> = None;
+        if !public {
+            match self.check_signature(&parts, &bytes) {
+                Ok(found) => caller = Some(found),
+                Err(rejection) => {
+                    self.stats.rejected_signature();
+                    return rejection.response();
+                }
+            }
+        }
+        let Some(op) = op else {
+            // API Gateway answers a method a resource does not have as it answers an unknown path.
+            return Rejection::Missing.response();
+        };
+        self.stats.operation(&op.id);
+        // Reads are open to every role; changes need at least the user level, as the
+        // workloads do (read-only roles change nothing).
+        let allowed = if matches!(op.method.as_str(), "GET" | "HEAD") {
+            Allowed::READ
+        } else {
+            Allowed::USER
+        };
+        let path = parts.uri.path();
+        let mut response = match allowed.admits(&op.id, caller.as_ref()) {
+            Err(why) if !public => ApiError::forbidden(why).into_response_for(path),
+            _ => match self.answer(api, op, &params, &parts, &bytes) {
+                Ok(response) => response,
+                Err(err) => err.into_response_for(path),
+            },
+        };
+        response
+            .headers_mut()
+            .insert(HANDLER_HEADER, HeaderValue::from_static("generic"));
+        response
+    }
+
+    fn check_signature(&self, parts: &Parts, bytes: &Bytes) -> Result<Caller, Rejection> {
+        let signed = SignedRequest {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query(),
+            headers: &parts.headers,
+            authority: parts.uri.authority().map(|a| a.as_str()),
+            body: bytes,
+        };
+        self.verifier.verify(&signed, OffsetDateTime::now_utc())
+    }
 }
 
 /// An error status the operation documents: `preferred` when it does, else the first of
@@ -453,137 +514,140 @@ fn error_status(op: &Operation, preferred: u16, others: &[u16]) -> StatusCode {
     StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST)
 }
 
-fn answer(
-    state: &AppState,
-    api: &Api,
-    op: &Operation,
-    params: &[(String, String)],
-    parts: &Parts,
-    bytes: &Bytes,
-) -> Result<Response, ApiError> {
-    // Path and query parameters.
-    let query = crate::util::parse_query(parts.uri.query());
-    for p in &op.parameters {
-        let name = p.get("name").and_then(Value::as_str).unwrap_or("");
-        match p.get("in").and_then(Value::as_str) {
-            Some("path") => {
-                let Some((_, value)) = params.iter().find(|(n, _)| n == name) else {
-                    continue;
-                };
-                if let Some(s) = p.get("schema")
-                    && !accepts(s, &api.doc, &typed(s, api.doc.raw(), value))
-                {
-                    return Err(ApiError::new(
-                        error_status(op, 400, &[404]),
-                        format!("Path parameter {name} is not valid: '{value}'"),
-                    ));
-                }
-            }
-            Some("query") => {
-                let required = p.get("required") == Some(&Value::Bool(true));
-                match query.get(name) {
-                    None if required => {
+impl Generic {
+    fn answer(
+        &self,
+        api: &Api,
+        op: &Operation,
+        params: &[(String, String)],
+        parts: &Parts,
+        bytes: &Bytes,
+    ) -> Result<Response, ApiError> {
+        // Path and query parameters.
+        let query = crate::util::parse_query(parts.uri.query());
+        for p in &op.parameters {
+            let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+            match p.get("in").and_then(Value::as_str) {
+                Some("path") => {
+                    let Some((_, value)) = params.iter().find(|(n, _)| n == name) else {
+                        continue;
+                    };
+                    if let Some(s) = p.get("schema")
+                        && !accepts(s, &api.doc, &typed(s, api.doc.raw(), value))
+                    {
                         return Err(ApiError::new(
-                            error_status(op, 400, &[]),
-                            format!("Query parameter {name} is required"),
+                            error_status(op, 400, &[404]),
+                            format!("Path parameter {name} is not valid: '{value}'"),
                         ));
                     }
-                    Some(value) => {
-                        if let Some(s) = p.get("schema")
-                            && !accepts(s, &api.doc, &typed(s, api.doc.raw(), value))
-                        {
+                }
+                Some("query") => {
+                    let required = p.get("required") == Some(&Value::Bool(true));
+                    match query.get(name) {
+                        None if required => {
                             return Err(ApiError::new(
                                 error_status(op, 400, &[]),
-                                format!("Query parameter {name} is not valid: '{value}'"),
+                                format!("Query parameter {name} is required"),
                             ));
                         }
+                        Some(value) => {
+                            if let Some(s) = p.get("schema")
+                                && !accepts(s, &api.doc, &typed(s, api.doc.raw(), value))
+                            {
+                                return Err(ApiError::new(
+                                    error_status(op, 400, &[]),
+                                    format!("Query parameter {name} is not valid: '{value}'"),
+                                ));
+                            }
+                        }
+                        None => {}
                     }
-                    None => {}
+                }
+                _ => {}
+            }
+        }
+        // The body.
+        let mut body = Value::Null;
+        if op.request_schema.is_some() {
+            body = if bytes.iter().all(u8::is_ascii_whitespace) {
+                Value::Object(Map::new())
+            } else {
+                serde_json::from_slice(bytes).map_err(|e| {
+                    ApiError::bad_request(format!("Request body is not valid JSON: {e}"))
+                })?
+            };
+            if let Some(validator) = op.request_validator(api) {
+                let errors: Vec<String> = validator
+                    .violations(&body)
+                    .take(3)
+                    .map(|v| {
+                        if v.instance_path.is_empty() {
+                            v.message
+                        } else {
+                            format!("{}: {}", v.instance_path, v.message)
+                        }
+                    })
+                    .collect();
+                if !errors.is_empty() {
+                    return Err(ApiError::bad_request(format!(
+                        "Invalid request body: {}",
+                        errors.join("; ")
+                    )));
                 }
             }
-            _ => {}
         }
-    }
-    // The body.
-    let mut body = Value::Null;
-    if op.request_schema.is_some() {
-        body = if bytes.iter().all(u8::is_ascii_whitespace) {
-            Value::Object(Map::new())
-        } else {
-            serde_json::from_slice(bytes).map_err(|e| {
-                ApiError::bad_request(format!("Request body is not valid JSON: {e}"))
-            })?
-        };
-        if let Some(validator) = op.request_validator(api) {
-            let errors: Vec<String> = validator
-                .violations(&body)
-                .take(3)
-                .map(|v| {
-                    if v.instance_path.is_empty() {
-                        v.message
-                    } else {
-                        format!("{}: {}", v.instance_path, v.message)
-                    }
-                })
-                .collect();
-            if !errors.is_empty() {
-                return Err(ApiError::bad_request(format!(
-                    "Invalid request body: {}",
-                    errors.join("; ")
-                )));
+        // Values the answer should echo.
+        let mut hints = Map::new();
+        for (name, value) in params {
+            hints.insert(pascal(name), Value::String(value.clone()));
+        }
+        if let Some((name, value)) = params.last()
+            && name.ends_with("_id")
+        {
+            hints.insert("Id".into(), Value::String(value.clone()));
+        }
+        if let Value::Object(fields) = &body {
+            for (k, v) in fields {
+                hints.entry(k.clone()).or_insert_with(|| v.clone());
             }
         }
-    }
-    // Values the answer should echo.
-    let mut hints = Map::new();
-    for (name, value) in params {
-        hints.insert(pascal(name), Value::String(value.clone()));
-    }
-    if let Some((name, value)) = params.last()
-        && name.ends_with("_id")
-    {
-        hints.insert("Id".into(), Value::String(value.clone()));
-    }
-    if let Value::Object(fields) = &body {
-        for (k, v) in fields {
-            hints.entry(k.clone()).or_insert_with(|| v.clone());
+        let mut seed = 0u64;
+        if matches!(op.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
+            let task_id = self.store.write(|db| {
+                tasks::create(
+                    db,
+                    NewTask {
+                        operation: &op.id,
+                        delay: self.task_delay,
+                        subjects: None,
+                        outcome: Outcome::Succeed,
+                        effect: Effect::default(),
+                    },
+                )
+            })?;
+            seed = task_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            });
+            hints.insert("TaskId".into(), Value::String(task_id));
         }
+        let status = StatusCode::from_u16(op.success).unwrap_or(StatusCode::OK);
+        let Some(schema) = &op.response_schema else {
+            return Ok((status, Json(json!({}))).into_response());
+        };
+        let opts = Options {
+            direction: Direction::Response,
+            hints,
+            seed,
+        };
+        let answer = generate_with(schema, &api.doc, &opts);
+        if !accepts(schema, &api.doc, &answer) {
+            tracing::warn!(operation = %op.id, "generated answer may not match its schema");
+        }
+        if status == StatusCode::NO_CONTENT {
+            return Ok(status.into_response());
+        }
+        Ok((status, Json(answer)).into_response())
     }
-    let mut seed = 0u64;
-    if matches!(op.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
-        let task_id = state.store.write(|db| {
-            tasks::create(
-                db,
-                state.task_delay,
-                &op.id,
-                None,
-                Vec::new(),
-                Outcome::Succeed,
-                Effect::default(),
-            )
-        })?;
-        seed = task_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
-        hints.insert("TaskId".into(), Value::String(task_id));
-    }
-    let status = StatusCode::from_u16(op.success).unwrap_or(StatusCode::OK);
-    let Some(schema) = &op.response_schema else {
-        return Ok((status, Json(json!({}))).into_response());
-    };
-    let opts = Options {
-        direction: Direction::Response,
-        hints,
-        seed,
-    };
-    let answer = generate_with(schema, &api.doc, &opts);
-    if !accepts(schema, &api.doc, &answer) {
-        tracing::warn!(operation = %op.id, "generated answer may not match its schema");
-    }
-    if status == StatusCode::NO_CONTENT {
-        return Ok(status.into_response());
-    }
-    Ok((status, Json(answer)).into_response())
 }
 
 /// A path or query value as the JSON type its schema wants (`"5"` -> `5` for integers).
@@ -658,6 +722,23 @@ mod tests {
         assert!(api.find("/20190206/accounts").is_none());
         assert_eq!(route_shapes(&api).len(), 3);
         assert_eq!(api.operation_count(), 3);
+    }
+
+    #[test]
+    fn relative_documents_are_routed_under_their_server_path() {
+        let api = Api::under(
+            &json!({"paths": {
+                "/things/{thing_id}": {"get": {"operationId": "GetThing", "responses": {"200": {}}}},
+                "/20210321/already": {"get": {"responses": {"200": {}}}}
+            }}),
+            "/20210321",
+        );
+        let (route, params) = api.find("/20210321/things/t-1").unwrap();
+        assert_eq!(route.template, "/20210321/things/{thing_id}");
+        assert_eq!(route.operations[0].id, "GetThing");
+        assert_eq!(params, vec![("thing_id".to_owned(), "t-1".to_owned())]);
+        assert!(api.find("/20210321/already").is_some());
+        assert!(api.find("/things/t-1").is_none());
     }
 
     #[test]

@@ -12,11 +12,23 @@
 //! The emulator answers:
 //! - the Stax REST API under `/20190206/...` (SigV4-checked, except `/20190206/public/*`);
 //! - Cognito user pools and identity pools at `POST /`, dispatching on `X-Amz-Target`;
+//! - the Permission Sets API under `/20210321/...`, with its own errors
+//!   (`{"Error": {"Code", "Message"}}`) and document (`/20210321/public/api-document`);
 //! - admin routes under `/_emulator/` (`GET /_emulator/stats`, `POST /_emulator/reset-stats`,
 //!   `POST /_emulator/expire-credentials`).
 //!
-//! With [`EmulatorOptions::openapi`] every operation of that document is answered: the
-//! implemented ones statefully, the rest generically (see [`generic`]).
+//! With [`EmulatorOptions::openapi`] every operation of those documents (one per API) is
+//! answered: the implemented ones statefully, the rest generically (see [`generic`]).
+//!
+//! Every operation states which roles may call it (the served document lists them under
+//! `x-stax-emulator-roles`): read-only roles change nothing, managing API tokens, users and
+//! groups needs an admin role, and nobody grants a role above their own.
+//!
+//! The modules stand in layers, each importing only those below it: `server` (the listener
+//! and the router); `generic` (answers for an `--openapi` document); `areas` (the Stax API,
+//! one folder per area); `gate` (fault injection, SigV4) and `cognito`; `store` (SQLite,
+//! kinds, tasks) with `install`; and the pure helpers `document`, `roles`, `protocol`,
+//! `stats`, `body` and `util`. The seed, on top, is called from here on a new database.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -24,24 +36,35 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-mod app;
+use serde_json::Value;
+
+mod areas;
+mod body;
 pub mod cli;
 mod cognito;
 mod document;
-mod error;
-mod faults;
+mod gate;
 pub mod generic;
-mod jwt;
-mod resources;
+mod install;
+mod protocol;
+mod roles;
 mod seed;
 mod server;
-mod sigv4;
 mod stats;
 mod store;
-mod tasks;
 mod util;
 
-pub use faults::FaultSpec;
+pub use gate::faults::FaultSpec;
+
+/// The longest lifetime of issued temporary credentials (12 hours, AWS's longest session).
+pub const MAX_CREDENTIAL_TTL: Duration = Duration::from_secs(12 * 3600);
+/// The longest a task may take to end (one hour).
+pub const MAX_TASK_DELAY: Duration = Duration::from_secs(3600);
+/// The shortest and longest [`EmulatorOptions::read_timeout`].
+pub const READ_TIMEOUT_RANGE: (Duration, Duration) =
+    (Duration::from_millis(100), Duration::from_secs(600));
+/// The longest `latency=<ms>` a fault may ask for, in milliseconds.
+pub const MAX_FAULT_LATENCY_MS: u64 = gate::faults::MAX_LATENCY_MS;
 
 /// What the emulator starts with when its database is new.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -80,8 +103,10 @@ pub struct EmulatorOptions {
     pub db: Option<PathBuf>,
     /// Data to seed a new database with.
     pub seed: Seed,
-    /// An OpenAPI 3 document to serve (and answer generically) instead of the emulator's own.
-    pub openapi: Option<PathBuf>,
+    /// OpenAPI 3 documents to serve (and answer generically) instead of the emulator's own,
+    /// at most one per API: a document belongs to the API whose version its `info.version`,
+    /// its server URL or its paths name (the core API's when none does).
+    pub openapi: Vec<PathBuf>,
     /// How long tasks take to reach their final state (default 1 s).
     pub task_delay: Duration,
     /// Lifetime of the temporary credentials the identity pool issues (default 3600 s).
@@ -92,6 +117,10 @@ pub struct EmulatorOptions {
     pub fault_seed: u64,
     /// Stax installation: `au1`, `us1` or `eu1` (default `au1`).
     pub region: String,
+    /// How long a client may take to send a request's headers, and then its body (default
+    /// 30 s); also how long a kept-alive connection waits for its next request. A slower
+    /// client is disconnected (headers) or answered 408 (body).
+    pub read_timeout: Duration,
 }
 
 impl Default for EmulatorOptions {
@@ -101,13 +130,45 @@ impl Default for EmulatorOptions {
             tls: false,
             db: None,
             seed: Seed::Demo,
-            openapi: None,
+            openapi: Vec::new(),
             task_delay: Duration::from_secs(1),
             credential_ttl: Duration::from_secs(3600),
             faults: None,
             fault_seed: 0,
             region: "au1".to_owned(),
+            read_timeout: Duration::from_secs(30),
         }
+    }
+}
+
+impl EmulatorOptions {
+    /// Refuses values out of their documented bounds, naming the option and its range.
+    pub fn check(&self) -> Result<(), EmulatorError> {
+        let ttl = self.credential_ttl;
+        if ttl < Duration::from_secs(1) || ttl > MAX_CREDENTIAL_TTL {
+            return Err(EmulatorError::Config(format!(
+                "credential TTL {} s is out of range: use 1 to {} seconds (--credential-ttl)",
+                ttl.as_secs(),
+                MAX_CREDENTIAL_TTL.as_secs()
+            )));
+        }
+        if self.task_delay > MAX_TASK_DELAY {
+            return Err(EmulatorError::Config(format!(
+                "task delay {} ms is out of range: use 0 to {} milliseconds (--task-delay-ms)",
+                self.task_delay.as_millis(),
+                MAX_TASK_DELAY.as_millis()
+            )));
+        }
+        let (low, high) = READ_TIMEOUT_RANGE;
+        if self.read_timeout < low || self.read_timeout > high {
+            return Err(EmulatorError::Config(format!(
+                "read timeout {} ms is out of range: use {} to {} milliseconds (--read-timeout-ms)",
+                self.read_timeout.as_millis(),
+                low.as_millis(),
+                high.as_millis()
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -144,7 +205,8 @@ pub struct RunningEmulator {
     access_key: String,
     secret_key: String,
     ca_cert: Option<PathBuf>,
-    state: Arc<app::AppState>,
+    stats: Arc<stats::Stats>,
+    store: Arc<store::Store>,
     server: server::ServerHandle,
 }
 
@@ -194,7 +256,7 @@ impl RunningEmulator {
     /// # Ok(()) }
     /// ```
     pub fn require_new_password(&self, access_key: &str) -> Result<(), EmulatorError> {
-        match cognito::require_new_password(&self.state, access_key) {
+        match cognito::require_new_password(&self.store, access_key) {
             Ok(true) => Ok(()),
             Ok(false) => Err(EmulatorError::Config(format!(
                 "no API token {access_key} to require a new password of"
@@ -208,12 +270,12 @@ impl RunningEmulator {
     /// "The security token included in the request is expired". Returns how many were valid.
     /// For testing clients that keep credentials (in memory or on disk).
     pub fn expire_credentials(&self) -> Result<usize, EmulatorError> {
-        cognito::expire_credentials(&self.state).map_err(|e| EmulatorError::Database(e.to_string()))
+        cognito::expire_credentials(&self.store).map_err(|e| EmulatorError::Database(e.to_string()))
     }
 
     /// The counters served at `GET /_emulator/stats`.
     pub fn stats(&self) -> serde_json::Value {
-        self.state.stats.snapshot()
+        self.stats.snapshot()
     }
 
     /// The one-line JSON object the binary prints first on stdout:
@@ -231,11 +293,169 @@ impl RunningEmulator {
     /// Stops accepting connections, lets in-flight requests finish, and flushes the database.
     pub async fn shutdown(self) {
         self.server.shutdown().await;
-        self.state.store.checkpoint();
+        self.store.checkpoint();
     }
+}
+
+fn db_error(err: impl std::fmt::Display) -> EmulatorError {
+    EmulatorError::Database(err.to_string())
+}
+
+/// The documents to serve by API version (an `--openapi` one instead of the emulator's own
+/// for its API) and the generic answers of the `--openapi` ones.
+type Documents = (Vec<(String, Value)>, Vec<generic::Api>);
+
+/// The API version an `--openapi` document is of: its `info.version`, else the last segment
+/// of its first server URL, else the first segment of its paths, when that is a version of
+/// [`protocol::API_VERSIONS`]; else the core API's.
+fn version_of_document(json: &Value) -> &'static str {
+    let known = |text: &str| {
+        protocol::API_VERSIONS
+            .iter()
+            .find(|api| api.version == text.trim_matches('/'))
+            .map(|api| api.version)
+    };
+    let server = json.pointer("/servers/0/url").and_then(Value::as_str);
+    let first_path = json
+        .get("paths")
+        .and_then(Value::as_object)
+        .and_then(|paths| paths.keys().next());
+    json.pointer("/info/version")
+        .and_then(Value::as_str)
+        .and_then(known)
+        .or_else(|| server.and_then(|url| url.rsplit('/').find_map(known)))
+        .or_else(|| {
+            first_path
+                .and_then(|p| p.split('/').find(|s| !s.is_empty()))
+                .and_then(known)
+        })
+        .unwrap_or(protocol::API_VERSIONS[0].version)
+}
+
+fn documents(openapi: &[PathBuf]) -> Result<Documents, EmulatorError> {
+    let mut external: Vec<(&'static str, Value)> = Vec::new();
+    for path in openapi {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
+        let json: Value = serde_json::from_str(&text)
+            .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
+        if !json.get("paths").is_some_and(Value::is_object) {
+            return Err(EmulatorError::Document(format!(
+                "{}: not an OpenAPI document (no paths)",
+                path.display()
+            )));
+        }
+        let version = version_of_document(&json);
+        if external.iter().any(|(v, _)| *v == version) {
+            return Err(EmulatorError::Document(format!(
+                "{}: a second document of the API version {version}; give --openapi once per API",
+                path.display()
+            )));
+        }
+        external.push((version, json));
+    }
+    let generic = external
+        .iter()
+        .map(|(version, json)| {
+            let api = generic::Api::under(json, &format!("/{version}"));
+            tracing::info!(
+                version,
+                operations = api.operation_count(),
+                "answering the document's operations"
+            );
+            api
+        })
+        .collect();
+    let served = areas::versions()
+        .into_iter()
+        .map(|version| {
+            let json = match external.iter().find(|(v, _)| *v == version) {
+                Some((_, json)) => json.clone(),
+                None => areas::document(version),
+            };
+            (version.to_owned(), json)
+        })
+        .collect();
+    Ok((served, generic))
 }
 
 /// Starts an emulator and returns once it is listening.
 pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorError> {
-    server::start(opts).await
+    opts.check()?;
+    let aws_region = install::aws_region_of(&opts.region).ok_or_else(|| {
+        EmulatorError::Config(format!(
+            "unknown region '{}': use au1, us1 or eu1",
+            opts.region
+        ))
+    })?;
+    let faults = match opts
+        .faults
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(spec) => Some(gate::faults::Faults::new(
+            spec.parse::<FaultSpec>().map_err(EmulatorError::Config)?,
+            opts.fault_seed,
+        )),
+        None => None,
+    };
+    let (documents, generic) = documents(&opts.openapi)?;
+
+    let store = Arc::new(store::Store::open(opts.db.as_deref()).map_err(db_error)?);
+    // One transaction, so that processes starting together on one new database agree on the
+    // installation, the signing key and the seed.
+    let (install, key_pem, access_key, secret_key) = store.write(|db| {
+        let install = install::Installation::load_or_create(db, &opts.region, aws_region)?;
+        let key_pem = match db.meta("jwt_key")? {
+            Some(pem) => pem,
+            None => {
+                let (_, pem) = cognito::jwt::JwtKeys::load_or_generate(None)
+                    .map_err(EmulatorError::Database)?;
+                db.set_meta("jwt_key", &pem)?;
+                pem
+            }
+        };
+        if let (Some(a), Some(s)) = (db.meta("ready_access_key")?, db.meta("ready_secret_key")?) {
+            return Ok((install, key_pem, a, s));
+        }
+        let (a, s) = seed::seed(db, &install, opts.seed)?;
+        db.set_meta("ready_access_key", &a)?;
+        db.set_meta("ready_secret_key", &s)?;
+        Ok::<_, EmulatorError>((install, key_pem, a, s))
+    })?;
+    let (jwt, _) =
+        cognito::jwt::JwtKeys::load_or_generate(Some(&key_pem)).map_err(EmulatorError::Database)?;
+
+    let stats = Arc::new(stats::Stats::default());
+    let (server, endpoint) = server::start(server::Parts {
+        listen: opts.listen,
+        tls: opts.tls,
+        install,
+        store: store.clone(),
+        jwt,
+        stats: stats.clone(),
+        documents,
+        generic,
+        faults,
+        task_delay: opts.task_delay,
+        credential_ttl: opts.credential_ttl,
+        read_timeout: opts.read_timeout,
+    })
+    .await?;
+    Ok(RunningEmulator {
+        endpoint,
+        access_key,
+        secret_key,
+        ca_cert: server.ca_file().map(Path::to_path_buf),
+        stats,
+        store,
+        server,
+    })
+}
+
+impl From<store::StoreError> for EmulatorError {
+    fn from(err: store::StoreError) -> Self {
+        db_error(err)
+    }
 }

@@ -1,62 +1,33 @@
 //! First-run data: the organisation, its API token and (with `--seed demo`) a small estate.
+//!
+//! Everything is made through the areas' model functions, as the API itself makes it; only
+//! the dates (a few weeks old, a day apart) and finished tasks are the seed's own. Nothing
+//! imports this module but the crate root, which calls [`seed`] once, on a new database.
 
 use serde_json::{Value, json};
 
 use crate::Seed;
-use crate::app::Installation;
-use crate::cognito::make_pool_user;
-use crate::resources::policies::{ATTACHMENT, POLICY};
-use crate::resources::workloads::{CATALOGUE, VERSION, WORKLOAD};
-use crate::store::{Db, StoreResult, TaskRow};
-use crate::util::{iso_ms, now_ms, random_alnum, random_from, uuid};
+use crate::areas::accounts::model::{
+    NewAccount, NewAccountType, insert_account, insert_account_type,
+};
+use crate::areas::organisations::model::{NewOu, insert_organisation, insert_ou};
+use crate::areas::permission_sets::model::{NewAssignment, NewSet, insert_deployed, insert_set};
+use crate::areas::policies::model::{
+    NewAttachment, NewPolicy, Target, insert_attachment, insert_policy,
+};
+use crate::areas::teams::model::{NewToken, new_api_token};
+use crate::areas::users::model::{NewGroup, NewUser, insert_group, insert_user};
+use crate::areas::workloads::model::{
+    NewItem, NewVersion, NewWorkload, insert_item, insert_version, insert_workload,
+    version_parameters,
+};
+use crate::install::Installation;
+use crate::store::kinds::{ACCOUNT_TYPE, GROUP};
+use crate::store::tasks::finished;
+use crate::store::{Db, StoreResult};
+use crate::util::{iso_ms, now_ms, random_from, uuid};
 
-pub(crate) const ORGANISATION: &str = "organisation";
-pub(crate) const OU: &str = "organisational_unit";
-pub(crate) const USER: &str = "user";
-pub(crate) const GROUP: &str = "group";
-pub(crate) const API_TOKEN: &str = "api_token";
-
-use crate::resources::accounts::{ACCOUNT, ACCOUNT_TYPE};
-
-/// A new API token: its resource and the Cognito user that signs in with it.
-/// Returns `(access_key, secret_key)`.
-pub(crate) fn new_api_token(
-    db: &Db<'_>,
-    install: &Installation,
-    name: &str,
-    description: &str,
-    role: &str,
-    tags: Option<Value>,
-    created_by: Option<&str>,
-) -> StoreResult<(String, String, Value)> {
-    let access_key = uuid();
-    let secret_key = random_alnum(32);
-    let now = crate::util::now_iso();
-    let mut token = json!({
-        "AccessKey": access_key,
-        "Name": name,
-        "Description": description,
-        "Role": role,
-        "Status": "ACTIVE",
-        "CreatedTS": now,
-        "ModifiedTS": now,
-        "CreatedBy": created_by,
-    });
-    if let Some(tags) = tags {
-        token["Tags"] = tags;
-    }
-    db.put(API_TOKEN, &access_key, &token)?;
-    db.add_pool_user(&make_pool_user(
-        &install.user_pool_id,
-        &access_key,
-        &secret_key,
-    ))?;
-    Ok((access_key, secret_key, token))
-}
-
-fn aws_account_id() -> String {
-    format!("1{}", random_from(b"0123456789", 11))
-}
+const DAY_MS: i64 = 86_400_000;
 
 /// Seeds a new database; returns the API token `(access_key, secret_key)` for the ready line.
 pub(crate) fn seed(
@@ -64,75 +35,53 @@ pub(crate) fn seed(
     install: &Installation,
     kind: Seed,
 ) -> StoreResult<(String, String)> {
-    let org = &install.organisation_id;
-    // Seeded things look a few weeks old, a day apart.
-    let day = 86_400_000i64;
-    let base = now_ms() - 30 * day;
-    let ts = |n: i64| iso_ms(base + n * day);
+    let estate = Estate {
+        org: &install.organisation_id,
+        region: &install.aws_region,
+        admin: uuid(),
+        // Seeded things look a few weeks old, a day apart.
+        base: now_ms() - 30 * DAY_MS,
+    };
+    insert_organisation(
+        db,
+        install,
+        "Emulated Organisation",
+        "emulated",
+        &estate.ts(0),
+    )?;
     let root_ou = uuid();
-    db.put(
-        ORGANISATION,
-        org,
-        &json!({
-            "Id": org,
-            "Name": "Emulated Organisation",
-            "Alias": "emulated",
-            "Status": "ACTIVE",
-            "Region": install.aws_region,
-            "Regions": [install.aws_region],
-            "AwsSupportType": "BUSINESS",
-            "AwsPartnerSupport": false,
-            "AuthProvider": "V2",
-            "LandingZoneType": "STAX",
-            "AllowedDomains": ["example.com"],
-            "AttachedPolicies": [],
-            "CreatedTS": ts(0),
-            "ModifiedTS": ts(0),
-        }),
+    insert_ou(
+        db,
+        &NewOu {
+            id: &root_ou,
+            name: "Root",
+            organisation_id: estate.org,
+            status: "ACTIVE",
+            parent: None,
+            created_by: None,
+            created: &estate.ts(0),
+            tags: None,
+            task: None,
+        },
     )?;
-    db.put(
-        OU,
-        &root_ou,
-        &json!({
-            "Id": root_ou,
-            "Name": "Root",
-            "OrganisationId": org,
-            "Status": "ACTIVE",
-            "OrganisationalUnitType": "ROOT",
-            "ParentOrganisationalUnitId": null,
-            "AwsId": format!("r-{}", random_from(b"abcdefghijklmnopqrstuvwxyz0123456789", 4)),
-            "CreatedTS": ts(0),
-            "CreatedBy": null,
-            "ModifiedTS": ts(0),
-        }),
-    )?;
-    let admin_user = uuid();
-    db.put(
-        USER,
-        &admin_user,
-        &json!({
-            "Id": admin_user,
-            "Name": "Ada Admin",
-            "FirstName": "Ada",
-            "LastName": "Admin",
-            "Email": "ada.admin@example.com",
-            "OrganisationId": org,
-            "Role": "customer_admin",
-            "Status": "ACTIVE",
-            "AuthOrigin": "stax",
-            "MFAEnabled": true,
-            "CreatedTS": ts(0),
-            "ModifiedTS": ts(0),
-        }),
+    estate.user(
+        db,
+        ("Ada", "Admin"),
+        "customer_admin",
+        true,
+        0,
+        &estate.admin,
     )?;
     let (access_key, secret_key, _) = new_api_token(
         db,
         install,
-        "emulator-admin",
-        "API token of the emulator's ready line",
-        "api_admin",
-        None,
-        Some(&admin_user),
+        &NewToken {
+            name: "emulator-admin",
+            description: "API token of the emulator's ready line",
+            role: "api_admin",
+            tags: None,
+            created_by: Some(&estate.admin),
+        },
     )?;
     if kind == Seed::Empty {
         return Ok((access_key, secret_key));
@@ -141,273 +90,316 @@ pub(crate) fn seed(
     let mut ous = Vec::new();
     for (i, name) in ["Workloads", "Sandbox", "Security"].iter().enumerate() {
         let id = uuid();
-        db.put(
-            OU,
-            &id,
-            &json!({
-                "Id": id,
-                "Name": name,
-                "OrganisationId": org,
-                "Status": "ACTIVE",
-                "OrganisationalUnitType": "CHILD",
-                "ParentOrganisationalUnitId": root_ou,
-                "AwsId": format!("ou-{}", random_from(b"abcdefghijklmnopqrstuvwxyz0123456789", 8)),
-                "CreatedTS": ts(1 + i as i64),
-                "CreatedBy": admin_user,
-                "ModifiedTS": ts(1 + i as i64),
-            }),
+        insert_ou(
+            db,
+            &NewOu {
+                id: &id,
+                name,
+                organisation_id: estate.org,
+                status: "ACTIVE",
+                parent: Some(&root_ou),
+                created_by: Some(&estate.admin),
+                created: &estate.ts(1 + i as i64),
+                tags: None,
+                task: None,
+            },
         )?;
         ous.push(id);
     }
-
-    let mut types = Vec::new();
-    for (i, (name, stax)) in [
-        ("production", false),
-        ("development", false),
-        ("sandbox", false),
-        ("security", true),
-    ]
-    .iter()
-    .enumerate()
-    {
-        let id = uuid();
-        db.put(
-            ACCOUNT_TYPE,
-            &id,
-            &json!({
-                "Id": id,
-                "Name": name,
-                "OrganisationId": org,
-                "Status": "ACTIVE",
-                "Accounts": [],
-                "Policies": [],
-                "Roles": [],
-                "StaxCreated": stax,
-                "CreatedBy": admin_user,
-                "CreatedTS": ts(2 + i as i64),
-                "ModifiedTS": ts(2 + i as i64),
-            }),
-        )?;
-        types.push(id);
-    }
-
-    // (name, type index, OU index, status, role, tags)
-    let accounts: [(&str, usize, usize, &str, &str, Value); 9] = [
-        (
-            "management",
-            3,
-            2,
-            "ACTIVE",
-            "MANAGEMENT",
-            json!({"CostCode": "0001", "Owner": "platform"}),
-        ),
-        (
-            "security",
-            3,
-            2,
-            "ACTIVE",
-            "SECURITY",
-            json!({"CostCode": "0001"}),
-        ),
-        (
-            "logging",
-            3,
-            2,
-            "ACTIVE",
-            "LOGGING",
-            json!({"CostCode": "0001"}),
-        ),
-        (
-            "bakery-prod",
-            0,
-            0,
-            "ACTIVE",
-            "MEMBER",
-            json!({"CostCode": "1200", "Environment": "production", "Team": "bakery"}),
-        ),
-        (
-            "bakery-dev",
-            1,
-            0,
-            "ACTIVE",
-            "MEMBER",
-            json!({"CostCode": "1200", "Environment": "development", "Team": "bakery"}),
-        ),
-        (
-            "payments-prod",
-            0,
-            0,
-            "SUSPENDED",
-            "MEMBER",
-            json!({"CostCode": "1300", "Environment": "production"}),
-        ),
-        (
-            "sandbox-alice",
-            2,
-            1,
-            "ACTIVE",
-            "MEMBER",
-            json!({"Owner": "alice"}),
-        ),
-        ("sandbox-old", 2, 1, "CLOSED", "MEMBER", json!({})),
-        (
-            "data-lake",
-            1,
-            0,
-            "INITIALIZING",
-            "MEMBER",
-            json!({"Team": "data"}),
-        ),
-    ];
-    let mut account_ids = Vec::new();
-    for (i, (name, type_index, ou_index, status, role, tags)) in accounts.into_iter().enumerate() {
-        let id = uuid();
-        account_ids.push((name, id.clone()));
-        let aws_id = aws_account_id();
-        let type_id = &types[type_index];
-        db.put(
-            ACCOUNT,
-            &id,
-            &json!({
-                "Id": id,
-                "Name": name,
-                "OrganisationId": org,
-                "OrganisationalUnitId": ous[ou_index],
-                "AccountTypeId": type_id,
-                "AccountType": null,
-                "AccountRole": role,
-                "AwsAccountId": aws_id,
-                "AwsAccountAlias": format!("emu-{name}"),
-                "AwsAccountName": name,
-                "AwsLoginURL": format!("https://{aws_id}.signin.aws.amazon.com/console"),
-                "AssuranceState": if status == "ACTIVE" { "ACTIVE" } else { "NONE" },
-                "Email": format!("aws+{name}@example.com"),
-                "Origin": "STAX",
-                "Status": status,
-                "StaxCreated": true,
-                "Tags": tags,
-                "CreatedBy": admin_user,
-                "CreatedTS": ts(5 + i as i64),
-                "ModifiedTS": ts(5 + i as i64),
-            }),
-        )?;
-        if let Some(mut t) = db.get(ACCOUNT_TYPE, type_id)? {
-            if let Some(list) = t["Accounts"].as_array_mut() {
-                list.push(json!(id));
-            }
-            db.put(ACCOUNT_TYPE, type_id, &t)?;
-        }
-    }
-
-    let mut users = vec![admin_user.clone()];
-    for (i, (first, last, role)) in [
-        ("Alice", "Builder", "customer_user"),
-        ("Bob", "Reader", "customer_readonly"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        let id = uuid();
-        db.put(
-            USER,
-            &id,
-            &json!({
-                "Id": id,
-                "Name": format!("{first} {last}"),
-                "FirstName": first,
-                "LastName": last,
-                "Email": format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase()),
-                "OrganisationId": org,
-                "Role": role,
-                "Status": "ACTIVE",
-                "AuthOrigin": "stax",
-                "MFAEnabled": false,
-                "CreatedTS": ts(15 + i as i64),
-                "ModifiedTS": ts(15 + i as i64),
-            }),
-        )?;
-        users.push(id);
-    }
-    for (i, (name, members)) in [("Administrators", vec![0usize]), ("Developers", vec![1, 2])]
-        .iter()
-        .enumerate()
-    {
-        let id = uuid();
-        db.put(
-            GROUP,
-            &id,
-            &json!({
-                "Id": id,
-                "Name": name,
-                "OrganisationId": org,
-                "Status": "ACTIVE",
-                "GroupType": "LOCAL",
-                "Users": members.iter().map(|m| users[*m].clone()).collect::<Vec<_>>(),
-                "CreatedBy": admin_user,
-                "CreatedTS": ts(20 + i as i64),
-                "ModifiedTS": ts(20 + i as i64),
-            }),
-        )?;
-    }
+    let accounts = estate.accounts(db, &ous)?;
     let account = |name: &str| {
-        account_ids
+        accounts
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, id)| id.clone())
             .unwrap_or_default()
     };
-    let estate = Estate {
-        org,
-        region: &install.aws_region,
-        admin: &admin_user,
-        base,
-    };
+    estate.people(db)?;
+    estate.permission_sets(db)?;
     estate.policies(db, &ous, &account("bakery-prod"))?;
     estate.workloads(db, &[account("bakery-prod"), account("bakery-dev")])?;
     Ok((access_key, secret_key))
 }
 
-/// What the demo's later resources (policies, catalogue, workloads) share.
+/// What the demo's resources share.
 struct Estate<'a> {
     org: &'a str,
     region: &'a str,
-    admin: &'a str,
+    /// Id of the seeded administrator, who made everything.
+    admin: String,
     /// Epoch ms of seed day 0.
     base: i64,
 }
 
 impl Estate<'_> {
-    fn ts(&self, day: i64) -> String {
-        iso_ms(self.base + day * 86_400_000)
+    fn at(&self, day: i64) -> i64 {
+        self.base + day * DAY_MS
     }
 
-    /// A task that ended successfully on seed day `day`, for the `UserTaskId` of a seeded
-    /// resource.
-    fn finished_task(
+    fn ts(&self, day: i64) -> String {
+        iso_ms(self.at(day))
+    }
+
+    /// A person, made on seed day `day`.
+    fn user(
         &self,
         db: &Db<'_>,
-        operation: &str,
-        subject: Option<(&str, &str)>,
+        (first, last): (&str, &str),
+        role: &str,
+        mfa: bool,
         day: i64,
-    ) -> StoreResult<String> {
-        let id = uuid();
-        let at = self.base + day * 86_400_000;
-        db.add_task(&TaskRow {
-            id: id.clone(),
-            operation: operation.to_owned(),
-            created_ms: at,
-            due_ms: at + 1000,
-            outcome: "SUCCEEDED".to_owned(),
-            logs: vec![
-                format!("{operation}: request accepted"),
-                format!("{operation}: completed"),
-            ],
-            subject: subject.map(|(key, _)| key.to_owned()),
-            subjects: subject.map(|(_, id)| id.to_owned()).into_iter().collect(),
-            effect: None,
-            applied: true,
-        })?;
-        Ok(id)
+        id: &str,
+    ) -> StoreResult<Value> {
+        insert_user(
+            db,
+            &NewUser {
+                id,
+                first,
+                last,
+                email: &format!(
+                    "{}.{}@example.com",
+                    first.to_lowercase(),
+                    last.to_lowercase()
+                ),
+                organisation_id: self.org,
+                role: json!(role),
+                status: "ACTIVE",
+                mfa,
+                created_by: None,
+                created: &self.ts(day),
+                task: None,
+            },
+        )
+    }
+
+    /// Four account types and nine accounts in several statuses; returns `(name, id)`s.
+    fn accounts(&self, db: &Db<'_>, ous: &[String]) -> StoreResult<Vec<(&'static str, String)>> {
+        let mut types = Vec::new();
+        for (i, (name, stax)) in [
+            ("production", false),
+            ("development", false),
+            ("sandbox", false),
+            ("security", true),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let id = uuid();
+            insert_account_type(
+                db,
+                &NewAccountType {
+                    id: &id,
+                    name,
+                    organisation_id: self.org,
+                    stax_created: stax,
+                    created_by: Some(&self.admin),
+                    created: &self.ts(2 + i as i64),
+                },
+            )?;
+            types.push(id);
+        }
+        // (name, type index, OU index, status, role, tags)
+        let accounts: [(&str, usize, usize, &str, &str, Value); 9] = [
+            (
+                "management",
+                3,
+                2,
+                "ACTIVE",
+                "MANAGEMENT",
+                json!({"CostCode": "0001", "Owner": "platform"}),
+            ),
+            (
+                "security",
+                3,
+                2,
+                "ACTIVE",
+                "SECURITY",
+                json!({"CostCode": "0001"}),
+            ),
+            (
+                "logging",
+                3,
+                2,
+                "ACTIVE",
+                "LOGGING",
+                json!({"CostCode": "0001"}),
+            ),
+            (
+                "bakery-prod",
+                0,
+                0,
+                "ACTIVE",
+                "MEMBER",
+                json!({"CostCode": "1200", "Environment": "production", "Team": "bakery"}),
+            ),
+            (
+                "bakery-dev",
+                1,
+                0,
+                "ACTIVE",
+                "MEMBER",
+                json!({"CostCode": "1200", "Environment": "development", "Team": "bakery"}),
+            ),
+            (
+                "payments-prod",
+                0,
+                0,
+                "SUSPENDED",
+                "MEMBER",
+                json!({"CostCode": "1300", "Environment": "production"}),
+            ),
+            (
+                "sandbox-alice",
+                2,
+                1,
+                "ACTIVE",
+                "MEMBER",
+                json!({"Owner": "alice"}),
+            ),
+            ("sandbox-old", 2, 1, "CLOSED", "MEMBER", json!({})),
+            (
+                "data-lake",
+                1,
+                0,
+                "INITIALIZING",
+                "MEMBER",
+                json!({"Team": "data"}),
+            ),
+        ];
+        let mut ids = Vec::new();
+        for (i, (name, type_index, ou_index, status, role, tags)) in
+            accounts.into_iter().enumerate()
+        {
+            let id = uuid();
+            let aws_id = format!("1{}", random_from(b"0123456789", 11));
+            let type_id = &types[type_index];
+            insert_account(
+                db,
+                &NewAccount {
+                    id: &id,
+                    name,
+                    organisation_id: self.org,
+                    ou_id: json!(ous[ou_index]),
+                    type_id: json!(type_id),
+                    type_name: Value::Null,
+                    role,
+                    aws_account_id: &aws_id,
+                    alias: json!(format!("emu-{name}")),
+                    assurance: if status == "ACTIVE" { "ACTIVE" } else { "NONE" },
+                    email: format!("aws+{name}@example.com"),
+                    status,
+                    tags,
+                    created_by: Some(&self.admin),
+                    created: &self.ts(5 + i as i64),
+                    task: None,
+                },
+            )?;
+            if let Some(mut t) = db.get(ACCOUNT_TYPE, type_id)? {
+                if let Some(list) = t["Accounts"].as_array_mut() {
+                    list.push(json!(id));
+                }
+                db.put(ACCOUNT_TYPE, type_id, &t)?;
+            }
+            ids.push((name, id));
+        }
+        Ok(ids)
+    }
+
+    /// Two more people and two groups.
+    fn people(&self, db: &Db<'_>) -> StoreResult<()> {
+        let mut users = vec![self.admin.clone()];
+        for (i, (first, last, role)) in [
+            ("Alice", "Builder", "customer_user"),
+            ("Bob", "Reader", "customer_readonly"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let id = uuid();
+            self.user(db, (first, last), role, false, 15 + i as i64, &id)?;
+            users.push(id);
+        }
+        for (i, (name, members)) in [("Administrators", vec![0usize]), ("Developers", vec![1, 2])]
+            .into_iter()
+            .enumerate()
+        {
+            insert_group(
+                db,
+                &NewGroup {
+                    id: &uuid(),
+                    name,
+                    organisation_id: self.org,
+                    status: "ACTIVE",
+                    members: members.iter().map(|m| users[*m].clone()).collect(),
+                    created_by: Some(&self.admin),
+                    created: &self.ts(20 + i as i64),
+                    task: None,
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// A permission set, `ReadOnlyAuditors`, deployed to the Developers in the production
+    /// accounts (so `ListRoles` lists their roles), and one assigned nowhere.
+    fn permission_sets(&self, db: &Db<'_>) -> StoreResult<()> {
+        let id_of = |kind: &str, name: &str| -> StoreResult<String> {
+            Ok(db
+                .list(kind)?
+                .iter()
+                .find(|r| r["Name"] == name)
+                .and_then(|r| r["Id"].as_str())
+                .unwrap_or_default()
+                .to_owned())
+        };
+        let auditors = uuid();
+        let policy = |name: &str| json!({"PolicyArn": format!("arn:aws:iam::aws:policy/{name}")});
+        insert_set(
+            db,
+            &NewSet {
+                id: &auditors,
+                name: "ReadOnlyAuditors",
+                description: Some("Read-only access for auditors"),
+                managed: json!([
+                    policy("job-function/ViewOnlyAccess"),
+                    policy("SecurityAudit")
+                ]),
+                inline: json!([]),
+                max_session: 3600,
+                tags: Some(json!({"CostCode": "0001"})),
+                created_by: &self.admin,
+                created: &self.ts(24),
+            },
+        )?;
+        insert_set(
+            db,
+            &NewSet {
+                id: &uuid(),
+                name: "BillingViewers",
+                description: None,
+                managed: json!([policy("AWSBillingReadOnlyAccess")]),
+                inline: json!([{
+                    "Name": "cost-explorer",
+                    "Policy": json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ce:Get*", "Resource": "*"}]}).to_string()
+                }]),
+                max_session: 7200,
+                tags: None,
+                created_by: &self.admin,
+                created: &self.ts(25),
+            },
+        )?;
+        insert_deployed(
+            db,
+            &NewAssignment {
+                id: &uuid(),
+                set_id: &auditors,
+                group_id: &id_of(GROUP, "Developers")?,
+                account_type_id: &id_of(ACCOUNT_TYPE, "production")?,
+                created_by: &self.admin,
+                created: &self.ts(26),
+            },
+        )?;
+        Ok(())
     }
 
     /// Three service control policies: one on the Workloads unit, one on `account`, one
@@ -428,23 +420,26 @@ impl Estate<'_> {
                 "Condition": {"StringNotEquals": {"aws:RequestedRegion": [self.region]}},
             }],
         });
-        // (name, description, document, (attachment type, key, target))
         let policies = [
             (
                 "region-guard",
                 "Keeps workloads in the organisation's home region",
                 region_guard,
-                Some((
-                    "ORGANISATIONAL_UNIT",
-                    "OrganisationalUnitId",
-                    ous[0].as_str(),
-                )),
+                Some(Target {
+                    kind: "ORGANISATIONAL_UNIT",
+                    ou: Some(ous[0].as_str()),
+                    account: None,
+                }),
             ),
             (
                 "protect-cloudtrail",
                 "Nobody stops or deletes the CloudTrail trails",
                 deny("cloudtrail:StopLogging"),
-                Some(("ACCOUNT", "AccountId", account)),
+                Some(Target {
+                    kind: "ACCOUNT",
+                    ou: None,
+                    account: Some(account),
+                }),
             ),
             (
                 "deny-root-user",
@@ -456,48 +451,39 @@ impl Estate<'_> {
         for (i, (name, description, content, target)) in policies.into_iter().enumerate() {
             let day = 22 + i as i64;
             let id = uuid();
-            let task = self.finished_task(db, "organisations.CreatePolicy", None, day)?;
-            db.put(
-                POLICY,
-                &id,
-                &json!({
-                    "Id": id,
-                    "OrganisationId": self.org,
-                    "Status": "ACTIVE",
-                    "Name": name,
-                    "Description": description,
-                    "PolicyType": "SCP",
-                    "Content": content,
-                    "PolicyOwner": "ORGANISATION",
-                    "AwsId": format!("p-{}", random_from(b"abcdefghijklmnopqrstuvwxyz0123456789", 8)),
-                    "ExternalResource": false,
-                    "Tags": {"Owner": "security"},
-                    "CreatedTS": self.ts(day),
-                    "CreatedBy": self.admin,
-                    "ModifiedTS": self.ts(day),
-                    "UserTaskId": task,
-                }),
+            let task = finished(db, "organisations.CreatePolicy", None, self.at(day))?;
+            insert_policy(
+                db,
+                &NewPolicy {
+                    id: &id,
+                    name,
+                    description: json!(description),
+                    organisation_id: self.org,
+                    status: "ACTIVE",
+                    content,
+                    tags: json!({"Owner": "security"}),
+                    created_by: Some(&self.admin),
+                    created: &self.ts(day),
+                    task: &task,
+                },
             )?;
-            let Some((kind, key, target)) = target else {
+            let Some(target) = target else {
                 continue;
             };
-            let attachment = uuid();
-            let task = self.finished_task(db, "policies.AttachPolicy", None, day)?;
-            let mut body = json!({
-                "Id": attachment,
-                "OrganisationId": self.org,
-                "Status": "ACTIVE",
-                "PolicyId": id,
-                "OrganisationalUnitId": null,
-                "AccountId": null,
-                "PolicyAttachmentType": kind,
-                "CreatedTS": self.ts(day),
-                "CreatedBy": self.admin,
-                "ModifiedTS": self.ts(day),
-                "UserTaskId": task,
-            });
-            body[key] = json!(target);
-            db.put(ATTACHMENT, &attachment, &body)?;
+            let task = finished(db, "policies.AttachPolicy", None, self.at(day))?;
+            insert_attachment(
+                db,
+                &NewAttachment {
+                    id: &uuid(),
+                    policy_id: &id,
+                    organisation_id: self.org,
+                    target,
+                    status: "ACTIVE",
+                    created_by: Some(&self.admin),
+                    created: &self.ts(day),
+                    task: &task,
+                },
+            )?;
         }
         Ok(())
     }
@@ -546,54 +532,40 @@ impl Estate<'_> {
                 } else {
                     "workloads.CreateCatalogueVersion"
                 };
-                task = self.finished_task(db, operation, None, day)?;
-                let parameters: Vec<Value> = parameters
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .map(|(k, v)| json!({"Key": k, "Default": v}))
-                    .collect();
-                db.put(
-                    VERSION,
-                    &vid,
-                    &json!({
-                        "Id": vid,
-                        "CatalogueId": item,
-                        "Description": format!("{description} ({label})"),
-                        "WorkloadVersion": label,
-                        "ManifestURL": null,
-                        "ManifestBody": manifest,
-                        "Parameters": parameters,
-                        "Outputs": [],
-                        "Public": false,
-                        "Status": "ACTIVE",
-                        "CreatedBy": self.admin,
-                        "CreatedTS": self.ts(day),
-                        "ModifiedTS": self.ts(day),
-                        "UserTaskId": task,
-                    }),
+                task = finished(db, operation, None, self.at(day))?;
+                insert_version(
+                    db,
+                    &NewVersion {
+                        id: &vid,
+                        catalogue_id: &item,
+                        description: json!(format!("{description} ({label})")),
+                        version: json!(label),
+                        manifest_url: Value::Null,
+                        manifest_body: json!(manifest),
+                        parameters: version_parameters(Some(&parameters)),
+                        status: "ACTIVE",
+                        created_by: &self.admin,
+                        created: &self.ts(day),
+                        task: &task,
+                    },
                 )?;
                 versions.push((item.clone(), vid.clone()));
                 current = json!(vid);
             }
-            db.put(
-                CATALOGUE,
-                &item,
-                &json!({
-                    "Id": item,
-                    "Name": name,
-                    "Description": description,
-                    "OrganisationId": self.org,
-                    "Status": "ACTIVE",
-                    "Public": false,
-                    "Protection": false,
-                    "CatalogueVersionId": current,
-                    "Tags": {"Owner": "platform"},
-                    "CreatedBy": self.admin,
-                    "CreatedTS": self.ts(day),
-                    "ModifiedTS": self.ts(day),
-                    "UserTaskId": task,
-                }),
+            insert_item(
+                db,
+                &NewItem {
+                    id: &item,
+                    name,
+                    description: json!(description),
+                    organisation_id: self.org,
+                    status: "ACTIVE",
+                    version_id: current,
+                    tags: json!({"Owner": "platform"}),
+                    created_by: &self.admin,
+                    created: &self.ts(day),
+                    task: &task,
+                },
             )?;
         }
         // (name, account index, version index, parameters, protected)
@@ -626,32 +598,30 @@ impl Estate<'_> {
             let day = 27 + i as i64;
             let id = uuid();
             let (item, vid) = &versions[version];
-            let task = self.finished_task(
+            let task = finished(
                 db,
                 "workloads.CreateWorkload",
                 Some(("Workloads", &id)),
-                day,
+                self.at(day),
             )?;
-            db.put(
-                WORKLOAD,
-                &id,
-                &json!({
-                    "Id": id,
-                    "Name": name,
-                    "AccountId": accounts[account],
-                    "CatalogueId": item,
-                    "CatalogueVersionId": vid,
-                    "OrganisationId": self.org,
-                    "Parameters": parameters,
-                    "Protection": protection,
-                    "Region": self.region,
-                    "Status": "ACTIVE",
-                    "Tags": {"Team": "bakery"},
-                    "CreatedBy": self.admin,
-                    "CreatedTS": self.ts(day),
-                    "ModifiedTS": self.ts(day),
-                    "UserTaskId": task,
-                }),
+            insert_workload(
+                db,
+                &NewWorkload {
+                    id: &id,
+                    name,
+                    account_id: &accounts[account],
+                    catalogue_id: item,
+                    version_id: json!(vid),
+                    organisation_id: self.org,
+                    parameters,
+                    protection,
+                    region: self.region,
+                    status: "ACTIVE",
+                    tags: json!({"Team": "bakery"}),
+                    created_by: &self.admin,
+                    created: &self.ts(day),
+                    task: &task,
+                },
             )?;
         }
         Ok(())

@@ -1,4 +1,8 @@
 //! Counters served at `GET /_emulator/stats`.
+//!
+//! Keys are bounded: operations are counted under the ids of the operation table (or of the
+//! `--openapi` document), Cognito calls under the names the emulator implements, and anything
+//! else under [`OTHER`].
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -14,6 +18,9 @@ const COGNITO_CALLS: [&str; 4] = [
     "GetCredentialsForIdentity",
 ];
 
+/// The key of calls the emulator does not know.
+pub(crate) const OTHER: &str = "other";
+
 #[derive(Default)]
 pub(crate) struct Stats {
     cognito: Mutex<BTreeMap<String, u64>>,
@@ -21,6 +28,8 @@ pub(crate) struct Stats {
     rejected_signatures: AtomicU64,
     faults_injected: AtomicU64,
     requests: AtomicU64,
+    document_sent: AtomicU64,
+    document_not_modified: AtomicU64,
 }
 
 fn bump(map: &Mutex<BTreeMap<String, u64>>, key: &str) {
@@ -29,14 +38,31 @@ fn bump(map: &Mutex<BTreeMap<String, u64>>, key: &str) {
 }
 
 impl Stats {
-    /// Counts one Cognito call (`InitiateAuth`, ...), whatever its outcome.
-    pub fn cognito(&self, operation: &str) {
-        bump(&self.cognito, operation);
+    /// Counts one Cognito call (`InitiateAuth`, ...), whatever its outcome; `known` names the
+    /// calls counted under their own name, the others count under [`OTHER`].
+    pub fn cognito(&self, operation: &str, known: &[&str]) {
+        let key = if known.contains(&operation) {
+            operation
+        } else {
+            OTHER
+        };
+        bump(&self.cognito, key);
     }
 
-    /// Counts one Stax operation (`accounts.ReadAccounts`) that passed the signature check.
+    /// Counts one Stax operation (`accounts.ReadAccounts`, an id of the operation table) that
+    /// passed the signature check.
     pub fn operation(&self, operation_id: &str) {
         bump(&self.operations, operation_id);
+    }
+
+    /// Counts one answer of the served document: whole, or `304 Not Modified`.
+    pub fn document(&self, not_modified: bool) {
+        let counter = if not_modified {
+            &self.document_not_modified
+        } else {
+            &self.document_sent
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn rejected_signature(&self) {
@@ -73,6 +99,10 @@ impl Stats {
             "rejected_signatures": self.rejected_signatures.load(Ordering::Relaxed),
             "faults_injected": self.faults_injected.load(Ordering::Relaxed),
             "requests": self.requests.load(Ordering::Relaxed),
+            "document": {
+                "sent": self.document_sent.load(Ordering::Relaxed),
+                "not_modified": self.document_not_modified.load(Ordering::Relaxed),
+            },
         })
     }
 
@@ -88,5 +118,24 @@ impl Stats {
         self.rejected_signatures.store(0, Ordering::Relaxed);
         self.faults_injected.store(0, Ordering::Relaxed);
         self.requests.store(0, Ordering::Relaxed);
+        self.document_sent.store(0, Ordering::Relaxed);
+        self.document_not_modified.store(0, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_cognito_calls_share_one_key() {
+        let stats = Stats::default();
+        for name in ["GetId", "Made-Up-1", "Made-Up-2"] {
+            stats.cognito(name, &["GetId"]);
+        }
+        let snapshot = stats.snapshot();
+        assert_eq!(snapshot["cognito"]["GetId"], 1);
+        assert_eq!(snapshot["cognito"][OTHER], 2);
+        assert_eq!(snapshot["cognito"].as_object().unwrap().len(), 5);
     }
 }

@@ -69,12 +69,21 @@ pub(crate) fn is_uuid(text: &str) -> bool {
 /// Decodes a query string as browsers and `requests` encode it (`+` is a space).
 /// Later values of a repeated name win.
 pub(crate) fn parse_query(query: Option<&str>) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        out.insert(form_decode(key), form_decode(value));
-    }
-    out
+    query_pairs(query).into_iter().collect()
+}
+
+/// Every `name=value` pair of a query string, decoded, in order (a repeated name, as an array
+/// is sent, keeps all its values).
+pub(crate) fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    query
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (form_decode(key), form_decode(value))
+        })
+        .collect()
 }
 
 /// Decodes one `application/x-www-form-urlencoded` component.
@@ -111,5 +120,8 @@ mod tests {
         assert_eq!(q["b"], "1+1");
         assert_eq!(q["c"], "100%");
         assert_eq!(q["d"], "");
+        let pairs = query_pairs(Some("s=A&t=1&s=B"));
+        assert_eq!(pairs.len(), 3);
+        assert_eq!(parse_query(Some("s=A&s=B"))["s"], "B");
     }
 }

@@ -3,35 +3,20 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 
-use common::{Client, temp_db};
+use common::{Client, Process, temp_db};
 use serde_json::{Value, json};
 
-fn spawn(args: &[&str]) -> (Child, Value) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stax-emulator"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("binary starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .expect("a ready line");
-    let ready: Value = serde_json::from_str(&line).expect("the first line is JSON");
-    (child, ready)
+fn spawn(args: &[&str]) -> (Process, Value) {
+    let process = Process::spawn(args);
+    let ready = process.ready.clone();
+    (process, ready)
 }
 
-fn terminate(child: &mut Child) -> std::process::ExitStatus {
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    child.wait().unwrap()
+fn terminate(process: &mut Process) -> std::process::ExitStatus {
+    process.terminate()
 }
 
 #[tokio::test]
@@ -56,13 +41,39 @@ async fn ready_line_then_clean_exit_on_sigterm() {
 
 #[test]
 fn bad_flags_fail_with_a_message() {
-    let out = Command::new(env!("CARGO_BIN_EXE_stax-emulator"))
-        .args(["--faults", "nonsense"])
-        .output()
-        .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_stax-emulator"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--faults", "nonsense"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("fault"));
     assert!(out.stdout.is_empty());
+    // Values out of their documented bounds are refused, naming the flag and the range.
+    for (args, names) in [
+        (
+            &["--credential-ttl", "18446744073709551615"][..],
+            &["--credential-ttl", "43200"][..],
+        ),
+        (&["--credential-ttl", "0"], &["--credential-ttl"]),
+        (
+            &["--task-delay-ms", "3600001"],
+            &["--task-delay-ms", "3600000"],
+        ),
+        (&["--read-timeout-ms", "5"], &["--read-timeout-ms", "100"]),
+        (&["--faults", "latency=60001:0.5"], &["latency", "60000"]),
+        (&["--faults", "throttle:1.5"], &["probability"]),
+    ] {
+        let out = run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} is refused");
+        assert!(out.stdout.is_empty(), "{args:?}: no ready line");
+        for name in names {
+            assert!(stderr.contains(name), "{args:?}: {stderr}");
+        }
+    }
 }
 
 #[tokio::test]

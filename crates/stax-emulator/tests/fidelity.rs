@@ -11,15 +11,12 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
-use common::{Client, Creds, emulator};
+use common::{Client, Creds, emulator, send, setup};
 use serde_json::{Value, json};
 use stax_openapi::{Dialect, Direction, Spec, Target, pointer};
 
-#[path = "../../../testsupport/shared_dir.rs"]
-mod shared_dir;
-
 fn reference() -> Option<Value> {
-    let path = shared_dir::shared_file("reference/stax-core-20190206.oas3.json")?;
+    let path = common::shared_file("reference/stax-core-20190206.oas3.json")?;
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{} is unreadable: {e}", path.display()));
     Some(serde_json::from_str(&text).expect("reference document is JSON"))
@@ -29,6 +26,8 @@ fn reference() -> Option<Value> {
 struct Checker {
     reference: Arc<Spec>,
     checked: Vec<String>,
+    /// `(method, path template)` of every answer checked.
+    routes: std::collections::BTreeSet<(String, String)>,
 }
 
 impl Checker {
@@ -36,20 +35,31 @@ impl Checker {
         Checker {
             reference: Arc::new(Spec::new(reference, Dialect::openapi30())),
             checked: Vec::new(),
+            routes: Default::default(),
         }
     }
 
     fn check(&mut self, method: &str, path: &str, body: &Value) {
+        self.check_status(method, path, 200, body);
+    }
+
+    /// Checks an answer of `status` against the schema the reference gives that status.
+    fn check_status(&mut self, method: &str, path: &str, status: u16, body: &Value) {
         let op = &self.reference.raw()["paths"][path][method];
         let id = op["x-stax-sdk-operation-id"]
             .as_str()
             .unwrap_or_else(|| panic!("{method} {path} is not in the reference"));
+        let status_key = status.to_string();
+        assert!(
+            op["responses"][&status_key].is_object(),
+            "{id} ({method} {path}): the reference documents no {status}"
+        );
         let at = pointer::from_tokens([
             "paths",
             path,
             method,
             "responses",
-            "200",
+            &status_key,
             "content",
             "application/json",
             "schema",
@@ -63,20 +73,47 @@ impl Checker {
             errors.is_empty(),
             "{id} ({method} {path}) answer breaks the reference: {errors:?}\n{body}"
         );
-        self.checked.push(id.to_owned());
+        if status == 200 {
+            self.checked.push(id.to_owned());
+            self.routes.insert((method.to_owned(), path.to_owned()));
+        }
     }
-}
 
-async fn call(
-    client: &Client,
-    creds: &Creds,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-) -> Value {
-    let (status, answer) = client.call(creds, method, path, body).await;
-    assert_eq!(status, 200, "{method} {path}: {answer}");
-    answer
+    /// Every operation of the emulator's served document tagged with one of `areas` (and
+    /// `GET` only, when `reads_only`) that the reference also has was checked.
+    async fn assert_covers(&self, client: &Client, areas: &[&str], reads_only: bool) {
+        let served: Value = client
+            .http
+            .get(format!("{}/20190206/public/oas3-document", client.endpoint))
+            .send()
+            .await
+            .expect("document reachable")
+            .json()
+            .await
+            .expect("document is JSON");
+        let mut expected = 0;
+        let mut missing = Vec::new();
+        for (path, item) in served["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("path item") {
+                let area = op["tags"][0].as_str().unwrap_or_default();
+                if !areas.contains(&area)
+                    || (reads_only && method != "get")
+                    || self.reference.raw()["paths"][path][method].is_null()
+                {
+                    continue;
+                }
+                expected += 1;
+                if !self.routes.contains(&(method.clone(), path.clone())) {
+                    missing.push(format!("{method} {path}"));
+                }
+            }
+        }
+        assert!(expected > 0, "the document has operations in {areas:?}");
+        assert!(
+            missing.is_empty(),
+            "operations of {areas:?} never checked against the reference: {missing:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -88,9 +125,9 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     c.check("get", "/20190206/public/config", &client.config);
     let creds = client.login(emu.access_key(), emu.secret_key()).await;
 
-    let all = call(&client, &creds, "GET", "/20190206/accounts", None).await;
+    let all = send(&client, &creds, "GET", "/20190206/accounts", None).await;
     c.check("get", "/20190206/accounts", &all);
-    let paged = call(
+    let paged = send(
         &client,
         &creds,
         "GET",
@@ -100,7 +137,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     .await;
     c.check("get", "/20190206/accounts", &paged);
     let id = all["Accounts"][3]["Id"].as_str().unwrap().to_owned();
-    let one = call(
+    let one = send(
         &client,
         &creds,
         "GET",
@@ -110,7 +147,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     .await;
     c.check("get", "/20190206/accounts/{account_id}", &one);
 
-    let created_type = call(
+    let created_type = send(
         &client,
         &creds,
         "POST",
@@ -123,9 +160,9 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         .as_str()
         .unwrap()
         .to_owned();
-    let types = call(&client, &creds, "GET", "/20190206/accounts/types", None).await;
+    let types = send(&client, &creds, "GET", "/20190206/accounts/types", None).await;
     c.check("get", "/20190206/accounts/types", &types);
-    let one_type = call(
+    let one_type = send(
         &client,
         &creds,
         "GET",
@@ -138,7 +175,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         "/20190206/accounts/types/{account_type_id}",
         &one_type,
     );
-    let renamed = call(
+    let renamed = send(
         &client,
         &creds,
         "PUT",
@@ -152,7 +189,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         &renamed,
     );
 
-    let created = call(
+    let created = send(
         &client,
         &creds,
         "POST",
@@ -165,7 +202,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         .wait_task(&creds, created["TaskId"].as_str().unwrap())
         .await;
     c.check("get", "/20190206/task/{task_id}", &task);
-    let started = call(
+    let started = send(
         &client,
         &creds,
         "GET",
@@ -175,7 +212,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     .await;
     c.check("get", "/20190206/task/{task_id}", &started);
     let new_id = task["Accounts"][0].as_str().unwrap().to_owned();
-    let updated = call(
+    let updated = send(
         &client,
         &creds,
         "PUT",
@@ -187,7 +224,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     client
         .wait_task(&creds, updated["TaskId"].as_str().unwrap())
         .await;
-    let members = call(
+    let members = send(
         &client,
         &creds,
         "PUT",
@@ -199,10 +236,10 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     client
         .wait_task(&creds, members["Detail"]["TaskId"].as_str().unwrap())
         .await;
-    let access = call(&client, &creds, "PUT", "/20190206/accounts/types/access", Some(json!({"AddRoles": [{"AccountTypeId": type_id, "GroupName": "Administrators", "RoleName": "admin"}]}))).await;
+    let access = send(&client, &creds, "PUT", "/20190206/accounts/types/access", Some(json!({"AddRoles": [{"AccountTypeId": type_id, "GroupName": "Administrators", "RoleName": "admin"}]}))).await;
     c.check("put", "/20190206/accounts/types/access", &access);
     let (failed, _) = {
-        let closed = call(
+        let closed = send(
             &client,
             &creds,
             "POST",
@@ -214,7 +251,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         client
             .wait_task(&creds, closed["TaskId"].as_str().unwrap())
             .await;
-        let again = call(
+        let again = send(
             &client,
             &creds,
             "POST",
@@ -228,7 +265,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     };
     assert_eq!(failed["Status"], "FAILED");
     c.check("get", "/20190206/task/{task_id}", &failed);
-    let deleted_type = call(
+    let deleted_type = send(
         &client,
         &creds,
         "DELETE",
@@ -242,7 +279,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         &deleted_type,
     );
 
-    let token = call(
+    let token = send(
         &client,
         &creds,
         "POST",
@@ -255,9 +292,9 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         .as_str()
         .unwrap()
         .to_owned();
-    let tokens = call(&client, &creds, "GET", "/20190206/api-tokens", None).await;
+    let tokens = send(&client, &creds, "GET", "/20190206/api-tokens", None).await;
     c.check("get", "/20190206/api-tokens", &tokens);
-    let one_token = call(
+    let one_token = send(
         &client,
         &creds,
         "GET",
@@ -266,7 +303,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     )
     .await;
     c.check("get", "/20190206/api-tokens/{access_key}", &one_token);
-    let changed = call(
+    let changed = send(
         &client,
         &creds,
         "PUT",
@@ -275,7 +312,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     )
     .await;
     c.check("put", "/20190206/api-tokens/{access_key}", &changed);
-    let gone = call(
+    let gone = send(
         &client,
         &creds,
         "DELETE",
@@ -290,6 +327,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
         let mut probe = Checker {
             reference: Arc::clone(&c.reference),
             checked: Vec::new(),
+            routes: Default::default(),
         };
         probe.check(
             "get",
@@ -299,25 +337,14 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     }));
     assert!(broken.is_err(), "a broken answer must fail the check");
 
-    let distinct: std::collections::BTreeSet<_> = c.checked.iter().collect();
-    println!(
-        "checked {} answers of {} operations",
-        c.checked.len(),
-        distinct.len()
-    );
+    c.assert_covers(&client, &["public", "accounts", "teams", "tasks"], false)
+        .await;
     emu.shutdown().await;
 }
 
 /// A checker over the reference, when it is available.
 fn checker() -> Option<Checker> {
     reference().map(Checker::new)
-}
-
-async fn signed_in() -> (stax_emulator::RunningEmulator, Client, Creds) {
-    let emu = emulator(|o| o.task_delay = Duration::from_millis(50)).await;
-    let client = Client::new(emu.endpoint()).await;
-    let creds = client.login(emu.access_key(), emu.secret_key()).await;
-    (emu, client, creds)
 }
 
 /// Calls, checks the 200 answer against the reference path template, and returns it.
@@ -329,7 +356,7 @@ async fn checked(
     template: &str,
     body: Option<Value>,
 ) -> Value {
-    let answer = call(client, creds, method, path, body).await;
+    let answer = send(client, creds, method, path, body).await;
     c.check(&method.to_ascii_lowercase(), template, &answer);
     answer
 }
@@ -348,7 +375,7 @@ async fn settle(c: &mut Checker, client: &Client, creds: &Creds, answer: &Value)
 #[tokio::test]
 async fn organisation_answers_match_the_reference() {
     let Some(mut c) = checker() else { return };
-    let (emu, client, creds) = signed_in().await;
+    let (emu, client, creds) = setup(50).await;
     let c = &mut c;
     for path in [
         "/20190206/organisations",
@@ -387,7 +414,7 @@ async fn organisation_answers_match_the_reference() {
     )
     .await;
     settle(c, &client, &creds, &updated).await;
-    let account = call(
+    let account = send(
         &client,
         &creds,
         "GET",
@@ -396,7 +423,7 @@ async fn organisation_answers_match_the_reference() {
     )
     .await;
     let account_id = account["Accounts"][0]["Id"].as_str().unwrap();
-    let moved = call(
+    let moved = send(
         &client,
         &creds,
         "PUT",
@@ -421,8 +448,8 @@ async fn organisation_answers_match_the_reference() {
     );
     checked(c, &client, &creds, ("GET", OUS), OUS, None).await;
     let root =
-        call(&client, &creds, "GET", OUS, None).await["OrganisationalUnits"][0]["Id"].clone();
-    let moved = call(
+        send(&client, &creds, "GET", OUS, None).await["OrganisationalUnits"][0]["Id"].clone();
+    let moved = send(
         &client,
         &creds,
         "PUT",
@@ -437,14 +464,14 @@ async fn organisation_answers_match_the_reference() {
         "SUCCEEDED"
     );
     checked(c, &client, &creds, ("GET", &one), ONE, None).await;
-    println!("checked {} organisation answers", c.checked.len());
+    c.assert_covers(&client, &["organisations"], false).await;
     emu.shutdown().await;
 }
 
 #[tokio::test]
 async fn policy_answers_match_the_reference() {
     let Some(mut c) = checker() else { return };
-    let (emu, client, creds) = signed_in().await;
+    let (emu, client, creds) = setup(50).await;
     let c = &mut c;
     const ALL: &str = "/20190206/policies";
     const ONE: &str = "/20190206/policies/{policy_id}";
@@ -476,7 +503,7 @@ async fn policy_answers_match_the_reference() {
     .await;
     settle(c, &client, &creds, &updated).await;
 
-    let ou = call(
+    let ou = send(
         &client,
         &creds,
         "GET",
@@ -487,7 +514,7 @@ async fn policy_answers_match_the_reference() {
         .as_str()
         .unwrap()
         .to_owned();
-    let account = call(
+    let account = send(
         &client,
         &creds,
         "GET",
@@ -573,14 +600,14 @@ async fn policy_answers_match_the_reference() {
         "SUCCEEDED"
     );
     checked(c, &client, &creds, ("GET", &one), ONE, None).await;
-    println!("checked {} policy answers", c.checked.len());
+    c.assert_covers(&client, &["policies"], false).await;
     emu.shutdown().await;
 }
 
 #[tokio::test]
 async fn user_and_group_answers_match_the_reference() {
     let Some(mut c) = checker() else { return };
-    let (emu, client, creds) = signed_in().await;
+    let (emu, client, creds) = setup(50).await;
     let c = &mut c;
     const USERS: &str = "/20190206/users";
     const USER: &str = "/20190206/users/{user_id}";
@@ -684,14 +711,14 @@ async fn user_and_group_answers_match_the_reference() {
     settle(c, &client, &creds, &deleted).await;
     checked(c, &client, &creds, ("DELETE", &one), USER, None).await;
     checked(c, &client, &creds, ("GET", &one), USER, None).await;
-    println!("checked {} user and group answers", c.checked.len());
+    c.assert_covers(&client, &["users"], false).await;
     emu.shutdown().await;
 }
 
 #[tokio::test]
 async fn workload_answers_match_the_reference() {
     let Some(mut c) = checker() else { return };
-    let (emu, client, creds) = signed_in().await;
+    let (emu, client, creds) = setup(50).await;
     let c = &mut c;
     const CAT: &str = "/20190206/workload-catalogue";
     const ITEM: &str = "/20190206/workload-catalogue/{catalogue_id}";
@@ -754,7 +781,7 @@ async fn workload_answers_match_the_reference() {
     )
     .await;
 
-    let account = call(
+    let account = send(
         &client,
         &creds,
         "GET",
@@ -797,7 +824,7 @@ async fn workload_answers_match_the_reference() {
         settle(c, &client, &creds, &refused).await["Status"],
         "FAILED"
     );
-    let unprotected = call(
+    let unprotected = send(
         &client,
         &creds,
         "PUT",
@@ -822,7 +849,7 @@ async fn workload_answers_match_the_reference() {
     let item_gone = checked(c, &client, &creds, ("DELETE", &item_path), ITEM, None).await;
     settle(c, &client, &creds, &item_gone).await;
     checked(c, &client, &creds, ("GET", &item_path), ITEM, None).await;
-    println!("checked {} workload answers", c.checked.len());
+    c.assert_covers(&client, &["workloads"], false).await;
     emu.shutdown().await;
 }
 
@@ -831,9 +858,9 @@ async fn workload_answers_match_the_reference() {
 #[tokio::test]
 async fn demo_seed_fills_every_read() {
     let mut c = checker();
-    let (emu, client, creds) = signed_in().await;
+    let (emu, client, creds) = setup(50).await;
     let mut read = async |path: &str, template: &str| -> Value {
-        let answer = call(&client, &creds, "GET", path, None).await;
+        let answer = send(&client, &creds, "GET", path, None).await;
         if let Some(c) = c.as_mut() {
             c.check("get", template, &answer);
         }
@@ -1036,12 +1063,138 @@ async fn demo_seed_fills_every_read() {
     assert_eq!(task["Status"], "SUCCEEDED");
     assert_eq!(task["Workloads"], json!([first]));
     if let Some(c) = &c {
-        let distinct: std::collections::BTreeSet<_> = c.checked.iter().collect();
-        println!(
-            "checked {} seeded reads of {} operations",
-            c.checked.len(),
-            distinct.len()
-        );
+        let every_area = [
+            "accounts",
+            "organisations",
+            "policies",
+            "teams",
+            "users",
+            "workloads",
+            "tasks",
+        ];
+        c.assert_covers(&client, &every_area, true).await;
     }
+    emu.shutdown().await;
+}
+
+/// Error answers follow the error schema the reference documents for the operation and
+/// status: `{"Error"}` for most, a failed `StaxEvent` for some (workloads, groups).
+#[tokio::test]
+async fn error_answers_match_the_reference_error_schemas() {
+    let Some(mut c) = checker() else { return };
+    let (emu, client, creds) = setup(50).await;
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    let group = send(
+        &client,
+        &creds,
+        "POST",
+        "/20190206/groups",
+        Some(json!({"Name": "fidelity-errors"})),
+    )
+    .await;
+    let group_id = group["GroupId"].as_str().unwrap().to_owned();
+    common::settle(&client, &creds, &group).await;
+    let cases: Vec<(&str, String, &str, Option<Value>, u16)> = vec![
+        (
+            "GET",
+            format!("/20190206/accounts/{unknown}"),
+            "/20190206/accounts/{account_id}",
+            None,
+            404,
+        ),
+        (
+            "POST",
+            "/20190206/accounts/types".into(),
+            "/20190206/accounts/types",
+            Some(json!({})),
+            400,
+        ),
+        (
+            "POST",
+            "/20190206/workloads".into(),
+            "/20190206/workloads",
+            Some(json!({})),
+            400,
+        ),
+        (
+            "PUT",
+            format!("/20190206/workloads/{unknown}"),
+            "/20190206/workloads/{workload_id}",
+            Some(json!({"Protection": 5})),
+            400,
+        ),
+        (
+            "DELETE",
+            format!("/20190206/workloads/{unknown}"),
+            "/20190206/workloads/{workload_id}",
+            None,
+            404,
+        ),
+        (
+            "PUT",
+            format!("/20190206/groups/{unknown}"),
+            "/20190206/groups/{group_id}",
+            Some(json!({"Name": "renamed"})),
+            404,
+        ),
+        (
+            "DELETE",
+            format!("/20190206/groups/{unknown}"),
+            "/20190206/groups/{group_id}",
+            None,
+            404,
+        ),
+        (
+            "POST",
+            "/20190206/groups".into(),
+            "/20190206/groups",
+            Some(json!({"Name": "fidelity-errors"})),
+            409,
+        ),
+        (
+            "PUT",
+            "/20190206/groups/members".into(),
+            "/20190206/groups/members",
+            Some(json!({"AddMembers": [{"UserId": unknown, "GroupId": group_id}]})),
+            404,
+        ),
+    ];
+    for (method, path, template, body, status) in cases {
+        let (got, answer) = client.call(&creds, method, &path, body).await;
+        assert_eq!(got, status, "{method} {path}: {answer}");
+        let documented = &c.reference.raw()["paths"][template][method.to_ascii_lowercase()]["responses"]
+            [status.to_string()];
+        if documented.is_null() {
+            continue;
+        }
+        c.check_status(&method.to_ascii_lowercase(), template, status, &answer);
+        assert!(answer["Error"].is_string(), "{method} {path}: {answer}");
+    }
+    // A role refusal where the reference documents a 403.
+    let made = send(
+        &client,
+        &creds,
+        "POST",
+        "/20190206/api-tokens",
+        Some(json!({"Name": "fidelity-reader", "Role": "api_readonly"})),
+    )
+    .await;
+    let token = &made["ApiTokens"][0];
+    let reader = client
+        .login(
+            token["AccessKey"].as_str().unwrap(),
+            token["SecretKey"].as_str().unwrap(),
+        )
+        .await;
+    let (status, answer) = client
+        .call(
+            &reader,
+            "DELETE",
+            &format!("/20190206/workloads/{unknown}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 403, "{answer}");
+    c.check_status("delete", "/20190206/workloads/{workload_id}", 403, &answer);
     emu.shutdown().await;
 }

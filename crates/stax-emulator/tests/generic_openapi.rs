@@ -25,12 +25,9 @@ use stax_emulator::RunningEmulator;
 use stax_emulator::generic::{self, Direction, Options};
 use stax_openapi::{Dialect, Direction as Wire, Spec, Target, Validator, pointer};
 
-#[path = "../../../testsupport/shared_dir.rs"]
-mod shared_dir;
-
 /// The path of a reference document, or `None` (with a note) when there is none to read.
 fn reference(name: &str) -> Option<PathBuf> {
-    shared_dir::shared_file(&format!("reference/{name}"))
+    common::shared_file(&format!("reference/{name}"))
 }
 
 /// Follows `$ref`s; a reference that leads nowhere leaves the value holding it.
@@ -519,7 +516,7 @@ async fn walk(path: PathBuf, lenient: bool) -> (Tally, RunningEmulator) {
     let text = std::fs::read_to_string(&path).unwrap();
     let doc: Value = serde_json::from_str(&text).expect("document is JSON");
     let emu = emulator(|o| {
-        o.openapi = Some(path.clone());
+        o.openapi = vec![path.clone()];
         o.task_delay = Duration::from_millis(20);
     })
     .await;
@@ -565,7 +562,7 @@ async fn every_operation_of_the_reference_document_is_answered() {
     let Some(path) = reference("stax-core-20190206.oas3.json") else {
         return;
     };
-    let (tally, emu) = walk(path, false).await;
+    let (tally, emu) = walk(path.clone(), false).await;
     report("reference", &tally);
     assert!(
         tally.failures.is_empty(),
@@ -574,9 +571,17 @@ async fn every_operation_of_the_reference_document_is_answered() {
         tally.total,
         tally.failures.join("\n")
     );
+    let doc: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let operations = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().keys())
+        .filter(|key| ["get", "put", "post", "delete", "patch"].contains(&key.as_str()))
+        .count();
     assert_eq!(
-        tally.total, 170,
-        "the reference document has 170 operations"
+        tally.total, operations,
+        "every operation of the reference document is walked"
     );
     assert_eq!(tally.stateful + tally.generic, tally.total);
     assert!(tally.generic > 0 && tally.stateful > 0);
@@ -653,7 +658,7 @@ async fn generic_answers_follow_the_document() {
     let path = dir.join("widgets.oas3.json");
     std::fs::write(&path, doc.to_string()).unwrap();
     let emu = emulator(|o| {
-        o.openapi = Some(path.clone());
+        o.openapi = vec![path.clone()];
         o.task_delay = Duration::from_millis(20);
     })
     .await;

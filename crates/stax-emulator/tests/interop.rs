@@ -1,34 +1,18 @@
 //! Drives the Python interop suite (`tests/interop/`): the same tests against the official
 //! `staxapp` SDK and against `staxapp_rs` (our Rust core behind staxapp's API,
-//! `crates/staxapp-py`), both talking to the emulator binary over TLS. Uses the Python named by
-//! `STAX_INTEROP_PYTHON`, else `/tmp/pyvenv` or the workspace's `.venv`; skips with a note when
-//! none has `staxapp`, and fails when `STAX_INTEROP_PYTHON` is set but unusable. Without
-//! `staxapp_rs` in that Python the suite runs for staxapp alone with a note, except when `CI`
-//! or `STAX_INTEROP_PYTHON` is set: then the test fails.
+//! `crates/staxapp-py`), both talking to the emulator binary over TLS, with the interop
+//! virtualenv's Python (see `testsupport/shared_dir.rs`: a missing one fails under CI and skips
+//! with a note otherwise). Without `staxapp_rs` in that Python the suite runs for staxapp alone
+//! with a note, except when `CI` or `STAX_INTEROP_PYTHON` is set: then the test fails.
+
+mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
 
-fn python() -> Option<PathBuf> {
-    if let Some(named) = std::env::var_os("STAX_INTEROP_PYTHON") {
-        return Some(PathBuf::from(named));
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    [
-        PathBuf::from("/tmp/pyvenv/bin/python"),
-        root.join(".venv/bin/python"),
-    ]
-    .into_iter()
-    .find(|p| p.exists())
-}
-
 #[test]
 fn official_python_sdk_against_the_emulator() {
-    let required = std::env::var_os("STAX_INTEROP_PYTHON").is_some();
-    let Some(python) = python() else {
-        println!(
-            "note: no Python with staxapp found; set STAX_INTEROP_PYTHON to run the interop suite"
-        );
+    let Some(python) = common::interop_python() else {
         return;
     };
     let has_sdk = Command::new(&python)
@@ -36,10 +20,9 @@ fn official_python_sdk_against_the_emulator() {
         .status()
         .is_ok_and(|s| s.success());
     if !has_sdk {
-        assert!(!required, "{} cannot import staxapp", python.display());
-        println!(
-            "note: {} has no staxapp; interop suite skipped",
-            python.display()
+        common::missing(
+            &format!("staxapp in {}", python.display()),
+            "install interop/requirements.txt into that virtualenv",
         );
         return;
     }
@@ -51,7 +34,8 @@ fn official_python_sdk_against_the_emulator() {
         "staxapp,staxapp_rs"
     } else {
         assert!(
-            !required && std::env::var_os("CI").is_none(),
+            std::env::var_os("STAX_INTEROP_PYTHON").is_none()
+                && std::env::var_os("CI").is_none_or(|v| v.is_empty()),
             "{} cannot import staxapp_rs: run `{} -m pip install ./crates/staxapp-py`",
             python.display(),
             python.display()

@@ -2,17 +2,8 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{Client, Creds, emulator};
+use common::{Client, Creds, setup};
 use serde_json::{Value, json};
-
-async fn setup(delay_ms: u64) -> (stax_emulator::RunningEmulator, Client, Creds) {
-    let emu = emulator(|o| o.task_delay = Duration::from_millis(delay_ms)).await;
-    let client = Client::new(emu.endpoint()).await;
-    let creds = client.login(emu.access_key(), emu.secret_key()).await;
-    (emu, client, creds)
-}
 
 async fn account_named(client: &Client, creds: &Creds, name: &str) -> Option<Value> {
     let (status, body) = client

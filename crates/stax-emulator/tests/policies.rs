@@ -2,42 +2,10 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{Client, Creds, emulator};
+use common::{Client, Creds, change, get, setup};
 use serde_json::{Value, json};
 
-/// `delay_ms` is long enough, in tests that look at a change under way, for it to be seen.
-async fn setup(delay_ms: u64) -> (stax_emulator::RunningEmulator, Client, Creds) {
-    let emu = emulator(|o| o.task_delay = Duration::from_millis(delay_ms)).await;
-    let client = Client::new(emu.endpoint()).await;
-    let creds = client.login(emu.access_key(), emu.secret_key()).await;
-    (emu, client, creds)
-}
-
 const DENY_LEAVE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}"#;
-
-async fn get(client: &Client, creds: &Creds, path: &str) -> Value {
-    let (status, body) = client.call(creds, "GET", path, None).await;
-    assert_eq!(status, 200, "GET {path}: {body}");
-    body
-}
-
-/// Sends a change; waits for its task (in `Detail.TaskId`); returns the answer and the task.
-async fn change(
-    client: &Client,
-    creds: &Creds,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (Value, Value) {
-    let (status, answer) = client.call(creds, method, path, body).await;
-    assert_eq!(status, 200, "{method} {path}: {answer}");
-    let (task, _) = client
-        .wait_task(creds, answer["Detail"]["TaskId"].as_str().unwrap())
-        .await;
-    (answer, task)
-}
 
 async fn new_policy(client: &Client, creds: &Creds, name: &str) -> String {
     let (answer, task) = change(

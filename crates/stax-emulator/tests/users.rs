@@ -2,45 +2,8 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{Client, Creds, emulator};
+use common::{Client, Creds, get, send, settle, setup};
 use serde_json::{Value, json};
-
-/// `delay_ms` is long enough, in tests that look at a change under way, for it to be seen.
-async fn setup(delay_ms: u64) -> (stax_emulator::RunningEmulator, Client, Creds) {
-    let emu = emulator(|o| o.task_delay = Duration::from_millis(delay_ms)).await;
-    let client = Client::new(emu.endpoint()).await;
-    let creds = client.login(emu.access_key(), emu.secret_key()).await;
-    (emu, client, creds)
-}
-
-async fn get(client: &Client, creds: &Creds, path: &str) -> Value {
-    let (status, body) = client.call(creds, "GET", path, None).await;
-    assert_eq!(status, 200, "GET {path}: {body}");
-    body
-}
-
-async fn send(
-    client: &Client,
-    creds: &Creds,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-) -> Value {
-    let (status, answer) = client.call(creds, method, path, body).await;
-    assert_eq!(status, 200, "{method} {path}: {answer}");
-    answer
-}
-
-/// Waits for the task named at the top level or in `Detail`.
-async fn settle(client: &Client, creds: &Creds, answer: &Value) -> Value {
-    let id = answer["TaskId"]
-        .as_str()
-        .or_else(|| answer["Detail"]["TaskId"].as_str())
-        .expect("a task id");
-    client.wait_task(creds, id).await.0
-}
 
 async fn user_by_email(client: &Client, creds: &Creds, email: &str) -> Option<Value> {
     get(

@@ -2,41 +2,10 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{Client, Creds, emulator};
+use common::{Client, Creds, change, get, setup};
 use serde_json::{Value, json};
 
-async fn setup() -> (stax_emulator::RunningEmulator, Client, Creds) {
-    let emu = emulator(|o| o.task_delay = Duration::from_millis(60)).await;
-    let client = Client::new(emu.endpoint()).await;
-    let creds = client.login(emu.access_key(), emu.secret_key()).await;
-    (emu, client, creds)
-}
-
 const MANIFEST: &str = "resources:\n  - bucket.yaml\n";
-
-async fn get(client: &Client, creds: &Creds, path: &str) -> Value {
-    let (status, body) = client.call(creds, "GET", path, None).await;
-    assert_eq!(status, 200, "GET {path}: {body}");
-    body
-}
-
-/// Sends a change (200 expected) and waits for its task; returns the answer and the task.
-async fn change(
-    client: &Client,
-    creds: &Creds,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (Value, Value) {
-    let (status, answer) = client.call(creds, method, path, body).await;
-    assert_eq!(status, 200, "{method} {path}: {answer}");
-    let (task, _) = client
-        .wait_task(creds, answer["TaskId"].as_str().unwrap())
-        .await;
-    (answer, task)
-}
 
 /// A catalogue item with one valid version: `(catalogue_id, version_id)`.
 async fn new_item(client: &Client, creds: &Creds, name: &str) -> (String, String) {
@@ -69,7 +38,7 @@ async fn account(client: &Client, creds: &Creds, status: &str) -> String {
 
 #[tokio::test]
 async fn catalogue_items_and_versions_are_validated_through_tasks() {
-    let (emu, client, creds) = setup().await;
+    let (emu, client, creds) = setup(60).await;
     let (item, v1) = new_item(&client, &creds, "s3-bucket").await;
     // The demo seed has catalogue items of its own: look at the new one.
     let list = get(
@@ -264,7 +233,7 @@ async fn catalogue_items_and_versions_are_validated_through_tasks() {
 
 #[tokio::test]
 async fn workloads_deploy_update_and_delete_through_tasks() {
-    let (emu, client, creds) = setup().await;
+    let (emu, client, creds) = setup(60).await;
     let (item, v1) = new_item(&client, &creds, "bucket").await;
     let (v2_answer, _) = change(
         &client,
@@ -418,7 +387,7 @@ async fn workloads_deploy_update_and_delete_through_tasks() {
 
 #[tokio::test]
 async fn workload_bodies_are_validated_and_unknown_ids_are_404() {
-    let (emu, client, creds) = setup().await;
+    let (emu, client, creds) = setup(60).await;
     let (item, _) = new_item(&client, &creds, "validated").await;
     let active = account(&client, &creds, "ACTIVE").await;
     let missing = uuid::Uuid::new_v4().to_string();

@@ -23,6 +23,8 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 use serde_json::Value;
 
+use crate::apis::Api;
+use crate::assignments::{AssignmentGoal, AssignmentWaitOptions};
 use crate::client::Args;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -103,6 +105,16 @@ impl StaxClient {
         self.runtime.block_on(self.inner.document())
     }
 
+    /// See [`crate::StaxClient::document_of`].
+    pub fn document_of(&self, api: Api) -> Result<Arc<Document>> {
+        self.runtime.block_on(self.inner.document_of(api))
+    }
+
+    /// See [`crate::StaxClient::services`].
+    pub fn services(&self) -> Result<Vec<String>> {
+        self.runtime.block_on(self.inner.services())
+    }
+
     /// See [`crate::StaxClient::service`].
     pub fn service(&self, name: impl Into<String>) -> Service {
         Service {
@@ -120,6 +132,17 @@ impl StaxClient {
     ) -> Result<PreparedRequest> {
         self.runtime
             .block_on(self.inner.prepare(service, operation, args))
+    }
+
+    /// See [`crate::StaxClient::route`].
+    pub fn route(
+        &self,
+        service: &str,
+        operation: &str,
+        args: impl Into<Args>,
+    ) -> Result<PreparedRequest> {
+        self.runtime
+            .block_on(self.inner.route(service, operation, args))
     }
 
     /// See [`crate::StaxClient::url_of`].
@@ -148,6 +171,32 @@ impl StaxClient {
     pub fn wait_for_response(&self, response: &Value, options: WaitOptions) -> Result<Value> {
         self.runtime
             .block_on(self.inner.wait_for_response(response, options))
+    }
+
+    /// See [`crate::StaxClient::wait_for_assignment`].
+    pub fn wait_for_assignment(
+        &self,
+        permission_set_id: &str,
+        assignment_id: &str,
+        goal: AssignmentGoal,
+        options: AssignmentWaitOptions,
+    ) -> Result<Value> {
+        self.runtime.block_on(self.inner.wait_for_assignment(
+            permission_set_id,
+            assignment_id,
+            goal,
+            options,
+        ))
+    }
+
+    /// See [`crate::StaxClient::wait_for_assignments`].
+    pub fn wait_for_assignments(
+        &self,
+        response: &Value,
+        options: AssignmentWaitOptions,
+    ) -> Result<Vec<Value>> {
+        self.runtime
+            .block_on(self.inner.wait_for_assignments(response, options))
     }
 
     /// See [`crate::StaxClient::pages`]: an iterator of pages.

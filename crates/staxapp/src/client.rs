@@ -1,6 +1,10 @@
-//! The client: every operation of the installation's OpenAPI document, by name.
+//! The client: every operation of the installation's OpenAPI documents, by name.
+//!
+//! The service `permission-sets` is the Permission Sets API (its operations are its
+//! document's `operationId`s); every other service is the core API's.
 //!
 //! ```no_run
+//! use serde_json::json;
 //! use staxapp::{StaxClient, args};
 //!
 //! # async fn demo() -> staxapp::Result<()> {
@@ -8,7 +12,17 @@
 //! let accounts = client.call("accounts", "ReadAccounts", args! {"filter" => "ACTIVE"}).await?;
 //! let svc = client.service("accounts");
 //! let one = svc.call("ReadAccounts", args! {"account_id" => "7c4b0b5f-6b5e-4d3c-9b34-1d9a0e1f2a3b"}).await?;
-//! println!("{accounts} {one}");
+//! let sets = client.call("permission-sets", "ListPermissionSets", args! {"limit" => 10}).await?;
+//! // A JSON array body: the arguments name the path parameters, `body` the rest.
+//! let assigned = client
+//!     .call(
+//!         "permission-sets",
+//!         "CreatePermissionSetAssignments",
+//!         args! {"permission_set_id" => "5f8a4c3e-1b2d-4e6f-8a9b-0c1d2e3f4a5b"}
+//!             .body(json!([{"GroupId": "...", "AccountTypeId": "..."}])),
+//!     )
+//!     .await?;
+//! println!("{accounts} {one} {sets} {assigned}");
 //! # Ok(()) }
 //! ```
 
@@ -17,6 +31,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use crate::apis::Api;
 use crate::config::Config;
 use crate::error::{Result, ValidationError};
 use crate::schema::{Document, PreparedRequest};
@@ -42,6 +57,8 @@ use crate::session::Session;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Args {
     map: Map<String, Value>,
+    /// The whole request body, when it is given apart from the named arguments.
+    body: Option<Value>,
     /// Set when the arguments were given as JSON that is not an object.
     invalid: Option<String>,
 }
@@ -58,9 +75,30 @@ impl Args {
         self
     }
 
-    /// True when there are no arguments.
+    /// Gives the whole request body, for operations whose body is not an object of fields:
+    /// the Permission Sets API's `CreatePermissionSetAssignments` takes a JSON array. The
+    /// named arguments may then only be path parameters.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use staxapp::args;
+    ///
+    /// let a = args! {"permission_set_id" => "p-1"}.body(json!([{"GroupId": "g", "AccountTypeId": "t"}]));
+    /// assert!(a.whole_body().unwrap().is_array());
+    /// ```
+    pub fn body(mut self, body: impl Into<Value>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+
+    /// The whole request body given with [`body`](Self::body), if any.
+    pub fn whole_body(&self) -> Option<&Value> {
+        self.body.as_ref()
+    }
+
+    /// True when there are no arguments (and no whole body).
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.map.is_empty() && self.body.is_none()
     }
 
     /// The arguments as a JSON object.
@@ -68,22 +106,34 @@ impl Args {
         &self.map
     }
 
-    /// The arguments as a JSON object, or the error for arguments that were not one.
+    /// The arguments as a JSON object, or the error for arguments that were not one. A whole
+    /// body given with [`body`](Self::body) is dropped: see [`into_parts`](Self::into_parts).
     pub fn into_map(self) -> Result<Map<String, Value>> {
+        self.into_parts().map(|(map, _)| map)
+    }
+
+    /// The named arguments and the whole body, or the error for arguments that were not a
+    /// JSON object.
+    pub fn into_parts(self) -> Result<(Map<String, Value>, Option<Value>)> {
         match self.invalid {
             Some(kind) => Err(ValidationError::InvalidArgument {
                 name: "<arguments>".into(),
-                reason: format!("arguments must be a JSON object, not {kind}"),
+                reason: format!(
+                    "arguments must be a JSON object, not {kind} (an array body goes in Args::body, beside the path parameters)"
+                ),
             }
             .into()),
-            None => Ok(self.map),
+            None => Ok((self.map, self.body)),
         }
     }
 }
 
 impl From<Map<String, Value>> for Args {
     fn from(map: Map<String, Value>) -> Self {
-        Args { map, invalid: None }
+        Args {
+            map,
+            ..Args::default()
+        }
     }
 }
 
@@ -93,7 +143,6 @@ impl From<Value> for Args {
             Value::Object(map) => map.into(),
             Value::Null => Args::default(),
             other => Args {
-                map: Map::new(),
                 invalid: Some(
                     match other {
                         Value::Bool(_) => "a boolean",
@@ -103,6 +152,7 @@ impl From<Value> for Args {
                     }
                     .to_owned(),
                 ),
+                ..Args::default()
             },
         }
     }
@@ -224,9 +274,35 @@ impl StaxClient {
         &self.session
     }
 
-    /// The OpenAPI document (loaded once per session).
+    /// The core API's OpenAPI document (loaded once per session).
     pub async fn document(&self) -> Result<Arc<Document>> {
         self.session.document().await
+    }
+
+    /// The OpenAPI document of `api` (loaded once per session).
+    pub async fn document_of(&self, api: Api) -> Result<Arc<Document>> {
+        self.session.document_of(api).await
+    }
+
+    /// The document that holds `service`: the Permission Sets API's for `permission-sets`,
+    /// the core API's for any other name ([`Api::for_service`]).
+    pub async fn document_for(&self, service: &str) -> Result<Arc<Document>> {
+        self.document_of(Api::for_service(service)).await
+    }
+
+    /// Every service of every API, sorted: the core document's services (loading it) and
+    /// `permission-sets` (without loading its document).
+    pub async fn services(&self) -> Result<Vec<String>> {
+        let core = self.document().await?;
+        let mut names: Vec<String> = core.services().into_iter().map(str::to_owned).collect();
+        names.extend(
+            Api::ALL
+                .iter()
+                .filter_map(|api| api.service().map(str::to_owned)),
+        );
+        names.sort();
+        names.dedup();
+        Ok(names)
     }
 
     /// A handle on one service (class), e.g. `accounts`. The name is checked at the first call.
@@ -245,9 +321,9 @@ impl StaxClient {
         operation: &str,
         args: impl Into<Args>,
     ) -> Result<PreparedRequest> {
-        let args = args.into().into_map()?;
-        let document = self.document().await?;
-        Ok(document.prepare(service, operation, args)?)
+        let (document, prepared) = self.route_in(service, operation, args.into()).await?;
+        document.validate(&prepared)?;
+        Ok(prepared)
     }
 
     /// Routes a call without validating its body (the CLI's `--no-validate`); otherwise as
@@ -258,21 +334,38 @@ impl StaxClient {
         operation: &str,
         args: impl Into<Args>,
     ) -> Result<PreparedRequest> {
-        let args = args.into().into_map()?;
-        let document = self.document().await?;
-        Ok(document.route(service, operation, args)?)
+        Ok(self.route_in(service, operation, args.into()).await?.1)
     }
 
-    /// The full URL a prepared request goes to.
+    async fn route_in(
+        &self,
+        service: &str,
+        operation: &str,
+        args: Args,
+    ) -> Result<(Arc<Document>, PreparedRequest)> {
+        let (args, body) = args.into_parts()?;
+        let document = self.document_for(service).await?;
+        let mut prepared = document.route(service, operation, args)?;
+        if let Some(body) = body {
+            prepared.set_body(body)?;
+        }
+        Ok((document, prepared))
+    }
+
+    /// The full URL a prepared request goes to (on its API's host).
     pub fn url_of(&self, prepared: &PreparedRequest) -> String {
-        self.session.url_for(&prepared.path_and_query())
+        self.session.url_for_api(
+            Api::for_service(&prepared.service),
+            &prepared.path_and_query(),
+        )
     }
 
-    /// Signs and sends a prepared request; returns the decoded JSON answer.
+    /// Signs and sends a prepared request to its API; returns the decoded JSON answer.
     pub async fn send_prepared(&self, prepared: &PreparedRequest) -> Result<Value> {
         let operation = format!("{}.{}", prepared.service, prepared.operation);
         self.session
             .call_api(
+                Api::for_service(&prepared.service),
                 prepared.method.clone(),
                 &prepared.path_and_query(),
                 prepared.body.as_ref(),
@@ -281,7 +374,8 @@ impl StaxClient {
             .await
     }
 
-    /// Calls `service.operation` with `args` and returns the decoded JSON answer.
+    /// Calls `service.operation` with `args` and returns the decoded JSON answer. The service
+    /// `permission-sets` calls the Permission Sets API; any other, the core API.
     ///
     /// Unknown names and missing path parameters are [`ValidationError`]s, non-2xx answers
     /// [`ApiError`](crate::ApiError)s with the server's words.

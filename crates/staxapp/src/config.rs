@@ -27,10 +27,18 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::apis::Api;
 use crate::error::{ConfigError, Result};
 
-/// The API version every Stax path starts with.
-pub const API_VERSION: &str = "20190206";
+/// The API version every path of the core Stax API starts with.
+pub const API_VERSION: &str = Api::Core.version();
+
+/// The API version every path of the Permission Sets API starts with.
+pub const PERMISSION_SETS_API_VERSION: &str = Api::PermissionSets.version();
+
+/// The environment variable naming the Permission Sets API's document: `live` (default) or a
+/// path (`STAX_SCHEMA` names the core API's).
+pub const PERMISSION_SETS_SCHEMA_ENV: &str = "STAX_PERMISSION_SETS_SCHEMA";
 
 /// The installation used when none is configured.
 pub const DEFAULT_INSTALLATION: &str = "au1.staxapp.cloud";
@@ -69,10 +77,12 @@ impl From<String> for Secret {
     }
 }
 
-/// Where the OpenAPI document comes from (PARITY.md O1).
+/// Where an API's OpenAPI document comes from (PARITY.md O1).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum SchemaSource {
-    /// `<base>/public/oas3-document`, cached on disk and revalidated.
+    /// The API's own public document operation (`<base>/public/oas3-document` for the core
+    /// API, `<base>/public/api-document` for the Permission Sets API), cached on disk and
+    /// revalidated.
     #[default]
     Live,
     /// A local OAS3 JSON file.
@@ -207,9 +217,12 @@ struct Inner {
     installation: String,
     base_url: String,
     api_host: String,
+    permission_sets_base_url: String,
+    permission_sets_host: String,
     access_key: Option<String>,
     secret_key: Option<Secret>,
     schema: SchemaSource,
+    permission_sets_schema: SchemaSource,
     cognito_idp_endpoint: Option<String>,
     cognito_identity_endpoint: Option<String>,
     ca_bundle: Option<PathBuf>,
@@ -232,9 +245,11 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("installation", &i.installation)
             .field("base_url", &i.base_url)
+            .field("permission_sets_base_url", &i.permission_sets_base_url)
             .field("access_key", &i.access_key)
             .field("secret_key", &i.secret_key.as_ref().map(|_| "<redacted>"))
             .field("schema", &i.schema)
+            .field("permission_sets_schema", &i.permission_sets_schema)
             .field("cognito_idp_endpoint", &i.cognito_idp_endpoint)
             .field("cognito_identity_endpoint", &i.cognito_identity_endpoint)
             .field("ca_bundle", &i.ca_bundle)
@@ -293,8 +308,8 @@ impl Config {
     }
 
     /// Reads the environment variables of CONTRACT.md: `STAX_REGION`, `STAX_ENDPOINT`,
-    /// `STAX_ACCESS_KEY`, `STAX_SECRET_KEY`, `STAX_SCHEMA`, `AWS_ENDPOINT_URL`,
-    /// `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, `AWS_ENDPOINT_URL_COGNITO_IDENTITY`,
+    /// `STAX_ACCESS_KEY`, `STAX_SECRET_KEY`, `STAX_SCHEMA`, `STAX_PERMISSION_SETS_SCHEMA`,
+    /// `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, `AWS_ENDPOINT_URL_COGNITO_IDENTITY`,
     /// `SSL_CERT_FILE` / `AWS_CA_BUNDLE` and `TOKEN_EXPIRY_THRESHOLD_IN_MINS`. The same as
     /// `Config::builder().build()`.
     pub fn from_env() -> Result<Config> {
@@ -308,9 +323,11 @@ impl Config {
             region: Some(i.installation.clone()),
             endpoint: None,
             base_url: Some(i.base_url.clone()),
+            permission_sets_base_url: Some(i.permission_sets_base_url.clone()),
             access_key: i.access_key.clone(),
             secret_key: i.secret_key.clone(),
             schema: i.schema.clone(),
+            permission_sets_schema: i.permission_sets_schema.clone(),
             cognito_idp_endpoint: i.cognito_idp_endpoint.clone(),
             cognito_identity_endpoint: i.cognito_identity_endpoint.clone(),
             ca_bundle: i.ca_bundle.clone(),
@@ -336,6 +353,54 @@ impl Config {
     /// The `host[:port]` of the API, as sent in the `Host` header and signed.
     pub fn api_host(&self) -> &str {
         &self.inner.api_host
+    }
+
+    /// The base URL of the Permission Sets API, e.g.
+    /// `https://api.idam.au1.staxapp.cloud/20210321`; with an endpoint override, that
+    /// endpoint followed by `/20210321`.
+    ///
+    /// ```
+    /// use staxapp::Config;
+    ///
+    /// let config = Config::builder_without_env().region("eu1").build()?;
+    /// assert_eq!(config.permission_sets_base_url(), "https://api.idam.eu1.staxapp.cloud/20210321");
+    /// let local = Config::builder_without_env().endpoint("http://127.0.0.1:8080").build()?;
+    /// assert_eq!(local.permission_sets_base_url(), "http://127.0.0.1:8080/20210321");
+    /// assert_eq!(local.base_url(), "http://127.0.0.1:8080/20190206");
+    /// # Ok::<(), staxapp::Error>(())
+    /// ```
+    pub fn permission_sets_base_url(&self) -> &str {
+        &self.inner.permission_sets_base_url
+    }
+
+    /// Where the Permission Sets API's document comes from (`STAX_PERMISSION_SETS_SCHEMA`).
+    pub fn permission_sets_schema(&self) -> &SchemaSource {
+        &self.inner.permission_sets_schema
+    }
+
+    /// The base URL of `api` ([`base_url`](Self::base_url) or
+    /// [`permission_sets_base_url`](Self::permission_sets_base_url)).
+    pub fn base_url_of(&self, api: Api) -> &str {
+        match api {
+            Api::Core => &self.inner.base_url,
+            Api::PermissionSets => &self.inner.permission_sets_base_url,
+        }
+    }
+
+    /// The `host[:port]` of `api`, as sent in the `Host` header and signed.
+    pub fn host_of(&self, api: Api) -> &str {
+        match api {
+            Api::Core => &self.inner.api_host,
+            Api::PermissionSets => &self.inner.permission_sets_host,
+        }
+    }
+
+    /// Where the document of `api` comes from.
+    pub fn schema_of(&self, api: Api) -> &SchemaSource {
+        match api {
+            Api::Core => &self.inner.schema,
+            Api::PermissionSets => &self.inner.permission_sets_schema,
+        }
     }
 
     /// The access key of the API token, if configured.
@@ -493,9 +558,11 @@ pub struct ConfigBuilder {
     region: Option<String>,
     endpoint: Option<String>,
     base_url: Option<String>,
+    permission_sets_base_url: Option<String>,
     access_key: Option<String>,
     secret_key: Option<Secret>,
     schema: SchemaSource,
+    permission_sets_schema: SchemaSource,
     cognito_idp_endpoint: Option<String>,
     cognito_identity_endpoint: Option<String>,
     ca_bundle: Option<PathBuf>,
@@ -552,6 +619,9 @@ impl ConfigBuilder {
         if let Some(schema) = var("STAX_SCHEMA") {
             b = b.schema(parse_schema_source(&schema));
         }
+        if let Some(schema) = var(PERMISSION_SETS_SCHEMA_ENV) {
+            b = b.permission_sets_schema(parse_schema_source(&schema));
+        }
         let any = var("AWS_ENDPOINT_URL");
         b.cognito_idp_endpoint =
             var("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER").or_else(|| any.clone());
@@ -582,14 +652,18 @@ impl ConfigBuilder {
         self.region = Some(region.into());
         self.endpoint = None;
         self.base_url = None;
+        self.permission_sets_base_url = None;
         self
     }
 
-    /// A full base override such as `http://127.0.0.1:8080`; `/20190206` is appended.
-    /// Replaces the installation's base URL (the last of `region` and `endpoint` wins).
+    /// A full base override such as `http://127.0.0.1:8080`; `/20190206` is appended for the
+    /// core API and `/20210321` for the Permission Sets API (both live under it, as in the
+    /// emulator). Replaces the installation's base URLs (the last of `region` and `endpoint`
+    /// wins).
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
         self.base_url = None;
+        self.permission_sets_base_url = None;
         self
     }
 
@@ -613,9 +687,17 @@ impl ConfigBuilder {
         self
     }
 
-    /// Where the OpenAPI document comes from.
+    /// Where the core API's OpenAPI document comes from (`STAX_SCHEMA`).
     pub fn schema(mut self, schema: SchemaSource) -> Self {
         self.schema = schema;
+        self
+    }
+
+    /// Where the Permission Sets API's OpenAPI document comes from
+    /// (`STAX_PERMISSION_SETS_SCHEMA`): live from `<base>/public/api-document` by default, or
+    /// a file.
+    pub fn permission_sets_schema(mut self, schema: SchemaSource) -> Self {
+        self.permission_sets_schema = schema;
         self
     }
 
@@ -747,23 +829,21 @@ impl ConfigBuilder {
         }
         let installation =
             expand_installation(self.region.as_deref().unwrap_or(DEFAULT_INSTALLATION))?;
-        let base_url = match (&self.base_url, &self.endpoint) {
-            (Some(base), _) => base.trim_end_matches('/').to_owned(),
-            (None, Some(endpoint)) => endpoint_base_url(endpoint)?,
-            (None, None) => format!("https://api.{installation}/{API_VERSION}"),
+        let base_of = |given: &Option<String>, api: Api| match (given, &self.endpoint) {
+            (Some(base), _) => Ok(base.trim_end_matches('/').to_owned()),
+            (None, Some(endpoint)) => endpoint_base_url(endpoint, api),
+            (None, None) => Ok(format!(
+                "https://{}{installation}/{}",
+                api.host_prefix(),
+                api.version()
+            )),
         };
-        let parsed = url::Url::parse(&base_url).map_err(|_| ConfigError::InvalidUrl {
-            setting: "API base URL".into(),
-            given: base_url.clone(),
-        })?;
-        let host = parsed.host_str().ok_or_else(|| ConfigError::InvalidUrl {
-            setting: "API base URL".into(),
-            given: base_url.clone(),
-        })?;
-        let api_host = match parsed.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        };
+        let base_url = base_of(&self.base_url, Api::Core)?;
+        let api_host = host_of_url("API base URL", &base_url)?;
+        let permission_sets_base_url =
+            base_of(&self.permission_sets_base_url, Api::PermissionSets)?;
+        let permission_sets_host =
+            host_of_url("Permission Sets API base URL", &permission_sets_base_url)?;
         for (name, value) in [
             (
                 "Cognito user pool endpoint (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / AWS_ENDPOINT_URL)",
@@ -806,9 +886,12 @@ impl ConfigBuilder {
                 installation,
                 base_url,
                 api_host,
+                permission_sets_base_url,
+                permission_sets_host,
                 access_key: self.access_key,
                 secret_key: self.secret_key,
                 schema: self.schema,
+                permission_sets_schema: self.permission_sets_schema,
                 cognito_idp_endpoint: self.cognito_idp_endpoint,
                 cognito_identity_endpoint: self.cognito_identity_endpoint,
                 ca_bundle: self.ca_bundle,
@@ -841,15 +924,32 @@ fn check_http_url(name: &str, value: &str) -> std::result::Result<(), ConfigErro
     }
 }
 
-fn endpoint_base_url(endpoint: &str) -> std::result::Result<String, ConfigError> {
+/// The base URL of `api` under an endpoint override: the endpoint without a trailing version
+/// segment of either API, then `/<version of api>`.
+fn endpoint_base_url(endpoint: &str, api: Api) -> std::result::Result<String, ConfigError> {
     check_http_url("endpoint (STAX_ENDPOINT / --endpoint)", endpoint)?;
-    let trimmed = endpoint.trim_end_matches('/');
-    let suffix = format!("/{API_VERSION}");
-    if trimmed.ends_with(&suffix) {
-        Ok(trimmed.to_owned())
-    } else {
-        Ok(format!("{trimmed}{suffix}"))
+    let mut root = endpoint.trim_end_matches('/');
+    for other in Api::ALL {
+        if let Some(stripped) = root.strip_suffix(&format!("/{}", other.version())) {
+            root = stripped;
+            break;
+        }
     }
+    Ok(format!("{root}/{}", api.version()))
+}
+
+/// The `host[:port]` of a base URL, as sent in the `Host` header and signed.
+fn host_of_url(setting: &str, base_url: &str) -> std::result::Result<String, ConfigError> {
+    let invalid = || ConfigError::InvalidUrl {
+        setting: setting.to_owned(),
+        given: base_url.to_owned(),
+    };
+    let parsed = url::Url::parse(base_url).map_err(|_| invalid())?;
+    let host = parsed.host_str().ok_or_else(invalid)?;
+    Ok(match parsed.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -929,6 +1029,67 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(c.base_url(), "http://localhost:9/20190206");
+    }
+
+    #[test]
+    fn the_permission_sets_api_lives_beside_the_core_api() {
+        let c = Config::builder_without_env().region("us1").build().unwrap();
+        assert_eq!(
+            c.base_url_of(Api::PermissionSets),
+            "https://api.idam.us1.staxapp.cloud/20210321"
+        );
+        assert_eq!(c.host_of(Api::PermissionSets), "api.idam.us1.staxapp.cloud");
+        assert_eq!(c.host_of(Api::Core), "api.us1.staxapp.cloud");
+        // Under an endpoint (the emulator) both live at their version prefix, whichever
+        // version the endpoint was given with.
+        for endpoint in [
+            "http://127.0.0.1:8080",
+            "http://127.0.0.1:8080/20190206/",
+            "http://127.0.0.1:8080/20210321",
+        ] {
+            let c = Config::builder_without_env()
+                .endpoint(endpoint)
+                .build()
+                .unwrap();
+            assert_eq!(c.base_url(), "http://127.0.0.1:8080/20190206", "{endpoint}");
+            assert_eq!(
+                c.permission_sets_base_url(),
+                "http://127.0.0.1:8080/20210321",
+                "{endpoint}"
+            );
+            assert_eq!(c.host_of(Api::PermissionSets), "127.0.0.1:8080");
+        }
+        // A derived config keeps both; a new region replaces both.
+        let c = Config::builder_without_env()
+            .endpoint("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        let same = c.to_builder().build().unwrap();
+        assert_eq!(same, c);
+        let moved = c.to_builder().region("eu1").build().unwrap();
+        assert_eq!(
+            moved.permission_sets_base_url(),
+            "https://api.idam.eu1.staxapp.cloud/20210321"
+        );
+        // Each API has its own document source.
+        let c = from_vars(&[
+            ("STAX_SCHEMA", "/tmp/core.json"),
+            ("STAX_PERMISSION_SETS_SCHEMA", "/tmp/sets.json"),
+        ])
+        .build()
+        .unwrap();
+        assert_eq!(
+            c.schema_of(Api::Core),
+            &SchemaSource::File("/tmp/core.json".into())
+        );
+        assert_eq!(
+            c.permission_sets_schema(),
+            &SchemaSource::File("/tmp/sets.json".into())
+        );
+        let c = from_vars(&[("STAX_PERMISSION_SETS_SCHEMA", "LIVE")])
+            .build()
+            .unwrap();
+        assert_eq!(c.schema_of(Api::PermissionSets), &SchemaSource::Live);
     }
 
     #[test]

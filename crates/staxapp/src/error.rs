@@ -308,6 +308,8 @@ impl ApiError {
             serde_json::Value::Object(map) => ["Error", "message", "Message"]
                 .iter()
                 .find_map(|key| map.get(*key).and_then(|v| v.as_str()))
+                // The Permission Sets API: `{"Error": {"Code": 404, "Message": "..."}}`.
+                .or_else(|| map.get("Error")?.get("Message")?.as_str())
                 .map(str::to_owned)
                 .or_else(|| Some(body.to_string())),
             serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
@@ -369,6 +371,47 @@ pub enum TaskError {
     /// A response had no `TaskId` to wait for.
     #[error("the response has no TaskId to wait for")]
     NoTaskId,
+    /// A permission set assignment reached `DEPLOYMENT_FAILED` or `DELETE_FAILED`.
+    #[error(
+        "assignment {assignment_id} of permission set {permission_set_id} ended {status}; `RedeployPermissionSetAssignment` tries again"
+    )]
+    AssignmentFailed {
+        /// The permission set's id.
+        permission_set_id: String,
+        /// The assignment's id.
+        assignment_id: String,
+        /// Its final status.
+        status: String,
+        /// The assignment as last read.
+        assignment: serde_json::Value,
+    },
+    /// A permission set assignment did not reach the awaited status in time.
+    #[error(
+        "assignment {assignment_id} of permission set {permission_set_id} still {status} after {waited:?}; raise the timeout or list the assignments again later"
+    )]
+    AssignmentTimeout {
+        /// The permission set's id.
+        permission_set_id: String,
+        /// The assignment's id.
+        assignment_id: String,
+        /// Its last status.
+        status: String,
+        /// How long was waited.
+        waited: std::time::Duration,
+    },
+    /// A permission set assignment awaited to deploy is not listed any more.
+    #[error(
+        "assignment {assignment_id} of permission set {permission_set_id} is no longer listed (deleted meanwhile?)"
+    )]
+    AssignmentGone {
+        /// The permission set's id.
+        permission_set_id: String,
+        /// The assignment's id.
+        assignment_id: String,
+    },
+    /// A response holds no permission set assignment to wait for.
+    #[error("the response holds no permission set assignment to wait for")]
+    NoAssignment,
 }
 
 fn logs_suffix(logs: &[String]) -> String {
@@ -390,6 +433,12 @@ mod tests {
         let e = ApiError::from_response(502, "Bad Gateway", None);
         assert_eq!(e.message, "Api Exception: 502 - Bad Gateway");
         assert_eq!(e.body, serde_json::json!("Bad Gateway"));
+        let e = ApiError::from_response(
+            404,
+            r#"{"Error":{"Code":404,"Message":"Permission set not found"}}"#,
+            None,
+        );
+        assert_eq!(e.message, "Api Exception: 404 - Permission set not found");
         let e = ApiError::from_response(403, r#"{"message":"Missing Authentication Token"}"#, None);
         assert_eq!(
             e.message,

@@ -47,6 +47,8 @@
 //!   [`StaxClient`].
 #![warn(missing_docs)]
 
+pub mod apis;
+pub mod assignments;
 pub mod auth;
 #[cfg(feature = "blocking")]
 pub mod blocking;
@@ -66,6 +68,7 @@ pub mod transport;
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
+pub use apis::Api;
 pub use client::{Args, Service, StaxClient};
 pub use config::{ApiRetryConfig, AuthRetryConfig, Config, ConfigBuilder, SchemaSource, Secret};
 pub use error::{

@@ -25,6 +25,7 @@ use http::Method;
 use serde_json::Value;
 use tracing::Instrument as _;
 
+use crate::apis::Api;
 use crate::auth::store::{CredentialStore, Persisted, StoredCredentials};
 use crate::auth::{self, ApiAuth, CredentialCache, Credentials, SignIn};
 use crate::cache::{CacheEntry, DEFAULT_TTL, DocumentCache};
@@ -39,7 +40,10 @@ struct Inner {
     credentials: CredentialCache,
     api_auth: tokio::sync::OnceCell<Arc<ApiAuth>>,
     sign_in: tokio::sync::OnceCell<SignIn>,
+    /// The core API's document.
     document: tokio::sync::OnceCell<Arc<Document>>,
+    /// The Permission Sets API's document.
+    permission_sets_document: tokio::sync::OnceCell<Arc<Document>>,
     /// Where credentials are kept between processes, if anywhere.
     persisted: Option<Persisted>,
 }
@@ -56,6 +60,10 @@ impl fmt::Debug for Session {
             .field("base_url", &self.inner.config.base_url())
             .field("credentials", &self.inner.credentials)
             .field("document_loaded", &self.inner.document.initialized())
+            .field(
+                "permission_sets_document_loaded",
+                &self.inner.permission_sets_document.initialized(),
+            )
             .finish()
     }
 }
@@ -108,6 +116,7 @@ impl Session {
                 api_auth: Default::default(),
                 sign_in: Default::default(),
                 document: Default::default(),
+                permission_sets_document: Default::default(),
             }),
         })
     }
@@ -232,27 +241,43 @@ impl Session {
             .await
     }
 
-    /// The OpenAPI document (loaded once; see [`SchemaSource`]).
+    /// The core API's OpenAPI document (loaded once; see [`SchemaSource`]).
     pub async fn document(&self) -> Result<Arc<Document>> {
-        self.inner
-            .document
-            .get_or_try_init(|| async { self.load_document().await.map(Arc::new) })
+        self.document_of(Api::Core).await
+    }
+
+    /// The OpenAPI document of `api` (loaded once per session, when first needed; see
+    /// [`Config::schema_of`]), read by [`Api::layout`].
+    pub async fn document_of(&self, api: Api) -> Result<Arc<Document>> {
+        let cell = match api {
+            Api::Core => &self.inner.document,
+            Api::PermissionSets => &self.inner.permission_sets_document,
+        };
+        cell.get_or_try_init(|| async { self.load_document(api).await.map(Arc::new) })
             .await
             .cloned()
     }
 
-    async fn load_document(&self) -> Result<Document> {
-        match self.config().schema() {
-            SchemaSource::File(path) => Document::from_file(path),
-            SchemaSource::Live => self.load_live_document().await,
+    async fn load_document(&self, api: Api) -> Result<Document> {
+        match self.config().schema_of(api) {
+            SchemaSource::File(path) => Document::from_file_with(path, &api.layout()),
+            SchemaSource::Live => self.load_live_document(api).await,
         }
     }
 
-    /// The live document through the on-disk cache (fresh for [`DEFAULT_TTL`], then
+    /// The live document of `api` through the on-disk cache (fresh for [`DEFAULT_TTL`], then
     /// revalidated; a stale copy is used when the server cannot be reached).
-    async fn load_live_document(&self) -> Result<Document> {
-        let base_url = self.config().base_url();
-        let url = format!("{base_url}/public/oas3-document");
+    async fn load_live_document(&self, api: Api) -> Result<Document> {
+        let layout = api.layout();
+        let parse = |bytes: &[u8]| Document::from_slice_with(bytes, &layout);
+        let offline = match api {
+            Api::Core => "set STAX_SCHEMA to a local OAS3 file to work offline",
+            Api::PermissionSets => {
+                "set STAX_PERMISSION_SETS_SCHEMA to a local OAS3 file to work offline"
+            }
+        };
+        let base_url = self.config().base_url_of(api);
+        let url = format!("{base_url}{}", api.document_path());
         let cache = self
             .config()
             .cache_dir()
@@ -261,7 +286,7 @@ impl Session {
         if let Some(e) = &entry
             && e.is_fresh(SystemTime::now(), DEFAULT_TTL)
         {
-            match Document::from_slice(e.body()) {
+            match parse(e.body()) {
                 Ok(doc) => return Ok(doc),
                 Err(err) => {
                     tracing::debug!(error = %err, "cached document unusable; fetching it again");
@@ -281,30 +306,33 @@ impl Session {
                     headers,
                     body: None,
                     content_type: "application/json",
-                    operation: "public/oas3-document",
+                    operation: match api {
+                        Api::Core => "public/oas3-document",
+                        Api::PermissionSets => "permission-sets.GetAPIDocument",
+                    },
                     idempotent: true,
                 },
-                false,
+                None,
             )
             .await;
         let (response, entry) = match (fetched, entry) {
             (Ok(r), entry) => (r, entry),
             (Err(e), Some(stale)) => {
                 tracing::warn!(error = %e, "could not revalidate the cached document; using it as is");
-                return Document::from_slice(stale.body());
+                return parse(stale.body());
             }
             // The fix for an untrusted certificate is not STAX_SCHEMA.
             (Err(e @ Error::Certificate { .. }), None) => return Err(e),
             (Err(e), None) => {
                 return Err(Error::Schema(format!(
-                    "could not fetch {url}: {e}; set STAX_SCHEMA to a local OAS3 file to work offline"
+                    "could not fetch {url}: {e}; {offline}"
                 )));
             }
         };
         let now = SystemTime::now();
         let (entry, document) = match (response.status, entry) {
             (304, Some(cached)) => {
-                let doc = Document::from_slice(cached.body());
+                let doc = parse(cached.body());
                 (cached.revalidated(now), doc)
             }
             (200..=299, _) => {
@@ -321,12 +349,12 @@ impl Session {
                     header(http::header::LAST_MODIFIED),
                     now,
                 );
-                let doc = Document::from_slice(&response.body);
+                let doc = parse(&response.body);
                 (entry, doc)
             }
             (status, _) => {
                 return Err(Error::Schema(format!(
-                    "GET {url} answered {status}: {}; set STAX_SCHEMA to a local OAS3 file to work offline",
+                    "GET {url} answered {status}: {}; {offline}",
                     transport::preview(&response.body)
                 )));
             }
@@ -343,9 +371,26 @@ impl Session {
     /// The URL of a path and query that starts with `/20190206`: the base URL without its
     /// version segment, then `path_and_query`.
     pub fn url_for(&self, path_and_query: &str) -> String {
-        let base = self.config().base_url();
+        self.url_for_api(Api::Core, path_and_query)
+    }
+
+    /// The URL of a path and query of `api` (a full path, starting with the API's version
+    /// segment): the API's base URL without its version segment, then `path_and_query`.
+    ///
+    /// ```
+    /// use staxapp::{Api, Config, Session};
+    ///
+    /// let session = Session::new(Config::builder_without_env().region("au1").build()?)?;
+    /// assert_eq!(
+    ///     session.url_for_api(Api::PermissionSets, "/20210321/permission-sets"),
+    ///     "https://api.idam.au1.staxapp.cloud/20210321/permission-sets"
+    /// );
+    /// # Ok::<(), staxapp::Error>(())
+    /// ```
+    pub fn url_for_api(&self, api: Api, path_and_query: &str) -> String {
+        let base = self.config().base_url_of(api);
         let root = base
-            .strip_suffix(crate::config::API_VERSION)
+            .strip_suffix(api.version())
             .and_then(|b| b.strip_suffix('/'))
             .unwrap_or(base);
         let mut url = String::with_capacity(root.len() + path_and_query.len());
@@ -354,9 +399,10 @@ impl Session {
         url
     }
 
-    /// Sends a signed API request and decodes its answer (PARITY.md O7, O8).
+    /// Sends a signed request to `api` and decodes its answer (PARITY.md O7, O8).
     pub(crate) async fn call_api(
         &self,
+        api: Api,
         method: Method,
         path_and_query: &str,
         body: Option<&Value>,
@@ -374,33 +420,38 @@ impl Session {
                 Outgoing {
                     idempotent: self.config().api_retry().retries_method(method.as_str()),
                     method,
-                    url: self.url_for(path_and_query),
+                    url: self.url_for_api(api, path_and_query),
                     headers: Vec::new(),
                     body,
                     content_type: "application/json",
                     operation,
                 },
-                true,
+                Some(api),
             )
             .await?;
         transport::decode(response.status, &response.body, Some(operation))
     }
 
     /// Sends a request through the one send loop ([`transport`]): signed with the session's
-    /// credentials when `signed`, retried by the API retry settings. Returns the final answer
-    /// whatever its status.
-    pub(crate) async fn execute(&self, request: Outgoing<'_>, signed: bool) -> Result<RawResponse> {
+    /// credentials for the host of `signed_for` when given, retried by the API retry settings.
+    /// Returns the final answer whatever its status.
+    pub(crate) async fn execute(
+        &self,
+        request: Outgoing<'_>,
+        signed_for: Option<Api>,
+    ) -> Result<RawResponse> {
         let span = transport::request_span(request.operation, &request.method);
         async {
             let policy = self.config().api_retry();
-            if !signed {
+            let Some(api) = signed_for else {
                 return transport::send(&self.inner.http, policy, &request, &transport::Unsigned)
                     .await;
-            }
+            };
             // Refuse early, before any network, when the token is incomplete.
             auth::api_token(self.config())?;
             let signer = SessionSigner {
                 session: self,
+                host: self.config().host_of(api),
                 last: Mutex::new(None),
             };
             transport::send(&self.inner.http, policy, &request, &signer).await
@@ -413,6 +464,8 @@ impl Session {
 /// Signs each attempt with the session's current credentials.
 struct SessionSigner<'a> {
     session: &'a Session,
+    /// The `host[:port]` the request goes to (each API has its own), signed as `Host`.
+    host: &'a str,
     /// The credentials of the last attempt, to drop them when the server calls them expired.
     last: Mutex<Option<Arc<Credentials>>>,
 }
@@ -426,7 +479,7 @@ impl transport::Signer for SessionSigner<'_> {
             request,
             &creds,
             &api_auth.region,
-            self.session.config().api_host(),
+            self.host,
             SystemTime::now(),
         )?;
         *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(creds);

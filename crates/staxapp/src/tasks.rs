@@ -50,9 +50,12 @@ pub struct TaskProgress {
     pub task: Value,
 }
 
-type ProgressFn = Arc<dyn Fn(&TaskProgress) + Send + Sync>;
+/// A progress callback.
+type ProgressFn<P> = Arc<dyn Fn(&P) + Send + Sync>;
 
-/// How to wait for a task.
+/// How to wait for a task (or, as `AssignmentWaitOptions` of the `assignments` module, for a
+/// permission set assignment): the timeout, the pauses between reads, and a progress callback
+/// called with a `P` after every read.
 ///
 /// ```
 /// use std::time::Duration;
@@ -65,8 +68,7 @@ type ProgressFn = Arc<dyn Fn(&TaskProgress) + Send + Sync>;
 /// assert_eq!(options.next_interval(Duration::from_millis(200)), Duration::from_millis(300));
 /// assert_eq!(options.next_interval(Duration::from_secs(4)), Duration::from_secs(5));
 /// ```
-#[derive(Clone)]
-pub struct WaitOptions {
+pub struct WaitOptions<P = TaskProgress> {
     /// Give up after this long. Default 15 minutes.
     pub timeout: Duration,
     /// The first pause between two reads. Default 1 s.
@@ -74,10 +76,21 @@ pub struct WaitOptions {
     /// The longest pause between two reads (the pause grows by half each time). Default 10 s.
     pub max_interval: Duration,
     /// Called after every read of the task.
-    pub on_progress: Option<ProgressFn>,
+    pub on_progress: Option<ProgressFn<P>>,
 }
 
-impl fmt::Debug for WaitOptions {
+impl<P> Clone for WaitOptions<P> {
+    fn clone(&self) -> Self {
+        WaitOptions {
+            timeout: self.timeout,
+            initial_interval: self.initial_interval,
+            max_interval: self.max_interval,
+            on_progress: self.on_progress.clone(),
+        }
+    }
+}
+
+impl<P> fmt::Debug for WaitOptions<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WaitOptions")
             .field("timeout", &self.timeout)
@@ -88,7 +101,7 @@ impl fmt::Debug for WaitOptions {
     }
 }
 
-impl Default for WaitOptions {
+impl<P> Default for WaitOptions<P> {
     fn default() -> Self {
         WaitOptions {
             timeout: Duration::from_secs(15 * 60),
@@ -100,11 +113,13 @@ impl Default for WaitOptions {
 }
 
 impl WaitOptions {
-    /// The defaults.
+    /// The defaults, for a task.
     pub fn new() -> Self {
         WaitOptions::default()
     }
+}
 
+impl<P> WaitOptions<P> {
     /// Sets the timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -124,7 +139,7 @@ impl WaitOptions {
     }
 
     /// Sets the progress callback.
-    pub fn on_progress(mut self, callback: impl Fn(&TaskProgress) + Send + Sync + 'static) -> Self {
+    pub fn on_progress(mut self, callback: impl Fn(&P) + Send + Sync + 'static) -> Self {
         self.on_progress = Some(Arc::new(callback));
         self
     }
@@ -134,6 +149,53 @@ impl WaitOptions {
         current
             .mul_f64(1.5)
             .min(self.max_interval.max(self.initial_interval))
+    }
+
+    /// The pacing of one wait: count the reads, hand each one's progress to the callback,
+    /// pause between reads, stop at the timeout.
+    pub(crate) fn pacer(&self) -> Pacer<'_, P> {
+        Pacer {
+            options: self,
+            started: Instant::now(),
+            interval: self.initial_interval,
+            polls: 0,
+        }
+    }
+}
+
+/// The pacing of one wait by its [`WaitOptions`]: plain state the waiters' loops use, so
+/// their futures stay `Send`.
+pub(crate) struct Pacer<'a, P> {
+    options: &'a WaitOptions<P>,
+    started: Instant,
+    interval: Duration,
+    polls: u32,
+}
+
+impl<P> Pacer<'_, P> {
+    /// Starts a read: how many reads there have been (this one included) and the time since
+    /// waiting started.
+    pub(crate) fn read(&mut self) -> (u32, Duration) {
+        self.polls += 1;
+        (self.polls, self.started.elapsed())
+    }
+
+    /// Hands a read's progress to the callback.
+    pub(crate) fn report(&self, progress: &P) {
+        if let Some(callback) = &self.options.on_progress {
+            callback(progress);
+        }
+    }
+
+    /// Pauses before the next read; `Err(waited)` once the timeout has passed.
+    pub(crate) async fn pause(&mut self) -> std::result::Result<(), Duration> {
+        let elapsed = self.started.elapsed();
+        if elapsed >= self.options.timeout {
+            return Err(elapsed);
+        }
+        tokio::time::sleep(self.interval.min(self.options.timeout - elapsed)).await;
+        self.interval = self.options.next_interval(self.interval);
+        Ok(())
     }
 }
 
@@ -171,29 +233,24 @@ fn logs_of(task: &Value) -> Vec<String> {
 impl StaxClient {
     /// Polls `tasks.ReadTask` for `task_id` until the task ends or `options.timeout` passes.
     pub async fn wait_for_task(&self, task_id: &str, options: WaitOptions) -> Result<Value> {
-        let started = Instant::now();
-        let mut interval = options.initial_interval;
-        let mut polls = 0;
+        let mut pacer = options.pacer();
         loop {
+            let (polls, elapsed) = pacer.read();
             let task = self
                 .call("tasks", "ReadTask", Args::new().set("task_id", task_id))
                 .await?;
-            polls += 1;
             let status = task
                 .get("Status")
                 .and_then(Value::as_str)
                 .unwrap_or("UNKNOWN")
                 .to_owned();
-            let elapsed = started.elapsed();
-            if let Some(callback) = &options.on_progress {
-                callback(&TaskProgress {
-                    task_id: task_id.to_owned(),
-                    status: status.clone(),
-                    elapsed,
-                    polls,
-                    task: task.clone(),
-                });
-            }
+            pacer.report(&TaskProgress {
+                task_id: task_id.to_owned(),
+                status: status.clone(),
+                elapsed,
+                polls,
+                task: task.clone(),
+            });
             match status.as_str() {
                 "SUCCEEDED" => return Ok(task),
                 "FAILED" => {
@@ -206,16 +263,14 @@ impl StaxClient {
                 }
                 _ => {}
             }
-            if elapsed >= options.timeout {
+            if let Err(waited) = pacer.pause().await {
                 return Err(TaskError::Timeout {
                     task_id: task_id.to_owned(),
                     status,
-                    waited: elapsed,
+                    waited,
                 }
                 .into());
             }
-            tokio::time::sleep(interval.min(options.timeout - elapsed)).await;
-            interval = options.next_interval(interval);
         }
     }
 

@@ -1,10 +1,8 @@
 //! Replays the routing conformance cases (checked against staxapp 1.4.1 itself) and checks the
 //! reference documents load, validate and describe as expected.
 //!
-//! The documents are read at run time from `$STAX_SHARED_DIR/reference/` and
-//! `$STAX_SHARED_DIR/conformance/` (a relative `STAX_SHARED_DIR` is taken from the workspace
-//! root); when the variable is unset, from `../shared` next to the workspace root if it exists.
-//! A file missing where it should be fails the test; no shared directory at all skips it.
+//! The documents are read at run time from the shared folder (see `testsupport/shared_dir.rs`:
+//! a missing one fails under CI and skips with a note otherwise).
 
 use std::path::Path;
 
@@ -16,9 +14,9 @@ const CORE: &str = "reference/stax-core-20190206.oas3.json";
 const LEGACY: &str = "reference/stax-core-20190206-legacy.oas3.json";
 const PERMISSION_SETS: &str = "reference/stax-permission-sets-20210321.oas3.json";
 
-#[path = "../../../testsupport/shared_dir.rs"]
-mod shared_dir;
-use shared_dir::shared_file;
+mod common;
+
+use common::shared_file;
 
 fn load(relative: &str) -> Option<Document> {
     let path = shared_file(relative)?;
@@ -49,7 +47,8 @@ fn query_object(request: &PreparedRequest) -> Value {
     Value::Object(object)
 }
 
-/// Replays every case of the conformance file; returns how many there were.
+/// Replays every case of the conformance file; returns how many operations of the document
+/// they covered (every one the file lists must have a case).
 fn replay(conformance: &str) -> Option<usize> {
     let spec = read_json(&shared_file(conformance)?);
     let document = spec["document"].as_str().expect("`document` names a file");
@@ -140,20 +139,41 @@ fn replay(conformance: &str) -> Option<usize> {
         cases.len(),
         failures.join("\n")
     );
-    Some(cases.len())
+    let covered: std::collections::BTreeSet<(&str, &str)> = cases
+        .iter()
+        .filter_map(|c| Some((c["service"].as_str()?, c["operation"].as_str()?)))
+        .collect();
+    let uncovered: Vec<String> = doc
+        .services()
+        .into_iter()
+        .flat_map(|service| {
+            doc.operations(service)
+                .unwrap_or_default()
+                .iter()
+                .map(|op| (service.to_owned(), op.name.clone()))
+                .collect::<Vec<_>>()
+        })
+        .filter(|(service, name)| !covered.contains(&(service.as_str(), name.as_str())))
+        .map(|(service, name)| format!("{service}.{name}"))
+        .collect();
+    assert!(
+        uncovered.is_empty(),
+        "{conformance}: operations of the document without a case: {uncovered:?}"
+    );
+    Some(covered.len())
 }
 
 #[test]
 fn routing_matches_staxapp_for_the_current_document() {
-    if let Some(count) = replay("conformance/routing-core-20190206.json") {
-        assert_eq!(count, 248);
+    if let Some(covered) = replay("conformance/routing-core-20190206.json") {
+        assert!(covered > 0);
     }
 }
 
 #[test]
 fn routing_matches_staxapp_for_the_legacy_document() {
-    if let Some(count) = replay("conformance/routing-core-20190206-legacy.json") {
-        assert_eq!(count, 242);
+    if let Some(covered) = replay("conformance/routing-core-20190206-legacy.json") {
+        assert!(covered > 0);
     }
 }
 

@@ -1,17 +1,17 @@
 //! Interoperability of the SDK's Cognito client with moto, an independent implementation of
 //! the Cognito user pool and identity pool wire protocols (AWS JSON 1.1).
 //!
-//! Starts `moto_server` from a Python virtualenv (`$STAX_INTEROP_VENV`, else `/tmp/pyvenv`,
-//! else `.venv` at the workspace root) on a free loopback port, creates a user pool, an app
+//! Starts `moto_server` from the interop virtualenv (`$STAX_INTEROP_VENV`, else `.venv` at the
+//! workspace root, which `.ci/run` makes) on a free loopback port, creates a user pool, an app
 //! client, users and an identity pool through moto's own API, then drives the SDK's sign-in
-//! steps against it. Without moto the tests are skipped with a message, unless `CI` is set,
-//! where a missing moto is a failure.
+//! steps against it. Without moto the tests fail when `CI` is set and are skipped with a note
+//! otherwise (`testsupport/shared_dir.rs`).
 //!
 //! Run: `cargo test -p staxapp --test moto_interop -- --nocapture`.
-//! Set up moto: `python3 -m venv /tmp/pyvenv && /tmp/pyvenv/bin/pip install 'moto[server]'`.
+
+mod common;
 
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, SystemTime};
 
@@ -21,20 +21,6 @@ use staxapp::{AuthErrorKind, Config, Error};
 
 const REGION: &str = "us-east-1";
 const PASSWORD: &str = "Secret-Key-123!";
-
-/// `moto_server` of the first virtualenv found.
-fn moto_server() -> Option<PathBuf> {
-    let mut candidates = Vec::new();
-    if let Some(venv) = std::env::var_os("STAX_INTEROP_VENV") {
-        candidates.push(PathBuf::from(venv));
-    }
-    candidates.push(PathBuf::from("/tmp/pyvenv"));
-    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv"));
-    candidates
-        .into_iter()
-        .map(|venv| venv.join("bin/moto_server"))
-        .find(|path| path.is_file())
-}
 
 /// A running moto server, stopped (by its own process handle) when dropped.
 struct Moto {
@@ -53,17 +39,7 @@ impl Drop for Moto {
 impl Moto {
     /// Starts moto, or returns `None` (skip) when it is not installed and `CI` is unset.
     async fn start() -> Option<Moto> {
-        let Some(server) = moto_server() else {
-            if std::env::var_os("CI").is_some() {
-                panic!(
-                    "moto_server not found (set STAX_INTEROP_VENV to a virtualenv with moto[server])"
-                );
-            }
-            eprintln!(
-                "SKIPPED: moto_server not found; set STAX_INTEROP_VENV to a virtualenv with moto[server]"
-            );
-            return None;
-        };
+        let server = common::interop_venv_file("bin/moto_server")?;
         let port = {
             let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
             listener.local_addr().unwrap().port()

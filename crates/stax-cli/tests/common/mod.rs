@@ -59,6 +59,7 @@ impl Emu {
             .env("STAX_SECRET_KEY", &self.secret_key)
             .env("XDG_CACHE_HOME", cache)
             .env_remove("STAX_SCHEMA")
+            .env_remove("STAX_PERMISSION_SETS_SCHEMA")
             .env_remove("STAX_PROFILE")
             .env_remove("STAX_REGION")
             .env_remove("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")

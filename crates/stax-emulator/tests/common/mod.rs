@@ -12,6 +12,11 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Value, json};
 use stax_emulator::{EmulatorOptions, RunningEmulator};
 
+#[path = "../../../../testsupport/shared_dir.rs"]
+mod shared_dir;
+#[allow(unused_imports)]
+pub use shared_dir::{interop_python, missing, shared_file};
+
 pub struct Creds {
     pub access_key_id: String,
     pub secret_key: String,
@@ -39,6 +44,70 @@ pub fn install_crypto_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         let _ = rustls::crypto::ring::default_provider().install_default();
     }
+}
+
+/// An emulator whose tasks take `delay_ms` (long enough, in tests that look at a change under
+/// way, for it to be seen), a client of it and the ready-line token's credentials.
+pub async fn setup(delay_ms: u64) -> (RunningEmulator, Client, Creds) {
+    let emu = emulator(|o| o.task_delay = std::time::Duration::from_millis(delay_ms)).await;
+    let client = Client::new(emu.endpoint()).await;
+    let creds = client.login(emu.access_key(), emu.secret_key()).await;
+    (emu, client, creds)
+}
+
+/// An unsigned GET of a public path (a served document) that must answer JSON; its body.
+pub async fn public(client: &Client, path: &str) -> Value {
+    client
+        .http
+        .get(format!("{}{path}", client.endpoint))
+        .send()
+        .await
+        .expect("the emulator answers")
+        .json()
+        .await
+        .expect("a JSON answer")
+}
+
+/// A signed GET that must answer 200; its body.
+pub async fn get(client: &Client, creds: &Creds, path: &str) -> Value {
+    let (status, body) = client.call(creds, "GET", path, None).await;
+    assert_eq!(status, 200, "GET {path}: {body}");
+    body
+}
+
+/// A signed call that must answer 200; its body.
+pub async fn send(
+    client: &Client,
+    creds: &Creds,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
+    let (status, answer) = client.call(creds, method, path, body).await;
+    assert_eq!(status, 200, "{method} {path}: {answer}");
+    answer
+}
+
+/// Waits for the task an answer names (its `TaskId`, else `Detail.TaskId`); the final task.
+pub async fn settle(client: &Client, creds: &Creds, answer: &Value) -> Value {
+    let id = answer["TaskId"]
+        .as_str()
+        .or_else(|| answer["Detail"]["TaskId"].as_str())
+        .unwrap_or_else(|| panic!("a task id in {answer}"));
+    client.wait_task(creds, id).await.0
+}
+
+/// Sends a change (200 expected) and waits for its task; returns the answer and the task.
+pub async fn change(
+    client: &Client,
+    creds: &Creds,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (Value, Value) {
+    let answer = send(client, creds, method, path, body).await;
+    let task = settle(client, creds, &answer).await;
+    (answer, task)
 }
 
 /// Outcome of a Cognito call: the JSON body, or the `__type` and message.
@@ -430,6 +499,56 @@ impl Client {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
         panic!("task {task_id} never ended: {seen:?}");
+    }
+}
+
+/// A `stax-emulator` process, killed (by its own id) if a test ends without stopping it.
+pub struct Process {
+    child: std::process::Child,
+    /// Its ready line.
+    pub ready: Value,
+}
+
+impl Process {
+    /// Runs the binary with `args` and reads its ready line.
+    pub fn spawn(args: &[&str]) -> Process {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stax-emulator"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("binary starts");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("a ready line");
+        let ready: Value = serde_json::from_str(&line).expect("the first line is JSON");
+        Process { child, ready }
+    }
+
+    /// A field of the ready line.
+    pub fn ready(&self, key: &str) -> &str {
+        self.ready[key].as_str().unwrap_or_default()
+    }
+
+    /// Sends SIGTERM and waits for the exit.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 

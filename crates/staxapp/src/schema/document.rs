@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use stax_openapi::Spec;
 
 use super::describe::{self, FieldInfo};
-use super::operations::{self, Operation, OperationKey, OperationMap};
+use super::operations::{self, Layout, Operation, OperationKey, OperationMap};
 use super::routing::{self, PreparedRequest};
 use super::validate;
 use crate::error::{Error, ValidationError};
@@ -28,6 +28,8 @@ pub struct Document {
 struct Inner {
     /// The document as loaded, with its validators.
     spec: Spec,
+    /// How the document was read.
+    layout: Layout,
     key: OperationKey,
     services: OperationMap,
 }
@@ -51,10 +53,33 @@ impl Document {
     /// is skipped. Only a value that is not an object, or has no `paths` object, is refused,
     /// with [`Error::Schema`].
     pub fn from_value(doc: Value) -> Result<Document, Error> {
-        let (key, services) = operations::build_map(&doc)?;
+        Document::from_value_with(doc, &Layout::default())
+    }
+
+    /// Builds the document from its JSON value, read by `layout` (see [`Layout`]): the
+    /// Permission Sets API's document is read with
+    /// [`Api::PermissionSets.layout()`](crate::Api::layout), which puts every operation in
+    /// the service `permission-sets` and its paths under `/20210321`.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use staxapp::Api;
+    /// use staxapp::schema::Document;
+    ///
+    /// let doc = Document::from_value_with(json!({"paths": {
+    ///     "/permission-sets/{permission_set_id}": {"get": {"operationId": "GetPermissionSet"}}
+    /// }}), &Api::PermissionSets.layout())?;
+    /// let args = json!({"permission_set_id": "p-1"});
+    /// let request = doc.route("permission-sets", "GetPermissionSet", args.as_object().unwrap().clone())?;
+    /// assert_eq!(request.path, "/20210321/permission-sets/p-1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_value_with(doc: Value, layout: &Layout) -> Result<Document, Error> {
+        let (key, services) = operations::build_map(&doc, layout)?;
         Ok(Document {
             inner: Arc::new(Inner {
                 spec: Spec::new(doc, validate::DIALECT),
+                layout: layout.clone(),
                 key,
                 services,
             }),
@@ -63,20 +88,30 @@ impl Document {
 
     /// Parses JSON bytes and builds the document (see [`Document::from_value`]).
     pub fn from_slice(bytes: &[u8]) -> Result<Document, Error> {
+        Document::from_slice_with(bytes, &Layout::default())
+    }
+
+    /// Parses JSON bytes and builds the document read by `layout`.
+    pub fn from_slice_with(bytes: &[u8], layout: &Layout) -> Result<Document, Error> {
         let doc: Value = serde_json::from_slice(bytes)
             .map_err(|e| Error::Schema(format!("the OpenAPI document is not valid JSON: {e}")))?;
-        Document::from_value(doc)
+        Document::from_value_with(doc, layout)
     }
 
     /// Reads, parses and builds the document at `path`; errors name the path.
     pub fn from_file(path: &Path) -> Result<Document, Error> {
+        Document::from_file_with(path, &Layout::default())
+    }
+
+    /// Reads, parses and builds the document at `path` read by `layout`; errors name the path.
+    pub fn from_file_with(path: &Path, layout: &Layout) -> Result<Document, Error> {
         let bytes = std::fs::read(path).map_err(|e| {
             Error::Schema(format!(
                 "cannot read the OpenAPI document {}: {e}",
                 path.display()
             ))
         })?;
-        Document::from_slice(&bytes).map_err(|e| match e {
+        Document::from_slice_with(&bytes, layout).map_err(|e| match e {
             Error::Schema(message) => Error::Schema(format!("{}: {message}", path.display())),
             other => other,
         })
@@ -169,9 +204,12 @@ impl Document {
 
     /// Validates the body of a routed request (PARITY.md O6). Only requests with a body
     /// (`PUT`, `POST`, `PATCH`) are checked, against
-    /// [`PreparedRequest::validates_against`] (or `service.Operation` when unset); others pass.
+    /// [`PreparedRequest::validates_against`] (or, when unset, `service.Operation` in a
+    /// document that names its services; nothing in a one-service [`Layout`]); others pass.
     pub fn validate(&self, request: &PreparedRequest) -> Result<(), ValidationError> {
-        if !operations::method_has_body(&request.method) {
+        if !operations::method_has_body(&request.method)
+            || (request.validates_against.is_none() && self.inner.layout.service.is_some())
+        {
             return Ok(());
         }
         let component = request
@@ -258,6 +296,11 @@ impl Document {
         let mut matches = services
             .iter()
             .filter(|(name, _)| name.eq_ignore_ascii_case(service));
+        if let (Some((name, ops)), None) = (matches.next(), matches.next()) {
+            return Ok((name, ops));
+        }
+        // `permission_sets` and `PermissionSets` find `permission-sets`.
+        let mut matches = services.iter().filter(|(name, _)| folded_eq(name, service));
         if let (Some((name, ops)), None) = (matches.next(), matches.next()) {
             return Ok((name, ops));
         }

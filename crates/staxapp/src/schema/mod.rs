@@ -44,5 +44,5 @@ mod validate;
 
 pub use describe::{FieldInfo, ParameterInfo, ParameterLocation};
 pub use document::Document;
-pub use operations::{Operation, OperationKey, PathVariant};
+pub use operations::{Layout, Operation, OperationKey, PathVariant};
 pub use routing::PreparedRequest;

@@ -43,6 +43,56 @@ impl std::fmt::Display for OperationKey {
     }
 }
 
+/// How a document is read into services and paths: the core API's documents name their
+/// services themselves (`x-stax-sdk-operation-id` = `service.Operation`, or `operationId`);
+/// the Permission Sets API's document names its operations by `operationId` alone, and its
+/// paths are relative to a server URL that ends in the version segment.
+///
+/// ```
+/// use staxapp::schema::Layout;
+///
+/// let core = Layout::default();
+/// assert_eq!(core.service, None);
+/// let sets = Layout::one_service("permission-sets", "/20210321");
+/// assert_eq!(sets.full_path("/permission-sets"), "/20210321/permission-sets");
+/// assert_eq!(sets.full_path("/20210321/permission-sets"), "/20210321/permission-sets");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Layout {
+    /// When set, every operation belongs to this one service and its `operationId` is its
+    /// name (no `service.` part). When unset, services come from the ids (PARITY.md O2).
+    pub service: Option<String>,
+    /// Put before every path that does not already start with it (a `/`-led version
+    /// segment such as `/20210321`), so that routed paths are full paths from the host.
+    pub path_prefix: Option<String>,
+}
+
+impl Layout {
+    /// Every operation in `service`, named by its `operationId`, paths under `path_prefix`.
+    pub fn one_service(service: impl Into<String>, path_prefix: impl Into<String>) -> Layout {
+        let prefix = path_prefix.into();
+        Layout {
+            service: Some(service.into()),
+            path_prefix: Some(format!("/{}", prefix.trim_matches('/'))).filter(|p| p != "/"),
+        }
+    }
+
+    /// The path of a document's path template as routed: the prefix, then the template,
+    /// unless the template starts with the prefix already.
+    pub fn full_path(&self, path: &str) -> String {
+        match &self.path_prefix {
+            Some(prefix)
+                if !(path.starts_with(prefix.as_str())
+                    && matches!(path.as_bytes().get(prefix.len()), None | Some(b'/'))) =>
+            {
+                format!("{prefix}{path}")
+            }
+            _ => path.to_owned(),
+        }
+    }
+}
+
 /// One operation of a service, e.g. `accounts.ReadAccounts`, with every path it lives on.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -66,7 +116,8 @@ pub struct Operation {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PathVariant {
-    /// The path template as written in the document, e.g. `/20190206/accounts/{account_id}`.
+    /// The path template as routed, e.g. `/20190206/accounts/{account_id}`: as written in the
+    /// document, after the [`Layout`]'s prefix when it has one.
     pub path: String,
     /// The HTTP method.
     pub method: http::Method,
@@ -75,6 +126,10 @@ pub struct PathVariant {
     /// The component named by the last segment of the request body's
     /// `content."application/json".schema.$ref`, if there is one.
     pub body_schema: Option<String>,
+    /// Whether a body with no `$ref` component is validated against `service.Operation`
+    /// (staxapp's rule, for the core API's documents); when false (a one-service [`Layout`],
+    /// whose operations without a request body take none), it is not validated.
+    pub body_fallback: bool,
     /// The declared parameters: the path item's, then the operation's (an operation-level one
     /// replaces a path-level one of the same name and location), then any template parameter
     /// that is not declared.
@@ -92,13 +147,16 @@ impl PathVariant {
     }
 
     /// The component a body sent on this variant is validated against: the request body's
-    /// `$ref` component, else `service.Operation`. `None` for methods without a body.
+    /// `$ref` component, else `service.Operation` (when [`body_fallback`](Self::body_fallback)).
+    /// `None` for methods without a body.
     pub fn validates_against(&self, service: &str, operation: &str) -> Option<String> {
-        self.has_body().then(|| {
-            self.body_schema
-                .clone()
-                .unwrap_or_else(|| format!("{service}.{operation}"))
-        })
+        if !self.has_body() {
+            return None;
+        }
+        match &self.body_schema {
+            Some(component) => Some(component.clone()),
+            None => self.body_fallback.then(|| format!("{service}.{operation}")),
+        }
     }
 }
 
@@ -171,9 +229,13 @@ impl Operation {
 /// The services of a document, each with its operations by name.
 pub(crate) type OperationMap = BTreeMap<String, BTreeMap<String, Operation>>;
 
-/// Builds the operation map of `doc`, leniently: path items, methods and operations that are
-/// not objects, and ids that do not split into exactly two non-empty parts on `.`, are skipped.
-pub(crate) fn build_map(doc: &Value) -> Result<(OperationKey, OperationMap), Error> {
+/// Builds the operation map of `doc` read by `layout`, leniently: path items, methods and
+/// operations that are not objects, and ids that do not split into exactly two non-empty parts
+/// on `.` (or, for a one-service layout, empty ids), are skipped.
+pub(crate) fn build_map(
+    doc: &Value,
+    layout: &Layout,
+) -> Result<(OperationKey, OperationMap), Error> {
     let Some(root) = doc.as_object() else {
         return Err(Error::Schema(format!(
             "the OpenAPI document must be a JSON object, found {}",
@@ -195,7 +257,9 @@ pub(crate) fn build_map(doc: &Value) -> Result<(OperationKey, OperationMap), Err
         }
     };
 
-    let key = if paths
+    let key = if layout.service.is_some() {
+        OperationKey::OperationId
+    } else if paths
         .values()
         .filter_map(Value::as_object)
         .flat_map(|item| item.values())
@@ -220,11 +284,14 @@ pub(crate) fn build_map(doc: &Value) -> Result<(OperationKey, OperationMap), Err
             let Some(op_obj) = op.as_object() else {
                 continue;
             };
-            let Some((service, name)) = op_obj
-                .get(key.as_str())
-                .and_then(Value::as_str)
-                .and_then(split_id)
-            else {
+            let id = op_obj.get(key.as_str()).and_then(Value::as_str);
+            let named = match &layout.service {
+                Some(service) => id
+                    .filter(|id| !id.trim().is_empty())
+                    .map(|id| (service.as_str(), id)),
+                None => id.and_then(split_id),
+            };
+            let Some((service, name)) = named else {
                 continue;
             };
             let body_schema = op
@@ -240,10 +307,11 @@ pub(crate) fn build_map(doc: &Value) -> Result<(OperationKey, OperationMap), Err
                 &path_params,
             );
             let variant = PathVariant {
-                path: path.clone(),
+                path: layout.full_path(path),
                 method,
                 path_params: path_params.clone(),
                 body_schema,
+                body_fallback: layout.service.is_none(),
                 parameters,
                 pointer: stax_openapi::pointer::from_tokens(["paths", path, method_key]),
             };
@@ -350,7 +418,7 @@ mod tests {
             "/c": {"get": {"operationId": "s.Op"}},
             "/d/{z}": {"get": {"operationId": "s.Op"}}
         }});
-        let (key, map) = build_map(&doc).unwrap();
+        let (key, map) = build_map(&doc, &Layout::default()).unwrap();
         assert_eq!(key, OperationKey::OperationId);
         let order: Vec<(String, http::Method)> = map["s"]["Op"]
             .variants
@@ -375,7 +443,7 @@ mod tests {
             "/a": {"get": {"operationId": "legacy.Read", "x-stax-sdk-operation-id": "a.Read"}},
             "/b": {"get": {"operationId": "b.Read"}}
         }});
-        let (key, map) = build_map(&doc).unwrap();
+        let (key, map) = build_map(&doc, &Layout::default()).unwrap();
         assert_eq!(key, OperationKey::StaxSdkOperationId);
         assert_eq!(map.keys().collect::<Vec<_>>(), vec!["a"]);
     }
@@ -395,7 +463,7 @@ mod tests {
             "/b": null,
             "/c": [1, 2]
         }});
-        let (_, map) = build_map(&doc).unwrap();
+        let (_, map) = build_map(&doc, &Layout::default()).unwrap();
         assert_eq!(map.len(), 1);
         assert_eq!(map["a"].keys().collect::<Vec<_>>(), vec!["Read"]);
         assert_eq!(map["a"]["Read"].variants[0].body_schema, None);
@@ -403,12 +471,38 @@ mod tests {
     }
 
     #[test]
+    fn one_service_layouts_name_operations_by_operation_id() {
+        let doc = json!({"paths": {
+            "/things": {"get": {"operationId": "ListThings"}, "post": {"operationId": "a.B"}},
+            "/things/{thing_id}": {"delete": {"operationId": "DeleteThing", "x-stax-sdk-operation-id": "x.Y"}},
+            "/v1/other": {"get": {"operationId": " "}},
+            "/v1": {"get": {"operationId": "Root"}}
+        }});
+        let (key, map) = build_map(&doc, &Layout::one_service("things", "v1")).unwrap();
+        assert_eq!(key, OperationKey::OperationId);
+        assert_eq!(map.keys().collect::<Vec<_>>(), vec!["things"]);
+        let names: Vec<&String> = map["things"].keys().collect();
+        assert_eq!(names, ["DeleteThing", "ListThings", "Root", "a.B"]);
+        assert_eq!(map["things"]["ListThings"].variants[0].path, "/v1/things");
+        assert_eq!(map["things"]["Root"].variants[0].path, "/v1");
+        let delete = &map["things"]["DeleteThing"].variants[0];
+        assert_eq!(delete.path, "/v1/things/{thing_id}");
+        assert_eq!(delete.path_params, ["thing_id"]);
+        assert_eq!(delete.pointer, "/paths/~1things~1{thing_id}/delete");
+        assert_eq!(Layout::one_service("s", "/").path_prefix, None);
+        assert_eq!(
+            Layout::one_service("s", "/v1").full_path("/v10/x"),
+            "/v1/v10/x"
+        );
+    }
+
+    #[test]
     fn documents_without_paths_are_refused() {
-        let err = build_map(&json!({"openapi": "3.0.0"})).unwrap_err();
+        let err = build_map(&json!({"openapi": "3.0.0"}), &Layout::default()).unwrap_err();
         assert!(err.to_string().contains("`paths`"), "{err}");
-        let err = build_map(&json!([1])).unwrap_err();
+        let err = build_map(&json!([1]), &Layout::default()).unwrap_err();
         assert!(err.to_string().contains("JSON object"), "{err}");
-        let err = build_map(&json!({"paths": []})).unwrap_err();
+        let err = build_map(&json!({"paths": []}), &Layout::default()).unwrap_err();
         assert!(err.to_string().contains("found an array"), "{err}");
     }
 }

@@ -59,6 +59,51 @@ impl PreparedRequest {
         out
     }
 
+    /// Makes `body` the whole request body, for operations whose body is not an object of
+    /// fields (the Permission Sets API's `CreatePermissionSetAssignments` takes a JSON array).
+    /// Only a request with a body whose arguments were all path parameters can take one: any
+    /// other argument would have no place in it.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use staxapp::Api;
+    /// use staxapp::schema::Document;
+    ///
+    /// let doc = Document::from_value_with(json!({"paths": {
+    ///     "/sets/{set_id}/assignments": {"post": {"operationId": "CreateAssignments"}}
+    /// }}), &Api::PermissionSets.layout())?;
+    /// let args = json!({"set_id": "s-1"}).as_object().unwrap().clone();
+    /// let mut request = doc.route("permission-sets", "CreateAssignments", args)?;
+    /// request.set_body(json!([{"GroupId": "g-1", "AccountTypeId": "t-1"}]))?;
+    /// assert!(request.body.as_ref().unwrap().is_array());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_body(&mut self, body: Value) -> Result<(), ValidationError> {
+        let operation = format!("{}.{}", self.service, self.operation);
+        match &self.body {
+            None => Err(ValidationError::InvalidArgument {
+                name: "<body>".into(),
+                reason: format!(
+                    "{operation} is a {} without a body: a whole body has nowhere to go",
+                    self.method
+                ),
+            }),
+            Some(Value::Object(fields)) if !fields.is_empty() => {
+                let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+                Err(ValidationError::InvalidArgument {
+                    name: "<body>".into(),
+                    reason: format!(
+                        "the whole body of {operation} is given, so the arguments {names:?} have no place in it (give path parameters only)"
+                    ),
+                })
+            }
+            _ => {
+                self.body = Some(body);
+                Ok(())
+            }
+        }
+    }
+
     /// The path followed by `?` and [`PreparedRequest::query_string`] when there is a query.
     pub fn path_and_query(&self) -> String {
         let query = self.query_string();

@@ -66,10 +66,17 @@ pub fn stat(emu: &RunningEmulator, pointer: &str) -> u64 {
 
 #[path = "../../../../testsupport/shared_dir.rs"]
 mod shared_dir;
+#[allow(unused_imports)]
+pub use shared_dir::{interop_venv_file, shared_file};
 
 /// Stax's published reference document (see `testsupport/shared_dir.rs` for where from).
 pub fn reference_document() -> Option<PathBuf> {
     shared_dir::shared_file("reference/stax-core-20190206.oas3.json")
+}
+
+/// Stax's Permission Sets API document (see `testsupport/shared_dir.rs` for where from).
+pub fn permission_sets_document() -> Option<PathBuf> {
+    shared_dir::shared_file("reference/stax-permission-sets-20210321.oas3.json")
 }
 
 /// A loopback TCP server that counts connections, keeps the head of each request and

@@ -1,0 +1,321 @@
+//! Service control policies (`organisations.*Policy*`, `policies.*`) and their attachments to the
+//! organisation, organisational units and accounts.
+//!
+//! See `handlers.rs` for the wire side and `model.rs` for the rules over the store.
+
+use serde_json::{Map, Value, json};
+
+use super::doc::*;
+use super::{Area, Operation};
+use crate::roles::Allowed;
+
+mod handlers;
+pub(crate) mod model;
+
+pub(crate) const AREA: Area = Area {
+    operations,
+    schemas,
+};
+
+const POLICY_PATH: &str = "/20190206/policies/{policy_id}";
+const ORG_PATH: &str = "/20190206/policies/organisation/{policy_id}";
+
+fn operations() -> Vec<Operation> {
+    let policy_id = || vec![path_param("policy_id", "Id of the policy.")];
+    vec![
+        Operation {
+            id: "organisations.ReadPolicies",
+            method: "get",
+            path: "/20190206/policies",
+            roles: Allowed::READ,
+            handler: handlers::read_policies,
+            summary: "List the organisation's policies",
+            params: vec![query(
+                "status",
+                "string",
+                "Comma-separated policy statuses to keep; all when left out.",
+            )],
+            body: None,
+            response: "policies.ReadPolicies",
+            errors: &[],
+            event_errors: &[],
+            success: 200,
+        },
+        Operation {
+            id: "organisations.CreatePolicy",
+            method: "post",
+            path: "/20190206/policies",
+            roles: Allowed::OPERATIONS,
+            handler: handlers::create_policy,
+            summary: "Add a service control policy (asynchronous)",
+            params: vec![],
+            body: Some("policies.CreatePolicy"),
+            response: "policies.PolicyEvent",
+            errors: &[400],
+            event_errors: &[],
+            success: 200,
+        },
+        Operation {
+            id: "organisations.ReadPolicies",
+            method: "get",
+            path: POLICY_PATH,
+            roles: Allowed::READ,
+            handler: handlers::read_policy,
+            summary: "One policy, as a list of one",
+            params: policy_id(),
+            body: None,
+            response: "policies.ReadPolicies",
+            errors: &[400, 404],
+            event_errors: &[],
+            success: 200,
+        },
+        Operation {
+            id: "organisations.UpdatePolicy",
+            method: "put",
+            path: POLICY_PATH,
+            roles: Allowed::OPERATIONS,
+            handler: handlers::update_policy,
+            summary: "Change a policy's name, description, document or tags (asynchronous)",
+            params: policy_id(),
+            body: Some("policies.UpdatePolicy"),
+            response: "policies.PolicyEvent",
+            errors: &[400, 404, 409],
+            event_errors: &[],
+            success: 200,
+        },
+        Operation {
+            id: "organisations.DeletePolicy",
+            method: "delete",
+            path: POLICY_PATH,
+            roles: Allowed::OPERATIONS,
+            handler: handlers::delete_policy,
+            summary: "Remove a policy that is attached nowhere (asynchronous)",
+            params: policy_id(),
+            body: None,
+            response: "policies.PolicyEvent",
+            errors: &[400, 404, 409],
+            event_errors: &[],
+            success: 200,
+        },
+        Operation {
+            id: "policies.ReadPolicyAttachments",
+            method: "get",
+            path: "/20190206/policies/{policy_id}/attachments",
+            roles: Allowed::READ,
+            handler: handlers::read_policy_attachments,
+            summary: "Where one policy is attached",
+            params: policy_id(),
+            body: None,
+            response: "policies.ReadPolicyAttachments",
+            errors: &[400, 404],
+            event_errors: &[],
+            success: 200,
+        },
+        Operation {
+            id: "policies.AttachPolicy",
+            method: "post",
+            path: "/20190206/policies/{policy_id}/attachments",
+            roles: Allowed::OPERATIONS,
+            handler: handlers::attach_policy,
+            summary: "Attach a policy to one unit or one account (asynchronous)",
+            params: policy_id(),
+            body: Some("policies.AttachPolicy"),
+            response: "policies.PolicyAttachmentEvent",
+            errors: &[400, 404],
+            event_errors: &[],
+            success: 200,
+        },
+        Operation {
+            id: "policies.DetachPolicy",
+            method: "delete",
+            path: "/20190206/policies/attachments/{policy_attachment_id}",
+            roles: Allowed::OPERATIONS,
+            handler: handlers::detach_policy,
+            summary: "End one attachment of a policy (asynchronous)",
+            params: vec![path_param("policy_attachment_id", "Id of the attachment.")],
+            body: None,
+            response: "policies.PolicyAttachmentEvent",
+            errors: &[400, 404, 409],
+            event_errors: &[],
+            success: 200,
+        },
+        Operation {
+            id: "organisations.AttachPolicy",
+            method: "put",
+            path: ORG_PATH,
+            roles: Allowed::OPERATIONS,
+            handler: handlers::attach_to_organisation,
+            summary: "Attach a policy to the whole organisation (asynchronous)",
+            params: policy_id(),
+            body: Some("organisations.AttachPolicy"),
+            response: "TaskEvent",
+            errors: &[400, 404],
+            event_errors: &[],
+            success: 200,
+        },
+        Operation {
+            id: "organisations.DetachPolicy",
+            method: "delete",
+            path: ORG_PATH,
+            roles: Allowed::OPERATIONS,
+            handler: handlers::detach_from_organisation,
+            summary: "Detach a policy from the whole organisation (asynchronous)",
+            params: policy_id(),
+            body: None,
+            response: "TaskEvent",
+            errors: &[400, 404, 409],
+            event_errors: &[],
+            success: 200,
+        },
+        Operation {
+            id: "organisations.ReadOrganisationalUnitPolicyAttachments",
+            method: "get",
+            path: "/20190206/organisations/organisational-units/{organisational_unit_id}/policies",
+            roles: Allowed::READ,
+            handler: handlers::read_ou_attachments,
+            summary: "The policies attached to one organisational unit",
+            params: vec![path_param("organisational_unit_id", "Id of the unit.")],
+            body: None,
+            response: "policies.ReadPolicyAttachments",
+            errors: &[400, 404],
+            event_errors: &[],
+            success: 200,
+        },
+        Operation {
+            id: "accounts.ReadAccountPolicyAttachments",
+            method: "get",
+            path: "/20190206/accounts/{account_id}/policies",
+            roles: Allowed::READ,
+            handler: handlers::read_account_attachments,
+            summary: "The policies attached to one account",
+            params: vec![path_param("account_id", "Id of the account.")],
+            body: None,
+            response: "policies.ReadPolicyAttachments",
+            errors: &[400, 404],
+            event_errors: &[],
+            success: 200,
+        },
+    ]
+}
+
+fn schemas(s: &mut Map<String, Value>) {
+    let org_attachment = json!({
+        "type": "object",
+        "nullable": true,
+        "description": "The policy's attachment to the whole organisation, if any.",
+        "properties": {
+            "Id": r("ro-uuidv4"),
+            "OrganisationId": r("ro-uuidv4"),
+            "PolicyId": r("ro-uuidv4"),
+            "Status": status(&LIFECYCLE, "Lifecycle state of the attachment."),
+            "CreatedBy": r("nullable-uuidv4"),
+            "CreatedTS": timestamp("When it was attached."),
+            "ModifiedTS": timestamp("When it last changed."),
+            "UserTaskId": r("nullable-uuidv4")
+        }
+    });
+    s.insert(
+        "Policy".into(),
+        json!({
+            "type": "object",
+            "description": "A service control policy: an IAM policy document that limits what accounts may do.",
+            "required": ["Id", "OrganisationId", "Status", "Name", "PolicyType", "Content", "PolicyOwner"],
+            "properties": {
+                "Id": r("ro-uuidv4"),
+                "OrganisationId": r("ro-uuidv4"),
+                "Status": status(&LIFECYCLE, "Lifecycle state; *_IN_PROGRESS while a task runs."),
+                "Name": {"type": "string"},
+                "Description": {"type": "string", "nullable": true},
+                "PolicyType": {"type": "string", "enum": ["SCP"]},
+                "Content": {"type": "object", "description": "The policy document."},
+                "PolicyOwner": {"type": "string", "enum": ["AWS", "STAX", "ORGANISATION"]},
+                "AwsId": {"type": "string", "nullable": true, "description": "The policy's id in AWS Organizations."},
+                "ExternalResource": {"type": "boolean"},
+                "OrganisationAttachment": org_attachment,
+                "Tags": r("StaxTags"),
+                "CreatedBy": r("nullable-uuidv4"),
+                "CreatedTS": timestamp("When the policy was made."),
+                "ModifiedTS": timestamp("When the policy last changed."),
+                "UserTaskId": r("nullable-uuidv4")
+            }
+        }),
+    );
+    s.insert(
+        "policies.ReadPolicies".into(),
+        wrapper("Policies", "Policy"),
+    );
+    let name = json!({"type": "string", "minLength": 3, "maxLength": 128, "description": "Name, unique in the organisation."});
+    let description = json!({"type": "string", "minLength": 3, "maxLength": 1024});
+    let document = json!({"type": "string", "description": "The policy document as JSON text, at most 5120 characters."});
+    s.insert(
+        "policies.CreatePolicy".into(),
+        json!({
+            "type": "object",
+            "required": ["Name", "Description", "Policy"],
+            "properties": {"Name": name, "Description": description, "Policy": document, "Tags": r("StaxTags")}
+        }),
+    );
+    s.insert(
+        "policies.UpdatePolicy".into(),
+        json!({
+            "type": "object",
+            "properties": {"Name": name, "Description": description, "Policy": document, "Tags": r("StaxTags")}
+        }),
+    );
+    s.insert(
+        "policies.PolicyEvent".into(),
+        event_with(json!({"Policy": {
+            "type": "object", "required": ["PolicyId"], "properties": {"PolicyId": r("ro-uuidv4")}
+        }})),
+    );
+    s.insert(
+        "PolicyAttachment".into(),
+        json!({
+            "type": "object",
+            "description": "A policy in force on the organisation, a unit or an account.",
+            "required": ["Id", "OrganisationId", "Status", "PolicyId", "OrganisationalUnitId", "AccountId", "PolicyAttachmentType"],
+            "properties": {
+                "Id": r("ro-uuidv4"),
+                "OrganisationId": r("ro-uuidv4"),
+                "Status": status(&LIFECYCLE, "Lifecycle state of the attachment."),
+                "PolicyId": r("uuidv4"),
+                "OrganisationalUnitId": r("nullable-uuidv4"),
+                "AccountId": r("nullable-uuidv4"),
+                "PolicyAttachmentType": {"type": "string", "enum": ["STAX_MANDATORY", "STAX_ORGANISATION", "ORGANISATIONAL_UNIT", "ACCOUNT"]},
+                "CreatedBy": r("nullable-uuidv4"),
+                "CreatedTS": timestamp("When it was attached."),
+                "ModifiedTS": timestamp("When it last changed."),
+                "UserTaskId": r("nullable-uuidv4")
+            }
+        }),
+    );
+    s.insert(
+        "policies.ReadPolicyAttachments".into(),
+        wrapper("PolicyAttachments", "PolicyAttachment"),
+    );
+    s.insert(
+        "policies.AttachPolicy".into(),
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "description": "The one unit or account to attach to: give exactly one of the two.",
+            "properties": {"OrganisationalUnitId": r("nullable-uuidv4"), "AccountId": r("nullable-uuidv4")}
+        }),
+    );
+    s.insert(
+        "policies.PolicyAttachmentEvent".into(),
+        event_with(json!({"PolicyAttachment": {
+            "type": "object",
+            "required": ["PolicyAttachmentId"],
+            "properties": {"PolicyAttachmentId": r("ro-uuidv4")}
+        }})),
+    );
+    s.insert(
+        "organisations.AttachPolicy".into(),
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {"OrganisationId": r("uuidv4")}
+        }),
+    );
+}

@@ -1,0 +1,117 @@
+//! `public.*`: what a client reads before it can sign in (no signature needed).
+
+use serde_json::{Map, Value, json};
+
+use super::doc::r;
+use super::{Area, Operation};
+use crate::roles::Allowed;
+
+mod handlers;
+
+pub(crate) const AREA: Area = Area {
+    operations,
+    schemas,
+};
+
+fn operations() -> Vec<Operation> {
+    vec![Operation {
+        id: "public.ReadConfig",
+        method: "get",
+        path: "/20190206/public/config",
+        roles: Allowed::Public,
+        handler: handlers::read_config,
+        summary: "Sign-in settings of this installation (no signature needed)",
+        params: vec![],
+        body: None,
+        response: "public.ReadConfig",
+        errors: &[],
+        event_errors: &[],
+        success: 200,
+    }]
+}
+
+fn auth_block(required: &[&str], extra: &[&str]) -> Value {
+    let mut props = Map::new();
+    props.insert("identityPoolId".into(), json!({"type": "string"}));
+    props.insert("mandatorySignIn".into(), json!({"type": "boolean"}));
+    props.insert(
+        "region".into(),
+        r("DefaultAwsRegion"),
+    );
+    props.insert("userPoolId".into(), json!({"type": "string"}));
+    props.insert("userPoolWebClientId".into(), json!({"type": "string"}));
+    for name in extra {
+        props.insert((*name).into(), json!({"type": "string"}));
+    }
+    json!({"type": "object", "additionalProperties": false, "properties": props, "required": required})
+}
+
+fn endpoint_block() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["region", "endpoint"],
+        "properties": {
+            "endpoint": {"type": "string"},
+            "region": {"$ref": "#/components/schemas/DefaultAwsRegion"}
+        }
+    })
+}
+
+fn schemas(s: &mut Map<String, Value>) {
+    s.insert(
+        "public.ReadConfig".into(),
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "description": "Settings a client needs before it can sign in.",
+            "required": ["Auth", "JumaAuth", "ApiAuth", "Analytics", "API", "AppSync", "Juma", "Sentry", "Features"],
+            "properties": {
+                "API": {
+                    "type": "object", "additionalProperties": false, "required": ["endpoints"],
+                    "properties": {"endpoints": {"type": "array", "items": {
+                        "type": "object", "additionalProperties": false,
+                        "required": ["name", "endpoint", "region"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "endpoint": {"type": "string"},
+                            "region": {"$ref": "#/components/schemas/DefaultAwsRegion"}
+                        }
+                    }}}
+                },
+                "Analytics": {
+                    "type": "object", "additionalProperties": false, "required": ["disable"],
+                    "properties": {"disable": {"type": "boolean"}}
+                },
+                "ApiAuth": auth_block(&["identityPoolId", "region", "userPoolId", "userPoolWebClientId", "mandatorySignIn"], &[]),
+                "Auth": auth_block(&["identityPoolId", "region", "mandatorySignIn"], &[]),
+                "JumaAuth": auth_block(&["identityPoolId", "identityPoolIdV2", "region", "userPoolId", "userPoolWebClientId", "mandatorySignIn"], &["identityPoolIdV2"]),
+                "AppSync": {
+                    "type": "object", "additionalProperties": false,
+                    "required": ["core", "analytics", "region", "graphqlEndpoint"],
+                    "properties": {
+                        "analytics": endpoint_block(),
+                        "core": endpoint_block(),
+                        "graphqlEndpoint": {"type": "string"},
+                        "region": {"$ref": "#/components/schemas/DefaultAwsRegion"}
+                    }
+                },
+                "Features": {"type": "array", "items": {"type": "string"}},
+                "Juma": {
+                    "type": "object", "additionalProperties": false,
+                    "required": ["fullDomainName", "domainName", "stage", "controlplaneRegion", "masterAccountId"],
+                    "properties": {
+                        "controlplaneRegion": {"$ref": "#/components/schemas/DefaultAwsRegion"},
+                        "domainName": {"type": "string"},
+                        "fullDomainName": {"type": "string"},
+                        "masterAccountId": {"type": "integer"},
+                        "stage": {"type": "string"}
+                    }
+                },
+                "Sentry": {
+                    "type": "object", "additionalProperties": false, "required": ["dsn", "projectName"],
+                    "properties": {"dsn": {"type": "string"}, "projectName": {"type": "string"}}
+                }
+            }
+        }),
+    );
+}

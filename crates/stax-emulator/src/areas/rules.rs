@@ -1,0 +1,102 @@
+//! Rules every area keeps over the store: loading a resource by its path id, refusing a change
+//! while another runs, and the skeleton of an asynchronous change.
+
+use serde_json::{Value, json};
+
+use super::api::{Call, Plan};
+use super::wire::check_uuid;
+use crate::protocol::{ApiError, ApiResult};
+use crate::store::{Db, StoreResult};
+
+/// A string field of a resource, or `""`.
+pub(crate) fn text<'a>(v: &'a Value, name: &str) -> &'a str {
+    v.get(name).and_then(Value::as_str).unwrap_or("")
+}
+
+/// Loads a resource by its path id: 400 unless a UUID, 404 when unknown.
+pub(crate) fn find(
+    db: &Db<'_>,
+    kind: &str,
+    (param, id): (&str, &str),
+    what: &str,
+) -> ApiResult<Value> {
+    check_uuid(param, id)?;
+    db.get(kind, &id.to_ascii_lowercase())?
+        .ok_or_else(|| ApiError::not_found(format!("{what} {id} does not exist")))
+}
+
+/// Loads a resource that is not DELETED by its path id: 400 unless a UUID, 404 when unknown.
+pub(crate) fn load_live(
+    db: &Db<'_>,
+    kind: &str,
+    (param, id): (&str, &str),
+    what: &str,
+) -> ApiResult<Value> {
+    let found = find(db, kind, (param, id), what)?;
+    if text(&found, "Status") == "DELETED" {
+        return Err(ApiError::not_found(format!("{what} {id} does not exist")));
+    }
+    Ok(found)
+}
+
+/// Refuses a change while another task on the same resource is running (409).
+pub(crate) fn ensure_idle(db: &Db<'_>, resource: &Value, what: &str) -> ApiResult<()> {
+    if let Some(task_id) = resource.get("UserTaskId").and_then(Value::as_str)
+        && let Some(task) = db.task(task_id)?
+        && !task.applied
+    {
+        return Err(ApiError::conflict(format!(
+            "{what} has another operation in progress (task {task_id})"
+        )));
+    }
+    Ok(())
+}
+
+/// The operation of the unfinished task a resource waits on (its `UserTaskId`), if any.
+pub(crate) fn pending_operation(db: &Db<'_>, resource: &Value) -> StoreResult<Option<String>> {
+    let Some(task_id) = resource.get("UserTaskId").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    Ok(db
+        .task(task_id)?
+        .filter(|t| !t.applied)
+        .map(|t| t.operation))
+}
+
+/// The skeleton of an asynchronous change to a stored resource of `kind` (found by the
+/// caller): the resource must be idle (409 otherwise), `plan` decides the task from it, the
+/// task is written, and the resource takes the task's id as `UserTaskId` and the plan's
+/// interim fields at once. Returns the task id and the resource as it was.
+pub(crate) fn change(
+    call: &Call<'_>,
+    db: &Db<'_>,
+    kind: &str,
+    (resource, what): (Value, &str),
+    plan: impl FnOnce(&Value) -> ApiResult<Plan>,
+) -> ApiResult<(String, Value)> {
+    ensure_idle(db, &resource, what)?;
+    let mut plan = plan(&resource)?;
+    let interim = std::mem::take(&mut plan.interim);
+    let task_id = call.start_task(db, plan)?;
+    let mut marked = resource.clone();
+    if let Some(fields) = marked.as_object_mut() {
+        fields.extend(interim);
+        fields.insert("UserTaskId".into(), json!(task_id));
+    }
+    db.put(kind, text(&resource, "Id"), &marked)?;
+    Ok((task_id, resource))
+}
+
+/// The skeleton of an asynchronous creation: the task is written first, then `make` stores
+/// the new resource (given the task id, for its `UserTaskId`, usually through a model
+/// constructor). Returns the task id and what `make` returned.
+pub(crate) fn create<T>(
+    call: &Call<'_>,
+    db: &Db<'_>,
+    plan: Plan,
+    make: impl FnOnce(&str) -> StoreResult<T>,
+) -> ApiResult<(String, T)> {
+    let task_id = call.start_task(db, plan)?;
+    let made = make(&task_id)?;
+    Ok((task_id, made))
+}

@@ -1,0 +1,6 @@
+//! What stands between the port and the Stax API, as API Gateway does: fault injection (for
+//! tests of clients' retries) and the SigV4 check, which names the caller (its API token and
+//! role). Each takes only what it needs (the store, the counters), not the emulator's state.
+
+pub(crate) mod faults;
+pub(crate) mod sigv4;

@@ -1,0 +1,427 @@
+//! The router: one route per operation of the areas' table, each answered by [`dispatch`]
+//! (SigV4 check, stats, roles, handler); Cognito at `/`; the served document (with `ETag`
+//! and `Last-Modified`); the admin routes under `/_emulator/`.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use axum::Json;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, MethodRouter, any, get, on, post};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use crate::areas::{Call, Context, Entry, Operation};
+use crate::body;
+use crate::cognito::Cognito;
+use crate::gate::faults::{FaultGate, inject};
+use crate::gate::sigv4::{MAX_BODY, Rejection, SignedRequest, Verifier};
+use crate::generic::{Generic, body_error};
+use crate::protocol::{ApiError, gateway_error};
+use crate::stats::Stats;
+use crate::store::tasks;
+use crate::util;
+
+/// What the Stax API's routes need.
+pub(crate) struct Api {
+    pub ctx: Arc<Context>,
+    pub verifier: Arc<Verifier>,
+    pub stats: Arc<Stats>,
+    pub generic: Option<Arc<Generic>>,
+    /// How long a client may take to send a request body.
+    pub body_timeout: Duration,
+}
+
+/// The served document, with its validators for conditional requests.
+pub(crate) struct Served {
+    pub text: String,
+    /// A strong validator: a hash of the text, in quotes.
+    pub etag: String,
+    /// When this process started serving it (HTTP date).
+    pub last_modified: String,
+    modified_at: OffsetDateTime,
+}
+
+const HTTP_DATE: &[time::format_description::BorrowedFormatItem<'static>] = format_description!(
+    "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+);
+
+impl Served {
+    pub fn new(text: String, at: SystemTime) -> Served {
+        let digest = Sha256::digest(text.as_bytes());
+        let etag = format!(
+            "\"{}\"",
+            digest[..12]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        );
+        let seconds = at
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let modified_at =
+            OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let last_modified = modified_at.format(HTTP_DATE).unwrap_or_default();
+        Served {
+            text,
+            etag,
+            last_modified,
+            modified_at,
+        }
+    }
+
+    /// Whether the client's copy is current: `If-None-Match` names this document's `ETag`
+    /// (or `*`), or, without `If-None-Match`, `If-Modified-Since` is not before
+    /// `Last-Modified`.
+    pub fn not_modified(&self, headers: &HeaderMap) -> bool {
+        let text = |name: header::HeaderName| {
+            headers
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        if headers.contains_key(header::IF_NONE_MATCH) {
+            let ours = self.etag.as_str();
+            return text(header::IF_NONE_MATCH)
+                .split(',')
+                .map(|tag| tag.trim().trim_start_matches("W/"))
+                .any(|tag| tag == "*" || tag == ours);
+        }
+        let since = text(header::IF_MODIFIED_SINCE);
+        time::PrimitiveDateTime::parse(since.trim(), HTTP_DATE)
+            .is_ok_and(|at| at.assume_utc() >= self.modified_at)
+    }
+}
+
+/// Everything the router serves.
+pub(crate) struct Routes {
+    pub api: Arc<Api>,
+    pub cognito: Arc<Cognito>,
+    /// The served documents by API version.
+    pub served: Vec<(String, Arc<Served>)>,
+    pub stats: Arc<Stats>,
+    pub faults: Option<Arc<FaultGate>>,
+}
+
+fn filter(method: &str) -> MethodFilter {
+    match method {
+        "get" => MethodFilter::GET,
+        "put" => MethodFilter::PUT,
+        "post" => MethodFilter::POST,
+        "delete" => MethodFilter::DELETE,
+        "patch" => MethodFilter::PATCH,
+        "head" => MethodFilter::HEAD,
+        "options" => MethodFilter::OPTIONS,
+        _ => MethodFilter::TRACE,
+    }
+}
+
+/// The routes of `operations`, each answered by [`dispatch`].
+pub(crate) fn operation_routes<S>(api: &Arc<Api>, table: &'static [Entry]) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let mut by_path: Vec<(&str, MethodRouter<S>)> = Vec::new();
+    for Entry { op, .. } in table {
+        let api = api.clone();
+        let handler = move |req: Request| {
+            let api = api.clone();
+            async move { dispatch(api, op, req).await }
+        };
+        match by_path.iter_mut().find(|(path, _)| *path == op.path) {
+            Some((_, methods)) => {
+                let taken = std::mem::take(methods);
+                *methods = taken.on(filter(op.method), handler);
+            }
+            None => by_path.push((op.path, on(filter(op.method), handler))),
+        }
+    }
+    by_path
+        .into_iter()
+        .fold(Router::new(), |router, (path, methods)| {
+            router.route(path, methods)
+        })
+}
+
+/// The whole router.
+pub(crate) fn router(routes: Routes, table: &'static [Entry]) -> Router {
+    let Routes {
+        api,
+        cognito,
+        served,
+        stats,
+        faults,
+    } = routes;
+    let admin = Router::new()
+        .route("/_emulator/stats", get(read_stats))
+        .route("/_emulator/reset-stats", post(reset_stats))
+        .with_state(stats.clone());
+    let manifests = Router::new()
+        .route(
+            "/_emulator/workload-manifests/{version_id}",
+            get(manifest_text),
+        )
+        .with_state(api.ctx.clone());
+    let mut router = Router::new()
+        .route("/", any(crate::cognito::handle).with_state(cognito.clone()))
+        .route(
+            "/{pool_id}/.well-known/jwks.json",
+            get(jwks).with_state(cognito.clone()),
+        )
+        .route(
+            "/_emulator/expire-credentials",
+            post(expire_credentials).with_state(cognito),
+        )
+        .merge(admin)
+        .merge(manifests)
+        .merge(operation_routes(&api, table))
+        .merge(document_routes(served, &stats))
+        .fallback(fallback)
+        .method_not_allowed_fallback(fallback)
+        .with_state(api);
+    if let Some(faults) = faults {
+        router = router.layer(from_fn_with_state(faults, inject));
+    }
+    router.layer(from_fn_with_state(stats, count))
+}
+
+/// Each served document where its API serves it: `/20190206/public/oas3-document`,
+/// `/20210321/public/api-document`.
+fn document_routes<S>(served: Vec<(String, Arc<Served>)>, stats: &Arc<Stats>) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    served
+        .into_iter()
+        .fold(Router::new(), |router, (version, document)| {
+            let path = crate::protocol::api_version(&version).document_path;
+            router.route(
+                &format!("/{version}{path}"),
+                get(read_document).with_state((document, stats.clone())),
+            )
+        })
+}
+
+/// Whether a path is one of an API version's (`/20190206/...`), as API Gateway sees them.
+pub(crate) fn is_api_path(path: &str) -> bool {
+    let version = crate::areas::version_of(path);
+    version.len() == 8 && version.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Counts every request.
+async fn count(State(stats): State<Arc<Stats>>, req: Request, next: Next) -> Response {
+    stats.request();
+    next.run(req).await
+}
+
+/// One operation's answer: the document's more specific route (with `--openapi`), the SigV4
+/// check (which names the caller), the stats, the role check, then the handler on a blocking
+/// thread (after ending the tasks that are due).
+pub(crate) async fn dispatch(api: Arc<Api>, op: &'static Operation, req: Request) -> Response {
+    if let Some(generic) = &api.generic
+        && let Some(matched) = req.extensions().get::<MatchedPath>()
+        && generic.diverts(req.uri().path(), matched.as_str())
+    {
+        return generic.serve(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match body::read(body, MAX_BODY, api.body_timeout).await {
+        Ok(bytes) => bytes,
+        Err(err) => return body_error(&err),
+    };
+    let caller = if op.roles.is_public() {
+        None
+    } else {
+        let signed = SignedRequest {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query(),
+            headers: &parts.headers,
+            authority: parts.uri.authority().map(|a| a.as_str()),
+            body: &bytes,
+        };
+        match api.verifier.verify(&signed, OffsetDateTime::now_utc()) {
+            Ok(caller) => Some(caller),
+            Err(rejection) => {
+                api.stats.rejected_signature();
+                return rejection.response();
+            }
+        }
+    };
+    api.stats.operation(op.id);
+    if let Err(why) = op.roles.admits(op.id, caller.as_ref()) {
+        return op.error_response(ApiError::forbidden(why));
+    }
+    let params = op.path_params(parts.uri.path());
+    let pairs = util::query_pairs(parts.uri.query());
+    let query = pairs.iter().cloned().collect();
+    let ctx = api.ctx.clone();
+    let answered = tokio::task::spawn_blocking(move || {
+        if let Err(err) = tasks::advance(&ctx.store) {
+            tracing::error!(error = %err, "advancing tasks failed");
+        }
+        let call = Call {
+            ctx: &ctx,
+            op,
+            params,
+            query,
+            pairs,
+            body: bytes,
+            caller,
+        };
+        (op.handler)(&call)
+    })
+    .await;
+    match answered {
+        Ok(Ok(body)) => {
+            let status = StatusCode::from_u16(op.success).unwrap_or(StatusCode::OK);
+            (status, Json(body)).into_response()
+        }
+        Ok(Err(err)) => op.error_response(err),
+        Err(join_error) => {
+            tracing::error!(error = %join_error, operation = op.id, "handler failed");
+            op.error_response(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal server error",
+            ))
+        }
+    }
+}
+
+/// API Gateway answers unknown resources and methods with a 403; with `--openapi`, the
+/// document's other operations are answered generically.
+async fn fallback(State(api): State<Arc<Api>>, req: Request) -> Response {
+    if is_api_path(req.uri().path()) {
+        if let Some(generic) = &api.generic {
+            return generic.serve(req).await;
+        }
+        api.stats.rejected_signature();
+        return Rejection::Missing.response();
+    }
+    gateway_error(StatusCode::NOT_FOUND, None, "Not Found")
+}
+
+/// `GET /<version>/public/oas3-document` (or `api-document`): the document, or `304` when the
+/// client's copy is current.
+async fn read_document(
+    State((served, stats)): State<(Arc<Served>, Arc<Stats>)>,
+    headers: HeaderMap,
+) -> Response {
+    let not_modified = served.not_modified(&headers);
+    stats.document(not_modified);
+    let mut response = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut response = Body::from(served.text.clone()).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+    };
+    let headers = response.headers_mut();
+    if let Ok(etag) = HeaderValue::from_str(&served.etag) {
+        headers.insert(header::ETAG, etag);
+    }
+    if let Ok(modified) = HeaderValue::from_str(&served.last_modified) {
+        headers.insert(header::LAST_MODIFIED, modified);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+async fn read_stats(State(stats): State<Arc<Stats>>) -> Json<Value> {
+    Json(stats.snapshot())
+}
+
+async fn reset_stats(State(stats): State<Arc<Stats>>) -> Json<Value> {
+    stats.reset();
+    Json(stats.snapshot())
+}
+
+/// `POST /_emulator/expire-credentials`: every temporary credential issued so far expires
+/// now (API calls signed with them get API Gateway's "security token ... expired").
+async fn expire_credentials(State(cognito): State<Arc<Cognito>>) -> Response {
+    match crate::cognito::expire_credentials(&cognito.store) {
+        Ok(n) => Json(serde_json::json!({ "expired": n })).into_response(),
+        Err(err) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(serde_json::json!({ "message": err.to_string() })),
+        )
+            .into_response(),
+    }
+}
+
+/// The last segment of a path that `template` matched, percent-decoded.
+fn path_param(req: &Request, index_from_end: usize) -> String {
+    let path = req.uri().path();
+    let raw = path.rsplit('/').nth(index_from_end).unwrap_or("");
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// `GET /_emulator/workload-manifests/{version_id}`: a manifest's text.
+async fn manifest_text(State(ctx): State<Arc<Context>>, req: Request) -> Response {
+    let version_id = path_param(&req, 0);
+    let found = tokio::task::spawn_blocking(move || {
+        crate::areas::workloads::manifest_text(&ctx, &version_id)
+    })
+    .await;
+    match found {
+        Ok(Ok(text)) => ([("content-type", "text/yaml")], text).into_response(),
+        Ok(Err(err)) => err.into_response(),
+        Err(_) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+            .into_response(),
+    }
+}
+
+/// `GET /{pool_id}/.well-known/jwks.json`: the user pool's public keys.
+async fn jwks(State(cognito): State<Arc<Cognito>>, req: Request) -> Response {
+    let pool_id = path_param(&req, 2);
+    if pool_id == cognito.install.user_pool_id {
+        Json(cognito.jwt.jwks().clone()).into_response()
+    } else {
+        gateway_error(StatusCode::NOT_FOUND, None, "Not Found")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditional_requests_match_the_etag_or_the_date() {
+        let served = Served::new("{}".into(), SystemTime::UNIX_EPOCH + Duration::from_secs(1));
+        assert_eq!(served.last_modified, "Thu, 01 Jan 1970 00:00:01 GMT");
+        let mut headers = HeaderMap::new();
+        assert!(!served.not_modified(&headers));
+        headers.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_str(&format!("\"x\", W/{}", served.etag)).unwrap(),
+        );
+        assert!(served.not_modified(&headers));
+        headers.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"x\""));
+        assert!(!served.not_modified(&headers));
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::IF_MODIFIED_SINCE,
+            HeaderValue::from_static("Thu, 01 Jan 1970 00:00:05 GMT"),
+        );
+        assert!(served.not_modified(&headers));
+        headers.insert(
+            header::IF_MODIFIED_SINCE,
+            HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"),
+        );
+        assert!(!served.not_modified(&headers));
+    }
+}

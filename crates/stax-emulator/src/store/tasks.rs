@@ -1,0 +1,314 @@
+//! Tasks: rows that walk STARTED -> RUNNING -> SUCCEEDED (or FAILED) as time passes.
+//!
+//! A change that Stax performs asynchronously writes a task row with the time it is due and
+//! the change to apply then (its effect). Nothing sleeps: whenever a request arrives, tasks
+//! that are due are ended and their effects applied, in one transaction.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::{Db, Store, StoreResult, TaskRow};
+use crate::util::{now_ms, uuid};
+
+/// How a new task will end.
+pub(crate) enum Outcome {
+    /// Succeeds and applies its effect.
+    Succeed,
+    /// Fails with this reason; its effect is not applied.
+    Fail(String),
+}
+
+/// A change applied when a task succeeds: a list of steps over the store.
+#[derive(Default)]
+pub(crate) struct Effect {
+    steps: Vec<Value>,
+}
+
+impl Effect {
+    /// Merges `fields` into the resource (and stamps `ModifiedTS`).
+    pub fn merge(mut self, kind: &str, id: &str, fields: Value) -> Self {
+        self.steps
+            .push(json!({"op": "merge", "kind": kind, "id": id, "fields": fields}));
+        self
+    }
+
+    /// Merges `fields` into the resource only when the task fails (e.g. `DELETE_FAILED`).
+    pub fn merge_on_fail(mut self, kind: &str, id: &str, fields: Value) -> Self {
+        self.steps.push(
+            json!({"op": "merge", "kind": kind, "id": id, "fields": fields, "when": "FAILED"}),
+        );
+        self
+    }
+
+    /// Removes from the list `field` the entries that agree with every key of `matching`, on
+    /// the resource `id`, or on every resource of `kind` when `id` is `None`. Worked out when
+    /// the task ends, so changes made meanwhile by other tasks are kept.
+    pub fn pull(mut self, kind: &str, id: Option<&str>, field: &str, matching: Value) -> Self {
+        self.steps
+            .push(json!({"op": "pull", "kind": kind, "id": id, "field": field, "match": matching}));
+        self
+    }
+
+    /// Appends `entry` to the list `field` of a resource, unless an equal entry is there.
+    pub fn push(mut self, kind: &str, id: &str, field: &str, entry: Value) -> Self {
+        self.steps
+            .push(json!({"op": "push", "kind": kind, "id": id, "field": field, "entry": entry}));
+        self
+    }
+
+    fn into_value(self) -> Option<Value> {
+        (!self.steps.is_empty()).then(|| Value::Array(self.steps))
+    }
+}
+
+/// A task to write.
+pub(crate) struct NewTask<'a> {
+    /// The operation it carries out (`accounts.CreateAccount`).
+    pub operation: &'a str,
+    /// How long until it ends.
+    pub delay: Duration,
+    /// The key its subjects are listed under (`Accounts`, `Users`, `Workloads`), and their ids.
+    pub subjects: Option<(&'static str, Vec<String>)>,
+    /// How it will end.
+    pub outcome: Outcome,
+    /// What it changes when it ends.
+    pub effect: Effect,
+}
+
+fn logs(operation: &str, outcome: &Outcome) -> (&'static str, Vec<String>) {
+    match outcome {
+        Outcome::Succeed => (
+            "SUCCEEDED",
+            vec![
+                format!("{operation}: request accepted"),
+                format!("{operation}: completed"),
+            ],
+        ),
+        Outcome::Fail(reason) => (
+            "FAILED",
+            vec![
+                format!("{operation}: request accepted"),
+                format!("{operation}: failed: {reason}"),
+            ],
+        ),
+    }
+}
+
+/// Writes a new task; returns its id.
+pub(crate) fn create(db: &Db<'_>, task: NewTask<'_>) -> StoreResult<String> {
+    let id = uuid();
+    let created = now_ms();
+    let (outcome, logs) = logs(task.operation, &task.outcome);
+    let delay = i64::try_from(task.delay.as_millis()).unwrap_or(i64::MAX);
+    let (subject, subjects) = match task.subjects {
+        Some((key, ids)) => (Some(key.to_owned()), ids),
+        None => (None, Vec::new()),
+    };
+    db.add_task(&TaskRow {
+        id: id.clone(),
+        operation: task.operation.to_owned(),
+        created_ms: created,
+        due_ms: created.saturating_add(delay),
+        outcome: outcome.to_owned(),
+        logs,
+        subject,
+        subjects,
+        effect: task.effect.into_value(),
+        applied: false,
+    })?;
+    Ok(id)
+}
+
+/// Writes a task that already ended successfully at `at_ms` (for data made at first run).
+pub(crate) fn finished(
+    db: &Db<'_>,
+    operation: &str,
+    subject: Option<(&str, &str)>,
+    at_ms: i64,
+) -> StoreResult<String> {
+    let id = uuid();
+    let (outcome, logs) = logs(operation, &Outcome::Succeed);
+    db.add_task(&TaskRow {
+        id: id.clone(),
+        operation: operation.to_owned(),
+        created_ms: at_ms,
+        due_ms: at_ms + 1000,
+        outcome: outcome.to_owned(),
+        logs,
+        subject: subject.map(|(key, _)| key.to_owned()),
+        subjects: subject.map(|(_, id)| id.to_owned()).into_iter().collect(),
+        effect: None,
+        applied: true,
+    })?;
+    Ok(id)
+}
+
+/// The status and logs of a task at `now`.
+pub(crate) fn status_at(task: &TaskRow, now: i64) -> (&'static str, Vec<String>) {
+    let first = task.logs.first().cloned().into_iter().collect::<Vec<_>>();
+    if task.applied || now >= task.due_ms {
+        let status = if task.outcome == "FAILED" {
+            "FAILED"
+        } else {
+            "SUCCEEDED"
+        };
+        return (status, task.logs.clone());
+    }
+    let halfway = task.created_ms + (task.due_ms - task.created_ms) / 2;
+    if now < halfway {
+        ("STARTED", first)
+    } else {
+        let mut logs = first;
+        logs.push(format!("{}: in progress", task.operation));
+        ("RUNNING", logs)
+    }
+}
+
+/// Ends every due task, applying the effects of those that succeed.
+pub(crate) fn advance(store: &Store) -> StoreResult<()> {
+    if !store.read(|db| db.has_pending_tasks())? {
+        return Ok(());
+    }
+    let now = now_ms();
+    store.write(|db| {
+        for task in db.due_tasks(now)? {
+            if let Some(Value::Array(steps)) = &task.effect {
+                // Steps without `when` run on success; the others when the outcome matches.
+                let wanted = |s: &&Value| {
+                    s.get("when").and_then(Value::as_str).unwrap_or("SUCCEEDED") == task.outcome
+                };
+                for step in steps.iter().filter(wanted) {
+                    apply(db, step)?;
+                }
+            }
+            db.end_task(&task.id, &task.outcome, &task.logs)?;
+        }
+        Ok(())
+    })
+}
+
+fn apply(db: &Db<'_>, step: &Value) -> StoreResult<()> {
+    let text = |k: &str| step.get(k).and_then(Value::as_str).unwrap_or("");
+    let (kind, id) = (text("kind"), text("id"));
+    match text("op") {
+        "merge" => {
+            if let Some(mut current) = db.get(kind, id)? {
+                if let (Some(target), Some(fields)) = (
+                    current.as_object_mut(),
+                    step.get("fields").and_then(Value::as_object),
+                ) {
+                    for (k, v) in fields {
+                        target.insert(k.clone(), v.clone());
+                    }
+                    target.insert("ModifiedTS".into(), json!(crate::util::now_iso()));
+                }
+                db.put(kind, id, &current)?;
+            }
+        }
+        "delete" => {
+            db.delete(kind, id)?;
+        }
+        "pull" => {
+            let matching = step.get("match").and_then(Value::as_object);
+            let agrees = |entry: &Value| {
+                matching.is_some_and(|m| m.iter().all(|(k, v)| entry.get(k) == Some(v)))
+            };
+            let targets = if step.get("id").is_some_and(Value::is_string) {
+                db.get(kind, id)?.into_iter().collect()
+            } else {
+                db.list(kind)?
+            };
+            for mut current in targets {
+                let Some(list) = current.get_mut(text("field")).and_then(Value::as_array_mut)
+                else {
+                    continue;
+                };
+                let before = list.len();
+                list.retain(|entry| !agrees(entry));
+                if list.len() != before {
+                    current["ModifiedTS"] = json!(crate::util::now_iso());
+                    let key = current["Id"].as_str().unwrap_or(id).to_owned();
+                    db.put(kind, &key, &current)?;
+                }
+            }
+        }
+        "push" => {
+            if let Some(mut current) = db.get(kind, id)?
+                && current.is_object()
+            {
+                let entry = step.get("entry").cloned().unwrap_or(Value::Null);
+                let field = text("field");
+                if !current[field].is_array() {
+                    current[field] = json!([]);
+                }
+                if let Some(list) = current[field].as_array_mut()
+                    && !list.contains(&entry)
+                {
+                    list.push(entry);
+                    current["ModifiedTS"] = json!(crate::util::now_iso());
+                    db.put(kind, id, &current)?;
+                }
+            }
+        }
+        other => tracing::warn!(op = other, "unknown task step"),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pull_and_push_edit_lists_when_applied() {
+        let store = Store::open(None).unwrap();
+        store
+            .write(|db| {
+                db.put(
+                    "t",
+                    "a",
+                    &json!({"Id": "a", "Roles": [{"G": "x", "R": 1}, {"G": "y", "R": 1}]}),
+                )?;
+                db.put("t", "b", &json!({"Id": "b", "Roles": [{"G": "x", "R": 2}]}))?;
+                db.put("t", "c", &json!({"Id": "c"}))?;
+                let effect = Effect::default()
+                    .pull("t", None, "Roles", json!({"G": "x"}))
+                    .push("t", "c", "Roles", json!({"G": "z"}))
+                    .push("t", "c", "Roles", json!({"G": "z"}));
+                for step in effect.into_value().unwrap().as_array().unwrap() {
+                    apply(db, step)?;
+                }
+                Ok::<_, super::super::StoreError>(())
+            })
+            .unwrap();
+        let roles = |id: &str| store.read(|db| db.get("t", id)).unwrap().unwrap()["Roles"].clone();
+        assert_eq!(roles("a"), json!([{"G": "y", "R": 1}]));
+        assert_eq!(roles("b"), json!([]));
+        assert_eq!(roles("c"), json!([{"G": "z"}]));
+    }
+
+    #[test]
+    fn tasks_walk_through_their_states() {
+        let store = Store::open(None).unwrap();
+        let id = store
+            .write(|db| {
+                create(
+                    db,
+                    NewTask {
+                        operation: "accounts.CreateAccount",
+                        delay: Duration::from_millis(1000),
+                        subjects: Some(("Accounts", vec![])),
+                        outcome: Outcome::Succeed,
+                        effect: Effect::default(),
+                    },
+                )
+            })
+            .unwrap();
+        let task = store.read(|db| db.task(&id)).unwrap().unwrap();
+        let t0 = task.created_ms;
+        assert_eq!(status_at(&task, t0).0, "STARTED");
+        assert_eq!(status_at(&task, t0 + 600).0, "RUNNING");
+        assert_eq!(status_at(&task, t0 + 1000).0, "SUCCEEDED");
+    }
+}
