@@ -74,6 +74,13 @@ pub fn install_crypto_provider() {
 /// CA bundle of `config`, its timeouts and the SDK's User-Agent. Cheap to clone; clones share
 /// the connection pool.
 pub fn http_client(config: &Config) -> Result<reqwest::Client> {
+    build_http_client(http_client_builder(config)?)
+}
+
+/// The builder of [`http_client`], with the CA bundle of `config` read and checked: what is
+/// left, [`build_http_client`], loads the platform's root certificates (a few milliseconds),
+/// which a session does on a thread of its own.
+pub(crate) fn http_client_builder(config: &Config) -> Result<reqwest::ClientBuilder> {
     install_crypto_provider();
     let mut builder = reqwest::Client::builder()
         .user_agent(Config::user_agent())
@@ -93,6 +100,11 @@ pub fn http_client(config: &Config) -> Result<reqwest::Client> {
         }
         builder = builder.tls_certs_merge(certs);
     }
+    Ok(builder)
+}
+
+/// Builds the client of [`http_client_builder`].
+pub(crate) fn build_http_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Client> {
     builder
         .build()
         .map_err(|e| Error::transport("could not build the HTTP client", e))
