@@ -34,63 +34,9 @@ use crate::error::{Error, Result};
 use crate::schema::Document;
 use crate::transport::{self, Outgoing, RawResponse};
 
-/// A session's HTTP client, built on a thread of its own from the moment the session is made:
-/// loading the platform's root certificates takes a few milliseconds of CPU (about a third
-/// of a cached `stax` call), which so overlaps with reading the document and the stored
-/// credentials. The first request waits for it.
-struct HttpClient {
-    ready: OnceLock<std::result::Result<reqwest::Client, String>>,
-    building: Mutex<Option<std::thread::JoinHandle<Result<reqwest::Client>>>>,
-}
-
-impl HttpClient {
-    /// Starts building the client of `config`; errors of the CA bundle come at once.
-    fn start(config: &Config) -> Result<HttpClient> {
-        let builder = transport::http_client_builder(config)?;
-        let client = HttpClient {
-            ready: OnceLock::new(),
-            building: Mutex::new(None),
-        };
-        let building = std::thread::Builder::new()
-            .name("staxapp-http".into())
-            .spawn(move || transport::build_http_client(builder));
-        match building {
-            Ok(handle) => {
-                *client.building.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
-            }
-            // No thread to be had: build it here (the builder went with the closure).
-            Err(_) => {
-                let built = transport::http_client(config).map_err(|e| e.to_string());
-                let _ = client.ready.set(built);
-            }
-        }
-        Ok(client)
-    }
-
-    /// The client, once built (waiting for its thread the first time).
-    fn get(&self) -> Result<&reqwest::Client> {
-        let ready = self.ready.get_or_init(|| {
-            let handle = self
-                .building
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take();
-            match handle.map(std::thread::JoinHandle::join) {
-                Some(Ok(built)) => built.map_err(|e| e.to_string()),
-                Some(Err(_)) => Err("the thread building it panicked".into()),
-                None => Err("it was never started".into()),
-            }
-        });
-        ready.as_ref().map_err(|problem| Error::Transport {
-            message: format!("could not build the HTTP client: {problem}"),
-            source: None,
-        })
-    }
-}
-
 struct Inner {
     config: Config,
-    http: HttpClient,
+    http: reqwest::Client,
     credentials: CredentialCache,
     api_auth: tokio::sync::OnceCell<Arc<ApiAuth>>,
     sign_in: tokio::sync::OnceCell<SignIn>,
@@ -160,7 +106,7 @@ impl Session {
     }
 
     fn build(config: Config, store: Option<Arc<dyn CredentialStore>>) -> Result<Session> {
-        let http = HttpClient::start(&config)?;
+        let http = transport::http_client(&config)?;
         Ok(Session {
             inner: Arc::new(Inner {
                 credentials: CredentialCache::new(config.auth_retry().token_expiry_threshold),
@@ -224,11 +170,9 @@ impl Session {
         &self.inner.config
     }
 
-    /// The HTTP client (its pool is shared by every clone of this session). It is built on a
-    /// thread of its own when the session is made; the first call waits until it is ready,
-    /// and fails if it could not be built (no usable root certificates, for one).
-    pub fn http(&self) -> Result<&reqwest::Client> {
-        self.inner.http.get()
+    /// The HTTP client (its pool is shared by every clone of this session).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
     }
 
     /// The credential cache.
@@ -245,9 +189,7 @@ impl Session {
     pub async fn api_auth(&self) -> Result<Arc<ApiAuth>> {
         self.inner
             .api_auth
-            .get_or_try_init(|| async {
-                auth::fetch_public_config(self.http()?, self.config()).await
-            })
+            .get_or_try_init(|| auth::fetch_public_config(&self.inner.http, self.config()))
             .await
             .cloned()
     }
@@ -257,7 +199,7 @@ impl Session {
             .sign_in
             .get_or_try_init(|| async {
                 let api_auth = self.api_auth().await?;
-                Ok(SignIn::new(self.config(), self.http()?, &api_auth))
+                Ok(SignIn::new(self.config(), &self.inner.http, &api_auth))
             })
             .await
     }
@@ -502,7 +444,8 @@ impl Session {
         async {
             let policy = self.config().api_retry();
             let Some(api) = signed_for else {
-                return transport::send(self.http()?, policy, &request, &transport::Unsigned).await;
+                return transport::send(&self.inner.http, policy, &request, &transport::Unsigned)
+                    .await;
             };
             // Refuse early, before any network, when the token is incomplete.
             auth::api_token(self.config())?;
@@ -511,7 +454,7 @@ impl Session {
                 host: self.config().host_of(api),
                 last: Mutex::new(None),
             };
-            transport::send(self.http()?, policy, &request, &signer).await
+            transport::send(&self.inner.http, policy, &request, &signer).await
         }
         .instrument(span)
         .await

@@ -26,9 +26,12 @@
 //! ```
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use http::{HeaderMap, Method};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject as _;
 use serde_json::Value;
 
 use crate::config::{ApiRetryConfig, Config};
@@ -74,38 +77,39 @@ pub fn install_crypto_provider() {
 /// CA bundle of `config`, its timeouts and the SDK's User-Agent. Cheap to clone; clones share
 /// the connection pool.
 pub fn http_client(config: &Config) -> Result<reqwest::Client> {
-    build_http_client(http_client_builder(config)?)
-}
-
-/// The builder of [`http_client`], with the CA bundle of `config` read and checked: what is
-/// left, [`build_http_client`], loads the platform's root certificates (a few milliseconds),
-/// which a session does on a thread of its own.
-pub(crate) fn http_client_builder(config: &Config) -> Result<reqwest::ClientBuilder> {
     install_crypto_provider();
-    let mut builder = reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .user_agent(Config::user_agent())
         .timeout(config.timeout())
         .connect_timeout(config.connect_timeout())
         .pool_idle_timeout(Duration::from_secs(60));
+    let mut extra_roots = Vec::new();
     if let Some(path) = config.ca_bundle() {
         let bundle_error = |problem: String| ConfigError::CaBundle {
             path: path.to_owned(),
             problem,
         };
         let pem = std::fs::read(path).map_err(|e| bundle_error(format!("cannot be read: {e}")))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem)
+        extra_roots = CertificateDer::pem_slice_iter(&pem)
+            .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(|e| bundle_error(format!("is not a PEM file of certificates: {e}")))?;
-        if certs.is_empty() {
+        if extra_roots.is_empty() {
             return Err(bundle_error("holds no certificate".into()).into());
         }
-        builder = builder.tls_certs_merge(certs);
     }
-    Ok(builder)
-}
-
-/// Builds the client of [`http_client_builder`].
-pub(crate) fn build_http_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Client> {
+    let provider = rustls::crypto::CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+    let tls =
+        crate::tls::client_config(provider, extra_roots).map_err(|e| match config.ca_bundle() {
+            Some(path) => Error::from(ConfigError::CaBundle {
+                path: path.to_owned(),
+                problem: format!("cannot be used: {e}"),
+            }),
+            None => Error::transport("could not set up TLS", e),
+        })?;
     builder
+        .tls_backend_preconfigured(tls)
         .build()
         .map_err(|e| Error::transport("could not build the HTTP client", e))
 }
