@@ -36,11 +36,40 @@ impl Secret {
     /// The secret `bytes mod N`; `None` for more than 384 bytes. Its length bound is that of
     /// the bytes given, so a secret of 128 bytes costs what one of 128 bytes costs.
     pub fn from_be_bytes(bytes: &[u8]) -> Option<Secret> {
-        let value = group::reduce(&group::from_be_bytes(bytes)?);
+        let value = group::from_be_bytes(bytes)?;
+        // Fewer than 384 bytes make a number below `N` (whose top byte is 0xFF): only a
+        // 384-byte secret needs reducing. The length is public.
+        let value = if bytes.len() < group::BYTES {
+            value
+        } else {
+            group::reduce(&value)
+        };
         let bits = u32::try_from(bytes.len().max(1) * 8).unwrap_or(u32::MAX);
         Some(Secret {
             value: value.resize(),
             bits: bits.min(3072),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::group::{BYTES, Uint, n};
+
+    #[test]
+    fn only_a_full_width_secret_is_reduced() {
+        let short = Secret::from_be_bytes(&[0xff; BYTES - 1]).unwrap();
+        assert_eq!(short.value, Uint::MAX.wrapping_shr_vartime(8).resize());
+        assert_eq!(short.bits, 8 * 383);
+        let full = Secret::from_be_bytes(&[0xff; BYTES]).unwrap();
+        assert_eq!(full.value, Uint::MAX.wrapping_sub(n()).resize());
+        assert_eq!(full.bits, 3072);
+        let padded = [vec![0; 10], n().to_be_bytes().as_ref().to_vec()].concat();
+        assert_eq!(
+            Secret::from_be_bytes(&padded).unwrap().value,
+            Exponent::ZERO
+        );
+        assert!(Secret::from_be_bytes(&[1; BYTES + 1]).is_none());
     }
 }
