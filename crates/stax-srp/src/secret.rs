@@ -4,7 +4,7 @@ use std::fmt;
 
 use rand::RngCore as _;
 
-use crate::group::{self, Exponent};
+use crate::group::{self, Exponent, Uint};
 
 /// How many random bytes a fresh secret has: 256 bits, what NIST SP 800-56A asks of a private
 /// key in a 3072-bit safe-prime group (twice its 128-bit strength) and RFC 5054 asks of SRP's
@@ -36,7 +36,15 @@ impl Secret {
     /// The secret `bytes mod N`; `None` for more than 384 bytes. Its length bound is that of
     /// the bytes given, so a secret of 128 bytes costs what one of 128 bytes costs.
     pub fn from_be_bytes(bytes: &[u8]) -> Option<Secret> {
-        let value = group::from_be_bytes(bytes)?;
+        let value = if bytes.len() <= group::BYTES {
+            // Copied into place whatever the bytes' values (`group::from_be_bytes` skips
+            // leading zero bytes, which would show how many the secret has).
+            let mut full = [0u8; group::BYTES];
+            full[group::BYTES - bytes.len()..].copy_from_slice(bytes);
+            Uint::from_be_slice(&full)
+        } else {
+            group::from_be_bytes(bytes)?
+        };
         // Fewer than 384 bytes make a number below `N` (whose top byte is 0xFF): only a
         // 384-byte secret needs reducing. The length is public.
         let value = if bytes.len() < group::BYTES {
@@ -55,7 +63,7 @@ impl Secret {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::group::{BYTES, Uint, n};
+    use crate::group::{BYTES, n};
 
     #[test]
     fn only_a_full_width_secret_is_reduced() {
