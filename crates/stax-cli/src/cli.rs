@@ -135,6 +135,11 @@ pub struct GlobalOpts {
     #[arg(long, global = true)]
     pub no_validate: bool,
 
+    /// Sign in afresh: read nothing from and write nothing to the credential cache
+    /// (also STAX_CREDENTIAL_CACHE=0).
+    #[arg(long, global = true)]
+    pub no_credential_cache: bool,
+
     /// Show request lines and timings on stderr (never secrets). Twice for more.
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -170,6 +175,7 @@ impl GlobalOpts {
         self.all_pages |= later.all_pages;
         self.dry_run |= later.dry_run;
         self.no_validate |= later.no_validate;
+        self.no_credential_cache |= later.no_credential_cache;
         self.verbose += later.verbose;
         macro_rules! take {
             ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f; } )* };

@@ -1,11 +1,13 @@
 //! Running a call: configuration, the sandbox, dry runs, waiting, paging and output.
 
 use std::io::{IsTerminal, Write};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
+use staxapp::auth::store::{CredentialStore, FileCredentialStore};
 use staxapp::schema::PreparedRequest;
-use staxapp::{Api, Config, Error, SchemaSource, StaxClient};
+use staxapp::{Api, Config, Error, SchemaSource, Session, StaxClient};
 
 use crate::Failure;
 use crate::args::Arguments;
@@ -146,8 +148,41 @@ pub async fn connect(global: &GlobalOpts) -> Result<Target, Failure> {
         config = builder.build().map_err(Failure::from)?;
         sandbox = Some(emulator);
     }
-    let client = StaxClient::new(config).map_err(Failure::from)?;
+    let store = match &sandbox {
+        // The sandbox's credentials die with it: nothing to keep.
+        Some(_) => None,
+        None => credential_store(global),
+    };
+    let client = match store {
+        Some(store) => StaxClient::with_session(
+            Session::with_credential_store(config, store).map_err(Failure::from)?,
+        ),
+        None => StaxClient::new(config).map_err(Failure::from)?,
+    };
     Ok(Target { client, sandbox })
+}
+
+/// The on-disk credential cache (`<user cache dir>/stax/credentials`), unless
+/// `--no-credential-cache` or `STAX_CREDENTIAL_CACHE=0` turns it off.
+fn credential_store(global: &GlobalOpts) -> Option<Arc<dyn CredentialStore>> {
+    let env = std::env::var("STAX_CREDENTIAL_CACHE").ok();
+    if global.no_credential_cache || env.as_deref().is_some_and(cache_turned_off) {
+        return None;
+    }
+    let store = FileCredentialStore::in_default_dir();
+    if store.is_none() {
+        tracing::debug!("no cache directory: the credential cache is off");
+    }
+    Some(Arc::new(store?))
+}
+
+/// `STAX_CREDENTIAL_CACHE` values that turn the cache off: `0` (CONTRACT.md), and `false`,
+/// `off`, `no` in any case.
+fn cache_turned_off(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "0" | "false" | "off" | "no"
+    )
 }
 
 /// `stax <service> <Operation> [ARG...]`.
@@ -565,6 +600,16 @@ mod tests {
             dry_run(&config, &prepared)["query"],
             json!({"id": ["a", "b", "c"], "filter": "ACTIVE"})
         );
+    }
+
+    #[test]
+    fn credential_cache_switch() {
+        for off in ["0", "false", "OFF", " no "] {
+            assert!(cache_turned_off(off), "{off}");
+        }
+        for on in ["1", "true", "", "yes"] {
+            assert!(!cache_turned_off(on), "{on}");
+        }
     }
 
     #[test]

@@ -366,6 +366,7 @@ fn log_level_takes_each_python_level_name() {
 #[test]
 fn token_expiry_threshold_in_mins_is_honoured() {
     // A threshold longer than the credentials' life (60 min): every page signs in again.
+    // Each process signs in afresh (no credential cache), to count its own sign-ins.
     let e = Emu::start(100);
     let pages = |threshold: Option<&str>| {
         let before = e.stat("/cognito/InitiateAuth");
@@ -374,6 +375,7 @@ fn token_expiry_threshold_in_mins_is_honoured() {
             c.env("TOKEN_EXPIRY_THRESHOLD_IN_MINS", t);
         }
         c.args([
+            "--no-credential-cache",
             "--all-pages",
             "--page-size",
             "3",

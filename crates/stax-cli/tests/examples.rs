@@ -99,10 +99,12 @@ fn readme_shell_lines() -> Vec<String> {
 /// One command of a text, as the test runs it.
 #[derive(Debug)]
 enum Example {
-    /// `stax ARGS`, with what to write on its standard input (`echo '...' | stax ...`).
+    /// `stax ARGS`, with what to write on its standard input (`echo '...' | stax ...`) and
+    /// the variables set for it (`NAME=value stax ...`).
     Stax {
         args: Vec<String>,
         stdin: Option<String>,
+        env: Vec<(String, String)>,
     },
     /// `stax emulator ARGS` (or `cargo run -p stax-emulator -- ARGS`): runs until stopped.
     Emulator { args: Vec<String> },
@@ -124,7 +126,18 @@ fn example_of(line: &str) -> Option<Example> {
         None => (None, line),
     };
     let words = shell_words(command);
-    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let mut words: Vec<&str> = words.iter().map(String::as_str).collect();
+    // `NAME=value stax ...`: variables for that command alone.
+    let mut env = Vec::new();
+    while let Some((name, value)) = words.first().and_then(|w| w.split_once('='))
+        && !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    {
+        env.push((name.to_owned(), value.to_owned()));
+        words.remove(0);
+    }
     match words.as_slice() {
         ["export", ..] => None,
         ["cargo", "test", ..] => None,
@@ -149,6 +162,7 @@ fn example_of(line: &str) -> Option<Example> {
                 _ => Some(Example::Stax {
                     args: rest.iter().map(|w| (*w).to_owned()).collect(),
                     stdin,
+                    env,
                 }),
             }
         }
@@ -204,10 +218,12 @@ fn first_id(e: &Emu, call: &[&str], key: &str) -> String {
 /// Runs one example against `e` and checks it succeeds.
 fn run(e: &Emu, example: &Example, source: &str) {
     match example {
-        Example::Stax { args, stdin } => {
+        Example::Stax { args, stdin, env } => {
             let args = fill_placeholders(e, args);
             let mut cmd = e.stax();
-            cmd.args(&args).timeout(std::time::Duration::from_secs(300));
+            cmd.args(&args)
+                .envs(env.iter().map(|(k, v)| (k, v)))
+                .timeout(std::time::Duration::from_secs(300));
             if let Some(input) = stdin {
                 cmd.write_stdin(input.clone());
             }
@@ -327,4 +343,11 @@ fn the_test_reads_shell_lines_as_a_shell_would() {
         example_of("echo '{\"a\": 1}' | stax x Y @-"),
         Some(Example::Stax { stdin: Some(_), .. })
     ));
+    match example_of("STAX_CREDENTIAL_CACHE=0 stax accounts ReadAccounts") {
+        Some(Example::Stax { args, env, .. }) => {
+            assert_eq!(env, [("STAX_CREDENTIAL_CACHE".to_owned(), "0".to_owned())]);
+            assert_eq!(args, ["accounts", "ReadAccounts"]);
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -12,10 +12,10 @@
 //! The emulator answers:
 //! - the Stax REST API under `/20190206/...` (SigV4-checked, except `/20190206/public/*`);
 //! - Cognito user pools and identity pools at `POST /`, dispatching on `X-Amz-Target`;
-//! - admin routes under `/_emulator/` (`GET /_emulator/stats`, `POST /_emulator/reset-stats`).
-//!
 //! - the Permission Sets API under `/20210321/...`, with its own errors
-//!   (`{"Error": {"Code", "Message"}}`) and document (`/20210321/public/api-document`).
+//!   (`{"Error": {"Code", "Message"}}`) and document (`/20210321/public/api-document`);
+//! - admin routes under `/_emulator/` (`GET /_emulator/stats`, `POST /_emulator/reset-stats`,
+//!   `POST /_emulator/expire-credentials`).
 //!
 //! With [`EmulatorOptions::openapi`] every operation of those documents (one per API) is
 //! answered: the implemented ones statefully, the rest generically (see [`generic`]).
@@ -263,6 +263,14 @@ impl RunningEmulator {
             ))),
             Err(e) => Err(EmulatorError::Database(e.to_string())),
         }
+    }
+
+    /// Makes every temporary credential issued so far expire now, as
+    /// `POST /_emulator/expire-credentials` does: calls signed with them are refused with
+    /// "The security token included in the request is expired". Returns how many were valid.
+    /// For testing clients that keep credentials (in memory or on disk).
+    pub fn expire_credentials(&self) -> Result<usize, EmulatorError> {
+        cognito::expire_credentials(&self.store).map_err(|e| EmulatorError::Database(e.to_string()))
     }
 
     /// The counters served at `GET /_emulator/stats`.

@@ -527,3 +527,36 @@ async fn expired_credentials_are_refused() {
     assert_eq!(status, 200);
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn credentials_expire_on_request() {
+    let emu = emulator(|_| {}).await;
+    let client = Client::new(emu.endpoint()).await;
+    let creds = client.login(emu.access_key(), emu.secret_key()).await;
+    let (status, _) = client.call(&creds, "GET", "/20190206/accounts", None).await;
+    assert_eq!(status, 200);
+    let expired: Value = client
+        .http
+        .post(format!("{}/_emulator/expire-credentials", emu.endpoint()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(expired["expired"], 1);
+    let (status, body) = client.call(&creds, "GET", "/20190206/accounts", None).await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        body["message"],
+        "The security token included in the request is expired"
+    );
+    // New credentials are not touched by an earlier expiry; the library call does the same.
+    let creds = client.login(emu.access_key(), emu.secret_key()).await;
+    let (status, _) = client.call(&creds, "GET", "/20190206/accounts", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(emu.expire_credentials().unwrap(), 1);
+    let (status, _) = client.call(&creds, "GET", "/20190206/accounts", None).await;
+    assert_eq!(status, 403);
+    emu.shutdown().await;
+}

@@ -60,12 +60,25 @@ impl StaxClient {
     /// # Ok::<(), staxapp::Error>(())
     /// ```
     pub fn new(config: Config) -> Result<StaxClient> {
+        StaxClient::over(Session::new(config)?)
+    }
+
+    /// A client for `config` that keeps temporary credentials in `store` between processes
+    /// (see [`Session::with_credential_store`]).
+    pub fn with_credential_store(
+        config: Config,
+        store: Arc<dyn crate::auth::store::CredentialStore>,
+    ) -> Result<StaxClient> {
+        StaxClient::over(Session::with_credential_store(config, store)?)
+    }
+
+    /// A client over a new session of its own: the session's connection pool lives on this
+    /// client's runtime, so it is private to it.
+    fn over(session: Session) -> Result<StaxClient> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| Error::transport("could not start the blocking client's runtime", e))?;
-        // The session's connection pool lives on this runtime: keep it private to it.
-        let session = Session::new(config)?;
         Ok(StaxClient {
             inner: crate::StaxClient::with_session(session),
             runtime: Arc::new(runtime),

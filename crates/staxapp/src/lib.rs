@@ -61,6 +61,7 @@ pub mod schema;
 mod session;
 pub mod sign;
 pub mod tasks;
+mod tls;
 pub mod transport;
 
 /// README.md's Rust examples, compiled with the crate's doc tests so they follow the API.

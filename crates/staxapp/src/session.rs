@@ -26,6 +26,7 @@ use serde_json::Value;
 use tracing::Instrument as _;
 
 use crate::apis::Api;
+use crate::auth::store::{CredentialStore, Persisted, StoredCredentials};
 use crate::auth::{self, ApiAuth, CredentialCache, Credentials, SignIn};
 use crate::cache::{CacheEntry, DEFAULT_TTL, DocumentCache};
 use crate::config::{Config, SchemaSource};
@@ -43,6 +44,8 @@ struct Inner {
     document: tokio::sync::OnceCell<Arc<Document>>,
     /// The Permission Sets API's document.
     permission_sets_document: tokio::sync::OnceCell<Arc<Document>>,
+    /// Where credentials are kept between processes, if anywhere.
+    persisted: Option<Persisted>,
 }
 
 /// Shared state of all clients of one configuration. Cheap to clone.
@@ -76,10 +79,38 @@ fn registry() -> &'static Registry {
 impl Session {
     /// A new session of its own for `config` (nothing shared with other sessions).
     pub fn new(config: Config) -> Result<Session> {
+        Session::build(config, None)
+    }
+
+    /// A new session of its own for `config` that keeps temporary credentials in `store`
+    /// between processes: it reads the store before signing in and writes each sign-in's
+    /// credentials to it ([`auth::store`](crate::auth::store)). `stax` does this with a
+    /// [`FileCredentialStore`](crate::auth::store::FileCredentialStore).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use staxapp::{Config, Session, StaxClient};
+    /// use staxapp::auth::store::FileCredentialStore;
+    ///
+    /// let config = Config::builder_without_env().access_key("AK").secret_key("SK").build()?;
+    /// let store = FileCredentialStore::in_default_dir().expect("a home directory");
+    /// let client = StaxClient::with_session(Session::with_credential_store(config, Arc::new(store))?);
+    /// assert!(client.session().credential_store().is_some());
+    /// # Ok::<(), staxapp::Error>(())
+    /// ```
+    pub fn with_credential_store(
+        config: Config,
+        store: Arc<dyn CredentialStore>,
+    ) -> Result<Session> {
+        Session::build(config, Some(store))
+    }
+
+    fn build(config: Config, store: Option<Arc<dyn CredentialStore>>) -> Result<Session> {
         let http = transport::http_client(&config)?;
         Ok(Session {
             inner: Arc::new(Inner {
                 credentials: CredentialCache::new(config.auth_retry().token_expiry_threshold),
+                persisted: store.and_then(|store| Persisted::for_config(&config, store)),
                 config,
                 http,
                 api_auth: Default::default(),
@@ -149,6 +180,11 @@ impl Session {
         &self.inner.credentials
     }
 
+    /// The store that keeps credentials between processes, if any.
+    pub fn credential_store(&self) -> Option<&Arc<dyn CredentialStore>> {
+        self.inner.persisted.as_ref().map(Persisted::store)
+    }
+
     /// The installation's `ApiAuth` (fetched once).
     pub async fn api_auth(&self) -> Result<Arc<ApiAuth>> {
         self.inner
@@ -168,7 +204,8 @@ impl Session {
             .await
     }
 
-    /// Fresh credentials: cached, or from one sign-in shared by all concurrent callers.
+    /// Fresh credentials: cached in memory, else from the credential store, else from one
+    /// sign-in shared by all concurrent callers (and written to the store).
     pub async fn credentials(&self) -> Result<Arc<Credentials>> {
         let now = SystemTime::now();
         if let Some(creds) = self.inner.credentials.cached(now) {
@@ -178,9 +215,28 @@ impl Session {
             .credentials
             .get(now, || async {
                 let (access_key, secret_key) = auth::api_token(self.config())?;
+                let persisted = self.inner.persisted.as_ref();
+                if let Some(persisted) = persisted
+                    && let Some(entry) = persisted.load_fresh(now).await
+                {
+                    if let Some(api_auth) = entry.api_auth {
+                        // The installation's public config, kept with the credentials: no
+                        // request for it either. Ignored when already known.
+                        let _ = self.inner.api_auth.set(Arc::new(api_auth));
+                    }
+                    return Ok(entry.credentials);
+                }
                 let sign_in = self.sign_in().await?;
                 tracing::debug!(base_url = self.config().base_url(), "signing in");
-                sign_in.sign_in(access_key, secret_key).await
+                let credentials = sign_in.sign_in(access_key, secret_key).await?;
+                if let Some(persisted) = persisted {
+                    let entry = StoredCredentials::new(
+                        credentials.clone(),
+                        Some(sign_in.api_auth().clone()),
+                    );
+                    persisted.save(&entry, SystemTime::now()).await;
+                }
+                Ok(credentials)
             })
             .await
     }
@@ -334,9 +390,13 @@ impl Session {
     pub fn url_for_api(&self, api: Api, path_and_query: &str) -> String {
         let base = self.config().base_url_of(api);
         let root = base
-            .strip_suffix(&format!("/{}", api.version()))
+            .strip_suffix(api.version())
+            .and_then(|b| b.strip_suffix('/'))
             .unwrap_or(base);
-        format!("{root}{path_and_query}")
+        let mut url = String::with_capacity(root.len() + path_and_query.len());
+        url.push_str(root);
+        url.push_str(path_and_query);
+        url
     }
 
     /// Sends a signed request to `api` and decodes its answer (PARITY.md O7, O8).
@@ -392,7 +452,6 @@ impl Session {
             let signer = SessionSigner {
                 session: self,
                 host: self.config().host_of(api),
-                api_auth: self.api_auth().await?,
                 last: Mutex::new(None),
             };
             transport::send(&self.inner.http, policy, &request, &signer).await
@@ -407,18 +466,19 @@ struct SessionSigner<'a> {
     session: &'a Session,
     /// The `host[:port]` the request goes to (each API has its own), signed as `Host`.
     host: &'a str,
-    api_auth: Arc<ApiAuth>,
     /// The credentials of the last attempt, to drop them when the server calls them expired.
     last: Mutex<Option<Arc<Credentials>>>,
 }
 
 impl transport::Signer for SessionSigner<'_> {
     async fn sign(&self, request: &mut http::Request<Vec<u8>>) -> Result<()> {
+        // Credentials first: when they come from the store, so does the public config.
         let creds = self.session.credentials().await?;
+        let api_auth = self.session.api_auth().await?;
         crate::sign::sign(
             request,
             &creds,
-            &self.api_auth.region,
+            &api_auth.region,
             self.host,
             SystemTime::now(),
         )?;
@@ -431,8 +491,12 @@ impl transport::Signer for SessionSigner<'_> {
     }
 
     fn expired(&self) {
-        if let Some(creds) = self.last.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            self.session.inner.credentials.invalidate(&creds);
+        if let Some(creds) = self.last.lock().unwrap_or_else(|e| e.into_inner()).take()
+            && self.session.inner.credentials.invalidate(&creds)
+            && let Some(persisted) = &self.session.inner.persisted
+        {
+            // The stored entry holds these credentials too (or older ones): drop it.
+            persisted.refused();
         }
     }
 }

@@ -48,14 +48,7 @@ pub fn sign(
             problem: format!("{host:?} is not a valid Host header"),
         })?;
     request.headers_mut().insert(http::header::HOST, host_value);
-    let identity = aws_credential_types::Credentials::new(
-        creds.access_key_id(),
-        creds.secret_access_key().expose(),
-        Some(creds.session_token().expose().to_owned()),
-        Some(creds.expiration()),
-        "staxapp",
-    )
-    .into();
+    let identity = creds.for_signing().clone().into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region(region)

@@ -26,9 +26,12 @@
 //! ```
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use http::{HeaderMap, Method};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject as _;
 use serde_json::Value;
 
 use crate::config::{ApiRetryConfig, Config};
@@ -36,6 +39,10 @@ use crate::error::{ApiError, ConfigError, Error, Result};
 
 /// The phrase of API Gateway's answer to expired session credentials (PROTOCOLS.md section 4).
 pub const EXPIRED_TOKEN: &str = "The security token included in the request is expired";
+
+/// The phrase of API Gateway's answer to session credentials it does not know (revoked, or
+/// issued by another identity pool).
+pub const INVALID_TOKEN: &str = "The security token included in the request is invalid";
 
 /// AWS error codes that mean "refused before processing: slow down" (AWS JSON 1.1 services
 /// answer them with status 400).
@@ -71,25 +78,38 @@ pub fn install_crypto_provider() {
 /// the connection pool.
 pub fn http_client(config: &Config) -> Result<reqwest::Client> {
     install_crypto_provider();
-    let mut builder = reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .user_agent(Config::user_agent())
         .timeout(config.timeout())
         .connect_timeout(config.connect_timeout())
         .pool_idle_timeout(Duration::from_secs(60));
+    let mut extra_roots = Vec::new();
     if let Some(path) = config.ca_bundle() {
         let bundle_error = |problem: String| ConfigError::CaBundle {
             path: path.to_owned(),
             problem,
         };
         let pem = std::fs::read(path).map_err(|e| bundle_error(format!("cannot be read: {e}")))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem)
+        extra_roots = CertificateDer::pem_slice_iter(&pem)
+            .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(|e| bundle_error(format!("is not a PEM file of certificates: {e}")))?;
-        if certs.is_empty() {
+        if extra_roots.is_empty() {
             return Err(bundle_error("holds no certificate".into()).into());
         }
-        builder = builder.tls_certs_merge(certs);
     }
+    let provider = rustls::crypto::CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+    let tls =
+        crate::tls::client_config(provider, extra_roots).map_err(|e| match config.ca_bundle() {
+            Some(path) => Error::from(ConfigError::CaBundle {
+                path: path.to_owned(),
+                problem: format!("cannot be used: {e}"),
+            }),
+            None => Error::transport("could not set up TLS", e),
+        })?;
     builder
+        .tls_backend_preconfigured(tls)
         .build()
         .map_err(|e| Error::transport("could not build the HTTP client", e))
 }
@@ -114,7 +134,8 @@ pub enum OutcomeClass {
         /// The delay the server asked for.
         retry_after: Option<Duration>,
     },
-    /// 403 "The security token included in the request is expired".
+    /// 403 "The security token included in the request is expired" ([`EXPIRED_TOKEN`]) or
+    /// "... is invalid" ([`INVALID_TOKEN`]): fresh credentials may succeed.
     ExpiredToken,
     /// Any other non-2xx answer (4xx but 429, statuses outside the retry list): final.
     Failure {
@@ -160,7 +181,9 @@ pub fn classify(
     if (200..300).contains(&status) {
         return OutcomeClass::Success;
     }
-    if status == 403 && contains(body, EXPIRED_TOKEN.as_bytes()) {
+    if status == 403
+        && (contains(body, EXPIRED_TOKEN.as_bytes()) || contains(body, INVALID_TOKEN.as_bytes()))
+    {
         return OutcomeClass::ExpiredToken;
     }
     if status == 429 || (status == 400 && is_throttling(headers, body)) {
@@ -464,13 +487,13 @@ pub(crate) async fn send(
         span.record("attempt", attempt);
         let started = Instant::now();
         let outcome = match http.execute(reqwest_request).await {
-            Ok(response) => {
+            Ok(mut response) => {
                 let status = response.status().as_u16();
-                let headers = response.headers().clone();
+                let headers = std::mem::take(response.headers_mut());
                 response.bytes().await.map(|body| RawResponse {
                     status,
                     headers,
-                    body: body.to_vec(),
+                    body: Vec::from(body),
                 })
             }
             Err(e) => Err(e),
@@ -639,6 +662,16 @@ mod tests {
                 403,
                 &none,
                 br#"{"message":"The security token included in the request is expired"}"#,
+                now
+            ),
+            OutcomeClass::ExpiredToken
+        );
+        assert_eq!(
+            classify(
+                &p,
+                403,
+                &none,
+                br#"{"message":"The security token included in the request is invalid."}"#,
                 now
             ),
             OutcomeClass::ExpiredToken

@@ -690,3 +690,107 @@ async fn a_token_that_never_verifies_exceeds_the_retries() {
     assert_eq!(stat(&emu, "/cognito/GetId"), 0, "{}", emu.stats());
     emu.shutdown().await;
 }
+
+/// Sessions with one credential store: the second signs in through the first's entry, with
+/// no Cognito call and no public config request; a refused entry is replaced once.
+#[tokio::test]
+async fn sessions_share_credentials_through_a_store() {
+    use staxapp::auth::store::FileCredentialStore;
+    let emu = emulator(EmulatorOptions::default()).await;
+    let store = Arc::new(FileCredentialStore::new(
+        common::temp_dir("store").join("credentials"),
+    ));
+    let session = || Session::with_credential_store(config(&emu, "store-doc"), store.clone());
+    let first = StaxClient::with_session(session().unwrap());
+    assert!(first.session().credential_store().is_some());
+    first
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 1);
+    let second = StaxClient::with_session(session().unwrap());
+    second
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 1);
+    assert_eq!(stat(&emu, "/operations/public.ReadConfig"), 1);
+    // The API refuses what is stored: a third session signs in once and replaces the entry.
+    emu.expire_credentials().unwrap();
+    let third = StaxClient::with_session(session().unwrap());
+    third
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 2);
+    assert_eq!(stat(&emu, "/rejected_signatures"), 1);
+    let fourth = StaxClient::with_session(session().unwrap());
+    fourth
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 2);
+    // Another secret key finds nothing in the store: its own sign-in, refused.
+    let wrong = Session::with_credential_store(
+        common::builder(&emu, "store-doc")
+            .secret_key("not-the-secret")
+            .build()
+            .unwrap(),
+        store.clone(),
+    )
+    .unwrap();
+    let e = auth_kind(
+        StaxClient::with_session(wrong)
+            .call("accounts", "ReadAccounts", args! {})
+            .await,
+    );
+    assert_eq!(e.kind, AuthErrorKind::InvalidSecretKey);
+    std::fs::remove_dir_all(store.dir().parent().unwrap()).ok();
+    emu.shutdown().await;
+}
+
+/// A store that fails at everything costs a sign-in, never the call.
+#[tokio::test]
+async fn a_failing_store_never_fails_a_call() {
+    use futures::future::BoxFuture;
+    use staxapp::auth::store::{CredentialKey, CredentialStore, StoreResult, StoredCredentials};
+
+    #[derive(Debug)]
+    struct Broken;
+    impl CredentialStore for Broken {
+        fn load<'a>(
+            &'a self,
+            _: &'a CredentialKey,
+        ) -> BoxFuture<'a, StoreResult<Option<StoredCredentials>>> {
+            Box::pin(async { Err("the store is down".into()) })
+        }
+        fn store<'a>(
+            &'a self,
+            _: &'a CredentialKey,
+            _: &'a StoredCredentials,
+        ) -> BoxFuture<'a, StoreResult<()>> {
+            Box::pin(async { Err("the store is down".into()) })
+        }
+        fn remove<'a>(&'a self, _: &'a CredentialKey) -> BoxFuture<'a, StoreResult<()>> {
+            Box::pin(async { Err("the store is down".into()) })
+        }
+    }
+
+    let emu = emulator(EmulatorOptions::default()).await;
+    let session = Session::with_credential_store(config(&emu, "broken"), Arc::new(Broken));
+    let client = StaxClient::with_session(session.unwrap());
+    for _ in 0..2 {
+        client
+            .call("accounts", "ReadAccounts", args! {})
+            .await
+            .unwrap();
+    }
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 1);
+    emu.expire_credentials().unwrap();
+    client
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 2);
+    emu.shutdown().await;
+}

@@ -45,7 +45,12 @@ impl Emu {
 
     /// The `stax` binary with the environment pointing at this emulator and a private cache.
     pub fn stax(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::cargo_bin("stax").unwrap();
+        assert_cmd::Command::from_std(self.stax_std())
+    }
+
+    /// [`stax`](Self::stax) as a `std::process::Command` (to spawn several at once).
+    pub fn stax_std(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("stax"));
         let cache =
             std::env::temp_dir().join(format!("stax-cli-test-cache-{}", std::process::id()));
         cmd.env("STAX_ENDPOINT", &self.endpoint)
@@ -62,6 +67,7 @@ impl Emu {
             .env_remove("SSL_CERT_FILE")
             .env_remove("AWS_CA_BUNDLE")
             .env_remove("TOKEN_EXPIRY_THRESHOLD_IN_MINS")
+            .env_remove("STAX_CREDENTIAL_CACHE")
             .env_remove("LOG_LEVEL");
         cmd
     }

@@ -271,6 +271,12 @@ pub(crate) fn require_new_password(store: &Store, username: &str) -> Result<bool
     })
 }
 
+/// Makes every temporary credential issued so far expire now; returns how many were valid.
+pub(crate) fn expire_credentials(store: &Store) -> Result<usize, StoreError> {
+    let now = util::now_secs();
+    store.write(|db| db.expire_credentials(now))
+}
+
 fn initiate_auth(state: &Cognito, input: &Value) -> Result<Value, AwsError> {
     check_client(&state.install, input)?;
     let flow = str_field(input, "AuthFlow")?;

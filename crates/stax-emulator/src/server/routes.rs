@@ -175,7 +175,11 @@ pub(crate) fn router(routes: Routes, table: &'static [Entry]) -> Router {
         .route("/", any(crate::cognito::handle).with_state(cognito.clone()))
         .route(
             "/{pool_id}/.well-known/jwks.json",
-            get(jwks).with_state(cognito),
+            get(jwks).with_state(cognito.clone()),
+        )
+        .route(
+            "/_emulator/expire-credentials",
+            post(expire_credentials).with_state(cognito),
         )
         .merge(admin)
         .merge(manifests)
@@ -342,6 +346,19 @@ async fn read_stats(State(stats): State<Arc<Stats>>) -> Json<Value> {
 async fn reset_stats(State(stats): State<Arc<Stats>>) -> Json<Value> {
     stats.reset();
     Json(stats.snapshot())
+}
+
+/// `POST /_emulator/expire-credentials`: every temporary credential issued so far expires
+/// now (API calls signed with them get API Gateway's "security token ... expired").
+async fn expire_credentials(State(cognito): State<Arc<Cognito>>) -> Response {
+    match crate::cognito::expire_credentials(&cognito.store) {
+        Ok(n) => Json(serde_json::json!({ "expired": n })).into_response(),
+        Err(err) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(serde_json::json!({ "message": err.to_string() })),
+        )
+            .into_response(),
+    }
 }
 
 /// The last segment of a path that `template` matched, percent-decoded.

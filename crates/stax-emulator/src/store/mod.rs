@@ -445,6 +445,15 @@ impl Db<'_> {
             .optional()?)
     }
 
+    /// Makes every issued credential still valid at `now` (epoch seconds) expire at `now`;
+    /// returns how many.
+    pub fn expire_credentials(&self, now: i64) -> StoreResult<usize> {
+        Ok(self.0.execute(
+            "UPDATE credentials SET expires = ?1 WHERE expires > ?1",
+            [now],
+        )?)
+    }
+
     /// Forgets credentials that expired before `before` (epoch seconds).
     pub fn purge_credentials(&self, before: i64) -> StoreResult<usize> {
         Ok(self

@@ -8,7 +8,7 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use crate::config::Secret;
@@ -27,13 +27,27 @@ use crate::error::{Error, Result};
 /// assert!(!shown.contains("wJalrXUtnFEMI") && !shown.contains("token-value"));
 /// assert_eq!(creds.access_key_id(), "ASIA123");
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
     secret_access_key: Secret,
     session_token: Secret,
     expiration: SystemTime,
+    /// The same, as the signer takes them: made at the first signature, then shared (a
+    /// reference count) by every later one.
+    for_signing: OnceLock<aws_credential_types::Credentials>,
 }
+
+impl PartialEq for Credentials {
+    fn eq(&self, other: &Self) -> bool {
+        self.access_key_id == other.access_key_id
+            && self.secret_access_key == other.secret_access_key
+            && self.session_token == other.session_token
+            && self.expiration == other.expiration
+    }
+}
+
+impl Eq for Credentials {}
 
 impl Credentials {
     /// Builds credentials from their parts.
@@ -48,7 +62,21 @@ impl Credentials {
             secret_access_key: secret_access_key.into(),
             session_token: session_token.into(),
             expiration,
+            for_signing: OnceLock::new(),
         }
+    }
+
+    /// The credentials in the form `aws-sigv4` signs with, made once.
+    pub(crate) fn for_signing(&self) -> &aws_credential_types::Credentials {
+        self.for_signing.get_or_init(|| {
+            aws_credential_types::Credentials::new(
+                self.access_key_id.clone(),
+                self.secret_access_key.expose(),
+                Some(self.session_token.expose().to_owned()),
+                Some(self.expiration),
+                "staxapp",
+            )
+        })
     }
 
     /// The access key id (`ASIA...`): not a secret.
@@ -171,7 +199,8 @@ impl CredentialCache {
             .cloned()
     }
 
-    /// How many sign-ins this cache has run (successful or not).
+    /// How many times this cache has run the sign-in given to [`get`](Self::get) (successful
+    /// or not).
     pub fn sign_ins(&self) -> u64 {
         self.lock().generation
     }
@@ -232,9 +261,10 @@ impl CredentialCache {
         }
     }
 
-    /// Forgets `stale` (credentials the server called expired) so that the next
-    /// [`get`](Self::get) signs in again. Does nothing when the cache already holds newer ones.
-    pub fn invalidate(&self, stale: &Arc<Credentials>) {
+    /// Forgets `stale` (credentials the server called expired or invalid) so that the next
+    /// [`get`](Self::get) signs in again; true when it did. Does nothing (false) when the
+    /// cache already holds newer ones.
+    pub fn invalidate(&self, stale: &Arc<Credentials>) -> bool {
         let mut state = self.lock();
         if state
             .current
@@ -242,7 +272,9 @@ impl CredentialCache {
             .is_some_and(|c| Arc::ptr_eq(c, stale))
         {
             state.current = None;
+            return true;
         }
+        false
     }
 
     /// Puts `credentials` in the cache, as if a sign-in had returned them.

@@ -22,6 +22,7 @@
 
 pub(crate) mod cognito;
 mod credentials;
+pub mod store;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};

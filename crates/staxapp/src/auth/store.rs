@@ -1,0 +1,805 @@
+//! Keeping temporary credentials beyond one process: the [`CredentialStore`] seam and its
+//! on-disk implementation, [`FileCredentialStore`] (PARITY.md B10).
+//!
+//! A session asks its store before it signs in, and hands it every credential it gets from a
+//! sign-in, so the next process with the same installation and API token reuses them until
+//! they expire (minus the token expiry threshold) instead of making four Cognito calls. What
+//! is kept is the temporary AWS credentials of the identity pool and the installation's
+//! public `ApiAuth` block, **never the API token's secret key**. Entries are looked up by a
+//! [`CredentialKey`], a SHA-256 of the base URL, the access key and the secret key: a changed
+//! or wrong secret key never finds the credentials of the right one.
+//!
+//! When the API refuses stored credentials ("security token ... expired" or "... invalid"),
+//! the session drops the entry, signs in once more, retries the call once and stores the
+//! replacement. Whatever a store does wrong (an unreadable or corrupt entry, a failed write)
+//! is logged at debug level and costs a sign-in, never a failed call.
+//!
+//! The store is off by default in the library ([`Session::with_credential_store`] turns it
+//! on) and on by default in the `stax` CLI. It belongs to the session, beside the in-memory
+//! cache, not to the [`Config`](crate::Config), which stays a plain value. Programs that run
+//! many short processes (CI jobs, serverless functions) may plug their own store (a secrets
+//! manager, a shared cache) by implementing the trait:
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use std::sync::{Arc, Mutex};
+//! use futures::future::BoxFuture;
+//! use staxapp::{Config, Session, StaxClient};
+//! use staxapp::auth::store::{CredentialKey, CredentialStore, StoreResult, StoredCredentials};
+//!
+//! /// Keeps entries in memory (a real one would talk to a shared service).
+//! #[derive(Debug, Default)]
+//! struct InMemory(Mutex<HashMap<String, Vec<u8>>>);
+//!
+//! impl CredentialStore for InMemory {
+//!     fn load<'a>(&'a self, key: &'a CredentialKey) -> BoxFuture<'a, StoreResult<Option<StoredCredentials>>> {
+//!         let bytes = self.0.lock().unwrap().get(key.as_str()).cloned();
+//!         Box::pin(async move { Ok(bytes.and_then(|b| StoredCredentials::from_bytes(&b, key))) })
+//!     }
+//!     fn store<'a>(&'a self, key: &'a CredentialKey, entry: &'a StoredCredentials) -> BoxFuture<'a, StoreResult<()>> {
+//!         self.0.lock().unwrap().insert(key.as_str().to_owned(), entry.to_bytes(key));
+//!         Box::pin(async { Ok(()) })
+//!     }
+//!     fn remove<'a>(&'a self, key: &'a CredentialKey) -> BoxFuture<'a, StoreResult<()>> {
+//!         self.0.lock().unwrap().remove(key.as_str());
+//!         Box::pin(async { Ok(()) })
+//!     }
+//! }
+//!
+//! let config = Config::builder_without_env().access_key("AK").secret_key("SK").build()?;
+//! let session = Session::with_credential_store(config, Arc::new(InMemory::default()))?;
+//! let client = StaxClient::with_session(session);
+//! assert!(client.session().credential_store().is_some());
+//! # Ok::<(), staxapp::Error>(())
+//! ```
+//!
+//! [`Session::with_credential_store`]: crate::Session::with_credential_store
+
+use std::fmt;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime};
+
+use futures::future::BoxFuture;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::ApiAuth;
+use super::credentials::Credentials;
+
+/// What a store's operations fail with: any error, logged at debug level by the session and
+/// otherwise ignored.
+pub type StoreError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The result of a store operation.
+pub type StoreResult<T> = std::result::Result<T, StoreError>;
+
+/// Where a session keeps temporary credentials between processes.
+///
+/// The methods return boxed futures so that the trait can be used as `Arc<dyn
+/// CredentialStore>` and implemented over async services; a store that does small local I/O
+/// (as [`FileCredentialStore`]) may do it inline and return a ready future. A session calls
+/// [`load`](Self::load) before its first sign-in, [`store`](Self::store) after each
+/// successful one, and [`remove`](Self::remove) when the API refused the credentials. Errors
+/// never fail a call: the session logs them at debug level and goes on as if the store were
+/// empty.
+pub trait CredentialStore: fmt::Debug + Send + Sync {
+    /// The entry of `key`, if there is one. Freshness is the session's business: return what
+    /// was stored, expired or not.
+    fn load<'a>(
+        &'a self,
+        key: &'a CredentialKey,
+    ) -> BoxFuture<'a, StoreResult<Option<StoredCredentials>>>;
+
+    /// Stores `entry` under `key`, replacing any previous one. Concurrent writers of one key
+    /// may both succeed; a reader must then see one entry whole, never a mix.
+    fn store<'a>(
+        &'a self,
+        key: &'a CredentialKey,
+        entry: &'a StoredCredentials,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// Forgets the entry of `key` (no error when there is none).
+    fn remove<'a>(&'a self, key: &'a CredentialKey) -> BoxFuture<'a, StoreResult<()>>;
+}
+
+/// The key of one installation and API token: the hex SHA-256 of the API base URL, the
+/// access key and the secret key. It shows nothing of the secret key and changes with it.
+///
+/// ```
+/// use staxapp::auth::store::CredentialKey;
+///
+/// let key = CredentialKey::new("https://api.au1.staxapp.cloud/20190206", "AK", "secret");
+/// assert_eq!(key.as_str().len(), 64);
+/// assert_ne!(key, CredentialKey::new("https://api.au1.staxapp.cloud/20190206", "AK", "other"));
+/// assert!(!key.as_str().contains("secret"));
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct CredentialKey(String);
+
+impl CredentialKey {
+    /// The key of the API token (`access_key`, `secret_key`) at the installation of
+    /// `base_url` (a trailing `/` is ignored).
+    pub fn new(base_url: &str, access_key: &str, secret_key: &str) -> CredentialKey {
+        let mut hash = Sha256::new();
+        hash.update(b"staxapp-credentials-v1");
+        // Each part with its length, so that no two different triples hash the same input.
+        for part in [base_url.trim_end_matches('/'), access_key, secret_key] {
+            hash.update((part.len() as u64).to_be_bytes());
+            hash.update(part.as_bytes());
+        }
+        CredentialKey(hex(&hash.finalize()))
+    }
+
+    /// The key as 64 lowercase hex digits (fit for a file name).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for CredentialKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CredentialKey({})", &self.0[..12])
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// One stored entry: the temporary credentials and, when known, the installation's public
+/// `ApiAuth` block (so a process that reuses the credentials does not fetch it either).
+///
+/// `Debug` shows no secret. [`to_bytes`](Self::to_bytes) does: it is what a store keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StoredCredentials {
+    /// The temporary AWS credentials.
+    pub credentials: Credentials,
+    /// The public `ApiAuth` block they were obtained with.
+    pub api_auth: Option<ApiAuth>,
+}
+
+/// The version of [`StoredCredentials::to_bytes`]'s format.
+const FORMAT_VERSION: u64 = 1;
+
+impl StoredCredentials {
+    /// An entry of `credentials`, obtained through the pools of `api_auth`.
+    pub fn new(credentials: Credentials, api_auth: Option<ApiAuth>) -> StoredCredentials {
+        StoredCredentials {
+            credentials,
+            api_auth,
+        }
+    }
+
+    /// The entry as JSON bytes, stamped with `key` (so an entry found under another key is
+    /// refused by [`from_bytes`](Self::from_bytes)). **Holds the temporary secret key and
+    /// session token**: keep it where only the user can read it.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use staxapp::auth::Credentials;
+    /// use staxapp::auth::store::{CredentialKey, StoredCredentials};
+    ///
+    /// let key = CredentialKey::new("http://127.0.0.1:8080/20190206", "AK", "SK");
+    /// let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    /// let entry = StoredCredentials::new(Credentials::new("ASIA1", "s", "t", at), None);
+    /// let bytes = entry.to_bytes(&key);
+    /// assert_eq!(StoredCredentials::from_bytes(&bytes, &key), Some(entry));
+    /// let other = CredentialKey::new("http://127.0.0.1:8080/20190206", "AK", "wrong");
+    /// assert_eq!(StoredCredentials::from_bytes(&bytes, &other), None);
+    /// assert_eq!(StoredCredentials::from_bytes(b"{\"version\": 1", &key), None);
+    /// ```
+    pub fn to_bytes(&self, key: &CredentialKey) -> Vec<u8> {
+        let expiration = self
+            .credentials
+            .expiration()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default();
+        let api_auth = self.api_auth.as_ref().map(|a| {
+            json!({
+                "region": a.region,
+                "userPoolId": a.user_pool_id,
+                "userPoolWebClientId": a.client_id,
+                "identityPoolId": a.identity_pool_id,
+            })
+        });
+        let value = json!({
+            "version": FORMAT_VERSION,
+            "key": key.as_str(),
+            "access_key_id": self.credentials.access_key_id(),
+            "secret_access_key": self.credentials.secret_access_key().expose(),
+            "session_token": self.credentials.session_token().expose(),
+            "expiration": expiration.as_secs(),
+            "expiration_nanos": expiration.subsec_nanos(),
+            "api_auth": api_auth,
+        });
+        serde_json::to_vec(&value).unwrap_or_default()
+    }
+
+    /// Reads what [`to_bytes`](Self::to_bytes) wrote for `key`; `None` for anything else
+    /// (another format version, another key, a torn or corrupt text).
+    pub fn from_bytes(bytes: &[u8], key: &CredentialKey) -> Option<StoredCredentials> {
+        let value: Value = serde_json::from_slice(bytes).ok()?;
+        if value.get("version")?.as_u64()? != FORMAT_VERSION
+            || value.get("key")?.as_str()? != key.as_str()
+        {
+            return None;
+        }
+        let text = |name: &str| {
+            value
+                .get(name)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+        };
+        let seconds = value.get("expiration")?.as_u64()?;
+        let nanos = value.get("expiration_nanos")?.as_u64()?;
+        if seconds > 1 << 40 || nanos >= 1_000_000_000 {
+            return None;
+        }
+        let credentials = Credentials::new(
+            text("access_key_id")?,
+            text("secret_access_key")?,
+            text("session_token")?,
+            SystemTime::UNIX_EPOCH + Duration::new(seconds, nanos as u32),
+        );
+        let api_auth = match value.get("api_auth") {
+            None | Some(Value::Null) => None,
+            Some(block) => Some(ApiAuth::from_public_config(&json!({ "ApiAuth": block })).ok()?),
+        };
+        Some(StoredCredentials {
+            credentials,
+            api_auth,
+        })
+    }
+}
+
+/// Keeps each entry in a file of its own, `<dir>/<key>.json`.
+///
+/// - The directory is made with mode 0700 (an existing one with other permission bits is set
+///   to 0700; when that is impossible the store refuses to work with it), entries with mode
+///   0600. Entries whose file allows anyone else to read it are ignored.
+/// - Writes go to a temporary file in the same directory, flushed to disk (`fsync`), then
+///   renamed over the entry: a reader sees the old entry or the new one, never part of one,
+///   however many processes write at once.
+/// - An unreadable or corrupt entry is ignored (and replaced after the next sign-in).
+/// - Writing an entry also deletes entries and leftover temporary files untouched for a day
+///   (credentials of the identity pool live one hour).
+///
+/// The file I/O is a few small reads and writes, done inline.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use staxapp::auth::Credentials;
+/// use staxapp::auth::store::{CredentialKey, FileCredentialStore, StoredCredentials};
+///
+/// let dir = std::env::temp_dir().join(format!("staxapp-store-doc-{}", std::process::id()));
+/// let store = FileCredentialStore::new(&dir);
+/// let key = CredentialKey::new("http://127.0.0.1:8080/20190206", "AK", "SK");
+/// let entry = StoredCredentials::new(
+///     Credentials::new("ASIA1", "s", "t", SystemTime::now() + Duration::from_secs(3600)),
+///     None,
+/// );
+/// store.store_now(&key, &entry)?;
+/// assert_eq!(store.load_now(&key)?, Some(entry));
+/// store.remove_now(&key)?;
+/// assert_eq!(store.load_now(&key)?, None);
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok::<(), staxapp::auth::store::StoreError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileCredentialStore {
+    dir: PathBuf,
+}
+
+/// Entries and temporary files older than this are deleted when an entry is written.
+const STALE_AFTER: Duration = Duration::from_secs(24 * 3600);
+
+impl FileCredentialStore {
+    /// A store in `dir` (made when the first entry is written).
+    pub fn new(dir: impl Into<PathBuf>) -> FileCredentialStore {
+        FileCredentialStore { dir: dir.into() }
+    }
+
+    /// The user's cache directory's `stax/credentials`: `$XDG_CACHE_HOME/stax/credentials`,
+    /// else `~/.cache/stax/credentials` on Linux (the platform's cache directory elsewhere);
+    /// `None` when there is no home directory.
+    pub fn default_dir() -> Option<PathBuf> {
+        dirs::cache_dir().map(|d| d.join("stax").join("credentials"))
+    }
+
+    /// A store in [`default_dir`](Self::default_dir).
+    pub fn in_default_dir() -> Option<FileCredentialStore> {
+        Self::default_dir().map(FileCredentialStore::new)
+    }
+
+    /// The directory of the entries.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file of `key`'s entry.
+    pub fn path_of(&self, key: &CredentialKey) -> PathBuf {
+        self.dir.join(format!("{}.json", key.as_str()))
+    }
+
+    /// [`CredentialStore::load`], synchronously.
+    pub fn load_now(&self, key: &CredentialKey) -> StoreResult<Option<StoredCredentials>> {
+        let path = self.path_of(key);
+        let mut file = match std::fs::File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_error("open", &path, e)),
+        };
+        self.check_dir()?;
+        if !private(&file.metadata().map_err(|e| io_error("inspect", &path, e))?) {
+            tracing::debug!(path = %path.display(), "ignoring a credential entry others may read");
+            return Ok(None);
+        }
+        let mut bytes = Vec::with_capacity(2048);
+        std::io::Read::read_to_end(&mut file, &mut bytes)
+            .map_err(|e| io_error("read", &path, e))?;
+        let entry = StoredCredentials::from_bytes(&bytes, key);
+        if entry.is_none() {
+            tracing::debug!(path = %path.display(), "ignoring a corrupt credential entry");
+        }
+        Ok(entry)
+    }
+
+    /// [`CredentialStore::store`], synchronously.
+    pub fn store_now(&self, key: &CredentialKey, entry: &StoredCredentials) -> StoreResult<()> {
+        self.make_dir()?;
+        self.sweep();
+        let path = self.path_of(key);
+        let tmp = self.dir.join(format!(
+            ".{}.{}.{:08x}.tmp",
+            key.as_str(),
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        let written =
+            write_private(&tmp, &entry.to_bytes(key)).and_then(|()| std::fs::rename(&tmp, &path));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(io_error("write", &path, e));
+        }
+        Ok(())
+    }
+
+    /// [`CredentialStore::remove`], synchronously.
+    pub fn remove_now(&self, key: &CredentialKey) -> StoreResult<()> {
+        let path = self.path_of(key);
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io_error("remove", &path, e)),
+        }
+    }
+
+    /// Makes the directory (0700), or sets an existing one to 0700.
+    fn make_dir(&self) -> StoreResult<()> {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(&self.dir)
+            .map_err(|e| io_error("create", &self.dir, e))?;
+        self.check_dir()
+    }
+
+    /// The directory is a directory (not a link to one) with mode 0700, or is made so.
+    fn check_dir(&self) -> StoreResult<()> {
+        let meta =
+            std::fs::symlink_metadata(&self.dir).map_err(|e| io_error("inspect", &self.dir, e))?;
+        if !meta.is_dir() {
+            return Err(format!("{} is not a directory", self.dir.display()).into());
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            if meta.permissions().mode() & 0o777 != 0o700 {
+                std::fs::set_permissions(&self.dir, std::fs::Permissions::from_mode(0o700))
+                    .map_err(|e| io_error("set mode 0700 on", &self.dir, e))?;
+                tracing::debug!(dir = %self.dir.display(), "set the credential directory to mode 0700");
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes entries and temporary files untouched for [`STALE_AFTER`]. Best effort.
+    fn sweep(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let now = SystemTime::now();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if !(name.ends_with(".json") || name.ends_with(".tmp")) {
+                continue;
+            }
+            let stale = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|modified| now.duration_since(modified).ok())
+                .is_some_and(|age| age > STALE_AFTER);
+            if stale {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// Writes `bytes` to a new file at `path` that only the user may read (0600), and flushes
+/// it to disk.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// True when nobody but the owner may read or write the file.
+fn private(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        meta.is_file() && meta.permissions().mode() & 0o077 == 0
+    }
+    #[cfg(not(unix))]
+    {
+        meta.is_file()
+    }
+}
+
+fn io_error(what: &str, path: &Path, e: std::io::Error) -> StoreError {
+    format!("could not {what} {}: {e}", path.display()).into()
+}
+
+impl CredentialStore for FileCredentialStore {
+    fn load<'a>(
+        &'a self,
+        key: &'a CredentialKey,
+    ) -> BoxFuture<'a, StoreResult<Option<StoredCredentials>>> {
+        Box::pin(std::future::ready(self.load_now(key)))
+    }
+
+    fn store<'a>(
+        &'a self,
+        key: &'a CredentialKey,
+        entry: &'a StoredCredentials,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(std::future::ready(self.store_now(key, entry)))
+    }
+
+    fn remove<'a>(&'a self, key: &'a CredentialKey) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(std::future::ready(self.remove_now(key)))
+    }
+}
+
+/// A session's use of its store: one key, the freshness threshold, and whether the API has
+/// refused what was loaded (then the next sign-in skips the store and replaces the entry).
+pub(crate) struct Persisted {
+    store: Arc<dyn CredentialStore>,
+    key: CredentialKey,
+    threshold: Duration,
+    refused: AtomicBool,
+}
+
+impl fmt::Debug for Persisted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Persisted")
+            .field("store", &self.store)
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+impl Persisted {
+    pub(crate) fn new(
+        store: Arc<dyn CredentialStore>,
+        key: CredentialKey,
+        threshold: Duration,
+    ) -> Persisted {
+        Persisted {
+            store,
+            key,
+            threshold,
+            refused: AtomicBool::new(false),
+        }
+    }
+
+    /// The use of `store` by a session of `config`: keyed by its base URL and API token;
+    /// `None` when the token is incomplete (the sign-in then fails as it would without a store).
+    pub(crate) fn for_config(
+        config: &crate::config::Config,
+        store: Arc<dyn CredentialStore>,
+    ) -> Option<Persisted> {
+        let (access_key, secret_key) = super::api_token(config).ok()?;
+        let key = CredentialKey::new(config.base_url(), access_key, secret_key);
+        Some(Persisted::new(
+            store,
+            key,
+            config.auth_retry().token_expiry_threshold,
+        ))
+    }
+
+    /// The store.
+    pub(crate) fn store(&self) -> &Arc<dyn CredentialStore> {
+        &self.store
+    }
+
+    /// The stored entry when it is fresh at `now` and the API has not refused stored
+    /// credentials in this session; after a refusal, removes the entry instead.
+    pub(crate) async fn load_fresh(&self, now: SystemTime) -> Option<StoredCredentials> {
+        if self.refused.swap(false, Ordering::AcqRel) {
+            if let Err(e) = self.store.remove(&self.key).await {
+                tracing::debug!(error = %e, "could not remove refused credentials from the store");
+            }
+            return None;
+        }
+        match self.store.load(&self.key).await {
+            Ok(Some(entry)) if entry.credentials.is_fresh(now, self.threshold) => {
+                tracing::debug!("using stored credentials");
+                Some(entry)
+            }
+            Ok(_) => None,
+            Err(e) => {
+                tracing::debug!(error = %e, "credential store unusable; signing in");
+                None
+            }
+        }
+    }
+
+    /// Keeps `entry` for later processes, when it is fresh at `now`.
+    pub(crate) async fn save(&self, entry: &StoredCredentials, now: SystemTime) {
+        if !entry.credentials.is_fresh(now, self.threshold) {
+            return;
+        }
+        if let Err(e) = self.store.store(&self.key, entry).await {
+            tracing::debug!(error = %e, "could not store the credentials");
+        }
+    }
+
+    /// The API refused credentials: the next [`load_fresh`](Self::load_fresh) removes the
+    /// entry instead of reading it.
+    pub(crate) fn refused(&self) {
+        self.refused.store(true, Ordering::Release);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!(
+            "staxapp-store-test-{name}-{}-{:08x}",
+            std::process::id(),
+            rand::random::<u32>()
+        ))
+    }
+
+    fn entry(id: &str, api_auth: bool) -> StoredCredentials {
+        StoredCredentials::new(
+            Credentials::new(
+                id,
+                format!("secret-of-{id}"),
+                format!("token-of-{id}-").repeat(40),
+                SystemTime::UNIX_EPOCH + Duration::new(4_000_000_000, 250),
+            ),
+            api_auth.then(|| ApiAuth {
+                region: "ap-southeast-2".into(),
+                user_pool_id: "ap-southeast-2_Pool".into(),
+                client_id: "client".into(),
+                identity_pool_id: "ap-southeast-2:pool".into(),
+            }),
+        )
+    }
+
+    fn key() -> CredentialKey {
+        CredentialKey::new("http://127.0.0.1:1/20190206", "AK", "SK")
+    }
+
+    #[test]
+    fn keys_change_with_every_part_and_not_with_a_trailing_slash() {
+        let base = CredentialKey::new("http://a/20190206", "AK", "SK");
+        assert_eq!(base, CredentialKey::new("http://a/20190206/", "AK", "SK"));
+        for other in [
+            CredentialKey::new("http://b/20190206", "AK", "SK"),
+            CredentialKey::new("http://a/20190206", "AK2", "SK"),
+            CredentialKey::new("http://a/20190206", "AK", "SK2"),
+            // Length prefixes: moving a character between parts changes the key.
+            CredentialKey::new("http://a/20190206", "AKS", "K"),
+        ] {
+            assert_ne!(base, other);
+        }
+        assert!(!format!("{base:?}").contains(&base.as_str()[20..]));
+    }
+
+    #[test]
+    fn entries_round_trip_with_and_without_api_auth() {
+        let dir = temp_dir("roundtrip");
+        let store = FileCredentialStore::new(&dir);
+        for with_auth in [true, false] {
+            let e = entry("ASIA1", with_auth);
+            store.store_now(&key(), &e).unwrap();
+            assert_eq!(store.load_now(&key()).unwrap(), Some(e));
+        }
+        // Another key finds nothing; a file copied under another key's name is refused.
+        let other = CredentialKey::new("http://127.0.0.1:1/20190206", "AK", "wrong");
+        assert_eq!(store.load_now(&other).unwrap(), None);
+        std::fs::copy(store.path_of(&key()), store.path_of(&other)).unwrap();
+        assert_eq!(store.load_now(&other).unwrap(), None);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn modes_are_private_and_a_wrong_dir_mode_is_fixed() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = temp_dir("modes");
+        let store = FileCredentialStore::new(dir.join("stax").join("credentials"));
+        store.store_now(&key(), &entry("ASIA1", true)).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(store.dir()), 0o700);
+        assert_eq!(mode(&store.path_of(&key())), 0o600);
+        std::fs::set_permissions(store.dir(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(store.load_now(&key()).unwrap().is_some());
+        assert_eq!(mode(store.dir()), 0o700);
+        // An entry others may read is not used.
+        std::fs::set_permissions(
+            store.path_of(&key()),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+        assert_eq!(store.load_now(&key()).unwrap(), None);
+        // The next write replaces it with a private one.
+        store.store_now(&key(), &entry("ASIA2", true)).unwrap();
+        assert_eq!(mode(&store.path_of(&key())), 0o600);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn corrupt_entries_are_ignored_and_replaced() {
+        let dir = temp_dir("corrupt");
+        let store = FileCredentialStore::new(&dir);
+        store.store_now(&key(), &entry("ASIA1", true)).unwrap();
+        let good = std::fs::read(store.path_of(&key())).unwrap();
+        for junk in [
+            &b""[..],
+            b"not json",
+            &good[..good.len() / 2],
+            b"{\"version\":2}",
+            b"{\"version\":1,\"key\":\"x\"}",
+        ] {
+            write_over(&store.path_of(&key()), junk);
+            assert_eq!(store.load_now(&key()).unwrap(), None, "{junk:?}");
+        }
+        store.store_now(&key(), &entry("ASIA2", false)).unwrap();
+        assert_eq!(store.load_now(&key()).unwrap(), Some(entry("ASIA2", false)));
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    /// Replaces a file's content, keeping its mode.
+    fn write_over(path: &Path, bytes: &[u8]) {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(path)
+            .unwrap();
+        file.write_all(bytes).unwrap();
+    }
+
+    #[test]
+    fn a_file_where_the_dir_should_be_is_an_error_not_a_panic() {
+        let dir = temp_dir("notadir");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("credentials");
+        std::fs::write(&file, b"x").unwrap();
+        let store = FileCredentialStore::new(&file);
+        assert!(store.store_now(&key(), &entry("ASIA1", true)).is_err());
+        assert!(store.load_now(&key()).is_err() || store.load_now(&key()).unwrap().is_none());
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    /// Writers of one key in many threads at once: every read in between sees one whole
+    /// entry, never a torn one.
+    #[test]
+    fn concurrent_writers_never_show_a_torn_entry() {
+        let dir = temp_dir("concurrent");
+        let store = Arc::new(FileCredentialStore::new(&dir));
+        store.store_now(&key(), &entry("ASIA0", true)).unwrap();
+        let writers: Vec<_> = (1..=4)
+            .map(|w| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    for i in 0..25 {
+                        store
+                            .store_now(&key(), &entry(&format!("ASIA{w}x{i}"), true))
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        let mut reads = 0;
+        while writers.iter().any(|w| !w.is_finished()) || reads < 50 {
+            let loaded = store.load_now(&key()).unwrap().expect("a whole entry");
+            assert!(loaded.credentials.access_key_id().starts_with("ASIA"));
+            reads += 1;
+        }
+        for w in writers {
+            w.join().unwrap();
+        }
+        // No temporary file is left behind.
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, [format!("{}.json", key().as_str())]);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn stale_files_are_swept_on_write() {
+        let dir = temp_dir("sweep");
+        let store = FileCredentialStore::new(&dir);
+        store.store_now(&key(), &entry("ASIA1", true)).unwrap();
+        let old = dir.join(format!("{}.json", "0".repeat(64)));
+        let leftover = dir.join(".x.1.0.tmp");
+        let unrelated = dir.join("notes.txt");
+        for path in [&old, &leftover, &unrelated] {
+            std::fs::write(path, b"{}").unwrap();
+            let file = std::fs::File::options().write(true).open(path).unwrap();
+            file.set_modified(SystemTime::now() - Duration::from_secs(2 * 24 * 3600))
+                .unwrap();
+        }
+        let other = CredentialKey::new("http://127.0.0.1:2/20190206", "AK", "SK");
+        store.store_now(&other, &entry("ASIA2", true)).unwrap();
+        assert!(!old.exists() && !leftover.exists());
+        assert!(unrelated.exists() && store.path_of(&key()).exists());
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[tokio::test]
+    async fn persisted_serves_fresh_entries_and_drops_refused_ones() {
+        let dir = temp_dir("persisted");
+        let store = Arc::new(FileCredentialStore::new(&dir));
+        let persisted = Persisted::new(store.clone(), key(), Duration::from_secs(60));
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let until = |secs| {
+            StoredCredentials::new(
+                Credentials::new("ASIA1", "s", "t", now + Duration::from_secs(secs)),
+                None,
+            )
+        };
+        assert_eq!(persisted.load_fresh(now).await, None);
+        // Inside the threshold: neither written nor served.
+        persisted.save(&until(30), now).await;
+        assert_eq!(store.load_now(&key()).unwrap(), None);
+        persisted.save(&until(3600), now).await;
+        assert_eq!(persisted.load_fresh(now).await, Some(until(3600)));
+        assert_eq!(
+            persisted
+                .load_fresh(now + Duration::from_secs(3600 - 60))
+                .await,
+            None
+        );
+        // Refused by the API: removed, and the load after that finds nothing.
+        persisted.refused();
+        assert_eq!(persisted.load_fresh(now).await, None);
+        assert_eq!(store.load_now(&key()).unwrap(), None);
+        std::fs::remove_dir_all(dir).ok();
+    }
+}
