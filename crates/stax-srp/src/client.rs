@@ -75,8 +75,9 @@ impl Client {
     }
 
     fn from_secret(a: Secret) -> Option<Client> {
+        // `retrieve` gives the reduced value, so `A mod N = 0` is `A = 0`.
         let a_pub = pow_g(&a.value, a.bits).retrieve();
-        (!group::is_zero_mod_n(&a_pub)).then_some(Client { a, a_pub })
+        (!a_pub.is_zero_vartime()).then_some(Client { a, a_pub })
     }
 
     /// `SRP_A` as sent: lowercase hex, without leading zeros.
@@ -97,7 +98,9 @@ impl Client {
     ) -> Result<Answer, SrpError> {
         let salt = group::pad_hex_text(challenge.salt).ok_or(SrpError::Salt)?;
         let b_pub = group::parse_hex(challenge.srp_b).ok_or(SrpError::PublicB)?;
-        if group::is_zero_mod_n(&b_pub) {
+        // In Montgomery form `B mod N` is `B * R mod N`: zero exactly when `B mod N` is.
+        let b_elem = Element::new(&b_pub, params());
+        if b_elem.as_montgomery().is_zero_vartime() {
             return Err(SrpError::DegenerateB);
         }
         let u = proof::scrambler(&self.a_pub, &b_pub);
@@ -108,7 +111,7 @@ impl Client {
         let x = proof::private_key(&salt, pool, challenge.user_id, password);
         let gx = pow_g(&x.resize(), 256);
         // `u * x` has up to 512 bits, so S's exponent has up to 513 whatever `a`'s length.
-        let base = Element::new(&b_pub, params()).sub(&group::k().mul(&gx));
+        let base = b_elem.sub(&group::k().mul(&gx));
         let ux: U4096 = u.resize::<{ U4096::LIMBS }>().wrapping_mul(&x);
         let exponent = self.a.value.wrapping_add(&ux);
         let bits = self.a.bits.max(512) + 1;

@@ -31,6 +31,7 @@ mod client;
 mod comb;
 mod exp;
 mod group;
+mod lookup;
 mod prime;
 mod proof;
 mod secret;

@@ -13,10 +13,17 @@ pub const N_HEX: &str = concat!(
     "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
 );
 
-/// The fixed-base comb for `g^e`, `e < 2^256` (Lim and Lee): the exponent's bits are laid out
-/// in `COMB_ROWS` rows of `COMB_ROW_BITS`, each row cut into `COMB_BLOCKS` blocks of
-/// `COMB_BLOCK_BITS`.
-pub(crate) const COMB_ROWS: usize = 4;
-pub(crate) const COMB_ROW_BITS: usize = 64;
+/// The fixed-base comb for `g^e`, `e < 2^COMB_EXPONENT_BITS` (Lim and Lee): the exponent's
+/// bits are laid out in `COMB_ROWS` rows of `COMB_ROW_BITS` (the last row padded with zero
+/// bits), each row cut into `COMB_BLOCKS` blocks of `COMB_BLOCK_BITS`. Evaluating takes
+/// `COMB_BLOCK_BITS - 1` squarings and `COMB_ROW_BITS - 1` multiplications, each after a
+/// masked scan of `2^COMB_ROWS` table entries; the table holds `COMB_BLOCKS * 2^COMB_ROWS`
+/// entries of 384 bytes.
+pub(crate) const COMB_EXPONENT_BITS: usize = 256;
+pub(crate) const COMB_ROWS: usize = 6;
 pub(crate) const COMB_BLOCKS: usize = 4;
-pub(crate) const COMB_BLOCK_BITS: usize = COMB_ROW_BITS / COMB_BLOCKS;
+pub(crate) const COMB_BLOCK_BITS: usize =
+    COMB_EXPONENT_BITS.div_ceil(COMB_ROWS).div_ceil(COMB_BLOCKS);
+pub(crate) const COMB_ROW_BITS: usize = COMB_BLOCK_BITS * COMB_BLOCKS;
+// The rows hold every bit of the exponent.
+const _: () = assert!(COMB_ROWS * COMB_ROW_BITS >= COMB_EXPONENT_BITS);

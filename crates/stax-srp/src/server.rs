@@ -134,7 +134,8 @@ impl ServerSession {
         }
         let v = Element::new(&verifier.v, params());
         let b_pub = group::k().mul(&v).add(&pow_g(&b.value, b.bits)).retrieve();
-        if group::is_zero_mod_n(&b_pub) {
+        // `retrieve` gives the reduced value, so `B mod N = 0` is `B = 0`.
+        if b_pub.is_zero_vartime() {
             return Err(SrpError::DegenerateB);
         }
         Ok(ServerSession {
