@@ -460,6 +460,26 @@ fn ca_bundles_from_the_environment_and_untrusted_certificates() {
     assert_eq!(e.stat("/requests"), before, "nothing got through TLS");
 }
 
+/// A CA the operating system's store holds (here through `SSL_CERT_DIR`, which the system
+/// store honours and the SDK's own bundle setting does not read) is trusted: the bundled
+/// roots do not know the emulator's issuer, so the platform's store is asked.
+#[test]
+fn a_ca_in_the_system_store_is_trusted() {
+    let e = Emu::start_with(EmulatorOptions {
+        tls: true,
+        ..EmulatorOptions::default()
+    });
+    let store = std::env::temp_dir().join(format!("stax-cli-system-store-{}", std::process::id()));
+    std::fs::create_dir_all(&store).unwrap();
+    std::fs::copy(e.ca_cert().unwrap(), store.join("emulator.pem")).unwrap();
+    e.stax()
+        .env("SSL_CERT_DIR", &store)
+        .args(["accounts", "ReadAccounts"])
+        .assert()
+        .success();
+    std::fs::remove_dir_all(&store).ok();
+}
+
 #[test]
 fn new_password_required_is_one_line() {
     let e = Emu::start(100);
