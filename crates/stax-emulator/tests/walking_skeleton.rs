@@ -495,15 +495,7 @@ async fn gate_refuses_missing_tampered_unknown_and_skewed_signatures() {
         .unwrap();
     assert_eq!(over_http["rejected_signatures"], 7);
     assert!(over_http["requests"].as_u64().unwrap() >= 12);
-    let reset: Value = client
-        .http
-        .post(format!("{}/_emulator/reset-stats", emu.endpoint()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reset = client.admin_post("reset-stats").await;
     assert_eq!(reset["rejected_signatures"], 0);
     emu.shutdown().await;
 }
@@ -535,15 +527,7 @@ async fn credentials_expire_on_request() {
     let creds = client.login(emu.access_key(), emu.secret_key()).await;
     let (status, _) = client.call(&creds, "GET", "/20190206/accounts", None).await;
     assert_eq!(status, 200);
-    let expired: Value = client
-        .http
-        .post(format!("{}/_emulator/expire-credentials", emu.endpoint()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let expired = client.admin_post("expire-credentials").await;
     assert_eq!(expired["expired"], 1);
     let (status, body) = client.call(&creds, "GET", "/20190206/accounts", None).await;
     assert_eq!(status, 403);

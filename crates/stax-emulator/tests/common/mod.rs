@@ -119,6 +119,18 @@ impl Client {
         Self::with_http(endpoint, reqwest::Client::new()).await
     }
 
+    /// `POST /_emulator/<route>` (an admin route: no signature), its JSON answer.
+    pub async fn admin_post(&self, route: &str) -> Value {
+        self.http
+            .post(format!("{}/_emulator/{route}", self.endpoint))
+            .send()
+            .await
+            .expect("admin route reachable")
+            .json()
+            .await
+            .expect("admin answers are JSON")
+    }
+
     /// A client over a given HTTP client (e.g. one trusting the emulator's certificate).
     pub async fn with_http(endpoint: &str, http: reqwest::Client) -> Client {
         let config = http
