@@ -185,6 +185,11 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
     // TCP_NODELAY on every accepted connection, as API Gateway's front ends answer: without
     // it, an answer written in two segments (headers, then body) waits for the client's
     // delayed ACK, about 40 ms on Linux, and every short-lived client pays it once per call.
+    let mut server = axum_server::from_tcp(listener)
+        .map_err(bind_error)?
+        .handle(handle.clone())
+        .first_request_timeout(parts.read_timeout);
+    set_timeouts(&mut server, parts.read_timeout);
     let (task, ca_file) = if parts.tls {
         let (cert_pem, key_pem) = self_signed()?;
         let ca_path = std::env::temp_dir().join(format!(
@@ -201,12 +206,7 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
         .await
         .map_err(|e| EmulatorError::Tls(e.to_string()))?;
         let tls = axum_server::tls_rustls::RustlsAcceptor::new(config).acceptor(NoDelayAcceptor);
-        let mut server = axum_server::from_tcp(listener)
-            .map_err(bind_error)?
-            .acceptor(tls)
-            .handle(handle.clone())
-            .first_request_timeout(parts.read_timeout);
-        set_timeouts(&mut server, parts.read_timeout);
+        let server = server.acceptor(tls);
         let task = tokio::spawn(async move {
             if let Err(err) = server.serve(make).await {
                 tracing::error!(error = %err, "server failed");
@@ -214,12 +214,7 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
         });
         (task, Some(ca_path))
     } else {
-        let mut server = axum_server::from_tcp(listener)
-            .map_err(bind_error)?
-            .acceptor(NoDelayAcceptor)
-            .handle(handle.clone())
-            .first_request_timeout(parts.read_timeout);
-        set_timeouts(&mut server, parts.read_timeout);
+        let server = server.acceptor(NoDelayAcceptor);
         let task = tokio::spawn(async move {
             if let Err(err) = server.serve(make).await {
                 tracing::error!(error = %err, "server failed");
