@@ -364,3 +364,49 @@ async fn the_served_document_answers_conditional_requests() {
     get(&client, &creds, "/20190206/accounts/types").await;
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_as_api_gateway_and_cognito_do() {
+    let (emu, client, creds) = setup(50).await;
+    let endpoint = emu.endpoint();
+    let mut seen = std::collections::HashSet::new();
+    let mut check = |response: &reqwest::Response, what: &str| {
+        let id = response
+            .headers()
+            .get("x-amzn-RequestId")
+            .unwrap_or_else(|| panic!("{what}: no x-amzn-RequestId"))
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(uuid::Uuid::parse_str(&id).is_ok(), "{what}: {id}");
+        assert!(seen.insert(id), "{what}: a request id answered twice");
+    };
+    // A signed call, an unsigned one (API Gateway's 403), an unknown route, a public route,
+    // a Cognito call and an admin route.
+    let request = client.signed(
+        &creds,
+        "GET",
+        "/20190206/accounts",
+        None,
+        std::time::SystemTime::now(),
+    );
+    let signed = client.http.execute(request).await.unwrap();
+    assert_eq!(signed.status(), 200);
+    check(&signed, "signed call");
+    for (method, path) in [
+        ("GET", "/20190206/accounts"),
+        ("GET", "/20190206/nowhere"),
+        ("GET", "/20190206/public/config"),
+        ("GET", "/_emulator/stats"),
+        ("POST", "/"),
+    ] {
+        let response = client
+            .http
+            .request(method.parse().unwrap(), format!("{endpoint}{path}"))
+            .send()
+            .await
+            .unwrap();
+        check(&response, &format!("{method} {path}"));
+    }
+    emu.shutdown().await;
+}

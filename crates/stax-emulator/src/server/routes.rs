@@ -191,7 +191,22 @@ pub(crate) fn router(routes: Routes, table: &'static [Entry]) -> Router {
     if let Some(faults) = faults {
         router = router.layer(from_fn_with_state(faults, inject));
     }
-    router.layer(from_fn_with_state(stats, count))
+    router
+        .layer(from_fn_with_state(stats, count))
+        .layer(axum::middleware::from_fn(request_id))
+}
+
+/// Every answer names itself as API Gateway's and Cognito's do: `x-amzn-RequestId`, a fresh
+/// UUID (clients quote it to support; the SDK keeps it on its errors).
+async fn request_id(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    if let Ok(value) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
+        response
+            .headers_mut()
+            .entry("x-amzn-requestid")
+            .or_insert(value);
+    }
+    response
 }
 
 /// Each served document where its API serves it: `/20190206/public/oas3-document`,
