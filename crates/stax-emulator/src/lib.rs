@@ -43,6 +43,7 @@ mod body;
 pub mod cli;
 mod cognito;
 mod document;
+mod error;
 mod gate;
 pub mod generic;
 mod install;
@@ -54,7 +55,9 @@ mod stats;
 mod store;
 mod util;
 
+pub use error::EmulatorError;
 pub use gate::faults::FaultSpec;
+pub use seed::Seed;
 
 /// The longest lifetime of issued temporary credentials (12 hours, AWS's longest session).
 pub const MAX_CREDENTIAL_TTL: Duration = Duration::from_secs(12 * 3600);
@@ -65,31 +68,6 @@ pub const READ_TIMEOUT_RANGE: (Duration, Duration) =
     (Duration::from_millis(100), Duration::from_secs(600));
 /// The longest `latency=<ms>` a fault may ask for, in milliseconds.
 pub const MAX_FAULT_LATENCY_MS: u64 = gate::faults::MAX_LATENCY_MS;
-
-/// What the emulator starts with when its database is new.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Seed {
-    /// An organisation with account types, accounts, organisational units, users, groups,
-    /// service control policies (attached to a unit and an account), a workload catalogue,
-    /// workloads and an API token.
-    #[default]
-    Demo,
-    /// An organisation and the API token only.
-    Empty,
-}
-
-impl std::str::FromStr for Seed {
-    type Err = EmulatorError;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text.to_ascii_lowercase().as_str() {
-            "demo" => Ok(Seed::Demo),
-            "empty" => Ok(Seed::Empty),
-            other => Err(EmulatorError::Config(format!(
-                "unknown seed '{other}': use demo or empty"
-            ))),
-        }
-    }
-}
 
 /// How to run an emulator. `EmulatorOptions::default()` listens on a free loopback port, in
 /// memory, over plain HTTP, seeded with demo data.
@@ -170,32 +148,6 @@ impl EmulatorOptions {
         }
         Ok(())
     }
-}
-
-/// Why an emulator could not start.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum EmulatorError {
-    /// An option is invalid (region, faults spec, ...).
-    #[error("invalid option: {0}")]
-    Config(String),
-    /// The listener could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// The address asked for.
-        addr: SocketAddr,
-        /// What the OS said.
-        source: std::io::Error,
-    },
-    /// The database could not be opened or prepared.
-    #[error("database: {0}")]
-    Database(String),
-    /// The TLS certificate could not be made or loaded.
-    #[error("tls: {0}")]
-    Tls(String),
-    /// The OpenAPI document given with `openapi` could not be read.
-    #[error("openapi document: {0}")]
-    Document(String),
 }
 
 /// A running emulator. Dropping it without [`RunningEmulator::shutdown`] stops the server too,
@@ -452,10 +404,4 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorErr
         store,
         server,
     })
-}
-
-impl From<store::StoreError> for EmulatorError {
-    fn from(err: store::StoreError) -> Self {
-        db_error(err)
-    }
 }

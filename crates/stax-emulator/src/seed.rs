@@ -6,7 +6,6 @@
 
 use serde_json::{Value, json};
 
-use crate::Seed;
 use crate::areas::accounts::model::{
     NewAccount, NewAccountType, insert_account, insert_account_type,
 };
@@ -21,11 +20,37 @@ use crate::areas::workloads::model::{
     NewItem, NewVersion, NewWorkload, insert_item, insert_version, insert_workload,
     version_parameters,
 };
+use crate::error::EmulatorError;
 use crate::install::Installation;
 use crate::store::kinds::{ACCOUNT_TYPE, GROUP};
 use crate::store::tasks::finished;
 use crate::store::{Db, StoreResult};
 use crate::util::{iso_ms, now_ms, random_from, uuid};
+
+/// What the emulator starts with when its database is new.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Seed {
+    /// An organisation with account types, accounts, organisational units, users, groups,
+    /// service control policies (attached to a unit and an account), a workload catalogue,
+    /// workloads and an API token.
+    #[default]
+    Demo,
+    /// An organisation and the API token only.
+    Empty,
+}
+
+impl std::str::FromStr for Seed {
+    type Err = EmulatorError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.to_ascii_lowercase().as_str() {
+            "demo" => Ok(Seed::Demo),
+            "empty" => Ok(Seed::Empty),
+            other => Err(EmulatorError::Config(format!(
+                "unknown seed '{other}': use demo or empty"
+            ))),
+        }
+    }
+}
 
 const DAY_MS: i64 = 86_400_000;
 

@@ -15,11 +15,11 @@ use axum::response::Response;
 use axum_server::accept::NoDelayAcceptor;
 use serde_json::Value;
 
-use crate::EmulatorError;
 use crate::areas::Context;
 use crate::cognito::Cognito;
 use crate::cognito::jwt::JwtKeys;
 use crate::document::Document;
+use crate::error::EmulatorError;
 use crate::gate::faults::{DropConnection, FaultGate, Faults};
 use crate::gate::sigv4::Verifier;
 use crate::generic::Generic;
