@@ -255,7 +255,7 @@ fn db_error(err: impl std::fmt::Display) -> EmulatorError {
 
 /// The documents to serve by API version (an `--openapi` one instead of the emulator's own
 /// for its API) and the generic answers of the `--openapi` ones.
-type Documents = (Vec<(String, Value)>, Vec<generic::Api>);
+type Documents = (Vec<(String, Value)>, Vec<Arc<generic::Operation>>);
 
 /// The API version an `--openapi` document is of: its `info.version`, else the last segment
 /// of its first server URL, else the first segment of its paths, when that is a version of
@@ -308,14 +308,14 @@ fn documents(openapi: &[PathBuf]) -> Result<Documents, EmulatorError> {
     }
     let generic = external
         .iter()
-        .map(|(version, json)| {
-            let api = generic::Api::under(json, &format!("/{version}"));
+        .flat_map(|(version, json)| {
+            let operations = generic::operations(json, &format!("/{version}"));
             tracing::info!(
                 version,
-                operations = api.operation_count(),
+                operations = operations.len(),
                 "answering the document's operations"
             );
-            api
+            operations
         })
         .collect();
     let served = areas::versions()

@@ -59,22 +59,6 @@ impl Operation {
             err.into_response_for(self.path)
         }
     }
-
-    /// The values of the path's parameters in `path` (percent-decoded), by name. `path` is
-    /// one the router matched to this operation's template.
-    pub fn path_params(&self, path: &str) -> Vec<(String, String)> {
-        self.path
-            .split('/')
-            .zip(path.split('/'))
-            .filter_map(|(template, raw)| {
-                let name = template.strip_prefix('{')?.strip_suffix('}')?;
-                let value = percent_encoding::percent_decode_str(raw)
-                    .decode_utf8_lossy()
-                    .into_owned();
-                Some((name.to_owned(), value))
-            })
-            .collect()
-    }
 }
 
 /// What handlers may use: the store and the installation's facts.

@@ -1,6 +1,7 @@
 //! The listener: one port (optionally TLS) for the Stax API, Cognito and the admin routes,
-//! with timeouts on every connection. The router ([`routes`]) is built from the areas'
-//! operation table.
+//! with timeouts on every connection. The router ([`routes`]) sends the Stax APIs through one
+//! request path ([`api`]: layers in front of one router, [`routing`], built once from the
+//! areas' operation table and the `--openapi` documents' operations).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -22,15 +23,17 @@ use crate::document::Document;
 use crate::error::EmulatorError;
 use crate::gate::faults::{DropConnection, FaultGate, Faults};
 use crate::gate::sigv4::Verifier;
-use crate::generic::Generic;
 use crate::install::Installation;
 use crate::stats::Stats;
 use crate::store::Store;
 use crate::util;
 
+mod api;
 mod routes;
+mod routing;
 
-use routes::{Api, Routes, Served};
+use api::Api;
+use routes::{Handlers, Served};
 
 /// The running server task and its handle.
 pub(crate) struct ServerHandle {
@@ -75,7 +78,7 @@ pub(crate) struct Parts {
     /// The documents to serve, by API version, and the generic answers of the `--openapi`
     /// ones.
     pub documents: Vec<(String, Value)>,
-    pub generic: Vec<crate::generic::Api>,
+    pub generic: Vec<Arc<crate::generic::Operation>>,
     pub faults: Option<Faults>,
     pub task_delay: Duration,
     pub credential_ttl: Duration,
@@ -135,16 +138,6 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
             .map(|(version, json)| (version.clone(), Arc::new(Document::new(json.clone()))))
             .collect(),
     });
-    let generic = (!parts.generic.is_empty()).then(|| {
-        Arc::new(Generic {
-            apis: parts.generic,
-            verifier: verifier.clone(),
-            stats: parts.stats.clone(),
-            store: parts.store.clone(),
-            task_delay: parts.task_delay,
-            body_timeout: parts.read_timeout,
-        })
-    });
     let cognito = Arc::new(Cognito::new(
         parts.install,
         parts.store.clone(),
@@ -153,12 +146,14 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
         parts.credential_ttl,
         parts.read_timeout,
     ));
-    let routes = Routes {
+    let routes = api::routes(crate::areas::table(), &parts.generic);
+    tracing::debug!(endpoints = routes.len(), "routes built");
+    let handlers = Handlers {
         api: Arc::new(Api {
             ctx,
+            routes,
             verifier,
             stats: parts.stats.clone(),
-            generic,
             body_timeout: parts.read_timeout,
         }),
         cognito,
@@ -178,7 +173,7 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
             })
         }),
     };
-    let app = DroppingService(routes::router(routes, crate::areas::table()));
+    let app = DroppingService(routes::router(handlers));
     let make = MakeShared(app);
     let handle = axum_server::Handle::new();
 
