@@ -371,7 +371,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorErr
         if let (Some(a), Some(s)) = (db.meta("ready_access_key")?, db.meta("ready_secret_key")?) {
             return Ok((install, key_pem, a, s));
         }
-        let (a, s) = seed::seed(db, &install, opts.seed)?;
+        let (a, s) = seed::seed(&db.org(&install.organisation_id), &install, opts.seed)?;
         db.set_meta("ready_access_key", &a)?;
         db.set_meta("ready_secret_key", &s)?;
         Ok::<_, EmulatorError>((install, key_pem, a, s))

@@ -89,6 +89,26 @@ pub(crate) struct Call<'a> {
 }
 
 impl Call<'_> {
+    /// The organisation the call is made in: the caller's, or (for a public operation, which
+    /// names no caller) the installation's first.
+    pub fn org(&self) -> &str {
+        self.caller
+            .as_ref()
+            .map(|c| c.organisation.as_str())
+            .filter(|org| !org.is_empty())
+            .unwrap_or(&self.ctx.install.organisation_id)
+    }
+
+    /// Runs `f` over one snapshot of the caller's organisation.
+    pub fn read<T>(&self, f: impl FnOnce(&Db<'_>) -> ApiResult<T>) -> ApiResult<T> {
+        self.ctx.store.read(|tx| f(&tx.org(self.org())))
+    }
+
+    /// Runs `f` in one write transaction over the caller's organisation.
+    pub fn write<T>(&self, f: impl FnOnce(&Db<'_>) -> ApiResult<T>) -> ApiResult<T> {
+        self.ctx.store.write(|tx| f(&tx.org(self.org())))
+    }
+
     /// A path parameter (`""` when the template has none of that name).
     pub fn param(&self, name: &str) -> &str {
         self.params

@@ -289,10 +289,15 @@ async fn answer(State(api): State<Arc<Api>>, req: Request) -> Response {
                     query: &query,
                     body: &body,
                 };
+                let org = caller
+                    .as_ref()
+                    .map_or(ctx.install.organisation_id.as_str(), |c| {
+                        c.organisation.as_str()
+                    });
                 op.answer(&req, |operation| {
-                    Ok(ctx.store.write(|db| {
+                    Ok(ctx.store.write(|tx| {
                         tasks::create(
-                            db,
+                            &tx.org(org),
                             NewTask {
                                 operation,
                                 delay: ctx.task_delay,

@@ -56,10 +56,7 @@ fn filter_accounts(accounts: Vec<Value>, q: &BTreeMap<String, String>) -> Vec<Va
 pub(super) fn read_accounts(call: &Call<'_>) -> ApiResult<Value> {
     let q = &call.query;
     let include_tags = query_bool(q, "include_tags", true)?;
-    let (accounts, names) = call
-        .ctx
-        .store
-        .read(|db| Ok((db.list(ACCOUNT)?, type_names(db)?)))?;
+    let (accounts, names) = call.read(|db| Ok((db.list(ACCOUNT)?, type_names(db)?)))?;
     let mut accounts = filter_accounts(accounts, q);
     for account in &mut accounts {
         present(account, &names, include_tags);
@@ -78,7 +75,7 @@ pub(super) fn read_account(call: &Call<'_>) -> ApiResult<Value> {
     let account_id = call.param("account_id");
     check_uuid("account_id", account_id)?;
     let include_tags = query_bool(&call.query, "include_tags", true)?;
-    let (account, names) = call.ctx.store.read(|db| {
+    let (account, names) = call.read(|db| {
         Ok((
             db.get(ACCOUNT, &account_id.to_ascii_lowercase())?,
             type_names(db)?,
@@ -95,8 +92,8 @@ pub(super) fn read_account(call: &Call<'_>) -> ApiResult<Value> {
 pub(super) fn create_account(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
     let name = text(&body, "Name").to_owned();
-    let org = call.ctx.install.organisation_id.clone();
-    let (task_id, account) = call.ctx.store.write(|db| {
+    let org = call.org().to_owned();
+    let (task_id, account) = call.write(|db| {
         let wanted = text(&body, "AccountType");
         let account_type = find_type(db, wanted)?.ok_or_else(|| {
             ApiError::bad_request(format!("AccountType {wanted} does not exist"))
@@ -164,7 +161,7 @@ pub(super) fn create_account(call: &Call<'_>) -> ApiResult<Value> {
 /// account cannot change, so its task fails.
 pub(super) fn update_account(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
-    let (task_id, account) = call.ctx.store.write(|db| {
+    let (task_id, account) = call.write(|db| {
         let account = load_account(db, call.param("account_id"))?;
         change(call, db, ACCOUNT, (account, "Account"), |account| {
             let id = text(account, "Id");
@@ -226,7 +223,7 @@ pub(super) fn update_account(call: &Call<'_>) -> ApiResult<Value> {
 /// `POST /20190206/accounts/close`: closing an account that is already closed fails in its task.
 pub(super) fn close_account(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
-    let (task_id, _) = call.ctx.store.write(|db| {
+    let (task_id, _) = call.write(|db| {
         let account = load_account(db, text(&body, "Id"))?;
         change(call, db, ACCOUNT, (account, "Account"), |account| {
             let id = text(account, "Id");
@@ -260,10 +257,7 @@ pub(super) fn close_account(call: &Call<'_>) -> ApiResult<Value> {
 /// `GET /20190206/accounts/types`.
 pub(super) fn read_account_types(call: &Call<'_>) -> ApiResult<Value> {
     let ids = lower_list(&call.query, "id_filter");
-    let (types, accounts) = call
-        .ctx
-        .store
-        .read(|db| Ok((db.list(ACCOUNT_TYPE)?, db.list(ACCOUNT)?)))?;
+    let (types, accounts) = call.read(|db| Ok((db.list(ACCOUNT_TYPE)?, db.list(ACCOUNT)?)))?;
     let types: Vec<Value> = types
         .into_iter()
         .filter(|t| text(t, "Status") != "DELETED")
@@ -278,7 +272,7 @@ pub(super) fn read_account_types(call: &Call<'_>) -> ApiResult<Value> {
 
 /// `GET /20190206/accounts/types/{account_type_id}`.
 pub(super) fn read_account_type(call: &Call<'_>) -> ApiResult<Value> {
-    let (t, accounts) = call.ctx.store.read(|db| {
+    let (t, accounts) = call.read(|db| {
         Ok((
             load_type(db, call.param("account_type_id")),
             db.list(ACCOUNT)?,
@@ -291,8 +285,8 @@ pub(super) fn read_account_type(call: &Call<'_>) -> ApiResult<Value> {
 pub(super) fn create_account_type(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
     let name = text(&body, "Name").to_owned();
-    let org = call.ctx.install.organisation_id.clone();
-    let account_type = call.ctx.store.write(|db| {
+    let org = call.org().to_owned();
+    let account_type = call.write(|db| {
         if find_type(db, &name)?.is_some() {
             return Err(ApiError::bad_request(format!(
                 "An account type named {name} already exists"
@@ -325,7 +319,7 @@ pub(super) fn create_account_type(call: &Call<'_>) -> ApiResult<Value> {
 pub(super) fn update_account_type(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
     let name = text(&body, "Name").to_owned();
-    let (t, accounts) = call.ctx.store.write(|db| {
+    let (t, accounts) = call.write(|db| {
         let mut t = load_type(db, call.param("account_type_id"))?;
         if let Some(other) = find_type(db, &name)?
             && other["Id"] != t["Id"]
@@ -344,7 +338,7 @@ pub(super) fn update_account_type(call: &Call<'_>) -> ApiResult<Value> {
 
 /// `DELETE /20190206/accounts/types/{account_type_id}`: only an unused type can go.
 pub(super) fn delete_account_type(call: &Call<'_>) -> ApiResult<Value> {
-    let t = call.ctx.store.write(|db| {
+    let t = call.write(|db| {
         let mut t = load_type(db, call.param("account_type_id"))?;
         let id = text(&t, "Id").to_owned();
         let in_use = db
@@ -368,7 +362,7 @@ pub(super) fn delete_account_type(call: &Call<'_>) -> ApiResult<Value> {
 /// `PUT /20190206/account-types/members`: moves accounts between types when the task succeeds.
 pub(super) fn update_account_type_members(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
-    let task_id = call.ctx.store.write(|db| {
+    let task_id = call.write(|db| {
         let mut effect = Effect::default();
         let mut ids = Vec::new();
         for member in body["Members"].as_array().into_iter().flatten() {
@@ -401,7 +395,7 @@ pub(super) fn update_account_type_members(call: &Call<'_>) -> ApiResult<Value> {
 /// changes are applied entry by entry when the task ends.
 pub(super) fn update_account_type_access(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
-    let task_id = call.ctx.store.write(|db| {
+    let task_id = call.write(|db| {
         let groups: Vec<Value> = db
             .list(GROUP)?
             .into_iter()

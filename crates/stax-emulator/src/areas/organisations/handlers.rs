@@ -20,10 +20,7 @@ use crate::util::{now_iso, uuid};
 
 /// `GET /20190206/organisations`: the caller's organisation, as a list of one.
 pub(super) fn read_organisations(call: &Call<'_>) -> ApiResult<Value> {
-    let org = call
-        .ctx
-        .store
-        .read(|db| Ok(organisation(db, &call.ctx.install)))??;
+    let org = call.read(|db| Ok(organisation(db, &call.ctx.install)))??;
     Ok(json!({"Organisations": [org]}))
 }
 
@@ -40,10 +37,7 @@ pub(super) fn read_features(_call: &Call<'_>) -> ApiResult<Value> {
 /// `GET /20190206/organisations/organisational-units`: `status` (comma-separated) narrows.
 pub(super) fn read_ous(call: &Call<'_>) -> ApiResult<Value> {
     let statuses = upper_list(&call.query, "status");
-    let ous: Vec<Value> = call
-        .ctx
-        .store
-        .read(|db| db.list(OU))?
+    let ous: Vec<Value> = call.read(|db| Ok(db.list(OU)?))?
         .into_iter()
         .filter(|o| {
             statuses
@@ -57,17 +51,14 @@ pub(super) fn read_ous(call: &Call<'_>) -> ApiResult<Value> {
 /// `GET /20190206/organisations/organisational-units/{organisational_unit_id}`.
 pub(super) fn read_ou(call: &Call<'_>) -> ApiResult<Value> {
     let id = call.param("organisational_unit_id");
-    let ou = call.ctx.store.read(|db| Ok(find_ou(db, id)))??;
+    let ou = call.read(|db| Ok(find_ou(db, id)))??;
     Ok(json!({"OrganisationalUnits": [ou]}))
 }
 
 /// `GET /20190206/organisations/organisational-units/{organisational_unit_id}/accounts`.
 pub(super) fn read_ou_accounts(call: &Call<'_>) -> ApiResult<Value> {
     let id = call.param("organisational_unit_id");
-    let (ou, accounts, names) = call
-        .ctx
-        .store
-        .read(|db| Ok((find_ou(db, id), db.list(ACCOUNT)?, type_names(db)?)))?;
+    let (ou, accounts, names) = call.read(|db| Ok((find_ou(db, id), db.list(ACCOUNT)?, type_names(db)?)))?;
     let ou_id = text(&ou?, "Id").to_owned();
     let accounts: Vec<Value> = accounts
         .into_iter()
@@ -96,8 +87,8 @@ pub(super) fn create_ou(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
     let name = text(&body, "Name").to_owned();
     let created_by = call.caller_key();
-    let org = &call.ctx.install.organisation_id;
-    let (task_id, id) = call.ctx.store.write(|db| {
+    let org = &call.org();
+    let (task_id, id) = call.write(|db| {
         let parent = match body["ParentOrganisationalUnitId"].as_str() {
             Some(pid) => db
                 .get(OU, &pid.to_ascii_lowercase())?
@@ -165,7 +156,7 @@ pub(super) fn create_ou(call: &Call<'_>) -> ApiResult<Value> {
 /// retags; the root cannot change.
 pub(super) fn update_ou(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
-    let (task_id, ou) = call.ctx.store.write(|db| {
+    let (task_id, ou) = call.write(|db| {
         let ou = load_ou(db, call.param("organisational_unit_id"))?;
         change(call, db, OU, (ou, "Organisational unit"), |ou| {
             let id = text(ou, "Id");
@@ -207,7 +198,7 @@ pub(super) fn update_ou(call: &Call<'_>) -> ApiResult<Value> {
 /// `DELETE /20190206/organisations/organisational-units/{organisational_unit_id}`: an OU that
 /// still holds open accounts or live child units fails in its task (`DELETE_FAILED`).
 pub(super) fn delete_ou(call: &Call<'_>) -> ApiResult<Value> {
-    let (task_id, ou) = call.ctx.store.write(|db| {
+    let (task_id, ou) = call.write(|db| {
         let ou = load_ou(db, call.param("organisational_unit_id"))?;
         change(call, db, OU, (ou, "Organisational unit"), |ou| {
             let id = text(ou, "Id");

@@ -113,10 +113,7 @@ pub(super) fn list_permission_sets(call: &Call<'_>) -> ApiResult<Value> {
         statuses.push("ACTIVE".into());
     }
     let creators = filter(call, "created_by", &[])?;
-    let mut sets: Vec<Value> = call
-        .ctx
-        .store
-        .read(|db| db.list(SET))?
+    let mut sets: Vec<Value> = call.read(|db| Ok(db.list(SET)?))?
         .into_iter()
         .filter(|s| keeps(&statuses, s, "Status") && keeps(&creators, s, "CreatedBy"))
         .collect();
@@ -135,7 +132,7 @@ pub(super) fn create_permission_set(call: &Call<'_>) -> ApiResult<Value> {
     check_tags(&body)?;
     let name = text(&body, "Name");
     let by = who(call);
-    let set = call.ctx.store.write(|db| {
+    let set = call.write(|db| {
         check_name(db, name)?;
         let list = |key: &str| body.get(key).cloned().unwrap_or_else(|| json!([]));
         let set = insert_set(
@@ -163,7 +160,7 @@ pub(super) fn create_permission_set(call: &Call<'_>) -> ApiResult<Value> {
 /// `GET /20210321/permission-sets/{permission_set_id}`.
 pub(super) fn get_permission_set(call: &Call<'_>) -> ApiResult<Value> {
     let id = call.param("permission_set_id");
-    let set = call.ctx.store.read(|db| Ok(load_set(db, id)))??;
+    let set = call.read(|db| Ok(load_set(db, id)))??;
     Ok(present_set(set))
 }
 
@@ -175,7 +172,7 @@ pub(super) fn update_permission_set(call: &Call<'_>) -> ApiResult<Value> {
     check_tags(&body)?;
     let id = call.param("permission_set_id");
     let by = who(call);
-    let set = call.ctx.store.write(|db| {
+    let set = call.write(|db| {
         let mut set = load_set(db, id)?;
         for key in [
             "Description",
@@ -207,7 +204,7 @@ pub(super) fn update_permission_set(call: &Call<'_>) -> ApiResult<Value> {
 pub(super) fn delete_permission_set(call: &Call<'_>) -> ApiResult<Value> {
     let id = call.param("permission_set_id");
     let by = who(call);
-    let set = call.ctx.store.write(|db| {
+    let set = call.write(|db| {
         let mut set = load_set(db, id)?;
         let set_id = text(&set, "Id").to_owned();
         let live = model::assignments_of(db, &set_id)?
@@ -231,7 +228,7 @@ pub(super) fn delete_permission_set(call: &Call<'_>) -> ApiResult<Value> {
 /// `GET /20210321/permission-sets/aws-managed-policies`: the catalogue, with how many live
 /// permission sets attach each policy.
 pub(super) fn list_aws_managed_policies(call: &Call<'_>) -> ApiResult<Value> {
-    let sets = call.ctx.store.read(|db| db.list(SET))?;
+    let sets = call.read(|db| Ok(db.list(SET)?))?;
     let count = |arn: &str| {
         sets.iter()
             .filter(|s| text(s, "Status") == "ACTIVE")
@@ -249,10 +246,8 @@ pub(super) fn list_aws_managed_policies(call: &Call<'_>) -> ApiResult<Value> {
 /// or the one of `account_id`.
 pub(super) fn list_roles(call: &Call<'_>) -> ApiResult<Value> {
     let account_id = filter(call, "account_id", &[])?;
-    let roles = call
-        .ctx
-        .store
-        .read(|db| model::roles(db, account_id.first().map(String::as_str), now_ms()))?;
+    let roles =
+        call.read(|db| Ok(model::roles(db, account_id.first().map(String::as_str), now_ms())?))?;
     let (roles, paging) = page(call, roles)?;
     Ok(json!({"Roles": roles, "Paging": paging}))
 }
@@ -275,11 +270,11 @@ pub(super) fn list_assignments(call: &Call<'_>) -> ApiResult<Value> {
     let set_id = call.param("permission_set_id");
     crate::areas::wire::check_uuid("permission_set_id", set_id)?;
     let now = now_ms();
-    let shown = call.ctx.store.read(|db| {
-        model::assignments_of(db, set_id)?
+    let shown = call.read(|db| {
+        Ok(model::assignments_of(db, set_id)?
             .into_iter()
             .map(|a| present_assignment(db, a, now))
-            .collect::<Result<Vec<_>, _>>()
+            .collect::<Result<Vec<_>, _>>()?)
     })?;
     let kept: Vec<Value> = shown
         .into_iter()
@@ -332,7 +327,7 @@ pub(super) fn create_assignments(call: &Call<'_>) -> ApiResult<Value> {
     let set_id = call.param("permission_set_id");
     let by = who(call);
     let now = now_ms();
-    let made = call.ctx.store.write(|db| {
+    let made = call.write(|db| {
         let set = load_set(db, set_id).map_err(|e| ApiError::bad_request(e.error))?;
         let set_id = text(&set, "Id").to_owned();
         let existing = model::assignments_of(db, &set_id)?;
@@ -409,7 +404,7 @@ fn ensure_settled(db: &Db<'_>, assignment: &Value) -> ApiResult<()> {
 pub(super) fn delete_assignment(call: &Call<'_>) -> ApiResult<Value> {
     let by = who(call);
     let now = now_ms();
-    let shown = call.ctx.store.write(|db| {
+    let shown = call.write(|db| {
         let (_, mut assignment) = load_assignment(db, call, ApiError::bad_request)?;
         ensure_settled(db, &assignment)?;
         if !model::is_live(&assignment) {
@@ -435,7 +430,7 @@ pub(super) fn delete_assignment(call: &Call<'_>) -> ApiResult<Value> {
 pub(super) fn redeploy_assignment(call: &Call<'_>) -> ApiResult<Value> {
     let by = who(call);
     let now = now_ms();
-    let shown = call.ctx.store.write(|db| {
+    let shown = call.write(|db| {
         let (set, assignment) = load_assignment(db, call, ApiError::not_found)?;
         ensure_settled(db, &assignment)?;
         if !model::is_live(&assignment) {

@@ -419,7 +419,8 @@ mod tests {
         use crate::store::tasks::{NewTask, create};
         let store = Store::open(None).unwrap();
         store
-            .write(|db| {
+            .write(|tx| {
+                let db = &tx.org("o1");
                 db.put(ACCOUNT, "acc", &json!({"Id": "acc", "Status": "ACTIVE",
                     "AccountTypeId": "type", "AwsAccountId": "123456789012"}))?;
                 db.put(SET, "set", &json!({"Id": "set", "Name": "Readers", "Status": "ACTIVE"}))?;

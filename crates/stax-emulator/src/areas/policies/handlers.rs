@@ -39,10 +39,7 @@ fn present(mut policy: Value, attachments: &[Value]) -> Value {
 /// `GET /20190206/policies`: `status` (comma-separated) narrows; all when left out.
 pub(super) fn read_policies(call: &Call<'_>) -> ApiResult<Value> {
     let statuses = upper_list(&call.query, "status");
-    let (policies, attachments) = call
-        .ctx
-        .store
-        .read(|db| Ok((db.list(POLICY)?, live_attachments(db)?)))?;
+    let (policies, attachments) = call.read(|db| Ok((db.list(POLICY)?, live_attachments(db)?)))?;
     let policies: Vec<Value> = policies
         .into_iter()
         .filter(|p| {
@@ -65,7 +62,7 @@ fn load_policy(db: &Db<'_>, id: &str) -> ApiResult<Value> {
 
 /// `GET /20190206/policies/{policy_id}`.
 pub(super) fn read_policy(call: &Call<'_>) -> ApiResult<Value> {
-    let (policy, attachments) = call.ctx.store.read(|db| {
+    let (policy, attachments) = call.read(|db| {
         Ok((
             find_policy(db, call.param("policy_id")),
             live_attachments(db)?,
@@ -106,7 +103,7 @@ pub(super) fn create_policy(call: &Call<'_>) -> ApiResult<Value> {
     let (content, size) = content_of(&body)?.unwrap_or_default();
     let name = text(&body, "Name").to_owned();
     let created_by = call.caller_key();
-    let (task_id, id) = call.ctx.store.write(|db| {
+    let (task_id, id) = call.write(|db| {
         if name_taken(db, &name, None)? {
             return Err(ApiError::bad_request(format!(
                 "Name: a policy named {name} already exists"
@@ -127,7 +124,7 @@ pub(super) fn create_policy(call: &Call<'_>) -> ApiResult<Value> {
                     id: &id,
                     name: &name,
                     description: body["Description"].clone(),
-                    organisation_id: &call.ctx.install.organisation_id,
+                    organisation_id: &call.org(),
                     status: "CREATE_IN_PROGRESS",
                     content,
                     tags: body.get("Tags").cloned().unwrap_or(json!({})),
@@ -151,7 +148,7 @@ pub(super) fn create_policy(call: &Call<'_>) -> ApiResult<Value> {
 pub(super) fn update_policy(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
     let content = content_of(&body)?;
-    let (task_id, policy) = call.ctx.store.write(|db| {
+    let (task_id, policy) = call.write(|db| {
         let policy = load_policy(db, call.param("policy_id"))?;
         change(call, db, POLICY, (policy, "Policy"), |policy| {
             let id = text(policy, "Id");
@@ -196,7 +193,7 @@ pub(super) fn update_policy(call: &Call<'_>) -> ApiResult<Value> {
 
 /// `DELETE /20190206/policies/{policy_id}`: fails in its task while the policy is attached.
 pub(super) fn delete_policy(call: &Call<'_>) -> ApiResult<Value> {
-    let (task_id, policy) = call.ctx.store.write(|db| {
+    let (task_id, policy) = call.write(|db| {
         let policy = load_policy(db, call.param("policy_id"))?;
         change(call, db, POLICY, (policy, "Policy"), |policy| {
             let id = text(policy, "Id");
@@ -251,7 +248,7 @@ fn new_attachment(
             &NewAttachment {
                 id: &id,
                 policy_id,
-                organisation_id: &call.ctx.install.organisation_id,
+                organisation_id: &call.org(),
                 target,
                 status: "CREATE_IN_PROGRESS",
                 created_by: created_by.as_deref(),
@@ -288,7 +285,7 @@ pub(super) fn attach_policy(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
     let ou = body["OrganisationalUnitId"].as_str();
     let account = body["AccountId"].as_str();
-    let (task_id, id) = call.ctx.store.write(|db| {
+    let (task_id, id) = call.write(|db| {
         let policy = load_policy(db, call.param("policy_id"))?;
         let pid = text(&policy, "Id").to_owned();
         let (key, target, kind) = match (ou, account) {
@@ -359,7 +356,7 @@ pub(super) fn attach_policy(call: &Call<'_>) -> ApiResult<Value> {
 /// `DELETE /20190206/policies/attachments/{policy_attachment_id}`.
 pub(super) fn detach_policy(call: &Call<'_>) -> ApiResult<Value> {
     let id = call.param("policy_attachment_id");
-    let task_id = call.ctx.store.write(|db| {
+    let task_id = call.write(|db| {
         let attachment = load_live(
             db,
             ATTACHMENT,
@@ -381,13 +378,13 @@ pub(super) fn detach_policy(call: &Call<'_>) -> ApiResult<Value> {
 pub(super) fn attach_to_organisation(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
     if let Some(org) = body.get("OrganisationId").and_then(Value::as_str)
-        && !org.eq_ignore_ascii_case(&call.ctx.install.organisation_id)
+        && !org.eq_ignore_ascii_case(&call.org())
     {
         return Err(ApiError::bad_request(format!(
             "OrganisationId {org} is not the caller's organisation"
         )));
     }
-    let task_id = call.ctx.store.write(|db| {
+    let task_id = call.write(|db| {
         let pid = text(&load_policy(db, call.param("policy_id"))?, "Id").to_owned();
         if org_attachment(db, &pid)?.is_some() {
             return Err(ApiError::bad_request(format!(
@@ -413,7 +410,7 @@ pub(super) fn attach_to_organisation(call: &Call<'_>) -> ApiResult<Value> {
 
 /// `DELETE /20190206/policies/organisation/{policy_id}`.
 pub(super) fn detach_from_organisation(call: &Call<'_>) -> ApiResult<Value> {
-    let task_id = call.ctx.store.write(|db| {
+    let task_id = call.write(|db| {
         let pid = text(&load_policy(db, call.param("policy_id"))?, "Id").to_owned();
         let attachment = org_attachment(db, &pid)?.ok_or_else(|| {
             ApiError::not_found(format!("Policy {pid} is not attached to the organisation"))
@@ -431,7 +428,7 @@ pub(super) fn detach_from_organisation(call: &Call<'_>) -> ApiResult<Value> {
 
 /// `GET /20190206/policies/{policy_id}/attachments`.
 pub(super) fn read_policy_attachments(call: &Call<'_>) -> ApiResult<Value> {
-    let answer = call.ctx.store.read(|db| {
+    let answer = call.read(|db| {
         Ok(find_policy(db, call.param("policy_id"))
             .and_then(|p| Ok(attachments_where(db, "PolicyId", text(&p, "Id"))?)))
     })??;
@@ -446,7 +443,7 @@ fn attachments_of(
     let id = call.param(param);
     check_uuid(param, id)?;
     let key_id = id.to_ascii_lowercase();
-    call.ctx.store.read(|db| {
+    call.read(|db| {
         Ok(match db.get(kind, &key_id)? {
             Some(_) => Ok(attachments_where(db, key, &key_id)?),
             None => Err(ApiError::not_found(format!("{what} {id} does not exist"))),

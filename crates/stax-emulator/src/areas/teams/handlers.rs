@@ -18,10 +18,7 @@ pub(super) fn read_api_tokens(call: &Call<'_>) -> ApiResult<Value> {
         .map(|s| s.to_ascii_uppercase())
         .unwrap_or_else(|| "ACTIVE".to_owned());
     let ids = lower_list(&call.query, "id_filter");
-    let tokens: Vec<Value> = call
-        .ctx
-        .store
-        .read(|db| db.list(API_TOKEN))?
+    let tokens: Vec<Value> = call.read(|db| Ok(db.list(API_TOKEN)?))?
         .into_iter()
         .filter(|t| t["Status"] == status.as_str())
         .filter(|t| {
@@ -36,7 +33,7 @@ pub(super) fn read_api_tokens(call: &Call<'_>) -> ApiResult<Value> {
 /// `GET /20190206/api-tokens/{access_key}`.
 pub(super) fn read_api_token(call: &Call<'_>) -> ApiResult<Value> {
     let access_key = call.param("access_key");
-    let token = call.ctx.store.read(|db| Ok(load_token(db, access_key)))??;
+    let token = call.read(|db| Ok(load_token(db, access_key)))??;
     Ok(json!({"ApiTokens": [present_token(token)]}))
 }
 
@@ -47,8 +44,8 @@ pub(super) fn create_api_token(call: &Call<'_>) -> ApiResult<Value> {
     let field = |k: &str| text(&body, k);
     call.may_grant(field("Role"))?;
     let created_by = call.caller_key();
-    let (_, secret, token) = call.ctx.store.write(|db| {
-        new_api_token(
+    let (_, secret, token) = call.write(|db| {
+        Ok(new_api_token(
             db,
             &call.ctx.install,
             &NewToken {
@@ -58,7 +55,7 @@ pub(super) fn create_api_token(call: &Call<'_>) -> ApiResult<Value> {
                 tags: body.get("Tags").cloned(),
                 created_by: created_by.as_deref(),
             },
-        )
+        )?)
     })?;
     let mut shown = present_token(token);
     shown["SecretKey"] = json!(secret);
@@ -72,7 +69,7 @@ pub(super) fn update_api_token(call: &Call<'_>) -> ApiResult<Value> {
         call.may_grant(role)?;
     }
     let access_key = call.param("access_key");
-    let token = call.ctx.store.write(|db| {
+    let token = call.write(|db| {
         let mut token = load_token(db, access_key)?;
         for key in ["Description", "Role", "Tags"] {
             if let Some(v) = body.get(key) {
@@ -89,7 +86,7 @@ pub(super) fn update_api_token(call: &Call<'_>) -> ApiResult<Value> {
 /// `DELETE /20190206/api-tokens/{access_key}`: the token can no longer sign in.
 pub(super) fn delete_api_token(call: &Call<'_>) -> ApiResult<Value> {
     let access_key = call.param("access_key");
-    let token = call.ctx.store.write(|db| {
+    let token = call.write(|db| {
         let mut token = load_token(db, access_key)?;
         let key = access_key.to_ascii_lowercase();
         token["Status"] = json!("DELETED");

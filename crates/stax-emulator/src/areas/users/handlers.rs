@@ -21,10 +21,7 @@ use crate::util::{now_iso, uuid};
 pub(super) fn read_users(call: &Call<'_>) -> ApiResult<Value> {
     let ids = lower_list(&call.query, "id_filter");
     let statuses = upper_list(&call.query, "status_filter");
-    let users: Vec<Value> = call
-        .ctx
-        .store
-        .read(|db| db.list(USER))?
+    let users: Vec<Value> = call.read(|db| Ok(db.list(USER)?))?
         .into_iter()
         .filter(|u| match &statuses {
             Some(s) => s.iter().any(|x| x == text(u, "Status")),
@@ -41,10 +38,7 @@ pub(super) fn read_users(call: &Call<'_>) -> ApiResult<Value> {
 /// `GET /20190206/users/{user_id}`.
 pub(super) fn read_user(call: &Call<'_>) -> ApiResult<Value> {
     let id = call.param("user_id");
-    let user = call
-        .ctx
-        .store
-        .read(|db| Ok(find(db, USER, ("user_id", id), "User")))??;
+    let user = call.read(|db| Ok(find(db, USER, ("user_id", id), "User")))??;
     Ok(json!({"Users": [user]}))
 }
 
@@ -53,16 +47,13 @@ pub(super) fn fetch_current_user(call: &Call<'_>) -> ApiResult<Value> {
     let key = call
         .caller_key()
         .ok_or_else(|| ApiError::not_found("The caller is not a known API token"))?;
-    let token = call
-        .ctx
-        .store
-        .read(|db| db.get(API_TOKEN, &key))?
+    let token = call.read(|db| Ok(db.get(API_TOKEN, &key)?))?
         .ok_or_else(|| ApiError::not_found(format!("API token {key} does not exist")))?;
     Ok(json!({"Users": [{
         "Id": key,
         "Name": token["Name"],
         "Email": format!("{key}@api-tokens.example.com"),
-        "OrganisationId": call.ctx.install.organisation_id,
+        "OrganisationId": call.org(),
         "Role": token["Role"],
         "Status": "ACTIVE",
         "AuthOrigin": "api-token",
@@ -87,8 +78,8 @@ pub(super) fn create_user(call: &Call<'_>) -> ApiResult<Value> {
     call.may_grant(role.as_str().unwrap_or(""))?;
     let email = text(&body, "Email").to_owned();
     let created_by = call.caller_key();
-    let org = &call.ctx.install.organisation_id;
-    let (task_id, _) = call.ctx.store.write(|db| {
+    let org = &call.org();
+    let (task_id, _) = call.write(|db| {
         if email_taken(db, &email, None)? {
             return Err(ApiError::bad_request(format!(
                 "Email: a user with {email} already exists"
@@ -132,7 +123,7 @@ pub(super) fn update_user(call: &Call<'_>) -> ApiResult<Value> {
     if let Some(role) = body.get("Role").and_then(Value::as_str) {
         call.may_grant(role)?;
     }
-    let (task_id, _) = call.ctx.store.write(|db| {
+    let (task_id, _) = call.write(|db| {
         let user = load_live(db, USER, ("user_id", call.param("user_id")), "User")?;
         change(call, db, USER, (user, "User"), |user| {
             let id = text(user, "Id");
@@ -182,13 +173,13 @@ pub(super) fn update_user(call: &Call<'_>) -> ApiResult<Value> {
         "teams:UpdateUser",
         "Updating user",
         &task_id,
-        &call.ctx.install.organisation_id,
+        &call.org(),
     ))
 }
 
 /// `DELETE /20190206/users/{user_id}`: at once; the user also leaves every group.
 pub(super) fn delete_user(call: &Call<'_>) -> ApiResult<Value> {
-    let user = call.ctx.store.write(|db| {
+    let user = call.write(|db| {
         let mut user = load_live(db, USER, ("user_id", call.param("user_id")), "User")?;
         ensure_idle(db, &user, "User")?;
         let id = text(&user, "Id").to_owned();
@@ -221,9 +212,7 @@ fn message_event(operation: &str, message: String) -> ApiResult<Value> {
 
 fn live_user(call: &Call<'_>) -> ApiResult<Value> {
     let id = call.param("user_id");
-    call.ctx
-        .store
-        .read(|db| Ok(load_live(db, USER, ("user_id", id), "User")))?
+    call.read(|db| Ok(load_live(db, USER, ("user_id", id), "User")))?
 }
 
 /// `PUT /20190206/idam/user/resend-invite/{user_id}`: only for users not signed up yet.
@@ -261,10 +250,7 @@ pub(super) fn reset_password(call: &Call<'_>) -> ApiResult<Value> {
 /// `GET /20190206/groups`: `id_filter` narrows; deleted groups are left out.
 pub(super) fn read_groups(call: &Call<'_>) -> ApiResult<Value> {
     let ids = lower_list(&call.query, "id_filter");
-    let groups: Vec<Value> = call
-        .ctx
-        .store
-        .read(|db| db.list(GROUP))?
+    let groups: Vec<Value> = call.read(|db| Ok(db.list(GROUP)?))?
         .into_iter()
         .filter(|g| text(g, "Status") != "DELETED")
         .filter(|g| {
@@ -278,10 +264,7 @@ pub(super) fn read_groups(call: &Call<'_>) -> ApiResult<Value> {
 /// `GET /20190206/groups/{group_id}`.
 pub(super) fn read_group(call: &Call<'_>) -> ApiResult<Value> {
     let id = call.param("group_id");
-    let group = call
-        .ctx
-        .store
-        .read(|db| Ok(find(db, GROUP, ("group_id", id), "Group")))??;
+    let group = call.read(|db| Ok(find(db, GROUP, ("group_id", id), "Group")))??;
     Ok(json!({"Groups": [group]}))
 }
 
@@ -290,7 +273,7 @@ pub(super) fn create_group(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
     let name = text(&body, "Name").to_owned();
     let created_by = call.caller_key();
-    let (task_id, id) = call.ctx.store.write(|db| {
+    let (task_id, id) = call.write(|db| {
         group_named(db, &name, None)?;
         let id = uuid();
         let now = now_iso();
@@ -301,7 +284,7 @@ pub(super) fn create_group(call: &Call<'_>) -> ApiResult<Value> {
                 &NewGroup {
                     id: &id,
                     name: &name,
-                    organisation_id: &call.ctx.install.organisation_id,
+                    organisation_id: &call.org(),
                     status: "NEW",
                     members: Vec::new(),
                     created_by: created_by.as_deref(),
@@ -327,7 +310,7 @@ pub(super) fn create_group(call: &Call<'_>) -> ApiResult<Value> {
 pub(super) fn update_group(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
     let name = text(&body, "Name").to_owned();
-    let (task_id, _) = call.ctx.store.write(|db| {
+    let (task_id, _) = call.write(|db| {
         let group = load_local_group(db, call.param("group_id"))?;
         change(call, db, GROUP, (group, "Group"), |group| {
             let id = text(group, "Id");
@@ -348,7 +331,7 @@ pub(super) fn update_group(call: &Call<'_>) -> ApiResult<Value> {
 
 /// `DELETE /20190206/groups/{group_id}`: its roles on account types are revoked too.
 pub(super) fn delete_group(call: &Call<'_>) -> ApiResult<Value> {
-    let (task_id, _) = call.ctx.store.write(|db| {
+    let (task_id, _) = call.write(|db| {
         let group = load_local_group(db, call.param("group_id"))?;
         change(call, db, GROUP, (group, "Group"), |group| {
             let id = text(group, "Id");
@@ -372,7 +355,7 @@ pub(super) fn delete_group(call: &Call<'_>) -> ApiResult<Value> {
 /// `PUT /20190206/groups/members`: adds and removes users, applied when the task ends.
 pub(super) fn update_group_members(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
-    let task_id = call.ctx.store.write(|db| {
+    let task_id = call.write(|db| {
         let mut members: HashMap<String, Vec<Value>> = HashMap::new();
         let mut users = Vec::new();
         for (add, list) in [(true, "AddMembers"), (false, "RemoveMembers")] {

@@ -51,7 +51,7 @@ fn trace_id() -> String {
 /// `CreatedBy` must be a UUID here: the calling token, else the organisation.
 fn creator(call: &Call<'_>) -> String {
     call.caller_key()
-        .unwrap_or_else(|| call.ctx.install.organisation_id.clone())
+        .unwrap_or_else(|| call.org().to_owned())
 }
 
 /// Body `Parameters` (a list of `Key`/`Value`) as a workload carries them.
@@ -116,10 +116,7 @@ fn read_catalogue(call: &Call<'_>, only: Option<&str>) -> ApiResult<Value> {
     let include_tags = query_bool(q, "include_tags", false)?;
     let statuses = list_of(q, "filter", true);
     let ids = list_of(q, "id_filter", false);
-    let (items, versions) = call
-        .ctx
-        .store
-        .read(|db| Ok((db.list(CATALOGUE)?, db.list(VERSION)?)))?;
+    let (items, versions) = call.read(|db| Ok((db.list(CATALOGUE)?, db.list(VERSION)?)))?;
     if let Some(id) = only
         && !items.iter().any(|i| text(i, "Id") == id)
     {
@@ -156,7 +153,7 @@ fn read_catalogue(call: &Call<'_>, only: Option<&str>) -> ApiResult<Value> {
     sort_items(&mut items, q)?;
     let (items, paging) = page(items, q)?;
     let mut catalogue = json!({
-        "OrganisationId": call.ctx.install.organisation_id,
+        "OrganisationId": call.org(),
         "WorkloadCatalogueItems": items,
     });
     if let Some(paging) = paging {
@@ -180,7 +177,7 @@ pub(super) fn read_catalogue_item(call: &Call<'_>) -> ApiResult<Value> {
 /// `GET /20190206/workload-catalogue/{catalogue_id}/{version_id}`.
 pub(super) fn read_catalogue_version(call: &Call<'_>) -> ApiResult<Value> {
     let include_parameters = query_bool(&call.query, "include_parameters", true)?;
-    let version = call.ctx.store.read(|db| {
+    let version = call.read(|db| {
         Ok(find_version(
             db,
             call.param("catalogue_id"),
@@ -192,19 +189,13 @@ pub(super) fn read_catalogue_version(call: &Call<'_>) -> ApiResult<Value> {
 
 /// `GET /20190206/workload-catalogue/manifest/{version_id}`: where the manifest can be read.
 pub(super) fn read_manifest(call: &Call<'_>) -> ApiResult<Value> {
-    let version = call
-        .ctx
-        .store
-        .read(|db| Ok(version_by_id(db, call.param("version_id"))))??;
+    let version = call.read(|db| Ok(version_by_id(db, call.param("version_id"))))??;
     Ok(json!({"url": manifest_url(&call.ctx.endpoint, &version)}))
 }
 
 /// `GET /20190206/workload-catalogue/template/{version_id}/{name}`: where a template is.
 pub(super) fn read_template(call: &Call<'_>) -> ApiResult<Value> {
-    let version = call
-        .ctx
-        .store
-        .read(|db| Ok(version_by_id(db, call.param("version_id"))))??;
+    let version = call.read(|db| Ok(version_by_id(db, call.param("version_id"))))??;
     let encoded = percent_encoding::utf8_percent_encode(
         call.param("name"),
         percent_encoding::NON_ALPHANUMERIC,
@@ -216,9 +207,15 @@ pub(super) fn read_template(call: &Call<'_>) -> ApiResult<Value> {
     )}))
 }
 
-/// `GET /_emulator/workload-manifests/{version_id}`: the manifest text given at upload.
+/// `GET /_emulator/workload-manifests/{version_id}`: the manifest text given at upload (the
+/// route is unsigned, so the version is looked for in every organisation).
 pub(crate) fn manifest_text(ctx: &Context, version_id: &str) -> ApiResult<String> {
-    let version = ctx.store.read(|db| Ok(version_by_id(db, version_id)))??;
+    check_uuid("version_id", version_id)?;
+    let found = ctx
+        .store
+        .read(|tx| tx.find_anywhere(VERSION, &version_id.to_ascii_lowercase()))?;
+    let (_, version) = found
+        .ok_or_else(|| ApiError::not_found(format!("Version {version_id} does not exist")))?;
     Ok(text(&version, "ManifestBody").to_owned())
 }
 
@@ -242,8 +239,8 @@ pub(super) fn create_catalogue_item(call: &Call<'_>) -> ApiResult<Value> {
     let outcome = manifest_outcome(&body)?;
     let name = text(&body, "Name").to_owned();
     let created_by = creator(call);
-    let org = call.ctx.install.organisation_id.clone();
-    let (task_id, id, version_id) = call.ctx.store.write(|db| {
+    let org = call.org().to_owned();
+    let (task_id, id, version_id) = call.write(|db| {
         let taken = db
             .list(CATALOGUE)?
             .iter()
@@ -303,7 +300,7 @@ pub(super) fn create_catalogue_version(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
     let outcome = manifest_outcome(&body)?;
     let created_by = creator(call);
-    let (task_id, id, version_id) = call.ctx.store.write(|db| {
+    let (task_id, id, version_id) = call.write(|db| {
         let mut item = load_item(db, call.param("catalogue_id"))?;
         ensure_idle(db, &item, "Catalogue item")?;
         let id = text(&item, "Id").to_owned();
@@ -333,7 +330,7 @@ pub(super) fn create_catalogue_version(call: &Call<'_>) -> ApiResult<Value> {
         db.put(CATALOGUE, &id, &item)?;
         Ok::<_, ApiError>((task_id, id, version_id))
     })?;
-    let org = &call.ctx.install.organisation_id;
+    let org = &call.org();
     let mut answer = catalogue_event(
         "workloads:CreateCatalogueVersion",
         "Adding a catalogue version",
@@ -351,7 +348,7 @@ pub(super) fn create_catalogue_version(call: &Call<'_>) -> ApiResult<Value> {
 
 /// `DELETE /20190206/workload-catalogue/{catalogue_id}`: fails while workloads use it.
 pub(super) fn delete_catalogue_item(call: &Call<'_>) -> ApiResult<Value> {
-    let (task_id, item) = call.ctx.store.write(|db| {
+    let (task_id, item) = call.write(|db| {
         let item = load_item(db, call.param("catalogue_id"))?;
         change(call, db, CATALOGUE, (item, "Catalogue item"), |item| {
             let id = text(item, "Id");
@@ -392,7 +389,7 @@ pub(super) fn delete_catalogue_item(call: &Call<'_>) -> ApiResult<Value> {
 /// use the version, or when it is the item's last one.
 pub(super) fn delete_catalogue_version(call: &Call<'_>) -> ApiResult<Value> {
     let (catalogue_id, version_id) = (call.param("catalogue_id"), call.param("version_id"));
-    let (task_id, version) = call.ctx.store.write(|db| {
+    let (task_id, version) = call.write(|db| {
         let item = load_item(db, catalogue_id)?;
         let version = find_version(db, catalogue_id, version_id)?;
         if text(&version, "Status") == "DELETED" {
@@ -451,7 +448,7 @@ pub(super) fn delete_catalogue_version(call: &Call<'_>) -> ApiResult<Value> {
 pub(super) fn read_workloads(call: &Call<'_>) -> ApiResult<Value> {
     let q = &call.query;
     let include_tags = query_bool(q, "include_tags", false)?;
-    let (workloads, accounts, type_names, items, labels) = call.ctx.store.read(|db| {
+    let (workloads, accounts, type_names, items, labels) = call.read(|db| {
         Ok((
             db.list(WORKLOAD)?,
             db.list(ACCOUNT)?,
@@ -527,10 +524,7 @@ pub(super) fn read_workload(call: &Call<'_>) -> ApiResult<Value> {
     let id = call.param("workload_id");
     check_uuid("workload_id", id)?;
     let include_tags = query_bool(&call.query, "include_tags", false)?;
-    let (workload, labels) = call
-        .ctx
-        .store
-        .read(|db| Ok((db.get(WORKLOAD, &id.to_ascii_lowercase())?, labels(db)?)))?;
+    let (workload, labels) = call.read(|db| Ok((db.get(WORKLOAD, &id.to_ascii_lowercase())?, labels(db)?)))?;
     let workload =
         workload.ok_or_else(|| ApiError::not_found(format!("Workload {id} does not exist")))?;
     Ok(json!({"Workloads": [present_workload(workload, &labels, include_tags)]}))
@@ -563,7 +557,7 @@ fn workload_event(operation: &str, message: &str, task_id: &str, workload: &Valu
 pub(super) fn create_workload(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
     let created_by = creator(call);
-    let (task_id, workload) = call.ctx.store.write(|db| {
+    let (task_id, workload) = call.write(|db| {
         let cid = text(&body, "CatalogueId").to_ascii_lowercase();
         let item = db
             .get(CATALOGUE, &cid)?
@@ -612,7 +606,7 @@ pub(super) fn create_workload(call: &Call<'_>) -> ApiResult<Value> {
                     account_id: &account_id,
                     catalogue_id: &cid,
                     version_id: version["Id"].clone(),
-                    organisation_id: &call.ctx.install.organisation_id,
+                    organisation_id: &call.org(),
                     parameters: workload_parameters(&body).unwrap_or(json!({})),
                     protection: false,
                     region,
@@ -640,7 +634,7 @@ fn load_workload(db: &Db<'_>, id: &str) -> ApiResult<Value> {
 /// `PUT /20190206/workloads/{workload_id}`: another version, parameters, protection or tags.
 pub(super) fn update_workload(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
-    let (task_id, workload) = call.ctx.store.write(|db| {
+    let (task_id, workload) = call.write(|db| {
         let workload = load_workload(db, call.param("workload_id"))?;
         change(call, db, WORKLOAD, (workload, "Workload"), |workload| {
             let id = text(workload, "Id");
@@ -705,7 +699,7 @@ fn marked(mut resource: Value, status: &str, task_id: &str) -> Value {
 
 /// `DELETE /20190206/workloads/{workload_id}`: a protected workload fails to go.
 pub(super) fn delete_workload(call: &Call<'_>) -> ApiResult<Value> {
-    let (task_id, workload) = call.ctx.store.write(|db| {
+    let (task_id, workload) = call.write(|db| {
         let workload = load_workload(db, call.param("workload_id"))?;
         change(call, db, WORKLOAD, (workload, "Workload"), |workload| {
             let id = text(workload, "Id");
