@@ -16,6 +16,7 @@
 
 pub(crate) mod api;
 pub(crate) mod doc;
+pub(crate) mod resource;
 pub(crate) mod rules;
 pub(crate) mod wire;
 
@@ -23,14 +24,19 @@ use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
+use crate::store::kinds::Kind;
+
 pub(crate) use api::{Call, Context, Operation, Plan};
 
-/// An area of the API: its operation table and its components of the served document.
+/// An area of the API: its operation table, its components of the served document and the
+/// kinds of resources it keeps.
 pub(crate) struct Area {
     /// Its operations.
     pub operations: fn() -> Vec<Operation>,
     /// Adds its components to the document's `components.schemas`.
     pub schemas: fn(&mut Map<String, Value>),
+    /// The kinds it declares (each kind in one area).
+    pub kinds: &'static [&'static Kind],
 }
 
 /// Declares the areas: each name is a folder with an `AREA`.
@@ -70,6 +76,13 @@ static TABLE: LazyLock<Vec<Entry>> = LazyLock::new(|| {
 /// Every operation of every area.
 pub(crate) fn table() -> &'static [Entry] {
     &TABLE
+}
+
+/// Every kind of resource of every area (which records name which, for deletions).
+pub(crate) fn kinds() -> impl Iterator<Item = &'static Kind> {
+    AREAS
+        .iter()
+        .flat_map(|(_, area)| area.kinds.iter().copied())
 }
 
 /// The API version of a path: its first segment (`20190206`).

@@ -250,7 +250,6 @@ pub(crate) fn make_pool_user(user_pool_id: &str, username: &str, password: &str)
         salt: verifier.salt_hex().to_owned(),
         verifier: verifier.verifier_hex(),
         enabled: true,
-        org: String::new(),
     }
 }
 

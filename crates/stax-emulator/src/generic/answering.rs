@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::matching::Operation;
 use super::schema::{self, Direction, Options, accepts, generate_with};
+use crate::document::{check, parse_body};
 use crate::protocol::{ApiError, ApiResult};
 
 /// What one call brings: the path parameters (decoded, by name), the query (decoded) and the
@@ -126,31 +127,10 @@ impl Operation {
         if self.request_schema.is_none() {
             return Ok(Value::Null);
         }
-        let body = if bytes.iter().all(u8::is_ascii_whitespace) {
-            Value::Object(Map::new())
-        } else {
-            serde_json::from_slice(bytes).map_err(|e| {
-                ApiError::bad_request(format!("Request body is not valid JSON: {e}"))
-            })?
-        };
+        let body = parse_body(bytes).map_err(ApiError::bad_request)?;
         if let Some(validator) = self.request_validator() {
-            let errors: Vec<String> = validator
-                .violations(&body)
-                .take(3)
-                .map(|v| {
-                    if v.instance_path.is_empty() {
-                        v.message
-                    } else {
-                        format!("{}: {}", v.instance_path, v.message)
-                    }
-                })
-                .collect();
-            if !errors.is_empty() {
-                return Err(ApiError::bad_request(format!(
-                    "Invalid request body: {}",
-                    errors.join("; ")
-                )));
-            }
+            check(validator, &body)
+                .map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
         }
         Ok(body)
     }

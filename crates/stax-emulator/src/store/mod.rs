@@ -346,7 +346,12 @@ mod tests {
         store
             .read(|tx| {
                 assert_eq!(tx.org("org-1").list("thing")?, vec![json!({"Id": "a"})]);
-                assert_eq!(tx.pool_user("key")?.unwrap().org, "org-1");
+                let org: String = tx.0.query_row(
+                    "SELECT org FROM pool_users WHERE username = 'key'",
+                    [],
+                    |r| r.get(0),
+                )?;
+                assert_eq!(org, "org-1");
                 Ok::<_, StoreError>(())
             })
             .unwrap();

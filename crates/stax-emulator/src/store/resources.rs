@@ -24,35 +24,30 @@ impl<'c> Db<'c> {
         self.org
     }
 
-    /// The whole transaction (the sign-in tables, other organisations' views).
-    pub fn tx(&self) -> Tx<'c> {
-        Tx(self.conn)
-    }
-
     /// Inserts or replaces a resource; a new one goes last in its kind's order.
-    pub fn put(&self, kind: &str, id: &str, body: &Value) -> StoreResult<()> {
+    pub fn put(&self, kind: impl AsRef<str>, id: &str, body: &Value) -> StoreResult<()> {
         let text = serde_json::to_string(body)?;
         let updated = self.conn.execute(
             "UPDATE resources SET body = ?4 WHERE kind = ?1 AND id = ?2 AND org = ?3",
-            params![kind, id, self.org, text],
+            params![kind.as_ref(), id, self.org, text],
         )?;
         if updated == 0 {
             self.conn.execute(
                 "INSERT INTO resources (kind, id, org, seq, body)
                  VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM resources
                                        WHERE org = ?3 AND kind = ?1), ?4)",
-                params![kind, id, self.org, text],
+                params![kind.as_ref(), id, self.org, text],
             )?;
         }
         Ok(())
     }
 
-    pub fn get(&self, kind: &str, id: &str) -> StoreResult<Option<Value>> {
+    pub fn get(&self, kind: impl AsRef<str>, id: &str) -> StoreResult<Option<Value>> {
         let text: Option<String> = self
             .conn
             .query_row(
                 "SELECT body FROM resources WHERE kind = ?1 AND id = ?2 AND org = ?3",
-                params![kind, id, self.org],
+                params![kind.as_ref(), id, self.org],
                 |r| r.get(0),
             )
             .optional()?;
@@ -60,11 +55,11 @@ impl<'c> Db<'c> {
     }
 
     /// Every resource of a kind, oldest first.
-    pub fn list(&self, kind: &str) -> StoreResult<Vec<Value>> {
+    pub fn list(&self, kind: impl AsRef<str>) -> StoreResult<Vec<Value>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT body FROM resources WHERE org = ?1 AND kind = ?2 ORDER BY seq",
         )?;
-        let rows = stmt.query_map(params![self.org, kind], |r| r.get::<_, String>(0))?;
+        let rows = stmt.query_map(params![self.org, kind.as_ref()], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
         for row in rows {
             out.push(serde_json::from_str(&row?)?);
@@ -77,10 +72,10 @@ impl<'c> Db<'c> {
         query.run(self.conn, self.org)
     }
 
-    pub fn delete(&self, kind: &str, id: &str) -> StoreResult<bool> {
+    pub fn delete(&self, kind: impl AsRef<str>, id: &str) -> StoreResult<bool> {
         Ok(self.conn.execute(
             "DELETE FROM resources WHERE kind = ?1 AND id = ?2 AND org = ?3",
-            params![kind, id, self.org],
+            params![kind.as_ref(), id, self.org],
         )? > 0)
     }
 }
@@ -88,12 +83,16 @@ impl<'c> Db<'c> {
 impl Tx<'_> {
     /// A resource by kind and id, whichever organisation has it, with that organisation (for
     /// the unsigned admin routes, which name no organisation).
-    pub fn find_anywhere(&self, kind: &str, id: &str) -> StoreResult<Option<(String, Value)>> {
+    pub fn find_anywhere(
+        &self,
+        kind: impl AsRef<str>,
+        id: &str,
+    ) -> StoreResult<Option<(String, Value)>> {
         let row: Option<(String, String)> = self
             .0
             .query_row(
                 "SELECT org, body FROM resources WHERE kind = ?1 AND id = ?2",
-                params![kind, id],
+                params![kind.as_ref(), id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;

@@ -13,8 +13,6 @@ pub(crate) struct PoolUser {
     pub salt: String,
     pub verifier: String,
     pub enabled: bool,
-    /// The organisation of the API token (set by [`Db::add_pool_user`]).
-    pub org: String,
 }
 
 /// Temporary credentials issued by the identity pool.
@@ -32,7 +30,7 @@ impl Tx<'_> {
         Ok(self
             .0
             .query_row(
-                "SELECT username, sub, salt, verifier, enabled, org FROM pool_users WHERE username = ?1",
+                "SELECT username, sub, salt, verifier, enabled FROM pool_users WHERE username = ?1",
                 [username],
                 |r| {
                     Ok(PoolUser {
@@ -41,7 +39,6 @@ impl Tx<'_> {
                         salt: r.get(2)?,
                         verifier: r.get(3)?,
                         enabled: r.get(4)?,
-                        org: r.get(5)?,
                     })
                 },
             )
@@ -196,7 +193,7 @@ impl Tx<'_> {
 }
 
 impl Db<'_> {
-    /// Adds (or replaces) the Cognito user of an API token of this organisation.
+    /// Adds (or replaces) the Cognito user of an API token, in this organisation.
     pub fn add_pool_user(&self, user: &PoolUser) -> StoreResult<()> {
         self.conn.execute(
             "INSERT OR REPLACE INTO pool_users (username, sub, salt, verifier, enabled, org)

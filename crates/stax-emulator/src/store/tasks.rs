@@ -152,16 +152,16 @@ pub(crate) struct Effect {
 
 impl Effect {
     /// Merges `fields` into the resource (and stamps `ModifiedTS`).
-    pub fn merge(mut self, kind: &str, id: &str, fields: Value) -> Self {
+    pub fn merge(mut self, kind: impl AsRef<str>, id: &str, fields: Value) -> Self {
         self.steps
-            .push(json!({"op": "merge", "kind": kind, "id": id, "fields": fields}));
+            .push(json!({"op": "merge", "kind": kind.as_ref(), "id": id, "fields": fields}));
         self
     }
 
     /// Merges `fields` into the resource only when the task fails (e.g. `DELETE_FAILED`).
-    pub fn merge_on_fail(mut self, kind: &str, id: &str, fields: Value) -> Self {
+    pub fn merge_on_fail(mut self, kind: impl AsRef<str>, id: &str, fields: Value) -> Self {
         self.steps.push(
-            json!({"op": "merge", "kind": kind, "id": id, "fields": fields, "when": "FAILED"}),
+            json!({"op": "merge", "kind": kind.as_ref(), "id": id, "fields": fields, "when": "FAILED"}),
         );
         self
     }
@@ -169,16 +169,23 @@ impl Effect {
     /// Removes from the list `field` the entries that agree with every key of `matching`, on
     /// the resource `id`, or on every resource of `kind` when `id` is `None`. Worked out when
     /// the task ends, so changes made meanwhile by other tasks are kept.
-    pub fn pull(mut self, kind: &str, id: Option<&str>, field: &str, matching: Value) -> Self {
+    pub fn pull(
+        mut self,
+        kind: impl AsRef<str>,
+        id: Option<&str>,
+        field: &str,
+        matching: Value,
+    ) -> Self {
         self.steps
-            .push(json!({"op": "pull", "kind": kind, "id": id, "field": field, "match": matching}));
+            .push(json!({"op": "pull", "kind": kind.as_ref(), "id": id, "field": field, "match": matching}));
         self
     }
 
     /// Appends `entry` to the list `field` of a resource, unless an equal entry is there.
-    pub fn push(mut self, kind: &str, id: &str, field: &str, entry: Value) -> Self {
-        self.steps
-            .push(json!({"op": "push", "kind": kind, "id": id, "field": field, "entry": entry}));
+    pub fn push(mut self, kind: impl AsRef<str>, id: &str, field: &str, entry: Value) -> Self {
+        self.steps.push(
+            json!({"op": "push", "kind": kind.as_ref(), "id": id, "field": field, "entry": entry}),
+        );
         self
     }
 
