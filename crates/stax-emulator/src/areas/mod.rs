@@ -80,9 +80,13 @@ pub(crate) fn table() -> &'static [Entry] {
 
 /// Every kind of resource of every area (which records name which, for deletions).
 pub(crate) fn kinds() -> impl Iterator<Item = &'static Kind> {
-    AREAS
+    let kinds = AREAS
         .iter()
-        .flat_map(|(_, area)| area.kinds.iter().copied())
+        .flat_map(|(_, area)| area.kinds.iter().copied());
+    // The framework's own tests declare kinds of their own.
+    #[cfg(test)]
+    let kinds = kinds.chain(resource::tests::KINDS.iter().copied());
+    kinds
 }
 
 /// The API version of a path: its first segment (`20190206`).
@@ -196,6 +200,33 @@ mod tests {
                     "{}: read-only roles change nothing",
                     op.id
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn kinds_are_declared_once_and_whole() {
+        let all: Vec<_> = kinds().collect();
+        let mut names = BTreeSet::new();
+        for kind in &all {
+            assert!(names.insert(kind.name), "{} is declared twice", kind.name);
+            for field in [kind.what, kind.plural, kind.param, kind.id] {
+                assert!(!field.is_empty(), "{}: a name is missing", kind.name);
+            }
+            for named in kind.parent.iter().chain(kind.refs) {
+                assert!(
+                    all.iter().any(|k| k.name == named.kind.name),
+                    "{} names {}, which no area declares",
+                    kind.name,
+                    named.kind.name
+                );
+            }
+            let walk = &kind.walk;
+            if [walk.create, walk.update, walk.delete]
+                .iter()
+                .any(|s| s.task)
+            {
+                assert!(kind.stamps.task, "{}: tasks need UserTaskId", kind.name);
             }
         }
     }

@@ -51,10 +51,9 @@ pub(crate) fn taken(
         .filter(Filter::is_in_nocase(field, vec![value.to_owned()]))
         .filter(Filter::not_in("Status", kind.ended));
     Ok(db
-        .select(&query)?
-        .items
+        .select_ids(&query)?
         .iter()
-        .any(|record| Some(kind.id_of(record)) != except))
+        .any(|id| Some(id.as_str()) != except))
 }
 
 /// Refuses a change while another task on the same resource is running (409).

@@ -124,14 +124,29 @@ impl<'a> Query<'a> {
         self
     }
 
-    /// Runs the query in `org`.
-    pub(super) fn run(&self, conn: &Connection, org: &str) -> StoreResult<Page> {
+    /// The `FROM ... WHERE ...` of the query in `org`, and its arguments.
+    fn selection(&self, org: &str) -> (String, Vec<Sql>) {
         let mut args: Vec<Sql> = vec![Sql::Text(org.to_owned()), Sql::Text(self.kind.to_owned())];
         let mut sql = String::from(" FROM resources WHERE org = ?1 AND kind = ?2");
         for filter in &self.filters {
             sql.push_str(" AND ");
             filter.write(&mut sql, &mut args);
         }
+        (sql, args)
+    }
+
+    /// The ids of the records the query selects in `org`, in insertion order (no JSON read
+    /// back; order and page are not applied).
+    pub(super) fn ids(&self, conn: &Connection, org: &str) -> StoreResult<Vec<String>> {
+        let (sql, args) = self.selection(org);
+        let mut stmt = conn.prepare_cached(&format!("SELECT id{sql} ORDER BY seq"))?;
+        let rows = stmt.query_map(params_from_iter(args.iter()), |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Runs the query in `org`.
+    pub(super) fn run(&self, conn: &Connection, org: &str) -> StoreResult<Page> {
+        let (mut sql, mut args) = self.selection(org);
         let total: i64 = conn
             .prepare_cached(&format!("SELECT COUNT(*){sql}"))?
             .query_row(params_from_iter(args.iter()), |r| r.get(0))?;

@@ -72,6 +72,11 @@ impl<'c> Db<'c> {
         query.run(self.conn, self.org)
     }
 
+    /// The ids of the resources a query selects (its filters only), oldest first.
+    pub fn select_ids(&self, query: &Query<'_>) -> StoreResult<Vec<String>> {
+        query.ids(self.conn, self.org)
+    }
+
     pub fn delete(&self, kind: impl AsRef<str>, id: &str) -> StoreResult<bool> {
         Ok(self.conn.execute(
             "DELETE FROM resources WHERE kind = ?1 AND id = ?2 AND org = ?3",

@@ -200,12 +200,10 @@ impl Resource for AccountTypes {
     const KIND: &'static Kind = ACCOUNT_TYPE;
 
     fn present(_call: &Call<'_>, db: &Db<'_>, records: &mut [Value]) -> ApiResult<()> {
-        let ids: Vec<String> = records.iter().map(|t| text(t, "Id").to_owned()).collect();
-        let accounts = db
-            .select(&Query::of(ACCOUNT.name).filter(Filter::is_in("AccountTypeId", ids)))?
-            .items;
         for record in records {
-            *record = present_type(std::mem::take(record), &accounts);
+            let of_type =
+                Query::of(ACCOUNT.name).filter(Filter::eq("AccountTypeId", text(record, "Id")));
+            record["Accounts"] = json!(db.select_ids(&of_type)?);
         }
         Ok(())
     }

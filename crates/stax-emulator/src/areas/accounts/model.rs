@@ -140,7 +140,7 @@ pub(super) fn load_account(db: &Db<'_>, account_id: &str) -> ApiResult<Value> {
     find(db, ACCOUNT, ("account_id", account_id))
 }
 
-/// Account types as answered: `Accounts` lists the accounts of the type now.
+/// Account types as answered: `Accounts` lists the accounts (of `accounts`) of the type now.
 pub(super) fn present_type(mut account_type: Value, accounts: &[Value]) -> Value {
     let id = text(&account_type, "Id").to_owned();
     account_type["Accounts"] = Value::Array(

@@ -75,6 +75,8 @@ pub(crate) const ASSIGNMENT: &Kind = &Kind {
         },
     ],
     stamps: STAMPS,
+    // Its statuses follow its deployments (the area's own), not a generic walk.
+    walk: Walk::AT_ONCE,
     ended: &["DELETE_COMPLETE"],
     gone: &[],
     ..Kind::DEFAULT

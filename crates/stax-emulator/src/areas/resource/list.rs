@@ -53,7 +53,11 @@ pub(crate) fn list<R: Resource>(
 /// The field of `kind` naming a record of another kind that the path parameter `param`
 /// names (`hub_id` for `NetworkingHubId`): the parent's or a reference's, by the other
 /// kind's parameter; a path's only parameter names the parent.
-fn named_by(kind: &Kind, param: &str, params: usize) -> Option<(&'static str, &'static Kind)> {
+pub(super) fn named_by(
+    kind: &Kind,
+    param: &str,
+    params: usize,
+) -> Option<(&'static str, &'static Kind)> {
     if param == kind.param {
         return None;
     }

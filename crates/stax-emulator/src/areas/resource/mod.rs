@@ -83,6 +83,8 @@
 
 mod list;
 mod ops;
+#[cfg(test)]
+pub(crate) mod tests;
 
 use serde_json::{Map, Value, json};
 
@@ -261,13 +263,23 @@ pub(crate) trait Resource: 'static {
     }
 
     /// The answer to a change: by default [`Done::event`], naming the record by id under the
-    /// kind's name (`{"Detail": {"Vpc": {"Id": ...}}}`) when it is a task, and the record
-    /// itself in a list of one when it was made at once.
+    /// kind's name in one word (`{"Detail": {"CIDRRange": {"Id": ...}}}` for a `CIDR range`)
+    /// when it is a task, and the record itself in a list of one when it was made at once.
     fn answer(done: &Done<'_>) -> ApiResult<Value> {
         if done.task.is_none() {
             return Ok(json!({ done.kind.plural: [done.record] }));
         }
-        let key: String = done.kind.what.split_whitespace().collect();
+        let key: String = done
+            .kind
+            .what
+            .split_whitespace()
+            .map(|word| {
+                let mut chars = word.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_uppercase().chain(chars).collect::<String>()
+                })
+            })
+            .collect();
         Ok(done.event(json!({ key: {"Id": done.id()} })))
     }
 

@@ -62,14 +62,24 @@ pub(crate) fn delete<R: Resource>(call: &Call<'_>) -> ApiResult<Value> {
 }
 
 /// The record of `kind` the path names by the kind's parameter: 400 unless a UUID, 404 when
-/// unknown, and when gone unless `gone_too`.
+/// unknown, when gone unless `gone_too`, and when the path also names a record it should
+/// belong to (`/hubs/{hub_id}/vpcs/{vpc_id}`) and it does not.
 pub(crate) fn load(call: &Call<'_>, db: &Db<'_>, kind: &Kind, gone_too: bool) -> ApiResult<Value> {
-    let named = (kind.param, call.param(kind.param));
-    if gone_too {
-        find(db, kind, named)
+    let id = call.param(kind.param);
+    let named = (kind.param, id);
+    let record = if gone_too {
+        find(db, kind, named)?
     } else {
-        load_live(db, kind, named)
+        load_live(db, kind, named)?
+    };
+    for (param, value) in &call.params {
+        if let Some((field, _)) = super::list::named_by(kind, param, call.params.len())
+            && !rules::text(&record, field).eq_ignore_ascii_case(value)
+        {
+            return Err(missing(kind, id));
+        }
     }
+    Ok(record)
 }
 
 /// A new record of `R`'s kind from `body`: its parent loaded (named by the path, else by the
@@ -300,8 +310,10 @@ fn done<'a>(
 }
 
 /// Meets, for the deletion of a record of `kind`, the live records of every kind that name
-/// it: a reference that refuses makes it a 400, one that fails makes its task fail.
+/// it: references that refuse make it a 400, references that fail make its task fail, each
+/// naming how many records of which kinds still hold it.
 fn dependents(change: &mut Change<'_>, kind: &Kind) -> ApiResult<()> {
+    let (mut refusing, mut failing) = (Vec::new(), Vec::new());
     for other in crate::areas::kinds() {
         let named = other
             .parent
@@ -314,25 +326,43 @@ fn dependents(change: &mut Change<'_>, kind: &Kind) -> ApiResult<()> {
                 .filter(Filter::not_in("Status", other.ended));
             query.limit = Some(0);
             let count = change.db.select(&query)?.total;
-            if count == 0 {
-                continue;
-            }
-            let holds = format!("{count} {}(s)", other.what.to_lowercase());
+            let holds = format!("{count} {}(s)", in_a_sentence(other.what));
             match reference.on_delete {
-                OnDelete::Refuse => {
-                    return Err(ApiError::bad_request(format!(
-                        "{} {} still has {holds}: delete or move them first",
-                        kind.what, change.id
-                    )));
-                }
-                OnDelete::Fail => change.fail(format!(
-                    "{} {} still holds {holds}",
-                    kind.what.to_lowercase(),
-                    change.id
-                )),
+                _ if count == 0 => {}
+                OnDelete::Refuse => refusing.push(holds),
+                OnDelete::Fail => failing.push(holds),
                 OnDelete::Ignore => {}
             }
         }
     }
+    if !refusing.is_empty() {
+        return Err(ApiError::bad_request(format!(
+            "{} {} still has {}: delete or move them first",
+            kind.what,
+            change.id,
+            refusing.join(" and ")
+        )));
+    }
+    if !failing.is_empty() {
+        change.fail(format!(
+            "{} {} still holds {}",
+            in_a_sentence(kind.what),
+            change.id,
+            failing.join(" and ")
+        ));
+    }
     Ok(())
+}
+
+/// How a kind's name reads within a sentence: `Account type` as `account type`, `VPC` and
+/// `CIDR range` as they are.
+fn in_a_sentence(what: &str) -> String {
+    let first = what.split_whitespace().next().unwrap_or("");
+    if first.len() > 1 && first.chars().all(|c| c.is_ascii_uppercase()) {
+        return what.to_owned();
+    }
+    let mut chars = what.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
 }
