@@ -24,11 +24,17 @@
 //! `x-stax-emulator-roles`): read-only roles change nothing, managing API tokens, users and
 //! groups needs an admin role, and nobody grants a role above their own.
 //!
-//! The modules stand in layers, each importing only those below it: `server` (the listener
-//! and the router); `generic` (answers for an `--openapi` document); `areas` (the Stax API,
-//! one folder per area); `gate` (fault injection, SigV4) and `cognito`; `store` (SQLite,
-//! kinds, tasks) with `install`; and the pure helpers `document`, `roles`, `protocol`,
-//! `stats`, `body` and `util`. The seed, on top, is called from here on a new database.
+//! The modules stand in layers, each importing only those below it: `server` (the listener,
+//! the whole router, and the Stax APIs' one request path: route, gate, count, admit, answer,
+//! as layers in front of one router built from the areas' table and the `--openapi`
+//! operations); [`generic`] (reading an `--openapi` document into operations, and answering
+//! them); `areas` (the Stax APIs, one folder per area, on the resource framework
+//! `areas::resource`); `gate` (fault injection, SigV4, which names the caller: token, role,
+//! organisation) and `cognito`; `store` (SQLite: the kinds of resources declared once,
+//! queries answered inside SQLite, tasks; every resource, task and Cognito user belongs to an
+//! organisation) with `install`; and the pure helpers `document`, `roles`, `protocol`,
+//! `stats`, `body`, `util` and `error`. The seed, on top, is called from here on a new
+//! database.
 
 use std::fmt;
 use std::net::SocketAddr;

@@ -2,9 +2,12 @@
 //!
 //! Each area (`accounts/`, `organisations/`, ...) holds:
 //! - `mod.rs`: its operation table ([`Operation`]: id, method, path, roles allowed, handler,
-//!   and how the document describes it) and its components of the served document;
-//! - `handlers.rs`: the wire side, from a [`Call`] to an answer;
-//! - `model.rs`: its rules over the store (what a resource looks like, what may change).
+//!   and how the document describes it), its components of the served document and the kinds
+//!   of resources it declares ([`Area::kinds`]);
+//! - `handlers.rs`: the wire side: its kinds' rules as [`resource::Resource`] hooks (their
+//!   reads, creations, changes and deletions are [`resource`]'s generic operations), and the
+//!   handlers of its own, from a [`Call`] to an answer;
+//! - `model.rs`: its rules over the store (a new record's own fields, lookups, checks).
 //!
 //! The tables of all areas ([`table`]) build the router, the served documents' paths
 //! ([`document`], one per API version, where each operation is tagged with its area) and the

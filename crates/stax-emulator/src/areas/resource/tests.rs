@@ -128,12 +128,15 @@ fn context() -> Context {
     }
 }
 
+/// Name-value pairs, as a path's parameters or a query.
+type Pairs<'a> = &'a [(&'a str, &'a str)];
+
 /// A call of `op` by an admin token of `org`.
 fn call<'a>(
     ctx: &'a Context,
     op: &'a Operation,
     org: &str,
-    (params, query, body): (&[(&str, &str)], &[(&str, &str)], Value),
+    (params, query, body): (Pairs<'_>, Pairs<'_>, Value),
 ) -> Call<'a> {
     let pairs: Vec<(String, String)> = query
         .iter()
