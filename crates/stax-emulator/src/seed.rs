@@ -146,6 +146,14 @@ impl Estate<'_> {
         }
     }
 
+    /// Made by the seeded administrator through the task `task` (ended).
+    fn by_task<'t>(&'t self, task: &'t str) -> Stamp<'t> {
+        Stamp {
+            task: Some(task),
+            ..self.by()
+        }
+    }
+
     /// Stores a record of `kind` made on seed day `day`, `ACTIVE` unless `stamp` says
     /// otherwise.
     fn made(
@@ -437,11 +445,7 @@ impl Estate<'_> {
                 content,
                 json!({"Owner": "security"}),
             );
-            let stamp = Stamp {
-                task: Some(&task),
-                ..self.by()
-            };
-            self.made(db, POLICY, (&id, fields), day, stamp)?;
+            self.made(db, POLICY, (&id, fields), day, self.by_task(&task))?;
             let Some(target) = target else {
                 continue;
             };
@@ -524,11 +528,7 @@ impl Estate<'_> {
                 current,
                 json!({"Owner": "platform"}),
             );
-            let stamp = Stamp {
-                task: Some(&task),
-                ..self.by()
-            };
-            self.made(db, CATALOGUE, (&item, fields), day, stamp)?;
+            self.made(db, CATALOGUE, (&item, fields), day, self.by_task(&task))?;
         }
         // (name, account index, version index, parameters, protected)
         let workloads = [
@@ -576,11 +576,7 @@ impl Estate<'_> {
                 region: self.region,
                 tags: json!({"Team": "bakery"}),
             });
-            let stamp = Stamp {
-                task: Some(&task),
-                ..self.by()
-            };
-            self.made(db, WORKLOAD, (&id, fields), day, stamp)?;
+            self.made(db, WORKLOAD, (&id, fields), day, self.by_task(&task))?;
         }
         Ok(())
     }
