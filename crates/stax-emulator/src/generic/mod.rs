@@ -19,10 +19,10 @@
 //! - Roles: reads are open to every role, changes need the user level or above (a read-only
 //!   role is refused every change, 403 `{"Error"}`), as on the stateful routes.
 //!
-//! Two halves: [`matching`] reads a document into operations, each with the template the
+//! Two halves: `matching` reads a document into operations, each with the template the
 //! server's one router routes it by (next to the areas' table, which wins for a method and
 //! path both have; a literal segment of the document wins over a parameter of the table, as
-//! API Gateway routes), and [`answering`] answers one of them.
+//! API Gateway routes), and `answering` answers one of them.
 
 mod answering;
 mod matching;

@@ -467,7 +467,7 @@ impl Resource for Workloads {
 
     fn present(call: &Call<'_>, db: &Db<'_>, records: &mut [Value]) -> ApiResult<()> {
         let include_tags = query_bool(&call.query, "include_tags", false)?;
-        let labels = labels(db)?;
+        let labels = labels(db, records)?;
         for workload in records {
             present_workload(workload, &labels, include_tags);
         }

@@ -187,10 +187,16 @@ pub(super) fn present_workload(w: &mut Value, labels: &HashMap<String, Value>, i
     }
 }
 
-/// Version labels by version id.
-pub(super) fn labels(db: &Db<'_>) -> StoreResult<HashMap<String, Value>> {
+/// The labels of the versions `workloads` run, by version id.
+pub(super) fn labels(db: &Db<'_>, workloads: &[Value]) -> StoreResult<HashMap<String, Value>> {
+    let ids = workloads
+        .iter()
+        .map(|w| text(w, "CatalogueVersionId").to_owned())
+        .collect();
+    let query = Query::of(VERSION.name).filter(Filter::Ids(ids));
     Ok(db
-        .list(VERSION)?
+        .select(&query)?
+        .items
         .into_iter()
         .map(|v| (text(&v, "Id").to_owned(), v["WorkloadVersion"].clone()))
         .collect())
