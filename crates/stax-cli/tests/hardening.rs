@@ -4,14 +4,12 @@
 //! configuration errors as one class with exit code 2.
 
 mod common;
-#[path = "common/measure.rs"]
-mod measure;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::Emu;
-use measure::Measured;
+use common::measure::{self, Measured};
 
 /// The most memory a `stax` process may use on any input of this file.
 const PEAK_MIB: f64 = 64.0;
@@ -21,72 +19,7 @@ const PEAK_MIB: f64 = 64.0;
 const GUARD: Duration = Duration::from_secs(120);
 
 /// A directory of the test's own, removed at its end.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!(
-            "stax-hardening-{name}-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .subsec_nanos()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    /// A FIFO nobody writes to.
-    fn fifo(&self, name: &str) -> PathBuf {
-        let path = self.path(name);
-        mkfifo(&path);
-        path
-    }
-
-    /// A sparse file of 4 GiB.
-    fn huge(&self, name: &str) -> PathBuf {
-        let path = self.path(name);
-        std::fs::File::create(&path)
-            .unwrap()
-            .set_len(4 << 30)
-            .unwrap();
-        path
-    }
-
-    /// `$XDG_CACHE_HOME/stax/credentials` when this scratch is the cache home.
-    fn credentials_dir(&self) -> PathBuf {
-        self.0.join("stax").join("credentials")
-    }
-
-    /// The one entry of the credential cache.
-    fn entry(&self) -> PathBuf {
-        let entries: Vec<PathBuf> = std::fs::read_dir(self.credentials_dir())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        assert_eq!(entries.len(), 1, "{entries:?}");
-        entries.into_iter().next().unwrap()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn mkfifo(path: &Path) {
-    let made = std::process::Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .unwrap();
-    assert!(made.success(), "mkfifo {}", path.display());
-}
+use common::TempDir as Scratch;
 
 /// Runs `command` measured, and checks what every run of this file must hold: it ended by
 /// itself, within the memory bound, with one line on stderr at most (unless verbose).
@@ -357,28 +290,21 @@ fn inputs_that_never_end_or_never_open_are_refused_at_once() {
         let run = measured(&format!("STAX_CONFIG_FILE={shown}"), cmd);
         assert_refused("config.toml", &run, 2, &[&shown, "profile file", "1 MiB"]);
     }
-    // A command that never stops printing: stopped at 64 KiB.
-    let config = profile(
-        &scratch,
-        &emu,
-        &emu.access_key,
-        "secret_key_command = \"yes\"",
-    );
-    let mut cmd = call(&["--profile", "p", "accounts", "ReadAccounts"]);
-    cmd.env("STAX_CONFIG_FILE", &config);
-    let run = measured("secret_key_command = yes", cmd);
-    assert_refused("yes", &run, 2, &["secret_key_command", "64 KiB"]);
-    // One that never ends: stopped at its timeout.
-    let config = profile(
-        &scratch,
-        &emu,
-        &emu.access_key,
-        "secret_key_command = \"sleep 600\"\nsecret_key_command_timeout = 1",
-    );
-    let mut cmd = call(&["--profile", "p", "accounts", "ReadAccounts"]);
-    cmd.env("STAX_CONFIG_FILE", &config);
-    let run = measured("secret_key_command = sleep 600", cmd);
-    assert_refused("sleep", &run, 2, &["secret_key_command", "1 s"]);
+    // A command that never stops printing is stopped at 64 KiB; one that never ends, at its
+    // timeout.
+    for (lines, limit) in [
+        ("secret_key_command = \"yes\"", "64 KiB"),
+        (
+            "secret_key_command = \"sleep 600\"\nsecret_key_command_timeout = 1",
+            "1 s",
+        ),
+    ] {
+        let config = profile(&scratch, &emu, &emu.access_key, lines);
+        let mut cmd = call(&["--profile", "p", "accounts", "ReadAccounts"]);
+        cmd.env("STAX_CONFIG_FILE", &config);
+        let run = measured(lines, cmd);
+        assert_refused(lines, &run, 2, &["secret_key_command", limit]);
+    }
     assert_eq!(sign_ins(&emu), 0, "nothing was sent");
 }
 
@@ -403,7 +329,7 @@ fn a_credential_entry_that_never_ends_or_never_opens_costs_a_sign_in() {
     for what in ["fifo", "huge", "zero"] {
         std::fs::remove_file(&entry).unwrap();
         match what {
-            "fifo" => mkfifo(&entry),
+            "fifo" => common::mkfifo(&entry),
             "huge" => {
                 let file = std::fs::File::create(&entry).unwrap();
                 file.set_len(4 << 30).unwrap();

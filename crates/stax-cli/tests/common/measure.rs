@@ -54,14 +54,7 @@ pub fn available() -> bool {
 /// Runs `command` (standard input empty) to its end under GNU time, killing it and its
 /// children after `guard`.
 pub fn run(command: &Command, guard: Duration) -> Measured {
-    let report = std::env::temp_dir().join(format!(
-        "stax-measure-{}-{:x}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
+    let report = super::unique_temp("measure");
     let mut timed = Command::new(GNU_TIME);
     timed
         .args(["--format=%M", "--output"])
