@@ -2,7 +2,7 @@
 //!
 //! A thin binary over the `staxapp` library: it parses the command line, builds a
 //! [`staxapp::Config`], and prints what the library returns. Exit codes: 0 success, 1 API,
-//! validation, sign-in or task failure, 2 usage error, 130 interrupted.
+//! validation, sign-in or task failure, 2 usage or configuration error, 130 interrupted.
 
 // Doc comments here double as `--help` text, where `<json>` is a placeholder, not HTML.
 #![allow(rustdoc::invalid_html_tags)]
@@ -101,8 +101,14 @@ fn usage_line(e: &clap::Error) -> String {
 }
 
 impl From<staxapp::Error> for Failure {
+    /// A configuration error is a usage error (exit 2) wherever it is found: when the
+    /// configuration is built, or when the session reads what it names (a CA bundle that
+    /// holds no certificate).
     fn from(e: staxapp::Error) -> Self {
-        Failure::Call(run::describe_error(&e))
+        match e {
+            staxapp::Error::Config(_) => Failure::Usage(run::describe_error(&e)),
+            _ => Failure::Call(run::describe_error(&e)),
+        }
     }
 }
 

@@ -31,9 +31,11 @@ use crate::util;
 mod api;
 mod routes;
 mod routing;
+mod unparsed;
 
 use api::Api;
 use routes::{Handlers, Served};
+use unparsed::UnparsedAsJsonAcceptor;
 
 /// The running server task and its handle.
 pub(crate) struct ServerHandle {
@@ -201,7 +203,7 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
         .await
         .map_err(|e| EmulatorError::Tls(e.to_string()))?;
         let tls = axum_server::tls_rustls::RustlsAcceptor::new(config).acceptor(NoDelayAcceptor);
-        let server = server.acceptor(tls);
+        let server = server.acceptor(UnparsedAsJsonAcceptor(tls));
         let task = tokio::spawn(async move {
             if let Err(err) = server.serve(make).await {
                 tracing::error!(error = %err, "server failed");
@@ -209,7 +211,7 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
         });
         (task, Some(ca_path))
     } else {
-        let server = server.acceptor(NoDelayAcceptor);
+        let server = server.acceptor(UnparsedAsJsonAcceptor(NoDelayAcceptor));
         let task = tokio::spawn(async move {
             if let Err(err) = server.serve(make).await {
                 tracing::error!(error = %err, "server failed");

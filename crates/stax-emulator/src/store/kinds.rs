@@ -421,6 +421,7 @@ pub(crate) const ACCOUNT: &Kind = &Kind {
     plural: "Accounts",
     param: "account_id",
     refs: &[
+        // Refused by the account type's deletion, a handler of its own.
         Ref {
             field: "AccountTypeId",
             kind: ACCOUNT_TYPE,

@@ -8,6 +8,7 @@ use super::model::{
     NewAccount, account_fields, account_type_fields, find_type, load_account, load_type, name_free,
     present, present_type, require_ou, type_names,
 };
+use crate::areas::permission_sets::model::refuse_while_assigned;
 use crate::areas::resource::{self, Change, Done, Resource, Verb};
 use crate::areas::rules::{pending_operation, text};
 use crate::areas::wire::{event, query_bool};
@@ -257,11 +258,13 @@ fn name_unused(db: &Db<'_>, name: &str, except: Option<&str>) -> ApiResult<()> {
     Ok(())
 }
 
-/// `DELETE /20190206/accounts/types/{account_type_id}`: only an unused type can go.
+/// `DELETE /20190206/accounts/types/{account_type_id}`: only an unused type can go (no
+/// account, no permission set assignment).
 pub(super) fn delete_account_type(call: &Call<'_>) -> ApiResult<Value> {
     let t = call.write(|db| {
         let mut t = load_type(db, call.param("account_type_id"))?;
         let id = text(&t, "Id").to_owned();
+        refuse_while_assigned(db, ("AccountTypeId", &id), "Account type")?;
         let in_use = db
             .list(ACCOUNT)?
             .iter()

@@ -11,7 +11,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::areas::rules::{find, taken, text};
+use crate::areas::rules::{find, pending_operation, taken, text};
 use crate::protocol::{ApiError, ApiResult};
 use crate::store::kinds::{
     ACCOUNT, ACCOUNT_TYPE, By, GROUP, Kind, Listing, OnDelete, Paging, Ref, Shows, Stamps, Walk,
@@ -62,16 +62,18 @@ pub(crate) const ASSIGNMENT: &Kind = &Kind {
         kind: SET,
         on_delete: OnDelete::Ignore,
     }),
+    // A group or account type a live assignment names cannot go: their deletions (handlers
+    // of their own) refuse it, naming the assignments (`refuse_while_assigned`).
     refs: &[
         Ref {
             field: "GroupId",
             kind: GROUP,
-            on_delete: OnDelete::Ignore,
+            on_delete: OnDelete::Refuse,
         },
         Ref {
             field: "AccountTypeId",
             kind: ACCOUNT_TYPE,
-            on_delete: OnDelete::Ignore,
+            on_delete: OnDelete::Refuse,
         },
     ],
     stamps: STAMPS,
@@ -244,12 +246,54 @@ pub(super) fn check_tags(body: &Value) -> ApiResult<()> {
     Ok(())
 }
 
-/// A live group by id (400 when none: the operation documents no 404).
+/// A live group by id (400 when none: the operation documents no 404), and not on its way
+/// out (its deletion started: the assignment would outlive it).
 pub(super) fn require_group(db: &Db<'_>, id: &str) -> ApiResult<Value> {
     match find(db, GROUP, ("GroupId", id)) {
-        Ok(group) if text(&group, "Status") != "DELETED" => Ok(group),
+        Ok(group) if text(&group, "Status") != "DELETED" => {
+            if pending_operation(db, &group)?.as_deref() == Some("teams.DeleteGroup") {
+                return Err(ApiError::bad_request(format!(
+                    "GroupId: group {id} is being deleted"
+                )));
+            }
+            Ok(group)
+        }
         _ => Err(ApiError::bad_request(format!("GroupId: no group {id}"))),
     }
+}
+
+/// Refuses to delete a group or an account type (`field` `GroupId` or `AccountTypeId`) that a
+/// live assignment (anything but `DELETE_COMPLETE`) names: 400 listing them. Stax deletes
+/// neither an assignment nor its roles behind its owner's back; delete the assignments first.
+pub(crate) fn refuse_while_assigned(
+    db: &Db<'_>,
+    (field, id): (&str, &str),
+    what: &str,
+) -> ApiResult<()> {
+    let query = Query::of(ASSIGNMENT.name)
+        .filter(Filter::is_in_nocase(field, vec![id.to_owned()]))
+        .filter(Filter::not_in("Status", ASSIGNMENT.ended))
+        .order("CreatedTS", false)
+        .order("Id", false);
+    let live = db.select(&query)?.items;
+    if live.is_empty() {
+        return Ok(());
+    }
+    let named: Vec<String> = live
+        .iter()
+        .map(|a| {
+            format!(
+                "{} (permission set {})",
+                text(a, "Id"),
+                text(a, "PermissionSetId")
+            )
+        })
+        .collect();
+    Err(ApiError::bad_request(format!(
+        "{what} {id} has {} live permission set assignment(s): {}; delete them (DeletePermissionSetAssignment) and wait for DELETE_COMPLETE first",
+        live.len(),
+        named.join(", ")
+    )))
 }
 
 /// A live account type by id (400 when none).

@@ -11,6 +11,7 @@ use super::model::{
     another_admin, email_free, group_fields, group_named, is_active_admin, load_local_group,
     refuse_scim, user_fields,
 };
+use crate::areas::permission_sets::model::refuse_while_assigned;
 use crate::areas::resource::{Change, Done, Resource, Verb};
 use crate::areas::rules::{change, load_live, text};
 use crate::areas::wire::event;
@@ -214,12 +215,14 @@ impl Resource for Groups {
     }
 }
 
-/// `DELETE /20190206/groups/{group_id}`: its roles on account types are revoked too.
+/// `DELETE /20190206/groups/{group_id}`: its roles on account types are revoked too; refused
+/// (400) while a permission set assignment names the group.
 pub(super) fn delete_group(call: &Call<'_>) -> ApiResult<Value> {
     let (task_id, _) = call.write(|db| {
         let group = load_local_group(db, call.param("group_id"))?;
         change(call, db, GROUP, (group, "Group"), |group| {
             let id = text(group, "Id");
+            refuse_while_assigned(db, ("GroupId", id), "Group")?;
             // The group's roles on account types go with it.
             Ok(Plan::new(
                 Effect::default()
