@@ -244,8 +244,27 @@ impl Document {
         name: &str,
         args: Map<String, Value>,
     ) -> Result<PreparedRequest, ValidationError> {
-        let request = self.route(service, name, args)?;
-        self.validate(&request)?;
+        self.prepare_operation(self.operation(service, name)?, args, None, true)
+    }
+
+    /// The one composition of routing and validation (the request pipeline's): routes `args`
+    /// for `operation` (found with [`operation`](Self::operation)), makes `whole_body` the
+    /// body when given ([`PreparedRequest::set_body`]), then validates the body unless
+    /// `validate` is false.
+    pub fn prepare_operation(
+        &self,
+        operation: &Operation,
+        args: Map<String, Value>,
+        whole_body: Option<Value>,
+        validate: bool,
+    ) -> Result<PreparedRequest, ValidationError> {
+        let mut request = routing::route(operation, args)?;
+        if let Some(body) = whole_body {
+            request.set_body(body)?;
+        }
+        if validate {
+            self.validate(&request)?;
+        }
         Ok(request)
     }
 
@@ -322,7 +341,7 @@ fn fold(name: &str) -> String {
 }
 
 /// Whether `a` and `b` are equal after [`fold`], without allocating.
-fn folded_eq(a: &str, b: &str) -> bool {
+pub(crate) fn folded_eq(a: &str, b: &str) -> bool {
     fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
         s.chars()
             .filter(|c| *c != '-' && *c != '_')
