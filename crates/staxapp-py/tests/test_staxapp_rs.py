@@ -236,6 +236,26 @@ class ConfigLikeStaxapp(unittest.TestCase):
             StaxAPIRetryConfig.backoff_factor = 1.0
             StaxAuthRetryConfig.token_expiry_threshold = 1
 
+    def test_api_exceptions_carry_the_request_id(self):
+        os.environ["STAX_ENDPOINT"] = FAILING["endpoint"]
+        os.environ["AWS_ENDPOINT_URL"] = FAILING["endpoint"]
+        config = Config(
+            hostname=FAILING["endpoint"].split("://", 1)[1],
+            access_key=FAILING["access_key"],
+            secret_key=FAILING["secret_key"],
+            api_retry_config=StaxAPIRetryConfig(max_attempts=0),
+        )
+        failing = StaxClient("accounts", config=config)
+        seen = []
+        failing.add_interceptor(after_attempt=seen.append)
+        with self.assertRaises(ApiException) as caught:
+            failing.ReadAccounts()
+        self.assertEqual(caught.exception.status_code, 502)
+        self.assertEqual(len(seen), 1, seen)
+        self.assertIsInstance(caught.exception.request_id, str)
+        self.assertEqual(caught.exception.request_id, seen[0]["request_id"])
+        self.assertIsNone(ApiException("made by hand").request_id)
+
     def test_unusable_settings_are_config_exceptions(self):
         for name, value in [
             ("max_attempts", "3"),
@@ -384,3 +404,47 @@ class Packaging(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Interceptors(unittest.TestCase):
+    def test_callables_see_and_change_each_request(self):
+        accounts = StaxClient("accounts")
+        attempts, calls = [], []
+
+        def tag(request):
+            self.assertEqual(request["operation"], "accounts.ReadAccounts")
+            self.assertEqual(request["method"], "GET")
+            request["headers"]["user-agent"] = "py-interceptor/1.0"
+
+        accounts.add_interceptor(before_signing=tag, after_attempt=attempts.append, after_call=calls.append)
+        admin(READY, "reset-stats", "POST")
+        self.assertTrue(accounts.ReadAccounts()["Accounts"])
+        self.assertEqual([(a["attempt"], a["status"], a["retry"]) for a in attempts], [(1, 200, False)])
+        self.assertIsInstance(attempts[0]["request_id"], str)
+        self.assertIn(b"Accounts", attempts[0]["body"])
+        self.assertEqual(len(calls), 1)
+        self.assertEqual((calls[0]["attempts"], calls[0]["status"]), (1, 200))
+        self.assertEqual(calls[0]["request_id"], attempts[0]["request_id"])
+        stats = admin(READY, "stats")
+        # The changed request was signed and sent as the interceptor left it.
+        self.assertEqual(stats["user_agents"].get("py-interceptor/1.0"), 1, stats)
+        self.assertEqual(stats["rejected_signatures"], 0, stats)
+        # Another client is not intercepted.
+        StaxClient("accounts").ReadAccounts()
+        self.assertEqual(len(calls), 1)
+
+    def test_an_exception_in_a_callable_is_raised_from_the_call(self):
+        class Refused(Exception):
+            pass
+
+        def refuse(request):
+            raise Refused("not today")
+
+        teams = StaxClient("teams")
+        teams.add_interceptor(before_signing=refuse)
+        admin(READY, "reset-stats", "POST")
+        with self.assertRaises(Refused):
+            teams.ReadGroups()
+        self.assertEqual(admin(READY, "stats")["operations"].get("teams.ReadGroups", 0), 0)
+        with self.assertRaises(ValidationException):
+            teams.add_interceptor(after_call="not callable")
