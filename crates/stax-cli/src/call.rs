@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use staxapp::{Args, Call, StaxClient};
+use staxapp::{Args, Call, Error, StaxClient, ValidationError};
 
 use crate::args::Arguments;
 use crate::cli::GlobalOpts;
@@ -48,10 +48,16 @@ async fn call_with(
     let call = Call::new(service, operation)
         .args(arguments)
         .validate(!global.no_validate);
-    let request = client
-        .request(call)
-        .await
-        .map_err(|e| Failure::of_call(e, None, verbose))?;
+    let request = client.request(call).await.map_err(|e| match &e {
+        // A whole body (`@file` holding an array) beside body fields, or for a method without
+        // a body: the command line's mistake.
+        Error::Validation(v)
+            if matches!(v.as_ref(), ValidationError::InvalidArgument { name, .. } if name == "<body>") =>
+        {
+            Failure::Usage(e.to_string())
+        }
+        _ => Failure::of_call(e, None, verbose),
+    })?;
     if global.dry_run {
         return Ok(request.dry_run());
     }

@@ -58,7 +58,7 @@ impl Document {
 
     /// Builds the document from its JSON value, read by `layout` (see [`Layout`]): the
     /// Permission Sets API's document is read with
-    /// [`Api::PermissionSets.layout()`](crate::Api::layout), which puts every operation in
+    /// [`Api::PERMISSION_SETS.layout()`](crate::Api::layout), which puts every operation in
     /// the service `permission-sets` and its paths under `/20210321`.
     ///
     /// ```
@@ -68,7 +68,7 @@ impl Document {
     ///
     /// let doc = Document::from_value_with(json!({"paths": {
     ///     "/permission-sets/{permission_set_id}": {"get": {"operationId": "GetPermissionSet"}}
-    /// }}), &Api::PermissionSets.layout())?;
+    /// }}), &Api::PERMISSION_SETS.layout())?;
     /// let args = json!({"permission_set_id": "p-1"});
     /// let request = doc.route("permission-sets", "GetPermissionSet", args.as_object().unwrap().clone())?;
     /// assert_eq!(request.path, "/20210321/permission-sets/p-1");
