@@ -3,7 +3,7 @@
 //! fresh for [`DEFAULT_TTL`], then revalidated with its `ETag` / `Last-Modified`, a stale copy
 //! used when the server cannot be reached.
 //!
-//! A session loads each document once, when first needed ([`Documents::get`]); tools that
+//! A session loads each document once, when first needed; tools that
 //! must not touch the network (shell completion) read the same sources without it
 //! ([`offline`]).
 

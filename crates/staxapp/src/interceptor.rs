@@ -19,7 +19,7 @@
 //!
 //! and once per request [`after_call`](Interceptor::after_call) with the final outcome. Hooks
 //! are synchronous and run on the request's task: keep them short. A hook that returns an
-//! error ends the call with [`Error::Interceptor`](crate::Error::Interceptor) (nothing more
+//! error ends the call with [`Error::Interceptor`] (nothing more
 //! is sent).
 //!
 //! ```

@@ -104,7 +104,7 @@ pub struct SessionBuilder {
 impl SessionBuilder {
     /// Keeps temporary credentials in `store` between processes: the session reads it before
     /// signing in and writes each sign-in's credentials to it
-    /// ([`auth::store`](crate::auth::store)).
+    /// ([`auth::store`]).
     pub fn credential_store(mut self, store: Arc<dyn CredentialStore>) -> Self {
         self.store = Some(store);
         self
