@@ -28,7 +28,11 @@ pub async fn call(
     let result = call_with(&global, &target.client, service, operation, args).await;
     target.close(global.verbose > 0).await;
     let value = result?;
-    output::print_value(&global, &value)
+    output::print_value(
+        global.query.as_deref(),
+        global.output.unwrap_or_default(),
+        &value,
+    )
 }
 
 async fn call_with(

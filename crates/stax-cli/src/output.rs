@@ -4,7 +4,6 @@ use std::io::Write;
 
 use serde_json::{Map, Value};
 
-use crate::cli::GlobalOpts;
 use crate::failure::Failure;
 
 /// The `--output` formats.
@@ -44,13 +43,17 @@ pub fn render(format: Format, value: &Value) -> String {
     }
 }
 
-/// Applies `--query`, renders in `--output`, writes to stdout.
-pub fn print_value(global: &GlobalOpts, value: &Value) -> Result<(), Failure> {
-    let value = match &global.query {
+/// Applies the `--query` expression (if any), renders in `format`, writes to stdout.
+pub fn print_value(
+    query_expression: Option<&str>,
+    format: Format,
+    value: &Value,
+) -> Result<(), Failure> {
+    let value = match query_expression {
         Some(expression) => query(expression, value).map_err(Failure::Usage)?,
         None => value.clone(),
     };
-    let text = render(global.output.unwrap_or_default(), &value);
+    let text = render(format, &value);
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())

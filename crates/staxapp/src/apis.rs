@@ -42,8 +42,6 @@
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 
-use crate::schema::Layout;
-
 /// The service name of the Permission Sets API.
 pub const PERMISSION_SETS_SERVICE: &str = "permission-sets";
 
@@ -210,8 +208,7 @@ impl Api {
     /// True when `service` names this API's one service (any case, `-`/`_` or none between
     /// the words: `permission_sets`, `PermissionSets`).
     pub fn owns_service(self, service: &str) -> bool {
-        self.service()
-            .is_some_and(|own| crate::schema::folded_eq(own, service))
+        self.service().is_some_and(|own| folded_eq(own, service))
     }
 
     /// The API of `apis` that a service belongs to: the one whose single service it names,
@@ -224,16 +221,17 @@ impl Api {
             .or_else(|| apis.first().copied())
             .unwrap_or(Api::CORE)
     }
+}
 
-    /// How the API's document is read: the core document names its services itself; a
-    /// one-service API's paths are relative to its `/<version>` server and every operation
-    /// belongs to its service.
-    pub fn layout(self) -> Layout {
-        match self.0.services {
-            Services::FromDocument => Layout::default(),
-            Services::One(service) => Layout::one_service(service, format!("/{}", self.version())),
-        }
+/// Whether `a` and `b` are equal after dropping `-` and `_` and lowering the case
+/// (`read-accounts`, `read_accounts` and `ReadAccounts` agree), without allocating.
+pub(crate) fn folded_eq(a: &str, b: &str) -> bool {
+    fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .flat_map(char::to_lowercase)
     }
+    folded(a).eq(folded(b))
 }
 
 impl PartialEq for Api {
@@ -295,13 +293,5 @@ mod tests {
         for name in ["accounts", "permission", "permission-sets-x", ""] {
             assert_eq!(Api::find(&Api::BUILT_IN, name), Api::CORE, "{name}");
         }
-    }
-
-    #[test]
-    fn layouts() {
-        assert_eq!(Api::CORE.layout(), Layout::default());
-        let layout = Api::PERMISSION_SETS.layout();
-        assert_eq!(layout.service.as_deref(), Some("permission-sets"));
-        assert_eq!(layout.path_prefix.as_deref(), Some("/20210321"));
     }
 }

@@ -38,7 +38,7 @@ use crate::tasks::WaitOptions;
 /// the session.
 #[derive(Clone)]
 pub struct StaxClient {
-    inner: crate::StaxClient,
+    inner: crate::client::StaxClient,
     runtime: Arc<tokio::runtime::Runtime>,
 }
 
@@ -82,7 +82,7 @@ impl StaxClient {
             .build()
             .map_err(|e| Error::transport("could not start the blocking client's runtime", e))?;
         Ok(StaxClient {
-            inner: crate::StaxClient::with_session(session),
+            inner: crate::client::StaxClient::with_session(session),
             runtime: Arc::new(runtime),
         })
     }
@@ -98,7 +98,7 @@ impl StaxClient {
     }
 
     /// The async client this one drives.
-    pub fn as_async(&self) -> &crate::StaxClient {
+    pub fn as_async(&self) -> &crate::client::StaxClient {
         &self.inner
     }
 

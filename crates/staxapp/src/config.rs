@@ -543,7 +543,7 @@ impl Config {
     }
 
     /// Whether the retry quota is on (AWS standard mode's token bucket, shared by the
-    /// clients of a session: see [`RetryQuota`](crate::quota::RetryQuota)). Default on.
+    /// clients of a session: see [`RetryQuota`](crate::RetryQuota)). Default on.
     pub fn retry_quota(&self) -> bool {
         self.inner.retry_quota
     }

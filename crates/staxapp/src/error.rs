@@ -76,7 +76,7 @@ pub enum Error {
         attempts: u32,
     },
 
-    /// An [`Interceptor`](crate::interceptor::Interceptor) refused the call (its hook returned
+    /// An [`Interceptor`](crate::Interceptor) refused the call (its hook returned
     /// an error); nothing more was sent.
     #[error("interceptor {hook} of {operation} failed: {source}")]
     Interceptor {

@@ -3,7 +3,7 @@
 //!
 //! Register them on a client with [`StaxClient::with_interceptor`](crate::StaxClient::with_interceptor)
 //! (several, called in the order they were added; they then see that client's API calls),
-//! or on a session with [`SessionBuilder::interceptor`](crate::session::SessionBuilder::interceptor)
+//! or on a session with [`SessionBuilder::interceptor`](crate::SessionBuilder::interceptor)
 //! (they then see everything the session sends: every client's API calls, the documents,
 //! the public configuration and the Cognito calls of a sign-in). For each attempt of a
 //! request the send loop calls, in this order:

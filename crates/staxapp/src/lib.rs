@@ -87,5 +87,6 @@ pub use error::{
 };
 pub use interceptor::Interceptor;
 pub use pipeline::{Call, Request, Response};
+pub use quota::RetryQuota;
 pub use schema::{Document, PreparedRequest};
 pub use session::{Session, SessionBuilder};

@@ -32,7 +32,7 @@ use crate::interceptor::{Interceptor, Interceptors, RequestKind};
 use crate::pipeline::Request;
 use crate::quota::RetryQuota;
 use crate::schema::Document;
-use crate::send::{self, Link, Outgoing};
+use crate::send::{self, Link, Outgoing, Signer};
 use crate::transport::{self, Response};
 
 struct Inner {
@@ -326,7 +326,47 @@ impl Session {
             idempotent: request.retryable(),
             classify_first: None,
         };
-        let signer = self.inner.credentials.signer(self.config().host_of(api));
+        let signer = ChainSigner {
+            chain: &self.inner.credentials,
+            host: self.config().host_of(api),
+            last: Mutex::new(None),
+        };
         send::send(self.link(&interceptors, true), &outgoing, &signer).await
+    }
+}
+
+/// Signs each attempt with the chain's current credentials.
+struct ChainSigner<'a> {
+    chain: &'a CredentialChain,
+    /// The `host[:port]` the request goes to (each API has its own), signed as `Host`.
+    host: &'a str,
+    /// The credentials of the last attempt, to drop them when the server calls them expired.
+    last: Mutex<Option<Arc<Credentials>>>,
+}
+
+impl Signer for ChainSigner<'_> {
+    async fn sign(&self, request: &mut http::Request<Vec<u8>>) -> Result<()> {
+        // Credentials first: when they come from the store, so does the public config.
+        let creds = self.chain.credentials().await?;
+        let api_auth = self.chain.api_auth().await?;
+        crate::sign::sign(
+            request,
+            &creds,
+            &api_auth.region,
+            self.host,
+            std::time::SystemTime::now(),
+        )?;
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(creds);
+        Ok(())
+    }
+
+    fn refreshable(&self) -> bool {
+        true
+    }
+
+    fn expired(&self) {
+        if let Some(creds) = self.last.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            self.chain.refused(&creds);
+        }
     }
 }

@@ -10,7 +10,7 @@
 //! block stored beside its credentials, so a process that finds its credentials in the store
 //! makes no request at all before its call.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use futures::future::BoxFuture;
@@ -20,7 +20,7 @@ use super::{ApiAuth, CredentialCache, Credentials, PublicConfigCell, SignIn};
 use crate::config::Config;
 use crate::error::Result;
 use crate::interceptor::Interceptors;
-use crate::send::{Link, Signer};
+use crate::send::Link;
 
 /// One source of credentials in the chain.
 trait Provider: Send + Sync {
@@ -211,50 +211,5 @@ impl CredentialChain {
             provider.refused();
         }
         true
-    }
-
-    /// A signer of requests to `host` with this chain's credentials.
-    pub(crate) fn signer<'a>(&'a self, host: &'a str) -> ChainSigner<'a> {
-        ChainSigner {
-            chain: self,
-            host,
-            last: Mutex::new(None),
-        }
-    }
-}
-
-/// Signs each attempt with the chain's current credentials.
-pub(crate) struct ChainSigner<'a> {
-    chain: &'a CredentialChain,
-    /// The `host[:port]` the request goes to (each API has its own), signed as `Host`.
-    host: &'a str,
-    /// The credentials of the last attempt, to drop them when the server calls them expired.
-    last: Mutex<Option<Arc<Credentials>>>,
-}
-
-impl Signer for ChainSigner<'_> {
-    async fn sign(&self, request: &mut http::Request<Vec<u8>>) -> Result<()> {
-        // Credentials first: when they come from the store, so does the public config.
-        let creds = self.chain.credentials().await?;
-        let api_auth = self.chain.api_auth().await?;
-        crate::sign::sign(
-            request,
-            &creds,
-            &api_auth.region,
-            self.host,
-            SystemTime::now(),
-        )?;
-        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(creds);
-        Ok(())
-    }
-
-    fn refreshable(&self) -> bool {
-        true
-    }
-
-    fn expired(&self) {
-        if let Some(creds) = self.last.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            self.chain.refused(&creds);
-        }
     }
 }

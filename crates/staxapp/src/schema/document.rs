@@ -10,6 +10,7 @@ use super::describe::{self, FieldInfo};
 use super::operations::{self, Layout, Operation, OperationKey, OperationMap};
 use super::routing::{self, PreparedRequest};
 use super::validate;
+use crate::apis::folded_eq;
 use crate::error::{Error, ValidationError};
 
 /// How similar (Jaro-Winkler, on lowercased names without `-` and `_`) a name must be to be
@@ -338,16 +339,6 @@ fn fold(name: &str) -> String {
         .filter(|c| *c != '-' && *c != '_')
         .flat_map(char::to_lowercase)
         .collect()
-}
-
-/// Whether `a` and `b` are equal after [`fold`], without allocating.
-pub(crate) fn folded_eq(a: &str, b: &str) -> bool {
-    fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
-        s.chars()
-            .filter(|c| *c != '-' && *c != '_')
-            .flat_map(char::to_lowercase)
-    }
-    folded(a).eq(folded(b))
 }
 
 /// The valid name closest to `name`, if it is close enough.

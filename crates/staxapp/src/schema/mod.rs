@@ -46,5 +46,3 @@ pub use describe::{FieldInfo, ParameterInfo, ParameterLocation};
 pub use document::Document;
 pub use operations::{Layout, Operation, OperationKey, PathVariant};
 pub use routing::PreparedRequest;
-
-pub(crate) use document::folded_eq;
