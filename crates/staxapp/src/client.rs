@@ -212,7 +212,7 @@ impl StaxClient {
         }
         Err(transport::api_error(
             &response,
-            Some(&request.operation_id()),
+            Some(request.operation_id()),
             request.api().errors(),
         ))
     }
@@ -243,7 +243,7 @@ impl StaxClient {
         let response = self.send(request).await?;
         transport::decode(
             &response,
-            Some(&request.operation_id()),
+            Some(request.operation_id()),
             request.api().errors(),
         )
     }

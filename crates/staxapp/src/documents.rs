@@ -122,7 +122,7 @@ async fn load_live(api: Api, link: Link<'_>, config: &Config) -> Result<Document
         link,
         &Outgoing {
             method: Method::GET,
-            url: url.clone(),
+            url: &url,
             headers,
             body: None,
             content_type: "application/json",

@@ -119,6 +119,8 @@ impl Call {
 pub struct Request {
     api: Api,
     prepared: PreparedRequest,
+    /// `service.Operation`.
+    operation_id: String,
     url: String,
     /// Length of the URL before the path.
     root_len: usize,
@@ -148,8 +150,8 @@ impl Request {
     }
 
     /// `service.Operation`.
-    pub fn operation_id(&self) -> String {
-        format!("{}.{}", self.prepared.service, self.prepared.operation)
+    pub fn operation_id(&self) -> &str {
+        &self.operation_id
     }
 
     /// The HTTP method.
@@ -298,6 +300,7 @@ pub(crate) fn build_for(
     let retryable = config.api_retry().retries_method(prepared.method.as_str());
     Ok(Request {
         api,
+        operation_id: format!("{}.{}", prepared.service, prepared.operation),
         prepared,
         url,
         root_len,

@@ -25,7 +25,7 @@ use crate::transport::{self, Decision, OutcomeClass, Response};
 /// One request as the send loop needs it.
 pub(crate) struct Outgoing<'a> {
     pub(crate) method: Method,
-    pub(crate) url: String,
+    pub(crate) url: &'a str,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Option<Vec<u8>>,
     /// The `Content-Type` of `body`.
@@ -128,9 +128,9 @@ pub(crate) async fn send(
         operation: request.operation,
         kind: request.kind,
         method: &request.method,
-        url: &request.url,
+        url: request.url,
     };
-    let started = Instant::now();
+    let started = (!link.interceptors.is_empty()).then(Instant::now);
     let looped = attempt_loop(link, request, signer, &call, &attempts);
     let outcome = match link.operation_timeout {
         None => looped.instrument(span).await,
@@ -143,9 +143,9 @@ pub(crate) async fn send(
             }),
         },
     };
-    if link.interceptors.is_empty() {
+    let Some(started) = started else {
         return outcome;
-    }
+    };
     let done = CallOutcome {
         attempts: attempts.load(Ordering::Relaxed),
         elapsed: started.elapsed(),
@@ -223,7 +223,7 @@ async fn attempt_loop(
     loop {
         let mut builder = http::Request::builder()
             .method(request.method.clone())
-            .uri(&request.url)
+            .uri(request.url)
             .header(http::header::ACCEPT, "application/json");
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
@@ -383,7 +383,7 @@ fn failure(
     {
         let origin = url::Url::parse(&request.url)
             .map(|u| u.origin().ascii_serialization())
-            .unwrap_or_else(|_| request.url.clone());
+            .unwrap_or_else(|_| request.url.to_owned());
         return Error::Certificate {
             origin,
             problem: transport::certificate_problem(e).unwrap_or_else(|| message.clone()),

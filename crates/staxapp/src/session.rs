@@ -313,15 +313,23 @@ impl Session {
             })?;
         // Refuse early, before any network, when the token is incomplete.
         auth::api_token(self.config())?;
-        let interceptors = self.inner.interceptors.then(interceptors);
+        let merged;
+        let interceptors = if interceptors.is_empty() {
+            &self.inner.interceptors
+        } else if self.inner.interceptors.is_empty() {
+            interceptors
+        } else {
+            merged = self.inner.interceptors.then(interceptors);
+            &merged
+        };
         let api = request.api();
         let outgoing = Outgoing {
             method: request.method(),
-            url: request.url().to_owned(),
+            url: request.url(),
             headers: Vec::new(),
             body,
             content_type: "application/json",
-            operation: &operation,
+            operation,
             kind: RequestKind::Api(api),
             idempotent: request.retryable(),
             classify_first: None,
@@ -331,7 +339,7 @@ impl Session {
             host: self.config().host_of(api),
             last: Mutex::new(None),
         };
-        send::send(self.link(&interceptors, true), &outgoing, &signer).await
+        send::send(self.link(interceptors, true), &outgoing, &signer).await
     }
 }
 

@@ -156,7 +156,7 @@ impl JsonClient {
         let name = format!("cognito.{operation}");
         let request = Outgoing {
             method: http::Method::POST,
-            url: self.endpoint.clone(),
+            url: &self.endpoint,
             headers: vec![("x-amz-target", format!("{}.{operation}", self.prefix))],
             body: Some(payload),
             content_type: "application/x-amz-json-1.1",

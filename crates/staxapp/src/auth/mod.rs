@@ -158,7 +158,7 @@ async fn read_public_config(link: Link<'_>, config: &Config) -> Result<Arc<ApiAu
     let url = format!("{}/public/config", config.base_url().trim_end_matches('/'));
     let request = Outgoing {
         method: http::Method::GET,
-        url: url.clone(),
+        url: &url,
         headers: Vec::new(),
         body: None,
         content_type: "application/json",
