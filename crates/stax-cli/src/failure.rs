@@ -36,6 +36,9 @@ impl Failure {
     /// server error of a request that is not retried (a POST) adds that it may have been
     /// processed.
     pub fn of_call(e: Error, request: Option<&Request>, verbose: bool) -> Failure {
+        if let Error::Config(_) = e {
+            return Failure::from(e);
+        }
         let mut line = describe_error(&e, verbose);
         if let (Error::Api(api), Some(request)) = (&e, request)
             && api.status >= 500
@@ -51,8 +54,14 @@ impl Failure {
 }
 
 impl From<Error> for Failure {
+    /// A configuration error is a usage error (exit 2) wherever it is found: when the
+    /// configuration is built, or when the session reads what it names (a CA bundle that
+    /// holds no certificate).
     fn from(e: Error) -> Self {
-        Failure::Call(describe_error(&e, false))
+        match e {
+            Error::Config(_) => Failure::Usage(describe_error(&e, false)),
+            _ => Failure::Call(describe_error(&e, false)),
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! A thin binary over the `staxapp` library: it parses the command line, builds a
 //! [`staxapp::Config`], and prints what the library returns. Exit codes: 0 success, 1 API,
-//! validation, sign-in or task failure, 2 usage error, 130 interrupted.
+//! validation, sign-in or task failure, 2 usage or configuration error, 130 interrupted.
 
 // Doc comments here double as `--help` text, where `<json>` is a placeholder, not HTML.
 #![allow(rustdoc::invalid_html_tags)]

@@ -334,9 +334,10 @@ fn version_of_document(json: &Value) -> String {
 fn documents(openapi: &[PathBuf]) -> Result<Documents, EmulatorError> {
     let mut external: Vec<(String, Value)> = Vec::new();
     for path in openapi {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
-        let json: Value = serde_json::from_str(&text)
+        // A regular file of at most 32 MiB: a device or a FIFO is refused, never read.
+        let bytes = stax_input::read(path, stax_input::Kind::DOCUMENT)
+            .map_err(|e| EmulatorError::Document(format!("{}: {}", path.display(), e.reason())))?;
+        let json: Value = serde_json::from_slice(&bytes)
             .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
         if !json.get("paths").is_some_and(Value::is_object) {
             return Err(EmulatorError::Document(format!(

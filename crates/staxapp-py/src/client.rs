@@ -53,6 +53,16 @@ struct Settings {
 
 impl Settings {
     fn into_config(self) -> staxapp::Result<Config> {
+        // STAX_ENDPOINT set and malformed (no scheme, another scheme, a query) is the CLI's
+        // error, never ignored for the default host.
+        if let Ok(endpoint) = std::env::var("STAX_ENDPOINT")
+            && !endpoint.trim().is_empty()
+        {
+            Config::builder_without_env()
+                .endpoint(endpoint.trim())
+                .build()?;
+        }
+        check_hostname(&self.endpoint)?;
         // Config::builder() starts from the environment, so everything Python does not set
         // comes from there: STAX_SCHEMA, AWS_ENDPOINT_URL(_COGNITO_*), the document cache.
         // The retry settings mean what they mean in staxapp (max_attempts = retries).
@@ -84,6 +94,28 @@ impl Settings {
             })?;
         builder.token_expiry_threshold(threshold).build()
     }
+}
+
+/// `Config.hostname` (in `endpoint`, `<scheme>://<hostname>`) must be a host name or address
+/// with an optional port and nothing else: a scheme, a path, a query or user information in
+/// it would send the calls somewhere else (`http://[::1` would be the host `http`).
+fn check_hostname(endpoint: &str) -> Result<(), ConfigError> {
+    let hostname = endpoint
+        .split_once("://")
+        .map_or(endpoint, |(_, rest)| rest);
+    let plain = !hostname.contains(['/', '?', '#', '@', '\\'])
+        && url::Url::parse(endpoint).is_ok_and(|u| {
+            u.host().is_some() && u.path() == "/" && u.query().is_none() && u.fragment().is_none()
+        });
+    if plain {
+        return Ok(());
+    }
+    Err(ConfigError::InvalidValue {
+        setting: "Config.hostname".into(),
+        problem: format!(
+            "{hostname:?} is not a host name or address with an optional port, such as api.au1.staxapp.cloud or 127.0.0.1:8080"
+        ),
+    })
 }
 
 /// A Stax client with frozen settings. Made by `staxapp_rs.openapi.StaxClient`.

@@ -130,6 +130,10 @@ class BeyondStaxapp(unittest.TestCase):
         self.assertIsInstance(caught.exception, TimeoutError)
 
     def test_ctrl_c_interrupts_a_wait(self):
+        # Python turns SIGINT into KeyboardInterrupt only when SIGINT was not ignored at its
+        # start; a job started with `nohup` or `cmd &` inherits it ignored. Set it up here.
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        self.addCleanup(signal.signal, signal.SIGINT, previous)
         teams = StaxClient("teams")
         created = teams.CreateGroup(Name=f"int-{uuid.uuid4().hex[:8]}")
         seen = []
@@ -142,6 +146,18 @@ class BeyondStaxapp(unittest.TestCase):
             )
         timer.join()
         self.assertEqual(len(seen), 1, seen)
+
+    def test_integers_out_of_range_are_validation_exceptions(self):
+        accounts = StaxClient("accounts")
+        for size in [10**30, 2**64, 2**31, 0, -1, True, 2.0]:
+            with self.assertRaises(ValidationException, msg=repr(size)):
+                accounts.items("ReadAccounts", page_size=size)
+            with self.assertRaises(ValidationException, msg=repr(size)):
+                accounts.pages("ReadAccounts", page_size=size)
+        for name in ["timeout", "interval", "max_interval"]:
+            with self.assertRaises(ValidationException, msg=name):
+                StaxClient("tasks").wait_for_task("t-1", **{name: 10**400})
+        self.assertTrue(list(accounts.items("ReadAccounts", page_size=2**31 - 1)))
 
     def test_a_failed_task_carries_its_answer(self):
         failed = TaskFailedException("t-1", ["quota exceeded"], {"Status": "FAILED"})
@@ -271,6 +287,56 @@ class ConfigLikeStaxapp(unittest.TestCase):
             StaxClient("accounts", config=Config(hostname=42))
         with self.assertRaises(TypeError):
             StaxAPIRetryConfig(retries=3)
+        for name, value in [
+            ("max_attempts", 10**30),
+            ("backoff_factor", 10**400),
+            ("status_codes", (10**30,)),
+            ("status_codes", (700,)),
+        ]:
+            settings = StaxAPIRetryConfig(**{name: value})
+            with self.assertRaises(ConfigException, msg=f"{name}={value!r}"):
+                StaxClient("accounts", config=Config(hostname=HOST, api_retry_config=settings))
+        with self.assertRaises(ConfigException):
+            StaxClient(
+                "accounts",
+                config=Config(hostname=HOST, api_auth_retry_config=StaxAuthRetryConfig(max_attempts=2**32)),
+            )
+
+    def test_endpoints_and_hostnames_are_refused_as_the_cli_refuses_them(self):
+        # Refused when the client is made: nothing is sent, nothing is retried. Were
+        # STAX_ENDPOINT ignored, these clients would go to Config.hostname (the emulator) and
+        # work.
+        admin(READY, "reset-stats", "POST")
+        for endpoint in [
+            HOST,  # no scheme
+            "ftp://x",
+            "file:///etc/passwd",
+            f"{READY['endpoint']}/?x=1",
+            f"{READY['endpoint']}/#frag",
+        ]:
+            os.environ["STAX_ENDPOINT"] = endpoint
+            with self.assertRaises(ConfigException, msg=endpoint) as caught:
+                StaxClient("accounts", force=True)
+            self.assertIn("STAX_ENDPOINT", str(caught.exception))
+        os.environ.pop("STAX_ENDPOINT")
+        for hostname in [
+            "http://[::1",
+            f"https://{HOST}",
+            f"{HOST}/20190206",
+            f"{HOST}?x=1",
+            f"{HOST}#frag",
+            f"user@{HOST}",
+            "[::1",
+            "two words",
+        ]:
+            with self.assertRaises(ConfigException, msg=hostname) as caught:
+                StaxClient("accounts", force=True, config=Config(hostname=hostname))
+            self.assertIn("Config.hostname", str(caught.exception))
+        stats = admin(READY, "stats")
+        self.assertEqual(sum(stats["cognito"].values()), 0, stats)
+        self.assertEqual(sum(stats["operations"].values()), 0, stats)
+        # A host with a port is a hostname.
+        self.assertTrue(StaxClient("accounts", force=True).ReadAccounts()["Accounts"])
 
     def test_network_failures(self):
         once = StaxAPIRetryConfig(max_attempts=0)

@@ -1130,6 +1130,13 @@ pub fn parse_schema_source(value: &str) -> SchemaSource {
 
 fn check_http_url(name: &str, value: &str) -> std::result::Result<(), ConfigError> {
     match url::Url::parse(value) {
+        // A base URL has no query and no fragment: paths would be appended after them.
+        Ok(u) if u.query().is_some() || u.fragment().is_some() => Err(ConfigError::InvalidValue {
+            setting: name.to_owned(),
+            problem: format!(
+                "{value:?} has a query string or a fragment; give the base URL alone, such as http://127.0.0.1:8080"
+            ),
+        }),
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
         _ => Err(ConfigError::InvalidUrl {
             setting: name.to_owned(),
@@ -1260,6 +1267,34 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(c.base_url(), "http://localhost:9/20190206");
+    }
+
+    #[test]
+    fn endpoints_with_a_query_or_a_fragment_are_refused() {
+        for bad in [
+            "http://127.0.0.1:8080/?x=1",
+            "http://127.0.0.1:8080?x=1",
+            "http://127.0.0.1:8080/#frag",
+            "http://127.0.0.1:8080/?",
+        ] {
+            let err = Config::builder_without_env()
+                .endpoint(bad)
+                .build()
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::Config(ConfigError::InvalidValue { setting, .. }) if setting.contains("STAX_ENDPOINT")),
+                "{bad}: {err}"
+            );
+            assert!(
+                err.to_string().contains("query string or a fragment"),
+                "{err}"
+            );
+            let err = Config::builder_without_env()
+                .cognito_idp_endpoint(bad)
+                .build()
+                .unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{bad}: {err}");
+        }
     }
 
     #[test]

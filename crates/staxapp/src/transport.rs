@@ -90,7 +90,8 @@ pub fn http_client(config: &Config) -> Result<reqwest::Client> {
             path: path.to_owned(),
             problem,
         };
-        let pem = std::fs::read(path).map_err(|e| bundle_error(format!("cannot be read: {e}")))?;
+        let pem = stax_input::read(path, stax_input::Kind::CA_BUNDLE)
+            .map_err(|e| bundle_error(e.reason()))?;
         extra_roots = CertificateDer::pem_slice_iter(&pem)
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(|e| bundle_error(format!("is not a PEM file of certificates: {e}")))?;

@@ -174,16 +174,29 @@ def _name(operation: Any) -> str:
     return operation
 
 
+_MAX_PAGE_SIZE = 2**31 - 1
+
+
 def _page_size(page_size: Any) -> int:
-    if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
-        raise ValidationException(f"page_size must be an int of at least 1, not {page_size!r}")
+    if (
+        isinstance(page_size, bool)
+        or not isinstance(page_size, int)
+        or not 1 <= page_size <= _MAX_PAGE_SIZE
+    ):
+        raise ValidationException(
+            f"page_size must be an int from 1 to {_MAX_PAGE_SIZE}, not {page_size!r}"
+        )
     return page_size
 
 
 def _seconds(name: str, value: Any) -> float:
+    problem = ValidationException(f"{name} must be a number of seconds, 0 or more, not {value!r}")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-        raise ValidationException(f"{name} must be a number of seconds, 0 or more, not {value!r}")
-    return float(value)
+        raise problem
+    try:
+        return float(value)
+    except OverflowError:  # an int too large for a float
+        raise problem from None
 
 
 __all__ = ["StaxClient"]
