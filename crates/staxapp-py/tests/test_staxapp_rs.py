@@ -53,6 +53,19 @@ def admin(ready, path, method="GET"):
     return json.loads(body) if body.strip() else None
 
 
+def failing_client(retry_config):
+    """An accounts client of the emulator that answers every API call 502."""
+    os.environ["STAX_ENDPOINT"] = FAILING["endpoint"]
+    os.environ["AWS_ENDPOINT_URL"] = FAILING["endpoint"]
+    config = Config(
+        hostname=FAILING["endpoint"].split("://", 1)[1],
+        access_key=FAILING["access_key"],
+        secret_key=FAILING["secret_key"],
+        api_retry_config=retry_config,
+    )
+    return StaxClient("accounts", config=config)
+
+
 class Threads(unittest.TestCase):
     def test_threads_calling_at_once_share_one_sign_in(self):
         accounts = StaxClient("accounts")
@@ -227,15 +240,7 @@ class ConfigLikeStaxapp(unittest.TestCase):
         auth_retry_config.token_expiry_threshold = 2
         Config.api_auth_retry_config = auth_retry_config
         try:
-            os.environ["STAX_ENDPOINT"] = FAILING["endpoint"]
-            os.environ["AWS_ENDPOINT_URL"] = FAILING["endpoint"]
-            config = Config(
-                hostname=FAILING["endpoint"].split("://", 1)[1],
-                access_key=FAILING["access_key"],
-                secret_key=FAILING["secret_key"],
-                api_retry_config=retry_config,
-            )
-            failing = StaxClient("accounts", config=config)
+            failing = failing_client(retry_config)
             admin(FAILING, "reset-stats", "POST")
             with self.assertRaises(ApiException) as caught:
                 failing.ReadAccounts()
@@ -253,15 +258,7 @@ class ConfigLikeStaxapp(unittest.TestCase):
             StaxAuthRetryConfig.token_expiry_threshold = 1
 
     def test_api_exceptions_carry_the_request_id(self):
-        os.environ["STAX_ENDPOINT"] = FAILING["endpoint"]
-        os.environ["AWS_ENDPOINT_URL"] = FAILING["endpoint"]
-        config = Config(
-            hostname=FAILING["endpoint"].split("://", 1)[1],
-            access_key=FAILING["access_key"],
-            secret_key=FAILING["secret_key"],
-            api_retry_config=StaxAPIRetryConfig(max_attempts=0),
-        )
-        failing = StaxClient("accounts", config=config)
+        failing = failing_client(StaxAPIRetryConfig(max_attempts=0))
         seen = []
         failing.add_interceptor(after_attempt=seen.append)
         with self.assertRaises(ApiException) as caught:

@@ -381,7 +381,7 @@ fn failure(
     if *class == OutcomeClass::Certificate
         && let Some(e) = &e
     {
-        let origin = url::Url::parse(&request.url)
+        let origin = url::Url::parse(request.url)
             .map(|u| u.origin().ascii_serialization())
             .unwrap_or_else(|_| request.url.to_owned());
         return Error::Certificate {
