@@ -53,6 +53,19 @@ def admin(ready, path, method="GET"):
     return json.loads(body) if body.strip() else None
 
 
+def failing_client(retry_config):
+    """An accounts client of the emulator that answers every API call 502."""
+    os.environ["STAX_ENDPOINT"] = FAILING["endpoint"]
+    os.environ["AWS_ENDPOINT_URL"] = FAILING["endpoint"]
+    config = Config(
+        hostname=FAILING["endpoint"].split("://", 1)[1],
+        access_key=FAILING["access_key"],
+        secret_key=FAILING["secret_key"],
+        api_retry_config=retry_config,
+    )
+    return StaxClient("accounts", config=config)
+
+
 class Threads(unittest.TestCase):
     def test_threads_calling_at_once_share_one_sign_in(self):
         accounts = StaxClient("accounts")
@@ -227,15 +240,7 @@ class ConfigLikeStaxapp(unittest.TestCase):
         auth_retry_config.token_expiry_threshold = 2
         Config.api_auth_retry_config = auth_retry_config
         try:
-            os.environ["STAX_ENDPOINT"] = FAILING["endpoint"]
-            os.environ["AWS_ENDPOINT_URL"] = FAILING["endpoint"]
-            config = Config(
-                hostname=FAILING["endpoint"].split("://", 1)[1],
-                access_key=FAILING["access_key"],
-                secret_key=FAILING["secret_key"],
-                api_retry_config=retry_config,
-            )
-            failing = StaxClient("accounts", config=config)
+            failing = failing_client(retry_config)
             admin(FAILING, "reset-stats", "POST")
             with self.assertRaises(ApiException) as caught:
                 failing.ReadAccounts()
@@ -251,6 +256,18 @@ class ConfigLikeStaxapp(unittest.TestCase):
             StaxAPIRetryConfig.max_attempts = 5
             StaxAPIRetryConfig.backoff_factor = 1.0
             StaxAuthRetryConfig.token_expiry_threshold = 1
+
+    def test_api_exceptions_carry_the_request_id(self):
+        failing = failing_client(StaxAPIRetryConfig(max_attempts=0))
+        seen = []
+        failing.add_interceptor(after_attempt=seen.append)
+        with self.assertRaises(ApiException) as caught:
+            failing.ReadAccounts()
+        self.assertEqual(caught.exception.status_code, 502)
+        self.assertEqual(len(seen), 1, seen)
+        self.assertIsInstance(caught.exception.request_id, str)
+        self.assertEqual(caught.exception.request_id, seen[0]["request_id"])
+        self.assertIsNone(ApiException("made by hand").request_id)
 
     def test_unusable_settings_are_config_exceptions(self):
         for name, value in [
@@ -450,3 +467,47 @@ class Packaging(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Interceptors(unittest.TestCase):
+    def test_callables_see_and_change_each_request(self):
+        accounts = StaxClient("accounts")
+        attempts, calls = [], []
+
+        def tag(request):
+            self.assertEqual(request["operation"], "accounts.ReadAccounts")
+            self.assertEqual(request["method"], "GET")
+            request["headers"]["user-agent"] = "py-interceptor/1.0"
+
+        accounts.add_interceptor(before_signing=tag, after_attempt=attempts.append, after_call=calls.append)
+        admin(READY, "reset-stats", "POST")
+        self.assertTrue(accounts.ReadAccounts()["Accounts"])
+        self.assertEqual([(a["attempt"], a["status"], a["retry"]) for a in attempts], [(1, 200, False)])
+        self.assertIsInstance(attempts[0]["request_id"], str)
+        self.assertIn(b"Accounts", attempts[0]["body"])
+        self.assertEqual(len(calls), 1)
+        self.assertEqual((calls[0]["attempts"], calls[0]["status"]), (1, 200))
+        self.assertEqual(calls[0]["request_id"], attempts[0]["request_id"])
+        stats = admin(READY, "stats")
+        # The changed request was signed and sent as the interceptor left it.
+        self.assertEqual(stats["user_agents"].get("py-interceptor/1.0"), 1, stats)
+        self.assertEqual(stats["rejected_signatures"], 0, stats)
+        # Another client is not intercepted.
+        StaxClient("accounts").ReadAccounts()
+        self.assertEqual(len(calls), 1)
+
+    def test_an_exception_in_a_callable_is_raised_from_the_call(self):
+        class Refused(Exception):
+            pass
+
+        def refuse(request):
+            raise Refused("not today")
+
+        teams = StaxClient("teams")
+        teams.add_interceptor(before_signing=refuse)
+        admin(READY, "reset-stats", "POST")
+        with self.assertRaises(Refused):
+            teams.ReadGroups()
+        self.assertEqual(admin(READY, "stats")["operations"].get("teams.ReadGroups", 0), 0)
+        with self.assertRaises(ValidationException):
+            teams.add_interceptor(after_call="not callable")

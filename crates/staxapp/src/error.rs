@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::apis::ErrorShape;
+
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -58,6 +60,34 @@ pub enum Error {
     /// A task ended in failure or could not be waited for.
     #[error(transparent)]
     Task(Box<TaskError>),
+
+    /// The call did not finish within the operation timeout
+    /// ([`Config::operation_timeout`](crate::Config::operation_timeout)), sign-in, retries and
+    /// their delays included.
+    #[error(
+        "{operation} did not finish within the operation timeout of {limit:?} ({attempts} attempt(s) made); raise it (operation_timeout, STAX_OPERATION_TIMEOUT, --operation-timeout) or retry later"
+    )]
+    Timeout {
+        /// The operation, as `service.Operation`.
+        operation: String,
+        /// The limit that ran out.
+        limit: std::time::Duration,
+        /// Attempts sent before it ran out.
+        attempts: u32,
+    },
+
+    /// An [`Interceptor`](crate::Interceptor) refused the call (its hook returned
+    /// an error); nothing more was sent.
+    #[error("interceptor {hook} of {operation} failed: {source}")]
+    Interceptor {
+        /// The hook that failed, e.g. `before_signing`.
+        hook: &'static str,
+        /// The operation, as `service.Operation`.
+        operation: String,
+        /// What the interceptor returned.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl From<ConfigError> for Error {
@@ -101,6 +131,15 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
+            _ => None,
+        }
+    }
+
+    /// The server's request id (`x-amzn-RequestId`) when this is an [`ApiError`] whose answer
+    /// carried one: quote it to Stax support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
             _ => None,
         }
     }
@@ -297,19 +336,48 @@ pub struct ApiError {
     pub message: String,
     /// The operation, as `service.Operation`, when known.
     pub operation: Option<String>,
+    /// The server's id of the request (`x-amzn-RequestId`), when the answer carried one.
+    pub request_id: Option<String>,
 }
 
 impl ApiError {
-    /// Builds the error from a status and the response body text.
+    /// Builds the error from a status and the response body text, reading the words of any
+    /// of the APIs' error shapes.
     pub fn from_response(status: u16, text: &str, operation: Option<String>) -> Self {
+        ApiError::from_answer(status, text, operation, ErrorShape::Text, None)
+    }
+
+    /// Builds the error of an answer of an API whose errors are written in `shape` (the
+    /// other shapes and API Gateway's `{"message"}` are read too), with the answer's request
+    /// id.
+    ///
+    /// ```
+    /// use staxapp::ApiError;
+    /// use staxapp::apis::ErrorShape;
+    ///
+    /// let body = r#"{"Error": {"Code": 404, "Message": "Permission set not found"}}"#;
+    /// let e = ApiError::from_answer(404, body, None, ErrorShape::Coded, Some("abc-123".into()));
+    /// assert_eq!(e.message, "Api Exception: 404 - Permission set not found");
+    /// assert_eq!(e.request_id.as_deref(), Some("abc-123"));
+    /// ```
+    pub fn from_answer(
+        status: u16,
+        text: &str,
+        operation: Option<String>,
+        shape: ErrorShape,
+        request_id: Option<String>,
+    ) -> Self {
         let body = serde_json::from_str(text)
             .unwrap_or_else(|_| serde_json::Value::String(text.to_owned()));
         let words = match &body {
-            serde_json::Value::Object(map) => ["Error", "message", "Message"]
-                .iter()
-                .find_map(|key| map.get(*key).and_then(|v| v.as_str()))
-                // The Permission Sets API: `{"Error": {"Code": 404, "Message": "..."}}`.
-                .or_else(|| map.get("Error")?.get("Message")?.as_str())
+            serde_json::Value::Object(map) => shape
+                .words(&body)
+                .or_else(|| {
+                    ["Error", "message", "Message"]
+                        .iter()
+                        .find_map(|key| map.get(*key).and_then(|v| v.as_str()))
+                })
+                .or_else(|| ErrorShape::Coded.words(&body))
                 .map(str::to_owned)
                 .or_else(|| Some(body.to_string())),
             serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
@@ -327,6 +395,7 @@ impl ApiError {
             body,
             message,
             operation,
+            request_id,
         }
     }
 }
@@ -336,6 +405,7 @@ impl fmt::Debug for ApiError {
         f.debug_struct("ApiError")
             .field("status", &self.status)
             .field("operation", &self.operation)
+            .field("request_id", &self.request_id)
             .field("message", &self.message)
             .field("body", &self.body)
             .finish()

@@ -570,11 +570,6 @@ impl Persisted {
         ))
     }
 
-    /// The store.
-    pub(crate) fn store(&self) -> &Arc<dyn CredentialStore> {
-        &self.store
-    }
-
     /// The stored entry when it is fresh at `now` and the API has not refused stored
     /// credentials in this session; after a refusal, removes the entry instead.
     pub(crate) async fn load_fresh(&self, now: SystemTime) -> Option<StoredCredentials> {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::describe::{self, ParameterInfo, ParameterLocation};
+use crate::apis::{Api, Services};
 use crate::error::Error;
 
 /// The vendor extension naming an operation as `"service.Operation"`.
@@ -89,6 +90,28 @@ impl Layout {
                 format!("{prefix}{path}")
             }
             _ => path.to_owned(),
+        }
+    }
+}
+
+impl Api {
+    /// How the API's document is read: the core document names its services itself; a
+    /// one-service API's paths are relative to its `/<version>` server and every operation
+    /// belongs to its service.
+    ///
+    /// ```
+    /// use staxapp::Api;
+    /// use staxapp::schema::Layout;
+    ///
+    /// assert_eq!(Api::CORE.layout(), Layout::default());
+    /// let layout = Api::PERMISSION_SETS.layout();
+    /// assert_eq!(layout.service.as_deref(), Some("permission-sets"));
+    /// assert_eq!(layout.path_prefix.as_deref(), Some("/20210321"));
+    /// ```
+    pub fn layout(self) -> Layout {
+        match self.spec().services {
+            Services::FromDocument => Layout::default(),
+            Services::One(service) => Layout::one_service(service, format!("/{}", self.version())),
         }
     }
 }
