@@ -19,6 +19,7 @@
 
 pub(crate) mod api;
 pub(crate) mod doc;
+pub(crate) mod networking;
 pub(crate) mod resource;
 pub(crate) mod rules;
 pub(crate) mod wire;
