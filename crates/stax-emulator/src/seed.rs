@@ -7,6 +7,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::areas::accounts::model::{NewAccount, account_fields, account_type_fields};
+use crate::areas::networking::demo::{self, Made};
+use crate::areas::networking::standin;
 use crate::areas::organisations::model::{insert_organisation, ou_fields};
 use crate::areas::permission_sets::model::{
     ASSIGNMENT, NewSet, SET, assignment_fields, set_fields,
@@ -117,6 +119,7 @@ pub(crate) fn seed(
     estate.permission_sets(db)?;
     estate.policies(db, &ous, &account("bakery-prod"))?;
     estate.workloads(db, &[account("bakery-prod"), account("bakery-dev")])?;
+    estate.networking(db, &account("bakery-prod"))?;
     Ok((access_key, secret_key))
 }
 
@@ -579,5 +582,27 @@ impl Estate<'_> {
             self.made(db, WORKLOAD, (&id, fields), day, self.by_task(&task))?;
         }
         Ok(())
+    }
+
+    /// A hub deployed into `account` (a stand-in until the hubs' group lands) and what joins
+    /// it to the world: DNS, Direct Connect, VPN.
+    fn networking(&self, db: &Db<'_>, account: &str) -> StoreResult<()> {
+        let day = 29;
+        let at = self.ts(day);
+        let stamp = Stamp {
+            at: &at,
+            status: Some("ACTIVE"),
+            ..self.by()
+        };
+        let (hub, _) = standin::demo_hub(db, (account, self.region), &stamp)?;
+        let Some(account) = db.get(ACCOUNT, account)? else {
+            return Ok(());
+        };
+        let made = Made {
+            at_ms: self.at(day),
+            by: &self.admin,
+            region: self.region,
+        };
+        demo::edge(db, &made, (&hub, &account), "10.0.0.0/22")
     }
 }

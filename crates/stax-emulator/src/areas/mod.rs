@@ -19,7 +19,6 @@
 
 pub(crate) mod api;
 pub(crate) mod doc;
-pub(crate) mod networking;
 pub(crate) mod resource;
 pub(crate) mod rules;
 pub(crate) mod wire;
@@ -44,6 +43,7 @@ pub(crate) struct Area {
 }
 
 pub(crate) mod accounts;
+pub(crate) mod networking;
 pub(crate) mod organisations;
 pub(crate) mod permission_sets;
 pub(crate) mod policies;
@@ -71,6 +71,7 @@ areas! {
     policies,
     users,
     workloads,
+    networking,
     permission_sets,
 }
 

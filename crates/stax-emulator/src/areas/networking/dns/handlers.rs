@@ -1,0 +1,222 @@
+//! The rules of DNS resolvers and DNS rules, as hooks of the kinds' generic operations.
+//!
+//! - A hub has at most one live resolver; it is made in an `ACTIVE` hub with 2 to 6
+//!   interfaces, each with an inbound and an outbound address inside the hub's transit VPC
+//!   (the lowest free host addresses past the ones AWS keeps). Changing the number of
+//!   interfaces keeps the addresses in use and adds or drops from the end.
+//! - A rule is made under an `ACTIVE` resolver; it forwards one domain (once per resolver) to
+//!   one or more distinct IPv4 addresses. A resolver with live rules cannot be deleted (its
+//!   kind's parent reference).
+
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+use serde_json::{Map, Value, json};
+
+use super::{RESOLVER, RULE};
+use crate::areas::networking::addresses::{interface_addresses, parse_addresses};
+use crate::areas::networking::common::{self, ensure_active, live};
+use crate::areas::networking::standin::VPC;
+use crate::areas::resource::{Change, Done, Resource};
+use crate::areas::rules::text;
+use crate::protocol::{ApiError, ApiResult};
+use crate::store::Db;
+use crate::store::kinds::Kind;
+
+/// The fewest and most interfaces a resolver has (Route 53 Resolver endpoints need two
+/// addresses; six is AWS's limit per endpoint).
+pub(crate) const INTERFACES: std::ops::RangeInclusive<i64> = 2..=6;
+
+/// DNS resolvers.
+pub(crate) struct Resolvers;
+
+impl Resource for Resolvers {
+    const KIND: &'static Kind = RESOLVER;
+
+    fn create(change: &mut Change<'_>) -> ApiResult<()> {
+        let hub = change.parent.clone().unwrap_or_default();
+        ensure_active(crate::areas::networking::standin::HUB, &hub)?;
+        let hub_id = text(&hub, "Id");
+        if let Some(other) = live(change.db, RESOLVER, &[("NetworkingHubId", hub_id)])?.first() {
+            return Err(ApiError::bad_request(format!(
+                "Hub {hub_id} already has DNS resolver {}: a hub has one resolver; change it \
+                 (UpdateDnsResolver) or delete it first",
+                text(other, "Id")
+            )));
+        }
+        let count = interfaces(change.body)?.unwrap_or(0);
+        let block = transit_block(change.db, hub_id)?;
+        let (inbound, outbound) = interface_plan(&block, count, (&[], &[]))?;
+        change.fields = resolver_fields(text(change.body, "Name"), count, (&inbound, &outbound));
+        common::take_tags(change);
+        Ok(())
+    }
+
+    fn update(change: &mut Change<'_>) -> ApiResult<()> {
+        ensure_active(RESOLVER, &change.record)?;
+        change.take(&["Name"]);
+        common::take_tags(change);
+        let Some(count) = interfaces(change.body)? else {
+            return Ok(());
+        };
+        let held = |field: &str| -> Vec<Ipv4Addr> {
+            change.record[field]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a.as_str()?.parse().ok())
+                .collect()
+        };
+        let (inbound, outbound) = (held("InboundIpAddresses"), held("OutboundIpAddresses"));
+        let block = transit_block(change.db, text(&change.record, "NetworkingHubId"))?;
+        let (inbound, outbound) = interface_plan(&block, count, (&inbound, &outbound))?;
+        change.fields.insert("Interfaces".into(), json!(count));
+        change
+            .fields
+            .insert("InboundIpAddresses".into(), json!(inbound));
+        change
+            .fields
+            .insert("OutboundIpAddresses".into(), json!(outbound));
+        Ok(())
+    }
+
+    fn answer(done: &Done<'_>) -> ApiResult<Value> {
+        Ok(common::answer(done, "DnsResolver"))
+    }
+}
+
+/// DNS rules.
+pub(crate) struct Rules;
+
+impl Resource for Rules {
+    const KIND: &'static Kind = RULE;
+
+    fn create(change: &mut Change<'_>) -> ApiResult<()> {
+        let resolver = change.parent.clone().unwrap_or_default();
+        ensure_active(RESOLVER, &resolver)?;
+        let domain = text(change.body, "DomainName");
+        unique_domain(change.db, text(&resolver, "Id"), domain)?;
+        let forwarders = forwarders(change.body)?.unwrap_or_default();
+        change.fields = rule_fields(text(change.body, "Name"), domain, &forwarders);
+        common::take_tags(change);
+        let aws = common::aws_id("rslvr-rr-", &change.id, 17);
+        common::on_success(change, RULE, json!({ "AwsRuleId": aws }));
+        Ok(())
+    }
+
+    fn update(change: &mut Change<'_>) -> ApiResult<()> {
+        ensure_active(RULE, &change.record)?;
+        change.take(&["Name"]);
+        common::take_tags(change);
+        if let Some(forwarders) = forwarders(change.body)? {
+            change
+                .fields
+                .insert("ForwarderIpAddresses".into(), json!(forwarders));
+        }
+        Ok(())
+    }
+
+    fn answer(done: &Done<'_>) -> ApiResult<Value> {
+        Ok(common::answer(done, "DnsRule"))
+    }
+}
+
+/// The fields of a new resolver.
+pub(crate) fn resolver_fields(
+    name: &str,
+    interfaces: i64,
+    (inbound, outbound): (&[String], &[String]),
+) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("Name".into(), json!(name));
+    fields.insert("Interfaces".into(), json!(interfaces));
+    fields.insert("InboundIpAddresses".into(), json!(inbound));
+    fields.insert("OutboundIpAddresses".into(), json!(outbound));
+    fields
+}
+
+/// The fields of a new rule (its AWS id comes when its task succeeds).
+pub(crate) fn rule_fields(name: &str, domain: &str, forwarders: &[String]) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("Name".into(), json!(name));
+    fields.insert("DomainName".into(), json!(domain));
+    fields.insert("ForwarderIpAddresses".into(), json!(forwarders));
+    fields.insert("AwsRuleId".into(), Value::Null);
+    fields
+}
+
+/// `NumberOfInterfaces` of the body, when given: 2 to 6.
+fn interfaces(body: &Value) -> ApiResult<Option<i64>> {
+    let Some(value) = body.get("NumberOfInterfaces") else {
+        return Ok(None);
+    };
+    match value.as_i64() {
+        Some(n) if INTERFACES.contains(&n) => Ok(Some(n)),
+        _ => Err(ApiError::bad_request(format!(
+            "NumberOfInterfaces is {value}: a resolver has from {} to {} interfaces",
+            INTERFACES.start(),
+            INTERFACES.end()
+        ))),
+    }
+}
+
+/// The block of the hub's transit VPC, where a resolver's interfaces take their addresses.
+pub(crate) fn transit_block(db: &Db<'_>, hub_id: &str) -> ApiResult<Ipv4Net> {
+    live(db, VPC, &[("NetworkingHubId", hub_id), ("Type", "TRANSIT")])?
+        .first()
+        .and_then(|vpc| text(vpc, "Cidr").parse().ok())
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "Hub {hub_id} has no transit VPC to place the resolver's interfaces in"
+            ))
+        })
+}
+
+/// The inbound and outbound addresses of `count` interfaces in `block`: those held (in
+/// order) as far as they go, then the lowest free ones.
+pub(crate) fn interface_plan(
+    block: &Ipv4Net,
+    count: i64,
+    (inbound, outbound): (&[Ipv4Addr], &[Ipv4Addr]),
+) -> ApiResult<(Vec<String>, Vec<String>)> {
+    let count = usize::try_from(count).unwrap_or(0);
+    let mut taken: Vec<Ipv4Addr> = inbound.iter().chain(outbound).copied().collect();
+    let mut side = |held: &[Ipv4Addr]| -> ApiResult<Vec<String>> {
+        let mut kept: Vec<Ipv4Addr> = held.iter().take(count).copied().collect();
+        let more = interface_addresses(block, &taken, count - kept.len())
+            .map_err(|err| ApiError::bad_request(err.to_string()))?;
+        taken.extend(&more);
+        kept.extend(more);
+        Ok(kept.iter().map(Ipv4Addr::to_string).collect())
+    };
+    let inbound = side(inbound)?;
+    let outbound = side(outbound)?;
+    Ok((inbound, outbound))
+}
+
+/// `ForwarderIpAddresses` of the body, when given: one or more distinct IPv4 addresses.
+fn forwarders(body: &Value) -> ApiResult<Option<Vec<String>>> {
+    let Some(list) = body.get("ForwarderIpAddresses").and_then(Value::as_array) else {
+        return Ok(None);
+    };
+    let texts: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+    let parsed = parse_addresses("ForwarderIpAddresses", &texts)
+        .map_err(|err| ApiError::bad_request(err.to_string()))?;
+    Ok(Some(parsed.iter().map(Ipv4Addr::to_string).collect()))
+}
+
+/// Refuses (400) a domain another live rule of the resolver already forwards.
+fn unique_domain(db: &Db<'_>, resolver: &str, domain: &str) -> ApiResult<()> {
+    let rules = live(db, RULE, &[("DnsResolverId", resolver)])?;
+    if let Some(other) = rules
+        .iter()
+        .find(|rule| text(rule, "DomainName").eq_ignore_ascii_case(domain))
+    {
+        return Err(ApiError::bad_request(format!(
+            "DomainName {domain} is already forwarded by DNS rule {} of this resolver: change \
+             that rule (UpdateDnsRule) or delete it first",
+            text(other, "Id")
+        )));
+    }
+    Ok(())
+}
