@@ -200,18 +200,22 @@ impl<P> Pacer<'_, P> {
     }
 }
 
-/// The `TaskId` of a mutation's answer, if it has one (top level or under `Detail`).
+/// The `TaskId` of a mutation's answer, if it has one: at the top level, under `Detail`, or
+/// (networking's events, whose `Detail` has no room for it) under `Detail.Message`.
 ///
 /// ```
 /// use serde_json::json;
 /// assert_eq!(staxapp::tasks::task_id_of(&json!({"TaskId": "t-1"})), Some("t-1"));
 /// assert_eq!(staxapp::tasks::task_id_of(&json!({"Detail": {"TaskId": "t-2"}})), Some("t-2"));
+/// let networking = json!({"Detail": {"Message": {"TaskId": "t-3"}, "OperationStatus": "STARTED"}});
+/// assert_eq!(staxapp::tasks::task_id_of(&networking), Some("t-3"));
 /// assert_eq!(staxapp::tasks::task_id_of(&json!({"Accounts": []})), None);
 /// ```
 pub fn task_id_of(response: &Value) -> Option<&str> {
     response
         .get("TaskId")
         .or_else(|| response.pointer("/Detail/TaskId"))
+        .or_else(|| response.pointer("/Detail/Message/TaskId"))
         .and_then(Value::as_str)
         .filter(|id| !id.is_empty())
 }

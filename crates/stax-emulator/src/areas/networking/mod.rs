@@ -1,5 +1,7 @@
-//! `networking.*`: hubs and what hangs off them. Each group of kinds is a module with its own
-//! operation table, served components and kinds, concatenated here:
+//! `networking.*`: hubs and what hangs off them. Each group of kinds is a module whose
+//! `GROUP` is an [`Area`] of its own (operation table, served components, kinds); the area's
+//! table is the groups' tables one after the other ([`GROUPS`]):
+//! - `standin`: the hub and VPC kinds (their reads only), until their group lands;
 //! - `dns`: DNS resolvers and rules;
 //! - `dx`: Direct Connect gateways, VIFs, associations and connections;
 //! - `vpn`: VPN customer gateways and connections;
@@ -17,6 +19,7 @@
 use serde_json::{Map, Value};
 
 use super::{Area, Operation};
+use crate::store::kinds::Kind;
 
 mod addresses;
 #[cfg_attr(not(test), allow(dead_code))]
@@ -32,32 +35,54 @@ mod space;
 pub(crate) mod standin;
 mod vpn;
 
+/// The groups of the area, in the order their operations are listed.
+const GROUPS: &[&Area] = &[&standin::GROUP, &dns::GROUP, &dx::GROUP, &vpn::GROUP];
+
 pub(crate) const AREA: Area = Area {
     operations,
     schemas,
-    kinds: &[
-        standin::HUB,
-        standin::VPC,
-        dns::RESOLVER,
-        dns::RULE,
-        dx::GATEWAY,
-        dx::VIF,
-        dx::ASSOCIATION,
-        vpn::CUSTOMER_GATEWAY,
-        vpn::CONNECTION,
-    ],
+    kinds: &KINDS,
 };
 
+/// The kinds of every group.
+const KINDS: [&Kind; kind_count(GROUPS)] = all_kinds(GROUPS);
+
 fn operations() -> Vec<Operation> {
-    [dns::operations(), dx::operations(), vpn::operations()]
-        .into_iter()
-        .flatten()
+    GROUPS
+        .iter()
+        .flat_map(|group| (group.operations)())
         .collect()
 }
 
 fn schemas(s: &mut Map<String, Value>) {
     common::schemas(s);
-    dns::schemas(s);
-    dx::schemas(s);
-    vpn::schemas(s);
+    for group in GROUPS {
+        (group.schemas)(s);
+    }
+}
+
+/// How many kinds the groups declare.
+const fn kind_count(groups: &[&Area]) -> usize {
+    let (mut count, mut i) = (0, 0);
+    while i < groups.len() {
+        count += groups[i].kinds.len();
+        i += 1;
+    }
+    count
+}
+
+/// The kinds the groups declare, group after group.
+const fn all_kinds<const N: usize>(groups: &[&Area]) -> [&'static Kind; N] {
+    let mut kinds: [&'static Kind; N] = [&Kind::DEFAULT; N];
+    let (mut at, mut i) = (0, 0);
+    while i < groups.len() {
+        let mut j = 0;
+        while j < groups[i].kinds.len() {
+            kinds[at] = groups[i].kinds[j];
+            at += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    kinds
 }

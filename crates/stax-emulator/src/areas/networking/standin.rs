@@ -1,12 +1,76 @@
 //! Stand-ins for the hub and VPC kinds until their group lands: the declarations the DNS,
-//! Direct Connect and VPN groups name, and a demo hub (with its transit VPC and a VPC with a
-//! virtual private gateway) for `--seed demo`. Only the fields those groups read are kept.
+//! Direct Connect and VPN groups name, their reads, and a demo hub (with its transit VPC and
+//! a VPC with a virtual private gateway) for `--seed demo`. Only the fields those groups read
+//! are kept.
 
 use serde_json::{Map, Value, json};
 
-use super::common;
+use super::common::{self, read_op};
+use crate::areas::resource::Resource;
+use crate::areas::{Area, Operation};
 use crate::store::kinds::{Kind, OnDelete, Ref, Stamp, Stamps};
 use crate::store::{Db, StoreResult};
+
+/// The group: the hubs' and VPCs' reads.
+pub(crate) const GROUP: Area = Area {
+    operations,
+    schemas,
+    kinds: &[HUB, VPC],
+};
+
+struct Hubs;
+
+impl Resource for Hubs {
+    const KIND: &'static Kind = HUB;
+}
+
+struct Vpcs;
+
+impl Resource for Vpcs {
+    const KIND: &'static Kind = VPC;
+}
+
+fn operations() -> Vec<Operation> {
+    vec![
+        read_op(
+            "networking.ReadHubs",
+            "/20190206/networking/hubs",
+            common::read::<Hubs>,
+            "networking.ReadHubs",
+            "List hubs",
+        ),
+        read_op(
+            "networking.ReadHubs",
+            "/20190206/networking/hubs/{hub_id}",
+            common::read::<Hubs>,
+            "networking.ReadHubs",
+            "One hub, as a list of one",
+        ),
+        read_op(
+            "networking.ReadVpcs",
+            "/20190206/networking/vpcs",
+            common::read::<Vpcs>,
+            "networking.ReadVpcs",
+            "List VPCs",
+        ),
+        read_op(
+            "networking.ReadVpcs",
+            "/20190206/networking/hubs/{hub_id}/vpcs",
+            common::read::<Vpcs>,
+            "networking.ReadVpcs",
+            "The VPCs of a hub",
+        ),
+    ]
+}
+
+fn schemas(s: &mut Map<String, Value>) {
+    let list = |key: &str| {
+        json!({"type": "object", "required": [key],
+               "properties": {key: {"type": "array", "items": {"type": "object"}}}})
+    };
+    s.insert("networking.ReadHubs".into(), list("Hubs"));
+    s.insert("networking.ReadVpcs".into(), list("Vpcs"));
+}
 
 /// Networking hubs.
 pub(crate) const HUB: &Kind = &Kind {

@@ -9,9 +9,9 @@ use super::common::{
     self, change_op, event_schema, list_schema, made_id, name_schema, read_op, status_schema,
 };
 use super::standin::HUB;
-use crate::areas::Operation;
 use crate::areas::doc::r;
 use crate::areas::resource;
+use crate::areas::{Area, Operation};
 use crate::store::kinds::{Kind, OnDelete, Ref};
 
 mod handlers;
@@ -47,8 +47,15 @@ pub(crate) const RULE: &Kind = &Kind {
     ..common::KIND
 };
 
+/// The group: its operations, components and kinds.
+pub(crate) const GROUP: Area = Area {
+    operations,
+    schemas,
+    kinds: &[RESOLVER, RULE],
+};
+
 /// The group's operations.
-pub(crate) fn operations() -> Vec<Operation> {
+fn operations() -> Vec<Operation> {
     const RESOLVERS: &str = "networking.ReadDnsResolvers";
     const RULES: &str = "networking.ReadDnsRules";
     vec![
@@ -158,7 +165,7 @@ pub(crate) fn operations() -> Vec<Operation> {
 }
 
 /// The group's components of the served document.
-pub(crate) fn schemas(s: &mut Map<String, Value>) {
+fn schemas(s: &mut Map<String, Value>) {
     let tags = r("NetworkingTags");
     let addresses = json!({"type": "array", "items": {"type": "string"}});
     let domain = json!({"type": "string", "minLength": 2, "maxLength": 256,

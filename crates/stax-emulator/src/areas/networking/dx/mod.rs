@@ -13,9 +13,9 @@ use super::common::{
     status_schema,
 };
 use super::standin::{HUB, VPC};
-use crate::areas::Operation;
 use crate::areas::doc::r;
 use crate::areas::resource;
+use crate::areas::{Area, Operation};
 use crate::roles::Allowed;
 use crate::store::kinds::{Kind, OnDelete, Ref, Stamps};
 
@@ -80,8 +80,15 @@ pub(crate) const ASSOCIATION: &Kind = &Kind {
 const CONNECTIONS_PATH: &str = "/20190206/networking/{account_id}/dxconnections";
 const VIF_STATUS_PATH: &str = "/20190206/networking/dxvifs/{dx_vif_id}/status";
 
+/// The group: its operations, components and kinds.
+pub(crate) const GROUP: Area = Area {
+    operations,
+    schemas,
+    kinds: &[GATEWAY, VIF, ASSOCIATION],
+};
+
 /// The group's operations.
-pub(crate) fn operations() -> Vec<Operation> {
+fn operations() -> Vec<Operation> {
     const GATEWAYS: &str = "networking.ReadDxGateways";
     const VIFS: &str = "networking.ReadDxVifs";
     const ASSOCIATIONS: &str = "networking.ReadDxAssociations";
@@ -256,7 +263,7 @@ pub(crate) fn operations() -> Vec<Operation> {
 }
 
 /// The group's components of the served document.
-pub(crate) fn schemas(s: &mut Map<String, Value>) {
+fn schemas(s: &mut Map<String, Value>) {
     let tags = r("NetworkingTags");
     let prefixes = json!({"type": "array", "items": {"type": "string"},
                           "description": "CIDR blocks advertised over the association."});

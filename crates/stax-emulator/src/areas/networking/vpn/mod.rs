@@ -9,9 +9,9 @@ use super::common::{
     self, change_op, event_schema, list_schema, made_id, name_schema, read_op, status_schema,
 };
 use super::standin::{HUB, VPC};
-use crate::areas::Operation;
 use crate::areas::doc::r;
 use crate::areas::resource;
+use crate::areas::{Area, Operation};
 use crate::store::kinds::{Kind, OnDelete, Ref, Stamps};
 
 mod handlers;
@@ -55,8 +55,15 @@ pub(crate) const CONNECTION: &Kind = &Kind {
     ..common::KIND
 };
 
+/// The group: its operations, components and kinds.
+pub(crate) const GROUP: Area = Area {
+    operations,
+    schemas,
+    kinds: &[CUSTOMER_GATEWAY, CONNECTION],
+};
+
 /// The group's operations.
-pub(crate) fn operations() -> Vec<Operation> {
+fn operations() -> Vec<Operation> {
     const GATEWAYS: &str = "networking.ReadVpnCustomerGateways";
     const CONNECTIONS: &str = "networking.ReadVpnConnections";
     vec![
@@ -195,7 +202,7 @@ pub(crate) fn operations() -> Vec<Operation> {
 }
 
 /// The group's components of the served document.
-pub(crate) fn schemas(s: &mut Map<String, Value>) {
+fn schemas(s: &mut Map<String, Value>) {
     let tags = r("NetworkingTags");
     let aws_id = json!({"type": "string", "nullable": true, "readOnly": true,
                         "description": "AWS's id of it, once made."});
