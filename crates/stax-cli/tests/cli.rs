@@ -602,3 +602,55 @@ fn wait_finds_the_task_under_detail_too() {
         .clone();
     assert_eq!(json_of(&out)["Status"], "SUCCEEDED");
 }
+
+#[test]
+fn wait_finds_a_networking_task_in_the_events_message() {
+    // Networking events name their task only in Detail.Message.TaskId.
+    let e = Emu::start(200);
+    let out = e
+        .stax()
+        .args([
+            "networking",
+            "ReadVpnConnections",
+            "--query",
+            "VpnConnections[0].Id",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let connection = json_of(&out);
+    let connection = connection.as_str().expect("the demo's VPN connection");
+    let out = e
+        .stax()
+        .args([
+            "--wait",
+            "networking",
+            "UpdateVpnConnection",
+            "Name=waited-for",
+        ])
+        .arg(format!("vpn_connection_id={connection}"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let task = json_of(&out);
+    assert_eq!(task["Status"], "SUCCEEDED", "{task}");
+    let out = e
+        .stax()
+        .args([
+            "networking",
+            "ReadVpnConnections",
+            "--query",
+            "VpnConnections[0].Name",
+        ])
+        .arg(format!("vpn_connection_id={connection}"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(json_of(&out), "waited-for");
+}
