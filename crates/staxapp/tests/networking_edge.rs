@@ -33,6 +33,16 @@ impl Reference {
     /// Panics unless the reference gives `operation` (on one of its paths) a `status` answer
     /// whose schema accepts `body`.
     fn check(&self, operation: &str, status: u16, body: &Value) {
+        let errors = self.violations(operation, status, body);
+        assert!(
+            errors.is_empty(),
+            "networking.{operation} {status} breaks the reference: {errors:?}\n{body}"
+        );
+    }
+
+    /// What the reference's schema of `operation`'s `status` answer finds wrong in `body`
+    /// (panics when it documents no such answer).
+    fn violations(&self, operation: &str, status: u16, body: &Value) -> Vec<String> {
         let id = format!("networking.{operation}");
         let key = status.to_string();
         let raw = self.0.raw();
@@ -61,11 +71,7 @@ impl Reference {
             .0
             .validator(Target::Pointer(&at), Direction::Response)
             .unwrap_or_else(|e| panic!("{id}: the schema does not compile: {e}"));
-        let errors: Vec<String> = validator.violations(body).map(|v| v.to_string()).collect();
-        assert!(
-            errors.is_empty(),
-            "{id} {status} breaks the reference: {errors:?}\n{body}"
-        );
+        validator.violations(body).map(|v| v.to_string()).collect()
     }
 }
 
@@ -214,6 +220,23 @@ impl Net {
     }
 }
 
+#[test]
+fn the_reference_check_refuses_what_the_document_does_not_allow() {
+    let Some(reference) = Reference::load() else {
+        return;
+    };
+    reference.check("ReadDnsRules", 404, &json!({"Error": "no such rule"}));
+    // Networking records are closed: a field the document does not name breaks it.
+    let bad = json!({"DnsRules": [{"Id": "0b1d2c3e-0000-4000-8000-00000000000a", "Name": "r1",
+        "DomainName": "a.example.com", "DnsResolverId": "0b1d2c3e-0000-4000-8000-00000000000b",
+        "ForwarderIpAddresses": [], "OrganisationId": "0b1d2c3e-0000-4000-8000-00000000000c"}]});
+    let errors = reference.violations("ReadDnsRules", 200, &bad);
+    assert!(
+        errors.iter().any(|e| e.contains("OrganisationId")),
+        "{errors:?}"
+    );
+}
+
 fn text(v: &Value, key: &str) -> String {
     v[key].as_str().unwrap_or_default().to_owned()
 }
@@ -324,12 +347,12 @@ async fn dns_resolvers_and_rules_walk_their_statuses() {
     // Listed: everywhere, under its hub.
     assert_eq!(
         net.ids(RESOLVERS.0, RESOLVERS.1, args! {}).await,
-        [id.clone()]
+        [id.as_str()]
     );
     assert_eq!(
         net.ids(RESOLVERS.0, RESOLVERS.1, args! {"hub_id" => hub_id})
             .await,
-        [id.clone()]
+        [id.as_str()]
     );
 
     // Changed: under way at once with the old values; a second change meanwhile is refused;
@@ -376,9 +399,12 @@ async fn dns_resolvers_and_rules_walk_their_statuses() {
     assert_eq!(
         net.ids(RULES.0, RULES.1, args! {"dns_resolver_id" => id})
             .await,
-        [rule_id.clone()]
+        [rule_id.as_str()]
     );
-    assert_eq!(net.ids(RULES.0, RULES.1, args! {}).await, [rule_id.clone()]);
+    assert_eq!(
+        net.ids(RULES.0, RULES.1, args! {}).await,
+        [rule_id.as_str()]
+    );
     net.change(
         "UpdateDnsRule",
         args! {"dns_rule_id" => rule_id, "ForwarderIpAddresses" => ["192.168.1.10", "192.168.1.11"],
@@ -631,6 +657,11 @@ async fn direct_connect_gateways_vifs_and_associations_walk_their_statuses() {
     assert_eq!(read["NetworkingHubId"], hub_id.as_str());
     assert_eq!(read["Prefixes"], json!([vpc["Cidr"]]));
     assert!(read["AwsAssociationId"].is_string());
+    assert!(
+        net.ids(ASSOCIATIONS.0, ASSOCIATIONS.1, args! {})
+            .await
+            .contains(&association)
+    );
     assert!(
         net.ids(
             ASSOCIATIONS.0,
@@ -988,6 +1019,8 @@ async fn vpn_customer_gateways_and_connections_walk_their_statuses() {
     let mut both = vec![to_hub.clone(), to_vpc.clone()];
     both.sort();
     assert_eq!(mine, both);
+    let all = net.ids(CONNECTIONS.0, CONNECTIONS.1, args! {}).await;
+    assert!(all.contains(&to_hub) && all.contains(&to_vpc));
     let of_hub = net
         .ids(CONNECTIONS.0, CONNECTIONS.1, args! {"hub_id" => hub_id})
         .await;

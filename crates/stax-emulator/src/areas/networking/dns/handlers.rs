@@ -220,3 +220,37 @@ fn unique_domain(db: &Db<'_>, resolver: &str, domain: &str) -> ApiResult<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addrs(texts: &[String]) -> Vec<Ipv4Addr> {
+        texts.iter().map(|t| t.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn interfaces_take_the_lowest_free_addresses_and_keep_theirs() {
+        let block: Ipv4Net = "10.0.0.0/22".parse().unwrap();
+        let (inbound, outbound) = interface_plan(&block, 2, (&[], &[])).unwrap();
+        assert_eq!(inbound, ["10.0.0.4", "10.0.0.5"]);
+        assert_eq!(outbound, ["10.0.0.6", "10.0.0.7"]);
+        // More interfaces: the addresses in use stay, new ones are free ones.
+        let (more_in, more_out) =
+            interface_plan(&block, 3, (&addrs(&inbound), &addrs(&outbound))).unwrap();
+        assert_eq!(more_in, ["10.0.0.4", "10.0.0.5", "10.0.0.8"]);
+        assert_eq!(more_out, ["10.0.0.6", "10.0.0.7", "10.0.0.9"]);
+        // Fewer: the first ones stay.
+        let (less_in, less_out) =
+            interface_plan(&block, 1, (&addrs(&more_in), &addrs(&more_out))).unwrap();
+        assert_eq!(
+            (less_in, less_out),
+            (vec!["10.0.0.4".to_owned()], vec!["10.0.0.6".to_owned()])
+        );
+        // A block without room is refused with a sentence.
+        let tiny: Ipv4Net = "10.0.0.0/29".parse().unwrap();
+        let err = interface_plan(&tiny, 2, (&[], &[])).unwrap_err();
+        assert_eq!(err.status.as_u16(), 400);
+        assert!(err.error.contains("no room"), "{}", err.error);
+    }
+}
