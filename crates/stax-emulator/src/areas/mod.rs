@@ -43,6 +43,7 @@ pub(crate) struct Area {
 }
 
 pub(crate) mod accounts;
+pub(crate) mod networking;
 pub(crate) mod organisations;
 pub(crate) mod permission_sets;
 pub(crate) mod policies;
