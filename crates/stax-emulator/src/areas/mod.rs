@@ -65,6 +65,7 @@ macro_rules! areas {
 areas! {
     public,
     accounts,
+    networking,
     teams,
     tasks,
     organisations,
