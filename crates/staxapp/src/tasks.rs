@@ -200,24 +200,26 @@ impl<P> Pacer<'_, P> {
     }
 }
 
-/// The `TaskId` of a mutation's answer, if it has one: at the top level, under `Detail`, or
-/// (networking's events, whose `Detail` has no room for it) under `Detail.Message`.
+/// Where answers name the task carrying a change out: at the top (`TaskId`), in `Detail`,
+/// or (networking's events, whose closed schemas leave no other room) in `Detail.Message`.
+const TASK_ID_POINTERS: [&str; 3] = ["/TaskId", "/Detail/TaskId", "/Detail/Message/TaskId"];
+
+/// The `TaskId` of a mutation's answer, if it has one: at the top, under `Detail`, or under
+/// `Detail.Message` (networking answers), the first non-empty one in that order.
 ///
 /// ```
 /// use serde_json::json;
 /// assert_eq!(staxapp::tasks::task_id_of(&json!({"TaskId": "t-1"})), Some("t-1"));
 /// assert_eq!(staxapp::tasks::task_id_of(&json!({"Detail": {"TaskId": "t-2"}})), Some("t-2"));
-/// let networking = json!({"Detail": {"Message": {"TaskId": "t-3"}, "OperationStatus": "STARTED"}});
-/// assert_eq!(staxapp::tasks::task_id_of(&networking), Some("t-3"));
+/// let hub = json!({"Detail": {"Message": {"TaskId": "t-3"}, "NetworkingHub": {"Id": "h"}}});
+/// assert_eq!(staxapp::tasks::task_id_of(&hub), Some("t-3"));
 /// assert_eq!(staxapp::tasks::task_id_of(&json!({"Accounts": []})), None);
 /// ```
 pub fn task_id_of(response: &Value) -> Option<&str> {
-    response
-        .get("TaskId")
-        .or_else(|| response.pointer("/Detail/TaskId"))
-        .or_else(|| response.pointer("/Detail/Message/TaskId"))
-        .and_then(Value::as_str)
-        .filter(|id| !id.is_empty())
+    TASK_ID_POINTERS
+        .iter()
+        .filter_map(|pointer| response.pointer(pointer).and_then(Value::as_str))
+        .find(|id| !id.is_empty())
 }
 
 /// The log lines of a task, as strings.
@@ -293,6 +295,32 @@ impl StaxClient {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn task_ids_are_found_where_each_api_puts_them() {
+        let id = |v: Value| task_id_of(&v).map(str::to_owned);
+        assert_eq!(id(json!({"TaskId": "a"})), Some("a".into()));
+        assert_eq!(id(json!({"Detail": {"TaskId": "b"}})), Some("b".into()));
+        assert_eq!(
+            id(json!({"Detail": {"Message": {"TaskId": "c", "TraceId": "x"}}})),
+            Some("c".into())
+        );
+        // Empty or null ids, and a message that is only text, name no task.
+        assert_eq!(
+            id(json!({"TaskId": null, "Detail": {"Message": {"TaskId": "d"}}})),
+            Some("d".into())
+        );
+        assert_eq!(
+            id(json!({"TaskId": "", "Detail": {"TaskId": "e"}})),
+            Some("e".into())
+        );
+        assert_eq!(id(json!({"Detail": {"Message": "Creating hub"}})), None);
+        // The top wins over Detail, Detail over its Message.
+        assert_eq!(
+            id(json!({"TaskId": "f", "Detail": {"TaskId": "g", "Message": {"TaskId": "h"}}})),
+            Some("f".into())
+        );
+    }
 
     #[test]
     fn logs_are_strings() {

@@ -65,13 +65,13 @@ macro_rules! areas {
 areas! {
     public,
     accounts,
+    networking,
     teams,
     tasks,
     organisations,
     policies,
     users,
     workloads,
-    networking,
     permission_sets,
 }
 

@@ -1,20 +1,23 @@
-//! The demo estate's edge (`--seed demo`): what joins the demo hub to the world, made through
-//! the same field functions as the API makes it, `ACTIVE`, each through a task that has ended.
-//! - a DNS resolver (two interfaces) forwarding `corp.example.com` to two servers;
+//! What `--seed demo` makes of networking, through the same blueprints as the API makes it,
+//! as it is once each creation's task has succeeded (`ACTIVE`, AWS ids set, the task ended):
+//! - a hub, `demo-hub` (10.0.0.0/16), with its default range and transit VPC;
+//! - on it, a DNS resolver (two interfaces) forwarding `corp.example.com` to two servers;
 //! - a transit Direct Connect gateway with a VIF on the hub account's connection and an
 //!   association with the hub;
 //! - a VPN customer gateway (`203.0.113.10`) with a connection to the hub.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::common::aws_id;
 use super::dns::{self, RESOLVER, RULE};
 use super::dx::{self, ASSOCIATION, GATEWAY, VIF};
+use super::hubs::{HUB, hub_blueprint, transit_vpc};
 use super::vpn::{self, CONNECTION, CUSTOMER_GATEWAY};
+use crate::areas::networking::blueprint::Blueprint;
 use crate::areas::rules::text;
+use crate::protocol::ApiResult;
+use crate::store::Db;
 use crate::store::kinds::{Kind, Stamp};
 use crate::store::tasks::finished;
-use crate::store::{Db, StoreResult};
 use crate::util::{iso_ms, uuid};
 
 /// When and by whom the demo's networking is made.
@@ -23,139 +26,111 @@ pub(crate) struct Made<'a> {
     pub at_ms: i64,
     /// Who made it.
     pub by: &'a str,
-    /// The installation's region (where accounts' Direct Connect connections are).
+    /// The installation's region: the hub's, and where accounts' Direct Connect connections
+    /// are.
     pub region: &'a str,
 }
 
-/// The demo's DNS, Direct Connect and VPN on `hub` (its record), whose account is `account`
-/// (its record), with the hub's transit VPC at `transit` (its block).
-pub(crate) fn edge(
-    db: &Db<'_>,
-    made: &Made<'_>,
-    (hub, account): (&Value, &Value),
-    transit: &str,
-) -> StoreResult<()> {
-    let hub_id = text(hub, "Id");
-    let region = text(hub, "Region");
+/// The demo's networking, deployed into `account` (its record).
+pub(crate) fn seed(db: &Db<'_>, made: &Made<'_>, account: &Value) -> ApiResult<()> {
     let account_id = text(account, "Id");
+    let hub_id = uuid();
+    let body = json!({
+        "Name": "demo-hub", "AccountId": account_id, "Region": made.region,
+        "Cidr": "10.0.0.0/16", "CidrRangeName": "demo default",
+        "CreateNatGateway": false, "CreateInternetGateway": true,
+        "Tags": {"Team": "platform"},
+    });
+    let hub = hub_blueprint(db, &hub_id, &body)?;
+    record(
+        db,
+        made,
+        ("networking.CreateHub", HUB),
+        (&hub_id, hub),
+        None,
+    )?;
+    let region = made.region;
 
-    if let Some(block) = transit.parse().ok()
-        && let Ok((inbound, outbound)) = dns::interface_plan(&block, 2, (&[], &[]))
-    {
+    if let Some(block) = transit_vpc(db, &hub_id)?.and_then(|vpc| text(&vpc, "Cidr").parse().ok()) {
+        let (inbound, outbound) = dns::interface_plan(&block, 2, (&[], &[]))?;
         let resolver = uuid();
-        let fields = dns::resolver_fields("demo-resolver", 2, (&inbound, &outbound));
-        let fields = tagged(fields, json!({"Team": "platform"}));
-        record(
-            db,
-            made,
-            ("networking.CreateDnsResolver", RESOLVER),
-            (&resolver, fields),
-            Some(hub_id),
-        )?;
+        let mut blueprint = Blueprint {
+            fields: dns::resolver_fields("demo-resolver", 2, (&inbound, &outbound)),
+            ..Blueprint::default()
+        };
+        blueprint
+            .fields
+            .insert("Tags".into(), json!({"Team": "platform"}));
+        let at = ("networking.CreateDnsResolver", RESOLVER);
+        record(db, made, at, (&resolver, blueprint), Some(&hub_id))?;
         let rule = uuid();
         let forwarders = ["192.168.10.10".to_owned(), "192.168.10.11".to_owned()];
-        let mut fields = dns::rule_fields("corp", "corp.example.com", &forwarders);
-        fields.insert("AwsRuleId".into(), json!(aws_id("rslvr-rr-", &rule, 17)));
-        record(
-            db,
-            made,
-            ("networking.CreateDnsRule", RULE),
-            (&rule, fields),
-            Some(&resolver),
-        )?;
+        let blueprint = dns::rule_blueprint(&rule, "corp", "corp.example.com", &forwarders);
+        let at = ("networking.CreateDnsRule", RULE);
+        record(db, made, at, (&rule, blueprint), Some(&resolver))?;
     }
 
     let gateway = uuid();
-    let mut fields = dx::gateway_fields("demo-dx", 64600, account_id, "TRANSIT");
-    fields.insert("AwsGatewayId".into(), json!(uuid()));
-    record(
-        db,
-        made,
-        ("networking.CreateDxResource", GATEWAY),
-        (&gateway, fields),
-        None,
-    )?;
-    if let Some(connection) = dx::connections(made.region, account).first() {
+    let blueprint = dx::gateway_blueprint("demo-dx", 64600, account_id, "TRANSIT");
+    let at = ("networking.CreateDxResource", GATEWAY);
+    record(db, made, at, (&gateway, blueprint), None)?;
+    if let Some(connection) = dx::connections(region, account).first() {
         let vif = uuid();
-        let mut fields = dx::vif_fields(
+        let mut blueprint = dx::vif_blueprint(
+            &vif,
             "demo-vif",
-            ("TRANSIT", text(connection, "ConnectionId"), made.region),
+            ("TRANSIT", text(connection, "ConnectionId"), region),
             (101, 65010, false),
             ("169.254.10.1/30", "169.254.10.2/30"),
         );
-        fields.insert("AwsVifId".into(), json!(aws_id("dxvif-", &vif, 8)));
-        fields.insert("BgpAuthKey".into(), json!(format!("demo-{}", &vif[..8])));
-        record(
-            db,
-            made,
-            ("networking.CreateDxResource", VIF),
-            (&vif, fields),
-            Some(&gateway),
-        )?;
+        let key = format!("demo-{}", &vif[..8]);
+        blueprint.fields.insert("BgpAuthKey".into(), json!(key));
+        let at = ("networking.CreateDxResource", VIF);
+        record(db, made, at, (&vif, blueprint), Some(&gateway))?;
     }
-    let mut fields = dx::association_fields(hub_id, None, &["10.0.0.0/16".to_owned()]);
-    fields.insert("AwsAssociationId".into(), json!(uuid()));
-    record(
-        db,
-        made,
-        ("networking.CreateDxAssociation", ASSOCIATION),
-        (&uuid(), fields),
-        Some(&gateway),
-    )?;
+    let blueprint = dx::association_blueprint(&hub_id, None, &["10.0.0.0/16".to_owned()]);
+    let at = ("networking.CreateDxAssociation", ASSOCIATION);
+    record(db, made, at, (&uuid(), blueprint), Some(&gateway))?;
 
     let customer = uuid();
-    let mut fields =
-        vpn::customer_gateway_fields("office", json!(65000), ("203.0.113.10", account_id, region));
-    fields.insert(
-        "AwsVpnCustomerGatewayId".into(),
-        json!(aws_id("cgw-", &customer, 17)),
+    let blueprint = vpn::customer_gateway_blueprint(
+        &customer,
+        "office",
+        json!(65000),
+        ("203.0.113.10", account_id, region),
     );
-    record(
-        db,
-        made,
-        ("networking.CreateVpnCustomerGateway", CUSTOMER_GATEWAY),
-        (&customer, fields),
-        None,
-    )?;
+    let at = ("networking.CreateVpnCustomerGateway", CUSTOMER_GATEWAY);
+    record(db, made, at, (&customer, blueprint), None)?;
     let connection = uuid();
-    let mut fields =
-        vpn::connection_fields("office-vpn", ("HUB", hub_id, None), (false, "DYNAMIC"));
-    fields.insert(
-        "AwsVpnConnectionId".into(),
-        json!(aws_id("vpn-", &connection, 17)),
+    let blueprint = vpn::connection_blueprint(
+        &connection,
+        "office-vpn",
+        ("HUB", &hub_id, None),
+        (false, "DYNAMIC"),
     );
-    record(
-        db,
-        made,
-        ("networking.CreateVpnConnection", CONNECTION),
-        (&connection, fields),
-        Some(&customer),
-    )?;
+    let at = ("networking.CreateVpnConnection", CONNECTION);
+    record(db, made, at, (&connection, blueprint), Some(&customer))?;
     Ok(())
 }
 
-/// Stores an `ACTIVE` record of `kind` made by a task of `operation` that has ended.
+/// Stores the record of `kind` a blueprint describes as it is once the task of `operation`
+/// (ended) has made it.
 fn record(
     db: &Db<'_>,
     made: &Made<'_>,
     (operation, kind): (&str, &Kind),
-    (id, fields): (&str, Map<String, Value>),
+    (id, blueprint): (&str, Blueprint),
     parent: Option<&str>,
-) -> StoreResult<()> {
+) -> ApiResult<()> {
     let task = finished(db, operation, None, made.at_ms)?;
     let at = iso_ms(made.at_ms);
     let stamp = Stamp {
         at: &at,
         by: Some(made.by),
-        status: Some("ACTIVE"),
         task: Some(&task),
         parent,
+        ..Stamp::default()
     };
-    kind.insert(db, id, fields, &stamp)?;
+    blueprint.seed(db, kind, id, &stamp)?;
     Ok(())
-}
-
-fn tagged(mut fields: Map<String, Value>, tags: Value) -> Map<String, Value> {
-    fields.insert("Tags".into(), tags);
-    fields
 }

@@ -1,42 +1,66 @@
-//! `networking.*`: hubs and what hangs off them. Each group of kinds is a module whose
-//! `GROUP` is an [`Area`] of its own (operation table, served components, kinds); the area's
-//! table is the groups' tables one after the other ([`GROUPS`]):
-//! - `standin`: the hub and VPC kinds (their reads only), until their group lands;
-//! - `dns`: DNS resolvers and rules;
-//! - `dx`: Direct Connect gateways, VIFs, associations and connections;
-//! - `vpn`: VPN customer gateways and connections;
+//! `networking.*`: Stax's networking, kept as state with Stax's rules.
 //!
-//! What the groups share on the wire is `common`; the pure rules of the address space, apart
-//! from any store or wire, are:
-//! - `cidr`: CIDR blocks parsed strictly, within a kind's prefix lengths, in private space;
-//! - `space`: VPC blocks allocated from a hub's ranges, and the overlap rules between ranges,
-//!   exclusions, VPCs and peered hubs;
-//! - `prefix_list`: a prefix list's room, entries and target;
-//! - `addresses`: single addresses (gateways, DNS forwarders, BGP peers, interfaces).
+//! The area is made of groups of kinds, one file each, every group an [`Area`] of its own
+//! (its operation table, its components of the served document, its kinds); the area's table
+//! is the groups' tables one after the other ([`GROUPS`]). Adding a group is a `mod` line and
+//! one entry in [`GROUPS`].
 //!
-//! Plain values in, values (or a typed refusal whose message names the fix) out.
+//! - `hubs`: hubs (a transit gateway in a region), with their default CIDR range, transit VPC
+//!   and first exclusions, and the address space of a hub as the rules see it;
+//! - `ranges`: CIDR ranges and CIDR exclusions of a hub (changed at once, not by tasks);
+//! - `vpcs`: VPCs, each allocated a block of one of its hub's ranges by size;
+//! - `peerings`: hub peerings, between hubs whose ranges do not overlap (or to transit
+//!   gateways outside Stax);
+//! - `prefix_lists`: prefix lists of a hub, their entries, targets and associations;
+//! - `dns`: a hub's DNS resolver (its interfaces in the transit VPC) and its forwarding rules;
+//! - `dx`: Direct Connect gateways, their VIFs and associations, and accounts' connections;
+//! - `vpn`: VPN customer gateways and their connections to hubs and VPCs.
+//!
+//! What the groups share: `wire` (the request path networking answers on: reads filtered by
+//! status, refusals as the document gives them, events naming the task in `Detail.Message`,
+//! AWS ids), `doc` (the vocabulary of their components) and `table` (their operations'
+//! entries). `demo` is what `--seed demo` makes of networking. The pure rules, apart from any
+//! store or wire: `cidr` (blocks parsed strictly), `space` (allocation and overlaps),
+//! `prefix_list` (room, entries, targets), `addresses` (single addresses).
+
+// The pure rules of address arithmetic.
+mod addresses;
+mod cidr;
+mod prefix_list;
+mod space;
+
+mod blueprint;
+pub(crate) mod demo;
+mod doc;
+mod lookups;
+mod table;
+mod wire;
+
+mod dns;
+mod dx;
+mod hubs;
+mod peerings;
+mod prefix_lists;
+mod ranges;
+mod vpcs;
+mod vpn;
 
 use serde_json::{Map, Value};
 
 use super::{Area, Operation};
 use crate::store::kinds::Kind;
 
-mod addresses;
-#[cfg_attr(not(test), allow(dead_code))]
-mod cidr;
-mod common;
-pub(crate) mod demo;
-mod dns;
-mod dx;
-#[cfg_attr(not(test), allow(dead_code))]
-mod prefix_list;
-#[cfg_attr(not(test), allow(dead_code))]
-mod space;
-pub(crate) mod standin;
-mod vpn;
-
 /// The groups of the area, in the order their operations are listed.
-const GROUPS: &[&Area] = &[&standin::GROUP, &dns::GROUP, &dx::GROUP, &vpn::GROUP];
+const GROUPS: &[&Area] = &[
+    &hubs::GROUP,
+    &ranges::GROUP,
+    &vpcs::GROUP,
+    &peerings::GROUP,
+    &prefix_lists::GROUP,
+    &dns::GROUP,
+    &dx::GROUP,
+    &vpn::GROUP,
+];
 
 pub(crate) const AREA: Area = Area {
     operations,
@@ -55,7 +79,7 @@ fn operations() -> Vec<Operation> {
 }
 
 fn schemas(s: &mut Map<String, Value>) {
-    common::schemas(s);
+    doc::schemas(s);
     for group in GROUPS {
         (group.schemas)(s);
     }

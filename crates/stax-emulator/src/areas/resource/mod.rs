@@ -7,7 +7,7 @@
 //! so an area overrides only what its kind does differently. The generic handlers
 //! ([`read`], [`create`], [`update`], [`delete`]) go into the operation table as they are
 //! (`handler: resource::read::<Hubs>`); a handler of the area's own can use the same steps
-//! ([`load`], [`list`], [`change_record`]; `ops::create_record` for a creation).
+//! ([`load`], [`list`], [`change_record`], [`create_record`]).
 //!
 //! What the declaration gives every kind:
 //! - **read**: one handler answers a kind's three paths of `Read*` — all records
@@ -89,7 +89,7 @@ pub(crate) mod tests;
 use serde_json::{Map, Value, json};
 
 pub(crate) use list::{Window, list};
-pub(crate) use ops::{change_record, create, delete, load, read, update};
+pub(crate) use ops::{change_record, create, create_record, delete, load, read, update};
 
 use super::api::Call;
 use super::rules::text;

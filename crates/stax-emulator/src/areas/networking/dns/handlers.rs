@@ -15,8 +15,9 @@ use serde_json::{Map, Value, json};
 
 use super::{RESOLVER, RULE};
 use crate::areas::networking::addresses::{interface_addresses, parse_addresses};
-use crate::areas::networking::common::{self, ensure_active, live};
-use crate::areas::networking::standin::VPC;
+use crate::areas::networking::blueprint::Blueprint;
+use crate::areas::networking::hubs::{HUB, transit_vpc};
+use crate::areas::networking::wire::{self, aws_id, bad, ensure_active, live_with};
 use crate::areas::resource::{Change, Done, Resource};
 use crate::areas::rules::text;
 use crate::protocol::{ApiError, ApiResult};
@@ -35,9 +36,9 @@ impl Resource for Resolvers {
 
     fn create(change: &mut Change<'_>) -> ApiResult<()> {
         let hub = change.parent.clone().unwrap_or_default();
-        ensure_active(crate::areas::networking::standin::HUB, &hub)?;
+        ensure_active(HUB, &hub)?;
         let hub_id = text(&hub, "Id");
-        if let Some(other) = live(change.db, RESOLVER, &[("NetworkingHubId", hub_id)])?.first() {
+        if let Some(other) = live_with(change.db, RESOLVER, ("NetworkingHubId", hub_id))?.first() {
             return Err(ApiError::bad_request(format!(
                 "Hub {hub_id} already has DNS resolver {}: a hub has one resolver; change it \
                  (UpdateDnsResolver) or delete it first",
@@ -48,14 +49,13 @@ impl Resource for Resolvers {
         let block = transit_block(change.db, hub_id)?;
         let (inbound, outbound) = interface_plan(&block, count, (&[], &[]))?;
         change.fields = resolver_fields(text(change.body, "Name"), count, (&inbound, &outbound));
-        common::take_tags(change);
+        change.take(&["Tags"]);
         Ok(())
     }
 
     fn update(change: &mut Change<'_>) -> ApiResult<()> {
         ensure_active(RESOLVER, &change.record)?;
-        change.take(&["Name"]);
-        common::take_tags(change);
+        change.take(&["Name", "Tags"]);
         let Some(count) = interfaces(change.body)? else {
             return Ok(());
         };
@@ -81,7 +81,7 @@ impl Resource for Resolvers {
     }
 
     fn answer(done: &Done<'_>) -> ApiResult<Value> {
-        Ok(common::answer(done, "DnsResolver"))
+        Ok(wire::event(done, "DnsResolver"))
     }
 }
 
@@ -97,17 +97,15 @@ impl Resource for Rules {
         let domain = text(change.body, "DomainName");
         unique_domain(change.db, text(&resolver, "Id"), domain)?;
         let forwarders = forwarders(change.body)?.unwrap_or_default();
-        change.fields = rule_fields(text(change.body, "Name"), domain, &forwarders);
-        common::take_tags(change);
-        let aws = common::aws_id("rslvr-rr-", &change.id, 17);
-        common::on_success(change, RULE, json!({ "AwsRuleId": aws }));
+        rule_blueprint(&change.id, text(change.body, "Name"), domain, &forwarders)
+            .build(RULE, change)?;
+        change.take(&["Tags"]);
         Ok(())
     }
 
     fn update(change: &mut Change<'_>) -> ApiResult<()> {
         ensure_active(RULE, &change.record)?;
-        change.take(&["Name"]);
-        common::take_tags(change);
+        change.take(&["Name", "Tags"]);
         if let Some(forwarders) = forwarders(change.body)? {
             change
                 .fields
@@ -117,7 +115,7 @@ impl Resource for Rules {
     }
 
     fn answer(done: &Done<'_>) -> ApiResult<Value> {
-        Ok(common::answer(done, "DnsRule"))
+        Ok(wire::event(done, "DnsRule"))
     }
 }
 
@@ -135,14 +133,23 @@ pub(crate) fn resolver_fields(
     fields
 }
 
-/// The fields of a new rule (its AWS id comes when its task succeeds).
-pub(crate) fn rule_fields(name: &str, domain: &str, forwarders: &[String]) -> Map<String, Value> {
-    let mut fields = Map::new();
+/// A new rule `id`: its fields, and its AWS id once its task succeeds.
+pub(crate) fn rule_blueprint(
+    id: &str,
+    name: &str,
+    domain: &str,
+    forwarders: &[String],
+) -> Blueprint {
+    let mut blueprint = Blueprint::default();
+    let fields = &mut blueprint.fields;
     fields.insert("Name".into(), json!(name));
     fields.insert("DomainName".into(), json!(domain));
     fields.insert("ForwarderIpAddresses".into(), json!(forwarders));
     fields.insert("AwsRuleId".into(), Value::Null);
-    fields
+    blueprint
+        .done
+        .insert("AwsRuleId".into(), json!(aws_id("rslvr-rr-", id)));
+    blueprint
 }
 
 /// `NumberOfInterfaces` of the body, when given: 2 to 6.
@@ -162,9 +169,8 @@ fn interfaces(body: &Value) -> ApiResult<Option<i64>> {
 
 /// The block of the hub's transit VPC, where a resolver's interfaces take their addresses.
 pub(crate) fn transit_block(db: &Db<'_>, hub_id: &str) -> ApiResult<Ipv4Net> {
-    live(db, VPC, &[("NetworkingHubId", hub_id), ("Type", "TRANSIT")])?
-        .first()
-        .and_then(|vpc| text(vpc, "Cidr").parse().ok())
+    transit_vpc(db, hub_id)?
+        .and_then(|vpc| text(&vpc, "Cidr").parse().ok())
         .ok_or_else(|| {
             ApiError::bad_request(format!(
                 "Hub {hub_id} has no transit VPC to place the resolver's interfaces in"
@@ -183,8 +189,7 @@ pub(crate) fn interface_plan(
     let mut taken: Vec<Ipv4Addr> = inbound.iter().chain(outbound).copied().collect();
     let mut side = |held: &[Ipv4Addr]| -> ApiResult<Vec<String>> {
         let mut kept: Vec<Ipv4Addr> = held.iter().take(count).copied().collect();
-        let more = interface_addresses(block, &taken, count - kept.len())
-            .map_err(|err| ApiError::bad_request(err.to_string()))?;
+        let more = interface_addresses(block, &taken, count - kept.len()).map_err(bad)?;
         taken.extend(&more);
         kept.extend(more);
         Ok(kept.iter().map(Ipv4Addr::to_string).collect())
@@ -200,14 +205,13 @@ fn forwarders(body: &Value) -> ApiResult<Option<Vec<String>>> {
         return Ok(None);
     };
     let texts: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
-    let parsed = parse_addresses("ForwarderIpAddresses", &texts)
-        .map_err(|err| ApiError::bad_request(err.to_string()))?;
+    let parsed = parse_addresses("ForwarderIpAddresses", &texts).map_err(bad)?;
     Ok(Some(parsed.iter().map(Ipv4Addr::to_string).collect()))
 }
 
 /// Refuses (400) a domain another live rule of the resolver already forwards.
 fn unique_domain(db: &Db<'_>, resolver: &str, domain: &str) -> ApiResult<()> {
-    let rules = live(db, RULE, &[("DnsResolverId", resolver)])?;
+    let rules = live_with(db, RULE, ("DnsResolverId", resolver))?;
     if let Some(other) = rules
         .iter()
         .find(|rule| text(rule, "DomainName").eq_ignore_ascii_case(domain))

@@ -5,10 +5,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::common::{
-    self, change_op, event_schema, list_schema, made_id, name_schema, read_op, status_schema,
-};
-use super::standin::HUB;
+use super::doc as d;
+use super::hubs::HUB;
+use super::table::{change_op, read_op};
+use super::wire::{self, ENDED, LISTING, STAMPS, WALK};
 use crate::areas::doc::r;
 use crate::areas::resource;
 use crate::areas::{Area, Operation};
@@ -16,8 +16,8 @@ use crate::store::kinds::{Kind, OnDelete, Ref};
 
 mod handlers;
 
-pub(crate) use handlers::{INTERFACES, interface_plan, resolver_fields, rule_fields};
-use handlers::{Resolvers, Rules};
+use handlers::{INTERFACES, Resolvers, Rules};
+pub(super) use handlers::{interface_plan, resolver_fields, rule_blueprint};
 
 /// DNS resolvers of a hub.
 pub(crate) const RESOLVER: &Kind = &Kind {
@@ -30,7 +30,11 @@ pub(crate) const RESOLVER: &Kind = &Kind {
         kind: HUB,
         on_delete: OnDelete::Refuse,
     }),
-    ..common::KIND
+    stamps: STAMPS,
+    walk: WALK,
+    ended: ENDED,
+    listing: LISTING,
+    ..Kind::DEFAULT
 };
 
 /// Forwarding rules of a resolver.
@@ -44,7 +48,11 @@ pub(crate) const RULE: &Kind = &Kind {
         kind: RESOLVER,
         on_delete: OnDelete::Refuse,
     }),
-    ..common::KIND
+    stamps: STAMPS,
+    walk: WALK,
+    ended: ENDED,
+    listing: LISTING,
+    ..Kind::DEFAULT
 };
 
 /// The group: its operations, components and kinds.
@@ -62,21 +70,21 @@ fn operations() -> Vec<Operation> {
         read_op(
             "networking.ReadDnsResolvers",
             "/20190206/networking/dnsresolvers",
-            common::read::<Resolvers>,
+            wire::read::<Resolvers>,
             RESOLVERS,
             "List DNS resolvers",
         ),
         read_op(
             "networking.ReadDnsResolvers",
             "/20190206/networking/dnsresolvers/{dns_resolver_id}",
-            common::read::<Resolvers>,
+            wire::read::<Resolvers>,
             RESOLVERS,
             "One DNS resolver, as a list of one",
         ),
         read_op(
             "networking.ReadDnsResolvers",
             "/20190206/networking/hubs/{hub_id}/dnsresolvers",
-            common::read::<Resolvers>,
+            wire::read::<Resolvers>,
             RESOLVERS,
             "The DNS resolver of a hub",
         ),
@@ -93,7 +101,7 @@ fn operations() -> Vec<Operation> {
         change_op(
             "networking.UpdateDnsResolver",
             ("put", "/20190206/networking/dnsresolvers/{dns_resolver_id}"),
-            common::update::<Resolvers>,
+            wire::update::<Resolvers>,
             (
                 Some("networking.UpdateDnsResolver"),
                 "networking.UpdateDnsResolverEvent",
@@ -106,28 +114,28 @@ fn operations() -> Vec<Operation> {
                 "delete",
                 "/20190206/networking/dnsresolvers/{dns_resolver_id}",
             ),
-            common::delete::<Resolvers>,
+            wire::delete::<Resolvers>,
             (None, "networking.DeleteDnsResolverEvent"),
             "Delete a DNS resolver that has no rules left",
         ),
         read_op(
             "networking.ReadDnsRules",
             "/20190206/networking/dnsresolvers/{dns_resolver_id}/dnsrules",
-            common::read::<Rules>,
+            wire::read::<Rules>,
             RULES,
             "The rules of a DNS resolver",
         ),
         read_op(
             "networking.ReadDnsRules",
             "/20190206/networking/dnsrules",
-            common::read::<Rules>,
+            wire::read::<Rules>,
             RULES,
             "List DNS rules",
         ),
         read_op(
             "networking.ReadDnsRules",
             "/20190206/networking/dnsrules/{dns_rule_id}",
-            common::read::<Rules>,
+            wire::read::<Rules>,
             RULES,
             "One DNS rule, as a list of one",
         ),
@@ -147,7 +155,7 @@ fn operations() -> Vec<Operation> {
         change_op(
             "networking.UpdateDnsRule",
             ("put", "/20190206/networking/dnsrules/{dns_rule_id}"),
-            common::update::<Rules>,
+            wire::update::<Rules>,
             (
                 Some("networking.UpdateDnsRule"),
                 "networking.UpdateDnsRuleEvent",
@@ -157,7 +165,7 @@ fn operations() -> Vec<Operation> {
         change_op(
             "networking.DeleteDnsRule",
             ("delete", "/20190206/networking/dnsrules/{dns_rule_id}"),
-            common::delete::<Rules>,
+            wire::delete::<Rules>,
             (None, "networking.DeleteDnsRuleEvent"),
             "Stop forwarding a domain",
         ),
@@ -167,78 +175,82 @@ fn operations() -> Vec<Operation> {
 /// The group's components of the served document.
 fn schemas(s: &mut Map<String, Value>) {
     let tags = r("NetworkingTags");
-    let addresses = json!({"type": "array", "items": {"type": "string"}});
     let domain = json!({"type": "string", "minLength": 2, "maxLength": 256,
         "pattern": "^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$",
         "description": "A domain name in lower case, such as corp.example.com."});
     let interfaces = json!({"type": "integer",
         "description": format!("How many interfaces (each an inbound and an outbound address): {} to {}.",
             INTERFACES.start(), INTERFACES.end())});
+    let unchecked_name = |max: u32| json!({"type": "string", "minLength": 2, "maxLength": max});
     s.insert(
         "networking.CreateDnsResolver".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "required": ["Name", "NumberOfInterfaces"],
-               "properties": {"Name": name_schema(50, true), "NumberOfInterfaces": interfaces, "Tags": tags}}),
+        d::object(
+            "A hub's DNS resolver to make.",
+            &["Name", "NumberOfInterfaces"],
+            json!({"Name": d::name(2, 50), "NumberOfInterfaces": interfaces, "Tags": tags}),
+        ),
     );
     s.insert(
         "networking.UpdateDnsResolver".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "properties": {"Name": name_schema(50, false), "NumberOfInterfaces": interfaces, "Tags": tags}}),
+        d::object(
+            "What changes of a DNS resolver.",
+            &[],
+            json!({"Name": unchecked_name(50), "NumberOfInterfaces": interfaces, "Tags": tags}),
+        ),
     );
     s.insert(
         "networking.CreateDnsRule".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "required": ["Name", "DomainName", "ForwarderIpAddresses"],
-               "properties": {"Name": name_schema(64, true), "DomainName": domain,
-                              "ForwarderIpAddresses": addresses, "Tags": tags}}),
+        d::object(
+            "A domain to forward, and where to.",
+            &["Name", "DomainName", "ForwarderIpAddresses"],
+            json!({"Name": d::name(2, 64), "DomainName": domain,
+                   "ForwarderIpAddresses": d::strings(), "Tags": tags}),
+        ),
     );
     s.insert(
         "networking.UpdateDnsRule".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "properties": {"Name": name_schema(64, false), "ForwarderIpAddresses": addresses, "Tags": tags}}),
+        d::object(
+            "What changes of a DNS rule (its domain stays).",
+            &[],
+            json!({"Name": unchecked_name(64), "ForwarderIpAddresses": d::strings(), "Tags": tags}),
+        ),
     );
-    let nullable_addresses =
-        json!({"type": "array", "nullable": true, "items": {"type": "string"}});
+    let addresses = json!({"type": "array", "nullable": true, "items": {"type": "string"}});
     s.insert(
         "DNSResolver".into(),
-        json!({
-            "type": "object", "additionalProperties": false,
-            "description": "A hub's DNS resolver: its interfaces' addresses inside the hub's transit VPC.",
-            "required": ["Id", "Name", "NetworkingHubId", "Interfaces"],
-            "properties": {
-                "Id": r("ro-uuidv4"), "Name": name_schema(50, false),
-                "NetworkingHubId": r("uuidv4"), "Interfaces": {"type": "integer"},
-                "InboundIpAddresses": nullable_addresses, "OutboundIpAddresses": nullable_addresses,
-                "Status": status_schema(), "Tags": tags, "UserTaskId": r("nullable-uuidv4"),
-                "CreatedBy": r("nullable-uuidv4"),
-                "CreatedTS": common::timestamp(), "ModifiedTS": common::timestamp()
-            }
-        }),
+        d::record(
+            "A hub's DNS resolver: its interfaces' addresses inside the hub's transit VPC.",
+            &["Id", "Name", "NetworkingHubId", "Interfaces"],
+            json!({"Name": unchecked_name(50), "NetworkingHubId": r("uuidv4"),
+                   "Interfaces": {"type": "integer"},
+                   "InboundIpAddresses": addresses, "OutboundIpAddresses": addresses}),
+            (true, false),
+        ),
     );
     s.insert(
         "DNSRule".into(),
-        json!({
-            "type": "object", "additionalProperties": false,
-            "description": "A domain a resolver forwards to other DNS servers.",
-            "required": ["Id", "Name", "DomainName", "DnsResolverId", "ForwarderIpAddresses"],
-            "properties": {
-                "Id": r("ro-uuidv4"), "Name": name_schema(64, false),
-                "DnsResolverId": r("ro-uuidv4"), "DomainName": domain,
-                "ForwarderIpAddresses": addresses,
-                "AwsRuleId": {"type": "string", "nullable": true, "readOnly": true},
-                "Status": status_schema(), "Tags": tags, "UserTaskId": r("nullable-uuidv4"),
-                "CreatedBy": r("nullable-uuidv4"),
-                "CreatedTS": common::timestamp(), "ModifiedTS": common::timestamp()
-            }
-        }),
+        d::record(
+            "A domain a resolver forwards to other DNS servers.",
+            &[
+                "Id",
+                "Name",
+                "DomainName",
+                "DnsResolverId",
+                "ForwarderIpAddresses",
+            ],
+            json!({"Name": unchecked_name(64), "DnsResolverId": r("ro-uuidv4"),
+                   "DomainName": domain, "ForwarderIpAddresses": d::strings(),
+                   "AwsRuleId": {"type": "string", "nullable": true, "readOnly": true}}),
+            (true, false),
+        ),
     );
     s.insert(
         "networking.ReadDnsResolvers".into(),
-        list_schema("DnsResolvers", "DNSResolver"),
+        d::read("DnsResolvers", "DNSResolver"),
     );
     s.insert(
         "networking.ReadDnsRules".into(),
-        list_schema("DnsRules", "DNSRule"),
+        d::read("DnsRules", "DNSRule"),
     );
     for (name, created) in [
         ("networking.CreateDnsResolverEvent", Some("DnsResolver")),
@@ -248,9 +260,6 @@ fn schemas(s: &mut Map<String, Value>) {
         ("networking.UpdateDnsRuleEvent", None),
         ("networking.DeleteDnsRuleEvent", None),
     ] {
-        s.insert(
-            name.into(),
-            event_schema(created.map(|key| (key, made_id()))),
-        );
+        s.insert(name.into(), d::event(created));
     }
 }

@@ -5,8 +5,9 @@
 
 use serde_json::{Value, json};
 
+use super::short_aws_id;
 use crate::areas::Call;
-use crate::areas::networking::common::{aws_id, ids_or_404};
+use crate::areas::networking::lookups::ids_or_404;
 use crate::areas::rules::{find, text};
 use crate::protocol::ApiResult;
 use crate::store::kinds::{ACCOUNT, status};
@@ -21,7 +22,7 @@ pub(crate) fn connections(region: &str, account: &Value) -> Vec<Value> {
     }
     let name = format!("{} dedicated", text(account, "Name"));
     vec![json!({
-        "ConnectionId": aws_id("dxcon-", text(account, "Id"), 8),
+        "ConnectionId": short_aws_id("dxcon-", text(account, "Id")),
         "ConnectionName": name,
         "ConnectionState": "available",
         "Region": region,

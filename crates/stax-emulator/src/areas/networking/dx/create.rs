@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 use super::handlers::{Gateways, Vifs};
 use super::{GATEWAY, VIF};
 use crate::areas::api::{Call, Plan};
-use crate::areas::networking::common::{event, named_active};
+use crate::areas::networking::lookups::named_active;
 use crate::areas::resource::{Change, Resource, Verb};
 use crate::areas::rules;
 use crate::protocol::{ApiError, ApiResult};
@@ -97,7 +97,23 @@ pub(super) fn create_dx_resource(call: &Call<'_>) -> ApiResult<Value> {
             }
             Ok(named)
         })?;
-        Ok(event(call, Some(&task), json!({ "DxResource": named })))
+        Ok(event(call, &task, named))
+    })
+}
+
+/// The answer: the task's event naming what it makes under `Detail.DxResource` (as
+/// `wire::event` answers a creation of one record).
+fn event(call: &Call<'_>, task: &str, made: Map<String, Value>) -> Value {
+    let operation = call.op.id.replacen('.', ":", 1);
+    json!({
+        "DetailType": operation,
+        "Detail": {
+            "Operation": operation,
+            "OperationStatus": "STARTED",
+            "Severity": "INFO",
+            "Message": {"TaskId": task},
+            "DxResource": made,
+        }
     })
 }
 

@@ -17,19 +17,21 @@
 //! - A gateway with live VIFs or associations cannot be deleted (their parent reference), nor
 //!   can a hub or VPC with live associations (the associations' references).
 
+use axum::http::StatusCode;
 use ipnet::Ipv4Net;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::connections::connections;
-use super::{ASSOCIATION, GATEWAY, VIF};
+use super::{ASSOCIATION, GATEWAY, VIF, short_aws_id};
 use crate::areas::Call;
 use crate::areas::networking::addresses::check_bgp_peers;
+use crate::areas::networking::blueprint::Blueprint;
 use crate::areas::networking::cidr::{PrefixBounds, parse_blocks};
-use crate::areas::networking::common::{
-    self, active_account, ensure_active, ids_or_404, live, named_active,
-};
+use crate::areas::networking::hubs::HUB;
+use crate::areas::networking::lookups::{ids_or_404, live_where, named_active};
 use crate::areas::networking::space::overlaps;
-use crate::areas::networking::standin::{HUB, VPC};
+use crate::areas::networking::vpcs::VPC;
+use crate::areas::networking::wire::{self, account, bad, ensure_active, live_with};
 use crate::areas::resource::{Change, Done, Resource, load};
 use crate::areas::rules::{find, text};
 use crate::protocol::{ApiError, ApiResult};
@@ -65,10 +67,11 @@ impl Resource for Gateways {
             return Ok(());
         }
         let hub = find(db, HUB, (HUB.param, hub))?;
-        let mut ids: Vec<String> = live(db, ASSOCIATION, &[("NetworkingHubId", text(&hub, "Id"))])?
-            .iter()
-            .map(|a| text(a, "DxGatewayId").to_owned())
-            .collect();
+        let mut ids: Vec<String> =
+            live_with(db, ASSOCIATION, ("NetworkingHubId", text(&hub, "Id")))?
+                .iter()
+                .map(|a| text(a, "DxGatewayId").to_owned())
+                .collect();
         ids.sort_unstable();
         ids.dedup();
         query.filters.push(Filter::Ids(ids));
@@ -78,7 +81,11 @@ impl Resource for Gateways {
     /// A gateway of `CreateDxResource` (its `Gateway`).
     fn create(change: &mut Change<'_>) -> ApiResult<()> {
         let body = change.body;
-        let account = active_account(change.db, text(body, "AccountId"))?;
+        let account = account(
+            change.db,
+            ("AccountId", text(body, "AccountId")),
+            StatusCode::NOT_FOUND,
+        )?;
         let asn = body.get("Asn").and_then(Value::as_i64).unwrap_or(0);
         if !GATEWAY_ASNS.iter().any(|range| range.contains(&asn)) {
             return Err(ApiError::bad_request(format!(
@@ -86,18 +93,18 @@ impl Resource for Gateways {
                  or 4200000000 to 4294967294"
             )));
         }
-        change.fields = gateway_fields(
+        gateway_blueprint(
             text(body, "Name"),
             asn,
             text(&account, "Id"),
             text(body, "GatewayType"),
-        );
-        common::on_success(change, GATEWAY, json!({ "AwsGatewayId": uuid() }));
+        )
+        .build(GATEWAY, change)?;
         Ok(())
     }
 
     fn answer(done: &Done<'_>) -> ApiResult<Value> {
-        Ok(common::answer(done, "DxGateway"))
+        Ok(wire::event(done, "DxGateway"))
     }
 }
 
@@ -153,9 +160,8 @@ impl Resource for Vifs {
             )));
         }
         let (router, aws_router) =
-            check_bgp_peers(text(body, "RouterIp"), text(body, "AwsRouterIp"))
-                .map_err(|err| ApiError::bad_request(err.to_string()))?;
-        for other in live(change.db, VIF, &[("AwsConnectionId", wanted)])? {
+            check_bgp_peers(text(body, "RouterIp"), text(body, "AwsRouterIp")).map_err(bad)?;
+        for other in live_with(change.db, VIF, ("AwsConnectionId", wanted))? {
             let id = text(&other, "Id");
             if other.get("Vlan").and_then(Value::as_i64) == Some(vlan) {
                 return Err(ApiError::bad_request(format!(
@@ -189,7 +195,8 @@ impl Resource for Vifs {
                 KEY_LENGTHS.end()
             )));
         }
-        let mut fields = vif_fields(
+        let mut blueprint = vif_blueprint(
+            &change.id,
             text(body, "Name"),
             (
                 text(&gateway, "GatewayType"),
@@ -199,23 +206,20 @@ impl Resource for Vifs {
             (vlan, asn, body.get("JumboMtu") == Some(&json!(true))),
             (&router.to_string(), &aws_router.to_string()),
         );
-        fields.insert("BgpAuthKey".into(), json!(key));
-        change.fields = fields;
-        common::take_tags(change);
-        let aws = common::aws_id("dxvif-", &change.id, 8);
-        common::on_success(change, VIF, json!({ "AwsVifId": aws }));
+        blueprint.fields.insert("BgpAuthKey".into(), json!(key));
+        blueprint.build(VIF, change)?;
+        change.take(&["Tags"]);
         Ok(())
     }
 
     fn update(change: &mut Change<'_>) -> ApiResult<()> {
         ensure_active(VIF, &change.record)?;
-        change.take(&["JumboMtu"]);
-        common::take_tags(change);
+        change.take(&["JumboMtu", "Tags"]);
         Ok(())
     }
 
     fn answer(done: &Done<'_>) -> ApiResult<Value> {
-        Ok(common::answer(done, "DxVif"))
+        Ok(wire::event(done, "DxVif"))
     }
 }
 
@@ -271,8 +275,7 @@ impl Resource for Associations {
                 (text(&hub, "Id").to_owned(), None)
             }
         };
-        change.fields = association_fields(&hub, vpc.as_deref(), &prefixes);
-        common::on_success(change, ASSOCIATION, json!({ "AwsAssociationId": uuid() }));
+        association_blueprint(&hub, vpc.as_deref(), &prefixes).build(ASSOCIATION, change)?;
         Ok(())
     }
 
@@ -285,7 +288,7 @@ impl Resource for Associations {
     }
 
     fn answer(done: &Done<'_>) -> ApiResult<Value> {
-        Ok(common::answer(done, "DxAssociation"))
+        Ok(wire::event(done, "DxAssociation"))
     }
 }
 
@@ -300,7 +303,7 @@ pub(super) fn read_vif_status(call: &Call<'_>) -> ApiResult<Value> {
             s if s.ends_with("_IN_PROGRESS") => "unknown",
             _ => "down",
         };
-        let peer = common::aws_id("dxpeer-", text(&vif, "Id"), 8);
+        let peer = short_aws_id("dxpeer-", text(&vif, "Id"));
         Ok(json!({"DxVifStatus": [{"BgpPeerId": peer, "BgpStatus": bgp}]}))
     })
 }
@@ -326,7 +329,7 @@ fn need_type(gateway: &Value, wanted: &str, target: &str) -> ApiResult<()> {
 
 /// Refuses (400) a second live association of one pair.
 fn once(db: &Db<'_>, pair: &[(&str, &str)], what: &str) -> ApiResult<()> {
-    match live(db, ASSOCIATION, pair)?.first() {
+    match live_where(db, ASSOCIATION, pair)?.first() {
         Some(other) => Err(ApiError::bad_request(format!(
             "Association {} already joins this gateway to that {what}: change its Prefixes \
              (UpdateDxAssociation) instead",
@@ -347,36 +350,34 @@ fn prefixes(body: &Value) -> ApiResult<Option<Vec<String>>> {
             "Prefixes is empty: give the CIDR blocks the association advertises",
         ));
     }
-    let blocks = parse_blocks("Prefixes", &texts, PrefixBounds::ANY)
-        .map_err(|err| ApiError::bad_request(err.to_string()))?;
+    let blocks = parse_blocks("Prefixes", &texts, PrefixBounds::ANY).map_err(bad)?;
     Ok(Some(blocks.iter().map(Ipv4Net::to_string).collect()))
 }
 
-/// The fields of a new gateway (its AWS id comes when its task succeeds).
-pub(crate) fn gateway_fields(
-    name: &str,
-    asn: i64,
-    account: &str,
-    kind: &str,
-) -> Map<String, Value> {
-    let mut fields = Map::new();
+/// A new gateway: its fields, and its AWS id once its task succeeds.
+pub(crate) fn gateway_blueprint(name: &str, asn: i64, account: &str, kind: &str) -> Blueprint {
+    let mut blueprint = Blueprint::default();
+    let fields = &mut blueprint.fields;
     fields.insert("Name".into(), json!(name));
     fields.insert("Asn".into(), json!(asn));
     fields.insert("AccountId".into(), json!(account));
     fields.insert("GatewayType".into(), json!(kind));
     fields.insert("ExternalResource".into(), json!(false));
     fields.insert("AwsGatewayId".into(), Value::Null);
-    fields
+    blueprint.done.insert("AwsGatewayId".into(), json!(uuid()));
+    blueprint
 }
 
-/// The fields of a new VIF but its BGP key (its AWS id comes when its task succeeds).
-pub(crate) fn vif_fields(
+/// A new VIF `id` but its BGP key: its fields, and its AWS id once its task succeeds.
+pub(crate) fn vif_blueprint(
+    id: &str,
     name: &str,
     (kind, connection, region): (&str, &str, &str),
     (vlan, asn, jumbo): (i64, i64, bool),
     (router, aws_router): (&str, &str),
-) -> Map<String, Value> {
-    let mut fields = Map::new();
+) -> Blueprint {
+    let mut blueprint = Blueprint::default();
+    let fields = &mut blueprint.fields;
     fields.insert("Name".into(), json!(name));
     fields.insert("VifType".into(), json!(kind));
     fields.insert("AwsConnectionId".into(), json!(connection));
@@ -388,19 +389,26 @@ pub(crate) fn vif_fields(
     fields.insert("AwsRouterIp".into(), json!(aws_router));
     fields.insert("ExternalResource".into(), json!(false));
     fields.insert("AwsVifId".into(), Value::Null);
-    fields
+    blueprint
+        .done
+        .insert("AwsVifId".into(), json!(short_aws_id("dxvif-", id)));
+    blueprint
 }
 
-/// The fields of a new association (its AWS id comes when its task succeeds).
-pub(crate) fn association_fields(
+/// A new association: its fields, and its AWS id once its task succeeds.
+pub(crate) fn association_blueprint(
     hub: &str,
     vpc: Option<&str>,
     prefixes: &[String],
-) -> Map<String, Value> {
-    let mut fields = Map::new();
+) -> Blueprint {
+    let mut blueprint = Blueprint::default();
+    let fields = &mut blueprint.fields;
     fields.insert("NetworkingHubId".into(), json!(hub));
     fields.insert("VpcId".into(), json!(vpc));
     fields.insert("Prefixes".into(), json!(prefixes));
     fields.insert("AwsAssociationId".into(), Value::Null);
-    fields
+    blueprint
+        .done
+        .insert("AwsAssociationId".into(), json!(uuid()));
+    blueprint
 }

@@ -8,11 +8,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::common::{
-    self, change_op, event_schema, list_schema, made_id, name_schema, path_params, read_op,
-    status_schema,
-};
-use super::standin::{HUB, VPC};
+use super::doc as d;
+use super::hubs::HUB;
+use super::table::{change_op, path_params, read_op};
+use super::vpcs::VPC;
+use super::wire::{self, ENDED, LISTING, STAMPS, WALK};
 use crate::areas::doc::r;
 use crate::areas::resource;
 use crate::areas::{Area, Operation};
@@ -23,9 +23,9 @@ mod connections;
 mod create;
 mod handlers;
 
-pub(crate) use connections::connections;
+pub(super) use connections::connections;
 use handlers::{Associations, Gateways, Vifs};
-pub(crate) use handlers::{association_fields, gateway_fields, vif_fields};
+pub(super) use handlers::{association_blueprint, gateway_blueprint, vif_blueprint};
 
 /// Direct Connect gateways: the organisation's, each deployed into one of its accounts.
 pub(crate) const GATEWAY: &Kind = &Kind {
@@ -34,7 +34,10 @@ pub(crate) const GATEWAY: &Kind = &Kind {
     plural: "DxGateways",
     param: "dx_gateway_id",
     stamps: Stamps::STANDARD,
-    ..common::KIND
+    walk: WALK,
+    ended: ENDED,
+    listing: LISTING,
+    ..Kind::DEFAULT
 };
 
 /// Virtual interfaces of a gateway.
@@ -48,7 +51,11 @@ pub(crate) const VIF: &Kind = &Kind {
         kind: GATEWAY,
         on_delete: OnDelete::Refuse,
     }),
-    ..common::KIND
+    stamps: STAMPS,
+    walk: WALK,
+    ended: ENDED,
+    listing: LISTING,
+    ..Kind::DEFAULT
 };
 
 /// Associations of a gateway with a hub (transit) or a VPC (private).
@@ -74,7 +81,11 @@ pub(crate) const ASSOCIATION: &Kind = &Kind {
             on_delete: OnDelete::Refuse,
         },
     ],
-    ..common::KIND
+    stamps: STAMPS,
+    walk: WALK,
+    ended: ENDED,
+    listing: LISTING,
+    ..Kind::DEFAULT
 };
 
 const CONNECTIONS_PATH: &str = "/20190206/networking/{account_id}/dxconnections";
@@ -100,28 +111,28 @@ fn operations() -> Vec<Operation> {
         read_op(
             "networking.ReadDxGateways",
             "/20190206/networking/dxgateways",
-            common::read::<Gateways>,
+            wire::read::<Gateways>,
             GATEWAYS,
             "List Direct Connect gateways",
         ),
         read_op(
             "networking.ReadDxGateways",
             "/20190206/networking/dxgateways/{dx_gateway_id}",
-            common::read::<Gateways>,
+            wire::read::<Gateways>,
             GATEWAYS,
             "One Direct Connect gateway, as a list of one",
         ),
         read_op(
             "networking.ReadDxGateways",
             "/20190206/networking/hubs/{hub_id}/dxgateways",
-            common::read::<Gateways>,
+            wire::read::<Gateways>,
             GATEWAYS,
             "The Direct Connect gateways associated with a hub or its VPCs",
         ),
         change_op(
             "networking.DeleteDxGateway",
             ("delete", "/20190206/networking/dxgateways/{dx_gateway_id}"),
-            common::delete::<Gateways>,
+            wire::delete::<Gateways>,
             (None, "networking.DeleteDxGatewayEvent"),
             "Delete a Direct Connect gateway that has no VIFs or associations left",
         ),
@@ -138,28 +149,28 @@ fn operations() -> Vec<Operation> {
         read_op(
             "networking.ReadDxVifs",
             "/20190206/networking/dxgateways/{dx_gateway_id}/dxvifs",
-            common::read::<Vifs>,
+            wire::read::<Vifs>,
             VIFS,
             "The VIFs of a Direct Connect gateway",
         ),
         read_op(
             "networking.ReadDxVifs",
             "/20190206/networking/dxvifs",
-            common::read::<Vifs>,
+            wire::read::<Vifs>,
             VIFS,
             "List Direct Connect VIFs",
         ),
         read_op(
             "networking.ReadDxVifs",
             "/20190206/networking/dxvifs/{dx_vif_id}",
-            common::read::<Vifs>,
+            wire::read::<Vifs>,
             VIFS,
             "One Direct Connect VIF, as a list of one",
         ),
         change_op(
             "networking.UpdateDxVif",
             ("put", "/20190206/networking/dxvifs/{dx_vif_id}"),
-            common::update::<Vifs>,
+            wire::update::<Vifs>,
             (
                 Some("networking.UpdateDxVif"),
                 "networking.UpdateDxVifEvent",
@@ -169,7 +180,7 @@ fn operations() -> Vec<Operation> {
         change_op(
             "networking.DeleteDxVif",
             ("delete", "/20190206/networking/dxvifs/{dx_vif_id}"),
-            common::delete::<Vifs>,
+            wire::delete::<Vifs>,
             (None, "networking.DeleteDxVifEvent"),
             "Delete a Direct Connect VIF",
         ),
@@ -187,28 +198,28 @@ fn operations() -> Vec<Operation> {
         read_op(
             "networking.ReadDxAssociations",
             "/20190206/networking/dxassociations",
-            common::read::<Associations>,
+            wire::read::<Associations>,
             ASSOCIATIONS,
             "List Direct Connect gateway associations",
         ),
         read_op(
             "networking.ReadDxAssociations",
             "/20190206/networking/dxassociations/{dx_association_id}",
-            common::read::<Associations>,
+            wire::read::<Associations>,
             ASSOCIATIONS,
             "One Direct Connect gateway association, as a list of one",
         ),
         read_op(
             "networking.ReadDxAssociations",
             "/20190206/networking/dxgateways/{dx_gateway_id}/dxassociations",
-            common::read::<Associations>,
+            wire::read::<Associations>,
             ASSOCIATIONS,
             "The associations of a Direct Connect gateway",
         ),
         read_op(
             "networking.ReadDxAssociations",
             "/20190206/networking/hubs/{hub_id}/dxassociations",
-            common::read::<Associations>,
+            wire::read::<Associations>,
             ASSOCIATIONS,
             "The Direct Connect associations of a hub and of its VPCs",
         ),
@@ -231,7 +242,7 @@ fn operations() -> Vec<Operation> {
                 "put",
                 "/20190206/networking/dxassociations/{dx_association_id}",
             ),
-            common::update::<Associations>,
+            wire::update::<Associations>,
             (
                 Some("networking.UpdateDxAssociation"),
                 "networking.UpdateDxAssociationEvent",
@@ -244,7 +255,7 @@ fn operations() -> Vec<Operation> {
                 "delete",
                 "/20190206/networking/dxassociations/{dx_association_id}",
             ),
-            common::delete::<Associations>,
+            wire::delete::<Associations>,
             (None, "networking.DeleteDxAssociationEvent"),
             "Delete a Direct Connect gateway association",
         ),
@@ -262,6 +273,13 @@ fn operations() -> Vec<Operation> {
     ]
 }
 
+/// An AWS id of the short kind Direct Connect uses (`dxvif-` and 8 hex digits), derived from
+/// a Stax id.
+pub(super) fn short_aws_id(prefix: &str, id: &str) -> String {
+    let long = wire::aws_id(prefix, id);
+    long[..prefix.len() + 8].to_owned()
+}
+
 /// The group's components of the served document.
 fn schemas(s: &mut Map<String, Value>) {
     let tags = r("NetworkingTags");
@@ -271,52 +289,67 @@ fn schemas(s: &mut Map<String, Value>) {
         |text: &str| json!({"type": "string", "enum": ["TRANSIT", "PRIVATE"], "description": text});
     let aws_id = json!({"type": "string", "nullable": true, "readOnly": true,
                         "description": "AWS's id of it, once made."});
+    let record_name = json!({"type": "string", "minLength": 2, "maxLength": 95});
     s.insert(
         "GatewayMap".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "required": ["Name", "Asn", "AccountId", "GatewayType"],
-               "properties": {"Name": name_schema(95, true),
-                              "Asn": {"type": "integer", "description": "The Amazon side's private ASN."},
-                              "AccountId": r("uuidv4"),
-                              "GatewayType": kind("TRANSIT to associate with hubs, PRIVATE with VPCs.")}}),
+        d::object(
+            "A Direct Connect gateway to make.",
+            &["Name", "Asn", "AccountId", "GatewayType"],
+            json!({"Name": d::name(2, 95),
+                   "Asn": {"type": "integer", "description": "The Amazon side's private ASN."},
+                   "AccountId": r("uuidv4"),
+                   "GatewayType": kind("TRANSIT to associate with hubs, PRIVATE with VPCs.")}),
+        ),
     );
     s.insert(
         "VifMap".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "required": ["Name", "AwsConnectionId", "Vlan", "Asn", "RouterIp", "AwsRouterIp", "BgpAuthKey", "JumboMtu"],
-               "properties": {
-                   "Name": name_schema(95, true),
-                   "AwsConnectionId": {"type": "string", "minLength": 2, "maxLength": 128},
-                   "Vlan": {"type": "integer"},
-                   "Asn": {"type": "integer", "description": "The customer side's BGP ASN."},
-                   "RouterIp": {"type": "string", "description": "The customer side's peer address with its prefix length."},
-                   "AwsRouterIp": {"type": "string", "description": "Amazon's peer address with its prefix length."},
-                   "BgpAuthKey": {"type": "string", "writeOnly": true, "description": "The BGP session's key; kept, never shown."},
-                   "JumboMtu": {"type": "boolean"},
-                   "DxGatewayId": r("uuidv4"),
-                   "Tags": tags}}),
+        d::object(
+            "A virtual interface to make.",
+            &["Name", "AwsConnectionId", "Vlan", "Asn", "RouterIp", "AwsRouterIp", "BgpAuthKey", "JumboMtu"],
+            json!({
+                "Name": d::name(2, 95),
+                "AwsConnectionId": {"type": "string", "minLength": 2, "maxLength": 128},
+                "Vlan": {"type": "integer"},
+                "Asn": {"type": "integer", "description": "The customer side's BGP ASN."},
+                "RouterIp": {"type": "string", "description": "The customer side's peer address with its prefix length."},
+                "AwsRouterIp": {"type": "string", "description": "Amazon's peer address with its prefix length."},
+                "BgpAuthKey": {"type": "string", "writeOnly": true, "description": "The BGP session's key; kept, never shown."},
+                "JumboMtu": {"type": "boolean"},
+                "DxGatewayId": r("uuidv4"),
+                "Tags": tags}),
+        ),
     );
     s.insert(
         "networking.CreateDxResource".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "properties": {"Gateway": r("GatewayMap"), "Vif": r("VifMap")}}),
+        d::object(
+            "A gateway, a VIF, or both (the VIF then goes on the new gateway).",
+            &[],
+            json!({"Gateway": r("GatewayMap"), "Vif": r("VifMap")}),
+        ),
     );
     s.insert(
         "networking.UpdateDxVif".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "properties": {"JumboMtu": {"type": "boolean"}, "Tags": tags}}),
+        d::object(
+            "What changes of a VIF.",
+            &[],
+            json!({"JumboMtu": {"type": "boolean"}, "Tags": tags}),
+        ),
     );
     s.insert(
         "TransitAssociation".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "required": ["NetworkingHubId", "Prefixes"],
-               "properties": {"NetworkingHubId": r("uuidv4"), "Prefixes": prefixes}}),
+        d::object(
+            "A transit gateway joined to a hub.",
+            &["NetworkingHubId", "Prefixes"],
+            json!({"NetworkingHubId": r("uuidv4"), "Prefixes": prefixes}),
+        ),
     );
     s.insert(
         "PrivateAssociation".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "required": ["VpcId", "Prefixes"],
-               "properties": {"VpcId": r("uuidv4"), "Prefixes": prefixes}}),
+        d::object(
+            "A private gateway joined to a VPC's virtual private gateway.",
+            &["VpcId", "Prefixes"],
+            json!({"VpcId": r("uuidv4"), "Prefixes": prefixes}),
+        ),
     );
     s.insert(
         "networking.CreateDxAssociation".into(),
@@ -324,113 +357,111 @@ fn schemas(s: &mut Map<String, Value>) {
     );
     s.insert(
         "networking.UpdateDxAssociation".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "properties": {"Prefixes": prefixes}}),
+        d::object(
+            "The prefixes to advertise instead.",
+            &[],
+            json!({"Prefixes": prefixes}),
+        ),
     );
-    let stamps = |mut properties: Value| {
-        for (key, value) in [
-            ("Id", r("ro-uuidv4")),
-            ("Status", status_schema()),
-            ("UserTaskId", r("nullable-uuidv4")),
-            ("CreatedBy", r("nullable-uuidv4")),
-            ("CreatedTS", common::timestamp()),
-            ("ModifiedTS", common::timestamp()),
-        ] {
-            properties[key] = value;
-        }
-        properties
-    };
-    s.insert(
-        "DxGateway".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "description": "A Direct Connect gateway.",
-               "required": ["Id", "Name", "Asn", "AccountId", "OrganisationId"],
-               "properties": stamps(json!({
-                   "Name": name_schema(95, false), "Asn": {"type": "integer"},
-                   "AccountId": r("uuidv4"), "OrganisationId": r("ro-uuidv4"),
-                   "GatewayType": kind("What it associates with."), "ExternalResource": {"type": "boolean"},
-                   "AwsGatewayId": aws_id}))}),
+    let mut gateway = d::record(
+        "A Direct Connect gateway.",
+        &["Id", "Name", "Asn", "AccountId", "OrganisationId"],
+        json!({"Name": record_name, "Asn": {"type": "integer"}, "AccountId": r("uuidv4"),
+               "GatewayType": kind("What it associates with."),
+               "ExternalResource": {"type": "boolean"}, "AwsGatewayId": aws_id}),
+        (true, true),
     );
+    untagged(&mut gateway);
+    s.insert("DxGateway".into(), gateway);
     s.insert(
         "DxVif".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "description": "A virtual interface of a Direct Connect gateway (its BGP key is never shown).",
-               "required": ["Id", "Name", "VifType", "AwsConnectionId", "DxGatewayId", "Vlan", "Asn", "RouterIp", "AwsRouterIp", "JumboMtu", "Region"],
-               "properties": stamps(json!({
-                   "Name": name_schema(95, false), "VifType": kind("Its gateway's type."),
+        d::record(
+            "A virtual interface of a Direct Connect gateway (its BGP key is never shown).",
+            &["Id", "Name", "VifType", "AwsConnectionId", "DxGatewayId", "Vlan", "Asn", "RouterIp", "AwsRouterIp", "JumboMtu", "Region"],
+            json!({"Name": record_name, "VifType": kind("Its gateway's type."),
                    "AwsConnectionId": {"type": "string", "minLength": 2, "maxLength": 128},
                    "DxGatewayId": r("uuidv4"), "Vlan": {"type": "integer"}, "Asn": {"type": "integer"},
                    "RouterIp": {"type": "string"}, "AwsRouterIp": {"type": "string"},
                    "JumboMtu": {"type": "boolean"}, "Region": r("AwsRegion"),
-                   "ExternalResource": {"type": "boolean"}, "Tags": tags, "AwsVifId": aws_id}))}),
+                   "ExternalResource": {"type": "boolean"}, "AwsVifId": aws_id}),
+            (true, false),
+        ),
     );
-    s.insert(
-        "DxAssociation".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "description": "A Direct Connect gateway joined to a hub (VpcId null) or to a VPC.",
-               "required": ["Id", "DxGatewayId", "NetworkingHubId", "Prefixes"],
-               "properties": stamps(json!({
-                   "DxGatewayId": r("uuidv4"), "NetworkingHubId": r("uuidv4"),
-                   "VpcId": r("nullable-uuidv4"), "Prefixes": prefixes,
-                   "AwsAssociationId": aws_id}))}),
+    let mut association = d::record(
+        "A Direct Connect gateway joined to a hub (VpcId null) or to a VPC.",
+        &["Id", "DxGatewayId", "NetworkingHubId", "Prefixes"],
+        json!({"DxGatewayId": r("uuidv4"), "NetworkingHubId": r("uuidv4"),
+               "VpcId": r("nullable-uuidv4"), "Prefixes": prefixes,
+               "AwsAssociationId": aws_id}),
+        (true, false),
     );
+    untagged(&mut association);
+    s.insert("DxAssociation".into(), association);
     s.insert(
         "DxConnection".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "description": "A Direct Connect connection, as AWS reports it.",
-               "required": ["ConnectionId", "ConnectionName", "ConnectionState", "Region", "Bandwidth", "Vlan"],
-               "properties": {
-                   "ConnectionId": {"type": "string", "minLength": 2, "maxLength": 100},
-                   "ConnectionName": {"type": "string", "minLength": 2, "maxLength": 100},
-                   "ConnectionState": {"type": "string", "readOnly": true,
-                       "enum": ["ordering", "requested", "pending", "available", "down", "deleting", "deleted", "rejected", "unknown"]},
-                   "Region": r("AwsRegion"),
-                   "Bandwidth": {"type": "string", "minLength": 2, "maxLength": 100},
-                   "Vlan": {"type": "integer", "nullable": true}}}),
+        d::object(
+            "A Direct Connect connection, as AWS reports it.",
+            &["ConnectionId", "ConnectionName", "ConnectionState", "Region", "Bandwidth", "Vlan"],
+            json!({
+                "ConnectionId": {"type": "string", "minLength": 2, "maxLength": 100},
+                "ConnectionName": {"type": "string", "minLength": 2, "maxLength": 100},
+                "ConnectionState": {"type": "string", "readOnly": true,
+                    "enum": ["ordering", "requested", "pending", "available", "down", "deleting", "deleted", "rejected", "unknown"]},
+                "Region": r("AwsRegion"),
+                "Bandwidth": {"type": "string", "minLength": 2, "maxLength": 100},
+                "Vlan": {"type": "integer", "nullable": true}}),
+        ),
     );
     s.insert(
         "networking.ReadDxGateways".into(),
-        list_schema("DxGateways", "DxGateway"),
+        d::read("DxGateways", "DxGateway"),
     );
-    s.insert(
-        "networking.ReadDxVifs".into(),
-        list_schema("DxVifs", "DxVif"),
-    );
+    s.insert("networking.ReadDxVifs".into(), d::read("DxVifs", "DxVif"));
     s.insert(
         "networking.ReadDxAssociations".into(),
-        list_schema("DxAssociations", "DxAssociation"),
+        d::read("DxAssociations", "DxAssociation"),
     );
     s.insert(
         "networking.ReadDxConnections".into(),
-        list_schema("DxConnections", "DxConnection"),
+        d::read("DxConnections", "DxConnection"),
+    );
+    let peer = d::object(
+        "The BGP peer of a VIF.",
+        &[],
+        json!({"BgpPeerId": {"type": "string"},
+               "BgpStatus": {"type": "string", "enum": ["up", "down", "unknown"], "readOnly": true}}),
     );
     s.insert(
         "networking.ReadDxVifStatus".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "properties": {"DxVifStatus": {"type": "array", "items": {
-                   "type": "object", "additionalProperties": false,
-                   "properties": {"BgpPeerId": {"type": "string"},
-                                  "BgpStatus": {"type": "string", "enum": ["up", "down", "unknown"], "readOnly": true}}}}}}),
+        d::object(
+            "The BGP state of a VIF's peering.",
+            &[],
+            json!({"DxVifStatus": {"type": "array", "items": peer}}),
+        ),
     );
-    let optional_id = json!({"type": "object", "additionalProperties": false,
-                             "properties": {"Id": r("ro-uuidv4")}});
-    let resource = json!({"type": "object", "additionalProperties": false,
-                          "properties": {"Gateway": optional_id, "Vif": optional_id}});
+    let optional_id = d::object("What was made.", &[], json!({"Id": r("ro-uuidv4")}));
+    let mut made = d::event(Some("DxResource"));
+    made["properties"]["Detail"]["properties"]["DxResource"] = d::object(
+        "The gateway and the VIF made, as asked.",
+        &[],
+        json!({"Gateway": optional_id, "Vif": optional_id}),
+    );
+    s.insert("networking.CreateDxResourceEvent".into(), made);
     for (name, created) in [
         ("networking.DeleteDxGatewayEvent", None),
-        (
-            "networking.CreateDxResourceEvent",
-            Some(("DxResource", resource)),
-        ),
         ("networking.UpdateDxVifEvent", None),
         ("networking.DeleteDxVifEvent", None),
-        (
-            "networking.CreateDxAssociationEvent",
-            Some(("DxAssociation", made_id())),
-        ),
+        ("networking.CreateDxAssociationEvent", Some("DxAssociation")),
         ("networking.UpdateDxAssociationEvent", None),
         ("networking.DeleteDxAssociationEvent", None),
     ] {
-        s.insert(name.into(), event_schema(created));
+        s.insert(name.into(), d::event(created));
+    }
+}
+
+/// Leaves `Tags` out of a record's component (kinds whose records have none).
+fn untagged(record: &mut Value) {
+    if let Some(properties) = record["properties"].as_object_mut() {
+        properties.remove("Tags");
     }
 }

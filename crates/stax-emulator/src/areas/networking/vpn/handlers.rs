@@ -12,15 +12,17 @@
 //! - A customer gateway with live connections cannot be deleted (its kind's parent reference);
 //!   nor can a hub or a VPC with live connections (the connections' references).
 
-use serde_json::{Map, Value, json};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
 
 use super::{CONNECTION, CUSTOMER_GATEWAY};
 use crate::areas::Call;
 use crate::areas::networking::addresses::parse_public_address;
-use crate::areas::networking::common::{
-    self, active_account, ensure_active, ids_or_404, live, named_active, short_name,
-};
-use crate::areas::networking::standin::{HUB, VPC};
+use crate::areas::networking::blueprint::Blueprint;
+use crate::areas::networking::hubs::HUB;
+use crate::areas::networking::lookups::{ids_or_404, live_where, named_active, short_name};
+use crate::areas::networking::vpcs::VPC;
+use crate::areas::networking::wire::{self, account, aws_id, bad, ensure_active, live_with};
 use crate::areas::resource::{Change, Done, Resource, load};
 use crate::areas::rules::{find, text};
 use crate::protocol::{ApiError, ApiResult};
@@ -45,10 +47,11 @@ impl Resource for CustomerGateways {
             return Ok(());
         }
         let hub = find(db, HUB, (HUB.param, hub))?;
-        let mut ids: Vec<String> = live(db, CONNECTION, &[("NetworkingHubId", text(&hub, "Id"))])?
-            .iter()
-            .map(|c| text(c, "VpnCustomerGatewayId").to_owned())
-            .collect();
+        let mut ids: Vec<String> =
+            live_with(db, CONNECTION, ("NetworkingHubId", text(&hub, "Id")))?
+                .iter()
+                .map(|c| text(c, "VpnCustomerGatewayId").to_owned())
+                .collect();
         ids.sort_unstable();
         ids.dedup();
         query.filters.push(Filter::Ids(ids));
@@ -58,9 +61,13 @@ impl Resource for CustomerGateways {
     fn create(change: &mut Change<'_>) -> ApiResult<()> {
         let body = change.body;
         short_name(body, CUSTOMER_GATEWAY, NAME_MOST)?;
-        let account = active_account(change.db, text(body, "AccountId"))?;
+        let account = account(
+            change.db,
+            ("AccountId", text(body, "AccountId")),
+            StatusCode::NOT_FOUND,
+        )?;
         let address = parse_public_address("IpAddress", text(body, "IpAddress"))
-            .map_err(|err| ApiError::bad_request(err.to_string()))?
+            .map_err(bad)?
             .to_string();
         let region = text(body, "Region");
         let same = [
@@ -68,38 +75,33 @@ impl Resource for CustomerGateways {
             ("Region", region),
             ("IpAddress", address.as_str()),
         ];
-        if let Some(other) = live(change.db, CUSTOMER_GATEWAY, &same)?.first() {
+        if let Some(other) = live_where(change.db, CUSTOMER_GATEWAY, &same)?.first() {
             return Err(ApiError::bad_request(format!(
                 "IpAddress {address}: customer gateway {} already stands for that device in \
                  this account and region; connect through it instead",
                 text(other, "Id")
             )));
         }
-        change.fields = customer_gateway_fields(
+        customer_gateway_blueprint(
+            &change.id,
             text(body, "Name"),
             body.get("Asn").cloned().unwrap_or(Value::Null),
             (&address, text(&account, "Id"), region),
-        );
-        common::take_tags(change);
-        let aws = common::aws_id("cgw-", &change.id, 17);
-        common::on_success(
-            change,
-            CUSTOMER_GATEWAY,
-            json!({ "AwsVpnCustomerGatewayId": aws }),
-        );
+        )
+        .build(CUSTOMER_GATEWAY, change)?;
+        change.take(&["Tags"]);
         Ok(())
     }
 
     fn update(change: &mut Change<'_>) -> ApiResult<()> {
         ensure_active(CUSTOMER_GATEWAY, &change.record)?;
         short_name(change.body, CUSTOMER_GATEWAY, NAME_MOST)?;
-        change.take(&["Name"]);
-        common::take_tags(change);
+        change.take(&["Name", "Tags"]);
         Ok(())
     }
 
     fn answer(done: &Done<'_>) -> ApiResult<Value> {
-        Ok(common::answer(done, "VpnCustomerGateway"))
+        Ok(wire::event(done, "VpnCustomerGateway"))
     }
 }
 
@@ -142,7 +144,7 @@ impl Resource for Connections {
             ("VpnCustomerGatewayId", text(&gateway, "Id")),
             (field, target_id),
         ];
-        if let Some(other) = live(change.db, CONNECTION, &pair)?.first() {
+        if let Some(other) = live_where(change.db, CONNECTION, &pair)?.first() {
             return Err(ApiError::bad_request(format!(
                 "VPN connection {} already joins customer gateway {} to {} {target_id}",
                 text(other, "Id"),
@@ -150,8 +152,9 @@ impl Resource for Connections {
                 kind.what
             )));
         }
-        change.fields = if kind.name == VPC.name {
-            connection_fields(
+        let blueprint = if kind.name == VPC.name {
+            connection_blueprint(
+                &change.id,
                 text(body, "Name"),
                 ("VPC", text(&target, "NetworkingHubId"), Some(target_id)),
                 (false, "DYNAMIC"),
@@ -162,28 +165,27 @@ impl Resource for Connections {
                 .get("RoutingType")
                 .and_then(Value::as_str)
                 .unwrap_or("DYNAMIC");
-            connection_fields(
+            connection_blueprint(
+                &change.id,
                 text(body, "Name"),
                 ("HUB", target_id, None),
                 (accelerated, routing),
             )
         };
-        common::take_tags(change);
-        let aws = common::aws_id("vpn-", &change.id, 17);
-        common::on_success(change, CONNECTION, json!({ "AwsVpnConnectionId": aws }));
+        blueprint.build(CONNECTION, change)?;
+        change.take(&["Tags"]);
         Ok(())
     }
 
     fn update(change: &mut Change<'_>) -> ApiResult<()> {
         ensure_active(CONNECTION, &change.record)?;
         short_name(change.body, CONNECTION, NAME_MOST)?;
-        change.take(&["Name"]);
-        common::take_tags(change);
+        change.take(&["Name", "Tags"]);
         Ok(())
     }
 
     fn answer(done: &Done<'_>) -> ApiResult<Value> {
-        Ok(common::answer(done, "VpnConnection"))
+        Ok(wire::event(done, "VpnConnection"))
     }
 }
 
@@ -206,30 +208,37 @@ pub(super) fn read_status(call: &Call<'_>) -> ApiResult<Value> {
     })
 }
 
-/// The fields of a new customer gateway (its AWS id comes when its task succeeds).
-pub(crate) fn customer_gateway_fields(
+/// A new customer gateway `id`: its fields, and its AWS id once its task succeeds.
+pub(crate) fn customer_gateway_blueprint(
+    id: &str,
     name: &str,
     asn: Value,
     (address, account, region): (&str, &str, &str),
-) -> Map<String, Value> {
-    let mut fields = Map::new();
+) -> Blueprint {
+    let mut blueprint = Blueprint::default();
+    let fields = &mut blueprint.fields;
     fields.insert("Name".into(), json!(name));
     fields.insert("Asn".into(), asn);
     fields.insert("IpAddress".into(), json!(address));
     fields.insert("AccountId".into(), json!(account));
     fields.insert("Region".into(), json!(region));
     fields.insert("AwsVpnCustomerGatewayId".into(), Value::Null);
-    fields
+    blueprint
+        .done
+        .insert("AwsVpnCustomerGatewayId".into(), json!(aws_id("cgw-", id)));
+    blueprint
 }
 
-/// The fields of a new connection: its type (`HUB` or `VPC`), hub and VPC, acceleration and
-/// routing (its AWS id comes when its task succeeds).
-pub(crate) fn connection_fields(
+/// A new connection `id`: its type (`HUB` or `VPC`), hub and VPC, acceleration and routing,
+/// and its AWS id once its task succeeds.
+pub(crate) fn connection_blueprint(
+    id: &str,
     name: &str,
     (kind, hub, vpc): (&str, &str, Option<&str>),
     (accelerated, routing): (bool, &str),
-) -> Map<String, Value> {
-    let mut fields = Map::new();
+) -> Blueprint {
+    let mut blueprint = Blueprint::default();
+    let fields = &mut blueprint.fields;
     fields.insert("Name".into(), json!(name));
     fields.insert("VpnConnectionType".into(), json!(kind));
     fields.insert("NetworkingHubId".into(), json!(hub));
@@ -237,5 +246,8 @@ pub(crate) fn connection_fields(
     fields.insert("ImprovedAcceleration".into(), json!(accelerated));
     fields.insert("RoutingType".into(), json!(routing));
     fields.insert("AwsVpnConnectionId".into(), Value::Null);
-    fields
+    blueprint
+        .done
+        .insert("AwsVpnConnectionId".into(), json!(aws_id("vpn-", id)));
+    blueprint
 }

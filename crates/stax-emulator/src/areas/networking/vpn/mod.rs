@@ -5,19 +5,21 @@
 
 use serde_json::{Map, Value, json};
 
-use super::common::{
-    self, change_op, event_schema, list_schema, made_id, name_schema, read_op, status_schema,
-};
-use super::standin::{HUB, VPC};
+use super::doc as d;
+use super::hubs::HUB;
+use super::table::{change_op, path_params, read_op};
+use super::vpcs::VPC;
+use super::wire::{self, ENDED, LISTING, STAMPS, WALK};
 use crate::areas::doc::r;
 use crate::areas::resource;
 use crate::areas::{Area, Operation};
+use crate::roles::Allowed;
 use crate::store::kinds::{Kind, OnDelete, Ref, Stamps};
 
 mod handlers;
 
 use handlers::{Connections, CustomerGateways};
-pub(crate) use handlers::{connection_fields, customer_gateway_fields};
+pub(super) use handlers::{connection_blueprint, customer_gateway_blueprint};
 
 /// Customer gateways: the organisation's, each deployed into one of its accounts.
 pub(crate) const CUSTOMER_GATEWAY: &Kind = &Kind {
@@ -26,7 +28,10 @@ pub(crate) const CUSTOMER_GATEWAY: &Kind = &Kind {
     plural: "VpnCustomerGateways",
     param: "vpn_customer_gateway_id",
     stamps: Stamps::STANDARD,
-    ..common::KIND
+    walk: WALK,
+    ended: ENDED,
+    listing: LISTING,
+    ..Kind::DEFAULT
 };
 
 /// Connections of a customer gateway, to a hub or a VPC.
@@ -52,7 +57,11 @@ pub(crate) const CONNECTION: &Kind = &Kind {
             on_delete: OnDelete::Refuse,
         },
     ],
-    ..common::KIND
+    stamps: STAMPS,
+    walk: WALK,
+    ended: ENDED,
+    listing: LISTING,
+    ..Kind::DEFAULT
 };
 
 /// The group: its operations, components and kinds.
@@ -70,21 +79,21 @@ fn operations() -> Vec<Operation> {
         read_op(
             "networking.ReadVpnCustomerGateways",
             "/20190206/networking/hubs/{hub_id}/vpncustomergateways",
-            common::read::<CustomerGateways>,
+            wire::read::<CustomerGateways>,
             GATEWAYS,
             "The customer gateways with a live VPN connection to a hub",
         ),
         read_op(
             "networking.ReadVpnCustomerGateways",
             "/20190206/networking/vpncustomergateways",
-            common::read::<CustomerGateways>,
+            wire::read::<CustomerGateways>,
             GATEWAYS,
             "List VPN customer gateways",
         ),
         read_op(
             "networking.ReadVpnCustomerGateways",
             "/20190206/networking/vpncustomergateways/{vpn_customer_gateway_id}",
-            common::read::<CustomerGateways>,
+            wire::read::<CustomerGateways>,
             GATEWAYS,
             "One VPN customer gateway, as a list of one",
         ),
@@ -104,7 +113,7 @@ fn operations() -> Vec<Operation> {
                 "put",
                 "/20190206/networking/vpncustomergateways/{vpn_customer_gateway_id}",
             ),
-            common::update::<CustomerGateways>,
+            wire::update::<CustomerGateways>,
             (
                 Some("networking.UpdateVpnCustomerGateway"),
                 "networking.UpdateVpnCustomerGatewayEvent",
@@ -117,35 +126,35 @@ fn operations() -> Vec<Operation> {
                 "delete",
                 "/20190206/networking/vpncustomergateways/{vpn_customer_gateway_id}",
             ),
-            common::delete::<CustomerGateways>,
+            wire::delete::<CustomerGateways>,
             (None, "networking.DeleteVpnCustomerGatewayEvent"),
             "Delete a VPN customer gateway that has no connections left",
         ),
         read_op(
             "networking.ReadVpnConnections",
             "/20190206/networking/hubs/{hub_id}/vpnconnections",
-            common::read::<Connections>,
+            wire::read::<Connections>,
             CONNECTIONS,
             "The VPN connections of a hub and of its VPCs",
         ),
         read_op(
             "networking.ReadVpnConnections",
             "/20190206/networking/vpnconnections",
-            common::read::<Connections>,
+            wire::read::<Connections>,
             CONNECTIONS,
             "List VPN connections",
         ),
         read_op(
             "networking.ReadVpnConnections",
             "/20190206/networking/vpnconnections/{vpn_connection_id}",
-            common::read::<Connections>,
+            wire::read::<Connections>,
             CONNECTIONS,
             "One VPN connection, as a list of one",
         ),
         read_op(
             "networking.ReadVpnConnections",
             "/20190206/networking/vpncustomergateways/{vpn_customer_gateway_id}/vpnconnections",
-            common::read::<Connections>,
+            wire::read::<Connections>,
             CONNECTIONS,
             "The VPN connections of a customer gateway",
         ),
@@ -168,7 +177,7 @@ fn operations() -> Vec<Operation> {
                 "put",
                 "/20190206/networking/vpnconnections/{vpn_connection_id}",
             ),
-            common::update::<Connections>,
+            wire::update::<Connections>,
             (
                 Some("networking.UpdateVpnConnection"),
                 "networking.UpdateVpnConnectionEvent",
@@ -181,7 +190,7 @@ fn operations() -> Vec<Operation> {
                 "delete",
                 "/20190206/networking/vpnconnections/{vpn_connection_id}",
             ),
-            common::delete::<Connections>,
+            wire::delete::<Connections>,
             (None, "networking.DeleteVpnConnectionEvent"),
             "Delete a VPN connection",
         ),
@@ -189,11 +198,11 @@ fn operations() -> Vec<Operation> {
             "networking.ReadVpnConnectionStatus",
             "get",
             "/20190206/networking/vpnconnections/{vpn_connection_id}/status",
-            crate::roles::Allowed::READ,
+            Allowed::READ,
             handlers::read_status,
         )
         .summary("The state of a VPN connection's two tunnels")
-        .params(common::path_params(
+        .params(path_params(
             "/20190206/networking/vpnconnections/{vpn_connection_id}/status",
         ))
         .response("networking.ReadVpnConnectionStatus")
@@ -206,38 +215,46 @@ fn schemas(s: &mut Map<String, Value>) {
     let tags = r("NetworkingTags");
     let aws_id = json!({"type": "string", "nullable": true, "readOnly": true,
                         "description": "AWS's id of it, once made."});
+    let routing = d::one_of(&["DYNAMIC", "STATIC"]);
+    let record_name = json!({"type": "string", "minLength": 2, "maxLength": 95});
     s.insert(
         "networking.CreateVpnCustomerGateway".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "required": ["Name", "Asn", "IpAddress", "AccountId", "Region"],
-               "properties": {
-                   "Name": name_schema(251, true),
-                   "Asn": {"type": "integer", "minimum": 64512, "maximum": 65534,
-                           "description": "The device's private BGP ASN."},
-                   "IpAddress": {"type": "string", "description": "The static, internet-routable IPv4 address of the device's outside interface."},
-                   "AccountId": r("uuidv4"), "Region": r("AwsRegion"), "Tags": tags}}),
+        d::object(
+            "A customer's VPN device to describe.",
+            &["Name", "Asn", "IpAddress", "AccountId", "Region"],
+            json!({
+                "Name": d::name(2, 251),
+                "Asn": {"type": "integer", "minimum": 64512, "maximum": 65534,
+                        "description": "The device's private BGP ASN."},
+                "IpAddress": {"type": "string", "description": "The static, internet-routable IPv4 address of the device's outside interface."},
+                "AccountId": r("uuidv4"), "Region": r("AwsRegion"), "Tags": tags}),
+        ),
     );
     s.insert(
         "networking.UpdateVpnCustomerGateway".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "properties": {"Name": name_schema(251, true), "Tags": tags}}),
+        d::object(
+            "What changes of a customer gateway.",
+            &[],
+            json!({"Name": d::name(2, 251), "Tags": tags}),
+        ),
     );
     s.insert(
         "HubConnection".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "description": "A VPN to a hub's transit gateway.",
-               "required": ["Name", "NetworkingHubId", "ImprovedAcceleration"],
-               "properties": {"Name": name_schema(251, true), "NetworkingHubId": r("uuidv4"),
-                              "ImprovedAcceleration": {"type": "boolean"},
-                              "RoutingType": {"type": "string", "enum": ["DYNAMIC", "STATIC"]},
-                              "Tags": tags}}),
+        d::object(
+            "A VPN to a hub's transit gateway.",
+            &["Name", "NetworkingHubId", "ImprovedAcceleration"],
+            json!({"Name": d::name(2, 251), "NetworkingHubId": r("uuidv4"),
+                   "ImprovedAcceleration": d::flag("Whether AWS's accelerated network carries it."),
+                   "RoutingType": routing, "Tags": tags}),
+        ),
     );
     s.insert(
         "VpcConnection".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "description": "A VPN to a VPC's virtual private gateway.",
-               "required": ["Name", "VpcId"],
-               "properties": {"Name": name_schema(251, true), "VpcId": r("uuidv4"), "Tags": tags}}),
+        d::object(
+            "A VPN to a VPC's virtual private gateway.",
+            &["Name", "VpcId"],
+            json!({"Name": d::name(2, 251), "VpcId": r("uuidv4"), "Tags": tags}),
+        ),
     );
     s.insert(
         "networking.CreateVpnConnection".into(),
@@ -245,61 +262,57 @@ fn schemas(s: &mut Map<String, Value>) {
     );
     s.insert(
         "networking.UpdateVpnConnection".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "properties": {"Name": name_schema(251, true), "Tags": tags}}),
+        d::object(
+            "What changes of a VPN connection.",
+            &[],
+            json!({"Name": d::name(2, 251), "Tags": tags}),
+        ),
     );
     s.insert(
         "VpnCustomerGateway".into(),
-        json!({
-            "type": "object", "additionalProperties": false,
-            "description": "A customer's VPN device, as AWS knows it in one account and region.",
-            "required": ["Name", "Asn", "AccountId"],
-            "properties": {
-                "Id": r("ro-uuidv4"), "Name": name_schema(95, false), "Asn": {"type": "integer"},
-                "IpAddress": {"type": "string"}, "AccountId": r("uuidv4"),
-                "Region": r("AwsRegion"), "OrganisationId": r("ro-uuidv4"),
-                "AwsVpnCustomerGatewayId": aws_id,
-                "Status": status_schema(), "Tags": tags, "UserTaskId": r("nullable-uuidv4"),
-                "CreatedBy": r("nullable-uuidv4"),
-                "CreatedTS": common::timestamp(), "ModifiedTS": common::timestamp()
-            }
-        }),
+        d::record(
+            "A customer's VPN device, as AWS knows it in one account and region.",
+            &["Name", "Asn", "AccountId"],
+            json!({"Name": record_name, "Asn": {"type": "integer"},
+                   "IpAddress": {"type": "string"}, "AccountId": r("uuidv4"),
+                   "Region": r("AwsRegion"), "AwsVpnCustomerGatewayId": aws_id}),
+            (true, true),
+        ),
     );
     s.insert(
         "VpnConnection".into(),
-        json!({
-            "type": "object", "additionalProperties": false,
-            "description": "A site-to-site VPN from a customer gateway to a hub or a VPC.",
-            "required": ["Name", "VpnCustomerGatewayId"],
-            "properties": {
-                "Id": r("ro-uuidv4"), "Name": name_schema(95, false),
-                "VpnCustomerGatewayId": r("uuidv4"),
-                "VpnConnectionType": {"type": "string", "enum": ["HUB", "VPC"], "readOnly": true},
-                "NetworkingHubId": r("uuidv4"), "VpcId": r("nullable-uuidv4"),
-                "ImprovedAcceleration": {"type": "boolean"},
-                "RoutingType": {"type": "string", "enum": ["DYNAMIC", "STATIC"]},
-                "AwsVpnConnectionId": aws_id,
-                "Status": status_schema(), "Tags": tags, "UserTaskId": r("nullable-uuidv4"),
-                "CreatedBy": r("nullable-uuidv4"),
-                "CreatedTS": common::timestamp(), "ModifiedTS": common::timestamp()
-            }
-        }),
+        d::record(
+            "A site-to-site VPN from a customer gateway to a hub or a VPC.",
+            &["Name", "VpnCustomerGatewayId"],
+            json!({"Name": record_name, "VpnCustomerGatewayId": r("uuidv4"),
+                   "VpnConnectionType": {"type": "string", "enum": ["HUB", "VPC"], "readOnly": true},
+                   "NetworkingHubId": r("uuidv4"), "VpcId": r("nullable-uuidv4"),
+                   "ImprovedAcceleration": {"type": "boolean"}, "RoutingType": routing,
+                   "AwsVpnConnectionId": aws_id}),
+            (true, false),
+        ),
     );
     s.insert(
         "networking.ReadVpnCustomerGateways".into(),
-        list_schema("VpnCustomerGateways", "VpnCustomerGateway"),
+        d::read("VpnCustomerGateways", "VpnCustomerGateway"),
     );
     s.insert(
         "networking.ReadVpnConnections".into(),
-        list_schema("VpnConnections", "VpnConnection"),
+        d::read("VpnConnections", "VpnConnection"),
+    );
+    let tunnel = d::object(
+        "One of the connection's two tunnels.",
+        &[],
+        json!({"TunnelName": {"type": "string"},
+               "TunnelStatus": {"type": "string", "enum": ["up", "down"], "readOnly": true}}),
     );
     s.insert(
         "networking.ReadVpnConnectionStatus".into(),
-        json!({"type": "object", "additionalProperties": false,
-               "properties": {"VpnConnectionStatus": {"type": "array", "items": {
-                   "type": "object", "additionalProperties": false,
-                   "properties": {"TunnelName": {"type": "string"},
-                                  "TunnelStatus": {"type": "string", "enum": ["up", "down"], "readOnly": true}}}}}}),
+        d::object(
+            "The state of a VPN connection's tunnels.",
+            &[],
+            json!({"VpnConnectionStatus": {"type": "array", "items": tunnel}}),
+        ),
     );
     for (name, created) in [
         (
@@ -312,9 +325,6 @@ fn schemas(s: &mut Map<String, Value>) {
         ("networking.UpdateVpnConnectionEvent", None),
         ("networking.DeleteVpnConnectionEvent", None),
     ] {
-        s.insert(
-            name.into(),
-            event_schema(created.map(|key| (key, made_id()))),
-        );
+        s.insert(name.into(), d::event(created));
     }
 }
