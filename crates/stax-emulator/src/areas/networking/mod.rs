@@ -13,6 +13,8 @@
 //!   gateways outside Stax);
 //! - `prefix_lists`: prefix lists of a hub, their entries, targets and associations.
 //!
+//! The demo seed makes networking through `model`, with the same rules and blueprints.
+//!
 //! What the groups share: `wire` (the request path networking answers on: reads filtered by
 //! status, refusals as the document gives them, events naming the task in `Detail.Message`,
 //! AWS ids) and `doc` (the vocabulary of their components). The pure rules, apart from any
@@ -29,6 +31,7 @@ mod space;
 
 mod blueprint;
 mod doc;
+pub(crate) mod model;
 mod wire;
 
 mod hubs;
