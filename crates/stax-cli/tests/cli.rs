@@ -604,53 +604,41 @@ fn wait_finds_the_task_under_detail_too() {
 }
 
 #[test]
-fn wait_finds_a_networking_task_in_the_events_message() {
-    // Networking events name their task only in Detail.Message.TaskId.
+fn wait_finds_the_task_of_a_networking_change_in_its_message() {
+    // Networking answers name their task only in Detail.Message.
     let e = Emu::start(200);
+    let account = account_id(&e, "bakery-prod");
     let out = e
         .stax()
         .args([
             "networking",
-            "ReadVpnConnections",
-            "--query",
-            "VpnConnections[0].Id",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let connection = json_of(&out);
-    let connection = connection.as_str().expect("the demo's VPN connection");
-    let out = e
-        .stax()
-        .args([
+            "CreateHub",
             "--wait",
-            "networking",
-            "UpdateVpnConnection",
             "Name=waited-for",
+            "Region=ap-southeast-2",
+            "Cidr=10.220.0.0/16",
+            "CreateNatGateway:=false",
+            "CreateInternetGateway:=true",
         ])
-        .arg(format!("vpn_connection_id={connection}"))
+        .arg(format!("AccountId={account}"))
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
-    let task = json_of(&out);
-    assert_eq!(task["Status"], "SUCCEEDED", "{task}");
+    assert_eq!(json_of(&out)["Status"], "SUCCEEDED");
     let out = e
         .stax()
         .args([
             "networking",
-            "ReadVpnConnections",
+            "ReadHubs",
             "--query",
-            "VpnConnections[0].Name",
+            "Hubs[?Name=='waited-for'].Status | [0]",
         ])
-        .arg(format!("vpn_connection_id={connection}"))
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
-    assert_eq!(json_of(&out), "waited-for");
+    assert_eq!(json_of(&out), "ACTIVE");
 }

@@ -1261,3 +1261,67 @@ async fn changes_need_an_admin_and_reads_do_not() {
     assert_eq!(status, 403, "{body}");
     net.emu.shutdown().await;
 }
+
+/// The demo seed's networking: a hub with its exclusion, a second range and two VPCs, a second
+/// hub peered with it, and a prefix list of each type, all ACTIVE, made by the API's rules.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_has_a_hub_with_vpcs_a_peering_and_prefix_lists() {
+    let net = Net::start("net-demo").await;
+    let hubs = net.list("ReadHubs", json!({}), "Hubs").await;
+    let names: Vec<&str> = hubs.iter().map(|h| h["Name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["core", "edge"]);
+    assert!(hubs.iter().all(|h| h["Status"] == "ACTIVE"));
+    let core = hubs[0]["Id"].as_str().unwrap();
+    let ranges = net
+        .list("ReadCidrRanges", json!({"hub_id": core}), "Ranges")
+        .await;
+    let blocks: Vec<&str> = ranges.iter().map(|r| r["Cidr"].as_str().unwrap()).collect();
+    assert_eq!(blocks, ["10.0.0.0/16", "10.1.0.0/16"]);
+    let exclusions = net
+        .list("ReadCidrExclusions", json!({"hub_id": core}), "Exclusions")
+        .await;
+    assert_eq!(exclusions[0]["Cidr"], "10.0.128.0/17");
+    let vpcs = net.list("ReadVpcs", json!({"hub_id": core}), "Vpcs").await;
+    let vpcs: Vec<(&str, &str, &str)> = vpcs
+        .iter()
+        .map(|v| {
+            (
+                v["Name"].as_str().unwrap(),
+                v["Type"].as_str().unwrap(),
+                v["Cidr"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        vpcs,
+        [
+            ("core transit", "TRANSIT", "10.0.0.0/22"),
+            ("bakery-prod", "FLAT", "10.1.0.0/22"),
+            ("shared-services", "SHAREDSERVICES", "10.1.8.0/21"),
+        ]
+    );
+    let peerings = net.list("ReadHubPeerings", json!({}), "HubPeerings").await;
+    assert_eq!(peerings.len(), 1);
+    assert_eq!(peerings[0]["Status"], "ACTIVE");
+    let lists = net
+        .list("ReadHubPrefixLists", json!({"hub_id": core}), "PrefixLists")
+        .await;
+    let types: Vec<&str> = lists
+        .iter()
+        .map(|l| l["PrefixListType"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["HUB", "VPC"]);
+    assert_eq!(lists[0]["TargetId"], peerings[0]["Id"]);
+    // The demo's changes are finished tasks.
+    let task = net
+        .client
+        .call(
+            "tasks",
+            "ReadTask",
+            json!({"task_id": hubs[0]["UserTaskId"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(task["Status"], "SUCCEEDED");
+    net.emu.shutdown().await;
+}

@@ -43,7 +43,7 @@ async fn listed(net: &Net, (operation, key): (&str, &str), args: Value) -> Vec<S
 async fn demo_hub(net: &Net) -> Value {
     let hubs = net.list("ReadHubs", json!({}), "Hubs").await;
     hubs.into_iter()
-        .find(|h| h["Name"] == "demo-hub")
+        .find(|h| h["Name"] == "core")
         .expect("the demo seed has its hub")
 }
 

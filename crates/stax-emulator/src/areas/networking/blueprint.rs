@@ -38,6 +38,14 @@ pub(super) struct Part {
 }
 
 impl Blueprint {
+    /// A blueprint of a record with these fields and nothing more.
+    pub fn of(fields: Map<String, Value>) -> Blueprint {
+        Blueprint {
+            fields,
+            ..Blueprint::default()
+        }
+    }
+
     /// Writes the blueprint for the creation of a record of `kind` under way: the record's
     /// fields into `change`, its parts now in their first status, and what the task's end
     /// does to both in the change's effect.

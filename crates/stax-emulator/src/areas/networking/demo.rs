@@ -1,7 +1,7 @@
-//! What `--seed demo` makes of networking, through the same blueprints as the API makes it,
-//! as it is once each creation's task has succeeded (`ACTIVE`, AWS ids set, the task ended):
-//! - a hub, `demo-hub` (10.0.0.0/16), with its default range and transit VPC;
-//! - on it, a DNS resolver (two interfaces) forwarding `corp.example.com` to two servers;
+//! What `--seed demo` joins its hub to (the hub itself is `model`'s), through the same
+//! blueprints as the API makes it, as it is once each creation's task has succeeded
+//! (`ACTIVE`, AWS ids set, the task ended):
+//! - on the hub, a DNS resolver (two interfaces) forwarding `corp.example.com` to two servers;
 //! - a transit Direct Connect gateway with a VIF on the hub account's connection and an
 //!   association with the hub;
 //! - a VPN customer gateway (`203.0.113.10`) with a connection to the hub.
@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::dns::{self, RESOLVER, RULE};
 use super::dx::{self, ASSOCIATION, GATEWAY, VIF};
-use super::hubs::{HUB, hub_blueprint, transit_vpc};
+use super::hubs::transit_vpc;
 use super::vpn::{self, CONNECTION, CUSTOMER_GATEWAY};
 use crate::areas::networking::blueprint::Blueprint;
 use crate::areas::rules::text;
@@ -21,7 +21,7 @@ use crate::store::tasks::finished;
 use crate::util::{iso_ms, uuid};
 
 /// When and by whom the demo's networking is made.
-pub(crate) struct Made<'a> {
+pub(crate) struct When<'a> {
     /// Epoch ms of its making.
     pub at_ms: i64,
     /// Who made it.
@@ -31,24 +31,11 @@ pub(crate) struct Made<'a> {
     pub region: &'a str,
 }
 
-/// The demo's networking, deployed into `account` (its record).
-pub(crate) fn seed(db: &Db<'_>, made: &Made<'_>, account: &Value) -> ApiResult<()> {
+/// What joins the demo's hub `hub_id` to the world, deployed into `account` (its record): a
+/// DNS resolver with a rule, Direct Connect and VPN.
+pub(crate) fn seed(db: &Db<'_>, made: &When<'_>, account: &Value, hub_id: &str) -> ApiResult<()> {
     let account_id = text(account, "Id");
-    let hub_id = uuid();
-    let body = json!({
-        "Name": "demo-hub", "AccountId": account_id, "Region": made.region,
-        "Cidr": "10.0.0.0/16", "CidrRangeName": "demo default",
-        "CreateNatGateway": false, "CreateInternetGateway": true,
-        "Tags": {"Team": "platform"},
-    });
-    let hub = hub_blueprint(db, &hub_id, &body)?;
-    record(
-        db,
-        made,
-        ("networking.CreateHub", HUB),
-        (&hub_id, hub),
-        None,
-    )?;
+    let hub_id = hub_id.to_owned();
     let region = made.region;
 
     if let Some(block) = transit_vpc(db, &hub_id)?.and_then(|vpc| text(&vpc, "Cidr").parse().ok()) {
@@ -117,7 +104,7 @@ pub(crate) fn seed(db: &Db<'_>, made: &Made<'_>, account: &Value) -> ApiResult<(
 /// (ended) has made it.
 fn record(
     db: &Db<'_>,
-    made: &Made<'_>,
+    made: &When<'_>,
     (operation, kind): (&str, &Kind),
     (id, blueprint): (&str, Blueprint),
     parent: Option<&str>,

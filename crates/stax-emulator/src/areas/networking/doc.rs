@@ -148,15 +148,19 @@ pub(super) fn flag(text: &str) -> Value {
     json!({"type": "boolean", "description": text})
 }
 
-/// A closed object of `properties`, `required` among them.
+/// A closed object of `properties`, `required` among them (OpenAPI 3.0 wants no empty
+/// `required`).
 pub(super) fn object(text: &str, required: &[&str], properties: Value) -> Value {
-    json!({
+    let mut object = json!({
         "type": "object",
         "description": text,
         "additionalProperties": false,
-        "required": required,
         "properties": properties
-    })
+    });
+    if !required.is_empty() {
+        object["required"] = json!(required);
+    }
+    object
 }
 
 /// A networking record: `own` properties and the fields every record carries (its id, who

@@ -133,12 +133,12 @@ fn check_region(region: &str) -> ApiResult<()> {
     )))
 }
 
-/// A new hub, as `CreateHub`'s body asks for it, with the id `id`: its fields, and its
-/// default range, exclusions and transit VPC. Refuses (400) a block that is not a private
+/// A new hub, as `CreateHub`'s body asks for it, with the id `id`, made at `at`: its
+/// fields, and its default range, exclusions and transit VPC. Refuses (400) a block that is not a private
 /// `/8` to `/22`, exclusions outside it or overlapping each other, exclusions that leave no
 /// room for the transit VPC, a region the organisation has not enabled; an unknown account
 /// is a 404, as the document says.
-pub(super) fn hub_blueprint(db: &Db<'_>, id: &str, body: &Value) -> ApiResult<Blueprint> {
+pub(super) fn hub_blueprint(db: &Db<'_>, id: &str, body: &Value, at: &str) -> ApiResult<Blueprint> {
     let cidr = parse_private_block("Cidr", text(body, "Cidr"), PrefixBounds::HUB).map_err(bad)?;
     let region = text(body, "Region");
     check_region(region)?;
@@ -211,7 +211,6 @@ pub(super) fn hub_blueprint(db: &Db<'_>, id: &str, body: &Value) -> ApiResult<Bl
     }
 
     let range_id = uuid();
-    let now = crate::util::now_iso();
     let mut range = range_fields(NewRange {
         hub: id,
         name: range_name,
@@ -220,7 +219,7 @@ pub(super) fn hub_blueprint(db: &Db<'_>, id: &str, body: &Value) -> ApiResult<Bl
         tags: Value::Null,
         default: true,
     });
-    range.insert("LastAllocationTS".into(), json!(now));
+    range.insert("LastAllocationTS".into(), json!(at));
     let mut with = vec![Part {
         kind: CIDR_RANGE,
         id: range_id.clone(),
@@ -289,7 +288,8 @@ impl Resource for Hubs {
     const KIND: &'static Kind = HUB;
 
     fn create(change: &mut Change<'_>) -> ApiResult<()> {
-        let blueprint = hub_blueprint(change.db, &change.id, change.body)?;
+        let at = crate::util::now_iso();
+        let blueprint = hub_blueprint(change.db, &change.id, change.body, &at)?;
         blueprint.build(HUB, change)?;
         Ok(())
     }

@@ -19,7 +19,9 @@
 //! What the groups share: `wire` (the request path networking answers on: reads filtered by
 //! status, refusals as the document gives them, events naming the task in `Detail.Message`,
 //! AWS ids), `doc` (the vocabulary of their components) and `table` (their operations'
-//! entries). `demo` is what `--seed demo` makes of networking. The pure rules, apart from any
+//! entries). The demo seed makes networking through `model` (hubs, ranges, VPCs, peerings,
+//! prefix lists) and `demo` (what joins its hub to the world), with the API's own rules and
+//! blueprints. The pure rules, apart from any
 //! store or wire: `cidr` (blocks parsed strictly), `space` (allocation and overlaps),
 //! `prefix_list` (room, entries, targets), `addresses` (single addresses).
 
@@ -33,6 +35,7 @@ mod blueprint;
 pub(crate) mod demo;
 mod doc;
 mod lookups;
+pub(crate) mod model;
 mod table;
 mod wire;
 

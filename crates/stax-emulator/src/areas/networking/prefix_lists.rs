@@ -8,12 +8,14 @@ use serde_json::{Map, Value, json};
 
 use super::blueprint::Blueprint;
 use super::doc as d;
+use super::dx::{ASSOCIATION as DX_ASSOCIATION, GATEWAY as DX_GATEWAY};
 use super::hubs::HUB;
 use super::peerings::HUB_PEERING;
 use super::prefix_list::{
     ListType, Target, check_entries, check_max_entries, check_target, check_update,
 };
 use super::vpcs::VPC;
+use super::vpn::CONNECTION as VPN_CONNECTION;
 use super::wire::{self, ENDED, STAMPS, WALK, bad, ensure_active, of_hub, or};
 use crate::areas::doc::{path_param, r};
 use crate::areas::resource::{self, Change, Done, Resource};
@@ -35,13 +37,6 @@ const SHOWN: &[&str] = &[
     "UPDATE_IN_PROGRESS",
 ];
 
-/// The store names of the kinds of VPN connections, Direct Connect gateways and their
-/// associations (the VPN and Direct Connect groups): what a `HUB` list may route to beside
-/// VPCs and peerings.
-const VPN_CONNECTION: &str = "networking_vpn_connection";
-const DX_GATEWAY: &str = "networking_dx_gateway";
-const DX_ASSOCIATION: &str = "networking_dx_association";
-
 /// Prefix lists of hubs.
 pub(crate) const PREFIX_LIST: &Kind = &Kind {
     name: "networking_prefix_list",
@@ -53,7 +48,7 @@ pub(crate) const PREFIX_LIST: &Kind = &Kind {
         kind: HUB,
         on_delete: OnDelete::Refuse,
     }),
-    // What a HUB list routes to stays while it does (a VPC's id never names a peering).
+    // What a HUB list routes to stays while it does (ids are UUIDs: one names one kind).
     refs: &[
         Ref {
             field: "TargetId",
@@ -63,6 +58,16 @@ pub(crate) const PREFIX_LIST: &Kind = &Kind {
         Ref {
             field: "TargetId",
             kind: HUB_PEERING,
+            on_delete: OnDelete::Refuse,
+        },
+        Ref {
+            field: "TargetId",
+            kind: VPN_CONNECTION,
+            on_delete: OnDelete::Refuse,
+        },
+        Ref {
+            field: "TargetId",
+            kind: DX_GATEWAY,
             on_delete: OnDelete::Refuse,
         },
     ],
@@ -146,14 +151,14 @@ fn target_aws_id(db: &Db<'_>, hub: &str, target: Target, id: Option<&str>) -> Ap
             aws(&peering, "SourceTgwPeeringAttachmentId", "tgw-attach-")
         }
         Target::Vpn => {
-            let vpn = live(db, VPN_CONNECTION, id)?
+            let vpn = live(db, VPN_CONNECTION.name, id)?
                 .filter(|v| text(v, "NetworkingHubId") == hub)
                 .ok_or_else(refused)?;
             aws(&vpn, "AwsVpnConnectionId", "vpn-")
         }
         Target::DirectConnectGateway => {
-            let gateway = live(db, DX_GATEWAY, id)?.ok_or_else(refused)?;
-            let associated = db.list(DX_ASSOCIATION)?.iter().any(|a| {
+            let gateway = live(db, DX_GATEWAY.name, id)?.ok_or_else(refused)?;
+            let associated = db.list(DX_ASSOCIATION.name)?.iter().any(|a| {
                 text(a, "DxGatewayId") == text(&gateway, "Id")
                     && text(a, "NetworkingHubId") == hub
                     && !ENDED.contains(&status(a))

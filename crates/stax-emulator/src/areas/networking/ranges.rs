@@ -10,6 +10,7 @@
 use ipnet::Ipv4Net;
 use serde_json::{Map, Value, json};
 
+use super::blueprint::Blueprint;
 use super::cidr::{PrefixBounds, parse_block, parse_private_block};
 use super::doc as d;
 use super::hubs::{HUB, space};
@@ -21,6 +22,7 @@ use crate::areas::rules::text;
 use crate::areas::{Area, Operation};
 use crate::protocol::{ApiError, ApiResult};
 use crate::roles::Allowed;
+use crate::store::Db;
 use crate::store::kinds::{By, Kind, Listing, OnDelete, Ref, Shows, Stamps, Walk};
 
 /// Ranges and exclusions are listed `ACTIVE` unless asked otherwise.
@@ -115,16 +117,47 @@ pub(super) fn range_fields(new: NewRange<'_>) -> Map<String, Value> {
 }
 
 /// What a creation of a range or exclusion takes from its body, with its block `cidr`
-/// (checked), under the hub the change's parent is.
-fn new_range<'a>(change: &'a Change<'_>, cidr: &'a Ipv4Net) -> NewRange<'a> {
+/// (checked), under the hub `hub`.
+fn new_range<'a>(hub: &'a Value, body: &'a Value, cidr: &'a Ipv4Net) -> NewRange<'a> {
     NewRange {
-        hub: change.parent.as_ref().map_or("", |hub| text(hub, "Id")),
-        name: text(change.body, "Name"),
+        hub: text(hub, "Id"),
+        name: text(body, "Name"),
         cidr,
-        description: or(change.body, "Description", Value::Null),
-        tags: or(change.body, "Tags", Value::Null),
+        description: or(body, "Description", Value::Null),
+        tags: or(body, "Tags", Value::Null),
         default: false,
     }
+}
+
+/// A new range of `hub`, as `CreateCidrRange`'s body asks for it. Refuses (400) a hub that
+/// is not active, a block that is not a private `/8` to `/23`, and one that overlaps a live
+/// range of the hub.
+pub(super) fn range_blueprint(db: &Db<'_>, hub: &Value, body: &Value) -> ApiResult<Blueprint> {
+    ensure_active(HUB, hub)?;
+    let block =
+        parse_private_block("Cidr", text(body, "Cidr"), PrefixBounds::CIDR_RANGE).map_err(bad)?;
+    let space = space(db, text(hub, "Id"))?;
+    check_new_range(&block, &space.range_blocks()).map_err(bad)?;
+    Ok(Blueprint::of(range_fields(new_range(hub, body, &block))))
+}
+
+/// A new exclusion of `hub`, as `CreateCidrExclusion`'s body asks for it. Refuses (400) a
+/// hub that is not active, a block outside the hub's live ranges, and one that overlaps
+/// another exclusion or a VPC of the hub.
+pub(super) fn exclusion_blueprint(db: &Db<'_>, hub: &Value, body: &Value) -> ApiResult<Blueprint> {
+    ensure_active(HUB, hub)?;
+    let block = parse_block("Cidr", text(body, "Cidr"), PrefixBounds::ANY).map_err(bad)?;
+    let space = space(db, text(hub, "Id"))?;
+    check_new_exclusion(
+        &block,
+        &space.range_blocks(),
+        &space.exclusions,
+        &space.vpcs,
+    )
+    .map_err(bad)?;
+    Ok(Blueprint::of(exclusion_fields(new_range(
+        hub, body, &block,
+    ))))
 }
 
 /// The answer to an update of a range or exclusion: what the request could change, as it is
@@ -148,14 +181,7 @@ impl Resource for Ranges {
 
     fn create(change: &mut Change<'_>) -> ApiResult<()> {
         let hub = change.parent.clone().unwrap_or_default();
-        ensure_active(HUB, &hub)?;
-        let block =
-            parse_private_block("Cidr", text(change.body, "Cidr"), PrefixBounds::CIDR_RANGE)
-                .map_err(bad)?;
-        let space = space(change.db, text(&hub, "Id"))?;
-        check_new_range(&block, &space.range_blocks()).map_err(bad)?;
-        let fields = range_fields(new_range(change, &block));
-        change.fields.extend(fields);
+        range_blueprint(change.db, &hub, change.body)?.build(CIDR_RANGE, change)?;
         Ok(())
     }
 
@@ -207,19 +233,7 @@ impl Resource for Exclusions {
 
     fn create(change: &mut Change<'_>) -> ApiResult<()> {
         let hub = change.parent.clone().unwrap_or_default();
-        ensure_active(HUB, &hub)?;
-        let block =
-            parse_block("Cidr", text(change.body, "Cidr"), PrefixBounds::ANY).map_err(bad)?;
-        let space = space(change.db, text(&hub, "Id"))?;
-        check_new_exclusion(
-            &block,
-            &space.range_blocks(),
-            &space.exclusions,
-            &space.vpcs,
-        )
-        .map_err(bad)?;
-        let fields = exclusion_fields(new_range(change, &block));
-        change.fields.extend(fields);
+        exclusion_blueprint(change.db, &hub, change.body)?.build(CIDR_EXCLUSION, change)?;
         Ok(())
     }
 

@@ -178,16 +178,16 @@ fn check_phz_prefix(db: &Db<'_>, hub: &Value, prefix: &str, vpc: &str) -> ApiRes
 }
 
 /// A new VPC of `hub`, as `CreateVpc`'s body asks for it, with the id `id`; its block is
-/// allocated now (the range's `LastAllocationTS` says when), so that the next creation gets
-/// another. Refuses (400) a hub that is not active, another region than the hub's, an
+/// allocated at `at` (the range's `LastAllocationTS` says when), so that the next creation
+/// gets another. Refuses (400) a hub that is not active, another region than the hub's, an
 /// account that is not one of the organisation's active ones, a range that is not a live
 /// range of the hub, a range with no free block of the size, and a private hosted zone the
 /// hub cannot host.
 pub(super) fn allocate_vpc(
     db: &Db<'_>,
     hub: &Value,
-    id: &str,
-    body: &Value,
+    (id, body): (&str, &Value),
+    at: &str,
 ) -> ApiResult<Blueprint> {
     ensure_active(HUB, hub)?;
     let hub_id = text(hub, "Id");
@@ -248,7 +248,7 @@ pub(super) fn allocate_vpc(
         kind: text(body, "Type"),
         settings,
     });
-    range["LastAllocationTS"] = json!(crate::util::now_iso());
+    range["LastAllocationTS"] = json!(at);
     db.put(CIDR_RANGE, text(&range, "Id"), &range.clone())?;
     let mut done = Map::new();
     done.insert("AwsVpcId".into(), json!(wire::aws_id("vpc-", id)));
@@ -298,7 +298,8 @@ impl Resource for Vpcs {
 
     fn create(change: &mut Change<'_>) -> ApiResult<()> {
         let hub = change.parent.clone().unwrap_or_default();
-        let blueprint = allocate_vpc(change.db, &hub, &change.id, change.body)?;
+        let at = crate::util::now_iso();
+        let blueprint = allocate_vpc(change.db, &hub, (&change.id, change.body), &at)?;
         blueprint.build(VPC, change)?;
         Ok(())
     }
