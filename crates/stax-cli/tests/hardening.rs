@@ -8,8 +8,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::Emu;
 use common::measure::{self, Measured};
+use common::{Emu, write_over};
 
 /// The most memory a `stax` process may use on any input of this file.
 const PEAK_MIB: f64 = 64.0;
@@ -690,4 +690,165 @@ fn what_the_options_ask_of_the_operation_is_checked_before_sending() {
     ])
     .assert()
     .success();
+}
+
+// Row 4 -------------------------------------------------------------------------------------
+
+/// An entry under the right key (base URL and API token) whose pools and credentials are
+/// another installation's, as an installation rebuilt behind the same URL leaves: its
+/// credentials are refused, the entry goes, and the sign-in that follows uses the pools the
+/// installation serves, never the entry's: the call succeeds in the same run.
+#[test]
+fn an_entry_made_for_other_pools_gives_way_to_a_sign_in_at_the_installations() {
+    let emu = Emu::start(200);
+    let other = Emu::start(200);
+    let home = Scratch::new("pools");
+    let other_home = Scratch::new("pools-other");
+    let read = |emu: &Emu, home: &Scratch| {
+        let mut cmd = emu.stax();
+        cmd.env("XDG_CACHE_HOME", &home.0)
+            .args(["accounts", "ReadAccounts"]);
+        cmd
+    };
+    read(&other, &other_home).assert().success();
+    read(&emu, &home).assert().success();
+    assert_eq!(sign_ins(&emu), 1);
+    let foreign = other_home.entry_json();
+    let mut entry = home.entry_json();
+    let own_pools = entry["api_auth"].clone();
+    assert_ne!(
+        foreign["api_auth"], own_pools,
+        "two installations, two sets of pools"
+    );
+    for field in [
+        "access_key_id",
+        "secret_access_key",
+        "session_token",
+        "api_auth",
+    ] {
+        entry[field] = foreign[field].clone();
+    }
+    write_over(&home.entry(), &serde_json::to_vec(&entry).unwrap());
+
+    let out = read(&emu, &home).assert().success().get_output().clone();
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(answer["Accounts"].is_array(), "{answer}");
+    assert_eq!(emu.stat("/rejected_signatures"), 1, "{}", emu.stats());
+    assert_eq!(
+        sign_ins(&emu),
+        2,
+        "one sign-in, at the installation's pools"
+    );
+    assert_eq!(home.entry_json()["api_auth"], own_pools);
+    assert_eq!(sign_ins(&other), 1, "the other installation was not asked");
+    // The replacement serves the next run.
+    read(&emu, &home).assert().success();
+    assert_eq!(sign_ins(&emu), 2);
+}
+
+// Row 14 ------------------------------------------------------------------------------------
+
+/// Twenty processes started together on an empty cache sign in once: the first takes the
+/// entry's lock and signs in, the others wait for the lock and read what it stored.
+#[test]
+fn processes_started_together_on_an_empty_cache_sign_in_once() {
+    let emu = Emu::start(200);
+    let home = Scratch::new("fleet");
+    let children: Vec<std::process::Child> = (0..20)
+        .map(|_| {
+            emu.stax_std()
+                .env("XDG_CACHE_HOME", &home.0)
+                .args(["accounts", "ReadAccounts"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(answer["Accounts"].is_array(), "{answer}");
+    }
+    let stats = emu.stats();
+    for call in [
+        "InitiateAuth",
+        "RespondToAuthChallenge",
+        "GetId",
+        "GetCredentialsForIdentity",
+    ] {
+        assert_eq!(stats["cognito"][call], 1, "{call}: {stats}");
+    }
+    assert_eq!(stats["operations"]["accounts.ReadAccounts"], 20, "{stats}");
+}
+
+/// Holds an entry's lock from another process (`python3`, `fcntl.flock`, as `stax` locks);
+/// returns it once the lock is held.
+fn lock_holder(lock: &Path) -> std::process::Child {
+    use std::io::BufRead as _;
+    use std::os::unix::process::CommandExt as _;
+    let mut child = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import fcntl, sys, time\nf = open(sys.argv[1], 'a')\nfcntl.flock(f, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(600)",
+        ])
+        .arg(lock)
+        .process_group(0)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "held");
+    child
+}
+
+/// The lock of a process that died is released with it: nobody waits. A live process that
+/// keeps it (stopped, hung) holds the others up for a bounded time only (10 s), after which
+/// they sign in themselves.
+#[test]
+fn a_lock_whose_holder_died_or_hangs_holds_nobody_up_for_long() {
+    let emu = Emu::start(200);
+    let home = Scratch::new("stale-lock");
+    let read = || {
+        let mut cmd = emu.stax();
+        cmd.env("XDG_CACHE_HOME", &home.0)
+            .args(["-v", "accounts", "ReadAccounts"]);
+        cmd
+    };
+    read().assert().success();
+    let names = |ext: &str| -> Vec<PathBuf> {
+        std::fs::read_dir(home.credentials_dir())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .collect()
+    };
+    let (entry, lock) = (names("json").remove(0), names("lock").remove(0));
+    let waited = "another process is still signing in";
+
+    // Killed while it held the lock: the next run takes the lock at once.
+    let mut dead = lock_holder(&lock);
+    dead.kill().unwrap();
+    dead.wait().unwrap();
+    std::fs::remove_file(&entry).unwrap();
+    let out = read().assert().success().get_output().clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains(waited), "{stderr}");
+    assert_eq!(sign_ins(&emu), 2);
+
+    // Alive and holding it: the run waits its bound, then signs in by itself.
+    let mut alive = lock_holder(&lock);
+    std::fs::remove_file(&entry).unwrap();
+    let out = read().assert().success().get_output().clone();
+    let _ = alive.kill();
+    let _ = alive.wait();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(waited), "{stderr}");
+    assert_eq!(sign_ins(&emu), 3);
+    assert!(entry.exists(), "the entry is written all the same");
 }
