@@ -749,6 +749,33 @@ async fn sessions_share_credentials_through_a_store() {
     emu.shutdown().await;
 }
 
+/// Sessions of their own (as processes would be) started together on one empty store sign
+/// in once: the first takes the key's lock, the others wait for it and read its entry.
+#[tokio::test]
+async fn sessions_started_together_on_an_empty_store_sign_in_once() {
+    use staxapp::auth::store::FileCredentialStore;
+    let emu = emulator(EmulatorOptions::default()).await;
+    let store = Arc::new(FileCredentialStore::new(
+        common::temp_dir("store-together").join("credentials"),
+    ));
+    let calls = (0..8).map(|_| {
+        let session =
+            Session::with_credential_store(config(&emu, "store-together"), store.clone()).unwrap();
+        async move {
+            StaxClient::with_session(session)
+                .call("accounts", "ReadAccounts", args! {})
+                .await
+        }
+    });
+    for answer in futures::future::join_all(calls).await {
+        assert!(answer.unwrap()["Accounts"].is_array());
+    }
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 1, "{}", emu.stats());
+    assert_eq!(stat(&emu, "/operations/accounts.ReadAccounts"), 8);
+    std::fs::remove_dir_all(store.dir().parent().unwrap()).ok();
+    emu.shutdown().await;
+}
+
 /// A store that fails at everything costs a sign-in, never the call.
 #[tokio::test]
 async fn a_failing_store_never_fails_a_call() {

@@ -1009,6 +1009,43 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_keys_lock_is_held_once_until_dropped() {
+        let dir = temp_dir("lock");
+        let store = FileCredentialStore::new(&dir);
+        let first = store.lock_now(&key(), Duration::ZERO).await.unwrap();
+        assert!(first.is_some());
+        // Another session (its own open of the file) waits its bound, then goes without.
+        let second = store.lock_now(&key(), Duration::from_millis(60)).await.unwrap();
+        assert!(second.is_none());
+        // Another key's lock is its own.
+        let other = CredentialKey::new("http://127.0.0.1:2/20190206", "AK", "SK");
+        assert!(store.lock_now(&other, Duration::ZERO).await.unwrap().is_some());
+        drop(first);
+        assert!(store.lock_now(&key(), Duration::ZERO).await.unwrap().is_some());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let lock = dir.join(format!("{}.lock", key().as_str()));
+            let mode = std::fs::metadata(lock).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn no_lock_is_taken_in_a_directory_others_may_write() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = temp_dir("lock-writable");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let store = FileCredentialStore::new(&dir);
+        assert!(store.lock_now(&key(), Duration::ZERO).await.is_err());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "nothing made there");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[tokio::test]
     async fn persisted_serves_fresh_entries_and_drops_refused_ones() {
         let dir = temp_dir("persisted");
         let store = Arc::new(FileCredentialStore::new(&dir));
