@@ -9,6 +9,11 @@
 //! [`CredentialKey`], a SHA-256 of the base URL, the access key and the secret key: a changed
 //! or wrong secret key never finds the credentials of the right one.
 //!
+//! Processes that find no fresh entry take the key's lock ([`CredentialStore::lock`]) before
+//! signing in and read the store again once they hold it, so processes started together sign
+//! in once. An entry records the `ApiAuth` block (the Cognito pools) it was signed in with;
+//! it signs that entry's calls only, and is not used when it differs from the installation's.
+//!
 //! When the API refuses stored credentials ("security token ... expired" or "... invalid"),
 //! the session drops the entry, signs in once more, retries the call once and stores the
 //! replacement. Whatever a store does wrong (an unreadable or corrupt entry, a failed write)
@@ -83,8 +88,9 @@ pub type StoreResult<T> = std::result::Result<T, StoreError>;
 /// The methods return boxed futures so that the trait can be used as `Arc<dyn
 /// CredentialStore>` and implemented over async services; a store that does small local I/O
 /// (as [`FileCredentialStore`]) may do it inline and return a ready future. A session calls
-/// [`load`](Self::load) before its first sign-in, [`store`](Self::store) after each
-/// successful one, and [`remove`](Self::remove) when the API refused the credentials. Errors
+/// [`load`](Self::load) before its first sign-in, [`lock`](Self::lock) when it found nothing
+/// fresh (then `load` again), [`store`](Self::store) after each successful sign-in, and
+/// [`remove`](Self::remove) when the API refused the credentials. Errors
 /// never fail a call: the session logs them at debug level and goes on as if the store were
 /// empty.
 pub trait CredentialStore: fmt::Debug + Send + Sync {
