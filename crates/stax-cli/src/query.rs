@@ -190,11 +190,9 @@ pub fn nesting(expression: &str) -> usize {
                 _ => groups.push(Group::new(2)),
             },
             '(' | '{' => groups.push(Group::new(1)),
-            ')' | ']' | '}' => {
-                if groups.len() > 1 {
-                    let closed = groups.pop().map_or(0, |g| g.depth());
-                    add(&mut groups, closed);
-                }
+            ')' | ']' | '}' if groups.len() > 1 => {
+                let closed = groups.pop().map_or(0, |g| g.depth());
+                add(&mut groups, closed);
             }
             ',' => {
                 if let Some(group) = groups.last_mut() {

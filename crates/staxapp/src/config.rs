@@ -91,7 +91,7 @@ pub enum SchemaSource {
     Live,
     /// A local OAS3 JSON file. One that cannot be read (missing, a device or a pipe, over
     /// 32 MiB) or is not a document is a configuration error,
-    /// [`ConfigError::Document`](crate::ConfigError::Document).
+    /// [`ConfigError::Document`].
     File(PathBuf),
 }
 
