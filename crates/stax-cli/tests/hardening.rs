@@ -747,42 +747,8 @@ fn an_entry_made_for_other_pools_gives_way_to_a_sign_in_at_the_installations() {
 }
 
 // Row 14 ------------------------------------------------------------------------------------
-
-/// Twenty processes started together on an empty cache sign in once: the first takes the
-/// entry's lock and signs in, the others wait for the lock and read what it stored.
-#[test]
-fn processes_started_together_on_an_empty_cache_sign_in_once() {
-    let emu = Emu::start(200);
-    let home = Scratch::new("fleet");
-    let children: Vec<std::process::Child> = (0..20)
-        .map(|_| {
-            emu.stax_std()
-                .env("XDG_CACHE_HOME", &home.0)
-                .args(["accounts", "ReadAccounts"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{stderr}");
-        let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert!(answer["Accounts"].is_array(), "{answer}");
-    }
-    let stats = emu.stats();
-    for call in [
-        "InitiateAuth",
-        "RespondToAuthChallenge",
-        "GetId",
-        "GetCredentialsForIdentity",
-    ] {
-        assert_eq!(stats["cognito"][call], 1, "{call}: {stats}");
-    }
-    assert_eq!(stats["operations"]["accounts.ReadAccounts"], 20, "{stats}");
-}
+// Twenty processes on an empty cache: `credential_cache.rs`,
+// `processes_started_together_on_an_empty_cache_sign_in_once`.
 
 /// Holds an entry's lock from another process (`python3`, `fcntl.flock`, as `stax` locks);
 /// returns it once the lock is held.

@@ -77,6 +77,19 @@ impl TempDir {
     }
 }
 
+/// Checks that the emulator's `stats` count one whole sign-in: each of the four Cognito
+/// calls once.
+pub fn assert_signed_in_once(stats: &serde_json::Value) {
+    for call in [
+        "InitiateAuth",
+        "RespondToAuthChallenge",
+        "GetId",
+        "GetCredentialsForIdentity",
+    ] {
+        assert_eq!(stats["cognito"][call], 1, "{call}: {stats}");
+    }
+}
+
 /// Replaces a file's content, keeping its mode.
 pub fn write_over(path: &std::path::Path, bytes: &[u8]) {
     use std::io::Write as _;

@@ -1021,13 +1021,28 @@ mod tests {
         let first = store.lock_now(&key(), Duration::ZERO).await.unwrap();
         assert!(first.is_some());
         // Another session (its own open of the file) waits its bound, then goes without.
-        let second = store.lock_now(&key(), Duration::from_millis(60)).await.unwrap();
+        let second = store
+            .lock_now(&key(), Duration::from_millis(60))
+            .await
+            .unwrap();
         assert!(second.is_none());
         // Another key's lock is its own.
         let other = CredentialKey::new("http://127.0.0.1:2/20190206", "AK", "SK");
-        assert!(store.lock_now(&other, Duration::ZERO).await.unwrap().is_some());
+        assert!(
+            store
+                .lock_now(&other, Duration::ZERO)
+                .await
+                .unwrap()
+                .is_some()
+        );
         drop(first);
-        assert!(store.lock_now(&key(), Duration::ZERO).await.unwrap().is_some());
+        assert!(
+            store
+                .lock_now(&key(), Duration::ZERO)
+                .await
+                .unwrap()
+                .is_some()
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
@@ -1047,7 +1062,11 @@ mod tests {
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
         let store = FileCredentialStore::new(&dir);
         assert!(store.lock_now(&key(), Duration::ZERO).await.is_err());
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "nothing made there");
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            0,
+            "nothing made there"
+        );
         std::fs::remove_dir_all(dir).ok();
     }
 
