@@ -1312,6 +1312,30 @@ async fn the_demo_has_a_hub_with_vpcs_a_peering_and_prefix_lists() {
         .collect();
     assert_eq!(types, ["HUB", "VPC"]);
     assert_eq!(lists[0]["TargetId"], peerings[0]["Id"]);
+    // What joins the core hub to the world: one of each, ACTIVE.
+    for (operation, key) in [
+        ("ReadDnsResolvers", "DnsResolvers"),
+        ("ReadDxGateways", "DxGateways"),
+        ("ReadDxAssociations", "DxAssociations"),
+        ("ReadVpnCustomerGateways", "VpnCustomerGateways"),
+        ("ReadVpnConnections", "VpnConnections"),
+    ] {
+        let records = net.list(operation, json!({"hub_id": core}), key).await;
+        assert_eq!(records.len(), 1, "{operation}: {records:?}");
+        assert_eq!(records[0]["Status"], "ACTIVE", "{operation}");
+    }
+    let resolver = net
+        .one("ReadDnsResolvers", json!({"hub_id": core}), "DnsResolvers")
+        .await;
+    let rules = net
+        .list(
+            "ReadDnsRules",
+            json!({"dns_resolver_id": resolver["Id"]}),
+            "DnsRules",
+        )
+        .await;
+    assert_eq!(rules[0]["DomainName"], "corp.example.com");
+    assert_eq!(net.list("ReadDxVifs", json!({}), "DxVifs").await.len(), 1);
     // The demo's changes are finished tasks.
     let task = net
         .client

@@ -83,6 +83,35 @@ async fn busy(net: &Net, (operation, args): (&str, Value), running: &Value) {
     assert!(error.contains("in progress"), "{error}");
 }
 
+/// The check every answer goes through is not vacuous: a status the document does not give
+/// an operation, and a field its closed record does not name, each fail it.
+#[test]
+fn the_reference_check_refuses_what_the_document_does_not_allow() {
+    let Some(reference) = net::core_reference::Reference::load(common::shared_file) else {
+        return;
+    };
+    let rules = "/20190206/networking/dnsrules";
+    reference.check("GET", rules, 404, &json!({"Error": "no such rule"}));
+    let fails = |status: u16, body: Value| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            reference.check("GET", rules, status, &body)
+        }))
+        .is_err()
+    };
+    assert!(
+        fails(409, json!({"Error": "a conflict"})),
+        "no 409 is documented"
+    );
+    // Networking records are closed: a field the document does not name breaks them.
+    let rule = json!({"Id": "0b1d2c3e-0000-4000-8000-00000000000a", "Name": "r1",
+        "DomainName": "a.example.com", "DnsResolverId": "0b1d2c3e-0000-4000-8000-00000000000b",
+        "ForwarderIpAddresses": ["192.0.2.1"], "Status": "ACTIVE"});
+    reference.check("GET", rules, 200, &json!({"DnsRules": [rule]}));
+    let mut extra = rule.clone();
+    extra["OrganisationId"] = json!("0b1d2c3e-0000-4000-8000-00000000000c");
+    assert!(fails(200, json!({"DnsRules": [extra]})));
+}
+
 fn text(v: &Value, key: &str) -> String {
     v[key].as_str().unwrap_or_default().to_owned()
 }
@@ -1064,4 +1093,94 @@ async fn vpn_refuses_what_breaks_its_rules() {
         other => panic!("{other}: {body}"),
     }
     net.finish(&going).await;
+}
+
+/// A hub prefix list routes to a VPN connection or a Direct Connect gateway of its hub: the
+/// target's AWS id is answered once the list is made, a gateway not associated with the hub is
+/// refused, and a connection a list routes to is not deleted until the list goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prefix_lists_route_to_vpn_connections_and_direct_connect_gateways() {
+    let net = Net::start("net-pl-targets").await;
+    let hub = demo_hub(&net).await;
+    let hub_id = text(&hub, "Id");
+    let account = text(&hub, "AccountId");
+    let vpn = net
+        .list("ReadVpnConnections", json!({}), "VpnConnections")
+        .await
+        .into_iter()
+        .find(|c| c["NetworkingHubId"] == hub_id.as_str())
+        .expect("the demo hub has a VPN connection");
+    let gateway = net
+        .list("ReadDxGateways", json!({"hub_id": hub_id}), "DxGateways")
+        .await
+        .into_iter()
+        .next()
+        .expect("the demo hub has an associated Direct Connect gateway");
+    let list = |name: &str, target: &str, id: &str| {
+        json!({"hub_id": hub_id, "Name": name, "Entries": ["192.168.100.0/24"], "MaxEntries": 2,
+               "TargetType": target, "TargetId": id})
+    };
+
+    let made = net
+        .change(
+            "CreateHubPrefixList",
+            list("to-office", "VPN", &text(&vpn, "Id")),
+        )
+        .await;
+    let to_vpn = text(&made["Detail"]["PrefixList"], "Id");
+    let record = prefix_list(&net, &to_vpn).await;
+    assert_eq!(record["TargetId"], vpn["Id"]);
+    assert_eq!(record["AwsTargetId"], vpn["AwsVpnConnectionId"], "{record}");
+    let made = net
+        .change(
+            "CreateHubPrefixList",
+            list("to-dx", "DIRECT_CONNECT_GATEWAY", &text(&gateway, "Id")),
+        )
+        .await;
+    let record = prefix_list(&net, &text(&made["Detail"]["PrefixList"], "Id")).await;
+    assert_eq!(record["AwsTargetId"], gateway["AwsGatewayId"], "{record}");
+
+    // A gateway of the organisation that does not reach the hub is no target of its lists.
+    let lone = net
+        .change(
+            "CreateDxResource",
+            json!({"Gateway": {"Name": "lone", "Asn": 64702, "AccountId": account,
+                   "GatewayType": "TRANSIT"}}),
+        )
+        .await;
+    let lone = text(&lone["Detail"]["DxResource"]["Gateway"], "Id");
+    let error = net
+        .refused(
+            "CreateHubPrefixList",
+            list("to-lone", "DIRECT_CONNECT_GATEWAY", &lone),
+            400,
+        )
+        .await;
+    assert!(error.contains("TargetId"), "{error}");
+
+    // The connection is held while the list routes to it.
+    let error = net
+        .refused(
+            "DeleteVpnConnection",
+            json!({"vpn_connection_id": vpn["Id"]}),
+            400,
+        )
+        .await;
+    assert!(error.contains("1 prefix list(s)"), "{error}");
+    net.change("DeletePrefixList", json!({"prefix_list_id": to_vpn}))
+        .await;
+    net.change(
+        "DeleteVpnConnection",
+        json!({"vpn_connection_id": vpn["Id"]}),
+    )
+    .await;
+}
+
+async fn prefix_list(net: &Net, id: &str) -> Value {
+    net.one(
+        "ReadPrefixList",
+        json!({"prefix_list_id": id}),
+        "PrefixLists",
+    )
+    .await
 }
