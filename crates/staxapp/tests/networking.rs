@@ -38,10 +38,13 @@ async fn a_hub_is_made_read_listed_changed_and_deleted() {
         .as_str()
         .unwrap()
         .to_owned();
-    let made = net.one("ReadHubs", json!({"hub_id": hub}), "Hubs").await;
-    net.shows_while_running(&made, &answer, "CREATE_IN_PROGRESS")
+    let made = net
+        .during(
+            &answer,
+            ("ReadHubs", json!({"hub_id": hub}), "Hubs"),
+            "CREATE_IN_PROGRESS",
+        )
         .await;
-    net.finish(&answer).await;
     assert_eq!(
         made["UserTaskId"].as_str(),
         staxapp::tasks::task_id_of(&answer),
@@ -90,17 +93,12 @@ async fn a_hub_is_made_read_listed_changed_and_deleted() {
     assert!(transit["AwsVpcId"].as_str().unwrap().starts_with("vpc-"));
 
     // A change, under way then done; the transit VPC's settings change with the hub.
-    let answer = net
-        .ok(
-            "UpdateHub",
-            json!({"hub_id": hub, "Name": "core-2", "CreateNatGateway": true, "PhzSuffix": "core.example"}),
-        )
-        .await;
-    let changing = net.one("ReadHubs", json!({"hub_id": hub}), "Hubs").await;
-    net.shows_while_running(&changing, &answer, "UPDATE_IN_PROGRESS")
-        .await;
-    net.finish(&answer).await;
-    let read = net.one("ReadHubs", json!({"hub_id": hub}), "Hubs").await;
+    let change = (
+        "UpdateHub",
+        json!({"hub_id": hub, "Name": "core-2", "CreateNatGateway": true, "PhzSuffix": "core.example"}),
+    );
+    let reading = ("ReadHubs", json!({"hub_id": hub}), "Hubs");
+    let (_, read) = net.walk(change, reading, "UPDATE_IN_PROGRESS").await;
     assert_eq!(
         (&read["Name"], &read["Status"]),
         (&json!("core-2"), &json!("ACTIVE"))
@@ -126,16 +124,16 @@ async fn a_hub_is_made_read_listed_changed_and_deleted() {
 
     // Deleted with its range, exclusion and transit VPC.
     let answer = net.ok("DeleteHub", json!({"hub_id": hub})).await;
-    let going = net
-        .one(
+    net.during(
+        &answer,
+        (
             "ReadHubs",
             json!({"hub_id": hub, "status": "DELETE_IN_PROGRESS,DELETED"}),
             "Hubs",
-        )
-        .await;
-    net.shows_while_running(&going, &answer, "DELETE_IN_PROGRESS")
-        .await;
-    net.finish(&answer).await;
+        ),
+        "DELETE_IN_PROGRESS",
+    )
+    .await;
     net.refused("ReadHubs", json!({"hub_id": hub}), 404).await;
     let gone = net
         .one(
@@ -470,15 +468,15 @@ async fn a_vpc_is_made_read_listed_changed_and_deleted() {
     let answer = net.ok("CreateVpc", args).await;
     assert_eq!(answer["Detail"]["Operation"], "networking:CreateVpc");
     let id = answer["Detail"]["VPC"]["Id"].as_str().unwrap().to_owned();
-    let made = net.one("ReadVpcs", json!({"vpc_id": id}), "Vpcs").await;
-    net.shows_while_running(&made, &answer, "CREATE_IN_PROGRESS")
-        .await;
+    let read = ("ReadVpcs", json!({"vpc_id": id}), "Vpcs");
+    let made = net.during(&answer, read, "CREATE_IN_PROGRESS").await;
     assert_eq!(
         made["Cidr"], "10.80.8.0/21",
         "after the transit /22, the next aligned /21"
     );
-    assert!(made["AwsVpcId"].is_null(), "no AWS VPC before it is made");
-    net.finish(&answer).await;
+    if made["Status"] == "CREATE_IN_PROGRESS" {
+        assert!(made["AwsVpcId"].is_null(), "no AWS VPC before it is made");
+    }
     let read = net.one("ReadVpcs", json!({"vpc_id": id}), "Vpcs").await;
     assert_eq!(read["Status"], "ACTIVE");
     assert_eq!(
@@ -508,17 +506,12 @@ async fn a_vpc_is_made_read_listed_changed_and_deleted() {
         json!({"hub_id": hub, "PhzSuffix": "vpcs.example"}),
     )
     .await;
-    let answer = net
-        .ok(
-            "UpdateVpc",
-            json!({"vpc_id": id, "Name": "web-2", "CreateVirtualPrivateGateway": true, "PhzPrefix": "web"}),
-        )
-        .await;
-    let changing = net.one("ReadVpcs", json!({"vpc_id": id}), "Vpcs").await;
-    net.shows_while_running(&changing, &answer, "UPDATE_IN_PROGRESS")
-        .await;
-    net.finish(&answer).await;
-    let read = net.one("ReadVpcs", json!({"vpc_id": id}), "Vpcs").await;
+    let change = (
+        "UpdateVpc",
+        json!({"vpc_id": id, "Name": "web-2", "CreateVirtualPrivateGateway": true, "PhzPrefix": "web"}),
+    );
+    let reading = ("ReadVpcs", json!({"vpc_id": id}), "Vpcs");
+    let (_, read) = net.walk(change, reading, "UPDATE_IN_PROGRESS").await;
     assert_eq!(
         (&read["Name"], &read["CreateVgw"], &read["VgwAsn"]),
         (&json!("web-2"), &json!(true), &json!(64512))
@@ -554,16 +547,16 @@ async fn a_vpc_is_made_read_listed_changed_and_deleted() {
 
     // Deleted: hidden by default, its block free again.
     let answer = net.ok("DeleteVpc", json!({"vpc_id": id})).await;
-    let going = net
-        .one(
+    net.during(
+        &answer,
+        (
             "ReadVpcs",
             json!({"vpc_id": id, "status": "DELETE_IN_PROGRESS,DELETED"}),
             "Vpcs",
-        )
-        .await;
-    net.shows_while_running(&going, &answer, "DELETE_IN_PROGRESS")
-        .await;
-    net.finish(&answer).await;
+        ),
+        "DELETE_IN_PROGRESS",
+    )
+    .await;
     net.refused("ReadVpcs", json!({"vpc_id": id}), 404).await;
     let (_, again) = net.vpc(&hub, &range, "web-again", "MEDIUM").await;
     assert_eq!(again.to_string(), "10.80.8.0/21");
@@ -792,16 +785,16 @@ async fn a_hub_peering_is_made_read_listed_changed_and_deleted() {
         .as_str()
         .unwrap()
         .to_owned();
-    let made = net
-        .one(
+    net.during(
+        &answer,
+        (
             "ReadHubPeering",
             json!({"hub_peering_id": id}),
             "HubPeerings",
-        )
-        .await;
-    net.shows_while_running(&made, &answer, "CREATE_IN_PROGRESS")
-        .await;
-    net.finish(&answer).await;
+        ),
+        "CREATE_IN_PROGRESS",
+    )
+    .await;
     let read = net
         .one(
             "ReadHubPeering",
@@ -849,29 +842,16 @@ async fn a_hub_peering_is_made_read_listed_changed_and_deleted() {
     )
     .await;
 
-    let answer = net
-        .ok(
-            "UpdateHubPeering",
-            json!({"hub_peering_id": id, "Name": "west-east-2"}),
-        )
-        .await;
-    let changing = net
-        .one(
-            "ReadHubPeering",
-            json!({"hub_peering_id": id}),
-            "HubPeerings",
-        )
-        .await;
-    net.shows_while_running(&changing, &answer, "UPDATE_IN_PROGRESS")
-        .await;
-    net.finish(&answer).await;
-    let read = net
-        .one(
-            "ReadHubPeering",
-            json!({"hub_peering_id": id}),
-            "HubPeerings",
-        )
-        .await;
+    let change = (
+        "UpdateHubPeering",
+        json!({"hub_peering_id": id, "Name": "west-east-2"}),
+    );
+    let reading = (
+        "ReadHubPeering",
+        json!({"hub_peering_id": id}),
+        "HubPeerings",
+    );
+    let (_, read) = net.walk(change, reading, "UPDATE_IN_PROGRESS").await;
     assert_eq!(
         (&read["Name"], &read["Status"]),
         (&json!("west-east-2"), &json!("ACTIVE"))
@@ -930,26 +910,13 @@ async fn a_hub_peering_is_made_read_listed_changed_and_deleted() {
         .remove("DestinationAwsTgwId");
     net.refused("CreateHubPeering", partial, 400).await;
 
-    let answer = net
-        .ok("DeleteHubPeering", json!({"hub_peering_id": id}))
-        .await;
-    let going = net
-        .one(
-            "ReadHubPeering",
-            json!({"hub_peering_id": id}),
-            "HubPeerings",
-        )
-        .await;
-    net.shows_while_running(&going, &answer, "DELETE_IN_PROGRESS")
-        .await;
-    net.finish(&answer).await;
-    let gone = net
-        .one(
-            "ReadHubPeering",
-            json!({"hub_peering_id": id}),
-            "HubPeerings",
-        )
-        .await;
+    let change = ("DeleteHubPeering", json!({"hub_peering_id": id}));
+    let reading = (
+        "ReadHubPeering",
+        json!({"hub_peering_id": id}),
+        "HubPeerings",
+    );
+    let (_, gone) = net.walk(change, reading, "DELETE_IN_PROGRESS").await;
     assert_eq!(
         gone["Status"], "DELETED",
         "deleted peerings are listed by default"
@@ -992,16 +959,16 @@ async fn prefix_lists_and_their_associations_are_made_changed_and_deleted() {
         .as_str()
         .unwrap()
         .to_owned();
-    let made = net
-        .one(
+    net.during(
+        &answer,
+        (
             "ReadPrefixList",
             json!({"prefix_list_id": id}),
             "PrefixLists",
-        )
-        .await;
-    net.shows_while_running(&made, &answer, "CREATE_IN_PROGRESS")
-        .await;
-    net.finish(&answer).await;
+        ),
+        "CREATE_IN_PROGRESS",
+    )
+    .await;
     let read = net
         .one(
             "ReadPrefixList",
@@ -1046,29 +1013,16 @@ async fn prefix_lists_and_their_associations_are_made_changed_and_deleted() {
         400,
     )
     .await;
-    let answer = net
-        .ok(
-            "UpdatePrefixList",
-            json!({"prefix_list_id": id, "Name": "on-prem-2", "MaxEntries": 10, "TargetType": "BLACKHOLE"}),
-        )
-        .await;
-    let changing = net
-        .one(
-            "ReadPrefixList",
-            json!({"prefix_list_id": id}),
-            "PrefixLists",
-        )
-        .await;
-    net.shows_while_running(&changing, &answer, "UPDATE_IN_PROGRESS")
-        .await;
-    net.finish(&answer).await;
-    let read = net
-        .one(
-            "ReadPrefixList",
-            json!({"prefix_list_id": id}),
-            "PrefixLists",
-        )
-        .await;
+    let change = (
+        "UpdatePrefixList",
+        json!({"prefix_list_id": id, "Name": "on-prem-2", "MaxEntries": 10, "TargetType": "BLACKHOLE"}),
+    );
+    let reading = (
+        "ReadPrefixList",
+        json!({"prefix_list_id": id}),
+        "PrefixLists",
+    );
+    let (_, read) = net.walk(change, reading, "UPDATE_IN_PROGRESS").await;
     assert_eq!(
         (&read["Name"], &read["MaxEntries"]),
         (&json!("on-prem-2"), &json!(10))
@@ -1178,26 +1132,13 @@ async fn prefix_lists_and_their_associations_are_made_changed_and_deleted() {
     )
     .await;
 
-    let answer = net
-        .ok("DeletePrefixList", json!({"prefix_list_id": id}))
-        .await;
-    let going = net
-        .one(
-            "ReadPrefixList",
-            json!({"prefix_list_id": id}),
-            "PrefixLists",
-        )
-        .await;
-    net.shows_while_running(&going, &answer, "DELETE_IN_PROGRESS")
-        .await;
-    net.finish(&answer).await;
-    let gone = net
-        .one(
-            "ReadPrefixList",
-            json!({"prefix_list_id": id}),
-            "PrefixLists",
-        )
-        .await;
+    let change = ("DeletePrefixList", json!({"prefix_list_id": id}));
+    let reading = (
+        "ReadPrefixList",
+        json!({"prefix_list_id": id}),
+        "PrefixLists",
+    );
+    let (_, gone) = net.walk(change, reading, "DELETE_IN_PROGRESS").await;
     assert_eq!(
         gone["Status"], "DELETED",
         "deleted lists are listed by default"

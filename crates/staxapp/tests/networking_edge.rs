@@ -181,10 +181,12 @@ async fn dns_resolvers_and_rules_walk_their_statuses() {
         )
         .await;
     let id = text(&made["Detail"]["DnsResolver"], "Id");
-    let now = found(&net, RESOLVERS, json!({"dns_resolver_id": id}))
-        .await
-        .unwrap();
-    net.shows_while_running(&now, &made, "CREATE_IN_PROGRESS")
+    let now = net
+        .while_running(
+            &made,
+            (RESOLVERS.0, json!({"dns_resolver_id": id}), RESOLVERS.1),
+            "CREATE_IN_PROGRESS",
+        )
         .await;
     assert_eq!(now["NetworkingHubId"], hub_id.as_str());
     net.finish(&made).await;
@@ -223,10 +225,12 @@ async fn dns_resolvers_and_rules_walk_their_statuses() {
             json!({"dns_resolver_id": id, "Name": "edge-dns-2", "NumberOfInterfaces": 2}),
         )
         .await;
-    let now = found(&net, RESOLVERS, json!({"dns_resolver_id": id}))
-        .await
-        .unwrap();
-    net.shows_while_running(&now, &update, "UPDATE_IN_PROGRESS")
+    let now = net
+        .while_running(
+            &update,
+            (RESOLVERS.0, json!({"dns_resolver_id": id}), RESOLVERS.1),
+            "UPDATE_IN_PROGRESS",
+        )
         .await;
     if now["Status"] == "UPDATE_IN_PROGRESS" {
         assert_eq!(
@@ -284,16 +288,12 @@ async fn dns_resolvers_and_rules_walk_their_statuses() {
     let delete = net
         .ok("DeleteDnsRule", json!({"dns_rule_id": rule_id}))
         .await;
-    let now = found(
-        &net,
-        RULES,
+    let read = (
+        RULES.0,
         json!({"dns_rule_id": rule_id, "status": "DELETE_IN_PROGRESS,DELETED"}),
-    )
-    .await
-    .unwrap();
-    net.shows_while_running(&now, &delete, "DELETE_IN_PROGRESS")
-        .await;
-    net.finish(&delete).await;
+        RULES.1,
+    );
+    net.during(&delete, read, "DELETE_IN_PROGRESS").await;
     assert!(
         found(&net, RULES, json!({"dns_rule_id": rule_id}))
             .await
@@ -455,10 +455,12 @@ async fn direct_connect_gateways_vifs_and_associations_walk_their_statuses() {
     let gateway = text(&made["Detail"]["DxResource"]["Gateway"], "Id");
     let vif = text(&made["Detail"]["DxResource"]["Vif"], "Id");
     let state = net.ok("ReadDxVifStatus", json!({"dx_vif_id": vif})).await;
-    let now = found(&net, GATEWAYS, json!({"dx_gateway_id": gateway}))
-        .await
-        .unwrap();
-    net.shows_while_running(&now, &made, "CREATE_IN_PROGRESS")
+    let now = net
+        .while_running(
+            &made,
+            (GATEWAYS.0, json!({"dx_gateway_id": gateway}), GATEWAYS.1),
+            "CREATE_IN_PROGRESS",
+        )
         .await;
     if now["Status"] == "CREATE_IN_PROGRESS" {
         // Both read while the task ran.
@@ -791,10 +793,16 @@ async fn vpn_customer_gateways_and_connections_walk_their_statuses() {
         )
         .await;
     let gateway = text(&made["Detail"]["VpnCustomerGateway"], "Id");
-    let now = found(&net, GATEWAYS, json!({"vpn_customer_gateway_id": gateway}))
-        .await
-        .unwrap();
-    net.shows_while_running(&now, &made, "CREATE_IN_PROGRESS")
+    let now = net
+        .while_running(
+            &made,
+            (
+                GATEWAYS.0,
+                json!({"vpn_customer_gateway_id": gateway}),
+                GATEWAYS.1,
+            ),
+            "CREATE_IN_PROGRESS",
+        )
         .await;
     if now["Status"] == "CREATE_IN_PROGRESS" {
         assert_eq!(now["AwsVpnCustomerGatewayId"], Value::Null);
@@ -843,10 +851,16 @@ async fn vpn_customer_gateways_and_connections_walk_their_statuses() {
             json!({"vpn_connection_id": to_hub}),
         )
         .await;
-    let now = found(&net, CONNECTIONS, json!({"vpn_connection_id": to_hub}))
-        .await
-        .unwrap();
-    net.shows_while_running(&now, &made, "CREATE_IN_PROGRESS")
+    let now = net
+        .while_running(
+            &made,
+            (
+                CONNECTIONS.0,
+                json!({"vpn_connection_id": to_hub}),
+                CONNECTIONS.1,
+            ),
+            "CREATE_IN_PROGRESS",
+        )
         .await;
     if now["Status"] == "CREATE_IN_PROGRESS" {
         // Both read while the task ran.

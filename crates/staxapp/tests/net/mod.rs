@@ -122,10 +122,17 @@ impl Net {
         records[0].clone()
     }
 
-    /// Checks that a record read while its task runs shows the task's interim status: when
-    /// the task has not ended by the time it is read after the record, the record was read
-    /// while it ran (tasks only move forward), and so must show `during` and name the task.
-    pub async fn shows_while_running(&self, record: &Value, answer: &Value, during: &str) {
+    /// Reads a record (`read`: operation, arguments, key) while the task `answer` names may
+    /// still run, and checks what it shows: when the task has not ended by the time it is read
+    /// after the record, the record was read while it ran (tasks only move forward), and so
+    /// must show `during` and name the task. The record as read.
+    pub async fn while_running(
+        &self,
+        answer: &Value,
+        (operation, args, key): (&str, Value, &str),
+        during: &str,
+    ) -> Value {
+        let record = self.one(operation, args, key).await;
         let task_id = staxapp::tasks::task_id_of(answer).unwrap().to_owned();
         let task = self
             .client
@@ -136,6 +143,30 @@ impl Net {
             assert_eq!(record["Status"], during, "{record}");
             assert_eq!(record["UserTaskId"], task_id.as_str(), "{record}");
         }
+        record
+    }
+
+    /// [`Net::while_running`], then waits for the task to succeed. The record as read while
+    /// the task ran.
+    pub async fn during(&self, answer: &Value, read: (&str, Value, &str), during: &str) -> Value {
+        let record = self.while_running(answer, read, during).await;
+        self.finish(answer).await;
+        record
+    }
+
+    /// A change by a task walked through: sent (`change`: operation, arguments), the record
+    /// read while it runs ([`Net::during`]), and read again once it has ended. The answer and
+    /// the record as it ends.
+    pub async fn walk(
+        &self,
+        (operation, args): (&str, Value),
+        read: (&str, Value, &str),
+        during: &str,
+    ) -> (Value, Value) {
+        let answer = self.ok(operation, args).await;
+        self.during(&answer, read.clone(), during).await;
+        let (operation, args, key) = read;
+        (answer, self.one(operation, args, key).await)
     }
 
     /// The id of an ACTIVE account of the organisation, and its AWS account id.

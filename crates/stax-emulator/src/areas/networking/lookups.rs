@@ -4,14 +4,20 @@
 
 use serde_json::Value;
 
-use super::wire::ensure_active;
+use super::hubs::HUB;
+use super::vpcs::VPC;
+use super::wire::{ensure_active, held, live_with};
 use crate::areas::Call;
 use crate::areas::rules::{find, missing, text};
 use crate::protocol::{ApiError, ApiResult};
 use crate::store::Db;
-use crate::store::kinds::Kind;
+use crate::store::kinds::{Kind, Ref};
 use crate::store::query::{Filter, Query};
 use crate::util::is_uuid;
+
+/// What a record joining a hub or one of its VPCs holds: the hub (a VPC's own, when it joins
+/// a VPC) and the VPC.
+pub(super) const HUB_OR_VPC: &[Ref] = &[held("NetworkingHubId", HUB), held("VpcId", VPC)];
 
 /// The record of `kind` a body names in `field`: 404 when there is none (or it is deleted),
 /// 400 unless it is `ACTIVE`; the field named in both.
@@ -41,6 +47,30 @@ pub(super) fn live_where(
         query = query.filter(Filter::eq(field, value));
     }
     Ok(db.select(&query)?.items)
+}
+
+/// Under a hub's path (`hub_id`), keeps a read to the records a live `child` of `kind` joining
+/// that hub names in `field` (a customer gateway's connections, a gateway's associations);
+/// elsewhere it changes nothing. An unknown hub is a 404.
+pub(super) fn joined_to_hub(
+    call: &Call<'_>,
+    db: &Db<'_>,
+    query: &mut Query<'_>,
+    (child, field): (&Kind, &str),
+) -> ApiResult<()> {
+    let hub = call.param(HUB.param);
+    if hub.is_empty() {
+        return Ok(());
+    }
+    let hub = find(db, HUB, (HUB.param, hub))?;
+    let mut ids: Vec<String> = live_with(db, child, ("NetworkingHubId", text(&hub, "Id")))?
+        .iter()
+        .map(|record| text(record, field).to_owned())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    query.filters.push(Filter::Ids(ids));
+    Ok(())
 }
 
 /// Refuses (404) a call whose path names an id that is not a UUID: reads document no 400.

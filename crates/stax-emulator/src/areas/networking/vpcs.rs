@@ -14,9 +14,7 @@ use super::hubs::{HUB, space, transit_vpc};
 use super::prefix_lists::PREFIX_LIST;
 use super::ranges::CIDR_RANGE;
 use super::space::{VpcSize, allocate};
-use super::wire::{
-    self, ENDED, LISTING, SHOWN, STAMPS, WALK, account, bad, ensure_active, of_hub, rename,
-};
+use super::wire::{self, SHOWN, account, bad, ensure_active, held, of_hub, rename, task_kind};
 use crate::areas::api::Call;
 use crate::areas::doc::{path_param, r};
 use crate::areas::resource::{self, Change, Done, Resource};
@@ -30,26 +28,16 @@ use crate::store::query::{Filter, Query};
 
 /// VPCs of hubs.
 pub(crate) const VPC: &Kind = &Kind {
-    name: "networking_vpc",
-    what: "VPC",
-    plural: "Vpcs",
-    param: "vpc_id",
-    // The hub's own rules count its VPCs (its transit VPC goes with it).
-    parent: Some(Ref {
-        field: "NetworkingHubId",
-        kind: HUB,
-        on_delete: OnDelete::Ignore,
-    }),
-    refs: &[Ref {
-        field: "CidrRangeId",
-        kind: CIDR_RANGE,
-        on_delete: OnDelete::Refuse,
-    }],
-    stamps: STAMPS,
-    walk: WALK,
-    ended: ENDED,
-    listing: LISTING,
-    ..Kind::DEFAULT
+    refs: &[held("CidrRangeId", CIDR_RANGE)],
+    ..task_kind(
+        ["networking_vpc", "VPC", "Vpcs", "vpc_id"],
+        // The hub's own rules count its VPCs (its transit VPC goes with it).
+        Some(Ref {
+            field: "NetworkingHubId",
+            kind: HUB,
+            on_delete: OnDelete::Ignore,
+        }),
+    )
 };
 
 pub(super) const GROUP: Area = Area {

@@ -16,7 +16,9 @@ use crate::areas::resource::{self, Change, Done, Resource, Verb};
 use crate::areas::rules::{missing, text};
 use crate::protocol::{ApiError, ApiResult};
 use crate::store::Db;
-use crate::store::kinds::{ACCOUNT, Failed, Kind, Listing, Shows, Stamps, Step, Walk, status};
+use crate::store::kinds::{
+    ACCOUNT, Failed, Kind, Listing, OnDelete, Ref, Shows, Stamps, Step, Walk, status,
+};
 use crate::store::query::{Filter, Query};
 
 /// What a networking list shows without a `status` filter (and so what a read by id finds).
@@ -52,6 +54,35 @@ pub(super) const STAMPS: Stamps = Stamps {
     organisation: false,
     ..Stamps::STANDARD
 };
+
+/// A networking kind changed by tasks, as most are: [`STAMPS`], [`WALK`], [`ENDED`] and
+/// [`LISTING`]. `names` are its store name, what a sentence calls it, the plural its lists
+/// answer under and its path parameter; `parent` is what holds it.
+pub(super) const fn task_kind(names: [&'static str; 4], parent: Option<Ref>) -> Kind {
+    let [name, what, plural, param] = names;
+    Kind {
+        name,
+        what,
+        plural,
+        param,
+        parent,
+        stamps: STAMPS,
+        walk: WALK,
+        ended: ENDED,
+        listing: LISTING,
+        ..Kind::DEFAULT
+    }
+}
+
+/// A record of `kind` named in `field`, which is not deleted while the record naming it
+/// lives.
+pub(super) const fn held(field: &'static str, kind: &'static Kind) -> Ref {
+    Ref {
+        field,
+        kind,
+        on_delete: OnDelete::Refuse,
+    }
+}
 
 /// `GET` of a networking kind: the list the path and query ask for (under a record the path
 /// names, or the one record it names, filtered by status as lists are), always

@@ -8,11 +8,11 @@ use serde_json::{Map, Value, json};
 use super::doc as d;
 use super::hubs::HUB;
 use super::table::{change_op, read_op};
-use super::wire::{self, ENDED, LISTING, STAMPS, WALK};
+use super::wire::{self, held, task_kind};
 use crate::areas::doc::r;
 use crate::areas::resource;
 use crate::areas::{Area, Operation};
-use crate::store::kinds::{Kind, OnDelete, Ref};
+use crate::store::kinds::Kind;
 
 mod handlers;
 
@@ -20,40 +20,21 @@ use handlers::{INTERFACES, Resolvers, Rules};
 pub(super) use handlers::{interface_plan, resolver_fields, rule_blueprint};
 
 /// DNS resolvers of a hub.
-pub(crate) const RESOLVER: &Kind = &Kind {
-    name: "dns_resolver",
-    what: "DNS resolver",
-    plural: "DnsResolvers",
-    param: "dns_resolver_id",
-    parent: Some(Ref {
-        field: "NetworkingHubId",
-        kind: HUB,
-        on_delete: OnDelete::Refuse,
-    }),
-    stamps: STAMPS,
-    walk: WALK,
-    ended: ENDED,
-    listing: LISTING,
-    ..Kind::DEFAULT
-};
+pub(crate) const RESOLVER: &Kind = &task_kind(
+    [
+        "dns_resolver",
+        "DNS resolver",
+        "DnsResolvers",
+        "dns_resolver_id",
+    ],
+    Some(held("NetworkingHubId", HUB)),
+);
 
 /// Forwarding rules of a resolver.
-pub(crate) const RULE: &Kind = &Kind {
-    name: "dns_rule",
-    what: "DNS rule",
-    plural: "DnsRules",
-    param: "dns_rule_id",
-    parent: Some(Ref {
-        field: "DnsResolverId",
-        kind: RESOLVER,
-        on_delete: OnDelete::Refuse,
-    }),
-    stamps: STAMPS,
-    walk: WALK,
-    ended: ENDED,
-    listing: LISTING,
-    ..Kind::DEFAULT
-};
+pub(crate) const RULE: &Kind = &task_kind(
+    ["dns_rule", "DNS rule", "DnsRules", "dns_rule_id"],
+    Some(held("DnsResolverId", RESOLVER)),
+);
 
 /// The group: its operations, components and kinds.
 pub(crate) const GROUP: Area = Area {

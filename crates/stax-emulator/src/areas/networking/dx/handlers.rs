@@ -28,7 +28,7 @@ use crate::areas::networking::addresses::check_bgp_peers;
 use crate::areas::networking::blueprint::Blueprint;
 use crate::areas::networking::cidr::{PrefixBounds, parse_blocks};
 use crate::areas::networking::hubs::HUB;
-use crate::areas::networking::lookups::{ids_or_404, live_where, named_active};
+use crate::areas::networking::lookups::{ids_or_404, joined_to_hub, live_where, named_active};
 use crate::areas::networking::space::overlaps;
 use crate::areas::networking::vpcs::VPC;
 use crate::areas::networking::wire::{self, account, bad, ensure_active, live_with};
@@ -37,7 +37,7 @@ use crate::areas::rules::{find, text};
 use crate::protocol::{ApiError, ApiResult};
 use crate::store::Db;
 use crate::store::kinds::{ACCOUNT, Kind, status};
-use crate::store::query::{Filter, Query};
+use crate::store::query::Query;
 use crate::util::uuid;
 
 /// The private ASNs a gateway's Amazon side may have.
@@ -62,20 +62,7 @@ impl Resource for Gateways {
     /// Under a hub's path: the gateways with a live association to that hub (directly, or
     /// through one of its VPCs).
     fn filters(call: &Call<'_>, db: &Db<'_>, query: &mut Query<'_>) -> ApiResult<()> {
-        let hub = call.param(HUB.param);
-        if hub.is_empty() {
-            return Ok(());
-        }
-        let hub = find(db, HUB, (HUB.param, hub))?;
-        let mut ids: Vec<String> =
-            live_with(db, ASSOCIATION, ("NetworkingHubId", text(&hub, "Id")))?
-                .iter()
-                .map(|a| text(a, "DxGatewayId").to_owned())
-                .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        query.filters.push(Filter::Ids(ids));
-        Ok(())
+        joined_to_hub(call, db, query, (ASSOCIATION, "DxGatewayId"))
     }
 
     /// A gateway of `CreateDxResource` (its `Gateway`).

@@ -9,15 +9,14 @@
 use serde_json::{Map, Value, json};
 
 use super::doc as d;
-use super::hubs::HUB;
+use super::lookups::HUB_OR_VPC;
 use super::table::{change_op, path_params, read_op};
-use super::vpcs::VPC;
-use super::wire::{self, ENDED, LISTING, STAMPS, WALK};
+use super::wire::{self, held, task_kind};
 use crate::areas::doc::r;
 use crate::areas::resource;
 use crate::areas::{Area, Operation};
 use crate::roles::Allowed;
-use crate::store::kinds::{Kind, OnDelete, Ref, Stamps};
+use crate::store::kinds::{Kind, Stamps};
 
 mod connections;
 mod create;
@@ -29,63 +28,31 @@ pub(super) use handlers::{association_blueprint, gateway_blueprint, vif_blueprin
 
 /// Direct Connect gateways: the organisation's, each deployed into one of its accounts.
 pub(crate) const GATEWAY: &Kind = &Kind {
-    name: "dx_gateway",
-    what: "DX gateway",
-    plural: "DxGateways",
-    param: "dx_gateway_id",
     stamps: Stamps::STANDARD,
-    walk: WALK,
-    ended: ENDED,
-    listing: LISTING,
-    ..Kind::DEFAULT
+    ..task_kind(
+        ["dx_gateway", "DX gateway", "DxGateways", "dx_gateway_id"],
+        None,
+    )
 };
 
 /// Virtual interfaces of a gateway.
-pub(crate) const VIF: &Kind = &Kind {
-    name: "dx_vif",
-    what: "DX VIF",
-    plural: "DxVifs",
-    param: "dx_vif_id",
-    parent: Some(Ref {
-        field: "DxGatewayId",
-        kind: GATEWAY,
-        on_delete: OnDelete::Refuse,
-    }),
-    stamps: STAMPS,
-    walk: WALK,
-    ended: ENDED,
-    listing: LISTING,
-    ..Kind::DEFAULT
-};
+pub(crate) const VIF: &Kind = &task_kind(
+    ["dx_vif", "DX VIF", "DxVifs", "dx_vif_id"],
+    Some(held("DxGatewayId", GATEWAY)),
+);
 
 /// Associations of a gateway with a hub (transit) or a VPC (private).
 pub(crate) const ASSOCIATION: &Kind = &Kind {
-    name: "dx_association",
-    what: "DX association",
-    plural: "DxAssociations",
-    param: "dx_association_id",
-    parent: Some(Ref {
-        field: "DxGatewayId",
-        kind: GATEWAY,
-        on_delete: OnDelete::Refuse,
-    }),
-    refs: &[
-        Ref {
-            field: "NetworkingHubId",
-            kind: HUB,
-            on_delete: OnDelete::Refuse,
-        },
-        Ref {
-            field: "VpcId",
-            kind: VPC,
-            on_delete: OnDelete::Refuse,
-        },
-    ],
-    stamps: STAMPS,
-    walk: WALK,
-    ended: ENDED,
-    listing: LISTING,
-    ..Kind::DEFAULT
+    refs: HUB_OR_VPC,
+    ..task_kind(
+        [
+            "dx_association",
+            "DX association",
+            "DxAssociations",
+            "dx_association_id",
+        ],
+        Some(held("DxGatewayId", GATEWAY)),
+    )
 };
 
 const CONNECTIONS_PATH: &str = "/20190206/networking/{account_id}/dxconnections";

@@ -20,15 +20,17 @@ use crate::areas::Call;
 use crate::areas::networking::addresses::parse_public_address;
 use crate::areas::networking::blueprint::Blueprint;
 use crate::areas::networking::hubs::HUB;
-use crate::areas::networking::lookups::{ids_or_404, live_where, named_active, short_name};
+use crate::areas::networking::lookups::{
+    ids_or_404, joined_to_hub, live_where, named_active, short_name,
+};
 use crate::areas::networking::vpcs::VPC;
-use crate::areas::networking::wire::{self, account, aws_id, bad, ensure_active, live_with};
+use crate::areas::networking::wire::{self, account, aws_id, bad, ensure_active};
 use crate::areas::resource::{Change, Done, Resource, load};
-use crate::areas::rules::{find, text};
+use crate::areas::rules::text;
 use crate::protocol::{ApiError, ApiResult};
 use crate::store::Db;
 use crate::store::kinds::{Kind, status};
-use crate::store::query::{Filter, Query};
+use crate::store::query::Query;
 
 /// The longest name a customer gateway's or a connection's record holds (requests take
 /// longer ones, which are refused rather than cut).
@@ -42,20 +44,7 @@ impl Resource for CustomerGateways {
 
     /// Under a hub's path: the customer gateways with a live connection to that hub.
     fn filters(call: &Call<'_>, db: &Db<'_>, query: &mut Query<'_>) -> ApiResult<()> {
-        let hub = call.param(HUB.param);
-        if hub.is_empty() {
-            return Ok(());
-        }
-        let hub = find(db, HUB, (HUB.param, hub))?;
-        let mut ids: Vec<String> =
-            live_with(db, CONNECTION, ("NetworkingHubId", text(&hub, "Id")))?
-                .iter()
-                .map(|c| text(c, "VpnCustomerGatewayId").to_owned())
-                .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        query.filters.push(Filter::Ids(ids));
-        Ok(())
+        joined_to_hub(call, db, query, (CONNECTION, "VpnCustomerGatewayId"))
     }
 
     fn create(change: &mut Change<'_>) -> ApiResult<()> {

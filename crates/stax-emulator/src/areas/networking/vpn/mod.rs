@@ -6,15 +6,14 @@
 use serde_json::{Map, Value, json};
 
 use super::doc as d;
-use super::hubs::HUB;
+use super::lookups::HUB_OR_VPC;
 use super::table::{change_op, path_params, read_op};
-use super::vpcs::VPC;
-use super::wire::{self, ENDED, LISTING, STAMPS, WALK};
+use super::wire::{self, held, task_kind};
 use crate::areas::doc::r;
 use crate::areas::resource;
 use crate::areas::{Area, Operation};
 use crate::roles::Allowed;
-use crate::store::kinds::{Kind, OnDelete, Ref, Stamps};
+use crate::store::kinds::{Kind, Stamps};
 
 mod handlers;
 
@@ -23,45 +22,30 @@ pub(super) use handlers::{connection_blueprint, customer_gateway_blueprint};
 
 /// Customer gateways: the organisation's, each deployed into one of its accounts.
 pub(crate) const CUSTOMER_GATEWAY: &Kind = &Kind {
-    name: "vpn_customer_gateway",
-    what: "VPN customer gateway",
-    plural: "VpnCustomerGateways",
-    param: "vpn_customer_gateway_id",
     stamps: Stamps::STANDARD,
-    walk: WALK,
-    ended: ENDED,
-    listing: LISTING,
-    ..Kind::DEFAULT
+    ..task_kind(
+        [
+            "vpn_customer_gateway",
+            "VPN customer gateway",
+            "VpnCustomerGateways",
+            "vpn_customer_gateway_id",
+        ],
+        None,
+    )
 };
 
 /// Connections of a customer gateway, to a hub or a VPC.
 pub(crate) const CONNECTION: &Kind = &Kind {
-    name: "vpn_connection",
-    what: "VPN connection",
-    plural: "VpnConnections",
-    param: "vpn_connection_id",
-    parent: Some(Ref {
-        field: "VpnCustomerGatewayId",
-        kind: CUSTOMER_GATEWAY,
-        on_delete: OnDelete::Refuse,
-    }),
-    refs: &[
-        Ref {
-            field: "NetworkingHubId",
-            kind: HUB,
-            on_delete: OnDelete::Refuse,
-        },
-        Ref {
-            field: "VpcId",
-            kind: VPC,
-            on_delete: OnDelete::Refuse,
-        },
-    ],
-    stamps: STAMPS,
-    walk: WALK,
-    ended: ENDED,
-    listing: LISTING,
-    ..Kind::DEFAULT
+    refs: HUB_OR_VPC,
+    ..task_kind(
+        [
+            "vpn_connection",
+            "VPN connection",
+            "VpnConnections",
+            "vpn_connection_id",
+        ],
+        Some(held("VpnCustomerGatewayId", CUSTOMER_GATEWAY)),
+    )
 };
 
 /// The group: its operations, components and kinds.
