@@ -105,7 +105,9 @@ pub(crate) fn nullable_timestamp(text: &str) -> Value {
     json!({"type": "string", "format": "date-time", "nullable": true, "description": text})
 }
 
-const REGIONS: [&str; 16] = [
+/// Where AWS runs: Stax's default regions, then its opt-in regions, then the one it keeps
+/// disabled.
+pub(crate) const REGIONS: [&str; 28] = [
     "ap-northeast-1",
     "ap-northeast-2",
     "ap-south-1",
@@ -122,7 +124,22 @@ const REGIONS: [&str; 16] = [
     "us-east-2",
     "us-west-1",
     "us-west-2",
+    "af-south-1",
+    "ap-east-1",
+    "ap-south-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "eu-central-2",
+    "eu-south-1",
+    "eu-south-2",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "ap-northeast-3",
 ];
+
+/// The regions Stax runs in by default.
+pub(crate) const DEFAULT_REGIONS: &[&str] = REGIONS.split_at(16).0;
 
 /// The answer of a change: its outcome and the task that carries it out, with `extra`
 /// properties in `Detail`.
@@ -227,7 +244,7 @@ fn shared_schemas(s: &mut Map<String, Value>) {
     });
     s.insert(
         "DefaultAwsRegion".into(),
-        json!({"type": "string", "description": "An AWS region Stax runs in.", "enum": REGIONS}),
+        json!({"type": "string", "description": "An AWS region Stax runs in.", "enum": DEFAULT_REGIONS}),
     );
     s.insert(
         "OperationStatus".into(),

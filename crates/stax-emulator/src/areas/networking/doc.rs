@@ -4,43 +4,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::areas::doc::{LIFECYCLE, r, timestamp};
-
-/// Where AWS runs: Stax's default regions, then its opt-in regions, then the one it keeps
-/// disabled.
-pub(super) const REGIONS: [&str; 28] = [
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-north-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "af-south-1",
-    "ap-east-1",
-    "ap-south-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "eu-central-2",
-    "eu-south-1",
-    "eu-south-2",
-    "il-central-1",
-    "me-central-1",
-    "me-south-1",
-    "ap-northeast-3",
-];
-
-/// The regions every organisation has enabled: the first 16 of [`REGIONS`].
-pub(super) const DEFAULT_REGIONS: &[&str] = REGIONS.split_at(16).0;
+pub(super) use crate::areas::doc::DEFAULT_REGIONS;
+use crate::areas::doc::{LIFECYCLE, REGIONS, r, timestamp};
 
 const GATEWAY_ENDPOINTS: [&str; 2] = ["dynamodb", "s3"];
 

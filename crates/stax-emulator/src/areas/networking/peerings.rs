@@ -9,7 +9,7 @@ use super::blueprint::{Blueprint, status as status_only};
 use super::doc as d;
 use super::hubs::{HUB, live_hub, space};
 use super::space::check_peering;
-use super::wire::{self, ENDED, WALK, bad, ensure_active, or};
+use super::wire::{self, ENDED, WALK, bad, ensure_active, listing, or};
 use crate::areas::api::Call;
 use crate::areas::doc::{path_param, r};
 use crate::areas::resource::{self, Change, Done, Resource};
@@ -18,9 +18,7 @@ use crate::areas::{Area, Operation};
 use crate::protocol::{ApiError, ApiResult};
 use crate::roles::Allowed;
 use crate::store::Db;
-use crate::store::kinds::{
-    ACCOUNT, Failed, Kind, Listing, OnDelete, Ref, Shows, Step, Walk, status,
-};
+use crate::store::kinds::{ACCOUNT, Failed, Kind, OnDelete, Ref, Shows, Step, Walk, status};
 use crate::store::query::{Filter, Query};
 
 /// Every status of a peering, all of which its lists show by default.
@@ -63,11 +61,7 @@ pub(crate) const HUB_PEERING: &Kind = &Kind {
         ..WALK
     },
     ended: ENDED,
-    listing: Listing {
-        status: Some("status"),
-        shows: Shows::All,
-        ..Listing::DEFAULT
-    },
+    listing: listing(Shows::All),
     ..Kind::DEFAULT
 };
 

@@ -16,7 +16,7 @@ use super::prefix_list::{
 };
 use super::vpcs::VPC;
 use super::vpn::CONNECTION as VPN_CONNECTION;
-use super::wire::{self, ENDED, STAMPS, WALK, bad, ensure_active, of_hub, or};
+use super::wire::{self, ENDED, STAMPS, WALK, bad, ensure_active, listing, of_hub, or};
 use crate::areas::doc::{path_param, r};
 use crate::areas::resource::{self, Change, Done, Resource};
 use crate::areas::rules::text;
@@ -24,7 +24,7 @@ use crate::areas::{Area, Operation};
 use crate::protocol::{ApiError, ApiResult};
 use crate::roles::Allowed;
 use crate::store::Db;
-use crate::store::kinds::{Kind, Listing, OnDelete, Ref, Shows, status};
+use crate::store::kinds::{Kind, OnDelete, Ref, Shows, status};
 
 /// What a prefix list's lists show without a `status` filter: deleted lists too.
 const SHOWN: &[&str] = &[
@@ -74,11 +74,7 @@ pub(crate) const PREFIX_LIST: &Kind = &Kind {
     stamps: STAMPS,
     walk: WALK,
     ended: ENDED,
-    listing: Listing {
-        status: Some("status"),
-        shows: Shows::Only(SHOWN),
-        ..Listing::DEFAULT
-    },
+    listing: listing(Shows::Only(SHOWN)),
     ..Kind::DEFAULT
 };
 

@@ -15,7 +15,7 @@ use super::cidr::{PrefixBounds, parse_block, parse_private_block};
 use super::doc as d;
 use super::hubs::{HUB, space};
 use super::space::{check_new_exclusion, check_new_range};
-use super::wire::{self, bad, ensure_active, live_with, or};
+use super::wire::{self, bad, ensure_active, listing, live_with, or};
 use crate::areas::doc::{path_param, query, r, timestamp};
 use crate::areas::resource::{self, Change, Done, Resource, Verb};
 use crate::areas::rules::text;
@@ -51,10 +51,8 @@ pub(crate) const CIDR_RANGE: &Kind = &Kind {
     stamps: STAMPS,
     walk: Walk::AT_ONCE,
     listing: Listing {
-        status: Some("status"),
-        shows: Shows::Only(SHOWN),
         ids: Some("id_filter"),
-        ..Listing::DEFAULT
+        ..listing(Shows::Only(SHOWN))
     },
     ..Kind::DEFAULT
 };
@@ -72,11 +70,7 @@ pub(crate) const CIDR_EXCLUSION: &Kind = &Kind {
     }),
     stamps: STAMPS,
     walk: Walk::AT_ONCE,
-    listing: Listing {
-        status: Some("status"),
-        shows: Shows::Only(SHOWN),
-        ..Listing::DEFAULT
-    },
+    listing: listing(Shows::Only(SHOWN)),
     ..Kind::DEFAULT
 };
 

@@ -31,11 +31,16 @@ pub(super) const SHOWN: &[&str] = &[
 
 /// How networking kinds list: a `status` filter (comma-separated, any value; an unknown one
 /// matches nothing), [`SHOWN`] without it, no paging.
-pub(super) const LISTING: Listing = Listing {
-    status: Some("status"),
-    shows: Shows::Only(SHOWN),
-    ..Listing::DEFAULT
-};
+pub(super) const LISTING: Listing = listing(Shows::Only(SHOWN));
+
+/// How a networking kind lists: by a `status` filter, `shows` without it, no paging.
+pub(super) const fn listing(shows: Shows) -> Listing {
+    Listing {
+        status: Some("status"),
+        shows,
+        ..Listing::DEFAULT
+    }
+}
 
 /// How networking kinds changed by tasks walk: Stax's life cycle, except that an update
 /// that fails goes back to where it was (with its old values; the failure is in the task's

@@ -147,7 +147,29 @@ pub(crate) struct Change<'a> {
     pub effect: Effect,
 }
 
-impl Change<'_> {
+impl<'a> Change<'a> {
+    /// A creation of a new record (its id made now) from `body`, on `parent`.
+    pub fn creation(
+        call: &'a Call<'a>,
+        db: &'a Db<'a>,
+        body: &'a Value,
+        parent: Option<Value>,
+    ) -> Change<'a> {
+        Change {
+            call,
+            db,
+            verb: Verb::Create,
+            body,
+            id: crate::util::uuid(),
+            record: Value::Object(Map::new()),
+            parent,
+            fields: Map::new(),
+            interim: Map::new(),
+            outcome: Outcome::Succeed,
+            effect: Effect::default(),
+        }
+    }
+
     /// Copies the body's fields named `keys` (those it has) into the fields written.
     pub fn take(&mut self, keys: &[&str]) {
         for key in keys {

@@ -6,13 +6,12 @@ use super::handlers::{Gateways, Vifs};
 use super::{GATEWAY, VIF};
 use crate::areas::api::{Call, Plan};
 use crate::areas::networking::lookups::named_active;
-use crate::areas::resource::{Change, Resource, Verb};
+use crate::areas::resource::{Change, Resource};
 use crate::areas::rules;
 use crate::protocol::{ApiError, ApiResult};
-use crate::store::Db;
 use crate::store::kinds::{Failed, Kind, Stamp};
 use crate::store::tasks::{Effect, Outcome};
-use crate::util::{now_iso, uuid};
+use crate::util::now_iso;
 
 /// `POST /networking/dxresources`: `Gateway`, `Vif`, or both (the VIF then goes on the new
 /// gateway and names none). A VIF alone names an `ACTIVE` gateway in `Vif.DxGatewayId` (404
@@ -29,7 +28,7 @@ pub(super) fn create_dx_resource(call: &Call<'_>) -> ApiResult<Value> {
         let mut made: Vec<(&'static Kind, &'static str, Change<'_>)> = Vec::new();
         let mut new_gateway = None;
         if let Some(body) = gateway {
-            let mut change = new_change(call, db, body, None);
+            let mut change = Change::creation(call, db, body, None);
             Gateways::create(&mut change).map_err(|err| within("Gateway", err))?;
             let mut record = Value::Object(change.fields.clone());
             record["Id"] = json!(change.id);
@@ -54,7 +53,7 @@ pub(super) fn create_dx_resource(call: &Call<'_>) -> ApiResult<Value> {
                     ));
                 }
             };
-            let mut change = new_change(call, db, body, Some(on));
+            let mut change = Change::creation(call, db, body, Some(on));
             Vifs::create(&mut change).map_err(|err| within("Vif", err))?;
             made.push((VIF, "Vif", change));
         }
@@ -115,28 +114,6 @@ fn event(call: &Call<'_>, task: &str, made: Map<String, Value>) -> Value {
             "DxResource": made,
         }
     })
-}
-
-/// A creation of one part of the request (`body`), on `parent` (a VIF's gateway).
-fn new_change<'a>(
-    call: &'a Call<'a>,
-    db: &'a Db<'a>,
-    body: &'a Value,
-    parent: Option<Value>,
-) -> Change<'a> {
-    Change {
-        call,
-        db,
-        verb: Verb::Create,
-        body,
-        id: uuid(),
-        record: json!({}),
-        parent,
-        fields: Map::new(),
-        interim: Map::new(),
-        outcome: Outcome::Succeed,
-        effect: Effect::default(),
-    }
 }
 
 /// An error about a field of the request's `part` (`Gateway`, `Vif`), named as `Vif.Vlan`.
