@@ -10,15 +10,17 @@ use super::{Area, Operation};
 use crate::roles::Allowed;
 use crate::store::kinds::{ACCOUNT, ACCOUNT_TYPE};
 
+mod discovery;
 mod handlers;
 pub(crate) mod model;
 
+pub(crate) use discovery::{AWS_MEMBER, member_fields};
 pub(crate) use handlers::Accounts;
 
 pub(crate) const AREA: Area = Area {
     operations,
     schemas,
-    kinds: &[ACCOUNT, ACCOUNT_TYPE],
+    kinds: &[ACCOUNT, ACCOUNT_TYPE, AWS_MEMBER],
 };
 
 fn account_filters() -> Vec<Value> {
@@ -134,6 +136,38 @@ fn operations() -> Vec<Operation> {
         .summary("Close an AWS account and end its policy attachments (asynchronous)")
         .body("accounts.CloseAccount")
         .response("accounts.CloseAccountResponse")
+        .errors(&[400, 404, 409]),
+        Operation::new(
+            "accounts.DiscoverAccounts",
+            "post",
+            "/20190206/accounts/discover",
+            Allowed::OPERATIONS,
+            discovery::discover_accounts,
+        )
+        .summary("Find the AWS organisation's accounts Stax does not govern yet: each becomes a DISCOVERED account (asynchronous)")
+        .response("accounts.DiscoverAccountsResponse")
+        .errors(&[400, 404, 409]),
+        Operation::new(
+            "accounts.DiscoverAccounts",
+            "post",
+            "/20190206/accounts/discover/{aws_account_id}",
+            Allowed::OPERATIONS,
+            discovery::discover_accounts,
+        )
+        .summary("Find one AWS account of the organisation Stax does not govern yet (asynchronous)")
+        .params(vec![path_param("aws_account_id", "The 12-digit id of the AWS account.")])
+        .response("accounts.DiscoverAccountsResponse")
+        .errors(&[400, 403, 404, 409]),
+        Operation::new(
+            "accounts.OnboardAccount",
+            "post",
+            "/20190206/accounts/onboard",
+            Allowed::OPERATIONS,
+            discovery::onboard_account,
+        )
+        .summary("Bring a DISCOVERED account under Stax with a type, and a name, unit and tags (asynchronous)")
+        .body("accounts.OnboardAccount")
+        .response("accounts.UpdateAccountResponse")
         .errors(&[400, 404, 409]),
         Operation::new(
             "accounts.ReadAccountTypes",
@@ -448,6 +482,46 @@ fn schemas(s: &mut Map<String, Value>) {
             "OrganisationId": {"$ref": "#/components/schemas/ro-uuidv4"},
             "Operation": {"type": "string"}
         }}})),
+    );
+    s.insert(
+        "accounts.OnboardAccount".into(),
+        json!({
+            "type": "object",
+            "required": ["AwsAccountId", "AccountType"],
+            "properties": {
+                "AwsAccountId": {"type": "string", "minLength": 12, "maxLength": 12, "description": "The discovered AWS account."},
+                "AccountType": {"type": "string", "description": "Name or id of the account type it joins."},
+                "Name": {"type": "string", "minLength": 1, "maxLength": 50, "pattern": "^[ -;=?-~]+$"},
+                "AwsAccountName": {"type": "string", "minLength": 1, "maxLength": 50, "pattern": "^[ -;=?-~]+$"},
+                "OrganisationalUnitId": r("nullable-uuidv4"),
+                "Tags": r("StaxTags")
+            }
+        }),
+    );
+    s.insert(
+        "accounts.DiscoverAccountsResponse".into(),
+        json!({
+            "type": "object",
+            "description": "A discovery has started: the task that carries it out lists the accounts it finds.",
+            "required": ["DetailType", "Detail", "TaskId", "CustomerId", "TraceId"],
+            "properties": {
+                "DetailType": {"type": "string"},
+                "Detail": {
+                    "type": "object",
+                    "required": ["Operation", "OperationStatus", "Severity"],
+                    "properties": {
+                        "Message": {"type": "string"},
+                        "Operation": {"type": "string"},
+                        "OperationStatus": r("OperationStatus"),
+                        "Severity": {"type": "string"},
+                        "TraceId": {"type": "string"}
+                    }
+                },
+                "TaskId": r("ro-uuidv4"),
+                "CustomerId": r("ro-uuidv4"),
+                "TraceId": {"type": "string"}
+            }
+        }),
     );
     s.insert(
         "accounts.CreateAccountTypeResponse".into(),
