@@ -337,6 +337,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     }));
     assert!(broken.is_err(), "a broken answer must fail the check");
 
+    discovery_and_alias(&mut c, &client, &creds).await;
     c.assert_covers(&client, &["public", "accounts", "teams", "tasks"], false)
         .await;
     emu.shutdown().await;
@@ -1197,4 +1198,193 @@ async fn error_answers_match_the_reference_error_schemas() {
     assert_eq!(status, 403, "{answer}");
     c.check_status("delete", "/20190206/workloads/{workload_id}", 403, &answer);
     emu.shutdown().await;
+}
+
+/// Services, insights, account discovery and the alias check: every answer, errors included,
+/// matches the reference's schema for its status.
+#[tokio::test]
+async fn services_insights_and_discovery_match_the_reference() {
+    let Some(mut c) = checker() else { return };
+    let (emu, client, creds) = setup(50).await;
+    let c = &mut c;
+    const ALL: &str = "/20190206/services/configuration";
+    checked(c, &client, &creds, ("GET", ALL), ALL, None).await;
+    for service in [
+        "account",
+        "guardduty",
+        "guardrails",
+        "organization",
+        "regions",
+        "securityhub",
+        "sso",
+    ] {
+        let path = format!("/20190206/services/{service}/configuration");
+        let now = checked(c, &client, &creds, ("GET", &path), &path, None).await;
+        if service == "sso" {
+            continue;
+        }
+        let mut body = json!({"Configuration": now["Configuration"]});
+        if service == "guardduty" || service == "securityhub" {
+            body["Enabled"] = now["Enabled"].clone();
+        }
+        let started = checked(
+            c,
+            &client,
+            &creds,
+            ("PUT", &path),
+            &path,
+            Some(body.clone()),
+        )
+        .await;
+        let (status, busy) = client.call(&creds, "PUT", &path, Some(body)).await;
+        assert_eq!(status, 409, "{busy}");
+        c.check_status("put", &path, 409, &busy);
+        settle(c, &client, &creds, &started).await;
+        checked(c, &client, &creds, ("GET", &path), &path, None).await;
+    }
+    let hub = "/20190206/services/securityhub/configuration";
+    let (status, off) = client
+        .call(&creds, "PUT", hub, Some(json!({"Enabled": false, "Configuration": {"Standards": {
+            "AWS_FOUNDATIONAL_SECURITY_BEST_PRACTICES_1_0_0": true, "AWS_REGIONS": [],
+            "CIS_AWS_FOUNDATIONS_BENCHMARK_1_2_0": false, "CIS_AWS_FOUNDATIONS_BENCHMARK_1_4_0": false,
+            "PCI_DSS_3_2_1": false}}})))
+        .await;
+    assert_eq!(status, 400, "{off}");
+    c.check_status("put", hub, 400, &off);
+
+    const INSIGHTS: &str = "/20190206/insights";
+    for query in [
+        "",
+        "?limit=3&offset=1",
+        "?status=PENDING",
+        "?sort=TargetKind&sort_order=ASC",
+    ] {
+        let read = checked(
+            c,
+            &client,
+            &creds,
+            ("GET", &format!("{INSIGHTS}{query}")),
+            INSIGHTS,
+            None,
+        )
+        .await;
+        assert!(read["Paging"].is_object(), "{read}");
+    }
+
+    c.assert_covers(&client, &["services", "insights"], false)
+        .await;
+    emu.shutdown().await;
+}
+
+/// Account discovery, onboarding and the alias check, errors included, against the
+/// reference (on the demo seed: two AWS accounts outside Stax; the alias `emulated`).
+async fn discovery_and_alias(c: &mut Checker, client: &Client, creds: &Creds) {
+    const DISCOVER: &str = "/20190206/accounts/discover";
+    const ONE: &str = "/20190206/accounts/discover/{aws_account_id}";
+    let (status, unknown) = client
+        .call(creds, "POST", &format!("{DISCOVER}/999999999999"), None)
+        .await;
+    assert_eq!(status, 404, "{unknown}");
+    c.check_status("post", ONE, 404, &unknown);
+    let one = checked(
+        c,
+        client,
+        creds,
+        ("POST", &format!("{DISCOVER}/310000000001")),
+        ONE,
+        None,
+    )
+    .await;
+    let (status, busy) = client.call(creds, "POST", DISCOVER, None).await;
+    assert_eq!(status, 409, "{busy}");
+    c.check_status("post", DISCOVER, 409, &busy);
+    let task = settle(c, client, creds, &one).await;
+    assert_eq!(task["Accounts"].as_array().map(Vec::len), Some(1), "{task}");
+    let (status, again) = client
+        .call(creds, "POST", &format!("{DISCOVER}/310000000001"), None)
+        .await;
+    assert_eq!(status, 403, "{again}");
+    c.check_status("post", ONE, 403, &again);
+    let rest = checked(c, client, creds, ("POST", DISCOVER), DISCOVER, None).await;
+    let task = settle(c, client, creds, &rest).await;
+    assert_eq!(
+        task["Accounts"].as_array().map(Vec::len),
+        Some(1),
+        "the other one: {task}"
+    );
+    let found = checked(
+        c,
+        client,
+        creds,
+        ("GET", "/20190206/accounts?filter=DISCOVERED"),
+        "/20190206/accounts",
+        None,
+    )
+    .await;
+    assert_eq!(
+        found["Accounts"].as_array().map(Vec::len),
+        Some(2),
+        "{found}"
+    );
+    const ONBOARD: &str = "/20190206/accounts/onboard";
+    let (status, missing) = client
+        .call(
+            creds,
+            "POST",
+            ONBOARD,
+            Some(json!({"AwsAccountId": "999999999999", "AccountType": "production"})),
+        )
+        .await;
+    assert_eq!(status, 404, "{missing}");
+    c.check_status("post", ONBOARD, 404, &missing);
+    let onboarded = checked(
+        c,
+        client,
+        creds,
+        ("POST", ONBOARD),
+        ONBOARD,
+        Some(json!({"AwsAccountId": "310000000001", "AccountType": "production", "Name": "billing-legacy"})),
+    )
+    .await;
+    let (status, busy) = client
+        .call(
+            creds,
+            "POST",
+            ONBOARD,
+            Some(json!({"AwsAccountId": "310000000001", "AccountType": "production"})),
+        )
+        .await;
+    assert_eq!(status, 409, "{busy}");
+    c.check_status("post", ONBOARD, 409, &busy);
+    settle(c, client, creds, &onboarded).await;
+    let (status, active) = client
+        .call(
+            creds,
+            "POST",
+            ONBOARD,
+            Some(json!({"AwsAccountId": "310000000001", "AccountType": "production"})),
+        )
+        .await;
+    assert_eq!(status, 400, "no longer DISCOVERED: {active}");
+    c.check_status("post", ONBOARD, 400, &active);
+
+    const ALIAS: &str = "/20190206/public/check-alias/{alias}";
+    let free = public_call(client, "/20190206/public/check-alias/a-new-bakery").await;
+    assert_eq!(free.0, 200, "{}", free.1);
+    c.check("get", ALIAS, &free.1);
+    let taken = public_call(client, "/20190206/public/check-alias/emulated").await;
+    assert_eq!(taken.0, 409, "the seeded organisation's alias: {}", taken.1);
+    c.check_status("get", ALIAS, 409, &taken.1);
+}
+
+/// An unsigned GET: its status and JSON body.
+async fn public_call(client: &Client, path: &str) -> (u16, Value) {
+    let response = client
+        .http
+        .get(format!("{}{path}", client.endpoint))
+        .send()
+        .await
+        .expect("the emulator answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("a JSON answer"))
 }

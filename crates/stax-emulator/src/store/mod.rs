@@ -378,8 +378,15 @@ mod tests {
                     |r| r.get(0),
                 )?;
                 assert_eq!(org, "org-1");
-                let task = tx.org("org-1").task("t1")?.expect("the old task is the organisation's");
-                assert_eq!(task.origin, tasks::Origin::default(), "no caller or target known");
+                let task = tx
+                    .org("org-1")
+                    .task("t1")?
+                    .expect("the old task is the organisation's");
+                assert_eq!(
+                    task.origin,
+                    tasks::Origin::default(),
+                    "no caller or target known"
+                );
                 Ok::<_, StoreError>(())
             })
             .unwrap();

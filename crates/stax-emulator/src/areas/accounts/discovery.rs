@@ -175,6 +175,7 @@ pub(super) fn onboard_account(call: &Call<'_>) -> ApiResult<Value> {
             ))
         })?;
         let id = text(&account, "Id").to_owned();
+        rules::ensure_idle(db, &account, "Account")?;
         if text(&account, "Status") != "DISCOVERED" {
             return Err(ApiError::bad_request(format!(
                 "Account {id} is {}: only DISCOVERED accounts are onboarded",

@@ -323,3 +323,52 @@ pub(crate) fn strings(list: &Value) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, StoreError};
+
+    #[test]
+    fn every_organisation_gets_its_own_configurations_once() {
+        let store = Store::open(None).unwrap();
+        let ids = |org: &str| -> Vec<String> {
+            store
+                .read(|tx| tx.org(org).select(&Query::of(SERVICE_CONFIGURATION.name)))
+                .unwrap()
+                .items
+                .iter()
+                .map(|c| text(c, "Id").to_owned())
+                .collect()
+        };
+        store
+            .write(|tx| {
+                insert_defaults(&tx.org("o1"), "ap-southeast-2", "2024-01-01T00:00:00.000Z")?;
+                insert_defaults(&tx.org("o2"), "us-east-1", "2024-01-01T00:00:00.000Z")?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        let (first, second) = (ids("o1"), ids("o2"));
+        assert_eq!((first.len(), second.len()), (7, 7));
+        assert!(first.iter().all(|id| !second.contains(id)));
+        // Again: nothing new; a missing one comes back.
+        store
+            .write(|tx| {
+                let db = tx.org("o1");
+                let sso = stored(&db, Service::Sso)?.unwrap();
+                db.delete(SERVICE_CONFIGURATION, text(&sso, "Id"))?;
+                insert_defaults(&db, "ap-southeast-2", "2024-01-02T00:00:00.000Z")?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        let again = ids("o1");
+        assert_eq!(again.len(), 7);
+        assert_eq!(again[..6], first[..6]);
+        let home = store
+            .read(|tx| stored(&tx.org("o2"), Service::Regions))
+            .unwrap()
+            .unwrap();
+        assert!(strings(&home["Configuration"]["Enabled"]).contains(&"us-east-1".to_owned()));
+        assert_eq!(home["OrganisationId"], "o2");
+    }
+}
