@@ -88,7 +88,7 @@ pub(crate) struct ApiError {
     pub cause: Option<String>,
     /// An answer of the operation's own shape that stands for the error, where Stax answers
     /// a status with it (`public.CheckAlias`'s 409); `{"Error"}` otherwise.
-    pub answer: Option<Value>,
+    pub answer: Option<Box<Value>>,
 }
 
 impl ApiError {
@@ -104,7 +104,7 @@ impl ApiError {
     /// The error `status`, answered with `answer` itself (an operation's own shape).
     pub fn answered(status: StatusCode, error: impl Into<String>, answer: Value) -> Self {
         ApiError {
-            answer: Some(answer),
+            answer: Some(Box::new(answer)),
             ..Self::new(status, error)
         }
     }
@@ -128,7 +128,7 @@ impl ApiError {
     /// `{"Error", "Cause"?}` (or the answer standing for the error).
     fn body(&self) -> Value {
         if let Some(answer) = &self.answer {
-            return answer.clone();
+            return Value::clone(answer);
         }
         match &self.cause {
             Some(cause) => json!({"Error": self.error, "Cause": cause}),
