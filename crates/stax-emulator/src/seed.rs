@@ -14,7 +14,7 @@ use crate::areas::permission_sets::model::{
 };
 use crate::areas::policies::model::{Target, attachment_fields, policy_fields};
 use crate::areas::services::model::{
-    SERVICE_CONFIGURATION, Service, insert_defaults, set_configuration, stored,
+    SERVICE_CONFIGURATION, Service, default_settings, insert_defaults, set_configuration, stored,
 };
 use crate::areas::teams::model::{NewToken, new_api_token};
 use crate::areas::users::model::{group_fields, user_fields};
@@ -637,21 +637,11 @@ impl Estate<'_> {
     /// Security Hub on in the home region (AWS's foundational practices and CIS 1.4), and a
     /// security contact for every account: each changed by a task of the administrator.
     fn services(&self, db: &Db<'_>) -> StoreResult<()> {
-        let guardduty = json!({
-            "FindingPublishingFrequency": "FIFTEEN_MINUTES",
-            "Features": {
-                "S3_DATA_EVENTS": {"Enable": true},
-                "EKS_AUDIT_LOGS": {"Enable": true},
-                "EBS_MALWARE_PROTECTION": {
-                    "Enable": false,
-                    "EbsSnapshotPreservation": "NO_RETENTION",
-                    "ScanResourceCriteria": {"Exclude": {"EC2_INSTANCE_TAG": [{"Scan": "skip"}]}}
-                },
-                "RDS_LOGIN_EVENTS": {"Enable": false},
-                "EKS_RUNTIME_MONITORING": {"Enable": false, "EKS_ADDON_MANAGEMENT": false},
-                "LAMBDA_NETWORK_LOGS": {"Enable": false}
-            }
-        });
+        let (_, mut guardduty) = default_settings(Service::GuardDuty, self.region);
+        guardduty["FindingPublishingFrequency"] = json!("FIFTEEN_MINUTES");
+        for feature in ["S3_DATA_EVENTS", "EKS_AUDIT_LOGS"] {
+            guardduty["Features"][feature]["Enable"] = json!(true);
+        }
         let security_hub = json!({"Standards": {
             "AWS_FOUNDATIONAL_SECURITY_BEST_PRACTICES_1_0_0": true,
             "AWS_REGIONS": [self.region],
@@ -659,8 +649,7 @@ impl Estate<'_> {
             "CIS_AWS_FOUNDATIONS_BENCHMARK_1_4_0": true,
             "PCI_DSS_3_2_1": false
         }});
-        let mut account =
-            crate::areas::services::model::default_settings(Service::Account, self.region).1;
+        let (_, mut account) = default_settings(Service::Account, self.region);
         account["AlternateContacts"] = json!([{
             "AlternateContactType": "SECURITY",
             "EmailAddress": "security@example.com",

@@ -341,58 +341,30 @@ async fn regions_list_every_region_once_keep_the_home_and_what_runs_there() {
     let (emu, client, admin) = setup(20).await;
     let regions = get(&client, &admin, &path("regions")).await;
     let config = &regions["Configuration"];
-    let mut missing = config.clone();
-    missing["Disabled"].as_array_mut().unwrap().pop();
-    refused(
-        &client,
-        &admin,
-        ("regions", json!({"Configuration": missing})),
-        400,
-        "missing",
-    )
-    .await;
-    let mut twice = config.clone();
-    twice["Disabled"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!("eu-west-1"));
-    refused(
-        &client,
-        &admin,
-        ("regions", json!({"Configuration": twice})),
-        400,
-        "eu-west-1 is listed more than once",
-    )
-    .await;
-    let mut unknown = config.clone();
-    unknown["Disabled"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!("mars-north-1"));
-    refused(
-        &client,
-        &admin,
-        ("regions", json!({"Configuration": unknown})),
-        400,
-        "Invalid request body",
-    )
-    .await;
-    refused(
-        &client,
-        &admin,
-        ("regions", moved(&regions, "ap-southeast-2", "Disabled")),
-        400,
-        "home region",
-    )
-    .await;
-    refused(
-        &client,
-        &admin,
-        ("regions", moved(&regions, "ap-northeast-3", "Enabled")),
-        400,
-        "ap-northeast-3",
-    )
-    .await;
+    let edited = |list: &str, edit: &dyn Fn(&mut Vec<Value>)| {
+        let mut config = config.clone();
+        edit(config[list].as_array_mut().unwrap());
+        json!({"Configuration": config})
+    };
+    let cases = [
+        (edited("Disabled", &|l| drop(l.pop())), "missing"),
+        (
+            edited("Disabled", &|l| l.push(json!("eu-west-1"))),
+            "eu-west-1 is listed more than once",
+        ),
+        (
+            edited("Disabled", &|l| l.push(json!("mars-north-1"))),
+            "Invalid request body",
+        ),
+        (moved(&regions, "ap-southeast-2", "Disabled"), "home region"),
+        (
+            moved(&regions, "ap-northeast-3", "Enabled"),
+            "ap-northeast-3",
+        ),
+    ];
+    for (body, words) in cases {
+        refused(&client, &admin, ("regions", body), 400, words).await;
+    }
     // The demo's workloads run in the home region only; one more runs in eu-west-1.
     let catalogue = get(&client, &admin, "/20190206/workload-catalogue").await;
     let item = catalogue["WorkloadCatalogues"][0]["WorkloadCatalogueItems"][0]["Id"].clone();

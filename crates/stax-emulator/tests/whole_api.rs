@@ -737,27 +737,14 @@ async fn core_areas(w: &mut Walk<'_>) {
 /// Every service configuration, read and changed to what it is; then the insights of it all.
 async fn services_and_insights(w: &mut Walk<'_>) {
     w.get("/20190206/services/configuration").await;
-    for service in [
-        "account",
-        "guardduty",
-        "guardrails",
-        "organization",
-        "regions",
-        "securityhub",
-        "sso",
-    ] {
+    for service in common::SERVICES {
         let path = format!("/20190206/services/{service}/configuration");
         let Some(now) = w.get(&path).await else {
             continue;
         };
-        if service == "sso" {
-            continue;
+        if let Some(body) = common::unchanged(service, &now) {
+            w.send("put", &path, body).await;
         }
-        let mut body = json!({"Configuration": now["Configuration"]});
-        if service == "guardduty" || service == "securityhub" {
-            body["Enabled"] = now["Enabled"].clone();
-        }
-        w.send("put", &path, body).await;
     }
     w.call(
         ("get", "/20190206/insights"),
@@ -768,360 +755,281 @@ async fn services_and_insights(w: &mut Walk<'_>) {
     .await;
 }
 
+/// One networking kind's turn: made (its ids kept), read every way, changed. Paths are
+/// under `/20190206/networking`.
+struct Turn {
+    /// Where it is made, and the body.
+    create: (&'static str, Value),
+    /// `(name, pointer)`: the ids the answer gives, kept under these names.
+    keep: &'static [(&'static str, &'static str)],
+    reads: &'static [&'static str],
+    /// Where it is changed, and the body.
+    update: (&'static str, Value),
+}
+
+fn networking_path(path: &str) -> String {
+    format!("/20190206/networking{path}")
+}
+
+impl Walk<'_> {
+    async fn turn(&mut self, turn: Turn) {
+        let (path, body) = turn.create;
+        let made = self.send("post", &networking_path(path), body).await;
+        for (key, pointer) in turn.keep {
+            self.keep(key, &made, pointer);
+        }
+        for read in turn.reads {
+            self.get(&networking_path(read)).await;
+        }
+        let (path, body) = turn.update;
+        self.send("put", &networking_path(path), body).await;
+    }
+
+    /// A kept id (empty when the step that makes it failed, which that step reported).
+    fn id(&self, key: &str) -> String {
+        self.ids.get(key).cloned().unwrap_or_default()
+    }
+}
+
 /// Every networking kind: made in the order each needs the other, read every way, changed,
 /// and deleted in reverse.
 async fn networking(w: &mut Walk<'_>) {
-    const N: &str = "/20190206/networking";
     let region = "ap-southeast-2";
-    let account = w.ids.get("account_id").cloned().unwrap_or_default();
+    let account = w.id("account_id");
     let hub = |name: &str, cidr: &str| {
         json!({"Name": name, "AccountId": account, "Region": region, "Cidr": cidr,
                "CreateNatGateway": false, "CreateInternetGateway": false, "PhzSuffix": "walk.internal"})
     };
-    let first = w
-        .send(
-            "post",
-            &format!("{N}/hubs"),
-            hub("walk-hub", "10.100.0.0/16"),
-        )
-        .await;
-    w.keep("hub_id", &first, "/Detail/NetworkingHub/Id");
-    w.keep("networking_hub_id", &first, "/Detail/NetworkingHub/Id");
     let second = w
         .send(
             "post",
-            &format!("{N}/hubs"),
+            &networking_path("/hubs"),
             hub("walk-hub-2", "172.20.0.0/16"),
         )
         .await;
     w.keep("hub_2", &second, "/Detail/NetworkingHub/Id");
-    w.get(&format!("{N}/hubs")).await;
-    w.get(&format!("{N}/hubs/{{hub_id}}")).await;
-    w.send(
-        "put",
-        &format!("{N}/hubs/{{hub_id}}"),
-        json!({"Description": "walked"}),
-    )
+    w.turn(Turn {
+        create: ("/hubs", hub("walk-hub", "10.100.0.0/16")),
+        keep: &[
+            ("hub_id", "/Detail/NetworkingHub/Id"),
+            ("networking_hub_id", "/Detail/NetworkingHub/Id"),
+        ],
+        reads: &["/hubs", "/hubs/{hub_id}"],
+        update: ("/hubs/{hub_id}", json!({"Description": "walked"})),
+    })
     .await;
-
-    // CIDR ranges and exclusions (answered at once).
-    let range = w
-        .send(
-            "post",
-            &format!("{N}/hubs/{{hub_id}}/ranges"),
+    // CIDR ranges and exclusions are answered at once.
+    w.turn(Turn {
+        create: (
+            "/hubs/{hub_id}/ranges",
             json!({"Name": "walk-range", "Cidr": "10.101.0.0/16"}),
-        )
-        .await;
-    w.keep("range_id", &range, "/Ranges/0/Id");
-    w.get(&format!("{N}/ranges")).await;
-    w.get(&format!("{N}/hubs/{{hub_id}}/ranges")).await;
-    w.get(&format!("{N}/ranges/{{range_id}}")).await;
-    w.send(
-        "put",
-        &format!("{N}/ranges/{{range_id}}"),
-        json!({"Name": "walk-range-2"}),
-    )
+        ),
+        keep: &[("range_id", "/Ranges/0/Id")],
+        reads: &["/ranges", "/hubs/{hub_id}/ranges", "/ranges/{range_id}"],
+        update: ("/ranges/{range_id}", json!({"Name": "walk-range-2"})),
+    })
     .await;
-    let exclusion = w
-        .send(
-            "post",
-            &format!("{N}/hubs/{{hub_id}}/exclusions"),
+    w.turn(Turn {
+        create: (
+            "/hubs/{hub_id}/exclusions",
             json!({"Name": "walk-exclusion", "Cidr": "10.101.255.0/24"}),
-        )
-        .await;
-    w.keep("exclusion_id", &exclusion, "/Exclusions/0/Id");
-    w.get(&format!("{N}/exclusions")).await;
-    w.get(&format!("{N}/hubs/{{hub_id}}/exclusions")).await;
-    w.get(&format!("{N}/exclusions/{{exclusion_id}}")).await;
-    w.send(
-        "put",
-        &format!("{N}/exclusions/{{exclusion_id}}"),
-        json!({"Description": "kept free"}),
-    )
+        ),
+        keep: &[("exclusion_id", "/Exclusions/0/Id")],
+        reads: &[
+            "/exclusions",
+            "/hubs/{hub_id}/exclusions",
+            "/exclusions/{exclusion_id}",
+        ],
+        update: (
+            "/exclusions/{exclusion_id}",
+            json!({"Description": "kept free"}),
+        ),
+    })
     .await;
-
-    // A VPC in the range.
-    let range_id = w.ids.get("range_id").cloned().unwrap_or_default();
-    let vpc = w
-        .send(
-            "post",
-            &format!("{N}/hubs/{{hub_id}}/vpcs"),
-            json!({"Name": "walk-vpc", "CidrRangeId": range_id, "AccountId": account, "Region": region,
+    w.turn(Turn {
+        create: (
+            "/hubs/{hub_id}/vpcs",
+            json!({"Name": "walk-vpc", "CidrRangeId": w.id("range_id"), "AccountId": account, "Region": region,
                    "Size": "SMALL", "Type": "FLAT", "CreateInternetGateway": false,
                    "CreateVirtualPrivateGateway": true}),
-        )
-        .await;
-    w.keep("vpc_id", &vpc, "/Detail/VPC/Id");
-    w.get(&format!("{N}/vpcs")).await;
-    w.get(&format!("{N}/hubs/{{hub_id}}/vpcs")).await;
-    w.get(&format!("{N}/vpcs/{{vpc_id}}")).await;
-    w.send(
-        "put",
-        &format!("{N}/vpcs/{{vpc_id}}"),
-        json!({"Description": "walked"}),
-    )
+        ),
+        keep: &[("vpc_id", "/Detail/VPC/Id")],
+        reads: &["/vpcs", "/hubs/{hub_id}/vpcs", "/vpcs/{vpc_id}"],
+        update: ("/vpcs/{vpc_id}", json!({"Description": "walked"})),
+    })
     .await;
-
-    // DNS.
-    let resolver = w
-        .send(
-            "post",
-            &format!("{N}/hubs/{{hub_id}}/dnsresolvers"),
+    w.turn(Turn {
+        create: (
+            "/hubs/{hub_id}/dnsresolvers",
             json!({"Name": "walk-resolver", "NumberOfInterfaces": 2}),
-        )
-        .await;
-    w.keep("dns_resolver_id", &resolver, "/Detail/DnsResolver/Id");
-    w.get(&format!("{N}/dnsresolvers")).await;
-    w.get(&format!("{N}/hubs/{{hub_id}}/dnsresolvers")).await;
-    w.get(&format!("{N}/dnsresolvers/{{dns_resolver_id}}"))
-        .await;
-    w.send(
-        "put",
-        &format!("{N}/dnsresolvers/{{dns_resolver_id}}"),
-        json!({"Name": "walk-resolver-2"}),
-    )
+        ),
+        keep: &[("dns_resolver_id", "/Detail/DnsResolver/Id")],
+        reads: &[
+            "/dnsresolvers",
+            "/hubs/{hub_id}/dnsresolvers",
+            "/dnsresolvers/{dns_resolver_id}",
+        ],
+        update: (
+            "/dnsresolvers/{dns_resolver_id}",
+            json!({"Name": "walk-resolver-2"}),
+        ),
+    })
     .await;
-    let rule = w
-        .send(
-            "post",
-            &format!("{N}/dnsresolvers/{{dns_resolver_id}}/dnsrules"),
+    w.turn(Turn {
+        create: (
+            "/dnsresolvers/{dns_resolver_id}/dnsrules",
             json!({"Name": "walk-rule", "DomainName": "corp.example.com", "ForwarderIpAddresses": ["10.0.0.2"]}),
-        )
-        .await;
-    w.keep("dns_rule_id", &rule, "/Detail/DnsRule/Id");
-    w.get(&format!("{N}/dnsrules")).await;
-    w.get(&format!("{N}/dnsresolvers/{{dns_resolver_id}}/dnsrules"))
-        .await;
-    w.get(&format!("{N}/dnsrules/{{dns_rule_id}}")).await;
-    w.send(
-        "put",
-        &format!("{N}/dnsrules/{{dns_rule_id}}"),
-        json!({"ForwarderIpAddresses": ["10.0.0.2", "10.0.0.3"]}),
-    )
+        ),
+        keep: &[("dns_rule_id", "/Detail/DnsRule/Id")],
+        reads: &["/dnsrules", "/dnsresolvers/{dns_resolver_id}/dnsrules", "/dnsrules/{dns_rule_id}"],
+        update: ("/dnsrules/{dns_rule_id}", json!({"ForwarderIpAddresses": ["10.0.0.2", "10.0.0.3"]})),
+    })
     .await;
 
     // Direct Connect: the account's connection, a gateway with a VIF, an association.
-    let connections = w.get(&format!("{N}/{{account_id}}/dxconnections")).await;
+    let connections = w.get(&networking_path("/{account_id}/dxconnections")).await;
     w.keep(
         "dx_connection",
         &connections,
         "/DxConnections/0/ConnectionId",
     );
-    let connection = w.ids.get("dx_connection").cloned().unwrap_or_default();
-    let dx = w
-        .send(
-            "post",
-            &format!("{N}/dxresources"),
+    w.turn(Turn {
+        create: (
+            "/dxresources",
             json!({
                 "Gateway": {"Name": "walk-dxgw", "Asn": 64600, "AccountId": account, "GatewayType": "TRANSIT"},
-                "Vif": {"Name": "walk-vif", "AwsConnectionId": connection, "Vlan": 101, "Asn": 65010,
+                "Vif": {"Name": "walk-vif", "AwsConnectionId": w.id("dx_connection"), "Vlan": 101, "Asn": 65010,
                         "RouterIp": "169.254.10.1/30", "AwsRouterIp": "169.254.10.2/30",
                         "BgpAuthKey": "walk-bgp-key", "JumboMtu": false}
             }),
-        )
-        .await;
-    w.keep("dx_gateway_id", &dx, "/Detail/DxResource/Gateway/Id");
-    w.keep("dx_vif_id", &dx, "/Detail/DxResource/Vif/Id");
-    let hub_id = w.ids.get("hub_id").cloned().unwrap_or_default();
-    let association = w
-        .send(
-            "post",
-            &format!("{N}/dxgateways/{{dx_gateway_id}}/dxassociations"),
+        ),
+        keep: &[("dx_gateway_id", "/Detail/DxResource/Gateway/Id"), ("dx_vif_id", "/Detail/DxResource/Vif/Id")],
+        reads: &["/dxvifs", "/dxgateways/{dx_gateway_id}/dxvifs", "/dxvifs/{dx_vif_id}", "/dxvifs/{dx_vif_id}/status"],
+        update: ("/dxvifs/{dx_vif_id}", json!({"JumboMtu": true})),
+    })
+    .await;
+    let hub_id = w.id("hub_id");
+    w.turn(Turn {
+        create: (
+            "/dxgateways/{dx_gateway_id}/dxassociations",
             json!({"NetworkingHubId": hub_id, "Prefixes": ["10.100.0.0/16"]}),
-        )
-        .await;
-    w.keep(
-        "dx_association_id",
-        &association,
-        "/Detail/DxAssociation/Id",
-    );
-    w.get(&format!("{N}/dxgateways")).await;
-    w.get(&format!("{N}/hubs/{{hub_id}}/dxgateways")).await;
-    w.get(&format!("{N}/dxgateways/{{dx_gateway_id}}")).await;
-    w.get(&format!("{N}/dxvifs")).await;
-    w.get(&format!("{N}/dxgateways/{{dx_gateway_id}}/dxvifs"))
-        .await;
-    w.get(&format!("{N}/dxvifs/{{dx_vif_id}}")).await;
-    w.get(&format!("{N}/dxvifs/{{dx_vif_id}}/status")).await;
-    w.send(
-        "put",
-        &format!("{N}/dxvifs/{{dx_vif_id}}"),
-        json!({"JumboMtu": true}),
-    )
+        ),
+        keep: &[("dx_association_id", "/Detail/DxAssociation/Id")],
+        reads: &[
+            "/dxgateways",
+            "/hubs/{hub_id}/dxgateways",
+            "/dxgateways/{dx_gateway_id}",
+            "/dxassociations",
+            "/hubs/{hub_id}/dxassociations",
+            "/dxgateways/{dx_gateway_id}/dxassociations",
+        ],
+        update: (
+            "/dxassociations/{dx_association_id}",
+            json!({"Prefixes": ["10.100.0.0/16", "10.101.0.0/16"]}),
+        ),
+    })
     .await;
-    w.get(&format!("{N}/dxassociations")).await;
-    w.get(&format!("{N}/hubs/{{hub_id}}/dxassociations")).await;
-    w.get(&format!("{N}/dxgateways/{{dx_gateway_id}}/dxassociations"))
+    let association = networking_path("/dxassociations/{dx_association_id}");
+    w.call(("get", &association), &[], "status=ACTIVE", None)
         .await;
-    w.call(
-        ("get", &format!("{N}/dxassociations/{{dx_association_id}}")),
-        &[],
-        "status=ACTIVE",
-        None,
-    )
-    .await;
-    w.send(
-        "put",
-        &format!("{N}/dxassociations/{{dx_association_id}}"),
-        json!({"Prefixes": ["10.100.0.0/16", "10.101.0.0/16"]}),
-    )
-    .await;
 
-    // VPN: a customer gateway and a connection to the hub.
-    let gateway = w
-        .send(
-            "post",
-            &format!("{N}/vpncustomergateways"),
+    // VPN: a customer gateway and a connection of it to the hub.
+    w.turn(Turn {
+        create: (
+            "/vpncustomergateways",
             json!({"Name": "walk-cgw", "Asn": 65000, "IpAddress": "203.0.113.10", "AccountId": account, "Region": region}),
-        )
-        .await;
-    w.keep(
-        "vpn_customer_gateway_id",
-        &gateway,
-        "/Detail/VpnCustomerGateway/Id",
-    );
-    let connection = w
-        .send(
-            "post",
-            &format!("{N}/vpncustomergateways/{{vpn_customer_gateway_id}}/vpnconnection"),
+        ),
+        keep: &[("vpn_customer_gateway_id", "/Detail/VpnCustomerGateway/Id")],
+        reads: &["/vpncustomergateways", "/vpncustomergateways/{vpn_customer_gateway_id}"],
+        update: ("/vpncustomergateways/{vpn_customer_gateway_id}", json!({"Name": "walk-cgw-2"})),
+    })
+    .await;
+    w.turn(Turn {
+        create: (
+            "/vpncustomergateways/{vpn_customer_gateway_id}/vpnconnection",
             json!({"Name": "walk-vpn", "NetworkingHubId": hub_id, "ImprovedAcceleration": false}),
-        )
-        .await;
-    w.keep("vpn_connection_id", &connection, "/Detail/VpnConnection/Id");
-    w.get(&format!("{N}/vpncustomergateways")).await;
-    w.get(&format!("{N}/hubs/{{hub_id}}/vpncustomergateways"))
-        .await;
-    w.get(&format!(
-        "{N}/vpncustomergateways/{{vpn_customer_gateway_id}}"
-    ))
+        ),
+        keep: &[("vpn_connection_id", "/Detail/VpnConnection/Id")],
+        reads: &[
+            "/hubs/{hub_id}/vpncustomergateways",
+            "/vpnconnections",
+            "/hubs/{hub_id}/vpnconnections",
+            "/vpncustomergateways/{vpn_customer_gateway_id}/vpnconnections",
+            "/vpnconnections/{vpn_connection_id}",
+            "/vpnconnections/{vpn_connection_id}/status",
+        ],
+        update: (
+            "/vpnconnections/{vpn_connection_id}",
+            json!({"Name": "walk-vpn-2"}),
+        ),
+    })
     .await;
-    w.send(
-        "put",
-        &format!("{N}/vpncustomergateways/{{vpn_customer_gateway_id}}"),
-        json!({"Name": "walk-cgw-2"}),
-    )
-    .await;
-    w.get(&format!("{N}/vpnconnections")).await;
-    w.get(&format!("{N}/hubs/{{hub_id}}/vpnconnections")).await;
-    w.get(&format!(
-        "{N}/vpncustomergateways/{{vpn_customer_gateway_id}}/vpnconnections"
-    ))
-    .await;
-    w.get(&format!("{N}/vpnconnections/{{vpn_connection_id}}"))
-        .await;
-    w.get(&format!("{N}/vpnconnections/{{vpn_connection_id}}/status"))
-        .await;
-    w.send(
-        "put",
-        &format!("{N}/vpnconnections/{{vpn_connection_id}}"),
-        json!({"Name": "walk-vpn-2"}),
-    )
-    .await;
-
-    // A peering of the two hubs.
-    let hub_2 = w.ids.get("hub_2").cloned().unwrap_or_default();
-    let peering = w
-        .send(
-            "post",
-            &format!("{N}/hubs/{{networking_hub_id}}/hubpeerings"),
-            json!({"Name": "walk-peering", "HubPeeringTarget": "STAX_RESOURCE", "DestinationNetworkingHubId": hub_2}),
-        )
-        .await;
-    w.keep("hub_peering_id", &peering, "/Detail/HubPeering/Id");
-    w.get(&format!("{N}/hubpeerings")).await;
-    w.get(&format!("{N}/hubs/{{networking_hub_id}}/hubpeerings"))
-        .await;
-    w.get(&format!("{N}/hubpeerings/{{hub_peering_id}}")).await;
-    w.send(
-        "put",
-        &format!("{N}/hubpeerings/{{hub_peering_id}}"),
-        json!({"Name": "walk-peering-2"}),
-    )
+    w.turn(Turn {
+        create: (
+            "/hubs/{networking_hub_id}/hubpeerings",
+            json!({"Name": "walk-peering", "HubPeeringTarget": "STAX_RESOURCE", "DestinationNetworkingHubId": w.id("hub_2")}),
+        ),
+        keep: &[("hub_peering_id", "/Detail/HubPeering/Id")],
+        reads: &["/hubpeerings", "/hubs/{networking_hub_id}/hubpeerings", "/hubpeerings/{hub_peering_id}"],
+        update: ("/hubpeerings/{hub_peering_id}", json!({"Name": "walk-peering-2"})),
+    })
     .await;
 
     // Prefix lists: one routing the hub to the VPN, one for the VPC.
-    let (vpn, vpc) = (
-        w.ids.get("vpn_connection_id").cloned().unwrap_or_default(),
-        w.ids.get("vpc_id").cloned().unwrap_or_default(),
-    );
-    let hub_list = w
-        .send(
-            "post",
-            &format!("{N}/hubs/{{hub_id}}/prefixlists/hubs"),
-            json!({"Name": "walk-hub-list", "MaxEntries": 5, "Entries": ["192.168.0.0/24"],
-                   "TargetType": "VPN", "TargetId": vpn, "RouteTableTypes": ["FLAT"]}),
-        )
-        .await;
-    w.keep("prefix_list_id", &hub_list, "/Detail/PrefixList/Id");
     let vpc_list = w
         .send(
             "post",
-            &format!("{N}/hubs/{{hub_id}}/prefixlists/vpcs"),
-            json!({"Name": "walk-vpc-list", "MaxEntries": 5, "Entries": ["192.168.1.0/24"], "VpcIds": [vpc]}),
+            &networking_path("/hubs/{hub_id}/prefixlists/vpcs"),
+            json!({"Name": "walk-vpc-list", "MaxEntries": 5, "Entries": ["192.168.1.0/24"], "VpcIds": [w.id("vpc_id")]}),
         )
         .await;
     w.keep("vpc_list", &vpc_list, "/Detail/PrefixList/Id");
-    let vpc_list = w.ids.get("vpc_list").cloned().unwrap_or_default();
-    w.get(&format!("{N}/prefixlists")).await;
-    w.get(&format!("{N}/hubs/{{hub_id}}/prefixlists")).await;
-    w.get(&format!("{N}/prefixlists/{{prefix_list_id}}")).await;
-    w.send(
-        "put",
-        &format!("{N}/prefixlists/{{prefix_list_id}}"),
-        json!({"Entries": ["192.168.0.0/24", "192.168.2.0/24"]}),
-    )
+    let vpc_list = w.id("vpc_list");
+    w.turn(Turn {
+        create: (
+            "/hubs/{hub_id}/prefixlists/hubs",
+            json!({"Name": "walk-hub-list", "MaxEntries": 5, "Entries": ["192.168.0.0/24"],
+                   "TargetType": "VPN", "TargetId": w.id("vpn_connection_id"), "RouteTableTypes": ["FLAT"]}),
+        ),
+        keep: &[("prefix_list_id", "/Detail/PrefixList/Id")],
+        reads: &["/prefixlists", "/hubs/{hub_id}/prefixlists", "/prefixlists/{prefix_list_id}"],
+        update: ("/prefixlists/{prefix_list_id}", json!({"Entries": ["192.168.0.0/24", "192.168.2.0/24"]})),
+    })
     .await;
     w.send(
         "put",
-        &format!("{N}/prefixlists/hubs/{{prefix_list_id}}/associations"),
+        &networking_path("/prefixlists/hubs/{prefix_list_id}/associations"),
         json!({"RouteTableTypes": ["FLAT", "ISOLATED"]}),
     )
     .await;
-    w.call(
-        (
-            "put",
-            &format!("{N}/prefixlists/vpcs/{{prefix_list_id}}/associations"),
-        ),
-        &[("prefix_list_id", &vpc_list)],
-        "",
-        Some(json!({"SubnetTypes": ["PRIVATE"]})),
-    )
-    .await;
+    let vpc_list_param = [("prefix_list_id", vpc_list.as_str())];
+    let associations = networking_path("/prefixlists/vpcs/{prefix_list_id}/associations");
+    let body = json!({"SubnetTypes": ["PRIVATE"]});
+    w.call(("put", &associations), &vpc_list_param, "", Some(body))
+        .await;
 
-    // Everything goes again, dependents first.
-    w.call(
-        ("delete", &format!("{N}/prefixlists/{{prefix_list_id}}")),
-        &[("prefix_list_id", &vpc_list)],
-        "",
-        None,
-    )
-    .await;
-    w.delete(&format!("{N}/prefixlists/{{prefix_list_id}}"))
+    // Everything goes again, dependents first (the VPC list, then the hub's).
+    let list = networking_path("/prefixlists/{prefix_list_id}");
+    w.call(("delete", &list), &vpc_list_param, "", None).await;
+    for path in [
+        "/prefixlists/{prefix_list_id}",
+        "/hubpeerings/{hub_peering_id}",
+        "/vpnconnections/{vpn_connection_id}",
+        "/vpncustomergateways/{vpn_customer_gateway_id}",
+        "/dxassociations/{dx_association_id}",
+        "/dxvifs/{dx_vif_id}",
+        "/dxgateways/{dx_gateway_id}",
+        "/dnsrules/{dns_rule_id}",
+        "/dnsresolvers/{dns_resolver_id}",
+        "/vpcs/{vpc_id}",
+        "/exclusions/{exclusion_id}",
+        "/ranges/{range_id}",
+    ] {
+        w.delete(&networking_path(path)).await;
+    }
+    let hub_path = networking_path("/hubs/{hub_id}");
+    let hub_2 = w.id("hub_2");
+    w.call(("delete", &hub_path), &[("hub_id", &hub_2)], "", None)
         .await;
-    w.delete(&format!("{N}/hubpeerings/{{hub_peering_id}}"))
-        .await;
-    w.delete(&format!("{N}/vpnconnections/{{vpn_connection_id}}"))
-        .await;
-    w.delete(&format!(
-        "{N}/vpncustomergateways/{{vpn_customer_gateway_id}}"
-    ))
-    .await;
-    w.delete(&format!("{N}/dxassociations/{{dx_association_id}}"))
-        .await;
-    w.delete(&format!("{N}/dxvifs/{{dx_vif_id}}")).await;
-    w.delete(&format!("{N}/dxgateways/{{dx_gateway_id}}")).await;
-    w.delete(&format!("{N}/dnsrules/{{dns_rule_id}}")).await;
-    w.delete(&format!("{N}/dnsresolvers/{{dns_resolver_id}}"))
-        .await;
-    w.delete(&format!("{N}/vpcs/{{vpc_id}}")).await;
-    w.delete(&format!("{N}/exclusions/{{exclusion_id}}")).await;
-    w.delete(&format!("{N}/ranges/{{range_id}}")).await;
-    w.call(
-        ("delete", &format!("{N}/hubs/{{hub_id}}")),
-        &[("hub_id", &hub_2)],
-        "",
-        None,
-    )
-    .await;
-    w.delete(&format!("{N}/hubs/{{hub_id}}")).await;
+    w.delete(&hub_path).await;
 }

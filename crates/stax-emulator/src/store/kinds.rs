@@ -195,6 +195,14 @@ pub(crate) struct Stamps {
 }
 
 impl Stamps {
+    /// None of them: only the id, `CreatedTS` and `ModifiedTS` (and the walk's `Status`).
+    pub const NONE: Stamps = Stamps {
+        organisation: false,
+        created_by: By::Nobody,
+        modified_by: false,
+        task: false,
+    };
+
     /// `OrganisationId`, `CreatedBy` (or null) and `UserTaskId`.
     pub const STANDARD: Stamps = Stamps {
         organisation: true,
@@ -378,12 +386,7 @@ pub(crate) const ORGANISATION: &Kind = &Kind {
     what: "Organisation",
     plural: "Organisations",
     param: "organisation_id",
-    stamps: Stamps {
-        organisation: false,
-        created_by: By::Nobody,
-        modified_by: false,
-        task: false,
-    },
+    stamps: Stamps::NONE,
     walk: Walk::AT_ONCE,
     target_kind: "ORGANISATION",
     ..Kind::DEFAULT

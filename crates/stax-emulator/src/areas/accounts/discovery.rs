@@ -16,7 +16,7 @@ use crate::areas::wire::trace_id;
 use crate::areas::{Call, Plan};
 use crate::protocol::{ApiError, ApiResult};
 use crate::store::Db;
-use crate::store::kinds::{ACCOUNT, By, Kind, Stamps, Walk};
+use crate::store::kinds::{ACCOUNT, Kind, Stamps, Walk};
 use crate::store::query::{Filter, Query};
 use crate::store::tasks::{Effect, TaskQuery, TaskState};
 use crate::util::{now_iso, uuid};
@@ -28,12 +28,7 @@ pub(crate) const AWS_MEMBER: &Kind = &Kind {
     what: "AWS account",
     plural: "AwsAccounts",
     param: "aws_account_id",
-    stamps: Stamps {
-        organisation: false,
-        created_by: By::Nobody,
-        modified_by: false,
-        task: false,
-    },
+    stamps: Stamps::NONE,
     walk: Walk::AT_ONCE,
     ..Kind::DEFAULT
 };

@@ -498,31 +498,13 @@ fn schemas(s: &mut Map<String, Value>) {
             }
         }),
     );
-    s.insert(
-        "accounts.DiscoverAccountsResponse".into(),
-        json!({
-            "type": "object",
-            "description": "A discovery has started: the task that carries it out lists the accounts it finds.",
-            "required": ["DetailType", "Detail", "TaskId", "CustomerId", "TraceId"],
-            "properties": {
-                "DetailType": {"type": "string"},
-                "Detail": {
-                    "type": "object",
-                    "required": ["Operation", "OperationStatus", "Severity"],
-                    "properties": {
-                        "Message": {"type": "string"},
-                        "Operation": {"type": "string"},
-                        "OperationStatus": r("OperationStatus"),
-                        "Severity": {"type": "string"},
-                        "TraceId": {"type": "string"}
-                    }
-                },
-                "TaskId": r("ro-uuidv4"),
-                "CustomerId": r("ro-uuidv4"),
-                "TraceId": {"type": "string"}
-            }
-        }),
-    );
+    let mut discovery = event_schema(json!({"TraceId": {"type": "string"}}));
+    discovery["description"] =
+        json!("A discovery has started: the task that carries it out lists the accounts it finds.");
+    discovery["required"] = json!(["DetailType", "Detail", "TaskId", "CustomerId", "TraceId"]);
+    discovery["properties"]["CustomerId"] = r("ro-uuidv4");
+    discovery["properties"]["TraceId"] = json!({"type": "string"});
+    s.insert("accounts.DiscoverAccountsResponse".into(), discovery);
     s.insert(
         "accounts.CreateAccountTypeResponse".into(),
         event_schema(json!({"AccountType": {"$ref": "#/components/schemas/AccountType"}})),
