@@ -9,6 +9,7 @@
 
 mod args;
 mod call;
+mod checks;
 mod cli;
 mod completions;
 mod connect;
@@ -17,6 +18,7 @@ mod failure;
 mod output;
 mod pages;
 mod profile;
+mod query;
 mod wait;
 
 use std::process::ExitCode;
