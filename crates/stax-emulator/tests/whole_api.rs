@@ -352,6 +352,28 @@ impl Walk<'_> {
         }
     }
 
+    /// Waits for the task a creation's `answer` names and keeps the first id the task lists
+    /// under `list` (`Accounts`, `Users`, ...) as `key`; the task's id.
+    async fn keep_made(
+        &mut self,
+        key: &'static str,
+        answer: &Option<Value>,
+        list: &str,
+    ) -> Option<String> {
+        let task = answer
+            .as_ref()
+            .and_then(|a| TASK_POINTERS.iter().find_map(|t| a.pointer(t)?.as_str()))?
+            .to_owned();
+        let (ended, _) = self.client.wait_task(self.creds, &task).await;
+        match ended[list][0].as_str() {
+            Some(id) => {
+                self.ids.insert(key, id.to_owned());
+            }
+            None => self.fail(format!("{key}: the task lists no {list}: {ended}")),
+        }
+        Some(task)
+    }
+
     async fn get(&mut self, template: &str) -> Option<Value> {
         self.call(("get", template), &[], "", None).await
     }
@@ -635,20 +657,17 @@ async fn core_areas(w: &mut Walk<'_>) {
     w.keep("active_aws_account", &accounts, "/Accounts/0/AwsAccountId");
     w.get("/20190206/accounts/{account_id}").await;
     w.get("/20190206/accounts/{account_id}/policies").await;
-    let made = w
-        .send(
-            "post",
-            "/20190206/accounts/types",
-            json!({"Name": "walk-type"}),
-        )
-        .await;
-    w.keep("account_type_id", &made, "/Detail/AccountType/Id");
-    w.get("/20190206/accounts/types").await;
-    w.get("/20190206/accounts/types/{account_type_id}").await;
-    w.send(
-        "put",
-        "/20190206/accounts/types/{account_type_id}",
-        json!({"Name": "walk-type-2"}),
+    w.turn_under(
+        CORE,
+        Turn {
+            create: ("/accounts/types", json!({"Name": "walk-type"})),
+            keep: &[("account_type_id", "/Detail/AccountType/Id")],
+            reads: &["/accounts/types", "/accounts/types/{account_type_id}"],
+            update: (
+                "/accounts/types/{account_type_id}",
+                json!({"Name": "walk-type-2"}),
+            ),
+        },
     )
     .await;
     let created = w
@@ -658,12 +677,8 @@ async fn core_areas(w: &mut Walk<'_>) {
             json!({"Name": "walk-account", "AccountType": "walk-type-2"}),
         )
         .await;
-    if let Some(task) = created.as_ref().and_then(|c| c["TaskId"].as_str()) {
-        w.ids.insert("task_id", task.to_owned());
-        let (ended, _) = w.client.wait_task(w.creds, task).await;
-        if let Some(id) = ended["Accounts"][0].as_str() {
-            w.ids.insert("new_account", id.to_owned());
-        }
+    if let Some(task) = w.keep_made("new_account", &created, "Accounts").await {
+        w.ids.insert("task_id", task);
     }
     w.get("/20190206/task/{task_id}").await;
     let new_account = w.ids.get("new_account").cloned().unwrap_or_default();
@@ -719,39 +734,44 @@ async fn core_areas(w: &mut Walk<'_>) {
     ] {
         w.get(path).await;
     }
-    let unit = w
-        .send(
-            "post",
-            "/20190206/organisations/organisational-units",
-            json!({"Name": "walk-unit", "ParentOrganisationalUnitId": null}),
-        )
-        .await;
-    w.keep(
-        "organisational_unit_id",
-        &unit,
-        "/Detail/OrganisationalUnit/OrganisationalUnitId",
-    );
     const UNIT: &str = "/20190206/organisations/organisational-units/{organisational_unit_id}";
-    w.get(UNIT).await;
-    w.send("put", UNIT, json!({"Name": "walk-unit-2"})).await;
+    w.turn_under(
+        CORE,
+        Turn {
+            create: (
+                "/organisations/organisational-units",
+                json!({"Name": "walk-unit", "ParentOrganisationalUnitId": null}),
+            ),
+            keep: &[(
+                "organisational_unit_id",
+                "/Detail/OrganisationalUnit/OrganisationalUnitId",
+            )],
+            reads: &["/organisations/organisational-units/{organisational_unit_id}"],
+            update: (
+                "/organisations/organisational-units/{organisational_unit_id}",
+                json!({"Name": "walk-unit-2"}),
+            ),
+        },
+    )
+    .await;
     w.get(&format!("{UNIT}/accounts")).await;
 
     // Policies and their attachments.
-    let policy = w
-        .send(
-            "post",
-            "/20190206/policies",
-            json!({"Name": "walk-policy", "Description": "walked",
-                   "Policy": r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}"#}),
-        )
-        .await;
-    w.keep("policy_id", &policy, "/Detail/Policy/PolicyId");
-    w.get("/20190206/policies").await;
-    w.get("/20190206/policies/{policy_id}").await;
-    w.send(
-        "put",
-        "/20190206/policies/{policy_id}",
-        json!({"Description": "walked again"}),
+    w.turn_under(
+        CORE,
+        Turn {
+            create: (
+                "/policies",
+                json!({"Name": "walk-policy", "Description": "walked",
+                       "Policy": r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}"#}),
+            ),
+            keep: &[("policy_id", "/Detail/Policy/PolicyId")],
+            reads: &["/policies", "/policies/{policy_id}"],
+            update: (
+                "/policies/{policy_id}",
+                json!({"Description": "walked again"}),
+            ),
+        },
     )
     .await;
     let unit_id = w
@@ -786,20 +806,17 @@ async fn core_areas(w: &mut Walk<'_>) {
     w.delete(UNIT).await;
 
     // API tokens, people and groups.
-    let token = w
-        .send(
-            "post",
-            "/20190206/api-tokens",
-            json!({"Name": "walk-token", "Role": "api_readonly"}),
-        )
-        .await;
-    w.keep("access_key", &token, "/ApiTokens/0/AccessKey");
-    w.get("/20190206/api-tokens").await;
-    w.get("/20190206/api-tokens/{access_key}").await;
-    w.send(
-        "put",
-        "/20190206/api-tokens/{access_key}",
-        json!({"Description": "walked"}),
+    w.turn_under(
+        CORE,
+        Turn {
+            create: (
+                "/api-tokens",
+                json!({"Name": "walk-token", "Role": "api_readonly"}),
+            ),
+            keep: &[("access_key", "/ApiTokens/0/AccessKey")],
+            reads: &["/api-tokens", "/api-tokens/{access_key}"],
+            update: ("/api-tokens/{access_key}", json!({"Description": "walked"})),
+        },
     )
     .await;
     w.delete("/20190206/api-tokens/{access_key}").await;
@@ -810,15 +827,7 @@ async fn core_areas(w: &mut Walk<'_>) {
             json!({"Email": "walk@example.com", "FirstName": "Walk", "LastName": "Er", "Role": "customer_readonly"}),
         )
         .await;
-    if let Some(task) = person
-        .as_ref()
-        .and_then(|p| TASK_POINTERS.iter().find_map(|t| p.pointer(t)?.as_str()))
-    {
-        let (ended, _) = w.client.wait_task(w.creds, task).await;
-        if let Some(id) = ended["Users"][0].as_str() {
-            w.ids.insert("user_id", id.to_owned());
-        }
-    }
+    w.keep_made("user_id", &person, "Users").await;
     w.get("/20190206/users").await;
     w.get("/20190206/users/me").await;
     w.get("/20190206/users/{user_id}").await;
@@ -842,12 +851,16 @@ async fn core_areas(w: &mut Walk<'_>) {
         None,
     )
     .await;
-    let group = w
-        .send("post", "/20190206/groups", json!({"Name": "walk-group"}))
-        .await;
-    w.keep("group_id", &group, "/GroupId");
-    w.get("/20190206/groups").await;
-    w.get("/20190206/groups/{group_id}").await;
+    w.turn_under(
+        CORE,
+        Turn {
+            create: ("/groups", json!({"Name": "walk-group"})),
+            keep: &[("group_id", "/GroupId")],
+            reads: &["/groups", "/groups/{group_id}"],
+            update: ("/groups/{group_id}", json!({"Name": "walk-group-2"})),
+        },
+    )
+    .await;
     let (user, group_id) = (
         w.ids.get("user_id").cloned().unwrap_or_default(),
         w.ids.get("group_id").cloned().unwrap_or_default(),
@@ -856,12 +869,6 @@ async fn core_areas(w: &mut Walk<'_>) {
         "put",
         "/20190206/groups/members",
         json!({"AddMembers": [{"UserId": user, "GroupId": group_id}]}),
-    )
-    .await;
-    w.send(
-        "put",
-        "/20190206/groups/{group_id}",
-        json!({"Name": "walk-group-2"}),
     )
     .await;
     w.delete("/20190206/groups/{group_id}").await;
@@ -913,15 +920,7 @@ async fn core_areas(w: &mut Walk<'_>) {
             json!({"Name": "walk-workload", "CatalogueId": catalogue, "AccountId": account, "Region": "ap-southeast-2"}),
         )
         .await;
-    if let Some(task) = deployed
-        .as_ref()
-        .and_then(|d| TASK_POINTERS.iter().find_map(|t| d.pointer(t)?.as_str()))
-    {
-        let (ended, _) = w.client.wait_task(w.creds, task).await;
-        if let Some(id) = ended["Workloads"][0].as_str() {
-            w.ids.insert("workload_id", id.to_owned());
-        }
-    }
+    w.keep_made("workload_id", &deployed, "Workloads").await;
     w.get("/20190206/workloads").await;
     w.get("/20190206/workloads/{workload_id}").await;
     let v2 = w.ids.get("version_2").cloned().unwrap_or_default();
@@ -959,8 +958,11 @@ async fn services_and_insights(w: &mut Walk<'_>) {
     .await;
 }
 
-/// One networking kind's turn: made (its ids kept), read every way, changed. Paths are
-/// under `/20190206/networking`.
+/// The core API's paths start with this.
+const CORE: &str = "/20190206";
+
+/// One kind's turn: made (its ids kept), read every way, changed. Paths are under a base
+/// (`/20190206/networking` for [`Walk::turn`]).
 struct Turn {
     /// Where it is made, and the body.
     create: (&'static str, Value),
@@ -976,17 +978,23 @@ fn networking_path(path: &str) -> String {
 }
 
 impl Walk<'_> {
+    /// A networking kind's turn.
     async fn turn(&mut self, turn: Turn) {
+        self.turn_under("/20190206/networking", turn).await;
+    }
+
+    /// A kind's turn, its paths under `base`.
+    async fn turn_under(&mut self, base: &str, turn: Turn) {
         let (path, body) = turn.create;
-        let made = self.send("post", &networking_path(path), body).await;
+        let made = self.send("post", &format!("{base}{path}"), body).await;
         for (key, pointer) in turn.keep {
             self.keep(key, &made, pointer);
         }
         for read in turn.reads {
-            self.get(&networking_path(read)).await;
+            self.get(&format!("{base}{read}")).await;
         }
         let (path, body) = turn.update;
-        self.send("put", &networking_path(path), body).await;
+        self.send("put", &format!("{base}{path}"), body).await;
     }
 
     /// A kept id (empty when the step that makes it failed, which that step reported).

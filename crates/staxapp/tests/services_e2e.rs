@@ -81,14 +81,20 @@ fn body_of(configure: &str, read: &Value) -> Value {
     body
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_configuration_reads_changes_by_a_task_and_shows_among_the_insights() {
+/// An emulator whose tasks take `delay_ms`, and a client of it with its own document cache.
+async fn start(delay_ms: u64, cache: &str) -> (stax_emulator::RunningEmulator, StaxClient) {
     let emu = common::emulator(EmulatorOptions {
-        task_delay: Duration::from_millis(50),
+        task_delay: Duration::from_millis(delay_ms),
         ..Default::default()
     })
     .await;
-    let client = StaxClient::new(common::config(&emu, "services")).unwrap();
+    let client = StaxClient::new(common::config(&emu, cache)).unwrap();
+    (emu, client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_configuration_reads_changes_by_a_task_and_shows_among_the_insights() {
+    let (emu, client) = start(50, "services").await;
     let all = client
         .call("services", "ReadConfigurations", json!({}))
         .await
@@ -191,12 +197,7 @@ async fn every_configuration_reads_changes_by_a_task_and_shows_among_the_insight
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_while_one_runs_and_switching_guardduty_off_are_refused() {
-    let emu = common::emulator(EmulatorOptions {
-        task_delay: Duration::from_millis(400),
-        ..Default::default()
-    })
-    .await;
-    let client = StaxClient::new(common::config(&emu, "services-refused")).unwrap();
+    let (emu, client) = start(400, "services-refused").await;
     let read = client
         .call("services", "ReadOrganizationConfiguration", json!({}))
         .await
