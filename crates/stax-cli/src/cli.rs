@@ -127,6 +127,16 @@ pub struct GlobalOpts {
     #[arg(long, global = true, value_name = "N", default_value_t = 100)]
     pub page_size: u32,
 
+    /// Stop after N items of the list (implies --all-pages); when more remain the output
+    /// gains "NextToken", to give to --starting-token.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_items: Option<u64>,
+
+    /// Resume a list where the run that printed this NextToken stopped (implies
+    /// --all-pages); same operation and arguments.
+    #[arg(long, global = true, value_name = "TOKEN", value_parser = crate::pages::parse_token)]
+    pub starting_token: Option<String>,
+
     /// Print the request that would be sent, as JSON, and send nothing.
     #[arg(long, global = true)]
     pub dry_run: bool,
@@ -197,6 +207,8 @@ impl GlobalOpts {
             profile,
             output,
             query,
+            max_items,
+            starting_token,
             attempt_timeout,
             operation_timeout
         );

@@ -17,6 +17,7 @@ mod failure;
 mod output;
 mod pages;
 mod profile;
+mod text;
 mod wait;
 
 use std::process::ExitCode;

@@ -1,4 +1,5 @@
-//! Output: JMESPath queries, then pretty JSON, YAML, or aligned tables on stdout.
+//! Output: JMESPath queries, then pretty JSON, YAML, aligned tables or tab-separated text
+//! ([`text`](crate::text)) on stdout.
 
 use std::io::Write;
 
@@ -16,6 +17,8 @@ pub enum Format {
     Yaml,
     /// Aligned columns for lists of objects; key/value rows for one object.
     Table,
+    /// Tab-separated values, a line per object of a list (the aws CLI's text form).
+    Text,
 }
 
 /// Applies a JMESPath expression to a value.
@@ -40,6 +43,7 @@ pub fn render(format: Format, value: &Value) -> String {
         }
         Format::Yaml => serde_norway::to_string(value).unwrap_or_else(|e| format!("# {e}\n")),
         Format::Table => table(value),
+        Format::Text => crate::text::render(value),
     }
 }
 
