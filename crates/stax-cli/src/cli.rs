@@ -137,6 +137,19 @@ pub struct GlobalOpts {
     #[arg(long, global = true, value_name = "TOKEN", value_parser = crate::pages::parse_token)]
     pub starting_token: Option<String>,
 
+    /// Print a skeleton of the operation's input (default: parameters and body fields with a
+    /// placeholder of each type, required ones marked; fill it in and give it as @file) or
+    /// output, as JSON (YAML with --output yaml). Put it after the operation.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "input|output",
+        num_args = 0..=1,
+        default_missing_value = "input"
+    )]
+    pub generate_skeleton: Option<crate::skeleton::Side>,
+
     /// Print the request that would be sent, as JSON, and send nothing.
     #[arg(long, global = true)]
     pub dry_run: bool,
@@ -209,6 +222,7 @@ impl GlobalOpts {
             query,
             max_items,
             starting_token,
+            generate_skeleton,
             attempt_timeout,
             operation_timeout
         );

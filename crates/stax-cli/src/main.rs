@@ -17,6 +17,7 @@ mod failure;
 mod output;
 mod pages;
 mod profile;
+mod skeleton;
 mod text;
 mod wait;
 
@@ -75,8 +76,20 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
                     call.service
                 ))
             })?;
+            if let Some(side) = global.generate_skeleton {
+                if !call.args.is_empty() {
+                    return Err(Failure::Usage(
+                        "--generate-skeleton takes no arguments: it prints what the operation takes".into(),
+                    ));
+                }
+                return connect::runtime()?
+                    .block_on(skeleton::run(global, side, call.service, operation));
+            }
             let arguments = args::parse_args(&call.args, &mut std::io::stdin().lock())
                 .map_err(|e| Failure::Usage(e.to_string()))?;
+            if !global.no_validate {
+                skeleton::check_filled(&arguments)?;
+            }
             connect::runtime()?.block_on(call::call(global, call.service, operation, arguments))
         }
     }
