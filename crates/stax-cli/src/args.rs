@@ -112,7 +112,9 @@ fn parse_document(text: &str, yaml: Option<bool>) -> Result<Value, String> {
         Some(false) => serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}")),
         None => serde_json::from_str(text).or_else(|json| match from_yaml(text) {
             Ok(value @ (Value::Object(_) | Value::Array(_))) => Ok(value),
-            _ => Err(format!("not valid JSON (nor a YAML mapping or list): {json}")),
+            _ => Err(format!(
+                "not valid JSON (nor a YAML mapping or list): {json}"
+            )),
         }),
     }
 }

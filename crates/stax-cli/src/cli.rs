@@ -173,6 +173,11 @@ pub struct GlobalOpts {
     #[arg(long, global = true)]
     pub no_credential_cache: bool,
 
+    /// Show every request and answer in full on stderr (method, URL, headers, body; the
+    /// sign-in's Cognito calls too), secrets replaced by ***.
+    #[arg(long, global = true)]
+    pub debug: bool,
+
     /// Show request lines and timings on stderr (never secrets). Twice for more.
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -209,6 +214,7 @@ impl GlobalOpts {
         self.dry_run |= later.dry_run;
         self.no_validate |= later.no_validate;
         self.no_credential_cache |= later.no_credential_cache;
+        self.debug |= later.debug;
         self.verbose += later.verbose;
         macro_rules! take {
             ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f; } )* };

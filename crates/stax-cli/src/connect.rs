@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use staxapp::auth::store::{CredentialStore, FileCredentialStore};
+use staxapp::debug::DebugLog;
 use staxapp::{Config, SchemaSource, Session, StaxClient};
 
 use crate::cli::GlobalOpts;
@@ -156,12 +157,16 @@ pub async fn connect(global: &GlobalOpts) -> Result<Target, Failure> {
         Some(_) => None,
         None => credential_store(global),
     };
-    let client = match store {
-        Some(store) => StaxClient::with_session(
-            Session::with_credential_store(config, store).map_err(Failure::from)?,
-        ),
-        None => StaxClient::new(config).map_err(Failure::from)?,
-    };
+    let mut session = Session::builder(config.clone());
+    if let Some(store) = store {
+        session = session.credential_store(store);
+    }
+    if global.debug {
+        // On the session: it sees the sign-in's Cognito calls and the documents too.
+        session =
+            session.interceptor(DebugLog::stderr().hide(config.secret_key().map(|s| s.expose())));
+    }
+    let client = StaxClient::with_session(session.build().map_err(Failure::from)?);
     Ok(Target { client, sandbox })
 }
 

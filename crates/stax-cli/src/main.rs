@@ -82,8 +82,12 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
                         "--generate-skeleton takes no arguments: it prints what the operation takes".into(),
                     ));
                 }
-                return connect::runtime()?
-                    .block_on(skeleton::run(global, side, call.service, operation));
+                return connect::runtime()?.block_on(skeleton::run(
+                    global,
+                    side,
+                    call.service,
+                    operation,
+                ));
             }
             let arguments = args::parse_args(&call.args, &mut std::io::stdin().lock())
                 .map_err(|e| Failure::Usage(e.to_string()))?;

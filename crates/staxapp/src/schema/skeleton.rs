@@ -46,7 +46,9 @@ pub enum Direction {
 pub fn is_placeholder(text: &str) -> bool {
     text.strip_prefix('<')
         .and_then(|t| t.strip_suffix('>'))
-        .is_some_and(|inner| !inner.contains(['<', '>']) && HEADS.iter().any(|h| inner.starts_with(h)))
+        .is_some_and(|inner| {
+            !inner.contains(['<', '>']) && HEADS.iter().any(|h| inner.starts_with(h))
+        })
 }
 
 /// Where `value` still holds a placeholder (a value, or a map's `"<key>"`): its path, such as
@@ -362,7 +364,10 @@ mod tests {
         let input = doc.skeleton(op, Direction::Input);
         assert_eq!(input["Name"], "<string, required>");
         assert_eq!(input["When"], "<string (date-time)>");
-        assert_eq!(input["Items"], json!([{"Kind": "<one of a | b, required>", "Count": "<integer>"}]));
+        assert_eq!(
+            input["Items"],
+            json!([{"Kind": "<one of a | b, required>", "Count": "<integer>"}])
+        );
         assert!(input.get("Id").is_none() && input.get("Secret").is_some());
         let output = doc.skeleton(op, Direction::Output);
         assert!(output.get("Id").is_some() && output.get("Secret").is_none());
