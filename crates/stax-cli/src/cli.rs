@@ -67,6 +67,12 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Write a profile of ~/.config/stax/config.toml (--profile NAME, else default), then
+    /// check it with one signed call. On a terminal it asks for the installation, the access
+    /// key and the secret key (not echoed); in CI the flags give them.
+    Configure(crate::configure::ConfigureArgs),
+    /// Print stax's manual page (roff), e.g. into ~/.local/share/man/man1/stax.1.
+    Man,
     /// Internal: names for shell completion, read from the cached document.
     #[command(name = "__complete", hide = true)]
     Complete {

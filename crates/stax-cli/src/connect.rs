@@ -89,8 +89,13 @@ pub fn init_logging(verbose: u8) -> Result<(), Failure> {
 pub fn config(global: &GlobalOpts) -> Result<Config, Failure> {
     // From the environment; a malformed value there is reported by `build` (exit 2).
     let mut builder = Config::builder();
-    if let Some(name) = &global.profile {
-        let p = profile::load(name).map_err(Failure::Usage)?;
+    let chosen = match &global.profile {
+        Some(name) => Some(profile::load(name).map_err(Failure::Usage)?),
+        // The sandbox brings its own keys.
+        None if !global.sandbox => default_profile().map_err(Failure::Usage)?,
+        None => None,
+    };
+    if let Some(p) = chosen {
         if let Some(region) = p.region {
             builder = builder.region(region);
         }
@@ -130,6 +135,43 @@ pub fn config(global: &GlobalOpts) -> Result<Config, Failure> {
     builder
         .build()
         .map_err(|e| Failure::Usage(describe_error(&e, false)))
+}
+
+/// `[profiles.default]` when no profile is named, under the environment: its keys only when
+/// neither `STAX_ACCESS_KEY` nor `STAX_SECRET_KEY` is set (its `secret_key_command` is not run
+/// otherwise), its installation only when neither `STAX_REGION` nor `STAX_ENDPOINT` is, its
+/// Cognito endpoint and document likewise. No file, or no such profile: nothing.
+fn default_profile() -> Result<Option<profile::Profile>, String> {
+    if profile::config_path().is_none() {
+        return Ok(None);
+    }
+    let Some(mut p) = profile::find(profile::DEFAULT)? else {
+        return Ok(None);
+    };
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if set("STAX_ACCESS_KEY") || set("STAX_SECRET_KEY") {
+        p.access_key = None;
+        p.secret_key = None;
+        p.secret_key_command = None;
+    }
+    if set("STAX_REGION") || set("STAX_ENDPOINT") {
+        p.region = None;
+        p.endpoint = None;
+    }
+    if [
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY",
+    ]
+    .iter()
+    .any(|v| set(v))
+    {
+        p.cognito_endpoint = None;
+    }
+    if set("STAX_SCHEMA") {
+        p.schema = None;
+    }
+    profile::resolve_secret(profile::DEFAULT, p).map(Some)
 }
 
 /// The client for this command, starting the sandbox emulator first when asked.

@@ -11,6 +11,7 @@ mod args;
 mod call;
 mod cli;
 mod completions;
+mod configure;
 mod connect;
 mod describe;
 mod failure;
@@ -64,6 +65,8 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Some(Command::Emulator { args }) => emulator(args),
+        Some(Command::Configure(args)) => configure::run(global, args),
+        Some(Command::Man) => man(),
         Some(Command::Describe { service, operation }) => {
             connect::runtime()?.block_on(describe::run(global, service, operation))
         }
@@ -97,6 +100,15 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             connect::runtime()?.block_on(call::call(global, call.service, operation, arguments))
         }
     }
+}
+
+/// `stax man`: the manual page of `stax` (roff, from the command line's own definition).
+fn man() -> Result<(), Failure> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .map_err(|e| Failure::Call(format!("cannot render the manual page: {e}")))?;
+    output::write_stdout(&page)
 }
 
 /// `stax emulator ...`: the emulator binary's command line, in this process. Usage errors

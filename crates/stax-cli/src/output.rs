@@ -57,12 +57,13 @@ pub fn print_value(
         Some(expression) => query(expression, value).map_err(Failure::Usage)?,
         None => value.clone(),
     };
-    let text = render(format, &value);
+    write_stdout(render(format, &value).as_bytes())
+}
+
+/// Writes `bytes` to stdout; a closed pipe (`stax ... | head`) is no error.
+pub fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
         // A closed pipe (`stax ... | head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
