@@ -67,9 +67,13 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Write a profile of ~/.config/stax/config.toml (--profile NAME, else default), then
-    /// check it with one signed call. On a terminal it asks for the installation, the access
-    /// key and the secret key (not echoed); in CI the flags give them.
+    /// Write a profile of ~/.config/stax/config.toml and check it with one signed call.
+    ///
+    /// The profile is --profile NAME, else default (used when no profile is named, under the
+    /// environment). On a terminal it asks for the installation, the access key and the secret
+    /// key (not echoed; !command stores a secret_key_command); without one the flags give them:
+    /// --region or --endpoint, --access-key, --secret-key-stdin or --secret-key-command. The
+    /// file keeps its other profiles and comments and is written 0600.
     Configure(crate::configure::ConfigureArgs),
     /// Print stax's manual page (roff), e.g. into ~/.local/share/man/man1/stax.1.
     Man,

@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use staxapp::auth::store::{CredentialStore, FileCredentialStore};
 use staxapp::debug::DebugLog;
-use staxapp::{Config, SchemaSource, Session, StaxClient};
+use staxapp::{Config, Session, StaxClient};
 
 use crate::cli::GlobalOpts;
 use crate::failure::{Failure, describe_error};
 use crate::profile;
+use crate::sandbox::Sandbox;
 
 /// A tokio runtime for one command.
 pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -27,17 +28,14 @@ pub struct Target {
     /// The client.
     pub client: StaxClient,
     /// Kept alive for as long as the client is used.
-    pub sandbox: Option<stax_emulator::RunningEmulator>,
+    pub sandbox: Option<Sandbox>,
 }
 
 impl Target {
     /// Stops the sandbox, if any; with `-v`, first prints what it counted (sign-ins, calls).
     pub async fn close(self, verbose: bool) {
-        if let Some(emulator) = self.sandbox {
-            if verbose {
-                eprintln!("sandbox emulator stats: {}", emulator.stats());
-            }
-            emulator.shutdown().await;
+        if let Some(sandbox) = self.sandbox {
+            sandbox.close(verbose).await;
         }
     }
 }
@@ -179,20 +177,9 @@ pub async fn connect(global: &GlobalOpts) -> Result<Target, Failure> {
     let mut config = config(global)?;
     let mut sandbox = None;
     if global.sandbox {
-        let emulator = stax_emulator::start(stax_emulator::EmulatorOptions::default())
-            .await
-            .map_err(|e| Failure::Call(format!("cannot start the sandbox emulator: {e}")))?;
-        let mut builder = config
-            .to_builder()
-            .emulator_endpoint(emulator.endpoint())
-            .access_key(emulator.access_key())
-            .secret_key(emulator.secret_key());
-        if config.schema() == &SchemaSource::Live {
-            // The sandbox's document lives and dies with it: keep it out of the shared cache.
-            builder = builder.cache_dir(std::env::temp_dir().join("stax-sandbox-cache"));
-        }
-        config = builder.build().map_err(Failure::from)?;
-        sandbox = Some(emulator);
+        let (pointed, started) = crate::sandbox::start(&config).await?;
+        config = pointed;
+        sandbox = Some(started);
     }
     let store = match &sandbox {
         // The sandbox's credentials die with it: nothing to keep.

@@ -18,6 +18,7 @@ mod failure;
 mod output;
 mod pages;
 mod profile;
+mod sandbox;
 mod skeleton;
 mod text;
 mod wait;
@@ -35,7 +36,7 @@ fn main() -> ExitCode {
     let mut words = std::env::args_os().skip(1);
     if words.next().is_some_and(|w| w == "emulator") {
         let rest = words.map(|w| w.to_string_lossy().into_owned()).collect();
-        return match emulator(rest) {
+        return match sandbox::emulator(rest) {
             Ok(()) => ExitCode::SUCCESS,
             Err(failure) => failure.exit(),
         };
@@ -64,7 +65,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             completions::complete(&global, &words);
             Ok(())
         }
-        Some(Command::Emulator { args }) => emulator(args),
+        Some(Command::Emulator { args }) => sandbox::emulator(args),
         Some(Command::Configure(args)) => configure::run(global, args),
         Some(Command::Man) => man(),
         Some(Command::Describe { service, operation }) => {
@@ -109,17 +110,4 @@ fn man() -> Result<(), Failure> {
         .render(&mut page)
         .map_err(|e| Failure::Call(format!("cannot render the manual page: {e}")))?;
     output::write_stdout(&page)
-}
-
-/// `stax emulator ...`: the emulator binary's command line, in this process. Usage errors
-/// are stax's one-line kind.
-fn emulator(args: Vec<String>) -> Result<(), Failure> {
-    let words = || std::iter::once("stax emulator".to_owned()).chain(args.iter().cloned());
-    stax_emulator::cli::Args::try_parse_from(words()).map_err(parse_error)?;
-    let code = stax_emulator::cli::main_with_args(words());
-    if code == ExitCode::SUCCESS {
-        Ok(())
-    } else {
-        Err(Failure::Exit(code))
-    }
 }
