@@ -68,6 +68,7 @@ impl Sandbox {
 /// are stax's one-line kind.
 #[cfg(feature = "sandbox")]
 pub fn emulator(args: Vec<String>) -> Result<(), Failure> {
+    use clap::Parser as _;
     use std::process::ExitCode;
     let words = || std::iter::once("stax emulator".to_owned()).chain(args.iter().cloned());
     stax_emulator::cli::Args::try_parse_from(words()).map_err(crate::failure::parse_error)?;

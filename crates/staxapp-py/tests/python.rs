@@ -92,10 +92,8 @@ async fn run_tests(python: &PathBuf) {
     .expect("the dropping emulator starts");
 
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests");
-    let cache = std::env::temp_dir().join(format!(
-        "staxapp-rs-py-{}-{version}",
-        std::process::id()
-    ));
+    let cache =
+        std::env::temp_dir().join(format!("staxapp-rs-py-{}-{version}", std::process::id()));
     let output = tokio::task::block_in_place(|| {
         Command::new(python)
             .args(["-m", "unittest", "-v", "test_staxapp_rs"])
