@@ -17,36 +17,10 @@ use std::path::Path;
 use serde_json::Value;
 use staxapp::StaxClient;
 
-use crate::cli::GlobalOpts;
+use crate::cli::{ConfigureArgs, GlobalOpts};
 use crate::connect;
 use crate::failure::{Failure, describe_error};
 use crate::profile::{self, Profile};
-
-/// `stax configure`'s own options (the installation comes from the global `--region` or
-/// `--endpoint`, the name from `--profile`).
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct ConfigureArgs {
-    /// The API token's access key.
-    #[arg(long, value_name = "KEY")]
-    pub access_key: Option<String>,
-
-    /// Read the secret key from the first line of standard input (so that it never shows on
-    /// a command line).
-    #[arg(long, conflicts_with = "secret_key_command")]
-    pub secret_key_stdin: bool,
-
-    /// Store a command that prints the secret key instead of the key itself.
-    #[arg(long, value_name = "COMMAND")]
-    pub secret_key_command: Option<String>,
-
-    /// Cognito's endpoint for both pools (an emulator's); usually unset.
-    #[arg(long, value_name = "URL")]
-    pub cognito_endpoint: Option<String>,
-
-    /// Write the profile without checking it with a signed call.
-    #[arg(long)]
-    pub no_check: bool,
-}
 
 /// How the secret key is kept in the profile.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,12 +88,7 @@ pub fn run(global: GlobalOpts, args: ConfigureArgs) -> Result<(), Failure> {
 /// What the flags say; `--secret-key-stdin` reads the key here.
 fn from_flags(global: &GlobalOpts, args: &ConfigureArgs) -> Result<Settings, Failure> {
     let secret = if args.secret_key_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .take(64 * 1024)
-            .read_line(&mut line)
-            .map_err(|e| Failure::Usage(format!("--secret-key-stdin: cannot read: {e}")))?;
+        let line = read_line().map_err(|e| Failure::Usage(format!("--secret-key-stdin: {e}")))?;
         let key = line.trim();
         if key.is_empty() || key.chars().any(char::is_whitespace) {
             return Err(Failure::Usage(
@@ -140,6 +109,17 @@ fn from_flags(global: &GlobalOpts, args: &ConfigureArgs) -> Result<Settings, Fai
     })
 }
 
+/// One line of standard input (at most 64 KiB).
+fn read_line() -> Result<String, String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .take(64 * 1024)
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    Ok(line)
+}
+
 /// Asks on the terminal for what the flags left open; Enter keeps what is shown.
 fn ask(name: &str, existing: Option<&Profile>, settings: &mut Settings) -> Result<(), Failure> {
     let read = |prompt: &str, current: Option<&str>| -> Result<Option<String>, Failure> {
@@ -148,12 +128,7 @@ fn ask(name: &str, existing: Option<&Profile>, settings: &mut Settings) -> Resul
             None => eprint!("{prompt}: "),
         }
         let _ = std::io::stderr().flush();
-        let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .take(64 * 1024)
-            .read_line(&mut line)
-            .map_err(|e| Failure::Usage(format!("cannot read the answer: {e}")))?;
+        let line = read_line().map_err(Failure::Usage)?;
         let answer = line.trim();
         Ok((!answer.is_empty()).then(|| answer.to_owned()))
     };

@@ -23,16 +23,6 @@ pub fn wanted(global: &GlobalOpts) -> bool {
     global.all_pages || global.max_items.is_some() || global.starting_token.is_some()
 }
 
-/// `--starting-token`'s value parser: a token's form is checked before anything is sent.
-pub fn parse_token(text: &str) -> Result<String, String> {
-    ResumeToken::parse(text)
-        .map(|_| text.trim().to_owned())
-        .map_err(|e| match e {
-            staxapp::ValidationError::InvalidArgument { reason, .. } => reason,
-            other => other.to_string(),
-        })
-}
-
 /// Checks `--starting-token` against the request built (the same operation and arguments):
 /// a usage error otherwise, before the first page is asked for.
 pub fn check(global: &GlobalOpts, request: &Request) -> Result<(), Failure> {
@@ -126,19 +116,5 @@ mod tests {
             acc,
             json!({"Accounts": [{"Id": "1"}, {"Id": "2"}], "Paging": {"NextOffset": null}})
         );
-    }
-
-    #[test]
-    fn token_forms_are_checked_when_parsed() {
-        let err = parse_token("not-a-token").unwrap_err();
-        assert!(err.contains("NextToken"), "{err}");
-        let token = ResumeToken::new(
-            "accounts.ReadAccounts",
-            "d",
-            staxapp::paging::PageCursor::Offset(3),
-            0,
-        )
-        .to_string();
-        assert_eq!(parse_token(&format!(" {token}\n")).unwrap(), token);
     }
 }

@@ -7,19 +7,10 @@ use serde_json::Value;
 use staxapp::schema::skeleton::{self, Direction};
 
 use crate::args::Arguments;
-use crate::cli::GlobalOpts;
+use crate::cli::{GlobalOpts, Side};
 use crate::connect;
 use crate::failure::Failure;
 use crate::output::{self, Format};
-
-/// Which skeleton `--generate-skeleton` prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Side {
-    /// What the operation takes: its parameters and body fields, to fill in for `@file`.
-    Input,
-    /// What it answers.
-    Output,
-}
 
 /// Prints the skeleton of `service`'s `operation`.
 pub async fn run(

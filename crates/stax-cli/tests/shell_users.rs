@@ -6,7 +6,6 @@
 mod common;
 
 use std::os::unix::fs::PermissionsExt as _;
-use std::process::Command;
 
 use common::{Emu, TempDir};
 use serde_json::{Value, json};
@@ -30,22 +29,8 @@ fn json_of(emu: &Emu, args: &[&str]) -> Value {
 /// A shell line run by bash with this build's `stax` first on the PATH and `emu`'s
 /// environment.
 fn bash(emu: &Emu, line: &str) -> (i32, String, String) {
-    let stax = assert_cmd::cargo::cargo_bin("stax");
-    let dir = stax.parent().unwrap();
-    let path = format!(
-        "{}:{}",
-        dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let probe = emu.stax_std();
-    let mut cmd = Command::new("bash");
-    cmd.args(["-c", line]).env("PATH", path);
-    for (name, value) in probe.get_envs() {
-        match value {
-            Some(value) => cmd.env(name, value),
-            None => cmd.env_remove(name),
-        };
-    }
+    let mut cmd = emu.command("bash");
+    cmd.args(["-c", line]);
     let out = cmd.output().unwrap();
     (
         out.status.code().unwrap_or(-1),
@@ -603,18 +588,11 @@ fn configure_on_a_terminal_never_shows_the_secret() {
     let emu = Emu::start(0);
     let dir = TempDir::new("configure-tty");
     let file = dir.path("config.toml");
-    let probe = emu.stax_std();
-    let mut cmd = Command::new("python3");
+    let mut cmd = emu.command("python3");
     cmd.arg("-c")
         .arg(TTY_DRIVER)
         .arg(assert_cmd::cargo::cargo_bin("stax"))
         .args([&emu.endpoint, &emu.access_key, &emu.secret_key]);
-    for (name, value) in probe.get_envs() {
-        match value {
-            Some(value) => cmd.env(name, value),
-            None => cmd.env_remove(name),
-        };
-    }
     let out = cmd
         .env("STAX_CONFIG_FILE", &file)
         .env_remove("STAX_ACCESS_KEY")
