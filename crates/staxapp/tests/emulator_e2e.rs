@@ -207,7 +207,10 @@ async fn walks_resume_at_their_tokens() {
             PageOptions::new(2).max_items(3),
             None,
         );
-        let count = items.by_ref().inspect(|i| assert!(i.is_ok(), "{i:?}")).count();
+        let count = items
+            .by_ref()
+            .inspect(|i| assert!(i.is_ok(), "{i:?}"))
+            .count();
         (count, items.next_token().map(str::to_owned))
     })
     .await
