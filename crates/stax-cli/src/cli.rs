@@ -129,7 +129,7 @@ pub struct GlobalOpts {
     pub wait: bool,
 
     /// Longest time to wait with --wait, in seconds.
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 1800)]
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 1800, value_parser = clap::value_parser!(u64).range(1..))]
     pub wait_timeout: u64,
 
     /// Follow Paging.NextOffset (Paging.NextToken for permission-sets) and merge every page.
@@ -137,7 +137,7 @@ pub struct GlobalOpts {
     pub all_pages: bool,
 
     /// Page size with --all-pages.
-    #[arg(long, global = true, value_name = "N", default_value_t = 100)]
+    #[arg(long, global = true, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub page_size: u32,
 
     /// Stop after N items of the list (implies --all-pages); when more remain the output
