@@ -40,11 +40,13 @@ pub fn render(format: Format, value: &Value) -> String {
 /// query was checked before the call; one that fails on the answer itself (a function given
 /// a value of the wrong type) fails the command (exit 1), not its usage: the call was made.
 pub fn print_value(query: Option<&Query>, format: Format, value: &Value) -> Result<(), Failure> {
-    let value = match query {
-        Some(query) => query.apply(value).map_err(Failure::Call)?,
-        None => value.clone(),
+    let rendered = match query {
+        Some(query) => render(format, &query.apply(value).map_err(Failure::Call)?),
+        // The whole answer: in text, a cut walk's token is a line of its own.
+        None if format == Format::Text => crate::text::render_answer(value),
+        None => render(format, value),
     };
-    write_stdout(render(format, &value).as_bytes())
+    write_stdout(rendered.as_bytes())
 }
 
 /// Writes `bytes` to stdout; a closed pipe (`stax ... | head`) is no error.

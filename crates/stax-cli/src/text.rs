@@ -11,15 +11,41 @@
 //!   breaks and carriage returns inside a string are written `\t`, `\n`, `\r`, so that one
 //!   value never spans two fields or two lines.
 //!
+//! - A whole answer cut at `--max-items` ends with the line `NEXTTOKEN<TAB><token>`, as the aws
+//!   CLI prints it ([`render_answer`]).
+//!
 //! With `--query`, this applies to what the query selects: `--query 'Accounts[].[Id, Name]'`
 //! gives one `Id<TAB>Name` line per account.
 
 use serde_json::{Map, Value};
 
+use crate::pages::NEXT_TOKEN;
+
 /// `value` in the text form, every line ending with a newline.
 pub fn render(value: &Value) -> String {
     let mut out = String::new();
     write_value(value, None, None, &mut out);
+    out
+}
+
+/// A whole answer (no `--query`) in the text form: the `NextToken` of a walk cut at
+/// `--max-items` is not one of its columns but the last line, `NEXTTOKEN<TAB><token>`, where
+/// `grep '^NEXTTOKEN' | cut -f2` finds it.
+pub fn render_answer(value: &Value) -> String {
+    let Value::Object(map) = value else {
+        return render(value);
+    };
+    let Some(Value::String(token)) = map.get(NEXT_TOKEN) else {
+        return render(value);
+    };
+    let mut rest = map.clone();
+    rest.shift_remove(NEXT_TOKEN);
+    let mut out = render(&Value::Object(rest));
+    line(
+        &mut out,
+        Some(NEXT_TOKEN),
+        [field(Some(&Value::String(token.clone())))],
+    );
     out
 }
 
@@ -160,6 +186,15 @@ mod tests {
         assert_eq!(render(&json!([])), "");
         assert_eq!(render(&json!({"Ids": ["a", "b"]})), "IDS\ta\nIDS\tb\n");
         assert_eq!(render(&json!([1, [2, 3]])), "1\n2\t3\n");
+    }
+
+    #[test]
+    fn a_cut_walk_ends_with_its_next_token() {
+        let answer = json!({"Ids": ["a"], "NextToken": "eyJ2"});
+        assert_eq!(render_answer(&answer), "IDS\ta\nNEXTTOKEN\teyJ2\n");
+        // Without a token, or with a query's value, it is the plain text form.
+        assert_eq!(render_answer(&json!({"Ids": ["a"]})), "IDS\ta\n");
+        assert_eq!(render_answer(&json!("eyJ2")), "eyJ2\n");
     }
 
     #[test]

@@ -66,6 +66,34 @@ fn text_output_feeds_a_while_read_loop() {
     assert_eq!(rows.len(), expected.len(), "{out}");
     let width = rows[0].split('\t').count();
     assert!(rows.iter().all(|r| r.split('\t').count() == width), "{out}");
+
+    // Cut at --max-items: the token is the last line, `NEXTTOKEN<TAB><token>`, as the aws CLI
+    // prints it; `grep | cut` gives it to --starting-token, which goes on from the third.
+    let (code, out, err) = run(
+        &emu,
+        &["accounts", "ReadAccounts", "--max-items", "2", "-o", "text"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("ACCOUNTS\t")).count(),
+        2
+    );
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.starts_with("NEXTTOKEN\t") && last.split('\t').count() == 2,
+        "{out}"
+    );
+    let (code, out, err) = bash(
+        &emu,
+        r#"token=$(stax accounts ReadAccounts --max-items 2 -o text | grep '^NEXTTOKEN' | cut -f2)
+           stax accounts ReadAccounts --starting-token "$token" -o text --query 'Accounts[].[Id]'"#,
+    );
+    assert_eq!(code, 0, "{err}");
+    let ids: Vec<String> = accounts["Accounts"].as_array().unwrap()[2..]
+        .iter()
+        .map(|a| a["Id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(out.lines().collect::<Vec<_>>(), ids);
 }
 
 /// Walks `list` (`stax ... --max-items 3`, then `--starting-token` with each NextToken) and
