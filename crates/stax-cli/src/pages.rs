@@ -14,9 +14,7 @@ use staxapp::{Request, StaxClient};
 
 use crate::cli::GlobalOpts;
 use crate::failure::Failure;
-
-/// The key a cut walk's answer gains.
-pub const NEXT_TOKEN: &str = "NextToken";
+use crate::text::NEXT_TOKEN;
 
 /// Whether the call walks pages: `--all-pages`, or one of the options that imply it.
 pub fn wanted(global: &GlobalOpts) -> bool {

@@ -19,7 +19,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::pages::NEXT_TOKEN;
+/// The key a walk cut at `--max-items` adds to its answer (the `pages` module), printed
+/// here as the last line.
+pub const NEXT_TOKEN: &str = "NextToken";
 
 /// `value` in the text form, every line ending with a newline.
 pub fn render(value: &Value) -> String {
