@@ -17,7 +17,7 @@ use crate::areas::rules::text;
 use crate::protocol::ApiResult;
 use crate::store::Db;
 use crate::store::kinds::{Kind, Stamp};
-use crate::store::tasks::finished;
+use crate::store::tasks::{Origin, finished_by};
 use crate::util::{iso_ms, uuid};
 
 /// When and by whom the demo's networking is made.
@@ -109,7 +109,12 @@ fn record(
     (id, blueprint): (&str, Blueprint),
     parent: Option<&str>,
 ) -> ApiResult<()> {
-    let task = finished(db, operation, None, made.at_ms)?;
+    let origin = Origin {
+        caller: Some(made.by.to_owned()),
+        target_kind: Some(kind.target_kind.to_owned()),
+        target_id: Some(id.to_owned()),
+    };
+    let task = finished_by(db, operation, None, made.at_ms, origin)?;
     let at = iso_ms(made.at_ms);
     let stamp = Stamp {
         at: &at,

@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value, json};
 
-pub(super) use crate::areas::doc::DEFAULT_REGIONS;
-use crate::areas::doc::{LIFECYCLE, REGIONS, r, timestamp};
+use crate::areas::doc::{LIFECYCLE, r, timestamp};
+use crate::areas::regions;
 
 const GATEWAY_ENDPOINTS: [&str; 2] = ["dynamodb", "s3"];
 
@@ -224,11 +224,11 @@ pub(super) fn schemas(s: &mut Map<String, Value>) {
     );
     s.insert(
         "AwsRegion".into(),
-        json!({"type": "string", "description": "An AWS region.", "enum": REGIONS}),
+        json!({"type": "string", "description": "An AWS region.", "enum": regions::all().collect::<Vec<_>>()}),
     );
     s.insert(
         "nullable-AwsRegion".into(),
-        json!({"type": "string", "nullable": true, "description": "An AWS region, or null.", "enum": REGIONS}),
+        json!({"type": "string", "nullable": true, "description": "An AWS region, or null.", "enum": regions::all().collect::<Vec<_>>()}),
     );
     s.insert(
         "gateway-endpoint".into(),

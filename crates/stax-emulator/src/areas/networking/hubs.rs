@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::blueprint::{Blueprint, Part, status as status_only};
 use super::cidr::{PrefixBounds, parse_block, parse_private_block};
-use super::doc::{self as d, DEFAULT_REGIONS};
+use super::doc as d;
 use super::ranges::{CIDR_EXCLUSION, CIDR_RANGE, NewRange, exclusion_fields, range_fields};
 use super::space::{TRANSIT_VPC_PREFIX, allocate, check_new_exclusion};
 use super::vpcs::{NewVpc, VPC, check_vgw_asn, vpc_fields};
@@ -19,6 +19,7 @@ use crate::areas::api::Call;
 use crate::areas::doc::{path_param, r};
 use crate::areas::resource::{self, Change, Done, Resource};
 use crate::areas::rules::text;
+use crate::areas::services::model::require_enabled_region;
 use crate::areas::{Area, Operation};
 use crate::protocol::{ApiError, ApiResult};
 use crate::roles::Allowed;
@@ -121,18 +122,6 @@ pub(super) fn live_hub(db: &Db<'_>, (field, id): (&str, &str)) -> ApiResult<Valu
         })
 }
 
-/// The regions a hub may be made in: those the organisation has enabled (Stax's default
-/// regions).
-fn check_region(region: &str) -> ApiResult<()> {
-    if DEFAULT_REGIONS.contains(&region) {
-        return Ok(());
-    }
-    Err(ApiError::bad_request(format!(
-        "Region {region} is not enabled for the organisation; choose one of {}",
-        DEFAULT_REGIONS.join(", ")
-    )))
-}
-
 /// A new hub, as `CreateHub`'s body asks for it, with the id `id`, made at `at`: its
 /// fields, and its default range, exclusions and transit VPC. Refuses (400) a block that is not a private
 /// `/8` to `/22`, exclusions outside it or overlapping each other, exclusions that leave no
@@ -141,7 +130,7 @@ fn check_region(region: &str) -> ApiResult<()> {
 pub(super) fn hub_blueprint(db: &Db<'_>, id: &str, body: &Value, at: &str) -> ApiResult<Blueprint> {
     let cidr = parse_private_block("Cidr", text(body, "Cidr"), PrefixBounds::HUB).map_err(bad)?;
     let region = text(body, "Region");
-    check_region(region)?;
+    require_enabled_region(db, "Region", region)?;
     let account = account(
         db,
         ("AccountId", text(body, "AccountId")),

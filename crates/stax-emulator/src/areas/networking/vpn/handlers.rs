@@ -27,6 +27,7 @@ use crate::areas::networking::vpcs::VPC;
 use crate::areas::networking::wire::{self, account, aws_id, bad, ensure_active};
 use crate::areas::resource::{Change, Done, Resource, load};
 use crate::areas::rules::text;
+use crate::areas::services::model::require_enabled_region;
 use crate::protocol::{ApiError, ApiResult};
 use crate::store::Db;
 use crate::store::kinds::{Kind, status};
@@ -59,6 +60,7 @@ impl Resource for CustomerGateways {
             .map_err(bad)?
             .to_string();
         let region = text(body, "Region");
+        require_enabled_region(change.db, "Region", region)?;
         let same = [
             ("AccountId", text(&account, "Id")),
             ("Region", region),
