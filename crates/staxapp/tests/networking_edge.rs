@@ -1145,6 +1145,18 @@ async fn prefix_lists_route_to_vpn_connections_and_direct_connect_gateways() {
     let record = prefix_list(&net, &to_vpn).await;
     assert_eq!(record["TargetId"], vpn["Id"]);
     assert_eq!(record["AwsTargetId"], vpn["AwsVpnConnectionId"], "{record}");
+    // An update that names no target keeps the list's.
+    net.change(
+        "UpdatePrefixList",
+        json!({"prefix_list_id": to_vpn, "Entries": ["192.168.100.0/24", "192.168.101.0/24"]}),
+    )
+    .await;
+    let record = prefix_list(&net, &to_vpn).await;
+    assert_eq!(record["Entries"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        (&record["TargetType"], &record["TargetId"]),
+        (&json!("VPN"), &vpn["Id"])
+    );
     let made = net
         .change(
             "CreateHubPrefixList",

@@ -313,8 +313,12 @@ fn update_list(change: &mut Change<'_>) -> ApiResult<()> {
     let target_type = body.get("TargetType").and_then(Value::as_str);
     let target_id = body.get("TargetId").and_then(Value::as_str);
     let list = type_of(&record);
-    if list == ListType::Vpc || (target_type.is_none() && target_id.is_none()) {
+    if list == ListType::Vpc {
         check_target(list, target_type, target_id).map_err(bad)?;
+        return Ok(());
+    }
+    if target_type.is_none() && target_id.is_none() {
+        // A HUB list keeps its target unless the update gives one.
         return Ok(());
     }
     let target_type = target_type.or_else(|| record["TargetType"].as_str());
