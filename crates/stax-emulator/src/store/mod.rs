@@ -18,6 +18,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 pub(crate) mod kinds;
@@ -170,6 +171,10 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Lists prepare one statement per shape of query; keep the usual ones ready.
         conn.set_prepared_statement_cache_capacity(64);
+        // Plans that do not depend on the values bound: without this, SQLite prepares a
+        // statement again whenever a parameter compared by `=` outside its index is bound
+        // (`org = ?` beside the primary key), which was half the cost of a write.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         query::register_functions(&conn)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(SCHEMA)?;
