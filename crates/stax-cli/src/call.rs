@@ -82,13 +82,14 @@ async fn call_with(
         }
         _ => Failure::of_call(e, None, verbose),
     })?;
+    pages::check(global, &request)?;
     checks::before_sending(global, client, &request).await?;
     if global.dry_run {
         return Ok(Answer::Tree(request.dry_run()));
     }
     let started = Instant::now();
     let failed = |e| Failure::of_call(e, Some(&request), verbose);
-    if !global.all_pages && !global.wait {
+    if !pages::wanted(global) && !global.wait {
         let response = client.send(&request).await.map_err(failed)?;
         // The SDK's own check (and error) of the answer's JSON, without keeping a tree.
         staxapp::transport::decode::<serde::de::IgnoredAny>(
@@ -100,8 +101,8 @@ async fn call_with(
         log_done(&request, started);
         return Ok(Answer::Json(response.body));
     }
-    let response = if global.all_pages {
-        pages::all_pages(client, &request, global.page_size).await
+    let response = if pages::wanted(global) {
+        pages::all_pages(client, &request, global).await
     } else {
         client.send_for_value(&request).await
     }

@@ -402,6 +402,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorErr
             }
         };
         if let (Some(a), Some(s)) = (db.meta("ready_access_key")?, db.meta("ready_secret_key")?) {
+            seed::upgrade(&db.org(&install.organisation_id), &install)?;
             return Ok((install, key_pem, a, s));
         }
         let org = db.org(&install.organisation_id);
