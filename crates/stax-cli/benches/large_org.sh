@@ -20,30 +20,12 @@
 #   PYTHON=/path/to/python RUNS=10 ACCOUNTS=10000 crates/stax-cli/benches/large_org.sh
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-PYTHON="${PYTHON:-${STAX_INTEROP_PYTHON:-.venv/bin/python}}"
 RUNS="${RUNS:-10}"
 ACCOUNTS="${ACCOUNTS:-10000}"
-command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "/usr/bin/time is needed (apt-get install time)" >&2; exit 2; }
-"$PYTHON" -c "import staxapp" || { echo "$PYTHON has no staxapp (pip install staxapp==1.4.1)" >&2; exit 2; }
-
-cargo build --release --quiet -p stax-cli -p stax-emulator
-work=$(mktemp -d)
-trap 'kill "$emu_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+. crates/stax-cli/benches/emulator.sh
 started=$(date +%s.%N)
-target/release/stax-emulator --tls --seed demo --seed-accounts "$ACCOUNTS" > "$work/ready" 2>/dev/null &
-emu_pid=$!
-for _ in $(seq 600); do [ -s "$work/ready" ] && break; sleep 0.01; done
+start_emulator --seed demo --seed-accounts "$ACCOUNTS"
 ready_at=$(date +%s.%N)
-ready=$(head -1 "$work/ready")
-field() { "$PYTHON" -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$ready" "$1"; }
-endpoint=$(field endpoint); ca=$(field ca_cert)
-export STAX_ENDPOINT="$endpoint" AWS_ENDPOINT_URL="$endpoint"
-export STAX_ACCESS_KEY=$(field access_key) STAX_SECRET_KEY=$(field secret_key)
-export SSL_CERT_FILE="$ca" REQUESTS_CA_BUNDLE="$ca" AWS_CA_BUNDLE="$ca" AWS_DEFAULT_REGION=ap-southeast-2
-export XDG_CACHE_HOME="$work/cache"
-export STAX_HOSTNAME="${endpoint#https://}"
-unset STAX_CREDENTIAL_CACHE
 echo "emulator with $ACCOUNTS more accounts ready in $(echo "$ready_at - $started" | bc) s (seed and start)"
 
 # staxapp: the call named by the first argument, printed as stax prints it.

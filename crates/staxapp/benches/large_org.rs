@@ -19,7 +19,10 @@ use std::time::Duration;
 use criterion::Criterion;
 use futures::TryStreamExt as _;
 use serde_json::Value;
-use staxapp::{Config, StaxClient, args};
+use staxapp::{StaxClient, args};
+
+#[path = "support/emulator.rs"]
+mod emulator;
 
 /// Generated accounts beside the demo's nine.
 const ACCOUNTS: usize = 10_000;
@@ -27,29 +30,16 @@ const ACCOUNTS: usize = 10_000;
 const PAGE: u64 = 100;
 
 fn main() {
-    let server = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("a runtime for the emulator");
-    let emulator = server
-        .block_on(stax_emulator::start(stax_emulator::EmulatorOptions {
-            seed_accounts: ACCOUNTS,
-            ..Default::default()
-        }))
-        .expect("the emulator starts");
+    let (_server, emulator) = emulator::start(stax_emulator::EmulatorOptions {
+        seed_accounts: ACCOUNTS,
+        ..Default::default()
+    });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a runtime");
     let cache = std::env::temp_dir().join(format!("staxapp-large-org-{}", std::process::id()));
-    let config = Config::builder_without_env()
-        .emulator_endpoint(emulator.endpoint())
-        .access_key(emulator.access_key())
-        .secret_key(emulator.secret_key())
-        .cache_dir(&cache)
-        .build()
-        .expect("a config");
+    let config = emulator::config(&emulator, &cache);
     let client = StaxClient::new(config).expect("a client");
     let call = |service: &'static str, operation: &'static str, args: staxapp::Args| {
         let client = client.clone();
