@@ -14,27 +14,9 @@
 #   PYTHON=/path/to/python RUNS=30 crates/stax-cli/benches/cold_start.sh
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-PYTHON="${PYTHON:-${STAX_INTEROP_PYTHON:-.venv/bin/python}}"
 RUNS="${RUNS:-20}"
-command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "/usr/bin/time is needed (apt-get install time)" >&2; exit 2; }
-"$PYTHON" -c "import staxapp" || { echo "$PYTHON has no staxapp (pip install staxapp==1.4.1)" >&2; exit 2; }
-
-cargo build --release --quiet -p stax-cli -p stax-emulator
-work=$(mktemp -d)
-trap 'kill "$emu_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-target/release/stax-emulator --tls --seed demo > "$work/ready" 2>/dev/null &
-emu_pid=$!
-for _ in $(seq 100); do [ -s "$work/ready" ] && break; sleep 0.1; done
-ready=$(head -1 "$work/ready")
-field() { "$PYTHON" -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$ready" "$1"; }
-endpoint=$(field endpoint); ca=$(field ca_cert)
-export STAX_ENDPOINT="$endpoint" AWS_ENDPOINT_URL="$endpoint"
-export STAX_ACCESS_KEY=$(field access_key) STAX_SECRET_KEY=$(field secret_key)
-export SSL_CERT_FILE="$ca" REQUESTS_CA_BUNDLE="$ca" AWS_CA_BUNDLE="$ca" AWS_DEFAULT_REGION=ap-southeast-2
-export XDG_CACHE_HOME="$work/cache"
-export STAX_HOSTNAME="${endpoint#https://}"
-unset STAX_CREDENTIAL_CACHE
+. crates/stax-cli/benches/emulator.sh
+start_emulator --seed demo
 
 cat > "$work/read_accounts.py" <<'PY'
 import json, os

@@ -37,8 +37,18 @@ pub async fn call(
     let target = connect::connect(&global).await?;
     let result = call_with(&global, &target.client, service, operation, args).await;
     target.close(global.verbose > 0).await;
-    let value = result?;
-    output::print_value(query.as_ref(), global.output.unwrap_or_default(), &value)
+    let format = global.output.unwrap_or_default();
+    match result? {
+        Answer::Tree(value) => output::print_value(query.as_ref(), format, &value),
+        Answer::Json(body) => output::print_json(query.as_ref(), format, &body),
+    }
+}
+
+/// What a call answered: the JSON text of one answer as received (checked to be JSON),
+/// printed without a second copy; or a tree (pages merged, a task waited for, a dry run).
+enum Answer {
+    Json(Vec<u8>),
+    Tree(Value),
 }
 
 async fn call_with(
@@ -47,7 +57,7 @@ async fn call_with(
     service: String,
     operation: String,
     args: Arguments,
-) -> Result<Value, Failure> {
+) -> Result<Answer, Failure> {
     let verbose = global.verbose > 0;
     let mut arguments = Args::from(args.named);
     if let Some(items) = args.body {
@@ -75,23 +85,42 @@ async fn call_with(
     pages::check(global, &request)?;
     checks::before_sending(global, client, &request).await?;
     if global.dry_run {
-        return Ok(request.dry_run());
+        return Ok(Answer::Tree(request.dry_run()));
     }
     let started = Instant::now();
+    let failed = |e| Failure::of_call(e, Some(&request), verbose);
+    if !pages::wanted(global) && !global.wait {
+        let response = client.send(&request).await.map_err(failed)?;
+        // The SDK's own check (and error) of the answer's JSON, without keeping a tree.
+        staxapp::transport::decode::<serde::de::IgnoredAny>(
+            &response,
+            Some(request.operation_id()),
+            request.api().errors(),
+        )
+        .map_err(failed)?;
+        log_done(&request, started);
+        return Ok(Answer::Json(response.body));
+    }
     let response = if pages::wanted(global) {
         pages::all_pages(client, &request, global).await
     } else {
         client.send_for_value(&request).await
     }
-    .map_err(|e| Failure::of_call(e, Some(&request), verbose))?;
+    .map_err(failed)?;
+    log_done(&request, started);
+    if global.wait {
+        return wait::wait(client, &response, Duration::from_secs(global.wait_timeout))
+            .await
+            .map(Answer::Tree);
+    }
+    Ok(Answer::Tree(response))
+}
+
+fn log_done(request: &staxapp::Request, started: Instant) {
     tracing::info!(
         "{} {} -> done in {:.0?}",
         request.method(),
         request.path(),
         started.elapsed()
     );
-    if global.wait {
-        return wait::wait(client, &response, Duration::from_secs(global.wait_timeout)).await;
-    }
-    Ok(response)
 }

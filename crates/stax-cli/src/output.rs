@@ -36,6 +36,43 @@ pub fn render(format: Format, value: &Value) -> String {
     }
 }
 
+/// Prints an answer from its JSON text (as received, already checked to be JSON), at the
+/// size of the answer: without a query, JSON is re-indented as it is written (the text read
+/// token by token into the pretty printer, no tree built: the same text as the tree would
+/// print); a query reads the text once into JMESPath's own tree; the other formats build the
+/// tree they render.
+pub fn print_json(query: Option<&Query>, format: Format, json: &[u8]) -> Result<(), Failure> {
+    if json.iter().all(u8::is_ascii_whitespace) {
+        return print_value(query, format, &Value::Null);
+    }
+    match (query, format) {
+        (None, Format::Json) => stream(json).or_else(|e| match e.io_error_kind() {
+            Some(std::io::ErrorKind::BrokenPipe) => Ok(()),
+            _ => Err(Failure::Call(format!("cannot write the output: {e}"))),
+        }),
+        (Some(query), _) => {
+            let result = query.apply_to_json(json).map_err(Failure::Call)?;
+            write_stdout(render(format, &result).as_bytes())
+        }
+        (None, _) => {
+            let value: Value = serde_json::from_slice(json)
+                .map_err(|e| Failure::Call(format!("the answer is not JSON: {e}")))?;
+            print_value(None, format, &value)
+        }
+    }
+}
+
+/// Writes JSON text to stdout pretty-printed, then a newline, through a buffer.
+fn stream(json: &[u8]) -> Result<(), serde_json::Error> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut reader = serde_json::Deserializer::from_slice(json);
+    serde_transcode::transcode(&mut reader, &mut serde_json::Serializer::pretty(&mut out))?;
+    reader.end()?;
+    out.write_all(b"\n")
+        .and_then(|()| out.flush())
+        .map_err(serde_json::Error::io)
+}
+
 /// Applies the `--query` expression (if any), renders in `format`, writes to stdout. The
 /// query was checked before the call; one that fails on the answer itself (a function given
 /// a value of the wrong type) fails the command (exit 1), not its usage: the call was made.

@@ -47,11 +47,28 @@ impl Query {
 
     /// The expression's result on `value`.
     pub fn apply(&self, value: &Value) -> Result<Value, String> {
-        let result = self
-            .compiled
-            .search(value)
-            .map_err(|e| format!("--query {} failed on the answer: {}", self.shown, e.reason))?;
+        let result = self.compiled.search(value).map_err(|e| self.failed(e))?;
         serde_json::to_value(&*result).map_err(|e| format!("cannot convert the query result: {e}"))
+    }
+
+    /// The expression's result on an answer's JSON text, read once into JMESPath's own tree
+    /// (no `serde_json` tree beside it: the lean way for a large answer).
+    pub fn apply_to_json(&self, json: &[u8]) -> Result<Value, String> {
+        let data: jmespath::Variable = serde_json::from_slice(json)
+            .map_err(|e| format!("--query {}: the answer is not JSON: {e}", self.shown))?;
+        let mut context =
+            jmespath::Context::new(self.compiled.as_str(), &jmespath::DEFAULT_RUNTIME);
+        let result = jmespath::interpret(
+            &jmespath::Rcvar::new(data),
+            self.compiled.as_ast(),
+            &mut context,
+        )
+        .map_err(|e| self.failed(e))?;
+        serde_json::to_value(&*result).map_err(|e| format!("cannot convert the query result: {e}"))
+    }
+
+    fn failed(&self, e: jmespath::JmespathError) -> String {
+        format!("--query {} failed on the answer: {}", self.shown, e.reason)
     }
 }
 

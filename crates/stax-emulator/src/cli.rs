@@ -31,6 +31,10 @@ pub struct Args {
     /// Data to seed a new database with: demo or empty.
     #[arg(long, default_value = "demo")]
     pub seed: Seed,
+    /// Generated accounts a new database gets beside the demo's (with --seed demo; 0 to
+    /// 1000000): the same N gives the same accounts, for organisation-scale tests.
+    #[arg(long, default_value_t = 0)]
+    pub seed_accounts: usize,
     /// Serve this OpenAPI document and answer every operation in it; once per API (the core
     /// API 20190206, the Permission Sets API 20210321), each served under its version.
     #[arg(long)]
@@ -65,6 +69,7 @@ impl From<Args> for EmulatorOptions {
             tls: a.tls,
             db: a.db,
             seed: a.seed,
+            seed_accounts: a.seed_accounts,
             openapi: a.openapi,
             task_delay: Duration::from_millis(a.task_delay_ms),
             credential_ttl: Duration::from_secs(a.credential_ttl),

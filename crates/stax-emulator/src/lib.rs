@@ -75,6 +75,9 @@ pub const READ_TIMEOUT_RANGE: (Duration, Duration) =
 /// The longest `latency=<ms>` a fault may ask for, in milliseconds.
 pub const MAX_FAULT_LATENCY_MS: u64 = gate::faults::MAX_LATENCY_MS;
 
+/// The most accounts `--seed-accounts` makes.
+pub const MAX_SEED_ACCOUNTS: usize = 1_000_000;
+
 /// How to run an emulator. `EmulatorOptions::default()` listens on a free loopback port, in
 /// memory, over plain HTTP, seeded with demo data.
 #[derive(Clone, Debug)]
@@ -87,6 +90,10 @@ pub struct EmulatorOptions {
     pub db: Option<PathBuf>,
     /// Data to seed a new database with.
     pub seed: Seed,
+    /// How many generated accounts a new database gets beside the demo's (with
+    /// [`Seed::Demo`] only; default 0): the same number gives the same accounts (names, AWS
+    /// ids, types, units, statuses, tags), for organisation-scale tests and benchmarks.
+    pub seed_accounts: usize,
     /// OpenAPI 3 documents to serve (and answer generically) instead of the emulator's own,
     /// at most one per API: a document belongs to the API whose version its `info.version`,
     /// its server URL or its paths name (the core API's when none does).
@@ -114,6 +121,7 @@ impl Default for EmulatorOptions {
             tls: false,
             db: None,
             seed: Seed::Demo,
+            seed_accounts: 0,
             openapi: Vec::new(),
             task_delay: Duration::from_secs(1),
             credential_ttl: Duration::from_secs(3600),
@@ -128,6 +136,17 @@ impl Default for EmulatorOptions {
 impl EmulatorOptions {
     /// Refuses values out of their documented bounds, naming the option and its range.
     pub fn check(&self) -> Result<(), EmulatorError> {
+        if self.seed_accounts > 0 && self.seed != Seed::Demo {
+            return Err(EmulatorError::Config(
+                "--seed-accounts adds accounts to the demo estate: use it with --seed demo".into(),
+            ));
+        }
+        if self.seed_accounts > MAX_SEED_ACCOUNTS {
+            return Err(EmulatorError::Config(format!(
+                "--seed-accounts {} is too many: use 0 to {MAX_SEED_ACCOUNTS}",
+                self.seed_accounts
+            )));
+        }
         let ttl = self.credential_ttl;
         if ttl < Duration::from_secs(1) || ttl > MAX_CREDENTIAL_TTL {
             return Err(EmulatorError::Config(format!(
@@ -386,7 +405,9 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorErr
             seed::upgrade(&db.org(&install.organisation_id), &install)?;
             return Ok((install, key_pem, a, s));
         }
-        let (a, s) = seed::seed(&db.org(&install.organisation_id), &install, opts.seed)?;
+        let org = db.org(&install.organisation_id);
+        let (a, s) = seed::seed(&org, &install, opts.seed)?;
+        seed::seed_accounts(&org, opts.seed_accounts)?;
         db.set_meta("ready_access_key", &a)?;
         db.set_meta("ready_secret_key", &s)?;
         Ok::<_, EmulatorError>((install, key_pem, a, s))

@@ -6,6 +6,9 @@
 
 use serde_json::{Map, Value, json};
 
+mod accounts;
+pub(crate) use accounts::seed_accounts;
+
 use crate::areas::accounts::model::{NewAccount, account_fields, account_type_fields};
 use crate::areas::accounts::{AWS_MEMBER, member_fields};
 use crate::areas::networking::demo;

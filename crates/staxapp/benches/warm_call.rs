@@ -35,7 +35,10 @@ use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime};
 
 use criterion::Criterion;
-use staxapp::{Config, StaxClient, args};
+use staxapp::{StaxClient, args};
+
+#[path = "support/emulator.rs"]
+mod emulator;
 
 /// The emulator, its runtime, and the two ways of making the call.
 struct Setup {
@@ -49,22 +52,9 @@ struct Setup {
 
 impl Setup {
     fn start(runtime: &tokio::runtime::Runtime) -> Setup {
-        let server = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("a runtime for the emulator");
-        let emulator = server
-            .block_on(stax_emulator::start(Default::default()))
-            .expect("the emulator starts");
+        let (server, emulator) = emulator::start(Default::default());
         let cache = std::env::temp_dir().join(format!("staxapp-warm-call-{}", std::process::id()));
-        let config = Config::builder_without_env()
-            .emulator_endpoint(emulator.endpoint())
-            .access_key(emulator.access_key())
-            .secret_key(emulator.secret_key())
-            .cache_dir(&cache)
-            .build()
-            .expect("a config");
+        let config = emulator::config(&emulator, &cache);
         let client = StaxClient::new(config.clone()).expect("a client");
         // Warm: the document loaded, the credentials in the cache, a connection in the pool.
         runtime

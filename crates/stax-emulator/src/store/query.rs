@@ -2,6 +2,13 @@
 //! an order, and one page, so that a list reads and parses only the page it answers (the
 //! filters and the order run inside SQLite over the stored JSON, `json_extract`).
 //!
+//! The store keeps indexes over what lists ask most ([`INDEXED`]): every record in insertion
+//! order with its status and id, and the fields that name other records or that lists filter
+//! by exactly, so a page in insertion order reads only the records it answers, a status
+//! filter is checked from the index, and the records naming one other record are found
+//! without reading the rest of the kind ([`index_sql`]; the query's expressions are written
+//! exactly as the indexes', field paths inline).
+//!
 //! Fields are top-level fields of the records' JSON. Text compares exactly, or without ASCII
 //! case (`nocase`); an order compares numbers as numbers and text in lower case (any
 //! alphabet: the `lower_text` function registered on every connection), a missing or null
@@ -135,38 +142,53 @@ impl<'a> Query<'a> {
         (sql, args)
     }
 
+    /// The statement of [`Query::ids`] and its arguments.
+    fn ids_statement(&self, org: &str) -> (String, Vec<Sql>) {
+        let (sql, args) = self.selection(org);
+        (format!("SELECT id{sql} ORDER BY seq"), args)
+    }
+
     /// The ids of the records the query selects in `org`, in insertion order (no JSON read
     /// back; order and page are not applied).
     pub(super) fn ids(&self, conn: &Connection, org: &str) -> StoreResult<Vec<String>> {
-        let (sql, args) = self.selection(org);
-        let mut stmt = conn.prepare_cached(&format!("SELECT id{sql} ORDER BY seq"))?;
+        let (sql, args) = self.ids_statement(org);
+        let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args.iter()), |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Runs the query in `org`.
-    pub(super) fn run(&self, conn: &Connection, org: &str) -> StoreResult<Page> {
-        let (mut sql, mut args) = self.selection(org);
-        let total: i64 = conn
-            .prepare_cached(&format!("SELECT COUNT(*){sql}"))?
-            .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
-        sql.push_str(" ORDER BY ");
+    /// The statements of the query in `org`: how many records it selects, and its page
+    /// (bodies), each with its arguments.
+    fn statements(&self, org: &str) -> [(String, Vec<Sql>); 2] {
+        let (sql, mut args) = self.selection(org);
+        let count = (format!("SELECT COUNT(*){sql}"), args.clone());
+        let mut page = format!("SELECT body{sql} ORDER BY ");
         for order in &self.order {
-            args.push(Sql::Text(path(&order.field)));
-            sql.push_str(&format!(
-                "lower_text(json_extract(body, ?{})){}, ",
-                args.len(),
+            page.push_str(&format!(
+                "lower_text({}){}, ",
+                extract(&order.field),
                 if order.descending { " DESC" } else { "" }
             ));
         }
-        sql.push_str("seq LIMIT ? OFFSET ?");
+        page.push_str("seq LIMIT ? OFFSET ?");
         args.push(Sql::Integer(
             self.limit
                 .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX)),
         ));
         args.push(Sql::Integer(i64::try_from(self.offset).unwrap_or(i64::MAX)));
-        let mut stmt = conn.prepare_cached(&format!("SELECT body{sql}"))?;
-        let rows = stmt.query_map(params_from_iter(args.iter()), |r| r.get::<_, String>(0))?;
+        [count, (page, args)]
+    }
+
+    /// Runs the query in `org`.
+    pub(super) fn run(&self, conn: &Connection, org: &str) -> StoreResult<Page> {
+        let [(count, count_args), (page, page_args)] = self.statements(org);
+        let total: i64 = conn
+            .prepare_cached(&count)?
+            .query_row(params_from_iter(count_args.iter()), |r| r.get(0))?;
+        let mut stmt = conn.prepare_cached(&page)?;
+        let rows = stmt.query_map(params_from_iter(page_args.iter()), |r| {
+            r.get::<_, String>(0)
+        })?;
         let mut items = Vec::new();
         for row in rows {
             items.push(serde_json::from_str(&row?)?);
@@ -175,6 +197,20 @@ impl<'a> Query<'a> {
             items,
             total: usize::try_from(total).unwrap_or(0),
         })
+    }
+
+    /// SQLite's plan of each statement of the query in `org` (count, page, ids): one line
+    /// per step, for tests to check which indexes a list uses.
+    #[cfg(test)]
+    pub(super) fn plans(&self, conn: &Connection, org: &str) -> StoreResult<[String; 3]> {
+        let [count, page] = self.statements(org);
+        let (ids, ids_args) = self.ids_statement(org);
+        let plan = |(sql, args): (String, Vec<Sql>)| -> StoreResult<String> {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+            let rows = stmt.query_map(params_from_iter(args.iter()), |r| r.get::<_, String>(3))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?.join("\n"))
+        };
+        Ok([plan(count)?, plan(page)?, plan((ids, ids_args))?])
     }
 }
 
@@ -189,6 +225,45 @@ fn path(field: &str) -> String {
     } else {
         "$.\"\"".to_owned()
     }
+}
+
+/// The SQL of a top-level field's value in a record (`json_extract(body, '$."Name"')`), the
+/// path inline so that it is the expression the field's index keeps ([`path`] lets no quote
+/// through).
+fn extract(field: &str) -> String {
+    format!("json_extract(body, '{}')", path(field))
+}
+
+/// The fields the store indexes (beside the status and the insertion order, which every
+/// index holds): those naming other records that lists and rules select by, and those lists
+/// filter by exactly.
+pub(super) const INDEXED: [&str; 5] = [
+    "AccountTypeId",
+    "OrganisationalUnitId",
+    "AccountId",
+    "Name",
+    "AwsAccountId",
+];
+
+/// The statements making the indexes of lists (after dropping those of earlier versions):
+/// one over each kind in insertion order, one per [`INDEXED`] field; each ends with the
+/// record's status and id, so a status filter and a list of ids read nothing else.
+pub(super) fn index_sql() -> String {
+    let (status, mut sql) = (
+        extract("Status"),
+        String::from("DROP INDEX IF EXISTS resources_by_org;\n"),
+    );
+    sql.push_str(&format!(
+        "CREATE INDEX IF NOT EXISTS resources_in_order ON resources (org, kind, seq, {status}, id);\n"
+    ));
+    for field in INDEXED {
+        sql.push_str(&format!(
+            "CREATE INDEX IF NOT EXISTS resources_by_{} ON resources (org, kind, {}, seq, {status}, id);\n",
+            field.to_ascii_lowercase(),
+            extract(field)
+        ));
+    }
+    sql
 }
 
 /// Adds an argument; its placeholder.
@@ -220,23 +295,28 @@ impl Filter {
                 values,
                 nocase,
             } => {
-                let field = bind(args, Sql::Text(path(field)));
-                let values = bind_all(args, values);
+                let field = extract(field);
                 let not = if matches!(self, Filter::NotIn { .. }) {
                     "NOT "
                 } else {
                     ""
                 };
+                // A missing field's text is empty: only a list naming "" needs the coalesce
+                // (without it, `IN` can search the field's index).
+                let value = if values.iter().any(String::is_empty) {
+                    format!("coalesce({field}, '')")
+                } else {
+                    field
+                };
+                let values = bind_all(args, values);
                 let collate = if *nocase { " COLLATE NOCASE" } else { "" };
-                sql.push_str(&format!(
-                    "coalesce(json_extract(body, {field}), ''){collate} {not}IN ({values})"
-                ));
+                sql.push_str(&format!("{value}{collate} {not}IN ({values})"));
             }
             Filter::Contains { field, text } => {
-                let field = bind(args, Sql::Text(path(field)));
+                let field = extract(field);
                 let text = bind(args, Sql::Text(text.to_lowercase()));
                 sql.push_str(&format!(
-                    "instr(lower_text(coalesce(json_extract(body, {field}), '')), {text}) > 0"
+                    "instr(lower_text(coalesce({field}, '')), {text}) > 0"
                 ));
             }
             Filter::Ids(ids) => {
@@ -327,6 +407,87 @@ mod tests {
         assert_eq!(ids(&store, &named).0, ["a"]);
         let by_id = Query::of("thing").filter(Filter::Ids(vec!["B".into(), "z".into()]));
         assert_eq!(ids(&store, &by_id).0, ["b"]);
+    }
+
+    /// A kind of many records, for the plans: `n` accounts of two types and statuses.
+    fn large(n: usize) -> Store {
+        let store = Store::open(None).unwrap();
+        store
+            .write(|tx| {
+                let db = tx.org("o1");
+                for i in 0..n {
+                    let id = format!("a{i:05}");
+                    let status = if i % 10 == 0 { "CLOSED" } else { "ACTIVE" };
+                    db.put(
+                        "account",
+                        &id,
+                        &json!({"Id": id, "Name": format!("n{i}"), "Status": status,
+                                "AccountTypeId": format!("t{}", i % 2), "Pad": "x".repeat(200)}),
+                    )?;
+                }
+                db.put("account_type", "t0", &json!({"Id": "t0", "Name": "zero"}))?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        store
+    }
+
+    fn plans(store: &Store, query: &Query<'_>) -> [String; 3] {
+        store
+            .read(|tx| query.plans(tx.org("o1").conn, "o1"))
+            .unwrap()
+    }
+
+    #[test]
+    fn pages_in_insertion_order_read_the_index_not_the_kind() {
+        let store = large(2000);
+        let mut page = Query::of("account");
+        (page.offset, page.limit) = (1000, Some(100));
+        let mut live = page.clone().filter(Filter::not_in("Status", &["CLOSED"]));
+        for query in [&mut page, &mut live] {
+            let [count, rows, ids] = plans(&store, query);
+            for plan in [&count, &rows, &ids] {
+                assert!(!plan.contains("SCAN"), "{plan}");
+                assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+            }
+            // Counted (and the status checked) from an index alone.
+            assert!(count.contains("COVERING INDEX"), "{count}");
+            assert!(rows.contains("USING INDEX resources_in_order"), "{rows}");
+        }
+        let (ids, total) = ids(&store, &live);
+        assert_eq!(total, 1800);
+        assert_eq!(ids.first().map(String::as_str), Some("a01112"));
+    }
+
+    #[test]
+    fn records_naming_another_are_found_by_its_index() {
+        let store = large(2000);
+        let of_type = Query::of("account").filter(Filter::eq("AccountTypeId", "t1"));
+        let [count, rows, ids] = plans(&store, &of_type);
+        for plan in [&count, &rows, &ids] {
+            assert!(
+                plan.contains("resources_by_accounttypeid (org=? AND kind=? AND <expr>=?)"),
+                "{plan}"
+            );
+            assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+        }
+        assert!(ids.contains("COVERING INDEX"), "{ids}");
+        let named = Query::of("account")
+            .filter(Filter::eq("Name", "n77"))
+            .filter(Filter::not_in("Status", &["CLOSED"]));
+        let [_, rows, _] = plans(&store, &named);
+        assert!(
+            rows.contains("resources_by_name (org=? AND kind=? AND <expr>=?)"),
+            "{rows}"
+        );
+        assert_eq!(ids_of(&store, &named), ["a00077"]);
+        let found = store.read(|tx| tx.org("o1").select_ids(&of_type)).unwrap();
+        assert_eq!(found.len(), 1000);
+        assert_eq!(found[0], "a00001");
+    }
+
+    fn ids_of(store: &Store, query: &Query<'_>) -> Vec<String> {
+        ids(store, query).0
     }
 
     #[test]

@@ -27,17 +27,20 @@ impl<'c> Db<'c> {
     /// Inserts or replaces a resource; a new one goes last in its kind's order.
     pub fn put(&self, kind: impl AsRef<str>, id: &str, body: &Value) -> StoreResult<()> {
         let text = serde_json::to_string(body)?;
-        let updated = self.conn.execute(
-            "UPDATE resources SET body = ?4 WHERE kind = ?1 AND id = ?2 AND org = ?3",
-            params![kind.as_ref(), id, self.org, text],
-        )?;
+        let updated = self
+            .conn
+            .prepare_cached(
+                "UPDATE resources SET body = ?4 WHERE kind = ?1 AND id = ?2 AND org = ?3",
+            )?
+            .execute(params![kind.as_ref(), id, self.org, text])?;
         if updated == 0 {
-            self.conn.execute(
-                "INSERT INTO resources (kind, id, org, seq, body)
-                 VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM resources
-                                       WHERE org = ?3 AND kind = ?1), ?4)",
-                params![kind.as_ref(), id, self.org, text],
-            )?;
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO resources (kind, id, org, seq, body)
+                     VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM resources
+                                           WHERE org = ?3 AND kind = ?1), ?4)",
+                )?
+                .execute(params![kind.as_ref(), id, self.org, text])?;
         }
         Ok(())
     }
