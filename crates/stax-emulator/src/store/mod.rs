@@ -6,7 +6,9 @@
 //! ids are not found). The sign-in state (Cognito users, identities, temporary credentials,
 //! failed sign-ins) has tables of its own ([`signin`]), and so do tasks ([`tasks`], each of
 //! one organisation). All access goes through [`Store::read`] or [`Store::write`] (a
-//! transaction, [`Tx`]); [`Tx::org`] gives one organisation's view within it.
+//! transaction, [`Tx`]); [`Tx::org`] gives one organisation's view within it. The whole
+//! state can be written out as one JSON document and read back ([`state`]), and the database
+//! put back as the process started ([`Store::keep_start`], [`Store::back_to_start`]).
 //!
 //! Several processes may share one database file: it is in WAL mode (readers never wait for
 //! the writer), every write transaction starts `IMMEDIATE` (it takes the write lock before its
@@ -24,6 +26,8 @@ pub(crate) mod kinds;
 pub(crate) mod query;
 mod resources;
 mod signin;
+mod snapshot;
+pub(crate) mod state;
 pub(crate) mod tasks;
 
 pub(crate) use resources::Db;
@@ -86,7 +90,15 @@ CREATE TABLE IF NOT EXISTS tasks (
     subjects   TEXT NOT NULL,
     effect     TEXT,
     applied    INTEGER NOT NULL DEFAULT 0,
-    org        TEXT NOT NULL
+    org        TEXT NOT NULL,
+    held       INTEGER
+);
+CREATE TABLE IF NOT EXISTS outcome_rules (
+    id        INTEGER PRIMARY KEY,
+    operation TEXT NOT NULL,
+    outcome   TEXT NOT NULL,
+    reason    TEXT,
+    remaining INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sign_in_failures (
     username     TEXT PRIMARY KEY,
@@ -106,9 +118,22 @@ CREATE INDEX IF NOT EXISTS tasks_pending ON tasks (applied, due_ms);
 /// version had one organisation: the installation's, in `meta`).
 const ORG_TABLES: [&str; 3] = ["resources", "pool_users", "tasks"];
 
+/// Whether `table` has the column `column`.
+fn has_column(conn: &Connection, table: &str, column: &str) -> StoreResult<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
+        params![table, column],
+        |r| r.get(0),
+    )?)
+}
+
 /// Brings a database made by an earlier version up to date: rows of the tables that had no
-/// `org` column belong to the installation's organisation.
+/// `org` column belong to the installation's organisation; tasks gain `held` (a task waiting
+/// to be moved by hand), which none of theirs is.
 fn migrate(conn: &Connection) -> StoreResult<()> {
+    if !has_column(conn, "tasks", "held")? {
+        conn.execute_batch("ALTER TABLE tasks ADD COLUMN held INTEGER")?;
+    }
     let org: Option<String> = conn
         .query_row(
             "SELECT value FROM meta WHERE key = 'organisation_id'",
@@ -117,14 +142,7 @@ fn migrate(conn: &Connection) -> StoreResult<()> {
         )
         .optional()?;
     for table in ORG_TABLES {
-        let has_org: bool = conn.query_row(
-            &format!(
-                "SELECT EXISTS (SELECT 1 FROM pragma_table_info('{table}') WHERE name = 'org')"
-            ),
-            [],
-            |r| r.get(0),
-        )?;
-        if !has_org {
+        if !has_column(conn, table, "org")? {
             conn.execute_batch(&format!(
                 "ALTER TABLE {table} ADD COLUMN org TEXT NOT NULL DEFAULT ''"
             ))?;
@@ -228,6 +246,13 @@ impl Store {
     }
 }
 
+/// A value of the `meta` table.
+fn meta_of(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
 /// One transaction over the whole database: the installation's facts, the sign-in tables and
 /// the tasks of every organisation. Resources are reached through one organisation's view
 /// ([`Tx::org`]).
@@ -240,10 +265,7 @@ impl<'c> Tx<'c> {
     }
 
     pub fn meta(&self, key: &str) -> StoreResult<Option<String>> {
-        Ok(self
-            .0
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        meta_of(self.0, key)
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {

@@ -8,16 +8,17 @@ use crate::protocol::ApiResult;
 /// `GET /20190206/public/config`.
 pub(super) fn read_config(call: &Call<'_>) -> ApiResult<Value> {
     let i = &call.ctx.install;
+    let pools = i.pools();
     let endpoint = &call.ctx.endpoint;
     let auth = json!({
         "region": i.aws_region,
-        "userPoolId": i.user_pool_id,
-        "userPoolWebClientId": i.client_id,
-        "identityPoolId": i.identity_pool_id,
+        "userPoolId": pools.user_pool_id,
+        "userPoolWebClientId": pools.client_id,
+        "identityPoolId": pools.identity_pool_id,
         "mandatorySignIn": true,
     });
     let mut juma_auth = auth.clone();
-    juma_auth["identityPoolIdV2"] = json!(i.identity_pool_id);
+    juma_auth["identityPoolIdV2"] = json!(pools.identity_pool_id);
     let base = format!("{endpoint}/20190206");
     Ok(json!({
         "ApiAuth": auth,
