@@ -5,12 +5,14 @@
 //! and class-attribute semantics; this module does the work: one `client::Client` per
 //! frozen configuration, calls run on one tokio runtime with the GIL released (`runtime`),
 //! arguments and answers converted (`convert`), SDK errors raised as staxapp's exceptions
-//! (`errors`), and `tracing` records handed to Python's `logging` (`logging`).
+//! (`errors`), and `tracing` records handed to Python's `logging` (`logging`). For tests, the
+//! emulator runs in the process too (`emulator`, behind `staxapp_rs.testing`).
 
 use pyo3::prelude::*;
 
 mod client;
 mod convert;
+mod emulator;
 mod errors;
 mod interceptors;
 mod logging;
@@ -25,5 +27,6 @@ fn _core(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("USER_AGENT", staxapp::Config::user_agent())?;
     module.add_class::<client::Client>()?;
     module.add_class::<client::Pages>()?;
+    module.add_class::<emulator::Emulator>()?;
     Ok(())
 }
