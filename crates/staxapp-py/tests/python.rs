@@ -13,30 +13,11 @@ use std::time::Duration;
 
 use stax_emulator::EmulatorOptions;
 
-fn python() -> Option<PathBuf> {
-    if let Some(named) = std::env::var_os("STAX_INTEROP_PYTHON") {
-        return Some(PathBuf::from(named));
-    }
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python");
-    venv.exists().then_some(venv)
-}
+mod support;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staxapp_rs_python_tests() {
-    let required =
-        std::env::var_os("CI").is_some() || std::env::var_os("STAX_INTEROP_PYTHON").is_some();
-    let has_package = python().is_some_and(|python| {
-        Command::new(python)
-            .args(["-c", "import staxapp_rs.openapi"])
-            .status()
-            .is_ok_and(|s| s.success())
-    });
-    let Some(python) = python().filter(|_| has_package) else {
-        assert!(
-            !required,
-            "no Python with staxapp_rs: run `.venv/bin/pip install ./crates/staxapp-py` (or set STAX_INTEROP_PYTHON)"
-        );
-        println!("note: no Python with staxapp_rs found; its Python tests are skipped");
+    let Some(python) = support::python_with_staxapp_rs() else {
         return;
     };
 

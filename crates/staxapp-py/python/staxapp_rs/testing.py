@@ -144,7 +144,12 @@ class StaxEmulator:
         """Replaces the whole state with ``state`` (from ``state()``, of this emulator or
         another of the same region). Its API token becomes ``access_key`` / ``secret_key`` (and
         that of the classes ``configure`` set). A dict that is not such a state raises
-        ``ValueError``, and nothing changes."""
+        ``ValueError``, and nothing changes.
+
+        The Cognito pools travel with the state (its users' keys were made for them), and
+        both SDKs keep an installation's public configuration for the process: load another
+        emulator's state before a client of this process signs in to this one, or start one
+        from a file with ``StaxEmulator(state=path)``."""
         token = self._core.load_state(state)
         if token is not None:
             self._use_token(token["access_key"], token["secret_key"])
