@@ -828,3 +828,47 @@ async fn organisations_are_added_with_a_token_of_their_own() {
     );
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_transitions_flag_holds_tasks_from_the_start() {
+    let mut process = Process::spawn(&["--transitions", "manual", "--task-delay-ms", "10"]);
+    let client = Client::new(process.ready("endpoint")).await;
+    let (status, mode) = client.admin("GET", "transitions", None).await;
+    assert_eq!((status, &mode["mode"]), (200, &json!("manual")), "{mode}");
+    let creds = client
+        .login(process.ready("access_key"), process.ready("secret_key"))
+        .await;
+    let answer = send(
+        &client,
+        &creds,
+        "POST",
+        "/20190206/accounts",
+        Some(json!({"Name": "flag-held", "AccountType": "development"})),
+    )
+    .await;
+    let id = task_of(&answer);
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(task(&client, &creds, &id).await["Status"], "STARTED");
+    let (_, moved) = client
+        .admin("POST", &format!("tasks/{id}/complete"), None)
+        .await;
+    assert_eq!(moved["status"], "SUCCEEDED");
+    assert_eq!(task(&client, &creds, &id).await["Status"], "SUCCEEDED");
+    // A reset keeps the mode the process started with.
+    client
+        .admin("PUT", "transitions", Some(json!({"mode": "auto"})))
+        .await;
+    client.admin("POST", "reset", None).await;
+    let (_, mode) = client.admin("GET", "transitions", None).await;
+    assert_eq!(mode["mode"], "manual");
+    assert!(process.terminate().success());
+
+    // A mode it does not know is refused at start, naming the flag.
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_stax-emulator"))
+        .args(["--transitions", "sometimes"])
+        .output()
+        .expect("binary runs");
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("--transitions"), "{said}");
+}

@@ -237,7 +237,8 @@ impl Emulator {
     fn add_organisation(&self, py: Python<'_>, seed: &str) -> PyResult<Py<PyAny>> {
         let seed: Seed = seed.parse().map_err(to_py)?;
         let added = self.with(py, |emulator| emulator.add_organisation(seed))?;
-        let added = serde_json::to_value(added).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        let added =
+            serde_json::to_value(added).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         convert::to_python(py, &added)
     }
 

@@ -92,7 +92,11 @@ fn the_stax_emulator_fixture_with_both_sdks_and_the_readme_example() {
         &work.join("cache"),
     );
     let log = text(&output);
-    assert!(output.status.success(), "pytest failed ({}):\n{log}", output.status);
+    assert!(
+        output.status.success(),
+        "pytest failed ({}):\n{log}",
+        output.status
+    );
     for wanted in [
         "::test_a_forced_failure_reaches_both_sdks PASSED",
         "::test_create_account_failing PASSED",
@@ -109,7 +113,11 @@ fn the_stax_emulator_fixture_with_both_sdks_and_the_readme_example() {
         &work.join("cache"),
     );
     let log = text(&output);
-    assert!(output.status.success(), "fixture_cost.py failed ({}):\n{log}", output.status);
+    assert!(
+        output.status.success(),
+        "fixture_cost.py failed ({}):\n{log}",
+        output.status
+    );
     assert!(log.contains("reset() after one CreateAccount"), "{log}");
     println!("{log}");
     let _ = std::fs::remove_dir_all(&work);
