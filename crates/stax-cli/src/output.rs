@@ -1,10 +1,12 @@
-//! Output: JMESPath queries, then pretty JSON, YAML, or aligned tables on stdout.
+//! Output: JMESPath queries, then pretty JSON, YAML, aligned tables or tab-separated text
+//! ([`text`](crate::text)) on stdout.
 
 use std::io::Write;
 
 use serde_json::{Map, Value};
 
 use crate::failure::Failure;
+use crate::query::Query;
 
 /// The `--output` formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -16,18 +18,8 @@ pub enum Format {
     Yaml,
     /// Aligned columns for lists of objects; key/value rows for one object.
     Table,
-}
-
-/// Applies a JMESPath expression to a value.
-pub fn query(expression: &str, value: &Value) -> Result<Value, String> {
-    let expr = jmespath::compile(expression)
-        .map_err(|e| format!("--query {expression:?} is not valid JMESPath: {e}"))?;
-    let data = jmespath::Variable::from_json(&value.to_string())
-        .map_err(|e| format!("cannot query the result: {e}"))?;
-    let result = expr
-        .search(data)
-        .map_err(|e| format!("--query {expression:?} failed: {e}"))?;
-    serde_json::to_value(&*result).map_err(|e| format!("cannot convert the query result: {e}"))
+    /// Tab-separated values, a line per object of a list (the aws CLI's text form).
+    Text,
 }
 
 /// Renders `value` in `format`, ending with a newline.
@@ -40,25 +32,27 @@ pub fn render(format: Format, value: &Value) -> String {
         }
         Format::Yaml => serde_norway::to_string(value).unwrap_or_else(|e| format!("# {e}\n")),
         Format::Table => table(value),
+        Format::Text => crate::text::render(value),
     }
 }
 
-/// Applies the `--query` expression (if any), renders in `format`, writes to stdout.
-pub fn print_value(
-    query_expression: Option<&str>,
-    format: Format,
-    value: &Value,
-) -> Result<(), Failure> {
-    let value = match query_expression {
-        Some(expression) => query(expression, value).map_err(Failure::Usage)?,
-        None => value.clone(),
+/// Applies the `--query` expression (if any), renders in `format`, writes to stdout. The
+/// query was checked before the call; one that fails on the answer itself (a function given
+/// a value of the wrong type) fails the command (exit 1), not its usage: the call was made.
+pub fn print_value(query: Option<&Query>, format: Format, value: &Value) -> Result<(), Failure> {
+    let rendered = match query {
+        Some(query) => render(format, &query.apply(value).map_err(Failure::Call)?),
+        // The whole answer: in text, a cut walk's token is a line of its own.
+        None if format == Format::Text => crate::text::render_answer(value),
+        None => render(format, value),
     };
-    let text = render(format, &value);
+    write_stdout(rendered.as_bytes())
+}
+
+/// Writes `bytes` to stdout; a closed pipe (`stax ... | head`) is no error.
+pub fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
         // A closed pipe (`stax ... | head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -264,10 +258,7 @@ mod tests {
     }
 
     #[test]
-    fn yaml_and_query() {
-        let v = json!({"Accounts": [{"Name": "a"}, {"Name": "b"}]});
-        assert_eq!(query("Accounts[].Name", &v).unwrap(), json!(["a", "b"]));
-        assert!(query("[[[", &v).unwrap_err().contains("not valid JMESPath"));
+    fn yaml() {
         assert_eq!(render(Format::Yaml, &json!({"a": 1})), "a: 1\n");
     }
 }

@@ -12,6 +12,7 @@ import signal
 import ssl
 import subprocess
 import sys
+import tempfile
 import threading
 import unittest
 import urllib.request
@@ -194,6 +195,38 @@ class BeyondStaxapp(unittest.TestCase):
         self.assertTrue(active)
         self.assertTrue(all(a["Status"] == "ACTIVE" for a in active))
 
+    def test_walks_stop_at_max_items_and_resume_at_next_token(self):
+        accounts = StaxClient("accounts")
+        everything = [a["Id"] for a in accounts.items("ReadAccounts")]
+        self.assertGreater(len(everything), 4)
+        seen, token, runs = [], None, 0
+        while True:
+            walk = accounts.items("ReadAccounts", page_size=4, max_items=3, starting_token=token)
+            got = [a["Id"] for a in walk]
+            self.assertLessEqual(len(got), 3)
+            seen += got
+            token, runs = walk.next_token, runs + 1
+            if token is None:
+                break
+        self.assertEqual(seen, everything)
+        self.assertEqual(runs, -(-len(everything) // 3))
+        # Pages: the last page of a cut walk is cut too; next_token goes on from there.
+        pages = accounts.pages("ReadAccounts", page_size=2, max_items=3)
+        cut = [a["Id"] for page in pages for a in page["Accounts"]]
+        self.assertEqual(cut, everything[:3])
+        rest = [a["Id"] for a in accounts.items("ReadAccounts", starting_token=pages.next_token)]
+        self.assertEqual(rest, everything[3:])
+        token = StaxClient("accounts").items("ReadAccounts", max_items=1)
+        list(token)
+        with self.assertRaises(ValidationException) as raised:
+            list(StaxClient("accounts").items("ReadAccountTypes", starting_token=token.next_token))
+        self.assertIn("accounts.ReadAccounts", str(raised.exception))
+        for bad in ["", "nonsense", 3]:
+            with self.assertRaises(ValidationException, msg=repr(bad)):
+                list(StaxClient("accounts").items("ReadAccounts", starting_token=bad))
+        with self.assertRaises(ValidationException):
+            StaxClient("accounts").items("ReadAccounts", max_items=0)
+
     def test_operations_are_listed(self):
         accounts = StaxClient("accounts", force=True)
         self.assertIn("ReadAccounts", accounts.operations())
@@ -353,6 +386,33 @@ class ConfigLikeStaxapp(unittest.TestCase):
             StaxClient("accounts", config=config).ReadAccounts()
         self.assertIsInstance(caught.exception, ConnectionError)
 
+    def test_a_named_document_that_cannot_be_used_is_a_config_exception(self):
+        # A document named by path: the setting is at fault (ConfigException, a ValueError),
+        # as the CLI's exit 2; before any request.
+        admin(READY, "reset-stats", "POST")
+        with tempfile.TemporaryDirectory() as scratch:
+            text = os.path.join(scratch, "notes.json")
+            with open(text, "w") as f:
+                f.write("not JSON\n")
+            for path in ["/dev/zero", os.path.join(scratch, "missing.json"), text]:
+                os.environ["STAX_SCHEMA"] = path
+                try:
+                    with self.assertRaises(ConfigException, msg=path) as caught:
+                        StaxClient("accounts", force=True)
+                finally:
+                    os.environ.pop("STAX_SCHEMA", None)
+                self.assertIsInstance(caught.exception, ValueError)
+                self.assertIn(path, str(caught.exception))
+                self.assertIn("STAX_SCHEMA", str(caught.exception))
+        stats = admin(READY, "stats")
+        self.assertEqual(stats["document"]["sent"], 0, stats)
+        self.assertEqual(sum(stats["cognito"].values()), 0, stats)
+        # The installation's own document, when it cannot be had: SchemaException.
+        once = StaxAPIRetryConfig(max_attempts=0)
+        with self.assertRaises(SchemaException) as caught:
+            StaxClient("accounts", force=True, config=Config(hostname="127.0.0.1:9", api_retry_config=once))
+        self.assertNotIsInstance(caught.exception, ValueError)
+
     def test_log_level_sets_the_root_loggers_level_as_staxapp_does(self):
         code = "import logging, staxapp_rs.config; print(logging.getLogger().level)"
         for env, level in [({"LOG_LEVEL": "DEBUG"}, "10"), ({"LOG_LEVEL": "error"}, "40"), ({}, "30")]:
@@ -511,3 +571,43 @@ class Interceptors(unittest.TestCase):
         self.assertEqual(admin(READY, "stats")["operations"].get("teams.ReadGroups", 0), 0)
         with self.assertRaises(ValidationException):
             teams.add_interceptor(after_call="not callable")
+
+
+class TestingModule(unittest.TestCase):
+    """staxapp_rs.testing without pytest, in every Python this file runs in (the wheel's
+    oldest and newest too); tests/test_stax_emulator.py drives it through pytest."""
+
+    def test_an_emulator_in_the_process_under_control(self):
+        from staxapp_rs.testing import StaxEmulator
+
+        class Settings:
+            hostname = "api.au1.staxapp.cloud"
+
+        before = os.environ.get("STAX_ENDPOINT")
+        with StaxEmulator(tls=False, transitions="manual") as stax:
+            self.assertIsNone(stax.ca_cert)
+            self.assertTrue(stax.endpoint.startswith("http://127.0.0.1:"))
+            stax.configure(Settings)
+            self.assertEqual(Settings.hostname, stax.hostname)
+            self.assertEqual(Settings.access_key, stax.access_key)
+            self.assertEqual(os.environ["STAX_ENDPOINT"], stax.endpoint)
+            state = stax.state()
+            self.assertEqual(state["format"], "stax-emulator-state")
+            other = stax.add_organisation(seed="empty")
+            self.assertNotEqual(other["access_key"], stax.access_key)
+            self.assertEqual(len(stax.state()["organisations"]), 2)
+            stax.fail_next("accounts.CreateAccount")
+            stax.faults(rules=[{"operation": "accounts.ReadAccounts", "fault": "status=500", "times": 1}])
+            self.assertEqual(len(stax.stats()["fault_rules"]), 1)
+            with self.assertRaises(ValueError):
+                stax.fail_next("accounts.MakeAccount")
+            with self.assertRaises(LookupError):
+                stax.advance(str(uuid.uuid4()))
+            stax.reset()
+            self.assertEqual(stax.state(), state)
+            self.assertEqual(stax.stats()["fault_rules"], [])
+        self.assertEqual(Settings.hostname, "api.au1.staxapp.cloud")
+        self.assertFalse(hasattr(Settings, "access_key"))
+        self.assertEqual(os.environ.get("STAX_ENDPOINT"), before)
+        with self.assertRaises(RuntimeError):
+            stax.reset()

@@ -40,7 +40,9 @@
 //! ## Beyond the Python SDK
 //!
 //! - [`tasks`]: wait for a mutation's task with a timeout and progress callback.
-//! - [`paging`]: every page, or every item, of a list operation as a stream.
+//! - [`paging`]: every page, or every item, of a list operation as a stream, resumable to
+//!   the item ([`paging::ResumeToken`]).
+//! - [`debug`]: a wire log of every request and answer, secrets masked.
 //! - `blocking` (feature `blocking`): the same client for synchronous code.
 //! - Errors name the cause and the fix; unknown names come with "did you mean".
 //!
@@ -59,6 +61,7 @@ pub mod blocking;
 pub mod cache;
 mod client;
 pub mod config;
+pub mod debug;
 pub mod documents;
 pub mod error;
 pub mod interceptor;

@@ -96,6 +96,129 @@ async fn paging_streams_every_account() {
     emu.shutdown().await;
 }
 
+/// A walk cut at `max_items` says where the rest starts, to the item; items read from every
+/// point of a page resume without a gap or a repeat; a token of another operation is refused.
+#[tokio::test]
+async fn walks_resume_at_their_tokens() {
+    use futures::StreamExt as _;
+    use staxapp::paging::PageOptions;
+    let emu = emulator(EmulatorOptions::default()).await;
+    let client = StaxClient::new(config(&emu, "resume")).unwrap();
+    let ids = |items: &[Value]| -> Vec<String> {
+        items
+            .iter()
+            .map(|a| a["Id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all: Vec<Value> = client
+        .items("accounts", "ReadAccounts", args! {}, 100, None)
+        .try_collect()
+        .await
+        .unwrap();
+    let all = ids(&all);
+    assert!(all.len() > 4);
+
+    // Cut at 3 of pages of 2: two pages, the second cut to one item.
+    let mut pages = client.pages(
+        "accounts",
+        "ReadAccounts",
+        args! {},
+        PageOptions::new(2).max_items(3),
+    );
+    let mut first: Vec<Value> = Vec::new();
+    while let Some(page) = pages.next().await {
+        first.extend(page.unwrap()["Accounts"].as_array().unwrap().clone());
+    }
+    assert_eq!(ids(&first), all[..3]);
+    let token = pages.next_token().expect("more remain").to_owned();
+
+    // Stopping anywhere in a page: next_token is exact to the item.
+    for stop in 0..all.len() {
+        let mut items = client.items(
+            "accounts",
+            "ReadAccounts",
+            args! {},
+            PageOptions::new(4).starting_token(token.clone()),
+            None,
+        );
+        let mut seen = Vec::new();
+        for _ in 0..stop {
+            match items.next().await {
+                Some(item) => seen.push(item.unwrap()),
+                None => break,
+            }
+        }
+        let rest: Vec<Value> = match items.next_token() {
+            Some(next) => client
+                .items(
+                    "accounts",
+                    "ReadAccounts",
+                    args! {},
+                    PageOptions::new(3).starting_token(next),
+                    None,
+                )
+                .try_collect()
+                .await
+                .unwrap(),
+            None if seen.is_empty() => client
+                .items(
+                    "accounts",
+                    "ReadAccounts",
+                    args! {},
+                    PageOptions::new(3).starting_token(token.clone()),
+                    None,
+                )
+                .try_collect()
+                .await
+                .unwrap(),
+            None => Vec::new(),
+        };
+        seen.extend(rest);
+        assert_eq!(ids(&seen), all[3..], "stopped after {stop}");
+    }
+
+    // The token belongs to ReadAccounts without arguments.
+    for (operation, arguments) in [
+        ("ReadAccountTypes", args! {}),
+        ("ReadAccounts", args! {"filter" => "ACTIVE"}),
+    ] {
+        let err = client
+            .items(
+                "accounts",
+                operation,
+                arguments,
+                PageOptions::new(2).starting_token(token.clone()),
+                None,
+            )
+            .try_collect::<Vec<Value>>()
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("starting_token"), "{err}");
+    }
+
+    // The blocking client says the same.
+    let blocking_config = config(&emu, "resume-blocking");
+    let (count, token) = tokio::task::spawn_blocking(move || {
+        let blocking = staxapp::blocking::StaxClient::new(blocking_config).unwrap();
+        let mut items = blocking.items(
+            "accounts",
+            "ReadAccounts",
+            args! {},
+            PageOptions::new(2).max_items(3),
+            None,
+        );
+        let count = items
+            .by_ref()
+            .inspect(|i| assert!(i.is_ok(), "{i:?}"))
+            .count();
+        (count, items.next_token().map(str::to_owned))
+    })
+    .await
+    .unwrap();
+    assert_eq!((count, token.is_some()), (3, true));
+    emu.shutdown().await;
+}
+
 /// A wrong secret key: Cognito's NotAuthorizedException with the A4 guidance.
 #[tokio::test]
 async fn wrong_secret_key_is_reported_with_guidance() {
@@ -745,6 +868,86 @@ async fn sessions_share_credentials_through_a_store() {
             .await,
     );
     assert_eq!(e.kind, AuthErrorKind::InvalidSecretKey);
+    std::fs::remove_dir_all(store.dir().parent().unwrap()).ok();
+    emu.shutdown().await;
+}
+
+/// Sessions of their own (as processes would be) started together on one empty store sign
+/// in once: the first takes the key's lock, the others wait for it and read its entry.
+#[tokio::test]
+async fn sessions_started_together_on_an_empty_store_sign_in_once() {
+    use staxapp::auth::store::FileCredentialStore;
+    let emu = emulator(EmulatorOptions::default()).await;
+    let store = Arc::new(FileCredentialStore::new(
+        common::temp_dir("store-together").join("credentials"),
+    ));
+    let calls = (0..8).map(|_| {
+        let session =
+            Session::with_credential_store(config(&emu, "store-together"), store.clone()).unwrap();
+        async move {
+            StaxClient::with_session(session)
+                .call("accounts", "ReadAccounts", args! {})
+                .await
+        }
+    });
+    for answer in futures::future::join_all(calls).await {
+        assert!(answer.unwrap()["Accounts"].is_array());
+    }
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 1, "{}", emu.stats());
+    assert_eq!(stat(&emu, "/operations/accounts.ReadAccounts"), 8);
+    std::fs::remove_dir_all(store.dir().parent().unwrap()).ok();
+    emu.shutdown().await;
+}
+
+/// An entry under the right key whose pools are not those the installation serves (which
+/// this process knows) is not used: the session signs in at the installation's pools, the
+/// entry's credentials are never sent, and the entry is replaced.
+#[tokio::test]
+async fn a_stored_entry_of_other_pools_is_not_used() {
+    use staxapp::auth::store::{CredentialKey, FileCredentialStore, StoredCredentials};
+    let emu = emulator(EmulatorOptions::default()).await;
+    let store = Arc::new(FileCredentialStore::new(
+        common::temp_dir("store-pools").join("credentials"),
+    ));
+    // The process learns the installation's pools: a client without the store signs in.
+    let plain = StaxClient::new(config(&emu, "store-pools")).unwrap();
+    plain
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    let pools = plain.session().api_auth().await.unwrap();
+    let config = config(&emu, "store-pools");
+    let key = CredentialKey::new(
+        config.base_url(),
+        config.access_key().unwrap(),
+        config.secret_key().unwrap().expose(),
+    );
+    let mut other = (*pools).clone();
+    other.user_pool_id = "ap-southeast-2_Other".into();
+    other.client_id = "other-client".into();
+    let foreign = StoredCredentials::new(
+        Credentials::new(
+            "ASIAFOREIGN",
+            "secret",
+            "token",
+            SystemTime::now() + Duration::from_secs(3600),
+        ),
+        Some(other),
+    );
+    store.store_now(&key, &foreign).unwrap();
+    let session = Session::with_credential_store(config, store.clone()).unwrap();
+    StaxClient::with_session(session)
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 2);
+    assert_eq!(
+        stat(&emu, "/rejected_signatures"),
+        0,
+        "the entry's credentials were never sent"
+    );
+    let replaced = store.load_now(&key).unwrap().unwrap();
+    assert_eq!(replaced.api_auth.as_ref(), Some(&*pools));
     std::fs::remove_dir_all(store.dir().parent().unwrap()).ok();
     emu.shutdown().await;
 }

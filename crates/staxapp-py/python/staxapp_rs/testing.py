@@ -81,6 +81,11 @@ class StaxEmulator:
     ) -> None:
         from staxapp_rs import _core
 
+        if not hasattr(_core, "Emulator"):
+            raise RuntimeError(
+                "this staxapp_rs was built without its emulator (the cargo feature `emulator`, "
+                "on by default): reinstall it with `pip install ./crates/staxapp-py`"
+            )
         self._undo: List[Callable[[], None]] = []
         self._configured: List[Any] = []
         self._bundle: Optional[str] = None

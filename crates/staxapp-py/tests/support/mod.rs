@@ -1,7 +1,7 @@
 //! The Python that runs staxapp_rs's Python tests: the one named by `STAX_INTEROP_PYTHON`,
 //! else the workspace's `.venv`, when it imports `staxapp_rs`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// That Python, or `None` (with a note) when there is none and none is required. When `CI` or
@@ -17,12 +17,7 @@ pub fn python_with_staxapp_rs() -> Option<PathBuf> {
             venv.exists().then_some(venv)
         }
     };
-    let found = python.filter(|python| {
-        Command::new(python)
-            .args(["-c", "import staxapp_rs.openapi"])
-            .status()
-            .is_ok_and(|s| s.success())
-    });
+    let found = python.filter(|python| has_staxapp_rs(python));
     if found.is_none() {
         assert!(
             !required,
@@ -31,4 +26,12 @@ pub fn python_with_staxapp_rs() -> Option<PathBuf> {
         println!("note: no Python with staxapp_rs found; its Python tests are skipped");
     }
     found
+}
+
+/// Whether `python` imports `staxapp_rs`.
+pub fn has_staxapp_rs(python: &Path) -> bool {
+    Command::new(python)
+        .args(["-c", "import staxapp_rs.openapi"])
+        .status()
+        .is_ok_and(|s| s.success())
 }
