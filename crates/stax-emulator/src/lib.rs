@@ -516,7 +516,10 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorErr
             }
         };
         let [access, secret] = READY_KEYS;
-        if state.is_none() && (db.meta(access)?.is_none() || db.meta(secret)?.is_none()) {
+        if db.meta(access)?.is_some() && db.meta(secret)?.is_some() {
+            // A database seeded by an earlier version gains what a new one has.
+            seed::upgrade(&db.org(&first), &install)?;
+        } else if state.is_none() {
             let (a, s) = seed::seed(
                 &db.org(&first),
                 &install,

@@ -91,6 +91,9 @@ CREATE TABLE IF NOT EXISTS tasks (
     effect     TEXT,
     applied    INTEGER NOT NULL DEFAULT 0,
     org        TEXT NOT NULL,
+    caller     TEXT,
+    target_kind TEXT,
+    target_id  TEXT,
     held       INTEGER
 );
 CREATE TABLE IF NOT EXISTS outcome_rules (
@@ -118,22 +121,28 @@ CREATE INDEX IF NOT EXISTS tasks_pending ON tasks (applied, due_ms);
 /// version had one organisation: the installation's, in `meta`).
 const ORG_TABLES: [&str; 3] = ["resources", "pool_users", "tasks"];
 
+/// Columns added to tables after their first version, with their declarations: a row written
+/// before has none of them (NULL).
+const ADDED_COLUMNS: [(&str, &str, &str); 4] = [
+    ("tasks", "caller", "TEXT"),
+    ("tasks", "target_kind", "TEXT"),
+    ("tasks", "target_id", "TEXT"),
+    // A task waiting to be moved by hand (manual transitions).
+    ("tasks", "held", "INTEGER"),
+];
+
 /// Whether `table` has the column `column`.
 fn has_column(conn: &Connection, table: &str, column: &str) -> StoreResult<bool> {
     Ok(conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
-        params![table, column],
+        [table, column],
         |r| r.get(0),
     )?)
 }
 
 /// Brings a database made by an earlier version up to date: rows of the tables that had no
-/// `org` column belong to the installation's organisation; tasks gain `held` (a task waiting
-/// to be moved by hand), which none of theirs is.
+/// `org` column belong to the installation's organisation; columns added since are added.
 fn migrate(conn: &Connection) -> StoreResult<()> {
-    if !has_column(conn, "tasks", "held")? {
-        conn.execute_batch("ALTER TABLE tasks ADD COLUMN held INTEGER")?;
-    }
     let org: Option<String> = conn
         .query_row(
             "SELECT value FROM meta WHERE key = 'organisation_id'",
@@ -150,6 +159,13 @@ fn migrate(conn: &Connection) -> StoreResult<()> {
                 &format!("UPDATE {table} SET org = ?1"),
                 [org.as_deref().unwrap_or_default()],
             )?;
+        }
+    }
+    for (table, column, declaration) in ADDED_COLUMNS {
+        if !has_column(conn, table, column)? {
+            conn.execute_batch(&format!(
+                "ALTER TABLE {table} ADD COLUMN {column} {declaration}"
+            ))?;
         }
     }
     Ok(())
@@ -360,7 +376,13 @@ mod tests {
                  INSERT INTO resources VALUES ('thing', 'a', 1, '{\"Id\": \"a\"}');
                  CREATE TABLE pool_users (username TEXT PRIMARY KEY, sub TEXT NOT NULL UNIQUE,
                      salt TEXT NOT NULL, verifier TEXT NOT NULL, enabled INTEGER NOT NULL DEFAULT 1);
-                 INSERT INTO pool_users VALUES ('key', 'sub', 's', 'v', 1);",
+                 INSERT INTO pool_users VALUES ('key', 'sub', 's', 'v', 1);
+                 CREATE TABLE tasks (id TEXT PRIMARY KEY, operation TEXT NOT NULL,
+                     created_ms INTEGER NOT NULL, due_ms INTEGER NOT NULL, outcome TEXT NOT NULL,
+                     logs TEXT NOT NULL, subject TEXT, subjects TEXT NOT NULL, effect TEXT,
+                     applied INTEGER NOT NULL DEFAULT 0);
+                 INSERT INTO tasks VALUES ('t1', 'accounts.CreateAccount', 1, 2, 'SUCCEEDED',
+                     '[]', NULL, '[]', NULL, 1);",
             )
             .unwrap();
         }
@@ -374,6 +396,15 @@ mod tests {
                     |r| r.get(0),
                 )?;
                 assert_eq!(org, "org-1");
+                let task = tx
+                    .org("org-1")
+                    .task("t1")?
+                    .expect("the old task is the organisation's");
+                assert_eq!(
+                    task.origin,
+                    tasks::Origin::default(),
+                    "no caller or target known"
+                );
                 Ok::<_, StoreError>(())
             })
             .unwrap();

@@ -10,7 +10,8 @@
 //!    {"id": "...",
 //!     "resources": {"account": {"<id>": {...}, ...}, ...},
 //!     "tasks": [{"id", "operation", "created_ms", "due_ms", "outcome", "logs", "subject",
-//!                "subjects", "effect", "applied", "held"}],
+//!                "subjects", "effect", "applied", "caller", "target_kind", "target_id",
+//!                "held"}],
 //!     "cognito_users": [{"username", "sub", "salt", "verifier", "enabled", "identity_id",
 //!                        "new_password_required"}]}]}
 //! ```
@@ -27,7 +28,7 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::tasks::{Held, TASK_COLUMNS, TaskRow, finish_task, task_from_row};
+use super::tasks::{Held, Origin, TASK_COLUMNS, TaskRow, finish_task, task_from_row};
 use super::{StoreError, StoreResult, Tx};
 
 /// What the document says it is.
@@ -99,6 +100,14 @@ struct Task {
     subjects: Vec<String>,
     effect: Option<Value>,
     applied: bool,
+    /// Who asked for it (an API token's access key), what kind of record it changes and
+    /// which (what insights report); absent: unknown.
+    #[serde(default)]
+    caller: Option<String>,
+    #[serde(default)]
+    target_kind: Option<String>,
+    #[serde(default)]
+    target_id: Option<String>,
     /// `STARTED` or `RUNNING` while it waits to be moved by hand.
     held: Option<String>,
 }
@@ -222,7 +231,7 @@ impl Tx<'_> {
             }
         }
         let mut stmt = self.0.prepare(&format!(
-            "SELECT {TASK_COLUMNS} FROM tasks WHERE org = ?1 ORDER BY created_ms, id"
+            "SELECT {TASK_COLUMNS} FROM tasks WHERE org = ?1 ORDER BY created_ms, rowid"
         ))?;
         let mut tasks = Vec::new();
         for row in stmt.query_map([org], task_from_row)? {
@@ -235,6 +244,9 @@ impl Tx<'_> {
                     }
                     .to_owned()
                 }),
+                caller: task.origin.caller,
+                target_kind: task.origin.target_kind,
+                target_id: task.origin.target_id,
                 id: task.id,
                 operation: task.operation,
                 created_ms: task.created_ms,
@@ -354,6 +366,11 @@ impl Tx<'_> {
                 effect: task.effect.clone(),
                 applied: task.applied,
                 org: org.id.clone(),
+                origin: Origin {
+                    caller: task.caller.clone(),
+                    target_kind: task.target_kind.clone(),
+                    target_id: task.target_id.clone(),
+                },
                 held: match task.held.as_deref() {
                     Some("STARTED") => Some(Held::First),
                     Some(_) => Some(Held::Running),

@@ -132,12 +132,27 @@ pub(crate) struct TaskRow {
     pub applied: bool,
     /// The organisation whose change it carries out.
     pub org: String,
+    /// Who asked for it and what it changes.
+    pub origin: Origin,
     /// Where it waits to be moved by hand, when it is (manual transitions).
     pub held: Option<Held>,
 }
 
+/// Who asked for a task and which record it changes: what insights report of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Origin {
+    /// The caller's id (the signing API token's access key); `None` for tasks the emulator
+    /// made itself.
+    pub caller: Option<String>,
+    /// What insights call the kind of the record it changes (`ACCOUNT`, `POLICY`, ...;
+    /// [`crate::store::kinds::Kind::target_kind`]).
+    pub target_kind: Option<String>,
+    /// The id of the record it changes, when it changes one.
+    pub target_id: Option<String>,
+}
+
 /// The columns of a task row, in the order [`task_from_row`] reads them.
-pub(super) const TASK_COLUMNS: &str = "id, operation, created_ms, due_ms, outcome, logs, subject, subjects, effect, applied, org, held";
+pub(super) const TASK_COLUMNS: &str = "id, operation, created_ms, due_ms, outcome, logs, subject, subjects, effect, applied, org, caller, target_kind, target_id, held";
 
 type RowParts = (TaskRow, String, String, Option<String>);
 
@@ -155,7 +170,12 @@ pub(super) fn task_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RowPart
             effect: None,
             applied: row.get(9)?,
             org: row.get(10)?,
-            held: Held::of(row.get(11)?),
+            origin: Origin {
+                caller: row.get(11)?,
+                target_kind: row.get(12)?,
+                target_id: row.get(13)?,
+            },
+            held: Held::of(row.get(14)?),
         },
         row.get(5)?,
         row.get(7)?,
@@ -177,7 +197,7 @@ impl Db<'_> {
         self.conn.execute(
             &format!(
                 "INSERT INTO tasks ({TASK_COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
             ),
             params![
                 task.id,
@@ -194,6 +214,9 @@ impl Db<'_> {
                     .transpose()?,
                 task.applied,
                 self.org(),
+                task.origin.caller,
+                task.origin.target_kind,
+                task.origin.target_id,
                 task.held.map(Held::code),
             ],
         )?;
@@ -264,6 +287,166 @@ pub(crate) enum MoveRefused {
     Unknown,
     /// It has ended, with this status.
     Ended(&'static str),
+}
+
+/// Where a task stands, as a query asks for it: waiting or running (not ended yet), or ended
+/// one way or the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TaskState {
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+impl TaskState {
+    /// The SQL condition on a task row.
+    fn condition(self) -> &'static str {
+        match self {
+            TaskState::Pending => "applied = 0",
+            TaskState::Succeeded => "(applied = 1 AND outcome <> 'FAILED')",
+            TaskState::Failed => "(applied = 1 AND outcome = 'FAILED')",
+        }
+    }
+}
+
+/// What a list of tasks is ordered by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TaskOrder {
+    /// When it was asked for.
+    Created,
+    /// Its operation's id.
+    Operation,
+    /// Its state: failed, then pending, then succeeded (the alphabetical order of the words
+    /// insights use).
+    State,
+    /// Its target's kind ([`Origin::target_kind`]; none sorts as `OTHER`).
+    TargetKind,
+    /// Its caller (none sorts as the organisation's id).
+    Caller,
+}
+
+impl TaskOrder {
+    fn expression(self) -> &'static str {
+        match self {
+            TaskOrder::Created => "created_ms",
+            TaskOrder::Operation => "operation",
+            TaskOrder::State => {
+                "CASE WHEN applied = 0 THEN 1 WHEN outcome = 'FAILED' THEN 0 ELSE 2 END"
+            }
+            TaskOrder::TargetKind => "coalesce(target_kind, 'OTHER')",
+            TaskOrder::Caller => "coalesce(caller, org)",
+        }
+    }
+}
+
+/// Which tasks of an organisation, in which order, which page. Each `Some` list keeps the
+/// tasks matching one of its values (an empty list keeps none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TaskQuery {
+    /// Operation ids (`accounts.CreateAccount`).
+    pub operations: Option<Vec<String>>,
+    /// Task ids.
+    pub ids: Option<Vec<String>>,
+    /// Callers' ids (a task without one counts as the organisation's).
+    pub callers: Option<Vec<String>>,
+    pub states: Option<Vec<TaskState>>,
+    /// Targets' kinds (a task without one counts as `OTHER`).
+    pub target_kinds: Option<Vec<String>>,
+    pub order: TaskOrder,
+    pub descending: bool,
+    pub offset: usize,
+    /// The most the page holds (`None`: all the rest).
+    pub limit: Option<usize>,
+}
+
+impl Default for TaskQuery {
+    fn default() -> Self {
+        TaskQuery {
+            operations: None,
+            ids: None,
+            callers: None,
+            states: None,
+            target_kinds: None,
+            order: TaskOrder::Created,
+            descending: false,
+            offset: 0,
+            limit: None,
+        }
+    }
+}
+
+/// Appends `column IN (values)`, binding the values.
+fn within(sql: &mut String, args: &mut Vec<String>, column: &str, values: &[String]) {
+    let start = args.len() + 2;
+    let marks: Vec<String> = (start..start + values.len())
+        .map(|n| format!("?{n}"))
+        .collect();
+    args.extend(values.iter().cloned());
+    sql.push_str(&format!(" AND {column} IN ({})", marks.join(", ")));
+}
+
+impl Db<'_> {
+    /// One page of the organisation's tasks a query selects, in its order (ties by creation,
+    /// in the same direction), and how many it selects in all; filters and order run inside
+    /// SQLite.
+    pub fn select_tasks(&self, query: &TaskQuery) -> StoreResult<(Vec<TaskRow>, usize)> {
+        // ?1 is the organisation; the lists' values follow.
+        let mut sql = String::from(" FROM tasks WHERE org = ?1");
+        let mut args: Vec<String> = Vec::new();
+        if let Some(values) = &query.operations {
+            within(&mut sql, &mut args, "operation", values);
+        }
+        if let Some(values) = &query.ids {
+            let lower: Vec<String> = values.iter().map(|v| v.to_ascii_lowercase()).collect();
+            within(&mut sql, &mut args, "id", &lower);
+        }
+        if let Some(values) = &query.callers {
+            let lower: Vec<String> = values.iter().map(|v| v.to_ascii_lowercase()).collect();
+            within(&mut sql, &mut args, "lower(coalesce(caller, org))", &lower);
+        }
+        if let Some(values) = &query.target_kinds {
+            within(
+                &mut sql,
+                &mut args,
+                TaskOrder::TargetKind.expression(),
+                values,
+            );
+        }
+        if let Some(states) = &query.states {
+            let any: Vec<&str> = states.iter().map(|s| s.condition()).collect();
+            let any = if any.is_empty() {
+                "0".to_owned()
+            } else {
+                any.join(" OR ")
+            };
+            sql.push_str(&format!(" AND ({any})"));
+        }
+        let bound = || {
+            std::iter::once(self.org().to_owned())
+                .chain(args.iter().cloned())
+                .collect::<Vec<_>>()
+        };
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT COUNT(*){sql}"),
+            rusqlite::params_from_iter(bound()),
+            |r| r.get(0),
+        )?;
+        let direction = if query.descending { " DESC" } else { "" };
+        let limit = query
+            .limit
+            .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {TASK_COLUMNS}{sql} ORDER BY {}{direction}, created_ms{direction}, rowid{direction} LIMIT {limit} OFFSET {offset}",
+            query.order.expression()
+        ))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(bound()), task_from_row)?;
+        let mut tasks = Vec::new();
+        for row in rows {
+            tasks.push(finish_task(row?)?);
+        }
+        Ok((tasks, usize::try_from(total).unwrap_or(0)))
+    }
 }
 
 impl Tx<'_> {
@@ -436,6 +619,14 @@ impl Effect {
         self
     }
 
+    /// Stores `record` as the resource `id` of `kind` unless there is one, stamped
+    /// `CreatedTS` and `ModifiedTS` when the task ends (what a task finds or makes).
+    pub fn insert(mut self, kind: impl AsRef<str>, id: &str, record: Value) -> Self {
+        self.steps
+            .push(json!({"op": "insert", "kind": kind.as_ref(), "id": id, "record": record}));
+        self
+    }
+
     /// Merges `fields` into the resource only when the task fails (e.g. `DELETE_FAILED`).
     pub fn merge_on_fail(mut self, kind: impl AsRef<str>, id: &str, fields: Value) -> Self {
         self.steps.push(
@@ -505,9 +696,10 @@ fn logs(operation: &str, outcome: &Outcome) -> (String, Vec<String>) {
     }
 }
 
-/// Writes a new task; returns its id. An outcome rule of its operation decides how it ends;
-/// in manual transitions it is held in its first state.
-pub(crate) fn create(db: &Db<'_>, task: NewTask<'_>) -> StoreResult<String> {
+/// Writes a new task asked for by `origin`'s caller, changing `origin`'s target (both may be
+/// unknown: `Origin::default()`); returns its id. An outcome rule of its operation decides how
+/// it ends; in manual transitions it is held in its first state.
+pub(crate) fn create_for(db: &Db<'_>, task: NewTask<'_>, origin: Origin) -> StoreResult<String> {
     let id = uuid();
     let created = now_ms();
     let outcome = db.take_outcome(task.operation)?.unwrap_or(task.outcome);
@@ -530,17 +722,20 @@ pub(crate) fn create(db: &Db<'_>, task: NewTask<'_>) -> StoreResult<String> {
         effect: task.effect.into_value(),
         applied: false,
         org: db.org().to_owned(),
+        origin,
         held,
     })?;
     Ok(id)
 }
 
-/// Writes a task that already ended successfully at `at_ms` (for data made at first run).
-pub(crate) fn finished(
+/// Writes a task that already ended successfully at `at_ms` (for data made at first run),
+/// asked for by `origin`'s caller and changing its target.
+pub(crate) fn finished_by(
     db: &Db<'_>,
     operation: &str,
     subject: Option<(&str, &str)>,
     at_ms: i64,
+    origin: Origin,
 ) -> StoreResult<String> {
     let id = uuid();
     let (outcome, logs) = logs(operation, &Outcome::Succeed);
@@ -556,6 +751,7 @@ pub(crate) fn finished(
         effect: None,
         applied: true,
         org: db.org().to_owned(),
+        origin,
         held: None,
     })?;
     Ok(id)
@@ -638,6 +834,17 @@ fn apply(db: &Db<'_>, step: &Value) -> StoreResult<()> {
         "delete" => {
             db.delete(kind, id)?;
         }
+        "insert" => {
+            if db.get(kind, id)?.is_none() {
+                let mut record = step.get("record").cloned().unwrap_or(Value::Null);
+                if let Some(map) = record.as_object_mut() {
+                    let now = json!(crate::util::now_iso());
+                    map.insert("CreatedTS".into(), now.clone());
+                    map.insert("ModifiedTS".into(), now);
+                }
+                db.put(kind, id, &record)?;
+            }
+        }
         "pull" => {
             let matching = step.get("match").and_then(Value::as_object);
             let agrees = |entry: &Value| {
@@ -690,7 +897,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pull_and_push_edit_lists_when_applied() {
+    fn pull_push_and_insert_when_applied() {
         let store = Store::open(None).unwrap();
         store
             .write(|tx| {
@@ -705,7 +912,9 @@ mod tests {
                 let effect = Effect::default()
                     .pull("t", None, "Roles", json!({"G": "x"}))
                     .push("t", "c", "Roles", json!({"G": "z"}))
-                    .push("t", "c", "Roles", json!({"G": "z"}));
+                    .push("t", "c", "Roles", json!({"G": "z"}))
+                    .insert("t", "d", json!({"Id": "d", "Roles": []}))
+                    .insert("t", "c", json!({"Id": "c", "Roles": "replaced?"}));
                 for step in effect.into_value().unwrap().as_array().unwrap() {
                     apply(&db, step)?;
                 }
@@ -717,7 +926,17 @@ mod tests {
         };
         assert_eq!(roles("a"), json!([{"G": "y", "R": 1}]));
         assert_eq!(roles("b"), json!([]));
-        assert_eq!(roles("c"), json!([{"G": "z"}]));
+        assert_eq!(
+            roles("c"),
+            json!([{"G": "z"}]),
+            "an insert keeps what is there"
+        );
+        assert_eq!(roles("d"), json!([]));
+        let made = store
+            .read(|tx| tx.org("o1").get("t", "d"))
+            .unwrap()
+            .unwrap();
+        assert!(made["CreatedTS"].is_string() && made["ModifiedTS"] == made["CreatedTS"]);
     }
 
     #[test]
@@ -725,7 +944,7 @@ mod tests {
         let store = Store::open(None).unwrap();
         let id = store
             .write(|tx| {
-                create(
+                create_for(
                     &tx.org("o1"),
                     NewTask {
                         operation: "accounts.CreateAccount",
@@ -734,6 +953,7 @@ mod tests {
                         outcome: Outcome::Succeed,
                         effect: Effect::default(),
                     },
+                    Origin::default(),
                 )
             })
             .unwrap();
@@ -743,5 +963,127 @@ mod tests {
         assert_eq!(status_at(&task, t0).0, "STARTED");
         assert_eq!(status_at(&task, t0 + 600).0, "RUNNING");
         assert_eq!(status_at(&task, t0 + 1000).0, "SUCCEEDED");
+    }
+
+    #[test]
+    fn task_queries_filter_order_and_page_inside_the_store() {
+        let store = Store::open(None).unwrap();
+        let origin = |caller: Option<&str>, kind: Option<&str>| Origin {
+            caller: caller.map(str::to_owned),
+            target_kind: kind.map(str::to_owned),
+            target_id: None,
+        };
+        let ids = store
+            .write(|tx| {
+                let db = tx.org("o1");
+                let mut ids = Vec::new();
+                for (i, (operation, caller, kind)) in [
+                    ("accounts.CreateAccount", Some("u1"), Some("ACCOUNT")),
+                    ("policies.AttachPolicy", Some("u2"), Some("POLICY")),
+                    ("teams.CreateGroup", None, None),
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    ids.push(finished_by(
+                        &db,
+                        operation,
+                        None,
+                        1000 + i as i64,
+                        origin(caller, kind),
+                    )?);
+                }
+                let pending = NewTask {
+                    operation: "accounts.CreateAccount",
+                    delay: Duration::from_secs(60),
+                    subjects: None,
+                    outcome: Outcome::Fail("no".into()),
+                    effect: Effect::default(),
+                };
+                ids.push(create_for(
+                    &db,
+                    pending,
+                    origin(Some("u1"), Some("ACCOUNT")),
+                )?);
+                tx.org("o2").add_task(
+                    &db.task(&ids[0])?
+                        .map(|t| TaskRow {
+                            id: "other".into(),
+                            ..t
+                        })
+                        .unwrap(),
+                )?;
+                Ok::<_, super::super::StoreError>(ids)
+            })
+            .unwrap();
+        let run = |query: TaskQuery| {
+            let (tasks, total) = store.read(|tx| tx.org("o1").select_tasks(&query)).unwrap();
+            let found: Vec<usize> = tasks
+                .iter()
+                .map(|t| ids.iter().position(|id| *id == t.id).unwrap())
+                .collect();
+            (found, total)
+        };
+        assert_eq!(
+            run(TaskQuery::default()),
+            (vec![0, 1, 2, 3], 4),
+            "this organisation's, oldest first"
+        );
+        let newest = TaskQuery {
+            descending: true,
+            ..TaskQuery::default()
+        };
+        assert_eq!(run(newest).0, [3, 2, 1, 0]);
+        let mine = TaskQuery {
+            callers: Some(vec!["U1".into()]),
+            ..TaskQuery::default()
+        };
+        assert_eq!(run(mine).0, [0, 3]);
+        let nobody = TaskQuery {
+            callers: Some(vec!["o1".into()]),
+            ..TaskQuery::default()
+        };
+        assert_eq!(
+            run(nobody).0,
+            [2],
+            "a task without a caller is the organisation's"
+        );
+        let other = TaskQuery {
+            target_kinds: Some(vec!["OTHER".into()]),
+            ..TaskQuery::default()
+        };
+        assert_eq!(run(other).0, [2]);
+        let pending = TaskQuery {
+            states: Some(vec![TaskState::Pending]),
+            ..TaskQuery::default()
+        };
+        assert_eq!(run(pending).0, [3]);
+        let none = TaskQuery {
+            states: Some(vec![]),
+            ..TaskQuery::default()
+        };
+        assert_eq!(run(none), (vec![], 0));
+        let creations = TaskQuery {
+            operations: Some(vec!["accounts.CreateAccount".into()]),
+            ids: Some(vec![ids[3].to_uppercase()]),
+            ..TaskQuery::default()
+        };
+        assert_eq!(run(creations).0, [3]);
+        let by_state = TaskQuery {
+            order: TaskOrder::State,
+            ..TaskQuery::default()
+        };
+        assert_eq!(run(by_state).0, [3, 0, 1, 2], "pending before succeeded");
+        let by_kind = TaskQuery {
+            order: TaskOrder::TargetKind,
+            offset: 1,
+            limit: Some(2),
+            ..TaskQuery::default()
+        };
+        assert_eq!(
+            run(by_kind),
+            (vec![3, 2], 4),
+            "ACCOUNT, ACCOUNT, OTHER, POLICY: the second page of two"
+        );
     }
 }
