@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::{EmulatorOptions, Seed};
+use crate::{EmulatorOptions, Seed, Transitions};
 
 /// A local Stax: the Stax API, Cognito user and identity pools and API Gateway's SigV4 checks.
 // The field docs are `--help` text, where `<ms>` is a placeholder, not HTML.
@@ -60,6 +60,15 @@ pub struct Args {
     /// milliseconds (100 to 600000); also how long an idle kept-alive connection stays open.
     #[arg(long, default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
     pub read_timeout_ms: u64,
+    /// How tasks and permission set assignments move: auto (by time, --task-delay-ms) or
+    /// manual (each waits in its first state until POST /_emulator/tasks/{id}/advance,
+    /// complete or fail moves it).
+    #[arg(long, default_value = "auto")]
+    pub transitions: Transitions,
+    /// Start with this state (a JSON document written by GET /_emulator/state) instead of
+    /// the seed; it replaces what --db holds.
+    #[arg(long)]
+    pub state: Option<PathBuf>,
 }
 
 impl From<Args> for EmulatorOptions {
@@ -77,6 +86,8 @@ impl From<Args> for EmulatorOptions {
             fault_seed: a.fault_seed,
             region: a.region,
             read_timeout: Duration::from_millis(a.read_timeout_ms),
+            transitions: a.transitions,
+            state: a.state,
         }
     }
 }

@@ -1,12 +1,22 @@
-//! Why an emulator could not start: the one error type of the crate's public surface,
-//! below every module that returns it.
+//! Why an emulator could not start, or could not do what its control was asked: the one
+//! error type of the crate's public surface, below every module that returns it.
 
 use std::net::SocketAddr;
 
-/// Why an emulator could not start.
+/// Why an emulator could not start, or could not do what its control was asked.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EmulatorError {
+    /// A control request cannot be done as asked (a state document that is not one, an
+    /// unknown operation, ...); the text says why and what to do.
+    #[error("{0}")]
+    Invalid(String),
+    /// What a control request names does not exist (a task id).
+    #[error("{0}")]
+    NotFound(String),
+    /// A control request does not fit what is there (a task that has already ended).
+    #[error("{0}")]
+    Conflict(String),
     /// An option is invalid (region, faults spec, ...).
     #[error("invalid option: {0}")]
     Config(String),

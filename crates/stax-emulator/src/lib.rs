@@ -14,8 +14,10 @@
 //! - Cognito user pools and identity pools at `POST /`, dispatching on `X-Amz-Target`;
 //! - the Permission Sets API under `/20210321/...`, with its own errors
 //!   (`{"Error": {"Code", "Message"}}`) and document (`/20210321/public/api-document`);
-//! - admin routes under `/_emulator/` (`GET /_emulator/stats`, `POST /_emulator/reset-stats`,
-//!   `POST /_emulator/expire-credentials`).
+//! - control routes under `/_emulator/`, unsigned, for loopback clients: the stats, a reset
+//!   to the start, the whole state out and in, manual task transitions and forced outcomes,
+//!   faults at run time, more organisations. [`RunningEmulator`] offers the same control to
+//!   Rust tests without HTTP ([`RunningEmulator::reset`], ...).
 //!
 //! With [`EmulatorOptions::openapi`] every operation of those documents (one per API) is
 //! answered: the implemented ones statefully, the rest generically (see [`generic`]).
@@ -30,11 +32,13 @@
 //! operations); [`generic`] (reading an `--openapi` document into operations, and answering
 //! them); `areas` (the Stax APIs, one folder per area, on the resource framework
 //! `areas::resource`); `gate` (fault injection, SigV4, which names the caller: token, role,
-//! organisation) and `cognito`; `store` (SQLite: the kinds of resources declared once,
+//! organisation) and `cognito`; `control` (the `/_emulator/` routes, which the server
+//! serves and [`RunningEmulator`] calls; it seeds the organisations it adds); `store`
+//! (SQLite: the kinds of resources declared once,
 //! queries answered inside SQLite, tasks; every resource, task and Cognito user belongs to an
 //! organisation) with `install`; and the pure helpers `document`, `roles`, `protocol`,
-//! `stats`, `body`, `util` and `error`. The seed, on top, is called from here on a new
-//! database.
+//! `stats`, `body`, `util` and `error`. The seed is called from here on a new database, and
+//! by the control for the organisations it adds.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -44,10 +48,13 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use store::state::READY_KEYS;
+
 mod areas;
 mod body;
 pub mod cli;
 mod cognito;
+mod control;
 mod document;
 mod error;
 mod gate;
@@ -61,9 +68,11 @@ mod stats;
 mod store;
 mod util;
 
+pub use control::{Organisation, ReadyToken};
 pub use error::EmulatorError;
-pub use gate::faults::FaultSpec;
+pub use gate::faults::{FaultConfig, FaultKind, FaultSpec, OperationFault};
 pub use seed::Seed;
+pub use store::tasks::{Advance, TaskOutcome, Transitions};
 
 /// The longest lifetime of issued temporary credentials (12 hours, AWS's longest session).
 pub const MAX_CREDENTIAL_TTL: Duration = Duration::from_secs(12 * 3600);
@@ -112,6 +121,11 @@ pub struct EmulatorOptions {
     /// 30 s); also how long a kept-alive connection waits for its next request. A slower
     /// client is disconnected (headers) or answered 408 (body).
     pub read_timeout: Duration,
+    /// How tasks move: by time ([`Transitions::Auto`], the default) or by hand.
+    pub transitions: Transitions,
+    /// A state document to start with (written by `GET /_emulator/state` or
+    /// [`RunningEmulator::state`]), instead of the seed; it replaces what `db` holds.
+    pub state: Option<PathBuf>,
 }
 
 impl Default for EmulatorOptions {
@@ -129,6 +143,8 @@ impl Default for EmulatorOptions {
             fault_seed: 0,
             region: "au1".to_owned(),
             read_timeout: Duration::from_secs(30),
+            transitions: Transitions::Auto,
+            state: None,
         }
     }
 }
@@ -182,8 +198,7 @@ pub struct RunningEmulator {
     access_key: String,
     secret_key: String,
     ca_cert: Option<PathBuf>,
-    stats: Arc<stats::Stats>,
-    store: Arc<store::Store>,
+    control: Arc<control::Control>,
     server: server::ServerHandle,
 }
 
@@ -233,7 +248,7 @@ impl RunningEmulator {
     /// # Ok(()) }
     /// ```
     pub fn require_new_password(&self, access_key: &str) -> Result<(), EmulatorError> {
-        match cognito::require_new_password(&self.store, access_key) {
+        match cognito::require_new_password(&self.control.store, access_key) {
             Ok(true) => Ok(()),
             Ok(false) => Err(EmulatorError::Config(format!(
                 "no API token {access_key} to require a new password of"
@@ -247,12 +262,114 @@ impl RunningEmulator {
     /// "The security token included in the request is expired". Returns how many were valid.
     /// For testing clients that keep credentials (in memory or on disk).
     pub fn expire_credentials(&self) -> Result<usize, EmulatorError> {
-        cognito::expire_credentials(&self.store).map_err(|e| EmulatorError::Database(e.to_string()))
+        cognito::expire_credentials(&self.control.store)
+            .map_err(|e| EmulatorError::Database(e.to_string()))
     }
 
-    /// The counters served at `GET /_emulator/stats`.
+    /// The counters served at `GET /_emulator/stats`, with the hits of the fault rules aimed
+    /// at operations (`fault_rules`).
     pub fn stats(&self) -> serde_json::Value {
-        self.stats.snapshot()
+        self.control.stats()
+    }
+
+    /// Back to the start, as `POST /_emulator/reset`: the state the emulator started with
+    /// (its seed, or its `state`), its stats, faults, transitions, outcome rules and lockouts.
+    /// Organisations added since are gone; the ready line's token keeps working, and so do
+    /// the temporary credentials it was issued.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), stax_emulator::EmulatorError> {
+    /// let emulator = stax_emulator::start(Default::default()).await?;
+    /// // ... a test creates and deletes things ...
+    /// emulator.reset()?; // the next test starts from the seed again
+    /// # Ok(()) }
+    /// ```
+    pub fn reset(&self) -> Result<(), EmulatorError> {
+        self.control.reset()
+    }
+
+    /// The whole state as one JSON document, as `GET /_emulator/state`: every organisation,
+    /// resource, task, API token and Cognito user, with a format version. It holds the ready
+    /// token's secret key (as the ready line does), never temporary credentials.
+    pub fn state(&self) -> Result<Value, EmulatorError> {
+        self.control.state()
+    }
+
+    /// Replaces the whole state with a document [`RunningEmulator::state`] wrote, here or in
+    /// another emulator of the same region, as `PUT /_emulator/state`; returns the API token
+    /// its ready line had (sign in with it after loading another emulator's state: this
+    /// emulator's own token is not in it). An error names what is wrong with the document;
+    /// nothing changes then.
+    pub fn load_state(&self, state: &Value) -> Result<Option<ReadyToken>, EmulatorError> {
+        self.control.load_state(state)
+    }
+
+    /// How tasks move now.
+    pub fn transitions(&self) -> Result<Transitions, EmulatorError> {
+        self.control.transitions()
+    }
+
+    /// Sets how tasks move, as `PUT /_emulator/transitions`. In [`Transitions::Manual`],
+    /// new tasks (and permission set assignments) wait in their first state until
+    /// [`RunningEmulator::advance`] moves them; back in auto, the waiting ones end one task
+    /// delay later.
+    pub fn set_transitions(&self, mode: Transitions) -> Result<(), EmulatorError> {
+        self.control.set_transitions(mode)
+    }
+
+    /// Moves a task by hand, as `POST /_emulator/tasks/{id}/advance` (`complete`, `fail`):
+    /// `id` is a task's, or a record's that waits on one (an account being created, a
+    /// permission set assignment being deployed). Answers the task: `{"task_id",
+    /// "operation", "status", "logs"}`; a task that has ended is a
+    /// [`EmulatorError::Conflict`], an unknown id a [`EmulatorError::NotFound`].
+    ///
+    /// ```no_run
+    /// # async fn demo(task_id: &str) -> Result<(), stax_emulator::EmulatorError> {
+    /// use stax_emulator::{Advance, EmulatorOptions, Transitions};
+    /// let emulator = stax_emulator::start(EmulatorOptions {
+    ///     transitions: Transitions::Manual,
+    ///     ..EmulatorOptions::default()
+    /// })
+    /// .await?;
+    /// // ... a test starts a change; its task waits, STARTED ...
+    /// emulator.advance(task_id, Advance::Next)?; // RUNNING, until moved again
+    /// emulator.advance(task_id, Advance::Fail("quota exceeded".into()))?; // FAILED, reason in its logs
+    /// # Ok(()) }
+    /// ```
+    pub fn advance(&self, id: &str, how: Advance) -> Result<Value, EmulatorError> {
+        self.control.move_task(id, &how)
+    }
+
+    /// Makes the next `times` tasks of `operation` (`accounts.CreateAccount`) end with
+    /// `outcome`, in auto and manual transitions alike, as `POST /_emulator/outcomes`; a
+    /// failure carries `reason` (or a sentence of the emulator's) in its logs.
+    pub fn force_outcome(
+        &self,
+        operation: &str,
+        outcome: TaskOutcome,
+        times: u32,
+        reason: Option<&str>,
+    ) -> Result<(), EmulatorError> {
+        self.control.add_outcome(operation, outcome, times, reason)
+    }
+
+    /// Injects `faults` from now on, as `PUT /_emulator/faults`: a random spec (the
+    /// `--faults` grammar) and rules aimed at operations, each hitting exactly `times` calls
+    /// of its operation (their hits are in [`RunningEmulator::stats`]).
+    pub fn set_faults(&self, faults: FaultConfig) -> Result<(), EmulatorError> {
+        self.control.set_faults(faults)
+    }
+
+    /// Injects no fault from now on, as `DELETE /_emulator/faults`.
+    pub fn clear_faults(&self) {
+        self.control.clear_faults();
+    }
+
+    /// Adds an organisation seeded with `seed`, as `POST /_emulator/organisations`; its id
+    /// and API token. Each organisation's tokens see only its own resources: another
+    /// organisation's ids are 404, as unknown ones are.
+    pub fn add_organisation(&self, seed: Seed) -> Result<Organisation, EmulatorError> {
+        self.control.add_organisation(seed, None)
     }
 
     /// The one-line JSON object the binary prints first on stdout:
@@ -270,7 +387,7 @@ impl RunningEmulator {
     /// Stops accepting connections, lets in-flight requests finish, and flushes the database.
     pub async fn shutdown(self) {
         self.server.shutdown().await;
-        self.store.checkpoint();
+        self.control.store.checkpoint();
     }
 }
 
@@ -364,6 +481,19 @@ fn documents(openapi: &[PathBuf]) -> Result<Documents, EmulatorError> {
     Ok((served, generic))
 }
 
+/// Reads a state document (`EmulatorOptions::state`): a regular file of at most 256 MiB.
+fn read_state(path: &Path) -> Result<Value, EmulatorError> {
+    let bytes = stax_input::read(path, stax_input::Kind::STATE).map_err(|e| {
+        EmulatorError::Config(format!("--state {}: {}", path.display(), e.reason()))
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        EmulatorError::Config(format!(
+            "--state {}: not a JSON state document: {e}",
+            path.display()
+        ))
+    })
+}
+
 /// Starts an emulator and returns once it is listening.
 pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorError> {
     opts.check()?;
@@ -373,25 +503,28 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorErr
             opts.region
         ))
     })?;
-    let faults = match opts
+    let spec = match opts
         .faults
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        Some(spec) => Some(gate::faults::Faults::new(
-            spec.parse::<FaultSpec>().map_err(EmulatorError::Config)?,
-            opts.fault_seed,
-        )),
+        Some(spec) => Some(spec.parse::<FaultSpec>().map_err(EmulatorError::Config)?),
         None => None,
     };
+    let faults = FaultConfig {
+        spec,
+        seed: opts.fault_seed,
+        rules: Vec::new(),
+    };
     let (documents, generic) = documents(&opts.openapi)?;
+    let state = opts.state.as_deref().map(read_state).transpose()?;
 
     let store = Arc::new(store::Store::open(opts.db.as_deref()).map_err(db_error)?);
     // One transaction, so that processes starting together on one new database agree on the
     // installation, the signing key and the seed.
-    let (install, key_pem, access_key, secret_key) = store.write(|db| {
-        let install = install::Installation::load_or_create(db, &opts.region, aws_region)?;
+    let (install, key_pem) = store.write(|db| {
+        let (install, first) = install::Installation::load_or_create(db, &opts.region, aws_region)?;
         let key_pem = match db.meta("jwt_key")? {
             Some(pem) => pem,
             None => {
@@ -401,28 +534,51 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorErr
                 pem
             }
         };
-        if let (Some(a), Some(s)) = (db.meta("ready_access_key")?, db.meta("ready_secret_key")?) {
-            seed::upgrade(&db.org(&install.organisation_id), &install)?;
-            return Ok((install, key_pem, a, s));
+        let [access, secret] = READY_KEYS;
+        if db.meta(access)?.is_some() && db.meta(secret)?.is_some() {
+            // A database seeded by an earlier version gains what a new one has.
+            seed::upgrade(&db.org(&first), &install)?;
+        } else if state.is_none() {
+            let (a, s) = seed::seed(
+                &db.org(&first),
+                &install,
+                opts.seed,
+                seed::FIRST_ORGANISATION,
+            )?;
+            seed::seed_accounts(&db.org(&first), opts.seed_accounts)?;
+            db.set_meta(access, &a)?;
+            db.set_meta(secret, &s)?;
         }
-        let org = db.org(&install.organisation_id);
-        let (a, s) = seed::seed(&org, &install, opts.seed)?;
-        seed::seed_accounts(&org, opts.seed_accounts)?;
-        db.set_meta("ready_access_key", &a)?;
-        db.set_meta("ready_secret_key", &s)?;
-        Ok::<_, EmulatorError>((install, key_pem, a, s))
+        Ok::<_, EmulatorError>((install, key_pem))
     })?;
+    if let Some(state) = &state {
+        control::load_state(&store, &install, state)?.ok_or_else(|| {
+            EmulatorError::Config(
+                "--state: the state names no ready token (its \"ready\"), which the ready line needs"
+                    .to_owned(),
+            )
+        })?;
+    }
+    let (access_key, secret_key) = store.write(|tx| {
+        tx.set_transitions(opts.transitions, opts.task_delay, util::now_ms())?;
+        Ok::<_, store::StoreError>((
+            tx.meta(READY_KEYS[0])?.unwrap_or_default(),
+            tx.meta(READY_KEYS[1])?.unwrap_or_default(),
+        ))
+    })?;
+    // What a reset goes back to.
+    store.keep_start()?;
     let (jwt, _) =
         cognito::jwt::JwtKeys::load_or_generate(Some(&key_pem)).map_err(EmulatorError::Database)?;
 
     let stats = Arc::new(stats::Stats::default());
-    let (server, endpoint) = server::start(server::Parts {
+    let started = server::start(server::Parts {
         listen: opts.listen,
         tls: opts.tls,
         install,
-        store: store.clone(),
+        store,
         jwt,
-        stats: stats.clone(),
+        stats,
         documents,
         generic,
         faults,
@@ -431,13 +587,13 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorErr
         read_timeout: opts.read_timeout,
     })
     .await?;
+    let control = started.control;
     Ok(RunningEmulator {
-        endpoint,
+        endpoint: control.endpoint.clone(),
         access_key,
         secret_key,
-        ca_cert: server.ca_file().map(Path::to_path_buf),
-        stats,
-        store,
-        server,
+        ca_cert: control.ca_cert.clone(),
+        control,
+        server: started.handle,
     })
 }

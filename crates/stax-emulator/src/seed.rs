@@ -2,7 +2,8 @@
 //!
 //! Everything is made through the areas' model functions, as the API itself makes it; only
 //! the dates (a few weeks old, a day apart) and finished tasks are the seed's own. Nothing
-//! imports this module but the crate root, which calls [`seed`] once, on a new database.
+//! imports this module but the crate root, which calls [`seed`] once, on a new database, and
+//! the control routes, which seed the organisations they add.
 
 use serde_json::{Map, Value, json};
 
@@ -63,11 +64,16 @@ impl std::str::FromStr for Seed {
 
 const DAY_MS: i64 = 86_400_000;
 
-/// Seeds a new database; returns the API token `(access_key, secret_key)` for the ready line.
+/// The name and alias of the first organisation.
+pub(crate) const FIRST_ORGANISATION: (&str, &str) = ("Emulated Organisation", "emulated");
+
+/// Seeds the organisation of `db` (the first, or one added later), named `(name, alias)`;
+/// returns its API token `(access_key, secret_key)` (the ready line's, for the first).
 pub(crate) fn seed(
     db: &Db<'_>,
     install: &Installation,
     kind: Seed,
+    (name, alias): (&str, &str),
 ) -> Result<(String, String), EmulatorError> {
     let estate = Estate {
         region: &install.aws_region,
@@ -75,12 +81,7 @@ pub(crate) fn seed(
         // Seeded things look a few weeks old, a day apart.
         base: now_ms() - 30 * DAY_MS,
     };
-    insert_organisation(
-        db,
-        install,
-        ("Emulated Organisation", "emulated"),
-        &estate.ts(0),
-    )?;
+    insert_organisation(db, install, (name, alias), &estate.ts(0))?;
     insert_defaults(db, &install.aws_region, &estate.ts(0))?;
     let root_ou = uuid();
     let root = ou_fields("Root", None, None);

@@ -81,6 +81,12 @@ pub fn name(text: &Bound<'_, PyString>) -> String {
     text.to_string_lossy().into_owned()
 }
 
+/// The JSON form of a Python value (see [`to_json`]), `None` when it has none.
+#[cfg(feature = "emulator")]
+pub fn json(value: &Bound<'_, PyAny>) -> Option<Value> {
+    to_json(value, 0)
+}
+
 /// The JSON form of a Python value: `None`, `bool`, `int` (64 bits), finite `float`, `str`,
 /// `list`/`tuple` and `dict` with `str` keys, nested at most [`MAX_DEPTH`] deep; `None` for
 /// anything else.

@@ -5,12 +5,16 @@
 //! and class-attribute semantics; this module does the work: one `client::Client` per
 //! frozen configuration, calls run on one tokio runtime with the GIL released (`runtime`),
 //! arguments and answers converted (`convert`), SDK errors raised as staxapp's exceptions
-//! (`errors`), and `tracing` records handed to Python's `logging` (`logging`).
+//! (`errors`), and `tracing` records handed to Python's `logging` (`logging`). For tests, the
+//! emulator runs in the process too (`emulator`, behind `staxapp_rs.testing`; the cargo feature
+//! `emulator`, on by default).
 
 use pyo3::prelude::*;
 
 mod client;
 mod convert;
+#[cfg(feature = "emulator")]
+mod emulator;
 mod errors;
 mod interceptors;
 mod logging;
@@ -25,6 +29,8 @@ fn _core(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("USER_AGENT", staxapp::Config::user_agent())?;
     module.add_class::<client::Client>()?;
     module.add_class::<client::Pages>()?;
+    #[cfg(feature = "emulator")]
+    module.add_class::<emulator::Emulator>()?;
     module.add_function(wrap_pyfunction!(task_id_of, module)?)?;
     Ok(())
 }

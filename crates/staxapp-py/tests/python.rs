@@ -15,13 +15,7 @@ use std::time::Duration;
 
 use stax_emulator::EmulatorOptions;
 
-fn python() -> Option<PathBuf> {
-    if let Some(named) = std::env::var_os("STAX_INTEROP_PYTHON") {
-        return Some(PathBuf::from(named));
-    }
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python");
-    venv.exists().then_some(venv)
-}
+mod support;
 
 /// The Pythons of `STAX_WHEEL_PYTHONS` (paths separated by `:`): fresh virtual environments
 /// into which `.ci/run` installed the one abi3 wheel it built (CPython 3.9 and 3.13).
@@ -33,20 +27,7 @@ fn wheel_pythons() -> Vec<PathBuf> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staxapp_rs_python_tests() {
-    let required =
-        std::env::var_os("CI").is_some() || std::env::var_os("STAX_INTEROP_PYTHON").is_some();
-    let has_package = |python: &PathBuf| {
-        Command::new(python)
-            .args(["-c", "import staxapp_rs.openapi"])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let Some(python) = python().filter(has_package) else {
-        assert!(
-            !required,
-            "no Python with staxapp_rs: run `.venv/bin/pip install ./crates/staxapp-py` (or set STAX_INTEROP_PYTHON)"
-        );
-        println!("note: no Python with staxapp_rs found; its Python tests are skipped");
+    let Some(python) = support::python_with_staxapp_rs() else {
         return;
     };
     let wheels = wheel_pythons();
@@ -56,7 +37,7 @@ async fn staxapp_rs_python_tests() {
     );
     for python in std::iter::once(python).chain(wheels) {
         assert!(
-            has_package(&python),
+            support::has_staxapp_rs(&python),
             "{}: staxapp_rs is not installed there",
             python.display()
         );

@@ -589,3 +589,43 @@ class Interceptors(unittest.TestCase):
         self.assertEqual(admin(READY, "stats")["operations"].get("teams.ReadGroups", 0), 0)
         with self.assertRaises(ValidationException):
             teams.add_interceptor(after_call="not callable")
+
+
+class TestingModule(unittest.TestCase):
+    """staxapp_rs.testing without pytest, in every Python this file runs in (the wheel's
+    oldest and newest too); tests/test_stax_emulator.py drives it through pytest."""
+
+    def test_an_emulator_in_the_process_under_control(self):
+        from staxapp_rs.testing import StaxEmulator
+
+        class Settings:
+            hostname = "api.au1.staxapp.cloud"
+
+        before = os.environ.get("STAX_ENDPOINT")
+        with StaxEmulator(tls=False, transitions="manual") as stax:
+            self.assertIsNone(stax.ca_cert)
+            self.assertTrue(stax.endpoint.startswith("http://127.0.0.1:"))
+            stax.configure(Settings)
+            self.assertEqual(Settings.hostname, stax.hostname)
+            self.assertEqual(Settings.access_key, stax.access_key)
+            self.assertEqual(os.environ["STAX_ENDPOINT"], stax.endpoint)
+            state = stax.state()
+            self.assertEqual(state["format"], "stax-emulator-state")
+            other = stax.add_organisation(seed="empty")
+            self.assertNotEqual(other["access_key"], stax.access_key)
+            self.assertEqual(len(stax.state()["organisations"]), 2)
+            stax.fail_next("accounts.CreateAccount")
+            stax.faults(rules=[{"operation": "accounts.ReadAccounts", "fault": "status=500", "times": 1}])
+            self.assertEqual(len(stax.stats()["fault_rules"]), 1)
+            with self.assertRaises(ValueError):
+                stax.fail_next("accounts.MakeAccount")
+            with self.assertRaises(LookupError):
+                stax.advance(str(uuid.uuid4()))
+            stax.reset()
+            self.assertEqual(stax.state(), state)
+            self.assertEqual(stax.stats()["fault_rules"], [])
+        self.assertEqual(Settings.hostname, "api.au1.staxapp.cloud")
+        self.assertFalse(hasattr(Settings, "access_key"))
+        self.assertEqual(os.environ.get("STAX_ENDPOINT"), before)
+        with self.assertRaises(RuntimeError):
+            stax.reset()

@@ -167,14 +167,10 @@ pub(crate) struct Call<'a> {
 }
 
 impl Call<'_> {
-    /// The organisation the call is made in: the caller's, or (for a public operation, which
-    /// names no caller) the installation's first.
+    /// The organisation the call is made in: the caller's. A public operation names no
+    /// caller and sees no organisation's records (`""`).
     pub fn org(&self) -> &str {
-        self.caller
-            .as_ref()
-            .map(|c| c.organisation.as_str())
-            .filter(|org| !org.is_empty())
-            .unwrap_or(&self.ctx.install.organisation_id)
+        self.caller.as_ref().map_or("", |c| c.organisation.as_str())
     }
 
     /// Runs `f` over one snapshot of the caller's organisation.

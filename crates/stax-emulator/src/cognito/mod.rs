@@ -26,6 +26,7 @@ use crate::body::{self, BodyError};
 use crate::install::Installation;
 use crate::protocol::{AwsError, CognitoService, amz_target, aws_json};
 use crate::stats::Stats;
+use crate::store::state::new_password_key;
 use crate::store::{PoolUser, Store, StoreError, TempCredentials};
 use crate::util;
 
@@ -232,7 +233,7 @@ fn str_field<'a>(input: &'a Value, name: &str) -> Result<&'a str, AwsError> {
 
 fn check_client(install: &Installation, input: &Value) -> Result<(), AwsError> {
     let client_id = str_field(input, "ClientId")?;
-    if client_id != install.client_id {
+    if client_id != install.pools().client_id {
         return Err(AwsError::new(
             "ResourceNotFoundException",
             format!("User pool client {client_id} does not exist."),
@@ -251,11 +252,6 @@ pub(crate) fn make_pool_user(user_pool_id: &str, username: &str, password: &str)
         verifier: verifier.verifier_hex(),
         enabled: true,
     }
-}
-
-/// The `meta` key that marks a user whose password must be changed.
-fn new_password_key(username: &str) -> String {
-    format!("new_password_required/{username}")
 }
 
 /// Puts the user `username` in Cognito's FORCE_CHANGE_PASSWORD state: its password still
@@ -386,7 +382,7 @@ fn respond_to_auth_challenge(state: &Cognito, input: &Value) -> Result<Value, Aw
         ));
     }
     if !pending.srp.verify(
-        &state.install.user_pool_id,
+        &state.install.pools().user_pool_id,
         &pending.username,
         &pending.secret_block,
         timestamp,
@@ -437,7 +433,7 @@ fn respond_to_auth_challenge(state: &Cognito, input: &Value) -> Result<Value, Aw
     let id_claims = Claims {
         sub: user.sub.clone(),
         iss: issuer.clone(),
-        aud: Some(state.install.client_id.clone()),
+        aud: Some(state.install.pools().client_id.clone()),
         client_id: None,
         token_use: "id".to_owned(),
         iat: now,
@@ -448,7 +444,7 @@ fn respond_to_auth_challenge(state: &Cognito, input: &Value) -> Result<Value, Aw
     };
     let access_claims = Claims {
         aud: None,
-        client_id: Some(state.install.client_id.clone()),
+        client_id: Some(state.install.pools().client_id.clone()),
         token_use: "access".to_owned(),
         jti: util::uuid(),
         ..id_claims_clone(&id_claims)
@@ -500,7 +496,7 @@ fn id_claims_clone(c: &Claims) -> Claims {
 
 fn check_identity_pool(state: &Cognito, input: &Value) -> Result<(), AwsError> {
     let pool = str_field(input, "IdentityPoolId")?;
-    if pool != state.install.identity_pool_id {
+    if pool != state.install.pools().identity_pool_id {
         return Err(AwsError::new(
             "ResourceNotFoundException",
             format!("IdentityPool '{pool}' not found."),
@@ -523,7 +519,11 @@ fn login_subject(state: &Cognito, input: &Value) -> Result<String, AwsError> {
         })?;
     let claims = state
         .jwt
-        .verify_id_token(token, &state.install.issuer(), &state.install.client_id)
+        .verify_id_token(
+            token,
+            &state.install.issuer(),
+            &state.install.pools().client_id,
+        )
         .ok_or_else(bad_login_token)?;
     // A deleted user's tokens are no longer honoured.
     if state
@@ -548,20 +548,31 @@ fn get_id(state: &Cognito, input: &Value) -> Result<Value, AwsError> {
 
 fn get_credentials_for_identity(state: &Cognito, input: &Value) -> Result<Value, AwsError> {
     let identity = str_field(input, "IdentityId")?;
+    let not_found = || {
+        AwsError::new(
+            "ResourceNotFoundException",
+            format!("Identity '{identity}' not found."),
+        )
+    };
     let owner = state
         .store
         .read(|db| db.identity_sub(identity))?
-        .ok_or_else(|| {
-            AwsError::new(
-                "ResourceNotFoundException",
-                format!("Identity '{identity}' not found."),
-            )
-        })?;
+        .ok_or_else(not_found)?;
     let sub = login_subject(state, input)?;
     if sub != owner {
-        return Err(not_authorized(
-            "Invalid login token. The token does not belong to this identity.",
-        ));
+        // An identity of another organisation's user is not found, as an unknown one is: a
+        // token never learns what another organisation has.
+        let (theirs, ours) = state.store.read(|db| {
+            Ok::<_, StoreError>((
+                db.organisation_of_sub(&owner)?,
+                db.organisation_of_sub(&sub)?,
+            ))
+        })?;
+        return Err(if theirs == ours {
+            not_authorized("Invalid login token. The token does not belong to this identity.")
+        } else {
+            not_found()
+        });
     }
     const KEY_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     const SECRET_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

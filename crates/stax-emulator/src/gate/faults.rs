@@ -7,10 +7,17 @@
 //! "Couldn't verify signed token"), which clients are expected to retry. Each faultable request draws once per rule of its
 //! class, in the order written, from a random sequence seeded with the fault seed (one sequence
 //! per class); the first hit wins. So the same spec, seed and request order give the same faults.
+//!
+//! The faults can change while the emulator runs ([`FaultGate::set`]): a new spec and seed,
+//! and rules aimed at one operation ([`OperationFault`]: `teams.CreateApiToken` gets
+//! `status=500` for its next 2 calls), each counting its hits. An operation of the Stax APIs
+//! is known once its route is found, so its rules are applied on the request path after the
+//! signature check ([`FaultGate::take`] there); Cognito's calls are named by their
+//! `X-Amz-Target` and ruled here.
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use axum::Json;
@@ -20,7 +27,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::protocol::{ApiError, amz_target, aws_json};
 use crate::stats::Stats;
@@ -43,6 +50,77 @@ pub enum FaultKind {
     Malformed,
     /// Identity pool calls only: `NotAuthorizedException` "Couldn't verify signed token".
     UnverifiedToken,
+}
+
+/// Why a fault's name could not be read.
+#[derive(Debug)]
+enum KindError {
+    /// No fault has that name.
+    Unknown,
+    /// The name is known, its value is not (the text says why).
+    Value(String),
+}
+
+impl FaultKind {
+    fn parse(text: &str) -> Result<FaultKind, KindError> {
+        let (name, arg) = match text.trim().split_once('=') {
+            Some((n, a)) => (n, Some(a)),
+            None => (text.trim(), None),
+        };
+        Ok(match (name, arg) {
+            ("status", Some(code)) => FaultKind::Status(
+                code.parse()
+                    .ok()
+                    .filter(|c| (400..=599).contains(c))
+                    .ok_or_else(|| {
+                        KindError::Value("status must be a code from 400 to 599".to_owned())
+                    })?,
+            ),
+            ("latency", Some(ms)) => FaultKind::Latency(
+                ms.parse()
+                    .ok()
+                    .filter(|ms| *ms <= MAX_LATENCY_MS)
+                    .ok_or_else(|| {
+                        KindError::Value(format!(
+                            "latency must be milliseconds from 0 to {MAX_LATENCY_MS}"
+                        ))
+                    })?,
+            ),
+            ("throttle", None) => FaultKind::Throttle,
+            ("drop", None) => FaultKind::Drop,
+            ("malformed", None) => FaultKind::Malformed,
+            ("unverified-token", None) => FaultKind::UnverifiedToken,
+            _ => return Err(KindError::Unknown),
+        })
+    }
+}
+
+/// One fault by name, as a rule aimed at an operation gives it: `status=<code>`,
+/// `throttle`, `latency=<ms>`, `drop`, `malformed` or `unverified-token`.
+impl FromStr for FaultKind {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        FaultKind::parse(text).map_err(|e| match e {
+            KindError::Unknown => format!(
+                "unknown fault '{text}': use status=<code>, throttle, latency=<ms>, drop, malformed or unverified-token"
+            ),
+            KindError::Value(why) => format!("fault '{text}': {why}"),
+        })
+    }
+}
+
+impl fmt::Display for FaultKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FaultKind::Status(c) => write!(f, "status={c}"),
+            FaultKind::Throttle => f.write_str("throttle"),
+            FaultKind::Latency(ms) => write!(f, "latency={ms}"),
+            FaultKind::Drop => f.write_str("drop"),
+            FaultKind::Malformed => f.write_str("malformed"),
+            FaultKind::UnverifiedToken => f.write_str("unverified-token"),
+        }
+    }
 }
 
 /// Which routes a rule aims at.
@@ -93,48 +171,17 @@ impl FromStr for FaultSpec {
                 Some(rest) => (FaultTarget::Cognito, rest),
                 None => (FaultTarget::Api, kind_text.trim()),
             };
-            let (name, arg) = match kind_text.split_once('=') {
-                Some((n, a)) => (n, Some(a)),
-                None => (kind_text, None),
-            };
-            let kind = match (name, arg) {
-                ("status", Some(code)) => {
-                    let code: u16 = code
-                        .parse()
-                        .ok()
-                        .filter(|c| (400..=599).contains(c))
-                        .ok_or_else(|| {
-                            format!("fault '{item}': status must be a code from 400 to 599")
-                        })?;
-                    FaultKind::Status(code)
-                }
-                ("latency", Some(ms)) => FaultKind::Latency(
-                    ms.parse()
-                        .ok()
-                        .filter(|ms| *ms <= MAX_LATENCY_MS)
-                        .ok_or_else(|| {
-                            format!(
-                                "fault '{item}': latency must be milliseconds from 0 to {MAX_LATENCY_MS}"
-                            )
-                        })?,
+            let kind = FaultKind::parse(kind_text).map_err(|e| match e {
+                KindError::Unknown => format!(
+                    "unknown fault '{item}': use status=<code>, throttle, latency=<ms>, drop or malformed, optionally prefixed with cognito/ (or cognito/unverified-token)"
                 ),
-                ("throttle", None) => FaultKind::Throttle,
-                ("drop", None) => FaultKind::Drop,
-                ("malformed", None) => FaultKind::Malformed,
-                ("unverified-token", None) if target == FaultTarget::Cognito => {
-                    FaultKind::UnverifiedToken
-                }
-                ("unverified-token", None) => {
-                    return Err(format!(
-                        "fault '{item}' concerns the identity pool: write cognito/unverified-token"
-                    ));
-                }
-                _ => {
-                    return Err(format!(
-                        "unknown fault '{item}': use status=<code>, throttle, latency=<ms>, drop or malformed, optionally prefixed with cognito/ (or cognito/unverified-token)"
-                    ));
-                }
-            };
+                KindError::Value(why) => format!("fault '{item}': {why}"),
+            })?;
+            if kind == FaultKind::UnverifiedToken && target != FaultTarget::Cognito {
+                return Err(format!(
+                    "fault '{item}' concerns the identity pool: write cognito/unverified-token"
+                ));
+            }
             rules.push(FaultRule {
                 target,
                 kind,
@@ -156,15 +203,7 @@ impl fmt::Display for FaultSpec {
                 } else {
                     ""
                 };
-                let kind = match r.kind {
-                    FaultKind::Status(c) => format!("status={c}"),
-                    FaultKind::Throttle => "throttle".to_owned(),
-                    FaultKind::Latency(ms) => format!("latency={ms}"),
-                    FaultKind::Drop => "drop".to_owned(),
-                    FaultKind::Malformed => "malformed".to_owned(),
-                    FaultKind::UnverifiedToken => "unverified-token".to_owned(),
-                };
-                format!("{prefix}{kind}:{}", r.probability)
+                format!("{prefix}{}:{}", r.kind, r.probability)
             })
             .collect();
         f.write_str(&items.join(","))
@@ -174,6 +213,7 @@ impl fmt::Display for FaultSpec {
 /// The injector: the spec and one seeded random sequence per target.
 pub(crate) struct Faults {
     spec: FaultSpec,
+    seed: u64,
     api: Mutex<StdRng>,
     cognito: Mutex<StdRng>,
 }
@@ -182,6 +222,7 @@ impl Faults {
     pub fn new(spec: FaultSpec, seed: u64) -> Faults {
         Faults {
             spec,
+            seed,
             api: Mutex::new(StdRng::seed_from_u64(seed)),
             cognito: Mutex::new(StdRng::seed_from_u64(seed ^ 0x636f_676e_6974_6f21)),
         }
@@ -228,13 +269,127 @@ fn classify(req: &Request) -> Option<FaultTarget> {
     }
 }
 
-/// What the fault middleware needs: the injector and the counters.
-pub(crate) struct FaultGate {
-    pub faults: Faults,
-    pub stats: Arc<Stats>,
+/// A fault aimed at one operation, for its next `times` calls.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationFault {
+    /// The operation: an id of the Stax APIs (`teams.CreateApiToken`,
+    /// `permission-sets.ListPermissionSets`), as the stats count them, or a Cognito call
+    /// (`InitiateAuth`, `RespondToAuthChallenge`, `GetId`, `GetCredentialsForIdentity`).
+    pub operation: String,
+    /// What its calls meet.
+    pub fault: FaultKind,
+    /// How many of its calls meet it.
+    pub times: u32,
 }
 
-/// Middleware: injects the drawn fault, if any.
+/// The faults to inject from now on: a random spec (the `--faults` grammar) with the seed of
+/// its sequence, and rules aimed at operations.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FaultConfig {
+    /// Drawn for every faultable request (`None`: nothing drawn).
+    pub spec: Option<FaultSpec>,
+    /// Seed of the spec's random sequence.
+    pub seed: u64,
+    /// Rules aimed at operations, applied before the spec's draw of the operation's call.
+    pub rules: Vec<OperationFault>,
+}
+
+/// A rule and its hits so far.
+struct Aimed {
+    rule: OperationFault,
+    hits: u32,
+}
+
+/// The fault injection of a running emulator: what it started with, and what is set now.
+pub(crate) struct FaultGate {
+    stats: Arc<Stats>,
+    /// What `--faults` and `--fault-seed` gave (a reset goes back to it).
+    start: FaultConfig,
+    random: RwLock<Option<Faults>>,
+    aimed: Mutex<Vec<Aimed>>,
+}
+
+impl FaultGate {
+    /// A gate injecting `start`'s faults.
+    pub fn new(start: FaultConfig, stats: Arc<Stats>) -> FaultGate {
+        let gate = FaultGate {
+            stats,
+            start,
+            random: RwLock::new(None),
+            aimed: Mutex::new(Vec::new()),
+        };
+        gate.reset();
+        gate
+    }
+
+    /// Injects `config`'s faults from now on (its random sequence starts again from its seed).
+    pub fn set(&self, config: FaultConfig) {
+        let random = config
+            .spec
+            .filter(|spec| !spec.rules.is_empty())
+            .map(|spec| Faults::new(spec, config.seed));
+        *self.random.write().unwrap_or_else(|p| p.into_inner()) = random;
+        *self.aimed.lock().unwrap_or_else(|p| p.into_inner()) = config
+            .rules
+            .into_iter()
+            .map(|rule| Aimed { rule, hits: 0 })
+            .collect();
+    }
+
+    /// Back to the faults the emulator started with.
+    pub fn reset(&self) {
+        self.set(self.start.clone());
+    }
+
+    /// The fault of the first rule aimed at `operation` with calls left, counting the hit.
+    pub fn take(&self, operation: &str) -> Option<FaultKind> {
+        let mut aimed = self.aimed.lock().unwrap_or_else(|p| p.into_inner());
+        let rule = aimed
+            .iter_mut()
+            .find(|a| a.rule.operation == operation && a.hits < a.rule.times)?;
+        rule.hits += 1;
+        Some(rule.rule.fault)
+    }
+
+    /// Draws the random spec for one request to `target`.
+    fn draw(&self, target: FaultTarget) -> Option<FaultKind> {
+        self.random
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .and_then(|faults| faults.draw(target))
+    }
+
+    /// What is set now: `{"spec": "<grammar>"|null, "seed": N, "rules": [{"operation",
+    /// "fault", "times", "hits"}]}`.
+    pub fn snapshot(&self) -> Value {
+        let random = self.random.read().unwrap_or_else(|p| p.into_inner());
+        json!({
+            "spec": random.as_ref().map(|f| f.spec.to_string()),
+            "seed": random.as_ref().map_or(self.start.seed, |f| f.seed),
+            "rules": self.rules(),
+        })
+    }
+
+    /// The rules aimed at operations, with their hits.
+    pub fn rules(&self) -> Value {
+        let aimed = self.aimed.lock().unwrap_or_else(|p| p.into_inner());
+        aimed
+            .iter()
+            .map(|a| {
+                json!({
+                    "operation": a.rule.operation,
+                    "fault": a.rule.fault.to_string(),
+                    "times": a.rule.times,
+                    "hits": a.hits,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Middleware of the whole router: Cognito calls meet the rules aimed at them, then every
+/// faultable request draws from the random spec.
 pub(crate) async fn inject(
     State(gate): State<Arc<FaultGate>>,
     req: Request,
@@ -243,9 +398,24 @@ pub(crate) async fn inject(
     let Some(target) = classify(&req) else {
         return next.run(req).await;
     };
-    let Some(kind) = gate.faults.draw(target) else {
+    let aimed = match (target, amz_target(req.headers())) {
+        (FaultTarget::Cognito, Some((_, operation))) => gate.take(operation),
+        _ => None,
+    };
+    let Some(kind) = aimed.or_else(|| gate.draw(target)) else {
         return next.run(req).await;
     };
+    answer(&gate, kind, target, req, next).await
+}
+
+/// The answer to a request to `target` that meets the fault `kind`.
+pub(crate) async fn answer(
+    gate: &FaultGate,
+    kind: FaultKind,
+    target: FaultTarget,
+    req: Request,
+    next: Next,
+) -> Response {
     let identity_call = matches!(
         amz_target(req.headers()),
         Some((_, "GetId" | "GetCredentialsForIdentity"))

@@ -10,7 +10,8 @@
 //!    in API Gateway's words;
 //! 3. [`count`]: a method the route lacks is `Missing Authentication Token` too (after the
 //!    signature, as the check comes first); the operation is counted in the stats under its
-//!    id, and a generic answer is marked (`x-stax-emulator-handler: generic`);
+//!    id, meets the fault rules aimed at it (`PUT /_emulator/faults`), and a generic answer
+//!    is marked (`x-stax-emulator-handler: generic`);
 //! 4. [`admit`]: the roles the operation allows, refusals in the operation's error shape;
 //! 5. [`answer`]: on a blocking thread, after ending the tasks that are due, the area's
 //!    handler or the generic answer.
@@ -33,6 +34,7 @@ use time::OffsetDateTime;
 use super::routing::{Found, Routes};
 use crate::areas::{Call, Context, Entry, Operation};
 use crate::body::{self, BodyError};
+use crate::gate::faults::{self, FaultGate, FaultTarget};
 use crate::gate::sigv4::{MAX_BODY, Rejection, SignedRequest, Verifier};
 use crate::generic::{self, HANDLER_HEADER};
 use crate::protocol::{ApiError, gateway_error};
@@ -97,6 +99,8 @@ pub(crate) struct Api {
     pub routes: Routes<Endpoint>,
     pub verifier: Arc<Verifier>,
     pub stats: Arc<Stats>,
+    /// The faults aimed at operations.
+    pub faults: Arc<FaultGate>,
     /// How long a client may take to send a request body.
     pub body_timeout: Duration,
 }
@@ -217,6 +221,9 @@ async fn count(State(api): State<Arc<Api>>, req: Request, next: Next) -> Respons
         return Rejection::Missing.response();
     };
     api.stats.operation(endpoint.id());
+    if let Some(fault) = api.faults.take(endpoint.id()) {
+        return faults::answer(&api.faults, fault, FaultTarget::Api, req, next).await;
+    }
     let mut response = next.run(req).await;
     if let Endpoint::Generic(_) = endpoint {
         response
@@ -289,11 +296,8 @@ async fn answer(State(api): State<Arc<Api>>, req: Request) -> Response {
                     query: &query,
                     body: &body,
                 };
-                let org = caller
-                    .as_ref()
-                    .map_or(ctx.install.organisation_id.as_str(), |c| {
-                        c.organisation.as_str()
-                    });
+                // A public operation names no caller and belongs to no organisation.
+                let org = caller.as_ref().map_or("", |c| c.organisation.as_str());
                 let origin = Origin {
                     caller: caller.as_ref().map(|c| c.access_key.clone()),
                     ..Origin::default()

@@ -19,9 +19,11 @@ use serde_json::Value;
 use crate::areas::Context;
 use crate::cognito::Cognito;
 use crate::cognito::jwt::JwtKeys;
+use crate::control::Control;
+use crate::control::routes::Peer;
 use crate::document::Document;
 use crate::error::EmulatorError;
-use crate::gate::faults::{DropConnection, FaultGate, Faults};
+use crate::gate::faults::{DropConnection, FaultConfig, FaultGate};
 use crate::gate::sigv4::Verifier;
 use crate::install::Installation;
 use crate::stats::Stats;
@@ -45,11 +47,6 @@ pub(crate) struct ServerHandle {
 }
 
 impl ServerHandle {
-    /// The PEM file of the self-signed certificate, when serving TLS.
-    pub fn ca_file(&self) -> Option<&std::path::Path> {
-        self.ca_file.as_deref()
-    }
-
     /// Graceful stop: no new connections, in-flight requests finish (10 s at most).
     pub async fn shutdown(mut self) {
         self.handle.graceful_shutdown(Some(Duration::from_secs(10)));
@@ -81,7 +78,8 @@ pub(crate) struct Parts {
     /// ones.
     pub documents: Vec<(String, Value)>,
     pub generic: Vec<Arc<crate::generic::Operation>>,
-    pub faults: Option<Faults>,
+    /// The faults to start with (`--faults`, `--fault-seed`).
+    pub faults: FaultConfig,
     pub task_delay: Duration,
     pub credential_ttl: Duration,
     pub read_timeout: Duration,
@@ -110,8 +108,14 @@ fn set_timeouts<A: axum_server::Address, Acc>(
         .keep_alive_timeout(read_timeout);
 }
 
+/// A server that is listening: its handle, and the control over it.
+pub(crate) struct Started {
+    pub handle: ServerHandle,
+    pub control: Arc<Control>,
+}
+
 /// Binds the listener and serves until stopped.
-pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), EmulatorError> {
+pub(crate) async fn start(parts: Parts) -> Result<Started, EmulatorError> {
     let listener = TcpListener::bind(parts.listen).map_err(|source| EmulatorError::Bind {
         addr: parts.listen,
         source,
@@ -141,7 +145,7 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
             .collect(),
     });
     let cognito = Arc::new(Cognito::new(
-        parts.install,
+        parts.install.clone(),
         parts.store.clone(),
         parts.jwt,
         parts.stats.clone(),
@@ -150,12 +154,44 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
     ));
     let routes = api::routes(crate::areas::table(), &parts.generic);
     tracing::debug!(endpoints = routes.len(), "routes built");
+    let faults = Arc::new(FaultGate::new(parts.faults, parts.stats.clone()));
+    // The certificate first: the control answers with its file.
+    let tls = if parts.tls {
+        let (cert_pem, key_pem) = self_signed()?;
+        let ca_path = std::env::temp_dir().join(format!(
+            "stax-emulator-{}-{}.pem",
+            local.port(),
+            util::random_alnum(8)
+        ));
+        std::fs::write(&ca_path, &cert_pem)
+            .map_err(|e| EmulatorError::Tls(format!("{}: {e}", ca_path.display())))?;
+        Some((cert_pem, key_pem, ca_path))
+    } else {
+        None
+    };
+    let control = Arc::new(Control {
+        store: parts.store.clone(),
+        stats: parts.stats.clone(),
+        faults: faults.clone(),
+        install: parts.install.clone(),
+        task_delay: parts.task_delay,
+        body_timeout: parts.read_timeout,
+        endpoint: endpoint.clone(),
+        ca_cert: tls.as_ref().map(|(_, _, path)| path.clone()),
+        operations: crate::areas::table()
+            .iter()
+            .map(|entry| entry.op.id.to_owned())
+            .chain(parts.generic.iter().map(|op| op.id.clone()))
+            .chain(crate::cognito::OPERATIONS.iter().map(|op| (*op).to_owned()))
+            .collect(),
+    });
     let handlers = Handlers {
         api: Arc::new(Api {
             ctx,
             routes,
             verifier,
             stats: parts.stats.clone(),
+            faults: faults.clone(),
             body_timeout: parts.read_timeout,
         }),
         cognito,
@@ -168,15 +204,10 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
             })
             .collect(),
         stats: parts.stats.clone(),
-        faults: parts.faults.map(|faults| {
-            Arc::new(FaultGate {
-                faults,
-                stats: parts.stats.clone(),
-            })
-        }),
+        faults,
+        control: control.clone(),
     };
-    let app = DroppingService(routes::router(handlers));
-    let make = MakeShared(app);
+    let make = MakeShared(routes::router(handlers));
     let handle = axum_server::Handle::new();
 
     // TCP_NODELAY on every accepted connection, as API Gateway's front ends answer: without
@@ -187,15 +218,7 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
         .handle(handle.clone())
         .first_request_timeout(parts.read_timeout);
     set_timeouts(&mut server, parts.read_timeout);
-    let (task, ca_file) = if parts.tls {
-        let (cert_pem, key_pem) = self_signed()?;
-        let ca_path = std::env::temp_dir().join(format!(
-            "stax-emulator-{}-{}.pem",
-            local.port(),
-            util::random_alnum(8)
-        ));
-        std::fs::write(&ca_path, &cert_pem)
-            .map_err(|e| EmulatorError::Tls(format!("{}: {e}", ca_path.display())))?;
+    let (task, ca_file) = if let Some((cert_pem, key_pem, ca_path)) = tls {
         let config = axum_server::tls_rustls::RustlsConfig::from_pem(
             cert_pem.into_bytes(),
             key_pem.into_bytes(),
@@ -221,14 +244,14 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
     };
     // Wait until the accept loop runs, so the ready line is true when printed.
     handle.listening().await;
-    Ok((
-        ServerHandle {
+    Ok(Started {
+        handle: ServerHandle {
             handle,
             task,
             ca_file,
         },
-        endpoint,
-    ))
+        control,
+    })
 }
 
 /// The connection was closed on purpose (the `drop` fault).
@@ -243,10 +266,11 @@ impl std::fmt::Display for ConnectionDropped {
 
 impl std::error::Error for ConnectionDropped {}
 
-/// The router, except that a response marked [`DropConnection`] becomes an error, which makes
-/// hyper close the connection without answering.
+/// The router for one connection, except that a response marked [`DropConnection`] becomes
+/// an error, which makes hyper close the connection without answering. Every request carries
+/// the address the connection came from ([`Peer`]).
 #[derive(Clone)]
-struct DroppingService(Router);
+struct DroppingService(Router, Option<Peer>);
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
@@ -263,7 +287,10 @@ where
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, req: axum::http::Request<B>) -> Self::Future {
+    fn call(&mut self, mut req: axum::http::Request<B>) -> Self::Future {
+        if let Some(peer) = self.1 {
+            req.extensions_mut().insert(peer);
+        }
         let future = tower_service::Service::call(&mut self.0, req);
         Box::pin(async move {
             let response = match future.await {
@@ -279,11 +306,11 @@ where
     }
 }
 
-/// Hands every connection a clone of the service.
+/// Hands every connection a clone of the router, with the connection's address.
 #[derive(Clone)]
-struct MakeShared(DroppingService);
+struct MakeShared(Router);
 
-impl<T> tower_service::Service<T> for MakeShared {
+impl tower_service::Service<SocketAddr> for MakeShared {
     type Response = DroppingService;
     type Error = Infallible;
     type Future = std::future::Ready<Result<DroppingService, Infallible>>;
@@ -292,7 +319,7 @@ impl<T> tower_service::Service<T> for MakeShared {
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, _target: T) -> Self::Future {
-        std::future::ready(Ok(self.0.clone()))
+    fn call(&mut self, peer: SocketAddr) -> Self::Future {
+        std::future::ready(Ok(DroppingService(self.0.clone(), Some(Peer(peer)))))
     }
 }

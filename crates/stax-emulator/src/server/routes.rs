@@ -1,6 +1,7 @@
 //! The whole router: Cognito at `/`, the served documents (with `ETag` and `Last-Modified`),
-//! the admin routes under `/_emulator/`, and every other path to the Stax APIs' request path
-//! ([`super::api`]); fault injection, the request counter and the request id in front of all.
+//! the control routes under `/_emulator/` ([`crate::control::routes`]), and every other path
+//! to the Stax APIs' request path ([`super::api`]); fault injection, the request counter and
+//! the request id in front of all.
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -12,8 +13,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
-use serde_json::Value;
+use axum::routing::{any, get};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::macros::format_description;
@@ -21,6 +21,7 @@ use time::macros::format_description;
 use super::api::{self, Api};
 use crate::areas::Context;
 use crate::cognito::Cognito;
+use crate::control::Control;
 use crate::gate::faults::{FaultGate, inject};
 use crate::protocol::{ApiError, gateway_error};
 use crate::stats::Stats;
@@ -95,7 +96,8 @@ pub(crate) struct Handlers {
     /// The served documents by API version.
     pub served: Vec<(String, Arc<Served>)>,
     pub stats: Arc<Stats>,
-    pub faults: Option<Arc<FaultGate>>,
+    pub faults: Arc<FaultGate>,
+    pub control: Arc<Control>,
 }
 
 /// The whole router.
@@ -106,35 +108,25 @@ pub(crate) fn router(handlers: Handlers) -> Router {
         served,
         stats,
         faults,
+        control,
     } = handlers;
-    let admin = Router::new()
-        .route("/_emulator/stats", get(read_stats))
-        .route("/_emulator/reset-stats", post(reset_stats))
-        .with_state(stats.clone());
     let manifests = Router::new()
         .route(
             "/_emulator/workload-manifests/{version_id}",
             get(manifest_text),
         )
         .with_state(api.ctx.clone());
-    let mut router = Router::new()
+    Router::new()
         .route("/", any(crate::cognito::handle).with_state(cognito.clone()))
         .route(
             "/{pool_id}/.well-known/jwks.json",
-            get(jwks).with_state(cognito.clone()),
+            get(jwks).with_state(cognito),
         )
-        .route(
-            "/_emulator/expire-credentials",
-            post(expire_credentials).with_state(cognito),
-        )
-        .merge(admin)
+        .merge(crate::control::routes::router(control))
         .merge(manifests)
         .merge(document_routes(served, &stats))
-        .fallback_service(api::router(api));
-    if let Some(faults) = faults {
-        router = router.layer(from_fn_with_state(faults, inject));
-    }
-    router
+        .fallback_service(api::router(api))
+        .layer(from_fn_with_state(faults, inject))
         .layer(from_fn_with_state(stats, count))
         .layer(axum::middleware::from_fn(request_id))
 }
@@ -208,28 +200,6 @@ async fn read_document(
     response
 }
 
-async fn read_stats(State(stats): State<Arc<Stats>>) -> Json<Value> {
-    Json(stats.snapshot())
-}
-
-async fn reset_stats(State(stats): State<Arc<Stats>>) -> Json<Value> {
-    stats.reset();
-    Json(stats.snapshot())
-}
-
-/// `POST /_emulator/expire-credentials`: every temporary credential issued so far expires
-/// now (API calls signed with them get API Gateway's "security token ... expired").
-async fn expire_credentials(State(cognito): State<Arc<Cognito>>) -> Response {
-    match crate::cognito::expire_credentials(&cognito.store) {
-        Ok(n) => Json(serde_json::json!({ "expired": n })).into_response(),
-        Err(err) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            Json(serde_json::json!({ "message": err.to_string() })),
-        )
-            .into_response(),
-    }
-}
-
 /// The last segment of a path that `template` matched, percent-decoded.
 fn path_param(req: &Request, index_from_end: usize) -> String {
     let path = req.uri().path();
@@ -257,7 +227,7 @@ async fn manifest_text(State(ctx): State<Arc<Context>>, req: Request) -> Respons
 /// `GET /{pool_id}/.well-known/jwks.json`: the user pool's public keys.
 async fn jwks(State(cognito): State<Arc<Cognito>>, req: Request) -> Response {
     let pool_id = path_param(&req, 2);
-    if pool_id == cognito.install.user_pool_id {
+    if pool_id == cognito.install.pools().user_pool_id {
         Json(cognito.jwt.jwks().clone()).into_response()
     } else {
         gateway_error(StatusCode::NOT_FOUND, None, "Not Found")

@@ -6,7 +6,9 @@
 //! ids are not found). The sign-in state (Cognito users, identities, temporary credentials,
 //! failed sign-ins) has tables of its own ([`signin`]), and so do tasks ([`tasks`], each of
 //! one organisation). All access goes through [`Store::read`] or [`Store::write`] (a
-//! transaction, [`Tx`]); [`Tx::org`] gives one organisation's view within it.
+//! transaction, [`Tx`]); [`Tx::org`] gives one organisation's view within it. The whole
+//! state can be written out as one JSON document and read back ([`state`]), and the database
+//! put back as the process started ([`Store::keep_start`], [`Store::back_to_start`]).
 //!
 //! Several processes may share one database file: it is in WAL mode (readers never wait for
 //! the writer), every write transaction starts `IMMEDIATE` (it takes the write lock before its
@@ -25,6 +27,8 @@ pub(crate) mod kinds;
 pub(crate) mod query;
 mod resources;
 mod signin;
+mod snapshot;
+pub(crate) mod state;
 pub(crate) mod tasks;
 
 pub(crate) use resources::Db;
@@ -90,7 +94,15 @@ CREATE TABLE IF NOT EXISTS tasks (
     org        TEXT NOT NULL,
     caller     TEXT,
     target_kind TEXT,
-    target_id  TEXT
+    target_id  TEXT,
+    held       INTEGER
+);
+CREATE TABLE IF NOT EXISTS outcome_rules (
+    id        INTEGER PRIMARY KEY,
+    operation TEXT NOT NULL,
+    outcome   TEXT NOT NULL,
+    reason    TEXT,
+    remaining INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sign_in_failures (
     username     TEXT PRIMARY KEY,
@@ -112,10 +124,12 @@ const ORG_TABLES: [&str; 3] = ["resources", "pool_users", "tasks"];
 
 /// Columns added to tables after their first version, with their declarations: a row written
 /// before has none of them (NULL).
-const ADDED_COLUMNS: [(&str, &str, &str); 3] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 4] = [
     ("tasks", "caller", "TEXT"),
     ("tasks", "target_kind", "TEXT"),
     ("tasks", "target_id", "TEXT"),
+    // A task waiting to be moved by hand (manual transitions).
+    ("tasks", "held", "INTEGER"),
 ];
 
 /// Whether `table` has the column `column`.
@@ -256,6 +270,13 @@ impl Store {
     }
 }
 
+/// A value of the `meta` table.
+fn meta_of(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
 /// One transaction over the whole database: the installation's facts, the sign-in tables and
 /// the tasks of every organisation. Resources are reached through one organisation's view
 /// ([`Tx::org`]).
@@ -268,10 +289,7 @@ impl<'c> Tx<'c> {
     }
 
     pub fn meta(&self, key: &str) -> StoreResult<Option<String>> {
-        Ok(self
-            .0
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        meta_of(self.0, key)
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {

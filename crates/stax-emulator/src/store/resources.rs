@@ -89,6 +89,20 @@ impl<'c> Db<'c> {
 }
 
 impl Tx<'_> {
+    /// The records of any kind and organisation with the id `id` (for the control routes,
+    /// which name neither).
+    pub fn records_anywhere(&self, id: &str) -> StoreResult<Vec<Value>> {
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT body FROM resources WHERE id = ?1 ORDER BY kind")?;
+        let rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(serde_json::from_str(&row?)?);
+        }
+        Ok(out)
+    }
+
     /// A resource by kind and id, whichever organisation has it, with that organisation (for
     /// the unsigned admin routes, which name no organisation).
     pub fn find_anywhere(

@@ -57,6 +57,16 @@ impl Tx<'_> {
     }
 
     /// The identity of a user (`sub`), made with `new_id` the first time.
+    /// The organisation of the Cognito user `sub`.
+    pub fn organisation_of_sub(&self, sub: &str) -> StoreResult<Option<String>> {
+        Ok(self
+            .0
+            .query_row("SELECT org FROM pool_users WHERE sub = ?1", [sub], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
     pub fn identity_for(&self, sub: &str, new_id: impl FnOnce() -> String) -> StoreResult<String> {
         let found: Option<String> = self
             .0

@@ -1,17 +1,118 @@
-//! Tasks: rows that walk STARTED -> RUNNING -> SUCCEEDED (or FAILED) as time passes.
+//! Tasks: rows that walk STARTED -> RUNNING -> SUCCEEDED (or FAILED) as time passes, or,
+//! in manual transitions, as they are moved by hand.
 //!
 //! A change that Stax performs asynchronously writes a task row with the time it is due and
 //! the change to apply then (its effect). Nothing sleeps: whenever a request arrives, tasks
 //! that are due are ended and their effects applied, in one transaction.
+//!
+//! With [`Transitions::Manual`] (kept in the database, so every process on it agrees) a new
+//! task is *held*: it shows its first state until [`Tx::move_task`] moves it one step
+//! (`RUNNING`, then its end), to success, or to failure with a reason. Outcome rules
+//! ([`Tx::add_outcome_rule`]) decide how the next tasks of an operation end, whatever the
+//! transitions.
 
+use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{Db, Store, StoreResult, Tx};
+use super::{Db, Store, StoreResult, Tx, meta_of};
 use crate::util::{now_ms, uuid};
+
+/// How tasks (and permission set assignments, which tasks time) move.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Transitions {
+    /// By time: each reaches its end one task delay after it started (half way, it runs).
+    #[default]
+    Auto,
+    /// By hand: each waits in its first state until moved (`/_emulator/tasks/{id}/advance`,
+    /// `complete`, `fail`).
+    Manual,
+}
+
+impl FromStr for Transitions {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(Transitions::Auto),
+            "manual" => Ok(Transitions::Manual),
+            other => Err(format!("unknown transitions '{other}': use auto or manual")),
+        }
+    }
+}
+
+impl fmt::Display for Transitions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Transitions::Auto => "auto",
+            Transitions::Manual => "manual",
+        })
+    }
+}
+
+/// The `meta` key of the transitions.
+const TRANSITIONS_KEY: &str = "transitions";
+
+/// How a task ends, as an outcome rule forces it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskOutcome {
+    /// `SUCCEEDED`, its effect applied.
+    Succeeded,
+    /// `FAILED`, with the rule's reason in its logs.
+    Failed,
+}
+
+impl FromStr for TaskOutcome {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_uppercase().as_str() {
+            "SUCCEEDED" => Ok(TaskOutcome::Succeeded),
+            "FAILED" => Ok(TaskOutcome::Failed),
+            other => Err(format!(
+                "unknown outcome '{other}': use SUCCEEDED or FAILED"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for TaskOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TaskOutcome::Succeeded => "SUCCEEDED",
+            TaskOutcome::Failed => "FAILED",
+        })
+    }
+}
+
+/// Why a task forced to fail by an outcome rule without a reason of its own failed.
+pub(crate) const FORCED_REASON: &str = "failure forced by the emulator's outcome rule";
+
+/// Where a held task waits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Held {
+    /// In its first state (`STARTED`).
+    First,
+    /// In progress (`RUNNING`).
+    Running,
+}
+
+impl Held {
+    fn code(self) -> i64 {
+        match self {
+            Held::First => 0,
+            Held::Running => 1,
+        }
+    }
+
+    fn of(code: Option<i64>) -> Option<Held> {
+        code.map(|c| if c == 0 { Held::First } else { Held::Running })
+    }
+}
 
 /// A task row.
 #[derive(Clone, Debug)]
@@ -33,6 +134,8 @@ pub(crate) struct TaskRow {
     pub org: String,
     /// Who asked for it and what it changes.
     pub origin: Origin,
+    /// Where it waits to be moved by hand, when it is (manual transitions).
+    pub held: Option<Held>,
 }
 
 /// Who asked for a task and which record it changes: what insights report of it.
@@ -48,12 +151,12 @@ pub(crate) struct Origin {
     pub target_id: Option<String>,
 }
 
-/// The columns a task row is read from, in [`task_from_row`]'s order.
-const COLUMNS: &str = "id, operation, created_ms, due_ms, outcome, logs, subject, subjects, effect, applied, org, caller, target_kind, target_id";
+/// The columns of a task row, in the order [`task_from_row`] reads them.
+pub(super) const TASK_COLUMNS: &str = "id, operation, created_ms, due_ms, outcome, logs, subject, subjects, effect, applied, org, caller, target_kind, target_id, held";
 
 type RowParts = (TaskRow, String, String, Option<String>);
 
-fn task_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RowParts> {
+pub(super) fn task_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RowParts> {
     Ok((
         TaskRow {
             id: row.get(0)?,
@@ -72,6 +175,7 @@ fn task_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RowParts> {
                 target_kind: row.get(12)?,
                 target_id: row.get(13)?,
             },
+            held: Held::of(row.get(14)?),
         },
         row.get(5)?,
         row.get(7)?,
@@ -79,7 +183,7 @@ fn task_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RowParts> {
     ))
 }
 
-fn finish_task(parts: RowParts) -> StoreResult<TaskRow> {
+pub(super) fn finish_task(parts: RowParts) -> StoreResult<TaskRow> {
     let (mut task, logs, subjects, effect) = parts;
     task.logs = serde_json::from_str(&logs)?;
     task.subjects = serde_json::from_str(&subjects)?;
@@ -92,8 +196,8 @@ impl Db<'_> {
     pub fn add_task(&self, task: &TaskRow) -> StoreResult<()> {
         self.conn.execute(
             &format!(
-                "INSERT INTO tasks ({COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+                "INSERT INTO tasks ({TASK_COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
             ),
             params![
                 task.id,
@@ -113,6 +217,7 @@ impl Db<'_> {
                 task.origin.caller,
                 task.origin.target_kind,
                 task.origin.target_id,
+                task.held.map(Held::code),
             ],
         )?;
         Ok(())
@@ -123,13 +228,65 @@ impl Db<'_> {
         let parts = self
             .conn
             .query_row(
-                &format!("SELECT {COLUMNS} FROM tasks WHERE id = ?1 AND org = ?2"),
+                &format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = ?1 AND org = ?2"),
                 params![id, self.org()],
                 task_from_row,
             )
             .optional()?;
         parts.map(finish_task).transpose()
     }
+
+    /// Whether new tasks wait to be moved by hand.
+    fn transitions(&self) -> StoreResult<Transitions> {
+        Ok(meta_of(self.conn, TRANSITIONS_KEY)?
+            .and_then(|mode| mode.parse().ok())
+            .unwrap_or_default())
+    }
+
+    /// The outcome the first outcome rule of `operation` with uses left forces (using one),
+    /// if any.
+    fn take_outcome(&self, operation: &str) -> StoreResult<Option<Outcome>> {
+        let rule: Option<(i64, String, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT id, outcome, reason FROM outcome_rules
+                 WHERE operation = ?1 AND remaining > 0 ORDER BY id LIMIT 1",
+                [operation],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((id, outcome, reason)) = rule else {
+            return Ok(None);
+        };
+        self.conn.execute(
+            "UPDATE outcome_rules SET remaining = remaining - 1 WHERE id = ?1",
+            [id],
+        )?;
+        Ok(Some(match outcome.parse() {
+            Ok(TaskOutcome::Succeeded) => Outcome::Succeed,
+            _ => Outcome::Fail(reason.unwrap_or_else(|| FORCED_REASON.to_owned())),
+        }))
+    }
+}
+
+/// How a task is moved by hand (`POST /_emulator/tasks/{id}/advance`, `complete`, `fail`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Advance {
+    /// One step: from its first state to `RUNNING`, from `RUNNING` to its end (as planned).
+    Next,
+    /// To its end, `SUCCEEDED`, its effect applied.
+    Complete,
+    /// To its end, `FAILED`, with this reason in its logs.
+    Fail(String),
+}
+
+/// Why a task could not be moved.
+#[derive(Debug)]
+pub(crate) enum MoveRefused {
+    /// No task has that id.
+    Unknown,
+    /// It has ended, with this status.
+    Ended(&'static str),
 }
 
 /// Where a task stands, as a query asks for it: waiting or running (not ended yet), or ended
@@ -280,7 +437,7 @@ impl Db<'_> {
             .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
         let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS}{sql} ORDER BY {}{direction}, created_ms{direction}, rowid{direction} LIMIT {limit} OFFSET {offset}",
+            "SELECT {TASK_COLUMNS}{sql} ORDER BY {}{direction}, created_ms{direction}, rowid{direction} LIMIT {limit} OFFSET {offset}",
             query.order.expression()
         ))?;
         let rows = stmt.query_map(rusqlite::params_from_iter(bound()), task_from_row)?;
@@ -293,10 +450,12 @@ impl Db<'_> {
 }
 
 impl Tx<'_> {
-    /// Tasks whose end is due by `now_ms` and whose effect is not applied yet, oldest first.
+    /// Tasks whose end is due by `now_ms` and whose effect is not applied yet, oldest first
+    /// (held tasks are never due).
     pub fn due_tasks(&self, now_ms: i64) -> StoreResult<Vec<TaskRow>> {
         let mut stmt = self.0.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM tasks WHERE applied = 0 AND due_ms <= ?1 ORDER BY due_ms, created_ms"
+            "SELECT {TASK_COLUMNS} FROM tasks
+             WHERE applied = 0 AND held IS NULL AND due_ms <= ?1 ORDER BY due_ms, created_ms"
         ))?;
         let rows = stmt.query_map([now_ms], task_from_row)?;
         let mut out = Vec::new();
@@ -306,10 +465,23 @@ impl Tx<'_> {
         Ok(out)
     }
 
+    /// A task of any organisation (for the control routes, which name none).
+    pub fn task_anywhere(&self, id: &str) -> StoreResult<Option<TaskRow>> {
+        let parts = self
+            .0
+            .query_row(
+                &format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = ?1"),
+                [id],
+                task_from_row,
+            )
+            .optional()?;
+        parts.map(finish_task).transpose()
+    }
+
     /// Records a task as ended, with its final outcome and logs.
     pub fn end_task(&self, id: &str, outcome: &str, logs: &[String]) -> StoreResult<()> {
         self.0.execute(
-            "UPDATE tasks SET applied = 1, outcome = ?2, logs = ?3 WHERE id = ?1",
+            "UPDATE tasks SET applied = 1, held = NULL, outcome = ?2, logs = ?3 WHERE id = ?1",
             params![id, outcome, serde_json::to_string(logs)?],
         )?;
         Ok(())
@@ -318,10 +490,110 @@ impl Tx<'_> {
     /// Whether any task is waiting to end (so readers know whether to advance).
     pub fn has_pending_tasks(&self) -> StoreResult<bool> {
         Ok(self.0.query_row(
-            "SELECT EXISTS (SELECT 1 FROM tasks WHERE applied = 0)",
+            "SELECT EXISTS (SELECT 1 FROM tasks WHERE applied = 0 AND held IS NULL)",
             [],
             |r| r.get(0),
         )?)
+    }
+
+    /// How tasks move now.
+    pub fn transitions(&self) -> StoreResult<Transitions> {
+        Ok(meta_of(self.0, TRANSITIONS_KEY)?
+            .and_then(|mode| mode.parse().ok())
+            .unwrap_or_default())
+    }
+
+    /// Sets how new tasks move. Going back to [`Transitions::Auto`] releases the held tasks:
+    /// each ends `delay` later, a running one half of it later.
+    pub fn set_transitions(&self, mode: Transitions, delay: Duration, now: i64) -> StoreResult<()> {
+        self.set_meta(TRANSITIONS_KEY, &mode.to_string())?;
+        if mode == Transitions::Auto {
+            let delay = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
+            let half = delay / 2;
+            self.0.execute(
+                "UPDATE tasks SET
+                     created_ms = ?1 - CASE held WHEN 0 THEN 0 ELSE ?3 END,
+                     due_ms = ?1 + CASE held WHEN 0 THEN ?2 ELSE ?2 - ?3 END,
+                     held = NULL
+                 WHERE held IS NOT NULL AND applied = 0",
+                params![now, delay, half],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Makes the next `times` tasks of `operation` end with `outcome` (a failure with
+    /// `reason`, or [`FORCED_REASON`]), after the rules given before it are used up.
+    pub fn add_outcome_rule(
+        &self,
+        operation: &str,
+        outcome: TaskOutcome,
+        reason: Option<&str>,
+        times: u32,
+    ) -> StoreResult<()> {
+        self.0.execute(
+            "INSERT INTO outcome_rules (operation, outcome, reason, remaining) VALUES (?1, ?2, ?3, ?4)",
+            params![operation, outcome.to_string(), reason, times],
+        )?;
+        Ok(())
+    }
+
+    /// The outcome rules with uses left, oldest first: `{"operation", "outcome", "reason",
+    /// "remaining"}`.
+    pub fn outcome_rules(&self) -> StoreResult<Vec<Value>> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT operation, outcome, reason, remaining FROM outcome_rules
+             WHERE remaining > 0 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(json!({
+                "operation": r.get::<_, String>(0)?,
+                "outcome": r.get::<_, String>(1)?,
+                "reason": r.get::<_, Option<String>>(2)?,
+                "remaining": r.get::<_, i64>(3)?,
+            }))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Forgets every outcome rule.
+    pub fn clear_outcome_rules(&self) -> StoreResult<()> {
+        self.0.execute("DELETE FROM outcome_rules", [])?;
+        Ok(())
+    }
+
+    /// Moves the task `id` (of any organisation) by hand, at `now`, and ends the tasks that
+    /// are then due (this one, when moved to its end). The task as it is afterwards.
+    pub fn move_task(
+        &self,
+        id: &str,
+        how: &Advance,
+        now: i64,
+    ) -> StoreResult<Result<TaskRow, MoveRefused>> {
+        let Some(task) = self.task_anywhere(id)? else {
+            return Ok(Err(MoveRefused::Unknown));
+        };
+        if task.applied {
+            return Ok(Err(MoveRefused::Ended(status_at(&task, now).0)));
+        }
+        let (outcome, logs) = match how {
+            Advance::Next if status_at(&task, now).0 == "STARTED" => {
+                self.0.execute(
+                    "UPDATE tasks SET held = ?2 WHERE id = ?1",
+                    params![id, Held::Running.code()],
+                )?;
+                return Ok(Ok(self.task_anywhere(id)?.unwrap_or(task)));
+            }
+            Advance::Next => (task.outcome.clone(), task.logs.clone()),
+            Advance::Complete => logs(&task.operation, &Outcome::Succeed),
+            Advance::Fail(reason) => logs(&task.operation, &Outcome::Fail(reason.clone())),
+        };
+        self.0.execute(
+            "UPDATE tasks SET held = NULL, due_ms = ?2, outcome = ?3, logs = ?4 WHERE id = ?1",
+            params![id, now, outcome, serde_json::to_string(&logs)?],
+        )?;
+        end_due(self, now)?;
+        Ok(Ok(self.task_anywhere(id)?.unwrap_or(task)))
     }
 }
 
@@ -405,23 +677,23 @@ pub(crate) struct NewTask<'a> {
     pub delay: Duration,
     /// The key its subjects are listed under (`Accounts`, `Users`, `Workloads`), and their ids.
     pub subjects: Option<(&'static str, Vec<String>)>,
-    /// How it will end.
+    /// How it will end (unless an outcome rule of its operation says otherwise).
     pub outcome: Outcome,
     /// What it changes when it ends.
     pub effect: Effect,
 }
 
-fn logs(operation: &str, outcome: &Outcome) -> (&'static str, Vec<String>) {
+fn logs(operation: &str, outcome: &Outcome) -> (String, Vec<String>) {
     match outcome {
         Outcome::Succeed => (
-            "SUCCEEDED",
+            "SUCCEEDED".to_owned(),
             vec![
                 format!("{operation}: request accepted"),
                 format!("{operation}: completed"),
             ],
         ),
         Outcome::Fail(reason) => (
-            "FAILED",
+            "FAILED".to_owned(),
             vec![
                 format!("{operation}: request accepted"),
                 format!("{operation}: failed: {reason}"),
@@ -431,22 +703,25 @@ fn logs(operation: &str, outcome: &Outcome) -> (&'static str, Vec<String>) {
 }
 
 /// Writes a new task asked for by `origin`'s caller, changing `origin`'s target (both may be
-/// unknown: `Origin::default()`); returns its id.
+/// unknown: `Origin::default()`); returns its id. An outcome rule of its operation decides how
+/// it ends; in manual transitions it is held in its first state.
 pub(crate) fn create_for(db: &Db<'_>, task: NewTask<'_>, origin: Origin) -> StoreResult<String> {
     let id = uuid();
     let created = now_ms();
-    let (outcome, logs) = logs(task.operation, &task.outcome);
+    let outcome = db.take_outcome(task.operation)?.unwrap_or(task.outcome);
+    let (outcome, logs) = logs(task.operation, &outcome);
     let delay = i64::try_from(task.delay.as_millis()).unwrap_or(i64::MAX);
     let (subject, subjects) = match task.subjects {
         Some((key, ids)) => (Some(key.to_owned()), ids),
         None => (None, Vec::new()),
     };
+    let held = (db.transitions()? == Transitions::Manual).then_some(Held::First);
     db.add_task(&TaskRow {
         id: id.clone(),
         operation: task.operation.to_owned(),
         created_ms: created,
         due_ms: created.saturating_add(delay),
-        outcome: outcome.to_owned(),
+        outcome,
         logs,
         subject,
         subjects,
@@ -454,6 +729,7 @@ pub(crate) fn create_for(db: &Db<'_>, task: NewTask<'_>, origin: Origin) -> Stor
         applied: false,
         org: db.org().to_owned(),
         origin,
+        held,
     })?;
     Ok(id)
 }
@@ -474,7 +750,7 @@ pub(crate) fn finished_by(
         operation: operation.to_owned(),
         created_ms: at_ms,
         due_ms: at_ms + 1000,
-        outcome: outcome.to_owned(),
+        outcome,
         logs,
         subject: subject.map(|(key, _)| key.to_owned()),
         subjects: subject.map(|(_, id)| id.to_owned()).into_iter().collect(),
@@ -482,6 +758,7 @@ pub(crate) fn finished_by(
         applied: true,
         org: db.org().to_owned(),
         origin,
+        held: None,
     })?;
     Ok(id)
 }
@@ -489,22 +766,30 @@ pub(crate) fn finished_by(
 /// The status and logs of a task at `now`.
 pub(crate) fn status_at(task: &TaskRow, now: i64) -> (&'static str, Vec<String>) {
     let first = task.logs.first().cloned().into_iter().collect::<Vec<_>>();
-    if task.applied || now >= task.due_ms {
-        let status = if task.outcome == "FAILED" {
-            "FAILED"
-        } else {
-            "SUCCEEDED"
-        };
-        return (status, task.logs.clone());
-    }
-    let halfway = task.created_ms + (task.due_ms - task.created_ms) / 2;
-    if now < halfway {
-        ("STARTED", first)
-    } else {
-        let mut logs = first;
+    let running = |mut logs: Vec<String>| {
         logs.push(format!("{}: in progress", task.operation));
         ("RUNNING", logs)
+    };
+    match task.held {
+        _ if task.applied => {}
+        Some(Held::First) => return ("STARTED", first),
+        Some(Held::Running) => return running(first),
+        None if now >= task.due_ms => {}
+        None => {
+            let halfway = task.created_ms + (task.due_ms - task.created_ms) / 2;
+            return if now < halfway {
+                ("STARTED", first)
+            } else {
+                running(first)
+            };
+        }
     }
+    let status = if task.outcome == "FAILED" {
+        "FAILED"
+    } else {
+        "SUCCEEDED"
+    };
+    (status, task.logs.clone())
 }
 
 /// Ends every due task, applying the effects of those that succeed.
@@ -513,22 +798,25 @@ pub(crate) fn advance(store: &Store) -> StoreResult<()> {
         return Ok(());
     }
     let now = now_ms();
-    store.write(|tx| {
-        for task in tx.due_tasks(now)? {
-            let db = tx.org(&task.org);
-            if let Some(Value::Array(steps)) = &task.effect {
-                // Steps without `when` run on success; the others when the outcome matches.
-                let wanted = |s: &&Value| {
-                    s.get("when").and_then(Value::as_str).unwrap_or("SUCCEEDED") == task.outcome
-                };
-                for step in steps.iter().filter(wanted) {
-                    apply(&db, step)?;
-                }
+    store.write(|tx| end_due(tx, now))
+}
+
+/// Ends, within `tx`, every task due by `now`, applying the effects of those that succeed.
+fn end_due(tx: &Tx<'_>, now: i64) -> StoreResult<()> {
+    for task in tx.due_tasks(now)? {
+        let db = tx.org(&task.org);
+        if let Some(Value::Array(steps)) = &task.effect {
+            // Steps without `when` run on success; the others when the outcome matches.
+            let wanted = |s: &&Value| {
+                s.get("when").and_then(Value::as_str).unwrap_or("SUCCEEDED") == task.outcome
+            };
+            for step in steps.iter().filter(wanted) {
+                apply(&db, step)?;
             }
-            tx.end_task(&task.id, &task.outcome, &task.logs)?;
         }
-        Ok(())
-    })
+        tx.end_task(&task.id, &task.outcome, &task.logs)?;
+    }
+    Ok(())
 }
 
 fn apply(db: &Db<'_>, step: &Value) -> StoreResult<()> {

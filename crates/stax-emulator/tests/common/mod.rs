@@ -173,6 +173,45 @@ impl Client {
             .expect("admin answers are JSON")
     }
 
+    /// A control route `/_emulator/<route>` with an optional JSON body: its status and JSON
+    /// answer.
+    pub async fn admin(&self, method: &str, route: &str, body: Option<Value>) -> (u16, Value) {
+        let mut request = self.http.request(
+            method.parse().expect("a method"),
+            format!("{}/_emulator/{route}", self.endpoint),
+        );
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request.send().await.expect("control route reachable");
+        let status = response.status().as_u16();
+        let body = response.json().await.expect("control answers are JSON");
+        (status, body)
+    }
+
+    /// The paths of the signed list operations the emulator serves (GETs without path
+    /// parameters), of both APIs, from its own documents.
+    pub async fn list_paths(&self) -> Vec<String> {
+        let mut paths = Vec::new();
+        for (version, document) in [("20190206", "oas3-document"), ("20210321", "api-document")] {
+            let doc = public(self, &format!("/{version}/public/{document}")).await;
+            let server = doc["servers"][0]["url"].as_str().unwrap_or("");
+            let prefix = if server.ends_with(version) {
+                format!("/{version}")
+            } else {
+                String::new()
+            };
+            for (path, item) in doc["paths"].as_object().expect("paths") {
+                if item.get("get").is_some() && !path.contains('{') && !path.contains("/public/") {
+                    paths.push(format!("{prefix}{path}"));
+                }
+            }
+        }
+        paths
+    }
+
     /// A client over a given HTTP client (e.g. one trusting the emulator's certificate).
     pub async fn with_http(endpoint: &str, http: reqwest::Client) -> Client {
         let config = http
@@ -209,7 +248,10 @@ impl Client {
         if status.is_success() {
             Ok(body)
         } else {
-            assert_eq!(status, 400, "cognito errors are 400: {body}");
+            assert!(
+                status == 400 || status == 429,
+                "cognito errors are 400 (429 when throttled): {status} {body}"
+            );
             Err((
                 body["__type"].as_str().unwrap_or_default().to_owned(),
                 body["message"].as_str().unwrap_or_default().to_owned(),

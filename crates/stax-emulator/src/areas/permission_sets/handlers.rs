@@ -231,7 +231,7 @@ fn deploy(
     let (effect, outcome) = model::deployment(set, &id);
     let task_id = call.start_task(db, Plan::new(effect).outcome(outcome))?;
     assignment["Status"] = json!(status);
-    assignment["TimerTaskId"] = json!(task_id);
+    assignment[model::TASK_FIELD] = json!(task_id);
     assignment["ModifiedBy"] = json!(by);
     assignment["ModifiedTS"] = json!(now_iso());
     db.put(ASSIGNMENT, &id, &assignment)?;
@@ -345,7 +345,7 @@ pub(super) fn delete_assignment(call: &Call<'_>) -> ApiResult<Value> {
         let id = text(&assignment, "Id").to_owned();
         let task_id = call.start_task(db, Plan::new(model::removal(&id)))?;
         assignment["Status"] = json!("DELETE_REQUESTED");
-        assignment["TimerTaskId"] = json!(task_id);
+        assignment[model::TASK_FIELD] = json!(task_id);
         assignment["ModifiedBy"] = json!(by);
         assignment["ModifiedTS"] = json!(now_iso());
         db.put(ASSIGNMENT, &id, &assignment)?;

@@ -93,8 +93,11 @@ pub(super) const INLINE_POLICY_QUOTA: usize = 10_240;
 /// The default and the bounds of `MaxSessionDuration`, in seconds.
 pub(super) const SESSION_SECONDS: (u64, u64, u64) = (3600, 3600, 43_200);
 
+/// The field of an assignment naming the task that times its request (never shown).
+pub(crate) const TASK_FIELD: &str = "TimerTaskId";
+
 /// Fields kept for the emulator's own use, never shown.
-const PRIVATE: [&str; 3] = ["TimerTaskId", "Deployed", "DeploymentId"];
+const PRIVATE: [&str; 3] = [TASK_FIELD, "Deployed", "DeploymentId"];
 
 /// A new permission set's own fields.
 pub(crate) struct NewSet<'a> {
@@ -325,7 +328,7 @@ pub(super) fn assignments_of(db: &Db<'_>, set_id: &str) -> StoreResult<Vec<Value
 /// in progress.
 pub(super) fn shown_status(db: &Db<'_>, assignment: &Value, now: i64) -> StoreResult<String> {
     let stored = text(assignment, "Status");
-    let running = match assignment.get("TimerTaskId").and_then(Value::as_str) {
+    let running = match assignment.get(TASK_FIELD).and_then(Value::as_str) {
         Some(task_id) => db
             .task(task_id)?
             .is_some_and(|task| status_at(&task, now).0 == "RUNNING"),
@@ -386,13 +389,20 @@ pub(super) fn deployment(set: &Value, assignment_id: &str) -> (Effect, Outcome) 
     (effect, outcome)
 }
 
-/// How a deletion of an assignment ends.
+/// How a deletion of an assignment ends: `DELETE_COMPLETE`, or `DELETE_FAILED` when its task
+/// is made to fail (the emulator's control routes), its roles kept.
 pub(super) fn removal(assignment_id: &str) -> Effect {
-    Effect::default().merge(
-        ASSIGNMENT,
-        assignment_id,
-        json!({"Status": "DELETE_COMPLETE"}),
-    )
+    Effect::default()
+        .merge(
+            ASSIGNMENT,
+            assignment_id,
+            json!({"Status": "DELETE_COMPLETE"}),
+        )
+        .merge_on_fail(
+            ASSIGNMENT,
+            assignment_id,
+            json!({"Status": "DELETE_FAILED"}),
+        )
 }
 
 /// The roles deployed assignments give at `now`: one per assignment and active account of

@@ -37,11 +37,11 @@ pub(super) fn check_alias(call: &Call<'_>) -> ApiResult<Value> {
         .ctx
         .store
         .read(|tx| tx.taken_anywhere(ORGANISATION, ("Alias", alias)))?;
-    let install = &call.ctx.install;
+    let pools = call.ctx.install.pools();
     let answer = |status: &str| {
         json!({
             "Alias": {"Status": status},
-            "AuthProvider": {"ClientId": install.client_id, "UserPoolId": install.user_pool_id}
+            "AuthProvider": {"ClientId": pools.client_id, "UserPoolId": pools.user_pool_id}
         })
     };
     if taken {
@@ -57,16 +57,17 @@ pub(super) fn check_alias(call: &Call<'_>) -> ApiResult<Value> {
 /// `GET /20190206/public/config`.
 pub(super) fn read_config(call: &Call<'_>) -> ApiResult<Value> {
     let i = &call.ctx.install;
+    let pools = i.pools();
     let endpoint = &call.ctx.endpoint;
     let auth = json!({
         "region": i.aws_region,
-        "userPoolId": i.user_pool_id,
-        "userPoolWebClientId": i.client_id,
-        "identityPoolId": i.identity_pool_id,
+        "userPoolId": pools.user_pool_id,
+        "userPoolWebClientId": pools.client_id,
+        "identityPoolId": pools.identity_pool_id,
         "mandatorySignIn": true,
     });
     let mut juma_auth = auth.clone();
-    juma_auth["identityPoolIdV2"] = json!(i.identity_pool_id);
+    juma_auth["identityPoolIdV2"] = json!(pools.identity_pool_id);
     let base = format!("{endpoint}/20190206");
     Ok(json!({
         "ApiAuth": auth,

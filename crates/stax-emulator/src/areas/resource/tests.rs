@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::areas::api::{Context, Operation};
-use crate::install::Installation;
+use crate::install::{Installation, Pools};
 use crate::roles::{Allowed, Caller, Role};
 use crate::store::Store;
 use crate::store::kinds::{Kind, Listing, OnDelete, Paging, Ref};
@@ -114,14 +114,15 @@ const KEY: &str = "0b1d2c3e-0000-4000-8000-00000000000a";
 fn context() -> Context {
     Context {
         store: Arc::new(Store::open(None).unwrap()),
-        install: Installation {
-            installation: "au1".into(),
-            aws_region: "ap-southeast-2".into(),
-            user_pool_id: "pool".into(),
-            client_id: "client".into(),
-            identity_pool_id: "identities".into(),
-            organisation_id: "org-a".into(),
-        },
+        install: Installation::new(
+            "au1",
+            "ap-southeast-2",
+            Pools {
+                user_pool_id: "pool".into(),
+                client_id: "client".into(),
+                identity_pool_id: "identities".into(),
+            },
+        ),
         endpoint: "http://127.0.0.1".into(),
         task_delay: Duration::ZERO,
         documents: HashMap::new(),

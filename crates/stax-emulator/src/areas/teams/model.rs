@@ -43,7 +43,7 @@ pub(crate) fn new_api_token(
     };
     let token = API_TOKEN.insert(db, &access_key, fields, &stamp)?;
     db.add_pool_user(&make_pool_user(
-        &install.user_pool_id,
+        &install.pools().user_pool_id,
         &access_key,
         &secret_key,
     ))?;
