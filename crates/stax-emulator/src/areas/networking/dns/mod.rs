@@ -225,13 +225,12 @@ fn schemas(s: &mut Map<String, Value>) {
             (true, false),
         ),
     );
-    s.insert(
-        "networking.ReadDnsResolvers".into(),
-        d::read("DnsResolvers", "DNSResolver"),
-    );
-    s.insert(
-        "networking.ReadDnsRules".into(),
-        d::read("DnsRules", "DNSRule"),
+    d::reads(
+        s,
+        &[
+            ("networking.ReadDnsResolvers", "DnsResolvers", "DNSResolver"),
+            ("networking.ReadDnsRules", "DnsRules", "DNSRule"),
+        ],
     );
     for (name, created) in [
         ("networking.CreateDnsResolverEvent", Some("DnsResolver")),

@@ -31,7 +31,9 @@ use crate::areas::networking::hubs::HUB;
 use crate::areas::networking::lookups::{ids_or_404, joined_to_hub, live_where, named_active};
 use crate::areas::networking::space::overlaps;
 use crate::areas::networking::vpcs::VPC;
-use crate::areas::networking::wire::{self, account, bad, ensure_active, live_with};
+use crate::areas::networking::wire::{
+    self, account, active_parent, bad, ensure_active, live_with, take_if_active,
+};
 use crate::areas::resource::{Change, Done, Resource, load};
 use crate::areas::rules::{find, text};
 use crate::protocol::{ApiError, ApiResult};
@@ -200,8 +202,7 @@ impl Resource for Vifs {
     }
 
     fn update(change: &mut Change<'_>) -> ApiResult<()> {
-        ensure_active(VIF, &change.record)?;
-        change.take(&["JumboMtu", "Tags"]);
+        take_if_active(change, VIF, &["JumboMtu", "Tags"])?;
         Ok(())
     }
 
@@ -218,8 +219,7 @@ impl Resource for Associations {
 
     fn create(change: &mut Change<'_>) -> ApiResult<()> {
         let body = change.body;
-        let gateway = change.parent.clone().unwrap_or_default();
-        ensure_active(GATEWAY, &gateway)?;
+        let gateway = active_parent(change, GATEWAY)?;
         let gateway_id = text(&gateway, "Id");
         let gateway_type = text(&gateway, "GatewayType");
         let prefixes = prefixes(body)?.unwrap_or_default();

@@ -379,18 +379,22 @@ fn schemas(s: &mut Map<String, Value>) {
                 "Vlan": {"type": "integer", "nullable": true}}),
         ),
     );
-    s.insert(
-        "networking.ReadDxGateways".into(),
-        d::read("DxGateways", "DxGateway"),
-    );
-    s.insert("networking.ReadDxVifs".into(), d::read("DxVifs", "DxVif"));
-    s.insert(
-        "networking.ReadDxAssociations".into(),
-        d::read("DxAssociations", "DxAssociation"),
-    );
-    s.insert(
-        "networking.ReadDxConnections".into(),
-        d::read("DxConnections", "DxConnection"),
+    d::reads(
+        s,
+        &[
+            ("networking.ReadDxGateways", "DxGateways", "DxGateway"),
+            ("networking.ReadDxVifs", "DxVifs", "DxVif"),
+            (
+                "networking.ReadDxAssociations",
+                "DxAssociations",
+                "DxAssociation",
+            ),
+            (
+                "networking.ReadDxConnections",
+                "DxConnections",
+                "DxConnection",
+            ),
+        ],
     );
     let peer = d::object(
         "The BGP peer of a VIF.",

@@ -24,7 +24,7 @@ use crate::areas::networking::lookups::{
     ids_or_404, joined_to_hub, live_where, named_active, short_name,
 };
 use crate::areas::networking::vpcs::VPC;
-use crate::areas::networking::wire::{self, account, aws_id, bad, ensure_active};
+use crate::areas::networking::wire::{self, account, active_parent, aws_id, bad, ensure_active};
 use crate::areas::resource::{Change, Done, Resource, load};
 use crate::areas::rules::text;
 use crate::areas::services::model::require_enabled_region;
@@ -105,8 +105,7 @@ impl Resource for Connections {
     fn create(change: &mut Change<'_>) -> ApiResult<()> {
         let body = change.body;
         short_name(body, CONNECTION, NAME_MOST)?;
-        let gateway = change.parent.clone().unwrap_or_default();
-        ensure_active(CUSTOMER_GATEWAY, &gateway)?;
+        let gateway = active_parent(change, CUSTOMER_GATEWAY)?;
         let (kind, target, field) = match body.get("VpcId").and_then(Value::as_str) {
             Some(vpc) => (VPC, named_active(change.db, VPC, ("VpcId", vpc))?, "VpcId"),
             None => {

@@ -276,13 +276,20 @@ fn schemas(s: &mut Map<String, Value>) {
             (true, false),
         ),
     );
-    s.insert(
-        "networking.ReadVpnCustomerGateways".into(),
-        d::read("VpnCustomerGateways", "VpnCustomerGateway"),
-    );
-    s.insert(
-        "networking.ReadVpnConnections".into(),
-        d::read("VpnConnections", "VpnConnection"),
+    d::reads(
+        s,
+        &[
+            (
+                "networking.ReadVpnCustomerGateways",
+                "VpnCustomerGateways",
+                "VpnCustomerGateway",
+            ),
+            (
+                "networking.ReadVpnConnections",
+                "VpnConnections",
+                "VpnConnection",
+            ),
+        ],
     );
     let tunnel = d::object(
         "One of the connection's two tunnels.",
