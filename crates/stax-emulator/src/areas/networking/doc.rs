@@ -209,6 +209,13 @@ pub(super) fn reads(s: &mut Map<String, Value>, answers: &[(&str, &str, &str)]) 
     }
 }
 
+/// Each `(name, created)` as the event component `name` (see [`event`]).
+pub(super) fn events(s: &mut Map<String, Value>, answers: &[(&str, Option<&str>)]) {
+    for (name, created) in answers {
+        s.insert((*name).into(), event(*created));
+    }
+}
+
 /// The `status` query parameter of a read, with what it shows by default.
 pub(super) fn status_param(shown: &[&str]) -> Value {
     json!({

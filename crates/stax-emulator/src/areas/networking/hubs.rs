@@ -13,6 +13,7 @@ use super::cidr::{PrefixBounds, parse_block, parse_private_block};
 use super::doc as d;
 use super::ranges::{CIDR_EXCLUSION, CIDR_RANGE, NewRange, exclusion_fields, range_fields};
 use super::space::{TRANSIT_VPC_PREFIX, allocate, check_new_exclusion};
+use super::table::{list_op, update_and_delete};
 use super::vpcs::{NewVpc, VPC, check_vgw_asn, vpc_fields};
 use super::wire::{self, ENDED, LISTING, SHOWN, WALK, account, bad, live_with, or};
 use crate::areas::api::Call;
@@ -380,30 +381,25 @@ fn create_hub(call: &Call<'_>) -> ApiResult<Value> {
 }
 
 fn operations() -> Vec<Operation> {
+    const HUBS: &str = "networking.ReadHubs";
     let hub = || path_param("hub_id", "The hub's id.");
-    Vec::from([
-        Operation::new(
-            "networking.ReadHubs",
-            "get",
+    let mut operations = Vec::from([
+        list_op(
+            HUBS,
             "/20190206/networking/hubs",
-            Allowed::READ,
             wire::read::<Hubs>,
+            HUBS,
+            vec![d::status_param(SHOWN)],
         )
-        .summary("List the organisation's networking hubs")
-        .params(vec![d::status_param(SHOWN)])
-        .response("networking.ReadHubs")
-        .errors(&[404]),
-        Operation::new(
-            "networking.ReadHubs",
-            "get",
+        .summary("List the organisation's networking hubs"),
+        list_op(
+            HUBS,
             "/20190206/networking/hubs/{hub_id}",
-            Allowed::READ,
             wire::read::<Hubs>,
+            HUBS,
+            vec![hub(), d::status_param(SHOWN)],
         )
-        .summary("One networking hub, as a list of one")
-        .params(vec![hub(), d::status_param(SHOWN)])
-        .response("networking.ReadHubs")
-        .errors(&[404]),
+        .summary("One networking hub, as a list of one"),
         Operation::new(
             "networking.CreateHub",
             "post",
@@ -415,30 +411,18 @@ fn operations() -> Vec<Operation> {
         .body("networking.CreateHub")
         .response("networking.CreateHubEvent")
         .errors(&[400, 403, 404]),
-        Operation::new(
-            "networking.UpdateHub",
-            "put",
-            "/20190206/networking/hubs/{hub_id}",
-            Allowed::ADMIN,
-            wire::update::<Hubs>,
-        )
-        .summary("Change a hub and its transit VPC's settings")
-        .params(vec![hub()])
-        .body("networking.UpdateHub")
-        .response("networking.UpdateHubEvent")
-        .errors(&[400, 404]),
-        Operation::new(
-            "networking.DeleteHub",
-            "delete",
-            "/20190206/networking/hubs/{hub_id}",
-            Allowed::ADMIN,
-            wire::delete::<Hubs>,
-        )
-        .summary("Delete a hub that holds nothing but its ranges and transit VPC")
-        .params(vec![hub()])
-        .response("networking.DeleteHubEvent")
-        .errors(&[400, 404]),
-    ])
+    ]);
+    operations.extend(update_and_delete!(
+        "Hub",
+        "/20190206/networking/hubs/{hub_id}",
+        Hubs,
+        vec![hub()],
+        [
+            "Change a hub and its transit VPC's settings",
+            "Delete a hub that holds nothing but its ranges and transit VPC"
+        ],
+    ));
+    operations
 }
 
 /// The transit VPC's settings, as `CreateHub` and `UpdateHub` take them.

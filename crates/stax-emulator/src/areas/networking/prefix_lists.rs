@@ -14,6 +14,7 @@ use super::peerings::HUB_PEERING;
 use super::prefix_list::{
     ListType, Target, check_entries, check_max_entries, check_target, check_update,
 };
+use super::table::{change_op, list_op};
 use super::vpcs::VPC;
 use super::vpn::CONNECTION as VPN_CONNECTION;
 use super::wire::{self, ENDED, STAMPS, WALK, bad, ensure_active, listing, of_hub, or};
@@ -22,7 +23,6 @@ use crate::areas::resource::{self, Change, Done, Resource};
 use crate::areas::rules::text;
 use crate::areas::{Area, Operation};
 use crate::protocol::{ApiError, ApiResult};
-use crate::roles::Allowed;
 use crate::store::Db;
 use crate::store::kinds::{Kind, OnDelete, Ref, Shows, status};
 
@@ -385,13 +385,13 @@ fn operations() -> Vec<Operation> {
     let hub = || path_param("hub_id", "The hub's id.");
     let list = || path_param("prefix_list_id", "The prefix list's id.");
     let read = |id, path, params| {
-        Operation::new(id, "get", path, Allowed::READ, wire::read::<PrefixLists>)
-            .params(params)
-            .response("networking.ReadPrefixLists")
-            .errors(&[404])
-    };
-    let change = |id, method, path, handler| {
-        Operation::new(id, method, path, Allowed::ADMIN, handler).errors(&[400, 404])
+        list_op(
+            id,
+            path,
+            wire::read::<PrefixLists>,
+            "networking.ReadPrefixLists",
+            params,
+        )
     };
     Vec::from([
         read(
@@ -412,65 +412,84 @@ fn operations() -> Vec<Operation> {
             vec![hub(), d::status_param(SHOWN)],
         )
         .summary("List a hub's prefix lists"),
-        change(
+        change_op(
             "networking.CreateHubPrefixList",
-            "post",
-            "/20190206/networking/hubs/{hub_id}/prefixlists/hubs",
+            (
+                "post",
+                "/20190206/networking/hubs/{hub_id}/prefixlists/hubs",
+            ),
             resource::create::<PrefixLists>,
+            (
+                Some("networking.CreateHubPrefixList"),
+                "networking.CreatePrefixListEvent",
+            ),
+            "Make a prefix list routed in the hub's transit gateway to a target",
         )
-        .summary("Make a prefix list routed in the hub's transit gateway to a target")
-        .params(vec![hub()])
-        .body("networking.CreateHubPrefixList")
-        .response("networking.CreatePrefixListEvent"),
-        change(
+        .params(vec![hub()]),
+        change_op(
             "networking.CreateVpcPrefixList",
-            "post",
-            "/20190206/networking/hubs/{hub_id}/prefixlists/vpcs",
+            (
+                "post",
+                "/20190206/networking/hubs/{hub_id}/prefixlists/vpcs",
+            ),
             resource::create::<PrefixLists>,
+            (
+                Some("networking.CreateVpcPrefixList"),
+                "networking.CreatePrefixListEvent",
+            ),
+            "Make a prefix list routed in the route tables of the hub's VPCs",
         )
-        .summary("Make a prefix list routed in the route tables of the hub's VPCs")
-        .params(vec![hub()])
-        .body("networking.CreateVpcPrefixList")
-        .response("networking.CreatePrefixListEvent"),
-        change(
+        .params(vec![hub()]),
+        change_op(
             "networking.UpdatePrefixList",
-            "put",
-            "/20190206/networking/prefixlists/{prefix_list_id}",
+            ("put", "/20190206/networking/prefixlists/{prefix_list_id}"),
             wire::update::<PrefixLists>,
+            (
+                Some("networking.UpdatePrefixList"),
+                "networking.UpdatePrefixListEvent",
+            ),
+            "Change a prefix list's name, entries, room, tags or target",
         )
-        .summary("Change a prefix list's name, entries, room, tags or target")
-        .params(vec![list()])
-        .body("networking.UpdatePrefixList")
-        .response("networking.UpdatePrefixListEvent"),
-        change(
+        .params(vec![list()]),
+        change_op(
             "networking.UpdateHubPrefixListAssociation",
-            "put",
-            "/20190206/networking/prefixlists/hubs/{prefix_list_id}/associations",
+            (
+                "put",
+                "/20190206/networking/prefixlists/hubs/{prefix_list_id}/associations",
+            ),
             wire::update::<PrefixLists>,
+            (
+                Some("networking.UpdateHubPrefixListAssociation"),
+                "networking.UpdatePrefixListAssociationEvent",
+            ),
+            "Change which route tables and zones a HUB prefix list reaches",
         )
-        .summary("Change which route tables and zones a HUB prefix list reaches")
-        .params(vec![list()])
-        .body("networking.UpdateHubPrefixListAssociation")
-        .response("networking.UpdatePrefixListAssociationEvent"),
-        change(
+        .params(vec![list()]),
+        change_op(
             "networking.UpdateVpcPrefixListAssociation",
-            "put",
-            "/20190206/networking/prefixlists/vpcs/{prefix_list_id}/associations",
+            (
+                "put",
+                "/20190206/networking/prefixlists/vpcs/{prefix_list_id}/associations",
+            ),
             wire::update::<PrefixLists>,
+            (
+                Some("networking.UpdateVpcPrefixListAssociation"),
+                "networking.UpdatePrefixListAssociationEvent",
+            ),
+            "Change which VPCs, subnets and zones a VPC prefix list reaches",
         )
-        .summary("Change which VPCs, subnets and zones a VPC prefix list reaches")
-        .params(vec![list()])
-        .body("networking.UpdateVpcPrefixListAssociation")
-        .response("networking.UpdatePrefixListAssociationEvent"),
-        change(
+        .params(vec![list()]),
+        change_op(
             "networking.DeletePrefixList",
-            "delete",
-            "/20190206/networking/prefixlists/{prefix_list_id}",
+            (
+                "delete",
+                "/20190206/networking/prefixlists/{prefix_list_id}",
+            ),
             wire::delete::<PrefixLists>,
+            (None, "networking.DeletePrefixListEvent"),
+            "Delete a prefix list",
         )
-        .summary("Delete a prefix list")
-        .params(vec![list()])
-        .response("networking.DeletePrefixListEvent"),
+        .params(vec![list()]),
     ])
 }
 

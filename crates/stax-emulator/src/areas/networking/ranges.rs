@@ -15,14 +15,13 @@ use super::cidr::{PrefixBounds, parse_block, parse_private_block};
 use super::doc as d;
 use super::hubs::{HUB, space};
 use super::space::{check_new_exclusion, check_new_range};
-use super::table::change_op;
+use super::table::{change_op, list_op};
 use super::wire::{self, bad, ensure_active, listing, live_with, or};
 use crate::areas::doc::{path_param, query, r, timestamp};
 use crate::areas::resource::{self, Change, Done, Resource, Verb};
 use crate::areas::rules::text;
 use crate::areas::{Area, Operation};
 use crate::protocol::{ApiError, ApiResult};
-use crate::roles::Allowed;
 use crate::store::Db;
 use crate::store::kinds::{By, Kind, Listing, OnDelete, Ref, Shows, Stamps, Walk};
 
@@ -322,10 +321,7 @@ const fn listed<const RANGE: bool>() -> &'static str {
 /// A read of ranges (`RANGE`) or exclusions at `path`, open to every role.
 fn read<const RANGE: bool>(path: &'static str, params: Vec<Value>) -> Operation {
     let id = listed::<RANGE>();
-    Operation::new(id, "get", path, Allowed::READ, wire::read::<Blocks<RANGE>>)
-        .params(params)
-        .response(id)
-        .errors(&[404])
+    list_op(id, path, wire::read::<Blocks<RANGE>>, id, params)
 }
 
 /// What names the creation, update and deletion of ranges or of exclusions.

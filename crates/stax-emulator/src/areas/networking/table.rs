@@ -21,8 +21,18 @@ pub(super) fn read_op(
 ) -> Operation {
     let mut params = path_params(path);
     params.push(d::status_param(SHOWN));
+    list_op(id, path, handler, response, params).summary(summary)
+}
+
+/// A read at `path` with the parameters `params`, answering the list component `response`.
+pub(super) fn list_op(
+    id: &'static str,
+    path: &'static str,
+    handler: Handler,
+    response: &'static str,
+    params: Vec<Value>,
+) -> Operation {
     Operation::new(id, "get", path, Allowed::READ, handler)
-        .summary(summary)
         .params(params)
         .response(response)
         .errors(&[404])
@@ -46,6 +56,37 @@ pub(super) fn change_op(
     }
     op
 }
+
+/// The update and deletion of the task kind `$name` at its record's `$path` (parameters
+/// `$params`), for its rules `$rules`: `networking.Update<name>` takes the component of its
+/// own name and answers `networking.Update<name>Event`; `networking.Delete<name>` answers
+/// `networking.Delete<name>Event`. The summaries are the update's and the deletion's.
+macro_rules! update_and_delete {
+    ($name:literal, $path:expr, $rules:ty, $params:expr, [$updated:expr, $deleted:expr $(,)?] $(,)?) => {
+        [
+            $crate::areas::networking::table::change_op(
+                concat!("networking.Update", $name),
+                ("put", $path),
+                $crate::areas::networking::wire::update::<$rules>,
+                (
+                    Some(concat!("networking.Update", $name)),
+                    concat!("networking.Update", $name, "Event"),
+                ),
+                $updated,
+            )
+            .params($params),
+            $crate::areas::networking::table::change_op(
+                concat!("networking.Delete", $name),
+                ("delete", $path),
+                $crate::areas::networking::wire::delete::<$rules>,
+                (None, concat!("networking.Delete", $name, "Event")),
+                $deleted,
+            )
+            .params($params),
+        ]
+    };
+}
+pub(super) use update_and_delete;
 
 /// The path parameters of `path` (`{dns_resolver_id}`), each a UUID.
 pub(super) fn path_params(path: &str) -> Vec<Value> {

@@ -232,14 +232,15 @@ fn schemas(s: &mut Map<String, Value>) {
             ("networking.ReadDnsRules", "DnsRules", "DNSRule"),
         ],
     );
-    for (name, created) in [
-        ("networking.CreateDnsResolverEvent", Some("DnsResolver")),
-        ("networking.UpdateDnsResolverEvent", None),
-        ("networking.DeleteDnsResolverEvent", None),
-        ("networking.CreateDnsRuleEvent", Some("DnsRule")),
-        ("networking.UpdateDnsRuleEvent", None),
-        ("networking.DeleteDnsRuleEvent", None),
-    ] {
-        s.insert(name.into(), d::event(created));
-    }
+    d::events(
+        s,
+        &[
+            ("networking.CreateDnsResolverEvent", Some("DnsResolver")),
+            ("networking.UpdateDnsResolverEvent", None),
+            ("networking.DeleteDnsResolverEvent", None),
+            ("networking.CreateDnsRuleEvent", Some("DnsRule")),
+            ("networking.UpdateDnsRuleEvent", None),
+            ("networking.DeleteDnsRuleEvent", None),
+        ],
+    );
 }

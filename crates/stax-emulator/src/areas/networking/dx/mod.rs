@@ -418,16 +418,17 @@ fn schemas(s: &mut Map<String, Value>) {
         json!({"Gateway": optional_id, "Vif": optional_id}),
     );
     s.insert("networking.CreateDxResourceEvent".into(), made);
-    for (name, created) in [
-        ("networking.DeleteDxGatewayEvent", None),
-        ("networking.UpdateDxVifEvent", None),
-        ("networking.DeleteDxVifEvent", None),
-        ("networking.CreateDxAssociationEvent", Some("DxAssociation")),
-        ("networking.UpdateDxAssociationEvent", None),
-        ("networking.DeleteDxAssociationEvent", None),
-    ] {
-        s.insert(name.into(), d::event(created));
-    }
+    d::events(
+        s,
+        &[
+            ("networking.DeleteDxGatewayEvent", None),
+            ("networking.UpdateDxVifEvent", None),
+            ("networking.DeleteDxVifEvent", None),
+            ("networking.CreateDxAssociationEvent", Some("DxAssociation")),
+            ("networking.UpdateDxAssociationEvent", None),
+            ("networking.DeleteDxAssociationEvent", None),
+        ],
+    );
 }
 
 /// Leaves `Tags` out of a record's component (kinds whose records have none).

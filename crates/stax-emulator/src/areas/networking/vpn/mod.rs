@@ -305,17 +305,18 @@ fn schemas(s: &mut Map<String, Value>) {
             json!({"VpnConnectionStatus": {"type": "array", "items": tunnel}}),
         ),
     );
-    for (name, created) in [
-        (
-            "networking.CreateVpnCustomerGatewayEvent",
-            Some("VpnCustomerGateway"),
-        ),
-        ("networking.UpdateVpnCustomerGatewayEvent", None),
-        ("networking.DeleteVpnCustomerGatewayEvent", None),
-        ("networking.CreateVpnConnectionEvent", Some("VpnConnection")),
-        ("networking.UpdateVpnConnectionEvent", None),
-        ("networking.DeleteVpnConnectionEvent", None),
-    ] {
-        s.insert(name.into(), d::event(created));
-    }
+    d::events(
+        s,
+        &[
+            (
+                "networking.CreateVpnCustomerGatewayEvent",
+                Some("VpnCustomerGateway"),
+            ),
+            ("networking.UpdateVpnCustomerGatewayEvent", None),
+            ("networking.DeleteVpnCustomerGatewayEvent", None),
+            ("networking.CreateVpnConnectionEvent", Some("VpnConnection")),
+            ("networking.UpdateVpnConnectionEvent", None),
+            ("networking.DeleteVpnConnectionEvent", None),
+        ],
+    );
 }
