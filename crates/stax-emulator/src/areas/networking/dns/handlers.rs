@@ -95,8 +95,7 @@ impl Resource for Rules {
         unique_domain(change.db, text(&resolver, "Id"), domain)?;
         let forwarders = forwarders(change.body)?.unwrap_or_default();
         rule_blueprint(&change.id, text(change.body, "Name"), domain, &forwarders)
-            .build(RULE, change)?;
-        change.take(&["Tags"]);
+            .build_tagged(RULE, change)?;
         Ok(())
     }
 
@@ -136,16 +135,10 @@ pub(crate) fn rule_blueprint(
     domain: &str,
     forwarders: &[String],
 ) -> Blueprint {
-    let mut blueprint = Blueprint::default();
-    let fields = &mut blueprint.fields;
-    fields.insert("Name".into(), json!(name));
-    fields.insert("DomainName".into(), json!(domain));
-    fields.insert("ForwarderIpAddresses".into(), json!(forwarders));
-    fields.insert("AwsRuleId".into(), Value::Null);
-    blueprint
-        .done
-        .insert("AwsRuleId".into(), json!(aws_id("rslvr-rr-", id)));
-    blueprint
+    Blueprint::with_aws_id(
+        json!({"Name": name, "DomainName": domain, "ForwarderIpAddresses": forwarders}),
+        ("AwsRuleId", json!(aws_id("rslvr-rr-", id))),
+    )
 }
 
 /// `NumberOfInterfaces` of the body, when given: 2 to 6.

@@ -196,8 +196,7 @@ impl Resource for Vifs {
             (&router.to_string(), &aws_router.to_string()),
         );
         blueprint.fields.insert("BgpAuthKey".into(), json!(key));
-        blueprint.build(VIF, change)?;
-        change.take(&["Tags"]);
+        blueprint.build_tagged(VIF, change)?;
         Ok(())
     }
 
@@ -363,23 +362,13 @@ pub(crate) fn vif_blueprint(
     (vlan, asn, jumbo): (i64, i64, bool),
     (router, aws_router): (&str, &str),
 ) -> Blueprint {
-    let mut blueprint = Blueprint::default();
-    let fields = &mut blueprint.fields;
-    fields.insert("Name".into(), json!(name));
-    fields.insert("VifType".into(), json!(kind));
-    fields.insert("AwsConnectionId".into(), json!(connection));
-    fields.insert("Region".into(), json!(region));
-    fields.insert("Vlan".into(), json!(vlan));
-    fields.insert("Asn".into(), json!(asn));
-    fields.insert("JumboMtu".into(), json!(jumbo));
-    fields.insert("RouterIp".into(), json!(router));
-    fields.insert("AwsRouterIp".into(), json!(aws_router));
-    fields.insert("ExternalResource".into(), json!(false));
-    fields.insert("AwsVifId".into(), Value::Null);
-    blueprint
-        .done
-        .insert("AwsVifId".into(), json!(short_aws_id("dxvif-", id)));
-    blueprint
+    Blueprint::with_aws_id(
+        json!({"Name": name, "VifType": kind, "AwsConnectionId": connection,
+               "Region": region, "Vlan": vlan, "Asn": asn, "JumboMtu": jumbo,
+               "RouterIp": router, "AwsRouterIp": aws_router,
+               "ExternalResource": false}),
+        ("AwsVifId", json!(short_aws_id("dxvif-", id))),
+    )
 }
 
 /// A new association: its fields, and its AWS id once its task succeeds.
@@ -388,14 +377,8 @@ pub(crate) fn association_blueprint(
     vpc: Option<&str>,
     prefixes: &[String],
 ) -> Blueprint {
-    let mut blueprint = Blueprint::default();
-    let fields = &mut blueprint.fields;
-    fields.insert("NetworkingHubId".into(), json!(hub));
-    fields.insert("VpcId".into(), json!(vpc));
-    fields.insert("Prefixes".into(), json!(prefixes));
-    fields.insert("AwsAssociationId".into(), Value::Null);
-    blueprint
-        .done
-        .insert("AwsAssociationId".into(), json!(uuid()));
-    blueprint
+    Blueprint::with_aws_id(
+        json!({"NetworkingHubId": hub, "VpcId": vpc, "Prefixes": prefixes}),
+        ("AwsAssociationId", json!(uuid())),
+    )
 }
