@@ -58,10 +58,19 @@ pub(super) fn change_op(
 }
 
 /// The update and deletion of the task kind `$name` at its record's `$path` (parameters
-/// `$params`), for its rules `$rules`: `networking.Update<name>` takes the component of its
+/// `$params`, by default the path's own), for its rules `$rules`: `networking.Update<name>` takes the component of its
 /// own name and answers `networking.Update<name>Event`; `networking.Delete<name>` answers
 /// `networking.Delete<name>Event`. The summaries are the update's and the deletion's.
 macro_rules! update_and_delete {
+    ($name:literal, $path:expr, $rules:ty, [$updated:expr, $deleted:expr $(,)?] $(,)?) => {
+        $crate::areas::networking::table::update_and_delete!(
+            $name,
+            $path,
+            $rules,
+            $crate::areas::networking::table::path_params($path),
+            [$updated, $deleted]
+        )
+    };
     ($name:literal, $path:expr, $rules:ty, $params:expr, [$updated:expr, $deleted:expr $(,)?] $(,)?) => {
         [
             $crate::areas::networking::table::change_op(
