@@ -9,7 +9,7 @@ use super::blueprint::{Blueprint, status as status_only};
 use super::doc as d;
 use super::hubs::{HUB, live_hub, space};
 use super::space::check_peering;
-use super::table::{list_op, update_and_delete};
+use super::table::{change_op, list_op, update_and_delete};
 use super::wire::{self, ENDED, WALK, bad, ensure_active, listing, or};
 use crate::areas::api::Call;
 use crate::areas::doc::{path_param, r};
@@ -17,7 +17,6 @@ use crate::areas::resource::{self, Change, Done, Resource};
 use crate::areas::rules::{find, text};
 use crate::areas::{Area, Operation};
 use crate::protocol::{ApiError, ApiResult};
-use crate::roles::Allowed;
 use crate::store::Db;
 use crate::store::kinds::{ACCOUNT, Failed, Kind, OnDelete, Ref, Shows, Step, Walk, status};
 use crate::store::query::{Filter, Query};
@@ -298,18 +297,14 @@ fn operations() -> Vec<Operation> {
             vec![hub(), d::status_param(&STATUSES)],
         )
         .summary("List the peerings a hub is either side of"),
-        Operation::new(
+        change_op(
             "networking.CreateHubPeering",
-            "post",
-            "/20190206/networking/hubs/{networking_hub_id}/hubpeerings",
-            Allowed::ADMIN,
+            ("post", "/20190206/networking/hubs/{networking_hub_id}/hubpeerings"),
             resource::create::<Peerings>,
+            (Some("networking.CreateHubPeering"), "networking.CreateHubPeeringEvent"),
+            "Peer a hub with another hub whose ranges it does not overlap, or with a transit gateway",
         )
-        .summary("Peer a hub with another hub whose ranges it does not overlap, or with a transit gateway")
-        .params(vec![hub()])
-        .body("networking.CreateHubPeering")
-        .response("networking.CreateHubPeeringEvent")
-        .errors(&[400, 404]),
+        .params(vec![hub()]),
     ]);
     operations.extend(update_and_delete!(
         "HubPeering",

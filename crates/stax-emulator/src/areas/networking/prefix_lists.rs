@@ -14,7 +14,7 @@ use super::peerings::HUB_PEERING;
 use super::prefix_list::{
     ListType, Target, check_entries, check_max_entries, check_target, check_update,
 };
-use super::table::{change_op, list_op};
+use super::table::{change_op, hub_param, list_op};
 use super::vpcs::VPC;
 use super::vpn::CONNECTION as VPN_CONNECTION;
 use super::wire::{self, ENDED, STAMPS, WALK, bad, ensure_active, listing, of_hub, or};
@@ -382,8 +382,29 @@ impl Resource for PrefixLists {
 }
 
 fn operations() -> Vec<Operation> {
-    let hub = || path_param("hub_id", "The hub's id.");
     let list = || path_param("prefix_list_id", "The prefix list's id.");
+    // A creation of a HUB or a VPC list; an update of a list's own fields or of where it reaches.
+    let create = |id, path, summary| {
+        let answer = "networking.CreatePrefixListEvent";
+        change_op(
+            id,
+            ("post", path),
+            resource::create::<PrefixLists>,
+            (Some(id), answer),
+            summary,
+        )
+        .params(vec![hub_param()])
+    };
+    let update = |id, path, answer, summary| {
+        change_op(
+            id,
+            ("put", path),
+            wire::update::<PrefixLists>,
+            (Some(id), answer),
+            summary,
+        )
+        .params(vec![list()])
+    };
     let read = |id, path, params| {
         list_op(
             id,
@@ -409,76 +430,37 @@ fn operations() -> Vec<Operation> {
         read(
             "networking.ReadHubPrefixLists",
             "/20190206/networking/hubs/{hub_id}/prefixlists",
-            vec![hub(), d::status_param(SHOWN)],
+            vec![hub_param(), d::status_param(SHOWN)],
         )
         .summary("List a hub's prefix lists"),
-        change_op(
+        create(
             "networking.CreateHubPrefixList",
-            (
-                "post",
-                "/20190206/networking/hubs/{hub_id}/prefixlists/hubs",
-            ),
-            resource::create::<PrefixLists>,
-            (
-                Some("networking.CreateHubPrefixList"),
-                "networking.CreatePrefixListEvent",
-            ),
+            "/20190206/networking/hubs/{hub_id}/prefixlists/hubs",
             "Make a prefix list routed in the hub's transit gateway to a target",
-        )
-        .params(vec![hub()]),
-        change_op(
+        ),
+        create(
             "networking.CreateVpcPrefixList",
-            (
-                "post",
-                "/20190206/networking/hubs/{hub_id}/prefixlists/vpcs",
-            ),
-            resource::create::<PrefixLists>,
-            (
-                Some("networking.CreateVpcPrefixList"),
-                "networking.CreatePrefixListEvent",
-            ),
+            "/20190206/networking/hubs/{hub_id}/prefixlists/vpcs",
             "Make a prefix list routed in the route tables of the hub's VPCs",
-        )
-        .params(vec![hub()]),
-        change_op(
+        ),
+        update(
             "networking.UpdatePrefixList",
-            ("put", "/20190206/networking/prefixlists/{prefix_list_id}"),
-            wire::update::<PrefixLists>,
-            (
-                Some("networking.UpdatePrefixList"),
-                "networking.UpdatePrefixListEvent",
-            ),
+            "/20190206/networking/prefixlists/{prefix_list_id}",
+            "networking.UpdatePrefixListEvent",
             "Change a prefix list's name, entries, room, tags or target",
-        )
-        .params(vec![list()]),
-        change_op(
+        ),
+        update(
             "networking.UpdateHubPrefixListAssociation",
-            (
-                "put",
-                "/20190206/networking/prefixlists/hubs/{prefix_list_id}/associations",
-            ),
-            wire::update::<PrefixLists>,
-            (
-                Some("networking.UpdateHubPrefixListAssociation"),
-                "networking.UpdatePrefixListAssociationEvent",
-            ),
+            "/20190206/networking/prefixlists/hubs/{prefix_list_id}/associations",
+            "networking.UpdatePrefixListAssociationEvent",
             "Change which route tables and zones a HUB prefix list reaches",
-        )
-        .params(vec![list()]),
-        change_op(
+        ),
+        update(
             "networking.UpdateVpcPrefixListAssociation",
-            (
-                "put",
-                "/20190206/networking/prefixlists/vpcs/{prefix_list_id}/associations",
-            ),
-            wire::update::<PrefixLists>,
-            (
-                Some("networking.UpdateVpcPrefixListAssociation"),
-                "networking.UpdatePrefixListAssociationEvent",
-            ),
+            "/20190206/networking/prefixlists/vpcs/{prefix_list_id}/associations",
+            "networking.UpdatePrefixListAssociationEvent",
             "Change which VPCs, subnets and zones a VPC prefix list reaches",
-        )
-        .params(vec![list()]),
+        ),
         change_op(
             "networking.DeletePrefixList",
             (

@@ -15,7 +15,7 @@ use super::cidr::{PrefixBounds, parse_block, parse_private_block};
 use super::doc as d;
 use super::hubs::{HUB, space};
 use super::space::{check_new_exclusion, check_new_range};
-use super::table::{change_op, list_op};
+use super::table::{change_op, hub_param, list_op};
 use super::wire::{self, bad, ensure_active, listing, live_with, or};
 use crate::areas::doc::{path_param, query, r, timestamp};
 use crate::areas::resource::{self, Change, Done, Resource, Verb};
@@ -233,7 +233,6 @@ fn delete_range(change: &mut Change<'_>) -> ApiResult<()> {
 }
 
 fn operations() -> Vec<Operation> {
-    let hub = || path_param("hub_id", "The hub's id.");
     let range = || path_param("range_id", "The CIDR range's id.");
     let exclusion = || path_param("exclusion_id", "The CIDR exclusion's id.");
     let status = || d::status_param(SHOWN);
@@ -247,7 +246,7 @@ fn operations() -> Vec<Operation> {
     let mut operations = vec![
         read::<true>(
             "/20190206/networking/hubs/{hub_id}/ranges",
-            vec![hub(), status(), ids()],
+            vec![hub_param(), status(), ids()],
         )
         .summary("List a hub's CIDR ranges"),
         read::<true>("/20190206/networking/ranges", vec![status(), ids()])
@@ -268,7 +267,7 @@ fn operations() -> Vec<Operation> {
             "/20190206/networking/hubs/{hub_id}/ranges",
             "/20190206/networking/ranges/{range_id}",
         ],
-        params: [hub(), range()],
+        params: [hub_param(), range()],
         summaries: [
             "Add a private block to a hub, overlapping none of its ranges",
             "Rename, describe or tag a CIDR range",
@@ -285,7 +284,7 @@ fn operations() -> Vec<Operation> {
         .summary("One CIDR exclusion, as a list of one"),
         read::<false>(
             "/20190206/networking/hubs/{hub_id}/exclusions",
-            vec![hub(), status()],
+            vec![hub_param(), status()],
         )
         .summary("List a hub's CIDR exclusions"),
     ]);
@@ -299,7 +298,7 @@ fn operations() -> Vec<Operation> {
             "/20190206/networking/hubs/{hub_id}/exclusions",
             "/20190206/networking/exclusions/{exclusion_id}",
         ],
-        params: [hub(), exclusion()],
+        params: [hub_param(), exclusion()],
         summaries: [
             "Keep a block of a hub's ranges from VPCs",
             "Rename, describe or tag a CIDR exclusion",

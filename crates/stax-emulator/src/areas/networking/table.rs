@@ -97,6 +97,11 @@ macro_rules! update_and_delete {
 }
 pub(super) use update_and_delete;
 
+/// The `hub_id` path parameter, as the hub-level operations name it (a string).
+pub(super) fn hub_param() -> Value {
+    crate::areas::doc::path_param("hub_id", "The hub's id.")
+}
+
 /// The path parameters of `path` (`{dns_resolver_id}`), each a UUID.
 pub(super) fn path_params(path: &str) -> Vec<Value> {
     path.split('/')

@@ -14,7 +14,7 @@ use super::hubs::{HUB, space, transit_vpc};
 use super::prefix_lists::PREFIX_LIST;
 use super::ranges::CIDR_RANGE;
 use super::space::{VpcSize, allocate};
-use super::table::{list_op, update_and_delete};
+use super::table::{change_op, hub_param, list_op, update_and_delete};
 use super::wire::{self, SHOWN, account, bad, ensure_active, held, of_hub, rename, task_kind};
 use crate::areas::api::Call;
 use crate::areas::doc::{path_param, r};
@@ -22,7 +22,6 @@ use crate::areas::resource::{self, Change, Done, Resource};
 use crate::areas::rules::text;
 use crate::areas::{Area, Operation};
 use crate::protocol::{ApiError, ApiResult};
-use crate::roles::Allowed;
 use crate::store::Db;
 use crate::store::kinds::{Kind, OnDelete, Ref};
 use crate::store::query::{Filter, Query};
@@ -349,7 +348,6 @@ impl Resource for Vpcs {
 }
 
 fn operations() -> Vec<Operation> {
-    let hub = || path_param("hub_id", "The hub's id.");
     let vpc = || path_param("vpc_id", "The VPC's id.");
     let kinds = || {
         json!({
@@ -363,7 +361,7 @@ fn operations() -> Vec<Operation> {
     let mut operations = Vec::from([
         read(
             "/20190206/networking/hubs/{hub_id}/vpcs",
-            vec![hub(), d::status_param(SHOWN), kinds()],
+            vec![hub_param(), d::status_param(SHOWN), kinds()],
         )
         .summary("List a hub's VPCs, its transit VPC among them"),
         read(
@@ -376,17 +374,14 @@ fn operations() -> Vec<Operation> {
             vec![vpc(), d::status_param(SHOWN), kinds()],
         )
         .summary("One VPC, as a list of one"),
-        Operation::new(
+        change_op(
             "networking.CreateVpc",
-            "post",
-            "/20190206/networking/hubs/{hub_id}/vpcs",
-            Allowed::ADMIN,
+            ("post", "/20190206/networking/hubs/{hub_id}/vpcs"),
             resource::create::<Vpcs>,
+            (Some("networking.CreateVpc"), "networking.CreateVpcEvent"),
+            "Make a VPC from a free block of one of its hub's ranges",
         )
-        .summary("Make a VPC from a free block of one of its hub's ranges")
-        .params(vec![hub()])
-        .body("networking.CreateVpc")
-        .response("networking.CreateVpcEvent")
+        .params(vec![hub_param()])
         .errors(&[400, 403, 404]),
     ]);
     operations.extend(update_and_delete!(
