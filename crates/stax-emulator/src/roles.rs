@@ -222,32 +222,17 @@ mod tests {
 
     #[test]
     fn levels_admit_their_roles_and_above() {
-        assert!(
-            Allowed::READ
-                .admits("x", Some(&caller("api_readonly")))
-                .is_ok()
-        );
-        assert!(
-            Allowed::USER
-                .admits("x", Some(&caller("api_readonly")))
-                .is_err()
-        );
-        assert!(Allowed::USER.admits("x", Some(&caller("api_user"))).is_ok());
-        assert!(
-            Allowed::OPERATIONS
-                .admits("x", Some(&caller("api_user")))
-                .is_err()
-        );
-        assert!(
-            Allowed::ADMIN
-                .admits("x", Some(&caller("api_admin")))
-                .is_ok()
-        );
-        assert!(
-            Allowed::ADMIN
-                .admits("x", Some(&caller("customer_costadmin")))
-                .is_err()
-        );
+        for (allowed, role, admitted) in [
+            (Allowed::READ, "api_readonly", true),
+            (Allowed::USER, "api_readonly", false),
+            (Allowed::USER, "api_user", true),
+            (Allowed::OPERATIONS, "api_user", false),
+            (Allowed::ADMIN, "api_admin", true),
+            (Allowed::ADMIN, "customer_costadmin", false),
+        ] {
+            let answer = allowed.admits("x", Some(&caller(role)));
+            assert_eq!(answer.is_ok(), admitted, "{role}: {answer:?}");
+        }
         assert!(Allowed::READ.admits("x", None).is_err());
         assert!(Allowed::Public.admits("x", None).is_ok());
         let gone = Caller {

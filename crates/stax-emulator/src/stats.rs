@@ -6,8 +6,8 @@
 //! anything else under [`OTHER`].
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde_json::{Value, json};
 
@@ -40,7 +40,7 @@ pub(crate) struct Stats {
 }
 
 fn bump(map: &Mutex<BTreeMap<String, u64>>, key: &str) {
-    let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
+    let mut map = locked(map);
     *map.entry(key.to_owned()).or_insert(0) += 1;
 }
 
@@ -88,7 +88,7 @@ impl Stats {
             .chars()
             .take(MAX_AGENT_LEN)
             .collect();
-        let mut agents = self.user_agents.lock().unwrap_or_else(|p| p.into_inner());
+        let mut agents = locked(&self.user_agents);
         let key = if agents.contains_key(&agent) || agents.len() < MAX_AGENTS {
             agent
         } else {
@@ -100,26 +100,17 @@ impl Stats {
     pub fn snapshot(&self) -> Value {
         let mut cognito: BTreeMap<String, u64> =
             COGNITO_CALLS.iter().map(|c| ((*c).to_owned(), 0)).collect();
-        for (k, v) in self
-            .cognito
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-        {
+        for (k, v) in locked(&self.cognito).iter() {
             cognito.insert(k.clone(), *v);
         }
-        let operations = self
-            .operations
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let operations = locked(&self.operations).clone();
         json!({
             "cognito": cognito,
             "operations": operations,
             "rejected_signatures": self.rejected_signatures.load(Ordering::Relaxed),
             "faults_injected": self.faults_injected.load(Ordering::Relaxed),
             "requests": self.requests.load(Ordering::Relaxed),
-            "user_agents": self.user_agents.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+            "user_agents": locked(&self.user_agents).clone(),
             "document": {
                 "sent": self.document_sent.load(Ordering::Relaxed),
                 "not_modified": self.document_not_modified.load(Ordering::Relaxed),
@@ -128,24 +119,20 @@ impl Stats {
     }
 
     pub fn reset(&self) {
-        self.cognito
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
-        self.operations
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        locked(&self.cognito).clear();
+        locked(&self.operations).clear();
         self.rejected_signatures.store(0, Ordering::Relaxed);
         self.faults_injected.store(0, Ordering::Relaxed);
         self.requests.store(0, Ordering::Relaxed);
-        self.user_agents
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        locked(&self.user_agents).clear();
         self.document_sent.store(0, Ordering::Relaxed);
         self.document_not_modified.store(0, Ordering::Relaxed);
     }
+}
+
+/// The value behind `mutex`, also after a panic while it was held (stats stay readable).
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]

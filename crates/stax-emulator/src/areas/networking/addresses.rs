@@ -204,10 +204,7 @@ fn parse_peer(field: &str, value: &str) -> Result<Ipv4Net, AddressError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn addr(s: &str) -> Ipv4Addr {
-        s.parse().unwrap()
-    }
+    use crate::areas::networking::addr;
 
     #[test]
     fn addresses_parse_only_in_canonical_form() {

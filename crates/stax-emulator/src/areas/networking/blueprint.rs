@@ -46,6 +46,31 @@ impl Blueprint {
         }
     }
 
+    /// A blueprint of a record with the fields of the object `fields` and its AWS id `field`,
+    /// null while its task runs and `aws_id` once it succeeds.
+    pub fn with_aws_id(fields: Value, (field, aws_id): (&str, Value)) -> Blueprint {
+        let mut fields = match fields {
+            Value::Object(fields) => fields,
+            _ => Map::new(),
+        };
+        fields.insert(field.into(), Value::Null);
+        let mut done = Map::new();
+        done.insert(field.into(), aws_id);
+        Blueprint {
+            fields,
+            done,
+            ..Blueprint::default()
+        }
+    }
+
+    /// [`Blueprint::build`], with the body's `Tags` (for kinds whose creation takes them as
+    /// they are).
+    pub fn build_tagged(self, kind: &Kind, change: &mut Change<'_>) -> StoreResult<()> {
+        self.build(kind, change)?;
+        change.take(&["Tags"]);
+        Ok(())
+    }
+
     /// Writes the blueprint for the creation of a record of `kind` under way: the record's
     /// fields into `change`, its parts now in their first status, and what the task's end
     /// does to both in the change's effect.

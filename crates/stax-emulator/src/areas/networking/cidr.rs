@@ -191,10 +191,7 @@ pub(crate) fn is_private(net: &Ipv4Net) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn net(s: &str) -> Ipv4Net {
-        s.parse().unwrap()
-    }
+    use crate::areas::networking::net;
 
     #[test]
     fn canonical_blocks_within_bounds_parse() {

@@ -201,6 +201,21 @@ pub(super) fn read(key: &str, component: &str) -> Value {
     )
 }
 
+/// Each `(name, key, component)` as the component `name`: the answer of a networking read
+/// (see [`read`]).
+pub(super) fn reads(s: &mut Map<String, Value>, answers: &[(&str, &str, &str)]) {
+    for (name, key, component) in answers {
+        s.insert((*name).into(), read(key, component));
+    }
+}
+
+/// Each `(name, created)` as the event component `name` (see [`event`]).
+pub(super) fn events(s: &mut Map<String, Value>, answers: &[(&str, Option<&str>)]) {
+    for (name, created) in answers {
+        s.insert((*name).into(), event(*created));
+    }
+}
+
 /// The `status` query parameter of a read, with what it shows by default.
 pub(super) fn status_param(shown: &[&str]) -> Value {
     json!({

@@ -13,16 +13,16 @@ use super::cidr::{PrefixBounds, parse_block, parse_private_block};
 use super::doc as d;
 use super::ranges::{CIDR_EXCLUSION, CIDR_RANGE, NewRange, exclusion_fields, range_fields};
 use super::space::{TRANSIT_VPC_PREFIX, allocate, check_new_exclusion};
+use super::table::{change_op, hub_param, list_op, update_and_delete};
 use super::vpcs::{NewVpc, VPC, check_vgw_asn, vpc_fields};
 use super::wire::{self, ENDED, LISTING, SHOWN, WALK, account, bad, live_with, or};
 use crate::areas::api::Call;
-use crate::areas::doc::{path_param, r};
+use crate::areas::doc::r;
 use crate::areas::resource::{self, Change, Done, Resource};
 use crate::areas::rules::text;
 use crate::areas::services::model::require_enabled_region;
 use crate::areas::{Area, Operation};
 use crate::protocol::{ApiError, ApiResult};
-use crate::roles::Allowed;
 use crate::store::Db;
 use crate::store::kinds::{Kind, status};
 use crate::store::query::{Filter, Query};
@@ -380,65 +380,44 @@ fn create_hub(call: &Call<'_>) -> ApiResult<Value> {
 }
 
 fn operations() -> Vec<Operation> {
-    let hub = || path_param("hub_id", "The hub's id.");
-    Vec::from([
-        Operation::new(
-            "networking.ReadHubs",
-            "get",
+    const HUBS: &str = "networking.ReadHubs";
+    let mut operations = Vec::from([
+        list_op(
+            HUBS,
             "/20190206/networking/hubs",
-            Allowed::READ,
             wire::read::<Hubs>,
+            HUBS,
+            vec![d::status_param(SHOWN)],
         )
-        .summary("List the organisation's networking hubs")
-        .params(vec![d::status_param(SHOWN)])
-        .response("networking.ReadHubs")
-        .errors(&[404]),
-        Operation::new(
-            "networking.ReadHubs",
-            "get",
+        .summary("List the organisation's networking hubs"),
+        list_op(
+            HUBS,
             "/20190206/networking/hubs/{hub_id}",
-            Allowed::READ,
             wire::read::<Hubs>,
+            HUBS,
+            vec![hub_param(), d::status_param(SHOWN)],
         )
-        .summary("One networking hub, as a list of one")
-        .params(vec![hub(), d::status_param(SHOWN)])
-        .response("networking.ReadHubs")
-        .errors(&[404]),
-        Operation::new(
+        .summary("One networking hub, as a list of one"),
+        change_op(
             "networking.CreateHub",
-            "post",
-            "/20190206/networking/hubs",
-            Allowed::ADMIN,
+            ("post", "/20190206/networking/hubs"),
             create_hub,
+            (Some("networking.CreateHub"), "networking.CreateHubEvent"),
+            "Make a hub with its default CIDR range, exclusions and transit VPC",
         )
-        .summary("Make a hub with its default CIDR range, exclusions and transit VPC")
-        .body("networking.CreateHub")
-        .response("networking.CreateHubEvent")
         .errors(&[400, 403, 404]),
-        Operation::new(
-            "networking.UpdateHub",
-            "put",
-            "/20190206/networking/hubs/{hub_id}",
-            Allowed::ADMIN,
-            wire::update::<Hubs>,
-        )
-        .summary("Change a hub and its transit VPC's settings")
-        .params(vec![hub()])
-        .body("networking.UpdateHub")
-        .response("networking.UpdateHubEvent")
-        .errors(&[400, 404]),
-        Operation::new(
-            "networking.DeleteHub",
-            "delete",
-            "/20190206/networking/hubs/{hub_id}",
-            Allowed::ADMIN,
-            wire::delete::<Hubs>,
-        )
-        .summary("Delete a hub that holds nothing but its ranges and transit VPC")
-        .params(vec![hub()])
-        .response("networking.DeleteHubEvent")
-        .errors(&[400, 404]),
-    ])
+    ]);
+    operations.extend(update_and_delete!(
+        "Hub",
+        "/20190206/networking/hubs/{hub_id}",
+        Hubs,
+        vec![hub_param()],
+        [
+            "Change a hub and its transit VPC's settings",
+            "Delete a hub that holds nothing but its ranges and transit VPC"
+        ],
+    ));
+    operations
 }
 
 /// The transit VPC's settings, as `CreateHub` and `UpdateHub` take them.

@@ -113,3 +113,15 @@ const fn all_kinds<const N: usize>(groups: &[&Area]) -> [&'static Kind; N] {
     }
     kinds
 }
+
+/// A block written a.b.c.d/n, for the tests of the address modules.
+#[cfg(test)]
+fn net(text: &str) -> ipnet::Ipv4Net {
+    text.parse().unwrap()
+}
+
+/// An address written a.b.c.d, for the tests of the address modules.
+#[cfg(test)]
+fn addr(text: &str) -> std::net::Ipv4Addr {
+    text.parse().unwrap()
+}

@@ -9,6 +9,7 @@ use super::blueprint::{Blueprint, status as status_only};
 use super::doc as d;
 use super::hubs::{HUB, live_hub, space};
 use super::space::check_peering;
+use super::table::{change_op, list_op, update_and_delete};
 use super::wire::{self, ENDED, WALK, bad, ensure_active, listing, or};
 use crate::areas::api::Call;
 use crate::areas::doc::{path_param, r};
@@ -16,7 +17,6 @@ use crate::areas::resource::{self, Change, Done, Resource};
 use crate::areas::rules::{find, text};
 use crate::areas::{Area, Operation};
 use crate::protocol::{ApiError, ApiResult};
-use crate::roles::Allowed;
 use crate::store::Db;
 use crate::store::kinds::{ACCOUNT, Failed, Kind, OnDelete, Ref, Shows, Step, Walk, status};
 use crate::store::query::{Filter, Query};
@@ -270,12 +270,15 @@ fn operations() -> Vec<Operation> {
     let peering = || path_param("hub_peering_id", "The hub peering's id.");
     let hub = || path_param("networking_hub_id", "The hub's id.");
     let read = |id, path, params| {
-        Operation::new(id, "get", path, Allowed::READ, wire::read::<Peerings>)
-            .params(params)
-            .response("networking.ReadHubPeerings")
-            .errors(&[404])
+        list_op(
+            id,
+            path,
+            wire::read::<Peerings>,
+            "networking.ReadHubPeerings",
+            params,
+        )
     };
-    Vec::from([
+    let mut operations = Vec::from([
         read(
             "networking.ReadHubPeerings",
             "/20190206/networking/hubpeerings",
@@ -294,42 +297,26 @@ fn operations() -> Vec<Operation> {
             vec![hub(), d::status_param(&STATUSES)],
         )
         .summary("List the peerings a hub is either side of"),
-        Operation::new(
+        change_op(
             "networking.CreateHubPeering",
-            "post",
-            "/20190206/networking/hubs/{networking_hub_id}/hubpeerings",
-            Allowed::ADMIN,
+            ("post", "/20190206/networking/hubs/{networking_hub_id}/hubpeerings"),
             resource::create::<Peerings>,
+            (Some("networking.CreateHubPeering"), "networking.CreateHubPeeringEvent"),
+            "Peer a hub with another hub whose ranges it does not overlap, or with a transit gateway",
         )
-        .summary("Peer a hub with another hub whose ranges it does not overlap, or with a transit gateway")
-        .params(vec![hub()])
-        .body("networking.CreateHubPeering")
-        .response("networking.CreateHubPeeringEvent")
-        .errors(&[400, 404]),
-        Operation::new(
-            "networking.UpdateHubPeering",
-            "put",
-            "/20190206/networking/hubpeerings/{hub_peering_id}",
-            Allowed::ADMIN,
-            wire::update::<Peerings>,
-        )
-        .summary("Rename or tag a hub peering")
-        .params(vec![peering()])
-        .body("networking.UpdateHubPeering")
-        .response("networking.UpdateHubPeeringEvent")
-        .errors(&[400, 404]),
-        Operation::new(
-            "networking.DeleteHubPeering",
-            "delete",
-            "/20190206/networking/hubpeerings/{hub_peering_id}",
-            Allowed::ADMIN,
-            wire::delete::<Peerings>,
-        )
-        .summary("Delete a hub peering no prefix list routes to")
-        .params(vec![peering()])
-        .response("networking.DeleteHubPeeringEvent")
-        .errors(&[400, 404]),
-    ])
+        .params(vec![hub()]),
+    ]);
+    operations.extend(update_and_delete!(
+        "HubPeering",
+        "/20190206/networking/hubpeerings/{hub_peering_id}",
+        Peerings,
+        vec![peering()],
+        [
+            "Rename or tag a hub peering",
+            "Delete a hub peering no prefix list routes to"
+        ],
+    ));
+    operations
 }
 
 fn schemas(s: &mut Map<String, Value>) {
@@ -394,10 +381,12 @@ fn schemas(s: &mut Map<String, Value>) {
             json!({"Name": d::name(2, 128), "Tags": r("NetworkingTags")}),
         ),
     );
-    s.insert(
-        "networking.CreateHubPeeringEvent".into(),
-        d::event(Some("HubPeering")),
+    d::events(
+        s,
+        &[
+            ("networking.CreateHubPeeringEvent", Some("HubPeering")),
+            ("networking.UpdateHubPeeringEvent", None),
+            ("networking.DeleteHubPeeringEvent", None),
+        ],
     );
-    s.insert("networking.UpdateHubPeeringEvent".into(), d::event(None));
-    s.insert("networking.DeleteHubPeeringEvent".into(), d::event(None));
 }

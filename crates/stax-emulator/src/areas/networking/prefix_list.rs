@@ -204,10 +204,7 @@ fn fits(count: usize, max_entries: u32) -> Result<(), PrefixListError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn net(s: &str) -> Ipv4Net {
-        s.parse().unwrap()
-    }
+    use crate::areas::networking::net;
 
     #[test]
     fn room_is_one_to_a_thousand() {

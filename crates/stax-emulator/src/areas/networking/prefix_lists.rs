@@ -14,6 +14,7 @@ use super::peerings::HUB_PEERING;
 use super::prefix_list::{
     ListType, Target, check_entries, check_max_entries, check_target, check_update,
 };
+use super::table::{change_op, hub_param, list_op};
 use super::vpcs::VPC;
 use super::vpn::CONNECTION as VPN_CONNECTION;
 use super::wire::{self, ENDED, STAMPS, WALK, bad, ensure_active, listing, of_hub, or};
@@ -22,7 +23,6 @@ use crate::areas::resource::{self, Change, Done, Resource};
 use crate::areas::rules::text;
 use crate::areas::{Area, Operation};
 use crate::protocol::{ApiError, ApiResult};
-use crate::roles::Allowed;
 use crate::store::Db;
 use crate::store::kinds::{Kind, OnDelete, Ref, Shows, status};
 
@@ -382,16 +382,37 @@ impl Resource for PrefixLists {
 }
 
 fn operations() -> Vec<Operation> {
-    let hub = || path_param("hub_id", "The hub's id.");
     let list = || path_param("prefix_list_id", "The prefix list's id.");
-    let read = |id, path, params| {
-        Operation::new(id, "get", path, Allowed::READ, wire::read::<PrefixLists>)
-            .params(params)
-            .response("networking.ReadPrefixLists")
-            .errors(&[404])
+    // A creation of a HUB or a VPC list; an update of a list's own fields or of where it reaches.
+    let create = |id, path, summary| {
+        let answer = "networking.CreatePrefixListEvent";
+        change_op(
+            id,
+            ("post", path),
+            resource::create::<PrefixLists>,
+            (Some(id), answer),
+            summary,
+        )
+        .params(vec![hub_param()])
     };
-    let change = |id, method, path, handler| {
-        Operation::new(id, method, path, Allowed::ADMIN, handler).errors(&[400, 404])
+    let update = |id, path, answer, summary| {
+        change_op(
+            id,
+            ("put", path),
+            wire::update::<PrefixLists>,
+            (Some(id), answer),
+            summary,
+        )
+        .params(vec![list()])
+    };
+    let read = |id, path, params| {
+        list_op(
+            id,
+            path,
+            wire::read::<PrefixLists>,
+            "networking.ReadPrefixLists",
+            params,
+        )
     };
     Vec::from([
         read(
@@ -409,68 +430,48 @@ fn operations() -> Vec<Operation> {
         read(
             "networking.ReadHubPrefixLists",
             "/20190206/networking/hubs/{hub_id}/prefixlists",
-            vec![hub(), d::status_param(SHOWN)],
+            vec![hub_param(), d::status_param(SHOWN)],
         )
         .summary("List a hub's prefix lists"),
-        change(
+        create(
             "networking.CreateHubPrefixList",
-            "post",
             "/20190206/networking/hubs/{hub_id}/prefixlists/hubs",
-            resource::create::<PrefixLists>,
-        )
-        .summary("Make a prefix list routed in the hub's transit gateway to a target")
-        .params(vec![hub()])
-        .body("networking.CreateHubPrefixList")
-        .response("networking.CreatePrefixListEvent"),
-        change(
+            "Make a prefix list routed in the hub's transit gateway to a target",
+        ),
+        create(
             "networking.CreateVpcPrefixList",
-            "post",
             "/20190206/networking/hubs/{hub_id}/prefixlists/vpcs",
-            resource::create::<PrefixLists>,
-        )
-        .summary("Make a prefix list routed in the route tables of the hub's VPCs")
-        .params(vec![hub()])
-        .body("networking.CreateVpcPrefixList")
-        .response("networking.CreatePrefixListEvent"),
-        change(
+            "Make a prefix list routed in the route tables of the hub's VPCs",
+        ),
+        update(
             "networking.UpdatePrefixList",
-            "put",
             "/20190206/networking/prefixlists/{prefix_list_id}",
-            wire::update::<PrefixLists>,
-        )
-        .summary("Change a prefix list's name, entries, room, tags or target")
-        .params(vec![list()])
-        .body("networking.UpdatePrefixList")
-        .response("networking.UpdatePrefixListEvent"),
-        change(
+            "networking.UpdatePrefixListEvent",
+            "Change a prefix list's name, entries, room, tags or target",
+        ),
+        update(
             "networking.UpdateHubPrefixListAssociation",
-            "put",
             "/20190206/networking/prefixlists/hubs/{prefix_list_id}/associations",
-            wire::update::<PrefixLists>,
-        )
-        .summary("Change which route tables and zones a HUB prefix list reaches")
-        .params(vec![list()])
-        .body("networking.UpdateHubPrefixListAssociation")
-        .response("networking.UpdatePrefixListAssociationEvent"),
-        change(
+            "networking.UpdatePrefixListAssociationEvent",
+            "Change which route tables and zones a HUB prefix list reaches",
+        ),
+        update(
             "networking.UpdateVpcPrefixListAssociation",
-            "put",
             "/20190206/networking/prefixlists/vpcs/{prefix_list_id}/associations",
-            wire::update::<PrefixLists>,
-        )
-        .summary("Change which VPCs, subnets and zones a VPC prefix list reaches")
-        .params(vec![list()])
-        .body("networking.UpdateVpcPrefixListAssociation")
-        .response("networking.UpdatePrefixListAssociationEvent"),
-        change(
+            "networking.UpdatePrefixListAssociationEvent",
+            "Change which VPCs, subnets and zones a VPC prefix list reaches",
+        ),
+        change_op(
             "networking.DeletePrefixList",
-            "delete",
-            "/20190206/networking/prefixlists/{prefix_list_id}",
+            (
+                "delete",
+                "/20190206/networking/prefixlists/{prefix_list_id}",
+            ),
             wire::delete::<PrefixLists>,
+            (None, "networking.DeletePrefixListEvent"),
+            "Delete a prefix list",
         )
-        .summary("Delete a prefix list")
-        .params(vec![list()])
-        .response("networking.DeletePrefixListEvent"),
+        .params(vec![list()]),
     ])
 }
 

@@ -15,13 +15,13 @@ use super::cidr::{PrefixBounds, parse_block, parse_private_block};
 use super::doc as d;
 use super::hubs::{HUB, space};
 use super::space::{check_new_exclusion, check_new_range};
+use super::table::{change_op, hub_param, list_op};
 use super::wire::{self, bad, ensure_active, listing, live_with, or};
 use crate::areas::doc::{path_param, query, r, timestamp};
 use crate::areas::resource::{self, Change, Done, Resource, Verb};
 use crate::areas::rules::text;
 use crate::areas::{Area, Operation};
 use crate::protocol::{ApiError, ApiResult};
-use crate::roles::Allowed;
 use crate::store::Db;
 use crate::store::kinds::{By, Kind, Listing, OnDelete, Ref, Shows, Stamps, Walk};
 
@@ -36,43 +36,42 @@ const STAMPS: Stamps = Stamps {
     task: false,
 };
 
-/// CIDR ranges of hubs.
+/// CIDR ranges of hubs (listed by `id_filter` too).
 pub(crate) const CIDR_RANGE: &Kind = &Kind {
-    name: "networking_cidr_range",
-    what: "CIDR range",
-    plural: "Ranges",
-    param: "range_id",
-    // The hub's deletion takes its ranges with it.
-    parent: Some(Ref {
-        field: "NetworkingHubId",
-        kind: HUB,
-        on_delete: OnDelete::Ignore,
-    }),
-    stamps: STAMPS,
-    walk: Walk::AT_ONCE,
     listing: Listing {
         ids: Some("id_filter"),
         ..listing(Shows::Only(SHOWN))
     },
-    ..Kind::DEFAULT
+    ..block_kind(["networking_cidr_range", "CIDR range", "Ranges", "range_id"])
 };
 
 /// CIDR exclusions of hubs.
-pub(crate) const CIDR_EXCLUSION: &Kind = &Kind {
-    name: "networking_cidr_exclusion",
-    what: "CIDR exclusion",
-    plural: "Exclusions",
-    param: "exclusion_id",
-    parent: Some(Ref {
-        field: "NetworkingHubId",
-        kind: HUB,
-        on_delete: OnDelete::Ignore,
-    }),
-    stamps: STAMPS,
-    walk: Walk::AT_ONCE,
-    listing: listing(Shows::Only(SHOWN)),
-    ..Kind::DEFAULT
-};
+pub(crate) const CIDR_EXCLUSION: &Kind = &block_kind([
+    "networking_cidr_exclusion",
+    "CIDR exclusion",
+    "Exclusions",
+    "exclusion_id",
+]);
+
+/// A kind of a hub's blocks, made and changed at once: its `[name, what, plural, param]`.
+const fn block_kind([name, what, plural, param]: [&'static str; 4]) -> Kind {
+    Kind {
+        name,
+        what,
+        plural,
+        param,
+        // The hub's deletion takes its ranges and exclusions with it.
+        parent: Some(Ref {
+            field: "NetworkingHubId",
+            kind: HUB,
+            on_delete: OnDelete::Ignore,
+        }),
+        stamps: STAMPS,
+        walk: Walk::AT_ONCE,
+        listing: listing(Shows::Only(SHOWN)),
+        ..Kind::DEFAULT
+    }
+}
 
 pub(super) const GROUP: Area = Area {
     operations,
@@ -167,15 +166,22 @@ fn updated(done: &Done<'_>) -> Value {
     answer
 }
 
-/// The rules of CIDR ranges.
-pub(super) struct Ranges;
+/// The rules of a hub's blocks: CIDR ranges (`Blocks<true>`) and CIDR exclusions
+/// (`Blocks<false>`). Both are made under a hub from a checked block, and
+/// renamed, described and tagged alike; only a range's deletion has rules of its own.
+pub(super) struct Blocks<const RANGE: bool>;
 
-impl Resource for Ranges {
-    const KIND: &'static Kind = CIDR_RANGE;
+impl<const RANGE: bool> Resource for Blocks<RANGE> {
+    const KIND: &'static Kind = if RANGE { CIDR_RANGE } else { CIDR_EXCLUSION };
 
     fn create(change: &mut Change<'_>) -> ApiResult<()> {
         let hub = change.parent.clone().unwrap_or_default();
-        range_blueprint(change.db, &hub, change.body)?.build(CIDR_RANGE, change)?;
+        let blueprint = if RANGE {
+            range_blueprint(change.db, &hub, change.body)?
+        } else {
+            exclusion_blueprint(change.db, &hub, change.body)?
+        };
+        blueprint.build(Self::KIND, change)?;
         Ok(())
     }
 
@@ -185,67 +191,48 @@ impl Resource for Ranges {
     }
 
     fn delete(change: &mut Change<'_>) -> ApiResult<()> {
-        if change.record["DefaultCidrRange"] == json!(true) {
-            return Err(ApiError::bad_request(format!(
-                "CIDR range {} is its hub's default range, which holds the transit VPC: it goes only with its hub (DeleteHub)",
-                change.id
-            )));
-        }
-        // The exclusions inside it exclude nothing once it is gone.
-        let Ok(block) = text(&change.record, "Cidr").parse::<Ipv4Net>() else {
-            return Ok(());
-        };
-        let hub = text(&change.record, "NetworkingHubId");
-        for mut exclusion in live_with(change.db, CIDR_EXCLUSION, ("NetworkingHubId", hub))? {
-            let inside = text(&exclusion, "Cidr")
-                .parse::<Ipv4Net>()
-                .is_ok_and(|e| block.contains(&e));
-            if inside {
-                exclusion["Status"] = json!("DELETED");
-                exclusion["ModifiedTS"] = json!(crate::util::now_iso());
-                change
-                    .db
-                    .put(CIDR_EXCLUSION, text(&exclusion, "Id"), &exclusion.clone())?;
-            }
-        }
-        Ok(())
+        if RANGE { delete_range(change) } else { Ok(()) }
     }
 
     fn answer(done: &Done<'_>) -> ApiResult<Value> {
+        let key = Self::KIND.plural;
         Ok(match done.verb {
             Verb::Update => updated(done),
-            _ => json!({ "Ranges": [done.record] }),
+            _ => json!({ key: [done.record] }),
         })
     }
 }
 
-/// The rules of CIDR exclusions.
-pub(super) struct Exclusions;
-
-impl Resource for Exclusions {
-    const KIND: &'static Kind = CIDR_EXCLUSION;
-
-    fn create(change: &mut Change<'_>) -> ApiResult<()> {
-        let hub = change.parent.clone().unwrap_or_default();
-        exclusion_blueprint(change.db, &hub, change.body)?.build(CIDR_EXCLUSION, change)?;
-        Ok(())
+/// The rules of a range's deletion: never the hub's default range; the exclusions inside it
+/// go with it.
+fn delete_range(change: &mut Change<'_>) -> ApiResult<()> {
+    if change.record["DefaultCidrRange"] == json!(true) {
+        return Err(ApiError::bad_request(format!(
+            "CIDR range {} is its hub's default range, which holds the transit VPC: it goes only with its hub (DeleteHub)",
+            change.id
+        )));
     }
-
-    fn update(change: &mut Change<'_>) -> ApiResult<()> {
-        change.take(&["Name", "Description", "Tags"]);
-        Ok(())
+    // The exclusions inside it exclude nothing once it is gone.
+    let Ok(block) = text(&change.record, "Cidr").parse::<Ipv4Net>() else {
+        return Ok(());
+    };
+    let hub = text(&change.record, "NetworkingHubId");
+    for mut exclusion in live_with(change.db, CIDR_EXCLUSION, ("NetworkingHubId", hub))? {
+        let inside = text(&exclusion, "Cidr")
+            .parse::<Ipv4Net>()
+            .is_ok_and(|e| block.contains(&e));
+        if inside {
+            exclusion["Status"] = json!("DELETED");
+            exclusion["ModifiedTS"] = json!(crate::util::now_iso());
+            change
+                .db
+                .put(CIDR_EXCLUSION, text(&exclusion, "Id"), &exclusion.clone())?;
+        }
     }
-
-    fn answer(done: &Done<'_>) -> ApiResult<Value> {
-        Ok(match done.verb {
-            Verb::Update => updated(done),
-            _ => json!({ "Exclusions": [done.record] }),
-        })
-    }
+    Ok(())
 }
 
 fn operations() -> Vec<Operation> {
-    let hub = || path_param("hub_id", "The hub's id.");
     let range = || path_param("range_id", "The CIDR range's id.");
     let exclusion = || path_param("exclusion_id", "The CIDR exclusion's id.");
     let status = || d::status_param(SHOWN);
@@ -256,126 +243,133 @@ fn operations() -> Vec<Operation> {
             "Comma-separated ids of CIDR ranges to keep.",
         )
     };
-    let read_ranges = |path, params| {
-        Operation::new(
-            "networking.ReadCidrRanges",
-            "get",
-            path,
-            Allowed::READ,
-            wire::read::<Ranges>,
-        )
-        .params(params)
-        .response("networking.ReadCidrRanges")
-        .errors(&[404])
-    };
-    let read_exclusions = |path, params| {
-        Operation::new(
-            "networking.ReadCidrExclusions",
-            "get",
-            path,
-            Allowed::READ,
-            wire::read::<Exclusions>,
-        )
-        .params(params)
-        .response("networking.ReadCidrExclusions")
-        .errors(&[404])
-    };
-    Vec::from([
-        read_ranges(
+    let mut operations = vec![
+        read::<true>(
             "/20190206/networking/hubs/{hub_id}/ranges",
-            vec![hub(), status(), ids()],
+            vec![hub_param(), status(), ids()],
         )
         .summary("List a hub's CIDR ranges"),
-        read_ranges("/20190206/networking/ranges", vec![status(), ids()])
+        read::<true>("/20190206/networking/ranges", vec![status(), ids()])
             .summary("List the CIDR ranges of every hub"),
-        read_ranges(
+        read::<true>(
             "/20190206/networking/ranges/{range_id}",
             vec![range(), status(), ids()],
         )
         .summary("One CIDR range, as a list of one"),
-        Operation::new(
+    ];
+    operations.extend(changes::<true>(Changes {
+        ids: [
             "networking.CreateCidrRange",
-            "post",
-            "/20190206/networking/hubs/{hub_id}/ranges",
-            Allowed::ADMIN,
-            resource::create::<Ranges>,
-        )
-        .summary("Add a private block to a hub, overlapping none of its ranges")
-        .params(vec![hub()])
-        .body("networking.CreateCidrRange")
-        .response("networking.ReadCidrRanges")
-        .errors(&[400, 404]),
-        Operation::new(
             "networking.UpdateCidrRange",
-            "put",
-            "/20190206/networking/ranges/{range_id}",
-            Allowed::ADMIN,
-            resource::update::<Ranges>,
-        )
-        .summary("Rename, describe or tag a CIDR range")
-        .params(vec![range()])
-        .body("networking.UpdateCidrRange")
-        .response("networking.UpdateCidrRange")
-        .errors(&[400, 404]),
-        Operation::new(
             "networking.DeleteCidrRange",
-            "delete",
+        ],
+        paths: [
+            "/20190206/networking/hubs/{hub_id}/ranges",
             "/20190206/networking/ranges/{range_id}",
-            Allowed::ADMIN,
-            resource::delete::<Ranges>,
-        )
-        .summary("Delete a CIDR range no VPC is allocated from, with its exclusions")
-        .params(vec![range()])
-        .response("networking.ReadCidrRanges")
-        .errors(&[400, 404]),
-        read_exclusions("/20190206/networking/exclusions", vec![status()])
+        ],
+        params: [hub_param(), range()],
+        summaries: [
+            "Add a private block to a hub, overlapping none of its ranges",
+            "Rename, describe or tag a CIDR range",
+            "Delete a CIDR range no VPC is allocated from, with its exclusions",
+        ],
+    }));
+    operations.extend([
+        read::<false>("/20190206/networking/exclusions", vec![status()])
             .summary("List the CIDR exclusions of every hub"),
-        read_exclusions(
+        read::<false>(
             "/20190206/networking/exclusions/{exclusion_id}",
             vec![exclusion(), status()],
         )
         .summary("One CIDR exclusion, as a list of one"),
-        read_exclusions(
+        read::<false>(
             "/20190206/networking/hubs/{hub_id}/exclusions",
-            vec![hub(), status()],
+            vec![hub_param(), status()],
         )
         .summary("List a hub's CIDR exclusions"),
-        Operation::new(
+    ]);
+    operations.extend(changes::<false>(Changes {
+        ids: [
             "networking.CreateCidrExclusion",
-            "post",
-            "/20190206/networking/hubs/{hub_id}/exclusions",
-            Allowed::ADMIN,
-            resource::create::<Exclusions>,
-        )
-        .summary("Keep a block of a hub's ranges from VPCs")
-        .params(vec![hub()])
-        .body("networking.CreateCidrExclusion")
-        .response("networking.ReadCidrExclusions")
-        .errors(&[400, 404]),
-        Operation::new(
             "networking.UpdateCidrExclusion",
-            "put",
-            "/20190206/networking/exclusions/{exclusion_id}",
-            Allowed::ADMIN,
-            resource::update::<Exclusions>,
-        )
-        .summary("Rename, describe or tag a CIDR exclusion")
-        .params(vec![exclusion()])
-        .body("networking.UpdateCidrExclusion")
-        .response("networking.UpdateCidrExclusion")
-        .errors(&[400, 404]),
-        Operation::new(
             "networking.DeleteCidrExclusion",
-            "delete",
+        ],
+        paths: [
+            "/20190206/networking/hubs/{hub_id}/exclusions",
             "/20190206/networking/exclusions/{exclusion_id}",
-            Allowed::ADMIN,
-            resource::delete::<Exclusions>,
+        ],
+        params: [hub_param(), exclusion()],
+        summaries: [
+            "Keep a block of a hub's ranges from VPCs",
+            "Rename, describe or tag a CIDR exclusion",
+            "Delete a CIDR exclusion: its block may be allocated again",
+        ],
+    }));
+    operations
+}
+
+/// The component (and operation) that lists ranges (`RANGE`) or exclusions.
+const fn listed<const RANGE: bool>() -> &'static str {
+    if RANGE {
+        "networking.ReadCidrRanges"
+    } else {
+        "networking.ReadCidrExclusions"
+    }
+}
+
+/// A read of ranges (`RANGE`) or exclusions at `path`, open to every role.
+fn read<const RANGE: bool>(path: &'static str, params: Vec<Value>) -> Operation {
+    let id = listed::<RANGE>();
+    list_op(id, path, wire::read::<Blocks<RANGE>>, id, params)
+}
+
+/// What names the creation, update and deletion of ranges or of exclusions.
+struct Changes {
+    /// The operations: create, update, delete.
+    ids: [&'static str; 3],
+    /// Where they are routed: the hub's blocks (create), one block (update, delete).
+    paths: [&'static str; 2],
+    /// The parameters of those paths.
+    params: [Value; 2],
+    /// The operations' summaries, in the order of `ids`.
+    summaries: [&'static str; 3],
+}
+
+/// The creation, update and deletion of ranges (`RANGE`) or exclusions, alike but for names:
+/// each body is the operation's own component; creation and deletion answer the list, an
+/// update what it changed.
+fn changes<const RANGE: bool>(names: Changes) -> [Operation; 3] {
+    let [create, update, delete] = names.ids;
+    let [hub_blocks, one] = names.paths;
+    let [hub, own] = names.params;
+    let [created, updated, deleted] = names.summaries;
+    let list = listed::<RANGE>();
+    [
+        change_op(
+            create,
+            ("post", hub_blocks),
+            resource::create::<Blocks<RANGE>>,
+            (Some(create), list),
+            created,
         )
-        .summary("Delete a CIDR exclusion: its block may be allocated again")
-        .params(vec![exclusion()])
-        .response("networking.ReadCidrExclusions")
-        .errors(&[400, 404]),
-    ])
+        .params(vec![hub]),
+        change_op(
+            update,
+            ("put", one),
+            resource::update::<Blocks<RANGE>>,
+            (Some(update), update),
+            updated,
+        )
+        .params(vec![own.clone()]),
+        change_op(
+            delete,
+            ("delete", one),
+            resource::delete::<Blocks<RANGE>>,
+            (None, list),
+            deleted,
+        )
+        .params(vec![own]),
+    ]
 }
 
 fn schemas(s: &mut Map<String, Value>) {
@@ -408,13 +402,16 @@ fn schemas(s: &mut Map<String, Value>) {
             (false, false),
         ),
     );
-    s.insert(
-        "networking.ReadCidrRanges".into(),
-        d::read("Ranges", "CidrRange"),
-    );
-    s.insert(
-        "networking.ReadCidrExclusions".into(),
-        d::read("Exclusions", "CidrExclusion"),
+    d::reads(
+        s,
+        &[
+            ("networking.ReadCidrRanges", "Ranges", "CidrRange"),
+            (
+                "networking.ReadCidrExclusions",
+                "Exclusions",
+                "CidrExclusion",
+            ),
+        ],
     );
     let body = |required: &[&str], cidr: bool| {
         let mut properties = json!({

@@ -299,10 +299,7 @@ fn block_at(start: u64, prefix_len: u8) -> Ipv4Net {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn net(s: &str) -> Ipv4Net {
-        s.parse().unwrap()
-    }
+    use crate::areas::networking::net;
 
     fn nets(list: &[&str]) -> Vec<Ipv4Net> {
         list.iter().map(|s| net(s)).collect()

@@ -21,8 +21,18 @@ pub(super) fn read_op(
 ) -> Operation {
     let mut params = path_params(path);
     params.push(d::status_param(SHOWN));
+    list_op(id, path, handler, response, params).summary(summary)
+}
+
+/// A read at `path` with the parameters `params`, answering the list component `response`.
+pub(super) fn list_op(
+    id: &'static str,
+    path: &'static str,
+    handler: Handler,
+    response: &'static str,
+    params: Vec<Value>,
+) -> Operation {
     Operation::new(id, "get", path, Allowed::READ, handler)
-        .summary(summary)
         .params(params)
         .response(response)
         .errors(&[404])
@@ -45,6 +55,51 @@ pub(super) fn change_op(
         op = op.body(body);
     }
     op
+}
+
+/// The update and deletion of the task kind `$name` at its record's `$path` (parameters
+/// `$params`, by default the path's own), for its rules `$rules`: `networking.Update<name>` takes the component of its
+/// own name and answers `networking.Update<name>Event`; `networking.Delete<name>` answers
+/// `networking.Delete<name>Event`. The summaries are the update's and the deletion's.
+macro_rules! update_and_delete {
+    ($name:literal, $path:expr, $rules:ty, [$updated:expr, $deleted:expr $(,)?] $(,)?) => {
+        $crate::areas::networking::table::update_and_delete!(
+            $name,
+            $path,
+            $rules,
+            $crate::areas::networking::table::path_params($path),
+            [$updated, $deleted]
+        )
+    };
+    ($name:literal, $path:expr, $rules:ty, $params:expr, [$updated:expr, $deleted:expr $(,)?] $(,)?) => {
+        [
+            $crate::areas::networking::table::change_op(
+                concat!("networking.Update", $name),
+                ("put", $path),
+                $crate::areas::networking::wire::update::<$rules>,
+                (
+                    Some(concat!("networking.Update", $name)),
+                    concat!("networking.Update", $name, "Event"),
+                ),
+                $updated,
+            )
+            .params($params),
+            $crate::areas::networking::table::change_op(
+                concat!("networking.Delete", $name),
+                ("delete", $path),
+                $crate::areas::networking::wire::delete::<$rules>,
+                (None, concat!("networking.Delete", $name, "Event")),
+                $deleted,
+            )
+            .params($params),
+        ]
+    };
+}
+pub(super) use update_and_delete;
+
+/// The `hub_id` path parameter, as the hub-level operations name it (a string).
+pub(super) fn hub_param() -> Value {
+    crate::areas::doc::path_param("hub_id", "The hub's id.")
 }
 
 /// The path parameters of `path` (`{dns_resolver_id}`), each a UUID.

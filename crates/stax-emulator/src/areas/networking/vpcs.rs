@@ -14,6 +14,7 @@ use super::hubs::{HUB, space, transit_vpc};
 use super::prefix_lists::PREFIX_LIST;
 use super::ranges::CIDR_RANGE;
 use super::space::{VpcSize, allocate};
+use super::table::{change_op, hub_param, list_op, update_and_delete};
 use super::wire::{self, SHOWN, account, bad, ensure_active, held, of_hub, rename, task_kind};
 use crate::areas::api::Call;
 use crate::areas::doc::{path_param, r};
@@ -21,7 +22,6 @@ use crate::areas::resource::{self, Change, Done, Resource};
 use crate::areas::rules::text;
 use crate::areas::{Area, Operation};
 use crate::protocol::{ApiError, ApiResult};
-use crate::roles::Allowed;
 use crate::store::Db;
 use crate::store::kinds::{Kind, OnDelete, Ref};
 use crate::store::query::{Filter, Query};
@@ -348,7 +348,6 @@ impl Resource for Vpcs {
 }
 
 fn operations() -> Vec<Operation> {
-    let hub = || path_param("hub_id", "The hub's id.");
     let vpc = || path_param("vpc_id", "The VPC's id.");
     let kinds = || {
         json!({
@@ -357,22 +356,12 @@ fn operations() -> Vec<Operation> {
             "schema": {"type": "string", "default": TYPES.join(",")}
         })
     };
-    let read = |path, params| {
-        Operation::new(
-            "networking.ReadVpcs",
-            "get",
-            path,
-            Allowed::READ,
-            wire::read::<Vpcs>,
-        )
-        .params(params)
-        .response("networking.ReadVpcs")
-        .errors(&[404])
-    };
-    Vec::from([
+    const VPCS: &str = "networking.ReadVpcs";
+    let read = |path, params| list_op(VPCS, path, wire::read::<Vpcs>, VPCS, params);
+    let mut operations = Vec::from([
         read(
             "/20190206/networking/hubs/{hub_id}/vpcs",
-            vec![hub(), d::status_param(SHOWN), kinds()],
+            vec![hub_param(), d::status_param(SHOWN), kinds()],
         )
         .summary("List a hub's VPCs, its transit VPC among them"),
         read(
@@ -385,42 +374,27 @@ fn operations() -> Vec<Operation> {
             vec![vpc(), d::status_param(SHOWN), kinds()],
         )
         .summary("One VPC, as a list of one"),
-        Operation::new(
+        change_op(
             "networking.CreateVpc",
-            "post",
-            "/20190206/networking/hubs/{hub_id}/vpcs",
-            Allowed::ADMIN,
+            ("post", "/20190206/networking/hubs/{hub_id}/vpcs"),
             resource::create::<Vpcs>,
+            (Some("networking.CreateVpc"), "networking.CreateVpcEvent"),
+            "Make a VPC from a free block of one of its hub's ranges",
         )
-        .summary("Make a VPC from a free block of one of its hub's ranges")
-        .params(vec![hub()])
-        .body("networking.CreateVpc")
-        .response("networking.CreateVpcEvent")
+        .params(vec![hub_param()])
         .errors(&[400, 403, 404]),
-        Operation::new(
-            "networking.UpdateVpc",
-            "put",
-            "/20190206/networking/vpcs/{vpc_id}",
-            Allowed::ADMIN,
-            wire::update::<Vpcs>,
-        )
-        .summary("Change a VPC's settings (its block never changes)")
-        .params(vec![vpc()])
-        .body("networking.UpdateVpc")
-        .response("networking.UpdateVpcEvent")
-        .errors(&[400, 404]),
-        Operation::new(
-            "networking.DeleteVpc",
-            "delete",
-            "/20190206/networking/vpcs/{vpc_id}",
-            Allowed::ADMIN,
-            wire::delete::<Vpcs>,
-        )
-        .summary("Delete a VPC nothing uses; its block is free once it is deleted")
-        .params(vec![vpc()])
-        .response("networking.DeleteVpcEvent")
-        .errors(&[400, 404]),
-    ])
+    ]);
+    operations.extend(update_and_delete!(
+        "Vpc",
+        "/20190206/networking/vpcs/{vpc_id}",
+        Vpcs,
+        vec![vpc()],
+        [
+            "Change a VPC's settings (its block never changes)",
+            "Delete a VPC nothing uses; its block is free once it is deleted"
+        ],
+    ));
+    operations
 }
 
 /// A VPC's settings, as `CreateVpc` and `UpdateVpc` take them.
@@ -510,7 +484,12 @@ fn schemas(s: &mut Map<String, Value>) {
             settings(),
         ),
     );
-    s.insert("networking.CreateVpcEvent".into(), d::event(Some("VPC")));
-    s.insert("networking.UpdateVpcEvent".into(), d::event(None));
-    s.insert("networking.DeleteVpcEvent".into(), d::event(None));
+    d::events(
+        s,
+        &[
+            ("networking.CreateVpcEvent", Some("VPC")),
+            ("networking.UpdateVpcEvent", None),
+            ("networking.DeleteVpcEvent", None),
+        ],
+    );
 }

@@ -168,6 +168,25 @@ pub(super) fn ensure_active(kind: &Kind, record: &Value) -> ApiResult<()> {
     }
 }
 
+/// The record a change is made under (a resolver's hub, a rule's resolver), refused unless it
+/// is `ACTIVE` (see [`ensure_active`]).
+pub(super) fn active_parent(change: &Change<'_>, kind: &Kind) -> ApiResult<Value> {
+    let parent = change.parent.clone().unwrap_or_default();
+    ensure_active(kind, &parent)?;
+    Ok(parent)
+}
+
+/// The update of an `ACTIVE` record (see [`ensure_active`]) that takes the body's `fields`.
+pub(super) fn take_if_active(
+    change: &mut Change<'_>,
+    kind: &Kind,
+    fields: &[&str],
+) -> ApiResult<()> {
+    ensure_active(kind, &change.record)?;
+    change.take(fields);
+    Ok(())
+}
+
 /// Copies the body's fields into the record's, renamed (`CreateInternetGateway` becomes
 /// `CreateIgw`): `(from, to)` pairs, those the body has.
 pub(super) fn rename(change: &mut Change<'_>, pairs: &[(&str, &str)]) {

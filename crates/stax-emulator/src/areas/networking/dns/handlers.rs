@@ -17,7 +17,7 @@ use super::{RESOLVER, RULE};
 use crate::areas::networking::addresses::{interface_addresses, parse_addresses};
 use crate::areas::networking::blueprint::Blueprint;
 use crate::areas::networking::hubs::{HUB, transit_vpc};
-use crate::areas::networking::wire::{self, aws_id, bad, ensure_active, live_with};
+use crate::areas::networking::wire::{self, active_parent, aws_id, bad, live_with, take_if_active};
 use crate::areas::resource::{Change, Done, Resource};
 use crate::areas::rules::text;
 use crate::protocol::{ApiError, ApiResult};
@@ -35,8 +35,7 @@ impl Resource for Resolvers {
     const KIND: &'static Kind = RESOLVER;
 
     fn create(change: &mut Change<'_>) -> ApiResult<()> {
-        let hub = change.parent.clone().unwrap_or_default();
-        ensure_active(HUB, &hub)?;
+        let hub = active_parent(change, HUB)?;
         let hub_id = text(&hub, "Id");
         if let Some(other) = live_with(change.db, RESOLVER, ("NetworkingHubId", hub_id))?.first() {
             return Err(ApiError::bad_request(format!(
@@ -54,8 +53,7 @@ impl Resource for Resolvers {
     }
 
     fn update(change: &mut Change<'_>) -> ApiResult<()> {
-        ensure_active(RESOLVER, &change.record)?;
-        change.take(&["Name", "Tags"]);
+        take_if_active(change, RESOLVER, &["Name", "Tags"])?;
         let Some(count) = interfaces(change.body)? else {
             return Ok(());
         };
@@ -92,20 +90,17 @@ impl Resource for Rules {
     const KIND: &'static Kind = RULE;
 
     fn create(change: &mut Change<'_>) -> ApiResult<()> {
-        let resolver = change.parent.clone().unwrap_or_default();
-        ensure_active(RESOLVER, &resolver)?;
+        let resolver = active_parent(change, RESOLVER)?;
         let domain = text(change.body, "DomainName");
         unique_domain(change.db, text(&resolver, "Id"), domain)?;
         let forwarders = forwarders(change.body)?.unwrap_or_default();
         rule_blueprint(&change.id, text(change.body, "Name"), domain, &forwarders)
-            .build(RULE, change)?;
-        change.take(&["Tags"]);
+            .build_tagged(RULE, change)?;
         Ok(())
     }
 
     fn update(change: &mut Change<'_>) -> ApiResult<()> {
-        ensure_active(RULE, &change.record)?;
-        change.take(&["Name", "Tags"]);
+        take_if_active(change, RULE, &["Name", "Tags"])?;
         if let Some(forwarders) = forwarders(change.body)? {
             change
                 .fields
@@ -140,16 +135,10 @@ pub(crate) fn rule_blueprint(
     domain: &str,
     forwarders: &[String],
 ) -> Blueprint {
-    let mut blueprint = Blueprint::default();
-    let fields = &mut blueprint.fields;
-    fields.insert("Name".into(), json!(name));
-    fields.insert("DomainName".into(), json!(domain));
-    fields.insert("ForwarderIpAddresses".into(), json!(forwarders));
-    fields.insert("AwsRuleId".into(), Value::Null);
-    blueprint
-        .done
-        .insert("AwsRuleId".into(), json!(aws_id("rslvr-rr-", id)));
-    blueprint
+    Blueprint::with_aws_id(
+        json!({"Name": name, "DomainName": domain, "ForwarderIpAddresses": forwarders}),
+        ("AwsRuleId", json!(aws_id("rslvr-rr-", id))),
+    )
 }
 
 /// `NumberOfInterfaces` of the body, when given: 2 to 6.

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::doc as d;
 use super::hubs::HUB;
-use super::table::{change_op, read_op};
+use super::table::{change_op, read_op, update_and_delete};
 use super::wire::{self, held, task_kind};
 use crate::areas::doc::r;
 use crate::areas::resource;
@@ -47,26 +47,17 @@ pub(crate) const GROUP: Area = Area {
 fn operations() -> Vec<Operation> {
     const RESOLVERS: &str = "networking.ReadDnsResolvers";
     const RULES: &str = "networking.ReadDnsRules";
-    vec![
-        read_op(
-            "networking.ReadDnsResolvers",
-            "/20190206/networking/dnsresolvers",
-            wire::read::<Resolvers>,
-            RESOLVERS,
-            "List DNS resolvers",
-        ),
-        read_op(
-            "networking.ReadDnsResolvers",
+    let resolvers =
+        |path, summary| read_op(RESOLVERS, path, wire::read::<Resolvers>, RESOLVERS, summary);
+    let rules = |path, summary| read_op(RULES, path, wire::read::<Rules>, RULES, summary);
+    let mut operations = vec![
+        resolvers("/20190206/networking/dnsresolvers", "List DNS resolvers"),
+        resolvers(
             "/20190206/networking/dnsresolvers/{dns_resolver_id}",
-            wire::read::<Resolvers>,
-            RESOLVERS,
             "One DNS resolver, as a list of one",
         ),
-        read_op(
-            "networking.ReadDnsResolvers",
+        resolvers(
             "/20190206/networking/hubs/{hub_id}/dnsresolvers",
-            wire::read::<Resolvers>,
-            RESOLVERS,
             "The DNS resolver of a hub",
         ),
         change_op(
@@ -79,45 +70,24 @@ fn operations() -> Vec<Operation> {
             ),
             "Give a hub its DNS resolver: interfaces with addresses in its transit VPC",
         ),
-        change_op(
-            "networking.UpdateDnsResolver",
-            ("put", "/20190206/networking/dnsresolvers/{dns_resolver_id}"),
-            wire::update::<Resolvers>,
-            (
-                Some("networking.UpdateDnsResolver"),
-                "networking.UpdateDnsResolverEvent",
-            ),
+    ];
+    operations.extend(update_and_delete!(
+        "DnsResolver",
+        "/20190206/networking/dnsresolvers/{dns_resolver_id}",
+        Resolvers,
+        [
             "Rename a DNS resolver, retag it or change how many interfaces it has",
-        ),
-        change_op(
-            "networking.DeleteDnsResolver",
-            (
-                "delete",
-                "/20190206/networking/dnsresolvers/{dns_resolver_id}",
-            ),
-            wire::delete::<Resolvers>,
-            (None, "networking.DeleteDnsResolverEvent"),
-            "Delete a DNS resolver that has no rules left",
-        ),
-        read_op(
-            "networking.ReadDnsRules",
+            "Delete a DNS resolver that has no rules left"
+        ],
+    ));
+    operations.extend([
+        rules(
             "/20190206/networking/dnsresolvers/{dns_resolver_id}/dnsrules",
-            wire::read::<Rules>,
-            RULES,
             "The rules of a DNS resolver",
         ),
-        read_op(
-            "networking.ReadDnsRules",
-            "/20190206/networking/dnsrules",
-            wire::read::<Rules>,
-            RULES,
-            "List DNS rules",
-        ),
-        read_op(
-            "networking.ReadDnsRules",
+        rules("/20190206/networking/dnsrules", "List DNS rules"),
+        rules(
             "/20190206/networking/dnsrules/{dns_rule_id}",
-            wire::read::<Rules>,
-            RULES,
             "One DNS rule, as a list of one",
         ),
         change_op(
@@ -133,24 +103,17 @@ fn operations() -> Vec<Operation> {
             ),
             "Forward a domain to other DNS servers through a resolver",
         ),
-        change_op(
-            "networking.UpdateDnsRule",
-            ("put", "/20190206/networking/dnsrules/{dns_rule_id}"),
-            wire::update::<Rules>,
-            (
-                Some("networking.UpdateDnsRule"),
-                "networking.UpdateDnsRuleEvent",
-            ),
+    ]);
+    operations.extend(update_and_delete!(
+        "DnsRule",
+        "/20190206/networking/dnsrules/{dns_rule_id}",
+        Rules,
+        [
             "Rename a DNS rule, retag it or change where it forwards",
-        ),
-        change_op(
-            "networking.DeleteDnsRule",
-            ("delete", "/20190206/networking/dnsrules/{dns_rule_id}"),
-            wire::delete::<Rules>,
-            (None, "networking.DeleteDnsRuleEvent"),
-            "Stop forwarding a domain",
-        ),
-    ]
+            "Stop forwarding a domain"
+        ],
+    ));
+    operations
 }
 
 /// The group's components of the served document.
@@ -225,22 +188,22 @@ fn schemas(s: &mut Map<String, Value>) {
             (true, false),
         ),
     );
-    s.insert(
-        "networking.ReadDnsResolvers".into(),
-        d::read("DnsResolvers", "DNSResolver"),
+    d::reads(
+        s,
+        &[
+            ("networking.ReadDnsResolvers", "DnsResolvers", "DNSResolver"),
+            ("networking.ReadDnsRules", "DnsRules", "DNSRule"),
+        ],
     );
-    s.insert(
-        "networking.ReadDnsRules".into(),
-        d::read("DnsRules", "DNSRule"),
+    d::events(
+        s,
+        &[
+            ("networking.CreateDnsResolverEvent", Some("DnsResolver")),
+            ("networking.UpdateDnsResolverEvent", None),
+            ("networking.DeleteDnsResolverEvent", None),
+            ("networking.CreateDnsRuleEvent", Some("DnsRule")),
+            ("networking.UpdateDnsRuleEvent", None),
+            ("networking.DeleteDnsRuleEvent", None),
+        ],
     );
-    for (name, created) in [
-        ("networking.CreateDnsResolverEvent", Some("DnsResolver")),
-        ("networking.UpdateDnsResolverEvent", None),
-        ("networking.DeleteDnsResolverEvent", None),
-        ("networking.CreateDnsRuleEvent", Some("DnsRule")),
-        ("networking.UpdateDnsRuleEvent", None),
-        ("networking.DeleteDnsRuleEvent", None),
-    ] {
-        s.insert(name.into(), d::event(created));
-    }
 }

@@ -31,7 +31,9 @@ use crate::areas::networking::hubs::HUB;
 use crate::areas::networking::lookups::{ids_or_404, joined_to_hub, live_where, named_active};
 use crate::areas::networking::space::overlaps;
 use crate::areas::networking::vpcs::VPC;
-use crate::areas::networking::wire::{self, account, bad, ensure_active, live_with};
+use crate::areas::networking::wire::{
+    self, account, active_parent, bad, ensure_active, live_with, take_if_active,
+};
 use crate::areas::resource::{Change, Done, Resource, load};
 use crate::areas::rules::{find, text};
 use crate::protocol::{ApiError, ApiResult};
@@ -194,14 +196,12 @@ impl Resource for Vifs {
             (&router.to_string(), &aws_router.to_string()),
         );
         blueprint.fields.insert("BgpAuthKey".into(), json!(key));
-        blueprint.build(VIF, change)?;
-        change.take(&["Tags"]);
+        blueprint.build_tagged(VIF, change)?;
         Ok(())
     }
 
     fn update(change: &mut Change<'_>) -> ApiResult<()> {
-        ensure_active(VIF, &change.record)?;
-        change.take(&["JumboMtu", "Tags"]);
+        take_if_active(change, VIF, &["JumboMtu", "Tags"])?;
         Ok(())
     }
 
@@ -218,8 +218,7 @@ impl Resource for Associations {
 
     fn create(change: &mut Change<'_>) -> ApiResult<()> {
         let body = change.body;
-        let gateway = change.parent.clone().unwrap_or_default();
-        ensure_active(GATEWAY, &gateway)?;
+        let gateway = active_parent(change, GATEWAY)?;
         let gateway_id = text(&gateway, "Id");
         let gateway_type = text(&gateway, "GatewayType");
         let prefixes = prefixes(body)?.unwrap_or_default();
@@ -363,23 +362,13 @@ pub(crate) fn vif_blueprint(
     (vlan, asn, jumbo): (i64, i64, bool),
     (router, aws_router): (&str, &str),
 ) -> Blueprint {
-    let mut blueprint = Blueprint::default();
-    let fields = &mut blueprint.fields;
-    fields.insert("Name".into(), json!(name));
-    fields.insert("VifType".into(), json!(kind));
-    fields.insert("AwsConnectionId".into(), json!(connection));
-    fields.insert("Region".into(), json!(region));
-    fields.insert("Vlan".into(), json!(vlan));
-    fields.insert("Asn".into(), json!(asn));
-    fields.insert("JumboMtu".into(), json!(jumbo));
-    fields.insert("RouterIp".into(), json!(router));
-    fields.insert("AwsRouterIp".into(), json!(aws_router));
-    fields.insert("ExternalResource".into(), json!(false));
-    fields.insert("AwsVifId".into(), Value::Null);
-    blueprint
-        .done
-        .insert("AwsVifId".into(), json!(short_aws_id("dxvif-", id)));
-    blueprint
+    Blueprint::with_aws_id(
+        json!({"Name": name, "VifType": kind, "AwsConnectionId": connection,
+               "Region": region, "Vlan": vlan, "Asn": asn, "JumboMtu": jumbo,
+               "RouterIp": router, "AwsRouterIp": aws_router,
+               "ExternalResource": false}),
+        ("AwsVifId", json!(short_aws_id("dxvif-", id))),
+    )
 }
 
 /// A new association: its fields, and its AWS id once its task succeeds.
@@ -388,14 +377,8 @@ pub(crate) fn association_blueprint(
     vpc: Option<&str>,
     prefixes: &[String],
 ) -> Blueprint {
-    let mut blueprint = Blueprint::default();
-    let fields = &mut blueprint.fields;
-    fields.insert("NetworkingHubId".into(), json!(hub));
-    fields.insert("VpcId".into(), json!(vpc));
-    fields.insert("Prefixes".into(), json!(prefixes));
-    fields.insert("AwsAssociationId".into(), Value::Null);
-    blueprint
-        .done
-        .insert("AwsAssociationId".into(), json!(uuid()));
-    blueprint
+    Blueprint::with_aws_id(
+        json!({"NetworkingHubId": hub, "VpcId": vpc, "Prefixes": prefixes}),
+        ("AwsAssociationId", json!(uuid())),
+    )
 }

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::doc as d;
 use super::lookups::HUB_OR_VPC;
-use super::table::{change_op, path_params, read_op};
+use super::table::{change_op, path_params, read_op, update_and_delete};
 use super::wire::{self, held, task_kind};
 use crate::areas::doc::r;
 use crate::areas::resource;
@@ -70,30 +70,33 @@ fn operations() -> Vec<Operation> {
     const GATEWAYS: &str = "networking.ReadDxGateways";
     const VIFS: &str = "networking.ReadDxVifs";
     const ASSOCIATIONS: &str = "networking.ReadDxAssociations";
+    let gateways =
+        |path, summary| read_op(GATEWAYS, path, wire::read::<Gateways>, GATEWAYS, summary);
+    let vifs = |path, summary| read_op(VIFS, path, wire::read::<Vifs>, VIFS, summary);
+    let associations = |path, summary| {
+        read_op(
+            ASSOCIATIONS,
+            path,
+            wire::read::<Associations>,
+            ASSOCIATIONS,
+            summary,
+        )
+    };
     let mut connection_params = path_params(CONNECTIONS_PATH);
     connection_params.push(json!({"name": "state", "in": "query", "required": false,
         "description": "Comma-separated connection states to list.",
         "schema": {"type": "string", "default": "pending,available"}}));
-    vec![
-        read_op(
-            "networking.ReadDxGateways",
+    let mut operations = vec![
+        gateways(
             "/20190206/networking/dxgateways",
-            wire::read::<Gateways>,
-            GATEWAYS,
             "List Direct Connect gateways",
         ),
-        read_op(
-            "networking.ReadDxGateways",
+        gateways(
             "/20190206/networking/dxgateways/{dx_gateway_id}",
-            wire::read::<Gateways>,
-            GATEWAYS,
             "One Direct Connect gateway, as a list of one",
         ),
-        read_op(
-            "networking.ReadDxGateways",
+        gateways(
             "/20190206/networking/hubs/{hub_id}/dxgateways",
-            wire::read::<Gateways>,
-            GATEWAYS,
             "The Direct Connect gateways associated with a hub or its VPCs",
         ),
         change_op(
@@ -113,44 +116,26 @@ fn operations() -> Vec<Operation> {
             ),
             "Make a Direct Connect gateway, a VIF, or a gateway with a VIF on it",
         ),
-        read_op(
-            "networking.ReadDxVifs",
+        vifs(
             "/20190206/networking/dxgateways/{dx_gateway_id}/dxvifs",
-            wire::read::<Vifs>,
-            VIFS,
             "The VIFs of a Direct Connect gateway",
         ),
-        read_op(
-            "networking.ReadDxVifs",
-            "/20190206/networking/dxvifs",
-            wire::read::<Vifs>,
-            VIFS,
-            "List Direct Connect VIFs",
-        ),
-        read_op(
-            "networking.ReadDxVifs",
+        vifs("/20190206/networking/dxvifs", "List Direct Connect VIFs"),
+        vifs(
             "/20190206/networking/dxvifs/{dx_vif_id}",
-            wire::read::<Vifs>,
-            VIFS,
             "One Direct Connect VIF, as a list of one",
         ),
-        change_op(
-            "networking.UpdateDxVif",
-            ("put", "/20190206/networking/dxvifs/{dx_vif_id}"),
-            wire::update::<Vifs>,
-            (
-                Some("networking.UpdateDxVif"),
-                "networking.UpdateDxVifEvent",
-            ),
+    ];
+    operations.extend(update_and_delete!(
+        "DxVif",
+        "/20190206/networking/dxvifs/{dx_vif_id}",
+        Vifs,
+        [
             "Turn jumbo frames on or off for a VIF, or retag it",
-        ),
-        change_op(
-            "networking.DeleteDxVif",
-            ("delete", "/20190206/networking/dxvifs/{dx_vif_id}"),
-            wire::delete::<Vifs>,
-            (None, "networking.DeleteDxVifEvent"),
-            "Delete a Direct Connect VIF",
-        ),
+            "Delete a Direct Connect VIF"
+        ],
+    ));
+    operations.extend([
         Operation::new(
             "networking.ReadDxVifStatus",
             "get",
@@ -162,32 +147,20 @@ fn operations() -> Vec<Operation> {
         .params(path_params(VIF_STATUS_PATH))
         .response("networking.ReadDxVifStatus")
         .errors(&[404]),
-        read_op(
-            "networking.ReadDxAssociations",
+        associations(
             "/20190206/networking/dxassociations",
-            wire::read::<Associations>,
-            ASSOCIATIONS,
             "List Direct Connect gateway associations",
         ),
-        read_op(
-            "networking.ReadDxAssociations",
+        associations(
             "/20190206/networking/dxassociations/{dx_association_id}",
-            wire::read::<Associations>,
-            ASSOCIATIONS,
             "One Direct Connect gateway association, as a list of one",
         ),
-        read_op(
-            "networking.ReadDxAssociations",
+        associations(
             "/20190206/networking/dxgateways/{dx_gateway_id}/dxassociations",
-            wire::read::<Associations>,
-            ASSOCIATIONS,
             "The associations of a Direct Connect gateway",
         ),
-        read_op(
-            "networking.ReadDxAssociations",
+        associations(
             "/20190206/networking/hubs/{hub_id}/dxassociations",
-            wire::read::<Associations>,
-            ASSOCIATIONS,
             "The Direct Connect associations of a hub and of its VPCs",
         ),
         change_op(
@@ -203,41 +176,28 @@ fn operations() -> Vec<Operation> {
             ),
             "Associate a transit gateway with a hub, or a private one with a VPC",
         ),
-        change_op(
-            "networking.UpdateDxAssociation",
-            (
-                "put",
-                "/20190206/networking/dxassociations/{dx_association_id}",
-            ),
-            wire::update::<Associations>,
-            (
-                Some("networking.UpdateDxAssociation"),
-                "networking.UpdateDxAssociationEvent",
-            ),
+    ]);
+    operations.extend(update_and_delete!(
+        "DxAssociation",
+        "/20190206/networking/dxassociations/{dx_association_id}",
+        Associations,
+        [
             "Change the prefixes an association advertises",
-        ),
-        change_op(
-            "networking.DeleteDxAssociation",
-            (
-                "delete",
-                "/20190206/networking/dxassociations/{dx_association_id}",
-            ),
-            wire::delete::<Associations>,
-            (None, "networking.DeleteDxAssociationEvent"),
-            "Delete a Direct Connect gateway association",
-        ),
-        Operation::new(
-            "networking.ReadDxConnections",
-            "get",
-            CONNECTIONS_PATH,
-            Allowed::READ,
-            connections::read,
-        )
-        .summary("The Direct Connect connections of an account (AWS's, read-only)")
-        .params(connection_params)
-        .response("networking.ReadDxConnections")
-        .errors(&[404]),
-    ]
+            "Delete a Direct Connect gateway association"
+        ],
+    ));
+    operations.extend([Operation::new(
+        "networking.ReadDxConnections",
+        "get",
+        CONNECTIONS_PATH,
+        Allowed::READ,
+        connections::read,
+    )
+    .summary("The Direct Connect connections of an account (AWS's, read-only)")
+    .params(connection_params)
+    .response("networking.ReadDxConnections")
+    .errors(&[404])]);
+    operations
 }
 
 /// An AWS id of the short kind Direct Connect uses (`dxvif-` and 8 hex digits), derived from
@@ -379,18 +339,22 @@ fn schemas(s: &mut Map<String, Value>) {
                 "Vlan": {"type": "integer", "nullable": true}}),
         ),
     );
-    s.insert(
-        "networking.ReadDxGateways".into(),
-        d::read("DxGateways", "DxGateway"),
-    );
-    s.insert("networking.ReadDxVifs".into(), d::read("DxVifs", "DxVif"));
-    s.insert(
-        "networking.ReadDxAssociations".into(),
-        d::read("DxAssociations", "DxAssociation"),
-    );
-    s.insert(
-        "networking.ReadDxConnections".into(),
-        d::read("DxConnections", "DxConnection"),
+    d::reads(
+        s,
+        &[
+            ("networking.ReadDxGateways", "DxGateways", "DxGateway"),
+            ("networking.ReadDxVifs", "DxVifs", "DxVif"),
+            (
+                "networking.ReadDxAssociations",
+                "DxAssociations",
+                "DxAssociation",
+            ),
+            (
+                "networking.ReadDxConnections",
+                "DxConnections",
+                "DxConnection",
+            ),
+        ],
     );
     let peer = d::object(
         "The BGP peer of a VIF.",
@@ -414,16 +378,17 @@ fn schemas(s: &mut Map<String, Value>) {
         json!({"Gateway": optional_id, "Vif": optional_id}),
     );
     s.insert("networking.CreateDxResourceEvent".into(), made);
-    for (name, created) in [
-        ("networking.DeleteDxGatewayEvent", None),
-        ("networking.UpdateDxVifEvent", None),
-        ("networking.DeleteDxVifEvent", None),
-        ("networking.CreateDxAssociationEvent", Some("DxAssociation")),
-        ("networking.UpdateDxAssociationEvent", None),
-        ("networking.DeleteDxAssociationEvent", None),
-    ] {
-        s.insert(name.into(), d::event(created));
-    }
+    d::events(
+        s,
+        &[
+            ("networking.DeleteDxGatewayEvent", None),
+            ("networking.UpdateDxVifEvent", None),
+            ("networking.DeleteDxVifEvent", None),
+            ("networking.CreateDxAssociationEvent", Some("DxAssociation")),
+            ("networking.UpdateDxAssociationEvent", None),
+            ("networking.DeleteDxAssociationEvent", None),
+        ],
+    );
 }
 
 /// Leaves `Tags` out of a record's component (kinds whose records have none).

@@ -24,7 +24,7 @@ use crate::areas::networking::lookups::{
     ids_or_404, joined_to_hub, live_where, named_active, short_name,
 };
 use crate::areas::networking::vpcs::VPC;
-use crate::areas::networking::wire::{self, account, aws_id, bad, ensure_active};
+use crate::areas::networking::wire::{self, account, active_parent, aws_id, bad, ensure_active};
 use crate::areas::resource::{Change, Done, Resource, load};
 use crate::areas::rules::text;
 use crate::areas::services::model::require_enabled_region;
@@ -79,16 +79,12 @@ impl Resource for CustomerGateways {
             body.get("Asn").cloned().unwrap_or(Value::Null),
             (&address, text(&account, "Id"), region),
         )
-        .build(CUSTOMER_GATEWAY, change)?;
-        change.take(&["Tags"]);
+        .build_tagged(CUSTOMER_GATEWAY, change)?;
         Ok(())
     }
 
     fn update(change: &mut Change<'_>) -> ApiResult<()> {
-        ensure_active(CUSTOMER_GATEWAY, &change.record)?;
-        short_name(change.body, CUSTOMER_GATEWAY, NAME_MOST)?;
-        change.take(&["Name", "Tags"]);
-        Ok(())
+        rename(change, CUSTOMER_GATEWAY)
     }
 
     fn answer(done: &Done<'_>) -> ApiResult<Value> {
@@ -105,8 +101,7 @@ impl Resource for Connections {
     fn create(change: &mut Change<'_>) -> ApiResult<()> {
         let body = change.body;
         short_name(body, CONNECTION, NAME_MOST)?;
-        let gateway = change.parent.clone().unwrap_or_default();
-        ensure_active(CUSTOMER_GATEWAY, &gateway)?;
+        let gateway = active_parent(change, CUSTOMER_GATEWAY)?;
         let (kind, target, field) = match body.get("VpcId").and_then(Value::as_str) {
             Some(vpc) => (VPC, named_active(change.db, VPC, ("VpcId", vpc))?, "VpcId"),
             None => {
@@ -163,21 +158,26 @@ impl Resource for Connections {
                 (accelerated, routing),
             )
         };
-        blueprint.build(CONNECTION, change)?;
-        change.take(&["Tags"]);
+        blueprint.build_tagged(CONNECTION, change)?;
         Ok(())
     }
 
     fn update(change: &mut Change<'_>) -> ApiResult<()> {
-        ensure_active(CONNECTION, &change.record)?;
-        short_name(change.body, CONNECTION, NAME_MOST)?;
-        change.take(&["Name", "Tags"]);
-        Ok(())
+        rename(change, CONNECTION)
     }
 
     fn answer(done: &Done<'_>) -> ApiResult<Value> {
         Ok(wire::event(done, "VpnConnection"))
     }
+}
+
+/// The update of a customer gateway or connection: an `ACTIVE` one takes a new name (of at
+/// most [`NAME_MOST`] characters) and tags.
+fn rename(change: &mut Change<'_>, kind: &Kind) -> ApiResult<()> {
+    ensure_active(kind, &change.record)?;
+    short_name(change.body, kind, NAME_MOST)?;
+    change.take(&["Name", "Tags"]);
+    Ok(())
 }
 
 /// `GET .../vpnconnections/{vpn_connection_id}/status`: the connection's two tunnels, `up`
@@ -206,18 +206,11 @@ pub(crate) fn customer_gateway_blueprint(
     asn: Value,
     (address, account, region): (&str, &str, &str),
 ) -> Blueprint {
-    let mut blueprint = Blueprint::default();
-    let fields = &mut blueprint.fields;
-    fields.insert("Name".into(), json!(name));
-    fields.insert("Asn".into(), asn);
-    fields.insert("IpAddress".into(), json!(address));
-    fields.insert("AccountId".into(), json!(account));
-    fields.insert("Region".into(), json!(region));
-    fields.insert("AwsVpnCustomerGatewayId".into(), Value::Null);
-    blueprint
-        .done
-        .insert("AwsVpnCustomerGatewayId".into(), json!(aws_id("cgw-", id)));
-    blueprint
+    Blueprint::with_aws_id(
+        json!({"Name": name, "Asn": asn, "IpAddress": address, "AccountId": account,
+               "Region": region}),
+        ("AwsVpnCustomerGatewayId", json!(aws_id("cgw-", id))),
+    )
 }
 
 /// A new connection `id`: its type (`HUB` or `VPC`), hub and VPC, acceleration and routing,
@@ -228,17 +221,10 @@ pub(crate) fn connection_blueprint(
     (kind, hub, vpc): (&str, &str, Option<&str>),
     (accelerated, routing): (bool, &str),
 ) -> Blueprint {
-    let mut blueprint = Blueprint::default();
-    let fields = &mut blueprint.fields;
-    fields.insert("Name".into(), json!(name));
-    fields.insert("VpnConnectionType".into(), json!(kind));
-    fields.insert("NetworkingHubId".into(), json!(hub));
-    fields.insert("VpcId".into(), json!(vpc));
-    fields.insert("ImprovedAcceleration".into(), json!(accelerated));
-    fields.insert("RoutingType".into(), json!(routing));
-    fields.insert("AwsVpnConnectionId".into(), Value::Null);
-    blueprint
-        .done
-        .insert("AwsVpnConnectionId".into(), json!(aws_id("vpn-", id)));
-    blueprint
+    Blueprint::with_aws_id(
+        json!({"Name": name, "VpnConnectionType": kind, "NetworkingHubId": hub,
+               "VpcId": vpc, "ImprovedAcceleration": accelerated,
+               "RoutingType": routing}),
+        ("AwsVpnConnectionId", json!(aws_id("vpn-", id))),
+    )
 }

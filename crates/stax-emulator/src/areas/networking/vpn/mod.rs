@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::doc as d;
 use super::lookups::HUB_OR_VPC;
-use super::table::{change_op, path_params, read_op};
+use super::table::{change_op, path_params, read_op, update_and_delete};
 use super::wire::{self, held, task_kind};
 use crate::areas::doc::r;
 use crate::areas::resource;
@@ -59,26 +59,35 @@ pub(crate) const GROUP: Area = Area {
 fn operations() -> Vec<Operation> {
     const GATEWAYS: &str = "networking.ReadVpnCustomerGateways";
     const CONNECTIONS: &str = "networking.ReadVpnConnections";
-    vec![
+    let gateways = |path, summary| {
         read_op(
-            "networking.ReadVpnCustomerGateways",
-            "/20190206/networking/hubs/{hub_id}/vpncustomergateways",
+            GATEWAYS,
+            path,
             wire::read::<CustomerGateways>,
             GATEWAYS,
+            summary,
+        )
+    };
+    let connections = |path, summary| {
+        read_op(
+            CONNECTIONS,
+            path,
+            wire::read::<Connections>,
+            CONNECTIONS,
+            summary,
+        )
+    };
+    let mut operations = vec![
+        gateways(
+            "/20190206/networking/hubs/{hub_id}/vpncustomergateways",
             "The customer gateways with a live VPN connection to a hub",
         ),
-        read_op(
-            "networking.ReadVpnCustomerGateways",
+        gateways(
             "/20190206/networking/vpncustomergateways",
-            wire::read::<CustomerGateways>,
-            GATEWAYS,
             "List VPN customer gateways",
         ),
-        read_op(
-            "networking.ReadVpnCustomerGateways",
+        gateways(
             "/20190206/networking/vpncustomergateways/{vpn_customer_gateway_id}",
-            wire::read::<CustomerGateways>,
-            GATEWAYS,
             "One VPN customer gateway, as a list of one",
         ),
         change_op(
@@ -91,55 +100,31 @@ fn operations() -> Vec<Operation> {
             ),
             "Describe a customer's VPN device: its public address and BGP ASN",
         ),
-        change_op(
-            "networking.UpdateVpnCustomerGateway",
-            (
-                "put",
-                "/20190206/networking/vpncustomergateways/{vpn_customer_gateway_id}",
-            ),
-            wire::update::<CustomerGateways>,
-            (
-                Some("networking.UpdateVpnCustomerGateway"),
-                "networking.UpdateVpnCustomerGatewayEvent",
-            ),
+    ];
+    operations.extend(update_and_delete!(
+        "VpnCustomerGateway",
+        "/20190206/networking/vpncustomergateways/{vpn_customer_gateway_id}",
+        CustomerGateways,
+        [
             "Rename or retag a VPN customer gateway",
-        ),
-        change_op(
-            "networking.DeleteVpnCustomerGateway",
-            (
-                "delete",
-                "/20190206/networking/vpncustomergateways/{vpn_customer_gateway_id}",
-            ),
-            wire::delete::<CustomerGateways>,
-            (None, "networking.DeleteVpnCustomerGatewayEvent"),
-            "Delete a VPN customer gateway that has no connections left",
-        ),
-        read_op(
-            "networking.ReadVpnConnections",
+            "Delete a VPN customer gateway that has no connections left"
+        ],
+    ));
+    operations.extend([
+        connections(
             "/20190206/networking/hubs/{hub_id}/vpnconnections",
-            wire::read::<Connections>,
-            CONNECTIONS,
             "The VPN connections of a hub and of its VPCs",
         ),
-        read_op(
-            "networking.ReadVpnConnections",
+        connections(
             "/20190206/networking/vpnconnections",
-            wire::read::<Connections>,
-            CONNECTIONS,
             "List VPN connections",
         ),
-        read_op(
-            "networking.ReadVpnConnections",
+        connections(
             "/20190206/networking/vpnconnections/{vpn_connection_id}",
-            wire::read::<Connections>,
-            CONNECTIONS,
             "One VPN connection, as a list of one",
         ),
-        read_op(
-            "networking.ReadVpnConnections",
+        connections(
             "/20190206/networking/vpncustomergateways/{vpn_customer_gateway_id}/vpnconnections",
-            wire::read::<Connections>,
-            CONNECTIONS,
             "The VPN connections of a customer gateway",
         ),
         change_op(
@@ -155,43 +140,30 @@ fn operations() -> Vec<Operation> {
             ),
             "Connect a customer gateway to a hub or to a VPC with a virtual private gateway",
         ),
-        change_op(
-            "networking.UpdateVpnConnection",
-            (
-                "put",
-                "/20190206/networking/vpnconnections/{vpn_connection_id}",
-            ),
-            wire::update::<Connections>,
-            (
-                Some("networking.UpdateVpnConnection"),
-                "networking.UpdateVpnConnectionEvent",
-            ),
+    ]);
+    operations.extend(update_and_delete!(
+        "VpnConnection",
+        "/20190206/networking/vpnconnections/{vpn_connection_id}",
+        Connections,
+        [
             "Rename or retag a VPN connection",
-        ),
-        change_op(
-            "networking.DeleteVpnConnection",
-            (
-                "delete",
-                "/20190206/networking/vpnconnections/{vpn_connection_id}",
-            ),
-            wire::delete::<Connections>,
-            (None, "networking.DeleteVpnConnectionEvent"),
-            "Delete a VPN connection",
-        ),
-        Operation::new(
-            "networking.ReadVpnConnectionStatus",
-            "get",
-            "/20190206/networking/vpnconnections/{vpn_connection_id}/status",
-            Allowed::READ,
-            handlers::read_status,
-        )
-        .summary("The state of a VPN connection's two tunnels")
-        .params(path_params(
-            "/20190206/networking/vpnconnections/{vpn_connection_id}/status",
-        ))
-        .response("networking.ReadVpnConnectionStatus")
-        .errors(&[404]),
-    ]
+            "Delete a VPN connection"
+        ],
+    ));
+    operations.extend([Operation::new(
+        "networking.ReadVpnConnectionStatus",
+        "get",
+        "/20190206/networking/vpnconnections/{vpn_connection_id}/status",
+        Allowed::READ,
+        handlers::read_status,
+    )
+    .summary("The state of a VPN connection's two tunnels")
+    .params(path_params(
+        "/20190206/networking/vpnconnections/{vpn_connection_id}/status",
+    ))
+    .response("networking.ReadVpnConnectionStatus")
+    .errors(&[404])]);
+    operations
 }
 
 /// The group's components of the served document.
@@ -214,13 +186,11 @@ fn schemas(s: &mut Map<String, Value>) {
                 "AccountId": r("uuidv4"), "Region": r("AwsRegion"), "Tags": tags}),
         ),
     );
+    // An update renames or retags a customer gateway or a connection.
+    let renamed = |what: &str| d::object(what, &[], json!({"Name": d::name(2, 251), "Tags": tags}));
     s.insert(
         "networking.UpdateVpnCustomerGateway".into(),
-        d::object(
-            "What changes of a customer gateway.",
-            &[],
-            json!({"Name": d::name(2, 251), "Tags": tags}),
-        ),
+        renamed("What changes of a customer gateway."),
     );
     s.insert(
         "HubConnection".into(),
@@ -246,11 +216,7 @@ fn schemas(s: &mut Map<String, Value>) {
     );
     s.insert(
         "networking.UpdateVpnConnection".into(),
-        d::object(
-            "What changes of a VPN connection.",
-            &[],
-            json!({"Name": d::name(2, 251), "Tags": tags}),
-        ),
+        renamed("What changes of a VPN connection."),
     );
     s.insert(
         "VpnCustomerGateway".into(),
@@ -276,13 +242,20 @@ fn schemas(s: &mut Map<String, Value>) {
             (true, false),
         ),
     );
-    s.insert(
-        "networking.ReadVpnCustomerGateways".into(),
-        d::read("VpnCustomerGateways", "VpnCustomerGateway"),
-    );
-    s.insert(
-        "networking.ReadVpnConnections".into(),
-        d::read("VpnConnections", "VpnConnection"),
+    d::reads(
+        s,
+        &[
+            (
+                "networking.ReadVpnCustomerGateways",
+                "VpnCustomerGateways",
+                "VpnCustomerGateway",
+            ),
+            (
+                "networking.ReadVpnConnections",
+                "VpnConnections",
+                "VpnConnection",
+            ),
+        ],
     );
     let tunnel = d::object(
         "One of the connection's two tunnels.",
@@ -298,17 +271,18 @@ fn schemas(s: &mut Map<String, Value>) {
             json!({"VpnConnectionStatus": {"type": "array", "items": tunnel}}),
         ),
     );
-    for (name, created) in [
-        (
-            "networking.CreateVpnCustomerGatewayEvent",
-            Some("VpnCustomerGateway"),
-        ),
-        ("networking.UpdateVpnCustomerGatewayEvent", None),
-        ("networking.DeleteVpnCustomerGatewayEvent", None),
-        ("networking.CreateVpnConnectionEvent", Some("VpnConnection")),
-        ("networking.UpdateVpnConnectionEvent", None),
-        ("networking.DeleteVpnConnectionEvent", None),
-    ] {
-        s.insert(name.into(), d::event(created));
-    }
+    d::events(
+        s,
+        &[
+            (
+                "networking.CreateVpnCustomerGatewayEvent",
+                Some("VpnCustomerGateway"),
+            ),
+            ("networking.UpdateVpnCustomerGatewayEvent", None),
+            ("networking.DeleteVpnCustomerGatewayEvent", None),
+            ("networking.CreateVpnConnectionEvent", Some("VpnConnection")),
+            ("networking.UpdateVpnConnectionEvent", None),
+            ("networking.DeleteVpnConnectionEvent", None),
+        ],
+    );
 }
