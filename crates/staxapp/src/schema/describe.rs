@@ -1,78 +1,13 @@
 //! Plain descriptions of what an operation takes, for help output such as the CLI's
-//! `describe`: parameters from the document's `parameters`, body fields from the resolved
-//! request body schema.
+//! `describe`: parameters from the document's `parameters` (read by
+//! [`stax_openapi::describe`]), body fields from the resolved request body schema.
 
 use serde_json::{Map, Value};
+pub use stax_openapi::describe::{ParameterInfo, ParameterLocation};
+use stax_openapi::describe::{enum_values, resolve, string_field, type_name};
 
 /// How deep `allOf` nesting is followed when collecting body fields.
 const MAX_ALL_OF_DEPTH: usize = 16;
-
-/// Where a parameter is sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ParameterLocation {
-    /// A `{...}` segment of the path.
-    Path,
-    /// The query string.
-    Query,
-    /// A request header.
-    Header,
-    /// A cookie.
-    Cookie,
-    /// Any other `in` value the document uses.
-    Other(String),
-}
-
-impl ParameterLocation {
-    fn parse(value: &str) -> Self {
-        match value {
-            "path" => ParameterLocation::Path,
-            "query" => ParameterLocation::Query,
-            "header" => ParameterLocation::Header,
-            "cookie" => ParameterLocation::Cookie,
-            other => ParameterLocation::Other(other.to_owned()),
-        }
-    }
-
-    /// The OAS3 spelling: `path`, `query`, `header`, `cookie`, or the document's own word.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ParameterLocation::Path => "path",
-            ParameterLocation::Query => "query",
-            ParameterLocation::Header => "header",
-            ParameterLocation::Cookie => "cookie",
-            ParameterLocation::Other(other) => other,
-        }
-    }
-}
-
-impl std::fmt::Display for ParameterLocation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One parameter of an operation, as the document declares it.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ParameterInfo {
-    /// The parameter's name, which is also the argument name to pass.
-    pub name: String,
-    /// Where it is sent.
-    pub location: ParameterLocation,
-    /// The schema's type, e.g. `string`, `array<string>`, `string | integer`; `None` when the
-    /// document gives none (or for an undeclared path parameter).
-    pub type_name: Option<String>,
-    /// The schema's `format`, e.g. `date-time`.
-    pub format: Option<String>,
-    /// Whether the parameter is required. Path parameters are always required.
-    pub required: bool,
-    /// The allowed values, when the schema has an `enum` (also an array's item `enum`).
-    pub enum_values: Vec<Value>,
-    /// The parameter's `description`, else its schema's.
-    pub description: Option<String>,
-    /// The schema's `default`.
-    pub default: Option<Value>,
-}
 
 /// One field of a request body, from the resolved body schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,89 +37,6 @@ pub struct FieldInfo {
     pub enum_values: Vec<Value>,
     /// The `description` of the property, else of its resolved schema.
     pub description: Option<String>,
-}
-
-/// "an object", "a string", ... for error messages.
-pub(crate) fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// Follows `$ref` chains from `value` to the first object without one. Unresolvable
-/// references leave the object that holds them.
-pub(crate) fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    stax_openapi::pointer::resolve_lenient(doc, value)
-}
-
-/// The parameters a path variant declares: path-level, then operation-level (replacing a
-/// path-level one of the same name and location), then undeclared template parameters.
-pub(crate) fn declared_parameters(
-    doc: &Value,
-    path_level: Option<&Value>,
-    op_level: Option<&Value>,
-    template_params: &[String],
-) -> Vec<ParameterInfo> {
-    let mut params: Vec<ParameterInfo> = Vec::new();
-    for list in [path_level, op_level].into_iter().flatten() {
-        let Some(list) = list.as_array() else {
-            continue;
-        };
-        for param in list {
-            let Some(info) = parameter_info(doc, resolve(doc, param)) else {
-                continue;
-            };
-            match params
-                .iter_mut()
-                .find(|p| p.name == info.name && p.location == info.location)
-            {
-                Some(existing) => *existing = info,
-                None => params.push(info),
-            }
-        }
-    }
-    for name in template_params {
-        if !params
-            .iter()
-            .any(|p| &p.name == name && p.location == ParameterLocation::Path)
-        {
-            params.push(ParameterInfo {
-                name: name.clone(),
-                location: ParameterLocation::Path,
-                type_name: None,
-                format: None,
-                required: true,
-                enum_values: Vec::new(),
-                description: None,
-                default: None,
-            });
-        }
-    }
-    params
-}
-
-fn parameter_info(doc: &Value, param: &Value) -> Option<ParameterInfo> {
-    let name = param.get("name")?.as_str()?.to_owned();
-    let location = ParameterLocation::parse(param.get("in").and_then(Value::as_str)?);
-    let schema = param.get("schema").map(|s| resolve(doc, s));
-    let required = location == ParameterLocation::Path
-        || param.get("required").and_then(Value::as_bool) == Some(true);
-    Some(ParameterInfo {
-        name,
-        type_name: schema.and_then(|s| type_name(doc, s)),
-        format: schema.and_then(|s| string_field(s, "format")),
-        required,
-        enum_values: schema.map(|s| enum_values(doc, s)).unwrap_or_default(),
-        description: string_field(param, "description")
-            .or_else(|| schema.and_then(|s| string_field(s, "description"))),
-        default: schema.and_then(|s| s.get("default")).cloned(),
-        location,
-    })
 }
 
 /// The fields of the object schema `schema` (resolving `$ref` and merging `allOf`; the
@@ -289,76 +141,6 @@ fn merge_into(doc: &Value, schema: &Value, merged: &mut Map<String, Value>, dept
     }
 }
 
-/// A readable type for `schema`: `string`, `array<string>`, `string | null`, ...
-pub(crate) fn type_name(doc: &Value, schema: &Value) -> Option<String> {
-    type_name_at(doc, schema, 0)
-}
-
-fn type_name_at(doc: &Value, schema: &Value, depth: usize) -> Option<String> {
-    if depth > MAX_ALL_OF_DEPTH {
-        return None;
-    }
-    let schema = resolve(doc, schema);
-    match schema.get("type") {
-        Some(Value::String(t)) if t == "array" => {
-            let items = schema
-                .get("items")
-                .and_then(|items| type_name_at(doc, items, depth + 1));
-            Some(match items {
-                Some(items) => format!("array<{items}>"),
-                None => "array".to_owned(),
-            })
-        }
-        Some(Value::String(t)) => Some(t.clone()),
-        Some(Value::Array(types)) => {
-            let names: Vec<&str> = types.iter().filter_map(Value::as_str).collect();
-            (!names.is_empty()).then(|| names.join(" | "))
-        }
-        _ => {
-            for keyword in ["anyOf", "oneOf"] {
-                if let Some(members) = schema.get(keyword).and_then(Value::as_array) {
-                    let mut names: Vec<String> = Vec::new();
-                    for member in members {
-                        if let Some(name) = type_name_at(doc, member, depth + 1)
-                            && !names.contains(&name)
-                        {
-                            names.push(name);
-                        }
-                    }
-                    return (!names.is_empty()).then(|| names.join(" | "));
-                }
-            }
-            schema
-                .get("allOf")
-                .and_then(Value::as_array)
-                .and_then(|members| members.iter().find_map(|m| type_name_at(doc, m, depth + 1)))
-                .or_else(|| schema.get("properties").map(|_| "object".to_owned()))
-        }
-    }
-}
-
-fn enum_values(doc: &Value, schema: &Value) -> Vec<Value> {
-    let schema = resolve(doc, schema);
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        return values.clone();
-    }
-    schema
-        .get("items")
-        .map(|items| resolve(doc, items))
-        .and_then(|items| items.get("enum"))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn string_field(value: &Value, key: &str) -> Option<String> {
-    value
-        .get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty())
-        .map(str::to_owned)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,38 +196,5 @@ mod tests {
     fn reference_cycles_end() {
         let doc = doc();
         assert!(body_fields(&doc, &json!({"$ref": "#/components/schemas/Loop"})).is_empty());
-        assert_eq!(
-            type_name(&doc, &json!({"$ref": "#/components/schemas/Loop"})),
-            None
-        );
-    }
-
-    #[test]
-    fn parameters_merge_levels_and_template() {
-        let doc = doc();
-        let path_level = json!([
-            {"name": "filter", "in": "query", "description": "path level"},
-            {"$ref": "#/components/parameters/Limit"}
-        ]);
-        let op_level = json!([
-            {"name": "filter", "in": "query", "required": true, "schema": {"type": "string", "enum": ["ACTIVE"]}},
-            {"name": "broken"}
-        ]);
-        let params = declared_parameters(
-            &doc,
-            Some(&path_level),
-            Some(&op_level),
-            &["account_id".to_owned()],
-        );
-        assert_eq!(params.len(), 3);
-        assert_eq!(params[0].name, "filter");
-        assert!(params[0].required);
-        assert_eq!(params[0].enum_values, vec![json!("ACTIVE")]);
-        assert_eq!(params[1].name, "limit");
-        assert_eq!(params[1].type_name.as_deref(), Some("integer"));
-        assert_eq!(params[1].default, Some(json!(10)));
-        assert_eq!(params[2].name, "account_id");
-        assert_eq!(params[2].location, ParameterLocation::Path);
-        assert!(params[2].required);
     }
 }

@@ -7,10 +7,10 @@ use serde_json::{Map, Value};
 use stax_openapi::Spec;
 
 use super::describe::{self, FieldInfo};
-use super::operations::{self, Layout, Operation, OperationKey, OperationMap};
 use super::routing::{self, PreparedRequest};
 use super::validate;
 use crate::error::{Error, ValidationError};
+use stax_openapi::operations::{self, Layout, Operation, OperationKey, OperationMap};
 
 /// How similar (Jaro-Winkler, on lowercased names without `-` and `_`) a name must be to be
 /// suggested.
@@ -75,7 +75,8 @@ impl Document {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_value_with(doc: Value, layout: &Layout) -> Result<Document, Error> {
-        let (key, services) = operations::build_map(&doc, layout)?;
+        let (key, services) =
+            operations::build_map(&doc, layout).map_err(|e| Error::Schema(e.to_string()))?;
         Ok(Document {
             inner: Arc::new(Inner {
                 spec: Spec::new(doc, validate::DIALECT),
