@@ -1,0 +1,102 @@
+//! The typed API generated from Stax's reference documents, for the tests in `tests/` (and
+//! the typed-vs-dynamic benchmark of `staxapp`). Nothing here is generated into the
+//! repository: the build script writes it to `OUT_DIR` from `$STAX_SHARED_DIR/reference/`.
+//!
+//! The generated modules are compiled with every warning denied, clippy's too (`cargo
+//! clippy -- -D warnings` in CI).
+
+use std::future::Future;
+
+use futures::future::BoxFuture;
+use serde_json::Value;
+use staxapp::typed::Request;
+
+/// The typed API of the core (20190206) and Permission Sets (20210321) reference documents.
+#[cfg(not(reference_missing))]
+#[deny(warnings)]
+pub mod stax {
+    include!(concat!(env!("OUT_DIR"), "/stax.rs"));
+}
+
+/// The typed API of the legacy core document (keyed by `operationId`), compiled to show that
+/// an older installation's document generates too.
+#[cfg(not(reference_missing))]
+#[deny(warnings)]
+pub mod legacy {
+    include!(concat!(env!("OUT_DIR"), "/legacy.rs"));
+}
+
+/// Every operation of [`stax`], built from JSON arguments through its typed setters.
+#[cfg(not(reference_missing))]
+pub mod operations {
+    #[allow(unused_imports)]
+    use crate::stax::*;
+
+    include!(concat!(env!("OUT_DIR"), "/operations.rs"));
+}
+
+/// Whether the reference documents were found (else the tests skip, outside CI).
+pub const REFERENCE_PRESENT: bool = cfg!(not(reference_missing));
+
+/// A typed request, ready: the arguments it sends, how its answer type reads and writes JSON,
+/// and the typed call itself.
+pub struct Prepared {
+    /// The arguments the typed request sends, as the dynamic API takes them.
+    pub args: staxapp::Args,
+    /// Decodes JSON into the operation's typed output and serializes it back.
+    pub round_trip: fn(Value) -> Result<Value, String>,
+    /// `send().await` of the typed request; its output serialized.
+    pub send: BoxFuture<'static, staxapp::Result<Value>>,
+    /// The typed request sent by `staxapp::typed::send_keeping_answer`: its output serialized,
+    /// and the JSON the SDK's call answered.
+    pub send_keeping_answer: BoxFuture<'static, staxapp::Result<(Value, Value)>>,
+}
+
+/// Reads argument `name` into the type its setter takes.
+pub fn arg<T: serde::de::DeserializeOwned>(name: &str, value: &Value) -> Result<T, String> {
+    T::deserialize(value).map_err(|e| format!("argument {name} ({value}) does not fit: {e}"))
+}
+
+/// The error for an argument the operation has no setter for.
+pub fn no_setter(service: &str, operation: &str, name: &str) -> String {
+    format!("{service}.{operation} has no setter for {name}")
+}
+
+/// Decodes into `T` and serializes back.
+fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(
+    value: Value,
+) -> Result<Value, String> {
+    let typed: T = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    serde_json::to_value(typed).map_err(|e| e.to_string())
+}
+
+/// A [`Prepared`] from a typed request and its `send()`.
+pub fn prepared<R, F>(request: R, send: F) -> Result<Prepared, String>
+where
+    R: Request + Clone + Send + 'static,
+    R::Output: serde::Serialize + Send,
+    F: Future<Output = staxapp::Result<R::Output>> + Send + 'static,
+{
+    let args = request
+        .clone()
+        .into_call()
+        .args()
+        .map_err(|e| e.to_string())?;
+    Ok(Prepared {
+        args,
+        round_trip: round_trip::<R::Output>,
+        send: Box::pin(async move { to_json(&send.await?) }),
+        send_keeping_answer: Box::pin(async move {
+            let (output, answer) = staxapp::typed::send_keeping_answer(request).await?;
+            Ok((to_json(&output)?, answer))
+        }),
+    })
+}
+
+fn to_json<T: serde::Serialize>(output: &T) -> staxapp::Result<Value> {
+    serde_json::to_value(output).map_err(|e| staxapp::Error::Decode {
+        operation: "typed output".into(),
+        type_name: std::any::type_name::<T>().into(),
+        message: e.to_string(),
+    })
+}

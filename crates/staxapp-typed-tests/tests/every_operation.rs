@@ -1,0 +1,546 @@
+//! Every operation of both reference documents, called through the typed API against the
+//! emulator serving those documents (`--openapi`, once per API).
+//!
+//! For each operation the test builds the typed request through its setters from JSON
+//! arguments (ids of what the emulator holds, learnt from the answers of the list operations,
+//! which run first; otherwise values generated from the parameter's schema; a body generated
+//! valid against the request schema, with a few facts given by hand where the emulator wants
+//! more than the schema says), then:
+//!
+//! - a read (GET) is sent twice: once with the generated `send()`, once through the dynamic
+//!   API (`StaxClient::call`) with the arguments the typed request sends; the typed output,
+//!   serialized, must equal the dynamic answer, and the dynamic answer decoded into the
+//!   output type and serialized back must equal itself;
+//! - a change (POST, PUT, DELETE) is sent once, through `staxapp::typed::send_keeping_answer`
+//!   (what `send()` does, keeping the JSON the SDK's dynamic call answered), since sending it
+//!   twice would change the emulator twice: the typed output, serialized, must equal that
+//!   JSON.
+//!
+//! Every operation must be answered with success (so its answer decodes into the success
+//! type), and every one of both documents must be called.
+
+#![cfg(not(reference_missing))]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use serde_json::{Map, Value, json};
+use stax_emulator::EmulatorOptions;
+use stax_emulator::generic::{self, Direction, Options};
+use stax_openapi::{Dialect, Spec};
+use staxapp::schema::{Document, Operation, ParameterLocation};
+use staxapp::{Api, Config, StaxClient};
+use staxapp_typed_tests::{operations, stax};
+
+/// The shared folder, as the build script found it.
+fn reference(name: &str) -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let shared = std::env::var_os("STAX_SHARED_DIR")
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| root.join("../shared"), |dir| root.join(dir));
+    shared.join("reference").join(name)
+}
+
+/// `account_id` -> `AccountId`.
+fn pascal(name: &str) -> String {
+    name.split(['_', '-'])
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `Policies` -> `Policy`, `Accounts` -> `Account`.
+fn singular(plural: &str) -> String {
+    if let Some(stem) = plural.strip_suffix("ies") {
+        format!("{stem}y")
+    } else {
+        plural.strip_suffix('s').unwrap_or(plural).to_owned()
+    }
+}
+
+/// What the walk has learnt: ids and names by field (`AccountId`, `TaskId`, `AccessKey`).
+#[derive(Default)]
+struct Known {
+    seen: BTreeMap<String, String>,
+    /// From answers of creations (the latest wins): what changes and deletions go to.
+    created: BTreeMap<String, String>,
+    /// Every id seen, by field, in order.
+    all: BTreeMap<String, Vec<String>>,
+    /// The API token the walk signs with, which it must not change.
+    own_key: String,
+}
+
+impl Known {
+    fn harvest(&mut self, value: &Value, under: Option<&str>, created: bool) {
+        match value {
+            Value::Object(map) => {
+                let mut found = Vec::new();
+                let protected = map.get("Role") == Some(&json!("customer_admin"))
+                    || map.get("OrganisationalUnitType") == Some(&json!("ROOT"))
+                    || map.get("ParentOrganisationalUnitId") == Some(&Value::Null);
+                for (key, v) in map {
+                    let Some(s) = v.as_str().filter(|s| !s.is_empty() && *s != self.own_key) else {
+                        continue;
+                    };
+                    if key == "TaskId" || key == "AccessKey" {
+                        found.push((key.clone(), s.to_owned()));
+                    }
+                    // A permission set assignment (also at the top of an answer).
+                    if key == "Id" && map.contains_key("PermissionSetId") {
+                        found.push(("AssignmentId".into(), s.to_owned()));
+                    }
+                    if let Some(kind) = under.filter(|_| !protected) {
+                        let kind = singular(kind);
+                        if key == "Id" {
+                            found.push((format!("{kind}Id"), s.to_owned()));
+                            if kind.ends_with("CatalogueItem") {
+                                found.push(("CatalogueId".into(), s.to_owned()));
+                            }
+                        }
+                        if key == "Name" {
+                            found.push((format!("{kind}Name"), s.to_owned()));
+                        }
+                    }
+                }
+                for (k, v) in found {
+                    self.all.entry(k.clone()).or_default().push(v.clone());
+                    if created {
+                        self.created.insert(k.clone(), v.clone());
+                    }
+                    self.seen.entry(k).or_insert(v);
+                }
+                for (k, v) in map {
+                    self.harvest(v, Some(k), created);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| self.harvest(v, under, created)),
+            _ => {}
+        }
+    }
+}
+
+struct Call {
+    service: String,
+    operation: String,
+    read: bool,
+    /// The path parameters of the variant called.
+    path_params: Vec<String>,
+    op: Operation,
+    document: Document,
+}
+
+/// Operations the emulator refuses to API tokens, as Stax documents (a 403): `ListMyRoles`
+/// answers for people. Their answer type is checked against the answer of the operation that
+/// shares their schema.
+const REFUSED_TO_TOKENS: [(&str, &str); 1] =
+    [("permission-sets.ListMyRoles", "permission-sets.ListRoles")];
+
+/// Reads first (lists before reads of one item), then changes, then task reads, then
+/// deletions; last, the operations refused to API tokens.
+fn phase(call: &Call) -> u8 {
+    let label = format!("{}.{}", call.service, call.operation);
+    if REFUSED_TO_TOKENS
+        .iter()
+        .any(|(refused, _)| *refused == label)
+    {
+        return 6;
+    }
+    match (call.read, call.path_params.is_empty()) {
+        _ if call.path_params.iter().any(|p| p == "task_id") => 4,
+        (true, true) => 0,
+        (true, false) => 1,
+        (false, _)
+            if call
+                .op
+                .variants
+                .iter()
+                .any(|v| v.method == http::Method::DELETE) =>
+        {
+            5
+        }
+        (false, _) => 3,
+    }
+}
+
+/// Facts the emulator's rules want beyond what the schemas say, by operation.
+async fn adjust(
+    service: &str,
+    operation: &str,
+    args: &mut Map<String, Value>,
+    known: &Known,
+    client: &StaxClient,
+) {
+    let seen = |key: &str| known.seen.get(key).cloned().map(Value::String);
+    match (service, operation) {
+        ("organisations", "CreatePolicy") | ("organisations", "UpdatePolicy") => {
+            let policy = json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"}
+            ]});
+            args.insert("Policy".into(), policy.to_string().into());
+        }
+        // Exactly one target.
+        ("policies", "AttachPolicy") => {
+            args.remove("OrganisationalUnitId");
+            if let Some(account) = seen("AccountId") {
+                args.insert("AccountId".into(), account);
+            }
+        }
+        ("workloads", "CreateCatalogueItem") | ("workloads", "CreateCatalogueVersion") => {
+            args.remove("ManifestURL");
+            let manifest = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n";
+            args.insert("ManifestBody".into(), manifest.into());
+        }
+        // Under an organisational unit that exists (not the root, which the walk keeps out).
+        ("organisations", "CreateOrganisationalUnit") => {
+            if let Some(parent) = seen("OrganisationalUnitId") {
+                args.insert("ParentOrganisationalUnitId".into(), parent);
+            }
+        }
+        // An account nothing else uses: the last one listed.
+        ("accounts", "CloseAccount") => {
+            if let Some(last) = known.all.get("AccountId").and_then(|ids| ids.last()) {
+                args.insert("Id".into(), last.clone().into());
+            }
+        }
+        // A type of the seed, so that the type the walk created stays empty (to be deleted).
+        ("accounts", "UpdateAccountTypeMembers") => {
+            if let (Some(account), Some(kind)) = (seen("AccountId"), seen("AccountTypeId")) {
+                args.insert(
+                    "Members".into(),
+                    json!([{"AccountId": account, "AccountTypeId": kind}]),
+                );
+            }
+        }
+        // A change of the set redeploys its assignments: let them settle first.
+        ("permission-sets", "DeletePermissionSetAssignment") => {
+            if let (Some(Value::String(set)), Some(Value::String(id))) =
+                (args.get("permission_set_id"), args.get("assignment_id"))
+            {
+                let options = staxapp::assignments::AssignmentWaitOptions::default()
+                    .initial_interval(Duration::from_millis(10));
+                let goal = staxapp::assignments::AssignmentGoal::Deployed;
+                let _ = client.wait_for_assignment(set, id, goal, options).await;
+            }
+        }
+        // A user with an invitation: one the walk created (its answer names no id).
+        ("teams", "UpdateUserInvite") => {
+            let users = client
+                .call("teams", "ReadUsers", ())
+                .await
+                .unwrap_or_default();
+            let invited = users["Users"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|u| matches!(u["Status"].as_str(), Some("INVITED" | "NEW")));
+            if let Some(id) = invited.and_then(|u| u["Id"].as_str()) {
+                args.insert("user_id".into(), id.into());
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_of_both_documents_through_the_typed_api() {
+    let core = reference("stax-core-20190206.oas3.json");
+    let sets = reference("stax-permission-sets-20210321.oas3.json");
+    let emu = stax_emulator::start(EmulatorOptions {
+        openapi: vec![core.clone(), sets.clone()],
+        task_delay: Duration::from_millis(20),
+        ..EmulatorOptions::default()
+    })
+    .await
+    .expect("the emulator starts");
+    let cache = std::env::temp_dir().join(format!("typed-every-op-{}", std::process::id()));
+    let client = StaxClient::new(
+        Config::builder_without_env()
+            .emulator_endpoint(emu.endpoint())
+            .access_key(emu.access_key())
+            .secret_key(emu.secret_key())
+            .cache_dir(cache)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let typed = stax::Client::new(client.clone());
+    let specs: BTreeMap<Api, Spec> = [(Api::Core, &core), (Api::PermissionSets, &sets)]
+        .into_iter()
+        .map(|(api, path)| {
+            let doc: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+            (api, Spec::new(doc, Dialect::openapi30()))
+        })
+        .collect();
+
+    let mut calls = Vec::new();
+    for (service, operation) in operations::OPERATIONS {
+        let document = (*client.document_for(service).await.unwrap()).clone();
+        let op = document.operation(service, operation).unwrap().clone();
+        let read = op.variants.iter().all(|v| v.method == http::Method::GET);
+        // Lists are read at their variant without path parameters; the rest at the variant
+        // with the most (routing picks it when all are given).
+        let variant = if read && op.variants[0].path_params.is_empty() {
+            &op.variants[0]
+        } else {
+            op.variants.last().unwrap()
+        };
+        calls.push(Call {
+            service: service.to_string(),
+            operation: operation.to_string(),
+            read,
+            path_params: variant.path_params.clone(),
+            op,
+            document,
+        });
+    }
+    // Deletions of what lives under another thing (an assignment under its set) come first.
+    calls.sort_by_key(|c| {
+        (
+            phase(c),
+            if phase(c) == 5 {
+                usize::MAX - c.path_params.len()
+            } else {
+                0
+            },
+        )
+    });
+
+    let mut known = Known {
+        own_key: emu.access_key().to_owned(),
+        ..Known::default()
+    };
+    let mut failures = Vec::new();
+    let mut called = BTreeSet::new();
+    let mut answers: BTreeMap<String, Value> = BTreeMap::new();
+    for (n, call) in calls.iter().enumerate() {
+        let label = format!("{}.{}", call.service, call.operation);
+        let api = Api::for_service(&call.service);
+        let spec = &specs[&api];
+        let mut args = Map::new();
+        for name in &call.path_params {
+            let key = pascal(name);
+            let value = if name == "task_id" {
+                known
+                    .created
+                    .get("TaskId")
+                    .or(known.seen.get("TaskId"))
+                    .cloned()
+            } else if !call.read {
+                known.created.get(&key).or(known.seen.get(&key)).cloned()
+            } else {
+                known.seen.get(&key).cloned()
+            };
+            let value = value.unwrap_or_else(|| {
+                let schema = call
+                    .op
+                    .parameters()
+                    .into_iter()
+                    .find(|p| &p.name == name)
+                    .and_then(|p| p.schema)
+                    .unwrap_or_else(|| json!({"type": "string"}));
+                match generic::generate(&schema, spec) {
+                    Value::String(s) if !s.is_empty() => s,
+                    _ => "x".to_owned(),
+                }
+            });
+            args.insert(name.clone(), Value::String(value));
+        }
+        for param in call.op.parameters() {
+            if param.location == ParameterLocation::Query && param.required {
+                let schema = param.schema.unwrap_or_else(|| json!({"type": "string"}));
+                args.insert(param.name.clone(), generic::generate(&schema, spec));
+            }
+        }
+        let mut body = None;
+        if let Some(schema) = request_schema(&call.document, &call.op) {
+            let mut hints = Map::new();
+            for (k, v) in known.created.iter().chain(&known.seen) {
+                if k != "TaskId" {
+                    hints.entry(k.clone()).or_insert_with(|| v.clone().into());
+                }
+            }
+            hints.insert("Name".into(), json!(format!("typed{n}")));
+            let value = generic::generate_with(
+                &schema,
+                spec,
+                &Options {
+                    direction: Direction::Request,
+                    hints,
+                    seed: n as u64,
+                },
+            );
+            match value {
+                Value::Object(fields) => args.extend(fields),
+                other => body = Some(other),
+            }
+        }
+        adjust(&call.service, &call.operation, &mut args, &known, &client).await;
+        let prepared =
+            match operations::prepare(&typed, &call.service, &call.operation, &args, body.as_ref())
+            {
+                Ok(prepared) => prepared,
+                Err(e) => {
+                    failures.push(format!("{label}: the typed request cannot be built: {e}"));
+                    continue;
+                }
+            };
+        called.insert(label.clone());
+        let refused = REFUSED_TO_TOKENS
+            .iter()
+            .find(|(refused, _)| *refused == label);
+        let outcome = if let Some((_, twin)) = refused {
+            // The same documented refusal through both APIs, and the answer type reads the
+            // answer of its twin.
+            let typed_answer = prepared.send.await;
+            let dynamic = client
+                .call(&call.service, &call.operation, prepared.args.clone())
+                .await;
+            match (typed_answer, dynamic, answers.get(*twin)) {
+                (Err(t), Err(d), Some(twin_answer))
+                    if t.status() == Some(403) && t.to_string() == d.to_string() =>
+                {
+                    match (prepared.round_trip)(twin_answer.clone()) {
+                        Ok(back) if back == *twin_answer => Ok(back),
+                        other => Err(format!("{twin}'s answer does not round-trip: {other:?}")),
+                    }
+                }
+                (t, d, _) => Err(format!(
+                    "expected the documented 403 from both: typed {t:?}, dynamic {d:?}"
+                )),
+            }
+        } else if call.read {
+            let typed_answer = prepared.send.await;
+            let dynamic = client
+                .call(&call.service, &call.operation, prepared.args.clone())
+                .await;
+            match (typed_answer, dynamic) {
+                (Ok(typed_answer), Ok(dynamic)) => {
+                    let mut problems = Vec::new();
+                    if typed_answer != dynamic {
+                        problems.push(format!(
+                            "the typed output, serialized, differs from the dynamic answer:\n  typed   {typed_answer}\n  dynamic {dynamic}"
+                        ));
+                    }
+                    match (prepared.round_trip)(dynamic.clone()) {
+                        Ok(back) if back == dynamic => {}
+                        Ok(back) => problems.push(format!(
+                            "decoding the dynamic answer and serializing it back changes it:\n  {dynamic}\n  {back}"
+                        )),
+                        Err(e) => problems.push(format!("the dynamic answer does not decode: {e}")),
+                    }
+                    if problems.is_empty() {
+                        Ok(typed_answer)
+                    } else {
+                        Err(problems.join("; "))
+                    }
+                }
+                (typed_answer, dynamic) => Err(format!(
+                    "typed: {:?}; dynamic: {:?}",
+                    typed_answer.err().map(|e| e.to_string()),
+                    dynamic.err().map(|e| e.to_string())
+                )),
+            }
+        } else {
+            match prepared.send_keeping_answer.await {
+                Ok((typed_answer, answer)) if typed_answer == answer => Ok(answer),
+                Ok((typed_answer, answer)) => Err(format!(
+                    "the typed output, serialized, differs from the answer:\n  typed  {typed_answer}\n  answer {answer}"
+                )),
+                Err(e) => Err(e.to_string()),
+            }
+        };
+        match outcome {
+            Ok(answer) => {
+                answers.insert(label.clone(), answer.clone());
+                let created = call
+                    .op
+                    .variants
+                    .iter()
+                    .any(|v| v.method == http::Method::POST);
+                known.harvest(&answer, None, created);
+                if let (true, Some(noun), Some(id)) = (
+                    call.operation.starts_with("Create"),
+                    call.operation.strip_prefix("Create"),
+                    answer.get("Id").and_then(Value::as_str),
+                ) {
+                    known.created.insert(format!("{noun}Id"), id.to_owned());
+                }
+                // An assignment must settle before it is redeployed, and be gone before its
+                // set is deleted.
+                if !call.read
+                    && (call.operation.ends_with("PermissionSetAssignment")
+                        || call.operation.ends_with("PermissionSetAssignments"))
+                {
+                    let options = staxapp::assignments::AssignmentWaitOptions::default()
+                        .initial_interval(Duration::from_millis(10));
+                    if let Err(e) = client.wait_for_assignments(&answer, options).await {
+                        failures.push(format!("{label}: waiting for the deletion: {e}"));
+                    }
+                }
+                println!("ok   {label}");
+            }
+            Err(e) => {
+                println!("FAIL {label} {}", Value::Object(args.clone()));
+                failures.push(format!("{label} with {}: {e}", Value::Object(args)));
+            }
+        }
+    }
+    let all: BTreeSet<String> = operations::OPERATIONS
+        .iter()
+        .map(|(s, o)| format!("{s}.{o}"))
+        .collect();
+    let missed: Vec<&String> = all.difference(&called).collect();
+    println!(
+        "{} operations, {} called, {} failed",
+        all.len(),
+        called.len(),
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} operations failed:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
+    assert!(missed.is_empty(), "not called: {missed:?}");
+    // Both documents, whole: the core document's 138 operations and the 13 of permission sets.
+    let per_api = |api: Api| {
+        all.iter()
+            .filter(|id| Api::for_service(id.split('.').next().unwrap()) == api)
+            .count()
+    };
+    for api in [Api::Core, Api::PermissionSets] {
+        let expected = specs[&api].raw()["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|item| item.as_object().unwrap().values())
+            .filter_map(|op| {
+                op.get("x-stax-sdk-operation-id")
+                    .or_else(|| op.get("operationId"))
+                    .and_then(Value::as_str)
+            })
+            .collect::<BTreeSet<_>>()
+            .len();
+        assert_eq!(per_api(api), expected, "every operation of the {api}");
+    }
+    emu.shutdown().await;
+}
+
+/// The request body schema of the first variant that sends one.
+fn request_schema(document: &Document, op: &Operation) -> Option<Value> {
+    op.variants.iter().filter(|v| v.has_body()).find_map(|v| {
+        document
+            .raw()
+            .pointer(&format!(
+                "{}/requestBody/content/application~1json/schema",
+                v.pointer
+            ))
+            .cloned()
+    })
+}
