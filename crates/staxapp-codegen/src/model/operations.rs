@@ -158,6 +158,8 @@ pub fn services(
                 &mut methods,
             )?;
             if let Some(id) = named(types, &def.output) {
+                // An answer that declares a `TaskId` (at its top or under `Detail`) can be
+                // waited for; changes that finish at once (`CreateAccountType`) declare none.
                 if let Some(task) = &task_type
                     && has_task_id(types, id)
                 {
