@@ -1,5 +1,6 @@
-//! Generates the typed API from Stax's reference documents (`$STAX_SHARED_DIR/reference/`)
-//! into `OUT_DIR`, never into the repository: `stax.rs` (the core and Permission Sets
+//! Generates the typed API from `documents/edges.oas3.json` (this repository's own document
+//! of the generator's edge cases) and from Stax's reference documents
+//! (`$STAX_SHARED_DIR/reference/`) into `OUT_DIR`, never into the repository: `stax.rs` (the core and Permission Sets
 //! documents), `legacy.rs` (the older core document, compiled to show it generates too) and
 //! `operations.rs` (a table that builds each operation's typed request from JSON arguments,
 //! through its setters, for the every-operation test).
@@ -17,6 +18,10 @@ const PERMISSION_SETS: &str = "stax-permission-sets-20210321.oas3.json";
 const LEGACY: &str = "stax-core-20190206-legacy.oas3.json";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // This repository's own document of the generator's edge cases: always there.
+    let edges =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?).join("documents/edges.oas3.json");
+    staxapp_codegen::generate(&[&edges], "edges.rs")?;
     println!("cargo::rerun-if-env-changed=STAX_SHARED_DIR");
     println!("cargo::rerun-if-env-changed=CI");
     println!("cargo::rustc-check-cfg=cfg(reference_missing)");

@@ -11,6 +11,13 @@ use futures::future::BoxFuture;
 use serde_json::Value;
 use staxapp::typed::Request;
 
+/// The typed API of this repository's own document of the generator's edge cases
+/// (`documents/edges.oas3.json`).
+#[deny(warnings)]
+pub mod edges {
+    include!(concat!(env!("OUT_DIR"), "/edges.rs"));
+}
+
 /// The typed API of the core (20190206) and Permission Sets (20210321) reference documents.
 #[cfg(not(reference_missing))]
 #[deny(warnings)]

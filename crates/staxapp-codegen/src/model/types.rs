@@ -401,7 +401,13 @@ impl<'a> Types<'a> {
             inner.names = vec![format!("{struct_name}{}", names::pascal(wire, "Field"))];
             let (ty, nullable) = self.ty(schema, &inner)?;
             let resolved = self.resolve_lenient(place.doc, schema);
-            let description = text(schema, "description").or_else(|| text(resolved, "description"));
+            // A named type documents itself; an inline one lends its words to the field.
+            let by_reference = schema.get("$ref").is_some();
+            let description = text(schema, "description").or_else(|| {
+                (!by_reference)
+                    .then(|| text(resolved, "description"))
+                    .flatten()
+            });
             let ident = scope.claim(&names::snake(wire, "field"), &["field"]);
             let own_nullable = schema.get("nullable") == Some(&Value::Bool(true));
             fields.push(Field {
