@@ -67,6 +67,13 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Generate source for the installation's documents: `stax codegen rust` writes the typed
+    /// Rust API (its options: `stax codegen --help`).
+    Codegen {
+        /// `rust` and its options.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Internal: names for shell completion, read from the cached document.
     #[command(name = "__complete", hide = true)]
     Complete {

@@ -9,6 +9,7 @@
 
 mod args;
 mod cli;
+mod codegen;
 mod completions;
 mod describe;
 mod output;
@@ -109,10 +110,17 @@ impl From<staxapp::Error> for Failure {
 fn main() -> ExitCode {
     // `stax emulator ...` hands every word to the emulator's own command line, `--help` and
     // options that share a name with stax's (`--region`) included.
+    // `stax codegen ...` has its own command line too (its `--output` names a file).
     let mut words = std::env::args_os().skip(1);
-    if words.next().is_some_and(|w| w == "emulator") {
-        let rest = words.map(|w| w.to_string_lossy().into_owned()).collect();
-        return match run::emulator(rest) {
+    let first = words.next();
+    let rest = || words.map(|w| w.to_string_lossy().into_owned()).collect();
+    let nested = match first.as_deref().and_then(|w| w.to_str()) {
+        Some("emulator") => Some(run::emulator(rest())),
+        Some("codegen") => Some(codegen::main(cli::GlobalOpts::default(), rest())),
+        _ => None,
+    };
+    if let Some(outcome) = nested {
+        return match outcome {
             Ok(()) => ExitCode::SUCCESS,
             Err(failure) => failure.exit(),
         };
@@ -142,6 +150,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Some(Command::Emulator { args }) => run::emulator(args),
+        Some(Command::Codegen { args }) => codegen::main(global, args),
         Some(Command::Describe { service, operation }) => {
             run::runtime()?.block_on(describe::run(global, service, operation))
         }

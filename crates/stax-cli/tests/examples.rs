@@ -220,8 +220,13 @@ fn run(e: &Emu, example: &Example, source: &str) {
     match example {
         Example::Stax { args, stdin, env } => {
             let args = fill_placeholders(e, args);
+            // In a folder of its own: examples may write files (`--output stax.rs`).
+            let workdir =
+                std::env::temp_dir().join(format!("stax-cli-examples-{}", std::process::id()));
+            std::fs::create_dir_all(&workdir).unwrap();
             let mut cmd = e.stax();
             cmd.args(&args)
+                .current_dir(&workdir)
                 .envs(env.iter().map(|(k, v)| (k, v)))
                 .timeout(std::time::Duration::from_secs(300));
             if let Some(input) = stdin {
