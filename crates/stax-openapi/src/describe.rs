@@ -241,28 +241,16 @@ mod tests {
     use serde_json::json;
 
     fn doc() -> Value {
-        json!({
-            "components": {
-                "parameters": {
-                    "Limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 10}}
-                },
-                "schemas": {
-                    "Id": {"type": "string", "pattern": "^[0-9a-f-]{36}$", "description": "An id"},
-                    "Base": {"type": "object", "properties": {"Name": {"type": "string", "minLength": 1, "maxLength": 50}}, "required": ["Name"]},
-                    "Thing": {
-                        "allOf": [{"$ref": "#/components/schemas/Base"}],
-                        "properties": {
-                            "Id": {"$ref": "#/components/schemas/Id"},
-                            "Kind": {"type": "string", "enum": ["a", "b"], "nullable": true},
-                            "Tags": {"type": "array", "items": {"type": "string", "enum": ["x"]}},
-                            "Either": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/Id"}, {"type": "integer"}]}
-                        },
-                        "required": ["Kind"]
-                    },
-                    "Loop": {"$ref": "#/components/schemas/Loop"}
-                }
+        json!({"components": {
+            "parameters": {
+                "Limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 10}}
+            },
+            "schemas": {
+                "Id": {"type": "string", "format": "uuid"},
+                "Thing": {"properties": {"Id": {"$ref": "#/components/schemas/Id"}}},
+                "Loop": {"$ref": "#/components/schemas/Loop"}
             }
-        })
+        }})
     }
 
     #[test]

@@ -45,6 +45,28 @@ pub mod operations {
 /// Whether the reference documents were found (else the tests skip, outside CI).
 pub const REFERENCE_PRESENT: bool = cfg!(not(reference_missing));
 
+/// A typed call to measure: the answer's item count, from the typed output.
+pub type TypedCall = Box<dyn Fn() -> BoxFuture<'static, staxapp::Result<usize>> + Send + Sync>;
+
+/// `accounts.ReadAccounts` through the typed API of the reference documents, for the
+/// typed-vs-dynamic benchmark of `staxapp` (`None` when the documents were missing at build
+/// time).
+pub fn typed_read_accounts(client: &staxapp::StaxClient) -> Option<TypedCall> {
+    #[cfg(not(reference_missing))]
+    {
+        let typed = stax::Client::new(client.clone());
+        Some(Box::new(move || {
+            let request = typed.accounts().read_accounts();
+            Box::pin(async move { Ok(request.send().await?.accounts.len()) })
+        }))
+    }
+    #[cfg(reference_missing)]
+    {
+        let _ = client;
+        None
+    }
+}
+
 /// A typed request, ready: the arguments it sends, how its answer type reads and writes JSON,
 /// and the typed call itself.
 pub struct Prepared {

@@ -21,25 +21,17 @@
 
 #![cfg(not(reference_missing))]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
-use stax_emulator::EmulatorOptions;
 use stax_emulator::generic::{self, Direction, Options};
 use stax_openapi::{Dialect, Spec};
 use staxapp::schema::{Document, Operation, ParameterLocation};
-use staxapp::{Api, Config, StaxClient};
+use staxapp::{Api, StaxClient};
 use staxapp_typed_tests::{operations, stax};
-
-/// The shared folder, as the build script found it.
-fn reference(name: &str) -> std::path::PathBuf {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let shared = std::env::var_os("STAX_SHARED_DIR")
-        .filter(|v| !v.is_empty())
-        .map_or_else(|| root.join("../shared"), |dir| root.join(dir));
-    shared.join("reference").join(name)
-}
 
 /// `account_id` -> `AccountId`.
 fn pascal(name: &str) -> String {
@@ -247,26 +239,9 @@ async fn adjust(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_of_both_documents_through_the_typed_api() {
-    let core = reference("stax-core-20190206.oas3.json");
-    let sets = reference("stax-permission-sets-20210321.oas3.json");
-    let emu = stax_emulator::start(EmulatorOptions {
-        openapi: vec![core.clone(), sets.clone()],
-        task_delay: Duration::from_millis(20),
-        ..EmulatorOptions::default()
-    })
-    .await
-    .expect("the emulator starts");
-    let cache = std::env::temp_dir().join(format!("typed-every-op-{}", std::process::id()));
-    let client = StaxClient::new(
-        Config::builder_without_env()
-            .emulator_endpoint(emu.endpoint())
-            .access_key(emu.access_key())
-            .secret_key(emu.secret_key())
-            .cache_dir(cache)
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let [core, sets] = <[_; 2]>::try_from(common::documents()).unwrap();
+    let emu = common::emulator(Duration::from_millis(20)).await;
+    let client = StaxClient::new(common::config(&emu, "every-operation")).unwrap();
     let typed = stax::Client::new(client.clone());
     let specs: BTreeMap<Api, Spec> = [(Api::Core, &core), (Api::PermissionSets, &sets)]
         .into_iter()

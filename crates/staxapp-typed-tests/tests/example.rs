@@ -12,6 +12,8 @@
 
 #![cfg(not(reference_missing))]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -20,14 +22,6 @@ fn workspace() -> PathBuf {
         .join("../..")
         .canonicalize()
         .unwrap()
-}
-
-fn reference(name: &str) -> PathBuf {
-    let root = workspace();
-    let shared = std::env::var_os("STAX_SHARED_DIR")
-        .filter(|v| !v.is_empty())
-        .map_or_else(|| root.join("../shared"), |dir| root.join(dir));
-    shared.join("reference").join(name).canonicalize().unwrap()
 }
 
 /// The target directory this test was built in.
@@ -83,11 +77,7 @@ fn build_example(features: &[&str]) -> (PathBuf, std::process::Output) {
 }
 
 fn cargo_build(crate_dir: &Path, features: &[&str]) -> std::process::Output {
-    let documents = std::env::join_paths([
-        reference("stax-core-20190206.oas3.json"),
-        reference("stax-permission-sets-20210321.oas3.json"),
-    ])
-    .unwrap();
+    let documents = std::env::join_paths(common::documents()).unwrap();
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cargo
         .current_dir(crate_dir)
@@ -112,16 +102,7 @@ fn a_crate_outside_the_workspace_uses_the_typed_api() {
     assert_eq!(build_script.lines().count(), 3, "{build_script}");
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let emu = runtime
-        .block_on(stax_emulator::start(stax_emulator::EmulatorOptions {
-            openapi: vec![
-                reference("stax-core-20190206.oas3.json"),
-                reference("stax-permission-sets-20210321.oas3.json"),
-            ],
-            task_delay: std::time::Duration::from_millis(50),
-            ..Default::default()
-        }))
-        .unwrap();
+    let emu = runtime.block_on(common::emulator(std::time::Duration::from_millis(50)));
     let home = target_dir().join("typed-api-example-home");
     let run = Command::new(target_dir().join("debug/typed-api-example"))
         .env_clear()

@@ -5,48 +5,24 @@
 
 #![cfg(not(reference_missing))]
 
+mod common;
+
 use std::time::Duration;
 
 use futures::TryStreamExt;
 use serde_json::{Value, json};
 use stax::types::{OperationStatus, permission_sets as sets};
-use stax_emulator::{EmulatorOptions, RunningEmulator};
+use stax_emulator::RunningEmulator;
 use staxapp::assignments::AssignmentWaitOptions;
 use staxapp::tasks::WaitOptions;
-use staxapp::{Config, Error, StaxClient};
+use staxapp::{Error, StaxClient};
 use staxapp_typed_tests::stax;
 
-fn reference(name: &str) -> std::path::PathBuf {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let shared = std::env::var_os("STAX_SHARED_DIR")
-        .filter(|v| !v.is_empty())
-        .map_or_else(|| root.join("../shared"), |dir| root.join(dir));
-    shared.join("reference").join(name)
-}
-
 async fn emulator() -> RunningEmulator {
-    stax_emulator::start(EmulatorOptions {
-        openapi: vec![
-            reference("stax-core-20190206.oas3.json"),
-            reference("stax-permission-sets-20210321.oas3.json"),
-        ],
-        task_delay: Duration::from_millis(50),
-        ..EmulatorOptions::default()
-    })
-    .await
-    .expect("the emulator starts")
+    common::emulator(Duration::from_millis(50)).await
 }
 
-fn config(emu: &RunningEmulator, name: &str) -> Config {
-    let cache = std::env::temp_dir().join(format!("typed-api-{name}-{}", std::process::id()));
-    Config::builder_without_env()
-        .emulator_endpoint(emu.endpoint())
-        .access_key(emu.access_key())
-        .secret_key(emu.secret_key())
-        .cache_dir(cache)
-        .build()
-        .unwrap()
-}
+use common::config;
 
 fn fast<P>(options: staxapp::tasks::WaitOptions<P>) -> staxapp::tasks::WaitOptions<P> {
     options

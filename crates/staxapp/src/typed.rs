@@ -275,17 +275,7 @@ pub fn pages<R: Paged>(request: R) -> BoxStream<'static, Result<R::Output>>
 where
     R::Output: Send + 'static,
 {
-    let call = request.into_call();
-    let args = match call.args() {
-        Ok(args) => args,
-        Err(e) => return futures::stream::once(async { Err(e) }).boxed(),
-    };
-    let size = page_size(&args);
-    call.handle
-        .client
-        .pages(R::SERVICE, R::OPERATION, args, size)
-        .map(|page| decode(R::SERVICE, R::OPERATION, page?))
-        .boxed()
+    paging(request, None)
 }
 
 /// Every item of a list operation across its pages, each decoded into `R::Item`, through the
@@ -294,16 +284,27 @@ pub fn items<R: Paged>(request: R) -> BoxStream<'static, Result<R::Item>>
 where
     R::Item: Send + 'static,
 {
+    paging(request, Some(R::LIST_FIELD))
+}
+
+/// The pages (`list` unset) or the items of `list`, decoded into `T`.
+fn paging<R: Paged, T: DeserializeOwned + Send + 'static>(
+    request: R,
+    list: Option<&str>,
+) -> BoxStream<'static, Result<T>> {
     let call = request.into_call();
     let args = match call.args() {
         Ok(args) => args,
         Err(e) => return futures::stream::once(async { Err(e) }).boxed(),
     };
     let size = page_size(&args);
-    call.handle
-        .client
-        .items(R::SERVICE, R::OPERATION, args, size, Some(R::LIST_FIELD))
-        .map(|item| decode(R::SERVICE, R::OPERATION, item?))
+    let client = &call.handle.client;
+    let values = match list {
+        None => client.pages(R::SERVICE, R::OPERATION, args, size),
+        Some(field) => client.items(R::SERVICE, R::OPERATION, args, size, Some(field)),
+    };
+    values
+        .map(|value| decode(R::SERVICE, R::OPERATION, value?))
         .boxed()
 }
 
@@ -525,10 +526,7 @@ pub mod blocking {
     where
         R::Output: Send + 'static,
     {
-        let call = request.into_call();
-        let runtime = call.handle().runtime();
-        let stream = super::pages(Replay::<R>(call, std::marker::PhantomData));
-        Iter::new(runtime, stream)
+        iterate(request, super::pages)
     }
 
     /// [`super::items`], as an iterator.
@@ -536,10 +534,17 @@ pub mod blocking {
     where
         R::Item: Send + 'static,
     {
+        iterate(request, super::items)
+    }
+
+    /// The stream `make` gives for `request`, read on its client's runtime.
+    fn iterate<R: Paged, T>(
+        request: R,
+        make: fn(Replay<R>) -> super::BoxStream<'static, Result<T>>,
+    ) -> Iter<T> {
         let call = request.into_call();
         let runtime = call.handle().runtime();
-        let stream = super::items(Replay::<R>(call, std::marker::PhantomData));
-        Iter::new(runtime, stream)
+        Iter::new(runtime, make(Replay(call, std::marker::PhantomData)))
     }
 
     /// [`super::wait_for_task`], blocking.

@@ -149,9 +149,6 @@ mod tests {
     fn doc() -> Value {
         json!({
             "components": {
-                "parameters": {
-                    "Limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 10}}
-                },
                 "schemas": {
                     "Id": {"type": "string", "pattern": "^[0-9a-f-]{36}$", "description": "An id"},
                     "Base": {"type": "object", "properties": {"Name": {"type": "string", "minLength": 1, "maxLength": 50}}, "required": ["Name"]},
