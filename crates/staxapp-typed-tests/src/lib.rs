@@ -67,6 +67,22 @@ pub fn typed_read_accounts(client: &staxapp::StaxClient) -> Option<TypedCall> {
     }
 }
 
+/// Decodes an `accounts.ReadAccounts` answer into its typed output (for the benchmark's
+/// decode-only measurement); `None` without the reference documents.
+pub fn decode_read_accounts(answer: Value) -> Option<usize> {
+    #[cfg(not(reference_missing))]
+    {
+        let typed: stax::types::accounts::ReadAccounts =
+            staxapp::typed::decode("accounts", "ReadAccounts", answer).ok()?;
+        Some(typed.accounts.len())
+    }
+    #[cfg(reference_missing)]
+    {
+        let _ = answer;
+        None
+    }
+}
+
 /// A typed request, ready: the arguments it sends, how its answer type reads and writes JSON,
 /// and the typed call itself.
 pub struct Prepared {
@@ -108,7 +124,7 @@ where
 {
     let args = request
         .clone()
-        .into_call()
+        .into_arguments()
         .args()
         .map_err(|e| e.to_string())?;
     Ok(Prepared {

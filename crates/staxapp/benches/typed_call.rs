@@ -110,6 +110,19 @@ fn main() {
             .to_async(&runtime)
             .iter(|| async { black_box(dynamic().await) })
     });
+    // The decode alone: the same answer (cloned) into the typed output, and the clone.
+    let answer = runtime.block_on(async {
+        client
+            .call("accounts", "ReadAccounts", ())
+            .await
+            .expect("the dynamic call")
+    });
+    group.bench_function("clone_answer", |bench| {
+        bench.iter(|| black_box(answer.clone()))
+    });
+    group.bench_function("clone_and_decode_typed", |bench| {
+        bench.iter(|| black_box(staxapp_typed_tests::decode_read_accounts(answer.clone())))
+    });
     group.finish();
 
     let n = rounds("TYPED_CALL_ROUNDS", 3000);

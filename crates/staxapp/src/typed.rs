@@ -11,7 +11,7 @@
 //!   SDK's paging ([`StaxClient::pages`], [`StaxClient::items`]).
 //! - [`wait_for_task`] / [`wait_for_assignments`]: an answer with a `TaskId`, or holding
 //!   permission set assignments, followed through the SDK's waiters.
-//! - [`de::Object`] / [`ser::Object`]: how generated structs read and write their JSON so that
+//! - [`de`] / [`ser::Object`]: how generated structs read and write their JSON so that
 //!   serializing a decoded answer gives back exactly what was received: absent fields stay
 //!   absent, `null` stays `null`, and fields the generated code does not know are kept.
 //! - `blocking` (feature `blocking`): the same for synchronous code, on the runtime of a
@@ -21,9 +21,12 @@
 //! that code generated into another crate can reach them.
 //!
 //! ```
+//! use std::fmt;
+//!
 //! use serde_json::json;
 //! use staxapp::typed::{de, ser};
-//! use staxapp::typed::serde::{Deserialize, Deserializer, Serialize, Serializer};
+//! use staxapp::typed::serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+//! use staxapp::typed::serde::{Serialize, Serializer};
 //!
 //! /// What the generator writes for `{"required": ["Id"], "properties": {"Id": ..., "Name": ...}}`.
 //! #[derive(Debug, PartialEq)]
@@ -35,12 +38,25 @@
 //!
 //! impl<'de> Deserialize<'de> for Thing {
 //!     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-//!         let mut object = de::Object::deserialize(deserializer)?;
-//!         Ok(Thing {
-//!             id: object.required("Id")?,
-//!             name: object.optional("Name")?,
-//!             extra: object.rest(),
-//!         })
+//!         struct Fields;
+//!         impl<'de> Visitor<'de> for Fields {
+//!             type Value = Thing;
+//!             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+//!                 f.write_str("a JSON object")
+//!             }
+//!             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Thing, A::Error> {
+//!                 let (mut id, mut name, mut extra) = (None, None, serde_json::Map::new());
+//!                 while let Some(key) = map.next_key::<String>()? {
+//!                     match key.as_str() {
+//!                         "Id" => de::required(&mut map, "Id", &mut id)?,
+//!                         "Name" => de::optional(&mut map, "Name", &mut name, &mut extra)?,
+//!                         _ => de::unknown(&mut map, key, &mut extra)?,
+//!                     }
+//!                 }
+//!                 Ok(Thing { id: de::present::<_, A::Error>("Id", id)?, name, extra })
+//!             }
+//!         }
+//!         deserializer.deserialize_map(Fields)
 //!     }
 //! }
 //!
@@ -124,17 +140,17 @@ impl Handle {
 /// The arguments a generated builder has collected, and the first value it could not turn
 /// into JSON (reported by `send`, before anything is sent).
 #[derive(Clone, Debug)]
-pub struct Call {
+pub struct Arguments {
     handle: Handle,
     args: Map<String, Value>,
     body: Option<Value>,
     problem: Option<(String, String)>,
 }
 
-impl Call {
+impl Arguments {
     /// No arguments yet.
-    pub fn new(handle: &Handle) -> Call {
-        Call {
+    pub fn new(handle: &Handle) -> Arguments {
+        Arguments {
             handle: handle.clone(),
             args: Map::new(),
             body: None,
@@ -200,7 +216,7 @@ pub trait Request: Sized {
     /// The operation, as the document names it (`ReadAccounts`).
     const OPERATION: &'static str;
     /// The collected arguments.
-    fn into_call(self) -> Call;
+    fn into_arguments(self) -> Arguments;
 }
 
 /// A list operation: its answers page (`Paging`), each page holding its items in one list
@@ -221,7 +237,7 @@ async fn call_api(handle: &Handle, service: &str, operation: &str, args: Args) -
 /// Sends a generated request and decodes its answer: one call of the SDK, then a `serde`
 /// decode into `R::Output`.
 pub async fn send<R: Request>(request: R) -> Result<R::Output> {
-    let call = request.into_call();
+    let call = request.into_arguments();
     let args = call.args()?;
     let answer = call_api(&call.handle, R::SERVICE, R::OPERATION, args).await?;
     decode(R::SERVICE, R::OPERATION, answer)
@@ -230,7 +246,7 @@ pub async fn send<R: Request>(request: R) -> Result<R::Output> {
 /// What [`send`] does, also returning the answer's JSON as the SDK received it (to log it, or
 /// to hold the typed output against it: serialized, the output equals it).
 pub async fn send_keeping_answer<R: Request>(request: R) -> Result<(R::Output, Value)> {
-    let call = request.into_call();
+    let call = request.into_arguments();
     let args = call.args()?;
     let answer = call_api(&call.handle, R::SERVICE, R::OPERATION, args).await?;
     let output = decode(R::SERVICE, R::OPERATION, answer.clone())?;
@@ -292,7 +308,7 @@ fn paging<R: Paged, T: DeserializeOwned + Send + 'static>(
     request: R,
     list: Option<&str>,
 ) -> BoxStream<'static, Result<T>> {
-    let call = request.into_call();
+    let call = request.into_arguments();
     let args = match call.args() {
         Ok(args) => args,
         Err(e) => return futures::stream::once(async { Err(e) }).boxed(),
@@ -353,61 +369,68 @@ fn to_json(value: &impl Serialize) -> Result<Value> {
     })
 }
 
-/// How generated structs read their JSON.
+/// How generated structs read their JSON, in one pass over the object (no map built on the
+/// way): each known field straight into its type, everything else (unknown fields, and the
+/// `null` of an optional field) kept for the struct's `extra`.
 pub mod de {
-    use serde::de::{Deserialize, DeserializeOwned, Deserializer};
+    use std::marker::PhantomData;
+
+    use serde::de::{Deserialize, DeserializeSeed, Deserializer, Error, MapAccess};
     use serde_json::{Map, Value};
 
-    /// A JSON object being read into a generated struct, field by field; what no field takes
-    /// (unknown fields, and the `null`s of optional fields) is kept for the struct's `extra`.
-    #[derive(Debug)]
-    pub struct Object {
-        map: Map<String, Value>,
+    /// Reads the value of the field `key` into `slot`.
+    pub fn required<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+        map: &mut A,
+        key: &'static str,
+        slot: &mut Option<T>,
+    ) -> Result<(), A::Error> {
+        *slot = Some(map.next_value_seed(Field::<T>(key, PhantomData))?);
+        Ok(())
     }
 
-    impl<'de> Deserialize<'de> for Object {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            Ok(Object {
-                map: Map::deserialize(deserializer)?,
-            })
-        }
-    }
-
-    impl Object {
-        /// The required field `key`: missing is an error, as is a value that is not a `T`.
-        pub fn required<T: DeserializeOwned, E: serde::de::Error>(
-            &mut self,
-            key: &'static str,
-        ) -> Result<T, E> {
-            match self.map.remove(key) {
-                None => Err(E::missing_field(key)),
-                Some(value) => read(key, value),
+    /// Reads the value of the optional field `key` into `slot`; a `null` goes to `extra`
+    /// (so it is written back) and leaves the field `None`.
+    pub fn optional<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+        map: &mut A,
+        key: &'static str,
+        slot: &mut Option<T>,
+        extra: &mut Map<String, Value>,
+    ) -> Result<(), A::Error> {
+        match map.next_value_seed(Field::<Option<T>>(key, PhantomData))? {
+            Some(value) => *slot = Some(value),
+            None => {
+                extra.insert(key.to_owned(), Value::Null);
             }
         }
-
-        /// The optional field `key`: `None` when absent or `null` (a `null` stays in the rest,
-        /// so it is written back).
-        pub fn optional<T: DeserializeOwned, E: serde::de::Error>(
-            &mut self,
-            key: &'static str,
-        ) -> Result<Option<T>, E> {
-            match self.map.get(key) {
-                None | Some(Value::Null) => Ok(None),
-                Some(_) => match self.map.remove(key) {
-                    Some(value) => read(key, value).map(Some),
-                    None => Ok(None),
-                },
-            }
-        }
-
-        /// What no field took.
-        pub fn rest(self) -> Map<String, Value> {
-            self.map
-        }
+        Ok(())
     }
 
-    fn read<T: DeserializeOwned, E: serde::de::Error>(key: &str, value: Value) -> Result<T, E> {
-        T::deserialize(value).map_err(|e| E::custom(format_args!("`{key}`: {e}")))
+    /// Keeps a field no struct field takes.
+    pub fn unknown<'de, A: MapAccess<'de>>(
+        map: &mut A,
+        key: String,
+        extra: &mut Map<String, Value>,
+    ) -> Result<(), A::Error> {
+        let value = map.next_value::<Value>()?;
+        extra.insert(key, value);
+        Ok(())
+    }
+
+    /// The value of the required field `key`, or the error for its absence.
+    pub fn present<T, E: Error>(key: &'static str, slot: Option<T>) -> Result<T, E> {
+        slot.ok_or_else(|| E::missing_field(key))
+    }
+
+    /// A field's value, its errors prefixed with the field's name.
+    struct Field<T>(&'static str, PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Field<T> {
+        type Value = T;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+            T::deserialize(deserializer)
+                .map_err(|e| D::Error::custom(format_args!("`{}`: {e}", self.0)))
+        }
     }
 }
 
@@ -516,7 +539,7 @@ pub mod blocking {
 
     /// [`super::send`], blocking.
     pub fn send<R: Request>(request: R) -> Result<R::Output> {
-        let call = request.into_call();
+        let call = request.into_arguments();
         let runtime = call.handle().runtime()?;
         runtime.block_on(super::send(Replay::<R>(call, std::marker::PhantomData)))
     }
@@ -542,7 +565,7 @@ pub mod blocking {
         request: R,
         make: fn(Replay<R>) -> super::BoxStream<'static, Result<T>>,
     ) -> Iter<T> {
-        let call = request.into_call();
+        let call = request.into_arguments();
         let runtime = call.handle().runtime();
         Iter::new(runtime, make(Replay(call, std::marker::PhantomData)))
     }
@@ -569,14 +592,14 @@ pub mod blocking {
             .block_on(super::wait_for_assignments(handle, answer, options))
     }
 
-    /// A request already turned into its [`Call`](super::Call), sent as `R` would be.
-    struct Replay<R>(super::Call, std::marker::PhantomData<R>);
+    /// A request already turned into its [`Arguments`](super::Arguments), sent as `R` would be.
+    struct Replay<R>(super::Arguments, std::marker::PhantomData<R>);
 
     impl<R: Request> Request for Replay<R> {
         type Output = R::Output;
         const SERVICE: &'static str = R::SERVICE;
         const OPERATION: &'static str = R::OPERATION;
-        fn into_call(self) -> super::Call {
+        fn into_arguments(self) -> super::Arguments {
             self.0
         }
     }
@@ -741,7 +764,7 @@ mod tests {
                 .unwrap(),
         )
         .unwrap();
-        let mut call = Call::new(&Handle::from(client));
+        let mut call = Arguments::new(&Handle::from(client));
         call.set("filter", "ACTIVE");
         let mut bad = std::collections::HashMap::new();
         bad.insert(vec![1u8], 1);

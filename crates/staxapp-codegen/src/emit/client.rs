@@ -79,7 +79,7 @@ pub fn service(model: &Model<'_>, input: &Input, service: &ServiceDef) -> TokenS
             #doc
             pub fn #method(&self) -> #builder {
                 #builder {
-                    call: ::staxapp::typed::Call::new(&self.handle),
+                    arguments: ::staxapp::typed::Arguments::new(&self.handle),
                 }
             }
         }
@@ -158,7 +158,7 @@ fn builder(
         quote! {
             /// The whole request body (this operation's body is not an object of fields).
             pub fn body(mut self, body: impl ::std::convert::Into<#ty>) -> Self {
-                self.call.set_body(body.into());
+                self.arguments.set_body(body.into());
                 self
             }
         }
@@ -211,7 +211,7 @@ fn builder(
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #name {
-            call: ::staxapp::typed::Call,
+            arguments: ::staxapp::typed::Arguments,
         }
 
         impl #name {
@@ -231,8 +231,8 @@ fn builder(
             const SERVICE: &'static str = #service_wire;
             const OPERATION: &'static str = #operation_wire;
 
-            fn into_call(self) -> ::staxapp::typed::Call {
-                self.call
+            fn into_arguments(self) -> ::staxapp::typed::Arguments {
+                self.arguments
             }
         }
 
@@ -270,7 +270,7 @@ fn setter(model: &Model<'_>, setter: &Setter, from: &[String]) -> TokenStream {
     quote! {
         #doc
         pub fn #method(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-            self.call.set(#wire, value.into());
+            self.arguments.set(#wire, value.into());
             self
         }
     }

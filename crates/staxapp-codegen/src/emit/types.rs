@@ -85,13 +85,29 @@ fn structure(model: &Model<'_>, def: &TypeDef, fields: &[Field], from: &[String]
             pub #field: #ty,
         }
     });
-    let read = fields.iter().map(|f| {
+    let slots: Vec<proc_macro2::Ident> = (0..fields.len())
+        .map(|i| format_ident!("field{}", i))
+        .collect();
+    let declare = slots.iter().map(|slot| {
+        quote! { let mut #slot = ::std::option::Option::None; }
+    });
+    let arms = fields.iter().zip(&slots).map(|(f, slot)| {
+        let wire = &f.wire;
+        if f.required {
+            quote! { #wire => ::staxapp::typed::de::required(&mut __map, #wire, &mut #slot)?, }
+        } else {
+            quote! {
+                #wire => ::staxapp::typed::de::optional(&mut __map, #wire, &mut #slot, &mut __extra)?,
+            }
+        }
+    });
+    let build = fields.iter().zip(&slots).map(|(f, slot)| {
         let field = ident(&f.ident);
         let wire = &f.wire;
         if f.required {
-            quote! { #field: object.required::<_, D::Error>(#wire)?, }
+            quote! { #field: ::staxapp::typed::de::present::<_, __A::Error>(#wire, #slot)?, }
         } else {
-            quote! { #field: object.optional::<_, D::Error>(#wire)?, }
+            quote! { #field: #slot, }
         }
     });
     let write = fields.iter().map(|f| {
@@ -104,6 +120,7 @@ fn structure(model: &Model<'_>, def: &TypeDef, fields: &[Field], from: &[String]
         }
     });
     let derive_default = def.default.then(|| quote! { Default, });
+    let expecting = format!("a JSON object ({})", def.origin);
     quote! {
         #[derive(Clone, Debug, PartialEq, #derive_default)]
         pub struct #name {
@@ -118,12 +135,37 @@ fn structure(model: &Model<'_>, def: &TypeDef, fields: &[Field], from: &[String]
             fn deserialize<D: #serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                let mut object =
-                    <::staxapp::typed::de::Object as #serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self {
-                    #(#read)*
-                    #extra: object.rest(),
-                })
+                struct __Fields;
+
+                impl<'de> #serde::de::Visitor<'de> for __Fields {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_map<__A: #serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: __A,
+                    ) -> ::std::result::Result<#name, __A::Error> {
+                        #(#declare)*
+                        let mut __extra = #json::Map::new();
+                        while let ::std::option::Option::Some(__key) =
+                            __map.next_key::<::std::string::String>()?
+                        {
+                            match __key.as_str() {
+                                #(#arms)*
+                                _ => ::staxapp::typed::de::unknown(&mut __map, __key, &mut __extra)?,
+                            }
+                        }
+                        ::std::result::Result::Ok(#name {
+                            #(#build)*
+                            #extra: __extra,
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(__Fields)
             }
         }
 

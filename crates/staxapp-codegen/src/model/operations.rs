@@ -23,7 +23,7 @@ const BUILDER_METHODS: [&str; 8] = [
     "send_blocking",
     "into_pages_blocking",
     "into_items_blocking",
-    "into_call",
+    "into_arguments",
 ];
 
 /// Where a setter's value goes.
