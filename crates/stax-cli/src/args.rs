@@ -4,9 +4,7 @@ use std::io::Read;
 use std::path::Path;
 
 use serde_json::{Map, Value};
-
-/// The most an `@file` or `@-` argument may hold.
-pub const MAX_INPUT_BYTES: u64 = 10 * 1024 * 1024;
+use stax_input::{Kind, Problem};
 
 /// A command-line argument that cannot be used, with the reason and the expected form.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -121,45 +119,23 @@ fn parse_one(arg: &str) -> Result<(String, Value), ArgError> {
     Ok((name.to_owned(), value))
 }
 
-/// Reads a regular file of at most [`MAX_INPUT_BYTES`]. Devices, pipes and directories are
-/// refused before they are opened (opening a FIFO would block; `/dev/zero` never ends).
+/// Reads a regular file of at most 10 MiB ([`Kind::ARGUMENT`]) (devices, pipes and directories are
+/// refused before they are opened: opening a FIFO would block; `/dev/zero` never ends).
 fn read_file(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        let what = if meta.is_dir() {
-            "a directory"
-        } else {
-            "not a regular file (a device, pipe or socket)"
-        };
-        return Err(format!(
-            "is {what}; name a JSON file, or use @- to read standard input"
-        ));
-    }
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(too_big());
-    }
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    read_bounded(&mut &file)
+    stax_input::read_to_string(path, Kind::ARGUMENT).map_err(|e| match e.problem() {
+        Problem::Directory | Problem::NotRegular => format!(
+            "{}; name a JSON file, or use @- to read standard input",
+            e.reason()
+        ),
+        _ => e.reason(),
+    })
 }
 
-/// Reads at most [`MAX_INPUT_BYTES`] as UTF-8; more is an error naming the cap.
+/// Reads standard input, at most 10 MiB ([`Kind::ARGUMENT`]), as UTF-8.
 fn read_bounded(input: &mut dyn Read) -> Result<String, String> {
-    let mut bytes = Vec::new();
-    input
-        .take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(too_big());
-    }
+    let bytes =
+        stax_input::read_stream(input, "standard input", Kind::ARGUMENT).map_err(|e| e.reason())?;
     String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_owned())
-}
-
-fn too_big() -> String {
-    format!(
-        "holds more than the {} MiB an argument may hold",
-        MAX_INPUT_BYTES / (1024 * 1024)
-    )
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -255,7 +231,7 @@ mod tests {
         let dir = std::env::temp_dir();
         let err = parse(&[&format!("@{}", dir.display())]).unwrap_err();
         assert!(err.to_string().contains("a directory"), "{err}");
-        let big = temp("big.json", &vec![b' '; MAX_INPUT_BYTES as usize + 1]);
+        let big = temp("big.json", &vec![b' '; Kind::ARGUMENT.cap() as usize + 1]);
         let err = parse(&[&format!("@{}", big.display())]).unwrap_err();
         assert!(err.to_string().contains("10 MiB"), "{err}");
         // Standard input is capped too: an endless stream stops at the cap.

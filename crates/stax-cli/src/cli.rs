@@ -142,6 +142,16 @@ pub struct GlobalOpts {
     #[arg(long, global = true)]
     pub no_validate: bool,
 
+    /// Longest time one attempt of a request may take, in seconds (fractions allowed; also
+    /// STAX_ATTEMPT_TIMEOUT); an attempt cut short is retried where a read timeout would be.
+    #[arg(long, global = true, value_name = "SECS", value_parser = seconds)]
+    pub attempt_timeout: Option<f64>,
+
+    /// Longest time the whole call may take, retries included, in seconds (also
+    /// STAX_OPERATION_TIMEOUT).
+    #[arg(long, global = true, value_name = "SECS", value_parser = seconds)]
+    pub operation_timeout: Option<f64>,
+
     /// Sign in afresh: read nothing from and write nothing to the credential cache
     /// (also STAX_CREDENTIAL_CACHE=0).
     #[arg(long, global = true)]
@@ -187,7 +197,16 @@ impl GlobalOpts {
         macro_rules! take {
             ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f; } )* };
         }
-        take!(endpoint, region, schema, profile, output, query);
+        take!(
+            endpoint,
+            region,
+            schema,
+            profile,
+            output,
+            query,
+            attempt_timeout,
+            operation_timeout
+        );
         if later.wait_timeout != 1800 {
             self.wait_timeout = later.wait_timeout;
         }
@@ -196,4 +215,13 @@ impl GlobalOpts {
         }
         self
     }
+}
+
+/// A number of seconds above 0 (fractions allowed).
+fn seconds(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 1e9)
+        .ok_or_else(|| format!("{text:?} is not a number of seconds above 0, such as 2.5"))
 }

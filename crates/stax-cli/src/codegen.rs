@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use staxapp::Api;
 
-use crate::Failure;
 use crate::cli::GlobalOpts;
-use crate::run;
+use crate::connect;
+use crate::failure::{Failure, parse_error};
 
 /// Examples shown by `stax codegen --help`; a test runs each against the emulator.
 const EXAMPLES: &str = "\
@@ -77,7 +77,7 @@ struct RustOpts {
 
 /// `stax codegen ...`: `words` after `codegen`; `global`, options given before it.
 pub fn main(global: GlobalOpts, words: Vec<String>) -> Result<(), Failure> {
-    let cli = Cli::try_parse_from(&words).map_err(crate::parse_error)?;
+    let cli = Cli::try_parse_from(&words).map_err(parse_error)?;
     let Target::Rust(opts) = cli.target;
     let global = GlobalOpts {
         endpoint: opts.endpoint.clone().or(global.endpoint),
@@ -87,11 +87,11 @@ pub fn main(global: GlobalOpts, words: Vec<String>) -> Result<(), Failure> {
         verbose: opts.verbose + global.verbose,
         ..global
     };
-    run::runtime()?.block_on(rust(global, opts))
+    connect::runtime()?.block_on(rust(global, opts))
 }
 
 async fn rust(global: GlobalOpts, opts: RustOpts) -> Result<(), Failure> {
-    run::init_logging(global.verbose)?;
+    connect::init_logging(global.verbose)?;
     let generator = if opts.schema.is_empty() {
         live(&global).await?
     } else {
@@ -115,10 +115,11 @@ async fn rust(global: GlobalOpts, opts: RustOpts) -> Result<(), Failure> {
 
 /// The generator over the documents of every API of the configured installation.
 async fn live(global: &GlobalOpts) -> Result<staxapp_codegen::Generator, Failure> {
-    let target = run::connect(global).await?;
+    let target = connect::connect(global).await?;
     let mut documents = Vec::new();
     let mut failure = None;
-    for api in Api::ALL {
+    // The APIs the generator knows: the built-in ones.
+    for api in Api::BUILT_IN {
         match target.client.document_of(api).await {
             Ok(document) => documents.push((api, document)),
             Err(e) => {

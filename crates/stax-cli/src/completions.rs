@@ -4,6 +4,7 @@
 use clap::CommandFactory;
 use clap_complete::Shell;
 use staxapp::Api;
+use staxapp::documents::offline;
 
 use crate::cli::{Cli, GlobalOpts};
 
@@ -18,6 +19,8 @@ const VALUE_OPTIONS: &[&str] = &[
     "--query",
     "--wait-timeout",
     "--page-size",
+    "--attempt-timeout",
+    "--operation-timeout",
 ];
 
 const BUILTINS: &[&str] = &["describe", "completions", "emulator"];
@@ -88,16 +91,22 @@ fn candidates(global: &GlobalOpts, before: &[&str], current: &str) -> Vec<String
             .collect();
     }
     let positionals = positionals(before);
-    // The document that holds a service: the Permission Sets API's for `permission-sets`.
-    let document =
-        |service: &str| crate::describe::cached_document(global, Api::for_service(service));
+    // Documents without network: the configuration's sources, else the on-disk cache.
+    let config = crate::connect::config(global).ok();
+    let document = |service: &str| {
+        let config = config.as_ref()?;
+        crate::describe::cached_document(config, service)
+    };
     let services = || {
-        let mut names: Vec<String> = crate::describe::cached_document(global, Api::Core)
+        let Some(config) = &config else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = offline(config, Api::CORE)
             .map(|doc| doc.services().into_iter().map(str::to_owned).collect())
             .unwrap_or_default();
         names.extend(
-            Api::ALL
-                .iter()
+            config
+                .apis()
                 .filter_map(|api| api.service().map(str::to_owned)),
         );
         names

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use staxapp::Api;
 use staxapp::schema::{Document, Operation};
 
-use crate::Failure;
 use crate::cli::GlobalOpts;
-use crate::run;
+use crate::connect;
+use crate::failure::Failure;
 
 /// `stax describe [<service> [<Operation>]]`.
 pub async fn run(
@@ -15,8 +15,8 @@ pub async fn run(
     service: Option<String>,
     operation: Option<String>,
 ) -> Result<(), Failure> {
-    run::init_logging(global.verbose)?;
-    let target = run::connect(&global).await?;
+    connect::init_logging(global.verbose)?;
+    let target = connect::connect(&global).await?;
     let client = &target.client;
     let text = describe(client, service, operation).await;
     target.close(global.verbose > 0).await;
@@ -33,7 +33,7 @@ async fn describe(
         // Every API's services: the core document's, then the other APIs' (one that cannot
         // be loaded is listed with the reason).
         let mut text = services(&*client.document().await?);
-        for api in Api::ALL.into_iter().filter(|api| *api != Api::Core) {
+        for api in client.config().apis().filter(|api| *api != Api::CORE) {
             match client.document_of(api).await {
                 Ok(doc) => text.push_str(&services(&doc)),
                 Err(e) => {
@@ -44,14 +44,11 @@ async fn describe(
         }
         return Ok(text);
     };
-    let document = client.document_for(&service).await?;
     Ok(match operation {
-        None => operations(&document, &service)?,
+        None => operations(&*client.document_for(&service).await?, &service)?,
         Some(operation) => {
-            let op = document
-                .operation(&service, &operation)
-                .map_err(staxapp::Error::from)?;
-            operation_detail(&document, op)
+            let resolved = client.resolve(&service, &operation).await?;
+            operation_detail(resolved.document(), resolved.operation())
         }
     })
 }
@@ -174,17 +171,8 @@ pub fn argument_names(document: &Document, op: &Operation) -> Vec<String> {
     names
 }
 
-/// The document of `api` without any network: its file (`--schema`/`STAX_SCHEMA` for the
-/// core API, `STAX_PERMISSION_SETS_SCHEMA` for permission sets), else the on-disk cache.
-pub fn cached_document(global: &GlobalOpts, api: Api) -> Option<Document> {
-    let config = run::config(global).ok()?;
-    let layout = api.layout();
-    match config.schema_of(api) {
-        staxapp::SchemaSource::File(path) => Document::from_file_with(path, &layout).ok(),
-        staxapp::SchemaSource::Live => {
-            let cache =
-                staxapp::cache::DocumentCache::new(&config.cache_dir()?, config.base_url_of(api));
-            Document::from_slice_with(cache.load()?.body(), &layout).ok()
-        }
-    }
+/// The document that holds `service`, without any network ([`staxapp::documents::offline`]:
+/// its file, else the on-disk cache).
+pub fn cached_document(config: &staxapp::Config, service: &str) -> Option<Document> {
+    staxapp::documents::offline(config, config.api_for(service))
 }

@@ -2,110 +2,30 @@
 //!
 //! A thin binary over the `staxapp` library: it parses the command line, builds a
 //! [`staxapp::Config`], and prints what the library returns. Exit codes: 0 success, 1 API,
-//! validation, sign-in or task failure, 2 usage error, 130 interrupted.
+//! validation, sign-in or task failure, 2 usage or configuration error, 130 interrupted.
 
 // Doc comments here double as `--help` text, where `<json>` is a placeholder, not HTML.
 #![allow(rustdoc::invalid_html_tags)]
 
 mod args;
+mod call;
 mod cli;
 mod codegen;
 mod completions;
+mod connect;
 mod describe;
+mod failure;
 mod output;
+mod pages;
 mod profile;
-mod run;
+mod wait;
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
 use crate::cli::{CallWords, Cli, Command};
-
-/// What went wrong, and which exit code it earns.
-#[derive(Debug)]
-pub enum Failure {
-    /// Bad command line: exit 2.
-    Usage(String),
-    /// The call failed (API, validation, sign-in, task): exit 1.
-    Call(String),
-    /// Ctrl-C: exit 130.
-    Interrupted(String),
-    /// A nested command line (the emulator's) already reported; exit with its code.
-    Exit(ExitCode),
-}
-
-impl Failure {
-    fn exit(self) -> ExitCode {
-        let (code, message) = match self {
-            Failure::Exit(code) => return code,
-            Failure::Usage(m) => (2, m),
-            Failure::Call(m) => (1, m),
-            Failure::Interrupted(m) => (130, m),
-        };
-        eprintln!("stax: {}", one_line(&message));
-        ExitCode::from(code)
-    }
-}
-
-/// A message on one line: its lines trimmed and joined (a server's multi-line words stay).
-fn one_line(message: &str) -> String {
-    message
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// What to do with a command-line parse error: `--help` and `--version` print their text and
-/// succeed; anything else is a one-line usage error.
-pub(crate) fn parse_error(e: clap::Error) -> Failure {
-    use clap::error::ErrorKind;
-    match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = e.print();
-            Failure::Exit(ExitCode::SUCCESS)
-        }
-        _ => Failure::Usage(usage_line(&e)),
-    }
-}
-
-/// clap's message on one line: the error and its tips, without the usage block, pointing at
-/// the help of the command concerned.
-fn usage_line(e: &clap::Error) -> String {
-    let text = e.render().to_string();
-    let mut parts: Vec<String> = Vec::new();
-    let mut command = "stax".to_owned();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if let Some(usage) = line.strip_prefix("Usage:") {
-            let words: Vec<&str> = usage
-                .split_whitespace()
-                .take_while(|w| !w.starts_with(['[', '<', '-']))
-                .collect();
-            if !words.is_empty() {
-                command = words.join(" ");
-            }
-            continue;
-        }
-        if line.starts_with("For more information") {
-            continue;
-        }
-        let line = line.strip_prefix("error: ").unwrap_or(line);
-        let line = line.strip_prefix("tip: ").unwrap_or(line);
-        parts.push(line.to_owned());
-    }
-    if parts.is_empty() {
-        parts.push(e.kind().to_string());
-    }
-    format!("{}; see `{command} --help`", parts.join("; "))
-}
-
-impl From<staxapp::Error> for Failure {
-    fn from(e: staxapp::Error) -> Self {
-        Failure::Call(run::describe_error(&e))
-    }
-}
+use crate::failure::{Failure, parse_error};
 
 fn main() -> ExitCode {
     // `stax emulator ...` hands every word to the emulator's own command line, `--help` and
@@ -115,7 +35,7 @@ fn main() -> ExitCode {
     let first = words.next();
     let rest = || words.map(|w| w.to_string_lossy().into_owned()).collect();
     let nested = match first.as_deref().and_then(|w| w.to_str()) {
-        Some("emulator") => Some(run::emulator(rest())),
+        Some("emulator") => Some(emulator(rest())),
         Some("codegen") => Some(codegen::main(cli::GlobalOpts::default(), rest())),
         _ => None,
     };
@@ -149,10 +69,10 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             completions::complete(&global, &words);
             Ok(())
         }
-        Some(Command::Emulator { args }) => run::emulator(args),
+        Some(Command::Emulator { args }) => emulator(args),
         Some(Command::Codegen { args }) => codegen::main(global, args),
         Some(Command::Describe { service, operation }) => {
-            run::runtime()?.block_on(describe::run(global, service, operation))
+            connect::runtime()?.block_on(describe::run(global, service, operation))
         }
         Some(Command::Call(words)) => {
             let call = CallWords::try_parse_from(&words).map_err(parse_error)?;
@@ -165,7 +85,20 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             })?;
             let arguments = args::parse_args(&call.args, &mut std::io::stdin().lock())
                 .map_err(|e| Failure::Usage(e.to_string()))?;
-            run::runtime()?.block_on(run::call(global, call.service, operation, arguments))
+            connect::runtime()?.block_on(call::call(global, call.service, operation, arguments))
         }
+    }
+}
+
+/// `stax emulator ...`: the emulator binary's command line, in this process. Usage errors
+/// are stax's one-line kind.
+fn emulator(args: Vec<String>) -> Result<(), Failure> {
+    let words = || std::iter::once("stax emulator".to_owned()).chain(args.iter().cloned());
+    stax_emulator::cli::Args::try_parse_from(words()).map_err(parse_error)?;
+    let code = stax_emulator::cli::main_with_args(words());
+    if code == ExitCode::SUCCESS {
+        Ok(())
+    } else {
+        Err(Failure::Exit(code))
     }
 }

@@ -1,6 +1,10 @@
-//! Rendering results: pretty JSON, YAML, or aligned tables; JMESPath queries before output.
+//! Output: JMESPath queries, then pretty JSON, YAML, or aligned tables on stdout.
+
+use std::io::Write;
 
 use serde_json::{Map, Value};
+
+use crate::failure::Failure;
 
 /// The `--output` formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -36,6 +40,29 @@ pub fn render(format: Format, value: &Value) -> String {
         }
         Format::Yaml => serde_norway::to_string(value).unwrap_or_else(|e| format!("# {e}\n")),
         Format::Table => table(value),
+    }
+}
+
+/// Applies the `--query` expression (if any), renders in `format`, writes to stdout.
+pub fn print_value(
+    query_expression: Option<&str>,
+    format: Format,
+    value: &Value,
+) -> Result<(), Failure> {
+    let value = match query_expression {
+        Some(expression) => query(expression, value).map_err(Failure::Usage)?,
+        None => value.clone(),
+    };
+    let text = render(format, &value);
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        // A closed pipe (`stax ... | head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Call(format!("cannot write the output: {e}"))),
     }
 }
 

@@ -4,19 +4,33 @@
 //! [profiles.prod]
 //! region = "au1"
 //! access_key = "..."
-//! secret_key_command = "pass show stax/prod"   # prints the secret key (or "ACCESS SECRET")
+//! secret_key_command = "pass show stax/prod | head -n 1"   # prints the secret key
 //!
 //! [profiles.local]
 //! endpoint = "http://127.0.0.1:8080"
 //! access_key = "..."
 //! secret_key = "..."
 //! ```
+//!
+//! `secret_key_command` runs under `sh -c` with no standard input, its standard error
+//! discarded; what it prints is read as [`Kind::COMMAND_OUTPUT`] (64 KiB, within
+//! `secret_key_command_timeout` seconds, default 60). The secret key is its first line,
+//! trimmed; another non-empty line is an error (which shows neither line). The access key
+//! never comes from the command: it is the profile's `access_key` or `STAX_ACCESS_KEY`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use serde::Deserialize;
+use stax_input::Kind;
+
+/// How long `secret_key_command` may run unless the profile says otherwise.
+pub const SECRET_COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The longest `secret_key_command_timeout` accepted, in seconds.
+const MAX_SECRET_COMMAND_TIMEOUT: u64 = 3600;
 
 /// One profile's settings; every field is optional.
 #[derive(Debug, Default, Clone, Deserialize, PartialEq)]
@@ -32,8 +46,10 @@ pub struct Profile {
     pub access_key: Option<String>,
     /// Secret key of the API token (prefer `secret_key_command`).
     pub secret_key: Option<String>,
-    /// A shell command that prints the secret key, or `ACCESS_KEY SECRET_KEY` on one line.
+    /// A shell command that prints the secret key on its first line.
     pub secret_key_command: Option<String>,
+    /// Seconds `secret_key_command` may take (default 60, 1 to 3600).
+    pub secret_key_command_timeout: Option<u64>,
     /// `live` or a path to an OAS3 document.
     pub schema: Option<String>,
 }
@@ -57,11 +73,15 @@ pub fn config_path() -> Option<PathBuf> {
 pub fn load(name: &str) -> Result<Profile, String> {
     let path =
         config_path().ok_or("no configuration directory on this system; set STAX_CONFIG_FILE")?;
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!(
-            "profile {name:?}: cannot read {} ({e}); create it with a [profiles.{name}] table",
-            path.display()
-        )
+    let text = stax_input::read_to_string(&path, Kind::PROFILES).map_err(|e| {
+        if e.is_not_found() {
+            format!(
+                "profile {name:?}: there is no {}; create it with a [profiles.{name}] table",
+                path.display()
+            )
+        } else {
+            format!("profile {name:?}: {e}")
+        }
     })?;
     let file: File =
         toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
@@ -73,36 +93,60 @@ pub fn load(name: &str) -> Result<Profile, String> {
         )
     })?;
     if let Some(command) = profile.secret_key_command.take() {
-        let (access, secret) = run_secret_command(name, &command)?;
-        if access.is_some() {
-            profile.access_key = access;
-        }
-        profile.secret_key = Some(secret);
+        let timeout = match profile.secret_key_command_timeout {
+            None => SECRET_COMMAND_TIMEOUT,
+            Some(secs @ 1..=MAX_SECRET_COMMAND_TIMEOUT) => Duration::from_secs(secs),
+            Some(other) => {
+                return Err(format!(
+                    "profile {name:?}: secret_key_command_timeout {other} is not 1 to {MAX_SECRET_COMMAND_TIMEOUT} seconds"
+                ));
+            }
+        };
+        profile.secret_key = Some(run_secret_command(name, &command, timeout)?);
     }
     Ok(profile)
 }
 
-fn run_secret_command(name: &str, command: &str) -> Result<(Option<String>, String), String> {
-    let output = Command::new("sh")
+/// Runs `secret_key_command`: its first line, trimmed, is the secret key. Errors never show
+/// what it printed.
+fn run_secret_command(name: &str, command: &str, timeout: Duration) -> Result<String, String> {
+    let mut shell = Command::new("sh");
+    shell
         .arg("-c")
         .arg(command)
-        .output()
-        .map_err(|e| format!("profile {name:?}: cannot run secret_key_command: {e}"))?;
+        .stdin(Stdio::null())
+        .stderr(Stdio::null());
+    let label = format!("secret_key_command of profile {name:?}");
+    let output = stax_input::run(&mut shell, &label, Kind::COMMAND_OUTPUT, timeout)
+        .map_err(|e| e.to_string())?;
+    let fail = |problem: &str| {
+        format!(
+            "profile {name:?}: secret_key_command {problem} (its output is not shown, it may hold secrets)"
+        )
+    };
     if !output.status.success() {
-        return Err(format!(
-            "profile {name:?}: secret_key_command exited with {} (its output is not shown, it may hold secrets)",
-            output.status
+        return Err(fail(&format!("exited with {}", output.status)));
+    }
+    let text =
+        String::from_utf8(output.stdout).map_err(|_| fail("printed text that is not UTF-8"))?;
+    let mut lines = text.lines();
+    let secret = lines.next().unwrap_or("").trim();
+    if secret.is_empty() {
+        return Err(fail(
+            "printed nothing on its first line; it must print the secret key",
         ));
     }
-    let text = String::from_utf8_lossy(&output.stdout);
-    let words: Vec<&str> = text.split_whitespace().collect();
-    match words.as_slice() {
-        [secret] => Ok((None, (*secret).to_owned())),
-        [access, secret] => Ok((Some((*access).to_owned()), (*secret).to_owned())),
-        _ => Err(format!(
-            "profile {name:?}: secret_key_command must print the secret key, or the access key and the secret key, on one line"
-        )),
+    if lines.any(|line| !line.trim().is_empty()) {
+        return Err(fail(
+            "printed more than one line; it must print the secret key alone on its first line (e.g. end it with `| head -n 1`)",
+        ));
     }
+    if secret.chars().any(char::is_whitespace) {
+        return Err(fail(
+            "printed a first line with a space in it; it must print the secret key alone (the access key comes from the profile's access_key or STAX_ACCESS_KEY)",
+        ));
+    }
+    Ok(secret.to_owned())
 }
 
 #[cfg(test)]
@@ -119,17 +163,43 @@ mod tests {
         assert!(toml::from_str::<File>("[profiles.a]\nregoin = \"x\"\n").is_err());
     }
 
+    fn secret(command: &str) -> Result<String, String> {
+        run_secret_command("p", command, Duration::from_secs(30))
+    }
+
     #[test]
-    fn secret_command_output_forms() {
+    fn the_secret_is_the_first_line_trimmed() {
+        assert_eq!(secret("echo s3cret").unwrap(), "s3cret");
         assert_eq!(
-            run_secret_command("p", "echo s3cret").unwrap(),
-            (None, "s3cret".to_owned())
+            secret("printf '  s3cret \\r\\n\\n  \\n'").unwrap(),
+            "s3cret"
         );
-        assert_eq!(
-            run_secret_command("p", "echo AK s3cret").unwrap(),
-            (Some("AK".to_owned()), "s3cret".to_owned())
-        );
-        let err = run_secret_command("p", "echo leaked; exit 3").unwrap_err();
-        assert!(!err.contains("leaked"), "{err}");
+    }
+
+    #[test]
+    fn other_output_is_an_error_that_shows_none_of_it() {
+        for (command, says) in [
+            ("printf 'MY-REAL-SECRET\\nalice\\n'", "more than one line"),
+            ("echo AK-leaked MY-REAL-SECRET", "a space"),
+            ("echo", "nothing"),
+            ("printf '\\nMY-REAL-SECRET\\n'", "nothing"),
+            ("echo MY-REAL-SECRET; exit 3", "exited with"),
+            ("printf 'MY-REAL-SECRET\\377\\n'", "not UTF-8"),
+        ] {
+            let err = secret(command).unwrap_err();
+            assert!(err.contains(says), "{command}: {err}");
+            for word in ["MY-REAL-SECRET", "alice", "leaked"] {
+                assert!(!err.contains(word), "{command}: {err}");
+            }
+        }
+    }
+
+    #[test]
+    fn endless_or_slow_commands_are_stopped() {
+        let err = secret("yes MY-REAL-SECRET").unwrap_err();
+        assert!(err.contains("64 KiB"), "{err}");
+        assert!(!err.contains("MY-REAL-SECRET"), "{err}");
+        let err = run_secret_command("p", "sleep 30", Duration::from_millis(300)).unwrap_err();
+        assert!(err.contains("did not finish"), "{err}");
     }
 }

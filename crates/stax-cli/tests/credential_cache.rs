@@ -4,53 +4,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
 use common::Emu;
 
 /// A private `XDG_CACHE_HOME`, removed at the end of the test.
-struct CacheHome(PathBuf);
-
-impl CacheHome {
-    fn new(name: &str) -> CacheHome {
-        let dir = std::env::temp_dir().join(format!(
-            "stax-credential-cache-{name}-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .subsec_nanos()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        CacheHome(dir)
-    }
-
-    fn credentials_dir(&self) -> PathBuf {
-        self.0.join("stax").join("credentials")
-    }
-
-    /// The one entry of the credential cache.
-    fn entry(&self) -> PathBuf {
-        let entries: Vec<PathBuf> = std::fs::read_dir(self.credentials_dir())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        assert_eq!(entries.len(), 1, "{entries:?}");
-        entries.into_iter().next().unwrap()
-    }
-
-    fn entry_json(&self) -> Value {
-        serde_json::from_slice(&std::fs::read(self.entry()).unwrap()).unwrap()
-    }
-}
-
-impl Drop for CacheHome {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use common::TempDir as CacheHome;
 
 /// `stax accounts ReadAccounts` against `emu` with the cache in `home`.
 fn read_accounts(emu: &Emu, home: &CacheHome) -> assert_cmd::Command {

@@ -307,13 +307,12 @@ type Documents = (Vec<(String, Value)>, Vec<generic::Api>);
 
 /// The API version an `--openapi` document is of: its `info.version`, else the last segment
 /// of its first server URL, else the first segment of its paths, when that is a version of
-/// [`protocol::API_VERSIONS`]; else the core API's.
-fn version_of_document(json: &Value) -> &'static str {
+/// [`protocol::API_VERSIONS`] or another eight-digit version (an API the emulator has no area
+/// of, answered generically under its own prefix); else the core API's.
+fn version_of_document(json: &Value) -> String {
     let known = |text: &str| {
-        protocol::API_VERSIONS
-            .iter()
-            .find(|api| api.version == text.trim_matches('/'))
-            .map(|api| api.version)
+        let text = text.trim_matches('/');
+        (text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.to_owned())
     };
     let server = json.pointer("/servers/0/url").and_then(Value::as_str);
     let first_path = json
@@ -329,15 +328,16 @@ fn version_of_document(json: &Value) -> &'static str {
                 .and_then(|p| p.split('/').find(|s| !s.is_empty()))
                 .and_then(known)
         })
-        .unwrap_or(protocol::API_VERSIONS[0].version)
+        .unwrap_or_else(|| protocol::API_VERSIONS[0].version.to_owned())
 }
 
 fn documents(openapi: &[PathBuf]) -> Result<Documents, EmulatorError> {
-    let mut external: Vec<(&'static str, Value)> = Vec::new();
+    let mut external: Vec<(String, Value)> = Vec::new();
     for path in openapi {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
-        let json: Value = serde_json::from_str(&text)
+        // A regular file of at most 32 MiB: a device or a FIFO is refused, never read.
+        let bytes = stax_input::read(path, stax_input::Kind::DOCUMENT)
+            .map_err(|e| EmulatorError::Document(format!("{}: {}", path.display(), e.reason())))?;
+        let json: Value = serde_json::from_slice(&bytes)
             .map_err(|e| EmulatorError::Document(format!("{}: {e}", path.display())))?;
         if !json.get("paths").is_some_and(Value::is_object) {
             return Err(EmulatorError::Document(format!(
@@ -359,22 +359,30 @@ fn documents(openapi: &[PathBuf]) -> Result<Documents, EmulatorError> {
         .map(|(version, json)| {
             let api = generic::Api::under(json, &format!("/{version}"));
             tracing::info!(
-                version,
+                version = version.as_str(),
                 operations = api.operation_count(),
                 "answering the document's operations"
             );
             api
         })
         .collect();
-    let served = areas::versions()
-        .into_iter()
+    let ours = areas::versions();
+    let served = ours
+        .iter()
         .map(|version| {
-            let json = match external.iter().find(|(v, _)| *v == version) {
+            let json = match external.iter().find(|(v, _)| v.as_str() == *version) {
                 Some((_, json)) => json.clone(),
                 None => areas::document(version),
             };
-            (version.to_owned(), json)
+            (version.to_string(), json)
         })
+        // The document of an API the emulator has no area of is served too.
+        .chain(
+            external
+                .iter()
+                .filter(|(v, _)| !ours.contains(&v.as_str()))
+                .map(|(v, json)| (v.clone(), json.clone())),
+        )
         .collect();
     Ok((served, generic))
 }

@@ -1,8 +1,9 @@
 //! Counters served at `GET /_emulator/stats`.
 //!
 //! Keys are bounded: operations are counted under the ids of the operation table (or of the
-//! `--openapi` document), Cognito calls under the names the emulator implements, and anything
-//! else under [`OTHER`].
+//! `--openapi` document), Cognito calls under the names the emulator implements, requests by
+//! `User-Agent` (the first [`MAX_AGENTS`], each cut at [`MAX_AGENT_LEN`] characters), and
+//! anything else under [`OTHER`].
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -21,6 +22,11 @@ const COGNITO_CALLS: [&str; 4] = [
 /// The key of calls the emulator does not know.
 pub(crate) const OTHER: &str = "other";
 
+/// Distinct `User-Agent`s counted under their own name.
+const MAX_AGENTS: usize = 32;
+/// Characters of a `User-Agent` kept.
+const MAX_AGENT_LEN: usize = 128;
+
 #[derive(Default)]
 pub(crate) struct Stats {
     cognito: Mutex<BTreeMap<String, u64>>,
@@ -28,6 +34,7 @@ pub(crate) struct Stats {
     rejected_signatures: AtomicU64,
     faults_injected: AtomicU64,
     requests: AtomicU64,
+    user_agents: Mutex<BTreeMap<String, u64>>,
     document_sent: AtomicU64,
     document_not_modified: AtomicU64,
 }
@@ -73,8 +80,21 @@ impl Stats {
         self.faults_injected.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub fn request(&self) {
+    /// Counts one request, and its `User-Agent` (`-` when it has none).
+    pub fn request(&self, user_agent: Option<&str>) {
         self.requests.fetch_add(1, Ordering::Relaxed);
+        let agent: String = user_agent
+            .unwrap_or("-")
+            .chars()
+            .take(MAX_AGENT_LEN)
+            .collect();
+        let mut agents = self.user_agents.lock().unwrap_or_else(|p| p.into_inner());
+        let key = if agents.contains_key(&agent) || agents.len() < MAX_AGENTS {
+            agent
+        } else {
+            OTHER.to_owned()
+        };
+        *agents.entry(key).or_insert(0) += 1;
     }
 
     pub fn snapshot(&self) -> Value {
@@ -99,6 +119,7 @@ impl Stats {
             "rejected_signatures": self.rejected_signatures.load(Ordering::Relaxed),
             "faults_injected": self.faults_injected.load(Ordering::Relaxed),
             "requests": self.requests.load(Ordering::Relaxed),
+            "user_agents": self.user_agents.lock().unwrap_or_else(|p| p.into_inner()).clone(),
             "document": {
                 "sent": self.document_sent.load(Ordering::Relaxed),
                 "not_modified": self.document_not_modified.load(Ordering::Relaxed),
@@ -118,6 +139,10 @@ impl Stats {
         self.rejected_signatures.store(0, Ordering::Relaxed);
         self.faults_injected.store(0, Ordering::Relaxed);
         self.requests.store(0, Ordering::Relaxed);
+        self.user_agents
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
         self.document_sent.store(0, Ordering::Relaxed);
         self.document_not_modified.store(0, Ordering::Relaxed);
     }
@@ -137,5 +162,21 @@ mod tests {
         assert_eq!(snapshot["cognito"]["GetId"], 1);
         assert_eq!(snapshot["cognito"][OTHER], 2);
         assert_eq!(snapshot["cognito"].as_object().unwrap().len(), 5);
+    }
+
+    #[test]
+    fn user_agents_are_bounded() {
+        let stats = Stats::default();
+        for i in 0..100 {
+            stats.request(Some(&format!("agent-{i}")));
+        }
+        stats.request(Some("agent-0"));
+        stats.request(Some(&"x".repeat(1000)));
+        stats.request(None);
+        let agents = stats.snapshot()["user_agents"].clone();
+        let agents = agents.as_object().unwrap();
+        assert_eq!(agents.len(), MAX_AGENTS + 1);
+        assert_eq!(agents["agent-0"], 2);
+        assert_eq!(agents[OTHER], 100 - MAX_AGENTS as u64 + 2);
     }
 }

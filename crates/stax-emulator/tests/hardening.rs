@@ -32,16 +32,30 @@ impl Raw {
     }
 }
 
-/// Sends `request` as is on a new connection and reads until the server closes it. A guard
-/// (not an assertion on speed) turns a connection that never closes into a failure.
+/// Sends `request` as is on a new connection and reads until the server closes it; `None`
+/// when no answer came. A server that closes before reading the whole request (as it does
+/// after refusing one hyper cannot parse) is no error. A guard (not an assertion on speed)
+/// turns a connection that never closes into a failure.
 async fn raw(endpoint: &str, request: &[u8]) -> Option<Raw> {
     let host = endpoint.trim_start_matches("http://");
     let mut stream = TcpStream::connect(host).await.unwrap();
-    stream.write_all(request).await.unwrap();
+    let _ = stream.write_all(request).await;
     let mut bytes = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(60), stream.read_to_end(&mut bytes)).await;
+    let mut chunk = [0u8; 4096];
+    let read = tokio::time::timeout(Duration::from_secs(60), async {
+        // Until the end, or a reset after the answer.
+        while let Ok(n @ 1..) = stream.read(&mut chunk).await {
+            bytes.extend_from_slice(&chunk[..n]);
+        }
+    })
+    .await;
     assert!(read.is_ok(), "the server never closed the connection");
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    parsed(&bytes)
+}
+
+/// An answer's status, headers and body; `None` when `bytes` hold none.
+fn parsed(bytes: &[u8]) -> Option<Raw> {
+    let text = String::from_utf8_lossy(bytes).into_owned();
     let (head, body) = text.split_once("\r\n\r\n")?;
     let mut lines = head.lines();
     let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
@@ -408,5 +422,133 @@ async fn every_answer_carries_a_request_id_as_api_gateway_and_cognito_do() {
             .unwrap();
         check(&response, &format!("{method} {path}"));
     }
+    emu.shutdown().await;
+}
+
+/// What hyper refuses before any route is answered in API Gateway's shape: JSON
+/// `{"message"}`, with a request id, never an empty body.
+fn assert_gateway_json(case: &str, answer: &Raw, status: u16, says: &str) {
+    assert_eq!(answer.status, status, "{case}: {}", answer.body);
+    assert_eq!(
+        answer.header("content-type"),
+        Some("application/json"),
+        "{case}"
+    );
+    assert!(answer.header("x-amzn-requestid").is_some(), "{case}");
+    let message = answer.json()["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(message.contains(says), "{case}: {message}");
+}
+
+#[tokio::test]
+async fn two_thousand_headers_get_a_json_431() {
+    let emu = emulator(|_| {}).await;
+    let mut request = b"GET /20190206/accounts HTTP/1.1\r\nHost: x\r\n".to_vec();
+    for i in 0..2000 {
+        request.extend_from_slice(format!("x-h{i}: v\r\n").as_bytes());
+    }
+    request.extend_from_slice(b"\r\n");
+    let answer = raw(emu.endpoint(), &request).await.expect("an answer");
+    assert_gateway_json("2000 headers", &answer, 431, "Too Large");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_garbage_request_line_gets_a_json_400() {
+    let emu = emulator(|_| {}).await;
+    for line in [
+        &b"\x01\x02 garbage \xff\r\n\r\n"[..],
+        b"GET\r\n\r\n",
+        b"GET / HTTP/9.9\r\nHost: x\r\n\r\n",
+        b"G(T / HTTP/1.1\r\nHost: x\r\n\r\n",
+    ] {
+        let case = String::from_utf8_lossy(line).into_owned();
+        let answer = raw(emu.endpoint(), line).await.expect("an answer");
+        assert_gateway_json(&case, &answer, 400, "Bad Request");
+    }
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_negative_content_length_gets_a_json_400() {
+    let emu = emulator(|_| {}).await;
+    let answer = raw(
+        emu.endpoint(),
+        b"POST /20190206/accounts/types HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n{}",
+    )
+    .await
+    .expect("an answer");
+    assert_gateway_json("Content-Length: -1", &answer, 400, "Content-Length");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_content_length_of_twenty_digits_gets_a_json_400() {
+    let emu = emulator(|_| {}).await;
+    let answer = raw(
+        emu.endpoint(),
+        b"POST /20190206/accounts/types HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n{}",
+    )
+    .await
+    .expect("an answer");
+    assert_gateway_json("Content-Length: 20 digits", &answer, 400, "Content-Length");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_path_that_is_not_utf8_gets_a_json_answer() {
+    let emu = emulator(|_| {}).await;
+    let answer = raw(
+        emu.endpoint(),
+        b"GET /20190206/accounts/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await
+    .expect("an answer");
+    assert_gateway_json("non-UTF-8 path", &answer, 400, "Bad Request");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn over_tls_too_what_hyper_cannot_parse_gets_a_json_answer() {
+    use std::io::{Read as _, Write as _};
+    use std::sync::Arc;
+    let emu = emulator(|o| o.tls = true).await;
+    let pem = std::fs::read(emu.ca_cert().unwrap()).unwrap();
+    let addr = emu.endpoint().trim_start_matches("https://").to_owned();
+    let bytes = tokio::task::spawn_blocking(move || {
+        use rustls::pki_types::pem::PemObject as _;
+        use rustls::pki_types::{CertificateDer, ServerName};
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            roots.add(cert.unwrap()).unwrap();
+        }
+        let config = rustls::ClientConfig::builder()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let name = ServerName::try_from("localhost").unwrap();
+        let connection = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+        let tcp = std::net::TcpStream::connect(&addr).unwrap();
+        // A guard against a server that never closes, not a measure of speed.
+        tcp.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        let mut tls = rustls::StreamOwned::new(connection, tcp);
+        tls.write_all(
+            b"POST /20190206/accounts/types HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+        )
+        .unwrap();
+        let mut bytes = Vec::new();
+        // The server may close without TLS's close_notify: what was read counts.
+        let _ = tls.read_to_end(&mut bytes);
+        bytes
+    })
+    .await
+    .unwrap();
+    assert_gateway_json(
+        "TLS, Content-Length: -1",
+        &parsed(&bytes).expect("an answer"),
+        400,
+        "Content-Length",
+    );
     emu.shutdown().await;
 }

@@ -517,3 +517,154 @@ async fn with_the_reference_served_every_operation_is_answered_as_documented() {
     assert!(err.to_string().contains("once per API"), "{err}");
     emu.shutdown().await;
 }
+
+/// A new permission set of ReadOnlyAccess named `name`; its id.
+async fn new_set(client: &Client, creds: &Creds, name: &str) -> String {
+    let body = json!({"Name": name, "AWSManagedPolicies": [{"PolicyArn": READ_ONLY}]});
+    let (status, set) = client.call(creds, "POST", SETS, Some(body)).await;
+    assert_eq!(status, 201, "{set}");
+    set["Id"].as_str().unwrap().to_owned()
+}
+
+/// A `{"Error": "..."}` answer of the core API holding `words`.
+fn refused(status: u16, body: &Value, expected: u16, words: &[&str]) {
+    assert_eq!(status, expected, "{body}");
+    let message = body["Error"].as_str().unwrap_or_default();
+    for word in words {
+        assert!(message.contains(word), "{word:?} not in {body}");
+    }
+}
+
+/// Referential integrity: a group or an account type that a live permission set assignment
+/// names cannot be deleted (400 naming the assignments), so no assignment and no role
+/// outlives what it was made for; once the assignments are deleted, they can.
+#[tokio::test]
+async fn groups_and_account_types_with_live_assignments_cannot_be_deleted() {
+    let (emu, client, creds) = setup(200).await;
+    // The demo's Developers hold a deployed assignment in production.
+    let (developers, _) = demo_pair(&client, &creds).await;
+    let (status, body) = client
+        .call(
+            &creds,
+            "DELETE",
+            &format!("/20190206/groups/{developers}"),
+            None,
+        )
+        .await;
+    refused(
+        status,
+        &body,
+        400,
+        &[
+            "live permission set assignment",
+            "DeletePermissionSetAssignment",
+        ],
+    );
+    let roles = get(&client, &creds, &format!("{SETS}/roles")).await;
+    assert!(!roles["Roles"].as_array().unwrap().is_empty(), "{roles}");
+
+    // A group and an account type of their own, without accounts, assigned a set.
+    let (group, _) = common::change(
+        &client,
+        &creds,
+        "POST",
+        "/20190206/groups",
+        Some(json!({"Name": "short-lived"})),
+    )
+    .await;
+    let group = group["GroupId"].as_str().unwrap().to_owned();
+    let account_type = send(
+        &client,
+        &creds,
+        "POST",
+        "/20190206/accounts/types",
+        Some(json!({"Name": "short-lived-type"})),
+    )
+    .await;
+    let account_type = account_type["Detail"]["AccountType"]["Id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{account_type}"))
+        .to_owned();
+    let set = new_set(&client, &creds, "Holders").await;
+    let assignments = format!("{SETS}/{set}/assignments");
+    let made = send(
+        &client,
+        &creds,
+        "POST",
+        &assignments,
+        Some(json!([{"GroupId": group, "AccountTypeId": account_type}])),
+    )
+    .await;
+    let id = made[0]["Id"].as_str().unwrap().to_owned();
+    let group_path = format!("/20190206/groups/{group}");
+    let type_path = format!("/20190206/accounts/types/{account_type}");
+    // Refused while the assignment is requested, deployed, and being deleted.
+    for stage in ["requested", "deployed", "deleting"] {
+        match stage {
+            "deployed" => {
+                until(&client, &creds, &set, &id, "DEPLOYMENT_COMPLETE").await;
+            }
+            "deleting" => {
+                let deleting = send(
+                    &client,
+                    &creds,
+                    "DELETE",
+                    &format!("{assignments}/{id}"),
+                    None,
+                )
+                .await;
+                assert_eq!(deleting["Status"], "DELETE_REQUESTED");
+            }
+            _ => {}
+        }
+        let (status, body) = client.call(&creds, "DELETE", &group_path, None).await;
+        refused(status, &body, 400, &["Group", &id, &set]);
+        let (status, body) = client.call(&creds, "DELETE", &type_path, None).await;
+        refused(status, &body, 400, &["Account type", &id, &set]);
+    }
+    // Once the assignment is deleted, both may go.
+    until(&client, &creds, &set, &id, "DELETE_COMPLETE").await;
+    let (_, task) = common::change(&client, &creds, "DELETE", &group_path, None).await;
+    assert_eq!(task["Status"], "SUCCEEDED", "{task}");
+    let deleted = send(&client, &creds, "DELETE", &type_path, None).await;
+    assert_eq!(deleted["AccountTypes"]["Status"], "DELETED", "{deleted}");
+    emu.shutdown().await;
+}
+
+/// A group whose deletion has started cannot be given an assignment that would outlive it.
+#[tokio::test]
+async fn a_group_being_deleted_cannot_be_assigned() {
+    // Tasks that never end during the test: the deletion stays under way.
+    let (emu, client, creds) = setup(3_600_000).await;
+    let (_, production) = demo_pair(&client, &creds).await;
+    // The demo's Administrators hold no assignment; their deletion starts and stays under way.
+    let group = id_named(
+        &client,
+        &creds,
+        "/20190206/groups",
+        "Groups",
+        "Administrators",
+    )
+    .await;
+    let deleting = send(
+        &client,
+        &creds,
+        "DELETE",
+        &format!("/20190206/groups/{group}"),
+        None,
+    )
+    .await;
+    assert!(deleting["Detail"]["TaskId"].is_string(), "{deleting}");
+    let set = new_set(&client, &creds, "Late").await;
+    let (status, body) = client
+        .call(
+            &creds,
+            "POST",
+            &format!("{SETS}/{set}/assignments"),
+            Some(json!([{"GroupId": group, "AccountTypeId": production}])),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    coded(400, &body, "being deleted");
+    emu.shutdown().await;
+}

@@ -5,7 +5,7 @@ use std::fmt;
 use crypto_bigint::U4096;
 use time::OffsetDateTime;
 
-use crate::SrpError;
+use crate::error::SrpError;
 use crate::exp::{pow, pow_g};
 use crate::group::{self, Element, Uint, params};
 use crate::proof::{self, pool_name};

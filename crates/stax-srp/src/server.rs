@@ -6,7 +6,7 @@ use std::fmt;
 use rand::RngCore as _;
 use subtle::ConstantTimeEq as _;
 
-use crate::SrpError;
+use crate::error::SrpError;
 use crate::exp::{pow, pow_g, pow_public};
 use crate::group::{self, Element, Uint, params};
 use crate::proof::{self, pool_name};

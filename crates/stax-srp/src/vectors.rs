@@ -231,22 +231,31 @@ fn degenerate_and_malformed_values_are_refused() {
     };
     let now = time::OffsetDateTime::UNIX_EPOCH;
     let answer = |c: Challenge<'_>| client.answer(&c, POOL_ID, "pw", now).unwrap_err();
-    assert_eq!(answer(challenge("0", "01")), crate::SrpError::DegenerateB);
+    assert_eq!(
+        answer(challenge("0", "01")),
+        crate::error::SrpError::DegenerateB
+    );
     let n_static: &'static str = Box::leak(n_hex.clone().into_boxed_str());
     assert_eq!(
         answer(challenge(n_static, "01")),
-        crate::SrpError::DegenerateB
+        crate::error::SrpError::DegenerateB
     );
-    assert_eq!(answer(challenge("xyz", "01")), crate::SrpError::PublicB);
-    assert_eq!(answer(challenge("02", "salt?")), crate::SrpError::Salt);
+    assert_eq!(
+        answer(challenge("xyz", "01")),
+        crate::error::SrpError::PublicB
+    );
+    assert_eq!(
+        answer(challenge("02", "salt?")),
+        crate::error::SrpError::Salt
+    );
     let verifier = Verifier::with_salt("01", POOL_ID, "u", "pw").unwrap();
     assert_eq!(
         ServerSession::start(&verifier, &n_hex).unwrap_err(),
-        crate::SrpError::DegenerateA
+        crate::error::SrpError::DegenerateA
     );
     assert_eq!(
         ServerSession::start(&verifier, "").unwrap_err(),
-        crate::SrpError::PublicA
+        crate::error::SrpError::PublicA
     );
     assert!(Verifier::from_stored("01", "nothex").is_err());
     assert!(Client::with_secret(&[1; 385]).is_none());

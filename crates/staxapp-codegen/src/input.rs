@@ -166,13 +166,17 @@ mod tests {
     #[test]
     fn the_apis_are_the_sdks() {
         for (kind, api) in [
-            (ApiKind::Core, staxapp::Api::Core),
-            (ApiKind::PermissionSets, staxapp::Api::PermissionSets),
+            (ApiKind::Core, staxapp::Api::CORE),
+            (ApiKind::PermissionSets, staxapp::Api::PERMISSION_SETS),
         ] {
             assert_eq!(kind.version(), api.version());
             assert_eq!(kind.service(), api.service());
             assert_eq!(kind.layout(), api.layout());
         }
-        assert_eq!(staxapp::Api::ALL.len(), 2, "a new API needs a kind here");
+        assert_eq!(
+            staxapp::Api::BUILT_IN.len(),
+            2,
+            "a new built-in API needs a kind here"
+        );
     }
 }

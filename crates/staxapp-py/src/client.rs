@@ -2,7 +2,7 @@
 //! it, its calls, task waiting and paging.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -11,10 +11,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 use staxapp::tasks::WaitOptions;
-use staxapp::{Config, ConfigError, Document, PreparedRequest, Session, StaxClient};
+use staxapp::{Call, Config, ConfigError, Document, Resolved, Session, StaxClient};
 
 use crate::convert;
 use crate::errors::{self, to_py};
+use crate::interceptors::PyInterceptor;
 use crate::logging;
 use crate::runtime::block_on;
 
@@ -52,6 +53,16 @@ struct Settings {
 
 impl Settings {
     fn into_config(self) -> staxapp::Result<Config> {
+        // STAX_ENDPOINT set and malformed (no scheme, another scheme, a query) is the CLI's
+        // error, never ignored for the default host.
+        if let Ok(endpoint) = std::env::var("STAX_ENDPOINT")
+            && !endpoint.trim().is_empty()
+        {
+            Config::builder_without_env()
+                .endpoint(endpoint.trim())
+                .build()?;
+        }
+        check_hostname(&self.endpoint)?;
         // Config::builder() starts from the environment, so everything Python does not set
         // comes from there: STAX_SCHEMA, AWS_ENDPOINT_URL(_COGNITO_*), the document cache.
         // The retry settings mean what they mean in staxapp (max_attempts = retries).
@@ -85,10 +96,33 @@ impl Settings {
     }
 }
 
+/// `Config.hostname` (in `endpoint`, `<scheme>://<hostname>`) must be a host name or address
+/// with an optional port and nothing else: a scheme, a path, a query or user information in
+/// it would send the calls somewhere else (`http://[::1` would be the host `http`).
+fn check_hostname(endpoint: &str) -> Result<(), ConfigError> {
+    let hostname = endpoint
+        .split_once("://")
+        .map_or(endpoint, |(_, rest)| rest);
+    let plain = !hostname.contains(['/', '?', '#', '@', '\\'])
+        && url::Url::parse(endpoint).is_ok_and(|u| {
+            u.host().is_some() && u.path() == "/" && u.query().is_none() && u.fragment().is_none()
+        });
+    if plain {
+        return Ok(());
+    }
+    Err(ConfigError::InvalidValue {
+        setting: "Config.hostname".into(),
+        problem: format!(
+            "{hostname:?} is not a host name or address with an optional port, such as api.au1.staxapp.cloud or 127.0.0.1:8080"
+        ),
+    })
+}
+
 /// A Stax client with frozen settings. Made by `staxapp_rs.openapi.StaxClient`.
 #[pyclass(frozen, module = "staxapp_rs._core")]
 pub struct Client {
-    inner: StaxClient,
+    /// Replaced (not changed) when an interceptor is added; each call works on a clone.
+    inner: RwLock<StaxClient>,
 }
 
 #[pymethods]
@@ -119,14 +153,31 @@ impl Client {
         }
         .map_err(|e| to_py(py, e))?;
         Ok(Client {
-            inner: StaxClient::with_session(session),
+            inner: RwLock::new(StaxClient::with_session(session)),
         })
     }
 
     /// The API base URL, e.g. `https://api.au1.staxapp.cloud/20190206`.
     #[getter]
     fn base_url(&self) -> String {
-        self.inner.config().base_url().to_owned()
+        self.client().config().base_url().to_owned()
+    }
+
+    /// Adds an interceptor: Python callables called for every request of this client, after
+    /// those added before (`staxapp_rs.openapi.StaxClient.add_interceptor`).
+    #[pyo3(signature = (before_signing=None, after_attempt=None, after_call=None))]
+    fn add_interceptor(
+        &self,
+        before_signing: Option<Py<PyAny>>,
+        after_attempt: Option<Py<PyAny>>,
+        after_call: Option<Py<PyAny>>,
+    ) {
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        *inner = inner.with_interceptor(PyInterceptor {
+            before_signing,
+            after_attempt,
+            after_call,
+        });
     }
 
     /// Loads the document (once per session) and checks that `service` is one of its classes.
@@ -156,7 +207,8 @@ impl Client {
     }
 
     /// Calls `service.operation` with the keyword arguments `arguments`; the decoded answer.
-    /// Routing and validation run here; only the request itself releases the GIL.
+    /// The SDK's pipeline builds the request (routing, validation), then sends it with the
+    /// GIL released.
     #[pyo3(signature = (service, operation, arguments=None))]
     fn call(
         &self,
@@ -165,11 +217,29 @@ impl Client {
         operation: &Bound<'_, PyString>,
         arguments: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let document = self.document(py)?;
         let (service, operation) = (convert::name(service), convert::name(operation));
-        let prepared = prepare(py, &document, &service, &operation, arguments)?;
-        let client = &self.inner;
-        let answer = block_on(py, client.send_prepared(&prepared))?;
+        let client = self.client();
+        let resolved = self.resolve(py, &client, &service, &operation)?;
+        let path_params: Vec<&str> = resolved
+            .operation()
+            .variants
+            .iter()
+            .flat_map(|v| v.path_params.iter().map(String::as_str))
+            .collect();
+        let convert::Arguments { args, stringified } = convert::arguments(arguments, &path_params)?;
+        let call = Call::new(service, operation).args(args);
+        let request = block_on(py, client.request(call))?.map_err(|e| to_py(py, e))?;
+        if let Some(body) = request.body()
+            && let Some((name, kind)) = convert::stringified_in(&stringified, body)
+        {
+            return Err(errors::validation(
+                py,
+                format!(
+                    "{name}: a {kind} cannot be sent in a JSON body; pass a str, int, float, bool, None, list or dict"
+                ),
+            ));
+        }
+        let answer = block_on(py, client.send_for_value(&request))?;
         match answer {
             Ok(value) => convert::to_python(py, &value),
             Err(e) => Err(to_py(py, e)),
@@ -220,7 +290,7 @@ impl Client {
                 })
             });
         }
-        let client = &self.inner;
+        let client = self.client();
         let answer = block_on(py, async {
             tokio::select! {
                 answer = client.wait_for_task(task_id, options) => Some(answer),
@@ -250,7 +320,7 @@ impl Client {
         arguments: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Pages> {
         let arguments = convert::arguments(arguments, &[])?;
-        Ok(Pages::new(self.inner.pages(
+        Ok(Pages::new(self.client().pages(
             &convert::name(service),
             &convert::name(operation),
             arguments.args,
@@ -271,7 +341,7 @@ impl Client {
     ) -> PyResult<Pages> {
         let arguments = convert::arguments(arguments, &[])?;
         let list_key = list_key.map(convert::name);
-        Ok(Pages::new(self.inner.items(
+        Ok(Pages::new(self.client().items(
             &convert::name(service),
             &convert::name(operation),
             arguments.args,
@@ -282,52 +352,42 @@ impl Client {
 }
 
 impl Client {
-    fn document(&self, py: Python<'_>) -> PyResult<Arc<Document>> {
-        let client = &self.inner;
-        let document = block_on(py, client.document())?.map_err(|e| to_py(py, e))?;
+    /// The client as it is now (a clone: cheap, and free of the lock while a call runs).
+    fn client(&self) -> StaxClient {
+        self.inner.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Remembers `document` for the other clients of its installation.
+    fn share(config: &Config, document: &Arc<Document>) {
         documents()
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(document_key(client.config()), document.clone());
+            .insert(document_key(config), document.clone());
+    }
+
+    fn document(&self, py: Python<'_>) -> PyResult<Arc<Document>> {
+        let client = self.client();
+        let document = block_on(py, client.document())?.map_err(|e| to_py(py, e))?;
+        Client::share(client.config(), &document);
         Ok(document)
     }
-}
 
-/// Converts the arguments, routes the call, refuses values without a JSON form in the body,
-/// and validates the body.
-fn prepare(
-    py: Python<'_>,
-    document: &Document,
-    service: &str,
-    operation: &str,
-    arguments: Option<&Bound<'_, PyDict>>,
-) -> PyResult<PreparedRequest> {
-    let found = document
-        .operation(service, operation)
-        .map_err(|e| errors::validation(py, e.to_string()))?;
-    let path_params: Vec<&str> = found
-        .variants
-        .iter()
-        .flat_map(|v| v.path_params.iter().map(String::as_str))
-        .collect();
-    let arguments = convert::arguments(arguments, &path_params)?;
-    let prepared = document
-        .route(service, operation, arguments.args.clone())
-        .map_err(|e| errors::validation(py, e.to_string()))?;
-    if let Some(body) = &prepared.body
-        && let Some((name, kind)) = arguments.stringified_in(body)
-    {
-        return Err(errors::validation(
-            py,
-            format!(
-                "{name}: a {kind} cannot be sent in a JSON body; pass a str, int, float, bool, None, list or dict"
-            ),
-        ));
+    /// The operation, found by the SDK in its document (an unknown name is a
+    /// `ValidationException`).
+    fn resolve(
+        &self,
+        py: Python<'_>,
+        client: &StaxClient,
+        service: &str,
+        operation: &str,
+    ) -> PyResult<Resolved> {
+        let resolved =
+            block_on(py, client.resolve(service, operation))?.map_err(|e| to_py(py, e))?;
+        if resolved.api() == staxapp::Api::CORE {
+            Client::share(client.config(), resolved.document());
+        }
+        Ok(resolved)
     }
-    document
-        .validate(&prepared)
-        .map_err(|e| errors::validation(py, e.to_string()))?;
-    Ok(prepared)
 }
 
 /// A Python iterator over pages or items, fetched as it is iterated.

@@ -25,14 +25,13 @@ pub struct Arguments {
     pub stringified: Vec<(String, String)>,
 }
 
-impl Arguments {
-    /// The first stringified argument that ended up in `body`, if any.
-    pub fn stringified_in(&self, body: &Value) -> Option<&(String, String)> {
-        let body = body.as_object()?;
-        self.stringified
-            .iter()
-            .find(|(name, _)| body.contains_key(name))
-    }
+/// The first of the `stringified` arguments that ended up in `body`, if any.
+pub fn stringified_in<'a>(
+    stringified: &'a [(String, String)],
+    body: &Value,
+) -> Option<&'a (String, String)> {
+    let body = body.as_object()?;
+    stringified.iter().find(|(name, _)| body.contains_key(name))
 }
 
 /// Converts a call's keyword arguments; `path_params` are the names that stand for path

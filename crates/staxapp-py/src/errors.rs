@@ -44,7 +44,11 @@ pub fn to_py(py: Python<'_>, error: Error) -> PyErr {
                 Ok(body) => body,
                 Err(err) => return err.into(),
             };
-            raise(py, "_api_exception", (e.status, body, e.message.clone()))
+            raise(
+                py,
+                "_api_exception",
+                (e.status, body, e.message.clone(), e.request_id.clone()),
+            )
         }
         Error::Auth(e) => match e.kind {
             AuthErrorKind::PublicConfig => raise(
@@ -54,6 +58,7 @@ pub fn to_py(py: Python<'_>, error: Error) -> PyErr {
                     py.None(),
                     py.None(),
                     format!("Api Exception: {}. {}", e.message, e.detail),
+                    py.None(),
                 ),
             ),
             AuthErrorKind::InvalidSecretKey | AuthErrorKind::UnknownAccessKey => raise(
@@ -106,6 +111,12 @@ pub fn to_py(py: Python<'_>, error: Error) -> PyErr {
             ),
             other => validation(py, other.to_string()),
         },
+        // An interceptor's callable raised: raise its exception.
+        Error::Interceptor { source, .. } => match source.downcast::<PyErr>() {
+            Ok(raised) => *raised,
+            Err(other) => PyRuntimeError::new_err(other.to_string()),
+        },
+        e @ Error::Timeout { .. } => raise(py, "TransportException", (e.to_string(),)),
         other => PyRuntimeError::new_err(other.to_string()),
     }
 }

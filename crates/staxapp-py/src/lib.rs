@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 mod client;
 mod convert;
 mod errors;
+mod interceptors;
 mod logging;
 mod runtime;
 

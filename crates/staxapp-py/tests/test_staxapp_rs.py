@@ -53,6 +53,19 @@ def admin(ready, path, method="GET"):
     return json.loads(body) if body.strip() else None
 
 
+def failing_client(retry_config):
+    """An accounts client of the emulator that answers every API call 502."""
+    os.environ["STAX_ENDPOINT"] = FAILING["endpoint"]
+    os.environ["AWS_ENDPOINT_URL"] = FAILING["endpoint"]
+    config = Config(
+        hostname=FAILING["endpoint"].split("://", 1)[1],
+        access_key=FAILING["access_key"],
+        secret_key=FAILING["secret_key"],
+        api_retry_config=retry_config,
+    )
+    return StaxClient("accounts", config=config)
+
+
 class Threads(unittest.TestCase):
     def test_threads_calling_at_once_share_one_sign_in(self):
         accounts = StaxClient("accounts")
@@ -130,6 +143,10 @@ class BeyondStaxapp(unittest.TestCase):
         self.assertIsInstance(caught.exception, TimeoutError)
 
     def test_ctrl_c_interrupts_a_wait(self):
+        # Python turns SIGINT into KeyboardInterrupt only when SIGINT was not ignored at its
+        # start; a job started with `nohup` or `cmd &` inherits it ignored. Set it up here.
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        self.addCleanup(signal.signal, signal.SIGINT, previous)
         teams = StaxClient("teams")
         created = teams.CreateGroup(Name=f"int-{uuid.uuid4().hex[:8]}")
         seen = []
@@ -142,6 +159,18 @@ class BeyondStaxapp(unittest.TestCase):
             )
         timer.join()
         self.assertEqual(len(seen), 1, seen)
+
+    def test_integers_out_of_range_are_validation_exceptions(self):
+        accounts = StaxClient("accounts")
+        for size in [10**30, 2**64, 2**31, 0, -1, True, 2.0]:
+            with self.assertRaises(ValidationException, msg=repr(size)):
+                accounts.items("ReadAccounts", page_size=size)
+            with self.assertRaises(ValidationException, msg=repr(size)):
+                accounts.pages("ReadAccounts", page_size=size)
+        for name in ["timeout", "interval", "max_interval"]:
+            with self.assertRaises(ValidationException, msg=name):
+                StaxClient("tasks").wait_for_task("t-1", **{name: 10**400})
+        self.assertTrue(list(accounts.items("ReadAccounts", page_size=2**31 - 1)))
 
     def test_a_failed_task_carries_its_answer(self):
         failed = TaskFailedException("t-1", ["quota exceeded"], {"Status": "FAILED"})
@@ -211,15 +240,7 @@ class ConfigLikeStaxapp(unittest.TestCase):
         auth_retry_config.token_expiry_threshold = 2
         Config.api_auth_retry_config = auth_retry_config
         try:
-            os.environ["STAX_ENDPOINT"] = FAILING["endpoint"]
-            os.environ["AWS_ENDPOINT_URL"] = FAILING["endpoint"]
-            config = Config(
-                hostname=FAILING["endpoint"].split("://", 1)[1],
-                access_key=FAILING["access_key"],
-                secret_key=FAILING["secret_key"],
-                api_retry_config=retry_config,
-            )
-            failing = StaxClient("accounts", config=config)
+            failing = failing_client(retry_config)
             admin(FAILING, "reset-stats", "POST")
             with self.assertRaises(ApiException) as caught:
                 failing.ReadAccounts()
@@ -236,6 +257,18 @@ class ConfigLikeStaxapp(unittest.TestCase):
             StaxAPIRetryConfig.backoff_factor = 1.0
             StaxAuthRetryConfig.token_expiry_threshold = 1
 
+    def test_api_exceptions_carry_the_request_id(self):
+        failing = failing_client(StaxAPIRetryConfig(max_attempts=0))
+        seen = []
+        failing.add_interceptor(after_attempt=seen.append)
+        with self.assertRaises(ApiException) as caught:
+            failing.ReadAccounts()
+        self.assertEqual(caught.exception.status_code, 502)
+        self.assertEqual(len(seen), 1, seen)
+        self.assertIsInstance(caught.exception.request_id, str)
+        self.assertEqual(caught.exception.request_id, seen[0]["request_id"])
+        self.assertIsNone(ApiException("made by hand").request_id)
+
     def test_unusable_settings_are_config_exceptions(self):
         for name, value in [
             ("max_attempts", "3"),
@@ -251,6 +284,56 @@ class ConfigLikeStaxapp(unittest.TestCase):
             StaxClient("accounts", config=Config(hostname=42))
         with self.assertRaises(TypeError):
             StaxAPIRetryConfig(retries=3)
+        for name, value in [
+            ("max_attempts", 10**30),
+            ("backoff_factor", 10**400),
+            ("status_codes", (10**30,)),
+            ("status_codes", (700,)),
+        ]:
+            settings = StaxAPIRetryConfig(**{name: value})
+            with self.assertRaises(ConfigException, msg=f"{name}={value!r}"):
+                StaxClient("accounts", config=Config(hostname=HOST, api_retry_config=settings))
+        with self.assertRaises(ConfigException):
+            StaxClient(
+                "accounts",
+                config=Config(hostname=HOST, api_auth_retry_config=StaxAuthRetryConfig(max_attempts=2**32)),
+            )
+
+    def test_endpoints_and_hostnames_are_refused_as_the_cli_refuses_them(self):
+        # Refused when the client is made: nothing is sent, nothing is retried. Were
+        # STAX_ENDPOINT ignored, these clients would go to Config.hostname (the emulator) and
+        # work.
+        admin(READY, "reset-stats", "POST")
+        for endpoint in [
+            HOST,  # no scheme
+            "ftp://x",
+            "file:///etc/passwd",
+            f"{READY['endpoint']}/?x=1",
+            f"{READY['endpoint']}/#frag",
+        ]:
+            os.environ["STAX_ENDPOINT"] = endpoint
+            with self.assertRaises(ConfigException, msg=endpoint) as caught:
+                StaxClient("accounts", force=True)
+            self.assertIn("STAX_ENDPOINT", str(caught.exception))
+        os.environ.pop("STAX_ENDPOINT")
+        for hostname in [
+            "http://[::1",
+            f"https://{HOST}",
+            f"{HOST}/20190206",
+            f"{HOST}?x=1",
+            f"{HOST}#frag",
+            f"user@{HOST}",
+            "[::1",
+            "two words",
+        ]:
+            with self.assertRaises(ConfigException, msg=hostname) as caught:
+                StaxClient("accounts", force=True, config=Config(hostname=hostname))
+            self.assertIn("Config.hostname", str(caught.exception))
+        stats = admin(READY, "stats")
+        self.assertEqual(sum(stats["cognito"].values()), 0, stats)
+        self.assertEqual(sum(stats["operations"].values()), 0, stats)
+        # A host with a port is a hostname.
+        self.assertTrue(StaxClient("accounts", force=True).ReadAccounts()["Accounts"])
 
     def test_network_failures(self):
         once = StaxAPIRetryConfig(max_attempts=0)
@@ -384,3 +467,47 @@ class Packaging(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Interceptors(unittest.TestCase):
+    def test_callables_see_and_change_each_request(self):
+        accounts = StaxClient("accounts")
+        attempts, calls = [], []
+
+        def tag(request):
+            self.assertEqual(request["operation"], "accounts.ReadAccounts")
+            self.assertEqual(request["method"], "GET")
+            request["headers"]["user-agent"] = "py-interceptor/1.0"
+
+        accounts.add_interceptor(before_signing=tag, after_attempt=attempts.append, after_call=calls.append)
+        admin(READY, "reset-stats", "POST")
+        self.assertTrue(accounts.ReadAccounts()["Accounts"])
+        self.assertEqual([(a["attempt"], a["status"], a["retry"]) for a in attempts], [(1, 200, False)])
+        self.assertIsInstance(attempts[0]["request_id"], str)
+        self.assertIn(b"Accounts", attempts[0]["body"])
+        self.assertEqual(len(calls), 1)
+        self.assertEqual((calls[0]["attempts"], calls[0]["status"]), (1, 200))
+        self.assertEqual(calls[0]["request_id"], attempts[0]["request_id"])
+        stats = admin(READY, "stats")
+        # The changed request was signed and sent as the interceptor left it.
+        self.assertEqual(stats["user_agents"].get("py-interceptor/1.0"), 1, stats)
+        self.assertEqual(stats["rejected_signatures"], 0, stats)
+        # Another client is not intercepted.
+        StaxClient("accounts").ReadAccounts()
+        self.assertEqual(len(calls), 1)
+
+    def test_an_exception_in_a_callable_is_raised_from_the_call(self):
+        class Refused(Exception):
+            pass
+
+        def refuse(request):
+            raise Refused("not today")
+
+        teams = StaxClient("teams")
+        teams.add_interceptor(before_signing=refuse)
+        admin(READY, "reset-stats", "POST")
+        with self.assertRaises(Refused):
+            teams.ReadGroups()
+        self.assertEqual(admin(READY, "stats")["operations"].get("teams.ReadGroups", 0), 0)
+        with self.assertRaises(ValidationException):
+            teams.add_interceptor(after_call="not callable")

@@ -92,9 +92,6 @@ pub struct Prepared {
     pub round_trip: fn(Value) -> Result<Value, String>,
     /// `send().await` of the typed request; its output serialized.
     pub send: BoxFuture<'static, staxapp::Result<Value>>,
-    /// The typed request sent by `staxapp::typed::send_keeping_answer`: its output serialized,
-    /// and the JSON the SDK's call answered.
-    pub send_keeping_answer: BoxFuture<'static, staxapp::Result<(Value, Value)>>,
 }
 
 /// Reads argument `name` into the type its setter takes.
@@ -118,8 +115,8 @@ fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(
 /// A [`Prepared`] from a typed request and its `send()`.
 pub fn prepared<R, F>(request: R, send: F) -> Result<Prepared, String>
 where
-    R: Request + Clone + Send + 'static,
-    R::Output: serde::Serialize + Send,
+    R: Request + Clone,
+    R::Output: serde::Serialize,
     F: Future<Output = staxapp::Result<R::Output>> + Send + 'static,
 {
     let args = request
@@ -131,10 +128,6 @@ where
         args,
         round_trip: round_trip::<R::Output>,
         send: Box::pin(async move { to_json(&send.await?) }),
-        send_keeping_answer: Box::pin(async move {
-            let (output, answer) = staxapp::typed::send_keeping_answer(request).await?;
-            Ok((to_json(&output)?, answer))
-        }),
     })
 }
 

@@ -47,14 +47,10 @@ async fn run() -> staxapp::Result<()> {
             args! {"filter" => "ACTIVE", "include_tags" => true},
         )
         .await?;
-    println!(
-        "would send: {} {}",
-        prepared.method,
-        client.url_of(&prepared)
-    );
+    println!("would send: {} {}", prepared.method(), prepared.url());
 
     // The real call: 429 and 5xx answers are retried for GET with backoff and jitter.
-    let accounts = client.send_prepared(&prepared).await?;
+    let accounts: serde_json::Value = client.send(&prepared).await?.json()?;
     println!(
         "{} accounts",
         accounts["Accounts"].as_array().map_or(0, Vec::len)

@@ -41,7 +41,8 @@ use futures::TryStreamExt as _;
 use serde_json::Value;
 
 use crate::apis::PERMISSION_SETS_SERVICE;
-use crate::client::{Args, StaxClient};
+use crate::args::Args;
+use crate::client::StaxClient;
 use crate::error::{Result, TaskError};
 use crate::tasks::WaitOptions;
 
@@ -319,7 +320,7 @@ mod tests {
     #[test]
     fn the_waiters_futures_are_send() {
         fn send<T: Send>(_: T) {}
-        let client = StaxClient::new(crate::Config::default()).unwrap();
+        let client = StaxClient::new(crate::config::Config::default()).unwrap();
         let response = json!([]);
         send(client.wait_for_task("t", WaitOptions::new()));
         send(client.wait_for_assignment(

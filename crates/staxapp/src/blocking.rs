@@ -24,11 +24,13 @@ use futures::stream::BoxStream;
 use serde_json::Value;
 
 use crate::apis::Api;
+use crate::args::Args;
 use crate::assignments::{AssignmentGoal, AssignmentWaitOptions};
-use crate::client::Args;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::schema::{Document, PreparedRequest};
+use crate::interceptor::Interceptor;
+use crate::pipeline::{Call, Request, Response};
+use crate::schema::Document;
 use crate::session::Session;
 use crate::tasks::WaitOptions;
 
@@ -36,7 +38,7 @@ use crate::tasks::WaitOptions;
 /// the session.
 #[derive(Clone)]
 pub struct StaxClient {
-    inner: crate::StaxClient,
+    inner: crate::client::StaxClient,
     runtime: Arc<tokio::runtime::Runtime>,
 }
 
@@ -80,7 +82,7 @@ impl StaxClient {
             .build()
             .map_err(|e| Error::transport("could not start the blocking client's runtime", e))?;
         Ok(StaxClient {
-            inner: crate::StaxClient::with_session(session),
+            inner: crate::client::StaxClient::with_session(session),
             runtime: Arc::new(runtime),
         })
     }
@@ -96,7 +98,7 @@ impl StaxClient {
     }
 
     /// The async client this one drives.
-    pub fn as_async(&self) -> &crate::StaxClient {
+    pub fn as_async(&self) -> &crate::client::StaxClient {
         &self.inner
     }
 
@@ -128,36 +130,38 @@ impl StaxClient {
         }
     }
 
+    /// See [`crate::StaxClient::with_interceptor`].
+    pub fn with_interceptor(&self, interceptor: impl Interceptor + 'static) -> StaxClient {
+        StaxClient {
+            inner: self.inner.with_interceptor(interceptor),
+            runtime: self.runtime.clone(),
+        }
+    }
+
+    /// See [`crate::StaxClient::request`].
+    pub fn request(&self, call: Call) -> Result<Request> {
+        self.runtime.block_on(self.inner.request(call))
+    }
+
     /// See [`crate::StaxClient::prepare`].
     pub fn prepare(
         &self,
         service: &str,
         operation: &str,
         args: impl Into<Args>,
-    ) -> Result<PreparedRequest> {
+    ) -> Result<Request> {
         self.runtime
             .block_on(self.inner.prepare(service, operation, args))
     }
 
-    /// See [`crate::StaxClient::route`].
-    pub fn route(
-        &self,
-        service: &str,
-        operation: &str,
-        args: impl Into<Args>,
-    ) -> Result<PreparedRequest> {
-        self.runtime
-            .block_on(self.inner.route(service, operation, args))
+    /// See [`crate::StaxClient::send`].
+    pub fn send(&self, request: &Request) -> Result<Response> {
+        self.runtime.block_on(self.inner.send(request))
     }
 
-    /// See [`crate::StaxClient::url_of`].
-    pub fn url_of(&self, prepared: &PreparedRequest) -> String {
-        self.inner.url_of(prepared)
-    }
-
-    /// See [`crate::StaxClient::send_prepared`].
-    pub fn send_prepared(&self, prepared: &PreparedRequest) -> Result<Value> {
-        self.runtime.block_on(self.inner.send_prepared(prepared))
+    /// See [`crate::StaxClient::invoke`].
+    pub fn invoke(&self, call: Call) -> Result<Response> {
+        self.runtime.block_on(self.inner.invoke(call))
     }
 
     /// See [`crate::StaxClient::call`].
@@ -255,7 +259,7 @@ impl Service {
     }
 
     /// Routes and validates one of the service's operations without sending it.
-    pub fn prepare(&self, operation: &str, args: impl Into<Args>) -> Result<PreparedRequest> {
+    pub fn prepare(&self, operation: &str, args: impl Into<Args>) -> Result<Request> {
         self.client.prepare(&self.name, operation, args)
     }
 }

@@ -163,7 +163,14 @@ impl DocumentCache {
 
     /// The stored entry; `None` when there is none or it is unreadable or corrupt.
     pub fn load(&self) -> Option<CacheEntry> {
-        let bytes = std::fs::read(&self.path).ok()?;
+        let bytes = match stax_input::read(&self.path, stax_input::Kind::DOCUMENT) {
+            Ok(bytes) => bytes,
+            Err(e) if e.is_not_found() => return None,
+            Err(e) => {
+                tracing::debug!(error = %e, "ignoring the document cache entry");
+                return None;
+            }
+        };
         let value: Value = serde_json::from_slice(&bytes).ok()?;
         let entry = CacheEntry::from_json(&value);
         if entry.is_none() {

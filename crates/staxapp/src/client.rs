@@ -29,211 +29,59 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::apis::Api;
+use crate::args::Args;
 use crate::config::Config;
-use crate::error::{Result, ValidationError};
-use crate::schema::{Document, PreparedRequest};
+use crate::error::Result;
+use crate::interceptor::{Interceptor, Interceptors};
+use crate::pipeline::{self, Call, Request, Response};
+use crate::schema::{Document, Operation};
 use crate::session::Session;
-
-/// The arguments of an operation: path parameters, query parameters and body fields, by
-/// name, as the Python SDK's keyword arguments.
-///
-/// Made from a JSON object (`serde_json::Map` or `Value::Object`), `()`, or pairs; the
-/// [`args!`](crate::args) macro is the short form.
-///
-/// ```
-/// use serde_json::json;
-/// use staxapp::{Args, args};
-///
-/// let a: Args = args! {"filter" => "ACTIVE", "limit" => 2};
-/// let b: Args = json!({"filter": "ACTIVE", "limit": 2}).into();
-/// let c: Args = [("filter", json!("ACTIVE")), ("limit", json!(2))].into();
-/// assert_eq!(a, b);
-/// assert_eq!(b, c);
-/// assert!(Args::from(()).is_empty());
-/// ```
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Args {
-    map: Map<String, Value>,
-    /// The whole request body, when it is given apart from the named arguments.
-    body: Option<Value>,
-    /// Set when the arguments were given as JSON that is not an object.
-    invalid: Option<String>,
-}
-
-impl Args {
-    /// No arguments.
-    pub fn new() -> Self {
-        Args::default()
-    }
-
-    /// Adds or replaces one argument.
-    pub fn set(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.map.insert(name.into(), value.into());
-        self
-    }
-
-    /// Gives the whole request body, for operations whose body is not an object of fields:
-    /// the Permission Sets API's `CreatePermissionSetAssignments` takes a JSON array. The
-    /// named arguments may then only be path parameters.
-    ///
-    /// ```
-    /// use serde_json::json;
-    /// use staxapp::args;
-    ///
-    /// let a = args! {"permission_set_id" => "p-1"}.body(json!([{"GroupId": "g", "AccountTypeId": "t"}]));
-    /// assert!(a.whole_body().unwrap().is_array());
-    /// ```
-    pub fn body(mut self, body: impl Into<Value>) -> Self {
-        self.body = Some(body.into());
-        self
-    }
-
-    /// The whole request body given with [`body`](Self::body), if any.
-    pub fn whole_body(&self) -> Option<&Value> {
-        self.body.as_ref()
-    }
-
-    /// True when there are no arguments (and no whole body).
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty() && self.body.is_none()
-    }
-
-    /// The arguments as a JSON object.
-    pub fn as_map(&self) -> &Map<String, Value> {
-        &self.map
-    }
-
-    /// The arguments as a JSON object, or the error for arguments that were not one. A whole
-    /// body given with [`body`](Self::body) is dropped: see [`into_parts`](Self::into_parts).
-    pub fn into_map(self) -> Result<Map<String, Value>> {
-        self.into_parts().map(|(map, _)| map)
-    }
-
-    /// The named arguments and the whole body, or the error for arguments that were not a
-    /// JSON object.
-    pub fn into_parts(self) -> Result<(Map<String, Value>, Option<Value>)> {
-        match self.invalid {
-            Some(kind) => Err(ValidationError::InvalidArgument {
-                name: "<arguments>".into(),
-                reason: format!(
-                    "arguments must be a JSON object, not {kind} (an array body goes in Args::body, beside the path parameters)"
-                ),
-            }
-            .into()),
-            None => Ok((self.map, self.body)),
-        }
-    }
-}
-
-impl From<Map<String, Value>> for Args {
-    fn from(map: Map<String, Value>) -> Self {
-        Args {
-            map,
-            ..Args::default()
-        }
-    }
-}
-
-impl From<Value> for Args {
-    fn from(value: Value) -> Self {
-        match value {
-            Value::Object(map) => map.into(),
-            Value::Null => Args::default(),
-            other => Args {
-                invalid: Some(
-                    match other {
-                        Value::Bool(_) => "a boolean",
-                        Value::Number(_) => "a number",
-                        Value::String(_) => "a string",
-                        _ => "an array",
-                    }
-                    .to_owned(),
-                ),
-                ..Args::default()
-            },
-        }
-    }
-}
-
-impl From<()> for Args {
-    fn from(_: ()) -> Self {
-        Args::default()
-    }
-}
-
-impl<K: Into<String>, V: Into<Value>, const N: usize> From<[(K, V); N]> for Args {
-    fn from(pairs: [(K, V); N]) -> Self {
-        pairs.into_iter().collect()
-    }
-}
-
-impl<K: Into<String>, V: Into<Value>> From<Vec<(K, V)>> for Args {
-    fn from(pairs: Vec<(K, V)>) -> Self {
-        pairs.into_iter().collect()
-    }
-}
-
-impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Args {
-    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        iter.into_iter()
-            .fold(Args::default(), |args, (k, v)| args.set(k, v))
-    }
-}
-
-/// Builds [`Args`]: `args! {"name" => value, ...}`, each value anything `serde_json::json!`
-/// accepts (literals, `{..}` objects, `[..]` arrays, or any Rust expression).
-///
-/// ```
-/// use staxapp::args;
-///
-/// let ids = vec!["a", "b"];
-/// let args = args! {
-///     "account_id" => "abc",
-///     "include_tags" => true,
-///     "limit" => 10,
-///     "Tags" => {"team": "data"},
-///     "ids" => ids.clone(),
-///     "first" => ids[0],
-/// };
-/// assert_eq!(args.as_map()["limit"], 10);
-/// assert_eq!(args.as_map()["Tags"]["team"], "data");
-/// assert_eq!(args.as_map()["first"], "a");
-/// assert!(args! {}.is_empty());
-/// ```
-#[macro_export]
-macro_rules! args {
-    () => { $crate::Args::new() };
-    (@acc $args:expr; ) => { $args };
-    (@acc $args:expr; $name:expr => $($rest:tt)*) => {
-        $crate::args!(@val $args; $name; []; $($rest)*)
-    };
-    (@val $args:expr; $name:expr; [$($value:tt)*]; , $($rest:tt)*) => {
-        $crate::args!(@acc $args.set($name, ::serde_json::json!($($value)*)); $($rest)*)
-    };
-    (@val $args:expr; $name:expr; [$($value:tt)*]; ) => {
-        $args.set($name, ::serde_json::json!($($value)*))
-    };
-    (@val $args:expr; $name:expr; [$($value:tt)*]; $next:tt $($rest:tt)*) => {
-        $crate::args!(@val $args; $name; [$($value)* $next]; $($rest)*)
-    };
-    ($($tokens:tt)+) => { $crate::args!(@acc $crate::Args::new(); $($tokens)+) };
-}
+use crate::transport;
 
 /// A Stax API client: cheap to clone; clones (and every client made from an equal
-/// [`Config`]) share one [`Session`].
+/// [`Config`]) share one [`Session`]. Interceptors added with
+/// [`with_interceptor`](Self::with_interceptor) belong to the client (and its clones).
 #[derive(Clone)]
 pub struct StaxClient {
     session: Session,
+    interceptors: Interceptors,
 }
 
 impl fmt::Debug for StaxClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StaxClient")
             .field("session", &self.session)
+            .field("interceptors", &self.interceptors)
             .finish()
+    }
+}
+
+/// An operation found in its API's document ([`StaxClient::resolve`]): what `describe`
+/// shows and what argument conversion needs to know.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    api: Api,
+    document: Arc<Document>,
+    operation: Operation,
+}
+
+impl Resolved {
+    /// The API the operation belongs to.
+    pub fn api(&self) -> Api {
+        self.api
+    }
+
+    /// Its API's document.
+    pub fn document(&self) -> &Arc<Document> {
+        &self.document
+    }
+
+    /// The operation, with its path variants and parameters.
+    pub fn operation(&self) -> &Operation {
+        &self.operation
     }
 }
 
@@ -249,9 +97,7 @@ impl StaxClient {
     /// # Ok::<(), staxapp::Error>(())
     /// ```
     pub fn new(config: Config) -> Result<StaxClient> {
-        Ok(StaxClient {
-            session: Session::shared(&config)?,
-        })
+        Ok(StaxClient::with_session(Session::shared(&config)?))
     }
 
     /// A client configured from the environment ([`Config::from_env`]).
@@ -261,7 +107,19 @@ impl StaxClient {
 
     /// A client over an existing session.
     pub fn with_session(session: Session) -> StaxClient {
-        StaxClient { session }
+        StaxClient {
+            session,
+            interceptors: Interceptors::default(),
+        }
+    }
+
+    /// This client with `interceptor` called after those it has, for every request it sends
+    /// ([`interceptor`](crate::interceptor)). Other clients of the session do not see it.
+    pub fn with_interceptor(&self, interceptor: impl Interceptor + 'static) -> StaxClient {
+        StaxClient {
+            session: self.session.clone(),
+            interceptors: self.interceptors.with(Arc::new(interceptor)),
+        }
     }
 
     /// The configuration.
@@ -284,20 +142,19 @@ impl StaxClient {
         self.session.document_of(api).await
     }
 
-    /// The document that holds `service`: the Permission Sets API's for `permission-sets`,
-    /// the core API's for any other name ([`Api::for_service`]).
+    /// The document that holds `service`: its API's ([`Config::api_for`]).
     pub async fn document_for(&self, service: &str) -> Result<Arc<Document>> {
-        self.document_of(Api::for_service(service)).await
+        self.document_of(self.config().api_for(service)).await
     }
 
     /// Every service of every API, sorted: the core document's services (loading it) and
-    /// `permission-sets` (without loading its document).
+    /// the one service of each other API (without loading its document).
     pub async fn services(&self) -> Result<Vec<String>> {
         let core = self.document().await?;
         let mut names: Vec<String> = core.services().into_iter().map(str::to_owned).collect();
         names.extend(
-            Api::ALL
-                .iter()
+            self.config()
+                .apis()
                 .filter_map(|api| api.service().map(str::to_owned)),
         );
         names.sort();
@@ -313,80 +170,82 @@ impl StaxClient {
         }
     }
 
-    /// Routes and validates a call without sending it: the request that [`call`](Self::call)
-    /// would send (used by the CLI's `--dry-run`; needs no credentials).
+    /// Finds `service`'s `operation` in its API's document (loading it): unknown names are
+    /// [`ValidationError`](crate::ValidationError)s listing the valid ones.
+    pub async fn resolve(&self, service: &str, operation: &str) -> Result<Resolved> {
+        let api = self.config().api_for(service);
+        let document = self.document_of(api).await?;
+        let operation = document.operation(service, operation)?.clone();
+        Ok(Resolved {
+            api,
+            document,
+            operation,
+        })
+    }
+
+    /// The pipeline's first step: `call` routed, validated (unless it says not to), with its
+    /// URL, API and retry-ability ([`pipeline`]). Needs no credentials; sends nothing.
+    pub async fn request(&self, call: Call) -> Result<Request> {
+        let api = self.config().api_for(call.service());
+        let document = self.document_of(api).await?;
+        pipeline::build(self.config(), api, &document, call)
+    }
+
+    /// [`request`](Self::request) of `service.operation` with `args`, validated: what
+    /// [`call`](Self::call) would send (the CLI's `--dry-run` prints it).
     pub async fn prepare(
         &self,
         service: &str,
         operation: &str,
         args: impl Into<Args>,
-    ) -> Result<PreparedRequest> {
-        let (document, prepared) = self.route_in(service, operation, args.into()).await?;
-        document.validate(&prepared)?;
-        Ok(prepared)
+    ) -> Result<Request> {
+        self.request(Call::new(service, operation).args(args)).await
     }
 
-    /// Routes a call without validating its body (the CLI's `--no-validate`); otherwise as
-    /// [`prepare`](Self::prepare).
-    pub async fn route(
-        &self,
-        service: &str,
-        operation: &str,
-        args: impl Into<Args>,
-    ) -> Result<PreparedRequest> {
-        Ok(self.route_in(service, operation, args.into()).await?.1)
-    }
-
-    async fn route_in(
-        &self,
-        service: &str,
-        operation: &str,
-        args: Args,
-    ) -> Result<(Arc<Document>, PreparedRequest)> {
-        let (args, body) = args.into_parts()?;
-        let document = self.document_for(service).await?;
-        let mut prepared = document.route(service, operation, args)?;
-        if let Some(body) = body {
-            prepared.set_body(body)?;
+    /// The pipeline's second step: signs and sends `request` (interceptors, timeouts,
+    /// retries, the retry quota); a non-2xx answer is an [`ApiError`](crate::ApiError) with
+    /// the server's words and request id.
+    pub async fn send(&self, request: &Request) -> Result<Response> {
+        let response = self.session.send(request, &self.interceptors).await?;
+        if response.is_success() {
+            return Ok(response);
         }
-        Ok((document, prepared))
+        Err(transport::api_error(
+            &response,
+            Some(request.operation_id()),
+            request.api().errors(),
+        ))
     }
 
-    /// The full URL a prepared request goes to (on its API's host).
-    pub fn url_of(&self, prepared: &PreparedRequest) -> String {
-        self.session.url_for_api(
-            Api::for_service(&prepared.service),
-            &prepared.path_and_query(),
-        )
-    }
-
-    /// Signs and sends a prepared request to its API; returns the decoded JSON answer.
-    pub async fn send_prepared(&self, prepared: &PreparedRequest) -> Result<Value> {
-        let operation = format!("{}.{}", prepared.service, prepared.operation);
-        self.session
-            .call_api(
-                Api::for_service(&prepared.service),
-                prepared.method.clone(),
-                &prepared.path_and_query(),
-                prepared.body.as_ref(),
-                &operation,
-            )
-            .await
+    /// Both steps: [`request`](Self::request) then [`send`](Self::send).
+    pub async fn invoke(&self, call: Call) -> Result<Response> {
+        let request = self.request(call).await?;
+        self.send(&request).await
     }
 
     /// Calls `service.operation` with `args` and returns the decoded JSON answer. The service
     /// `permission-sets` calls the Permission Sets API; any other, the core API.
     ///
-    /// Unknown names and missing path parameters are [`ValidationError`]s, non-2xx answers
-    /// [`ApiError`](crate::ApiError)s with the server's words.
+    /// Unknown names and missing path parameters are [`ValidationError`](crate::ValidationError)s,
+    /// non-2xx answers [`ApiError`](crate::ApiError)s with the server's words.
     pub async fn call(
         &self,
         service: &str,
         operation: &str,
         args: impl Into<Args>,
     ) -> Result<Value> {
-        let prepared = self.prepare(service, operation, args).await?;
-        self.send_prepared(&prepared).await
+        let request = self.prepare(service, operation, args).await?;
+        self.send_for_value(&request).await
+    }
+
+    /// [`send`](Self::send), then the answer's JSON.
+    pub async fn send_for_value(&self, request: &Request) -> Result<Value> {
+        let response = self.send(request).await?;
+        transport::decode(
+            &response,
+            Some(request.operation_id()),
+            request.api().errors(),
+        )
     }
 }
 
@@ -409,7 +268,7 @@ impl Service {
     }
 
     /// Routes and validates one of the service's operations without sending it.
-    pub async fn prepare(&self, operation: &str, args: impl Into<Args>) -> Result<PreparedRequest> {
+    pub async fn prepare(&self, operation: &str, args: impl Into<Args>) -> Result<Request> {
         self.client.prepare(&self.name, operation, args).await
     }
 }

@@ -31,14 +31,18 @@ use crate::apis::Api;
 use crate::error::{ConfigError, Result};
 
 /// The API version every path of the core Stax API starts with.
-pub const API_VERSION: &str = Api::Core.version();
+pub const API_VERSION: &str = Api::CORE.version();
 
 /// The API version every path of the Permission Sets API starts with.
-pub const PERMISSION_SETS_API_VERSION: &str = Api::PermissionSets.version();
+pub const PERMISSION_SETS_API_VERSION: &str = Api::PERMISSION_SETS.version();
 
-/// The environment variable naming the Permission Sets API's document: `live` (default) or a
-/// path (`STAX_SCHEMA` names the core API's).
-pub const PERMISSION_SETS_SCHEMA_ENV: &str = "STAX_PERMISSION_SETS_SCHEMA";
+/// The environment variable of the attempt timeout ([`ConfigBuilder::attempt_timeout`]), in
+/// seconds.
+pub const ATTEMPT_TIMEOUT_ENV: &str = "STAX_ATTEMPT_TIMEOUT";
+
+/// The environment variable of the operation timeout ([`ConfigBuilder::operation_timeout`]),
+/// in seconds.
+pub const OPERATION_TIMEOUT_ENV: &str = "STAX_OPERATION_TIMEOUT";
 
 /// The installation used when none is configured.
 pub const DEFAULT_INSTALLATION: &str = "au1.staxapp.cloud";
@@ -212,17 +216,34 @@ impl Default for AuthRetryConfig {
     }
 }
 
+/// What a configuration holds for one API: where it lives and where its document comes from.
+#[derive(Clone, PartialEq)]
+struct ApiSettings {
+    api: Api,
+    /// e.g. `https://api.au1.staxapp.cloud/20190206` (no trailing slash).
+    base_url: String,
+    /// `host[:port]` of the base URL, as sent in the `Host` header and signed.
+    host: String,
+    schema: SchemaSource,
+}
+
+impl fmt::Debug for ApiSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiSettings")
+            .field("api", &self.api.name())
+            .field("base_url", &self.base_url)
+            .field("schema", &self.schema)
+            .finish()
+    }
+}
+
 #[derive(Clone, PartialEq)]
 struct Inner {
     installation: String,
-    base_url: String,
-    api_host: String,
-    permission_sets_base_url: String,
-    permission_sets_host: String,
+    /// One entry per API, the built-in ones first (core first of all).
+    apis: Vec<ApiSettings>,
     access_key: Option<String>,
     secret_key: Option<Secret>,
-    schema: SchemaSource,
-    permission_sets_schema: SchemaSource,
     cognito_idp_endpoint: Option<String>,
     cognito_identity_endpoint: Option<String>,
     ca_bundle: Option<PathBuf>,
@@ -230,6 +251,9 @@ struct Inner {
     auth_retry: AuthRetryConfig,
     timeout: Duration,
     connect_timeout: Duration,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    retry_quota: bool,
     cache_dir: Option<PathBuf>,
 }
 
@@ -244,18 +268,18 @@ impl fmt::Debug for Config {
         let i = &self.inner;
         f.debug_struct("Config")
             .field("installation", &i.installation)
-            .field("base_url", &i.base_url)
-            .field("permission_sets_base_url", &i.permission_sets_base_url)
+            .field("apis", &i.apis)
             .field("access_key", &i.access_key)
             .field("secret_key", &i.secret_key.as_ref().map(|_| "<redacted>"))
-            .field("schema", &i.schema)
-            .field("permission_sets_schema", &i.permission_sets_schema)
             .field("cognito_idp_endpoint", &i.cognito_idp_endpoint)
             .field("cognito_identity_endpoint", &i.cognito_identity_endpoint)
             .field("ca_bundle", &i.ca_bundle)
             .field("api_retry", &i.api_retry)
             .field("auth_retry", &i.auth_retry)
             .field("timeout", &i.timeout)
+            .field("attempt_timeout", &i.attempt_timeout)
+            .field("operation_timeout", &i.operation_timeout)
+            .field("retry_quota", &i.retry_quota)
             .finish()
     }
 }
@@ -310,7 +334,8 @@ impl Config {
     /// Reads the environment variables of CONTRACT.md: `STAX_REGION`, `STAX_ENDPOINT`,
     /// `STAX_ACCESS_KEY`, `STAX_SECRET_KEY`, `STAX_SCHEMA`, `STAX_PERMISSION_SETS_SCHEMA`,
     /// `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, `AWS_ENDPOINT_URL_COGNITO_IDENTITY`,
-    /// `SSL_CERT_FILE` / `AWS_CA_BUNDLE` and `TOKEN_EXPIRY_THRESHOLD_IN_MINS`. The same as
+    /// `SSL_CERT_FILE` / `AWS_CA_BUNDLE`, `TOKEN_EXPIRY_THRESHOLD_IN_MINS`,
+    /// `STAX_ATTEMPT_TIMEOUT` and `STAX_OPERATION_TIMEOUT`. The same as
     /// `Config::builder().build()`.
     pub fn from_env() -> Result<Config> {
         Config::builder().build()
@@ -322,12 +347,11 @@ impl Config {
         ConfigBuilder {
             region: Some(i.installation.clone()),
             endpoint: None,
-            base_url: Some(i.base_url.clone()),
-            permission_sets_base_url: Some(i.permission_sets_base_url.clone()),
+            apis: i.apis.iter().map(|a| a.api).collect(),
+            base_urls: i.apis.iter().map(|a| (a.api, a.base_url.clone())).collect(),
             access_key: i.access_key.clone(),
             secret_key: i.secret_key.clone(),
-            schema: i.schema.clone(),
-            permission_sets_schema: i.permission_sets_schema.clone(),
+            schemas: i.apis.iter().map(|a| (a.api, a.schema.clone())).collect(),
             cognito_idp_endpoint: i.cognito_idp_endpoint.clone(),
             cognito_identity_endpoint: i.cognito_identity_endpoint.clone(),
             ca_bundle: i.ca_bundle.clone(),
@@ -335,8 +359,12 @@ impl Config {
             auth_retry: i.auth_retry.clone(),
             timeout: i.timeout,
             connect_timeout: i.connect_timeout,
+            attempt_timeout: i.attempt_timeout,
+            operation_timeout: i.operation_timeout,
+            retry_quota: i.retry_quota,
             cache_dir: i.cache_dir.clone(),
-            threshold_error: None,
+            env_errors: Vec::new(),
+            lookup: None,
         }
     }
 
@@ -345,62 +373,99 @@ impl Config {
         &self.inner.installation
     }
 
-    /// The API base URL, e.g. `https://api.au1.staxapp.cloud/20190206` (no trailing slash).
+    /// The core API's base URL, e.g. `https://api.au1.staxapp.cloud/20190206` (no trailing
+    /// slash).
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.base_url_of(Api::CORE)
     }
 
-    /// The `host[:port]` of the API, as sent in the `Host` header and signed.
+    /// The `host[:port]` of the core API, as sent in the `Host` header and signed.
     pub fn api_host(&self) -> &str {
-        &self.inner.api_host
+        self.host_of(Api::CORE)
     }
 
-    /// The base URL of the Permission Sets API, e.g.
-    /// `https://api.idam.au1.staxapp.cloud/20210321`; with an endpoint override, that
-    /// endpoint followed by `/20210321`.
+    /// The APIs of this configuration: the built-in ones ([`Api::BUILT_IN`]), then those
+    /// added with [`ConfigBuilder::api`].
+    pub fn apis(&self) -> impl Iterator<Item = Api> + '_ {
+        self.inner.apis.iter().map(|a| a.api)
+    }
+
+    /// The API `service` belongs to ([`Api::find`] among [`apis`](Self::apis)):
+    /// `permission-sets` is the Permission Sets API, an added API's service is that API,
+    /// every other name the core API's.
     ///
     /// ```
-    /// use staxapp::Config;
+    /// use staxapp::{Api, Config};
+    ///
+    /// let config = Config::default();
+    /// assert_eq!(config.api_for("accounts"), Api::CORE);
+    /// assert_eq!(config.api_for("PermissionSets"), Api::PERMISSION_SETS);
+    /// ```
+    pub fn api_for(&self, service: &str) -> Api {
+        let apis = &self.inner.apis;
+        apis.iter()
+            .find(|a| a.api.owns_service(service))
+            .or_else(|| apis.iter().find(|a| a.api.service().is_none()))
+            .map_or(Api::CORE, |a| a.api)
+    }
+
+    fn settings(&self, api: Api) -> &ApiSettings {
+        let apis = &self.inner.apis;
+        // The core API is always there; an API the config does not know reads as the core
+        // API (a caller's mistake, never a panic).
+        apis.iter().find(|a| a.api == api).unwrap_or(&apis[0])
+    }
+
+    /// The base URL of `api`, e.g. `https://api.idam.eu1.staxapp.cloud/20210321`; with an
+    /// endpoint override, that endpoint followed by `/<version>`.
+    ///
+    /// ```
+    /// use staxapp::{Api, Config};
     ///
     /// let config = Config::builder_without_env().region("eu1").build()?;
-    /// assert_eq!(config.permission_sets_base_url(), "https://api.idam.eu1.staxapp.cloud/20210321");
+    /// assert_eq!(config.base_url_of(Api::PERMISSION_SETS), "https://api.idam.eu1.staxapp.cloud/20210321");
     /// let local = Config::builder_without_env().endpoint("http://127.0.0.1:8080").build()?;
-    /// assert_eq!(local.permission_sets_base_url(), "http://127.0.0.1:8080/20210321");
+    /// assert_eq!(local.base_url_of(Api::PERMISSION_SETS), "http://127.0.0.1:8080/20210321");
     /// assert_eq!(local.base_url(), "http://127.0.0.1:8080/20190206");
     /// # Ok::<(), staxapp::Error>(())
     /// ```
-    pub fn permission_sets_base_url(&self) -> &str {
-        &self.inner.permission_sets_base_url
-    }
-
-    /// Where the Permission Sets API's document comes from (`STAX_PERMISSION_SETS_SCHEMA`).
-    pub fn permission_sets_schema(&self) -> &SchemaSource {
-        &self.inner.permission_sets_schema
-    }
-
-    /// The base URL of `api` ([`base_url`](Self::base_url) or
-    /// [`permission_sets_base_url`](Self::permission_sets_base_url)).
     pub fn base_url_of(&self, api: Api) -> &str {
-        match api {
-            Api::Core => &self.inner.base_url,
-            Api::PermissionSets => &self.inner.permission_sets_base_url,
-        }
+        &self.settings(api).base_url
     }
 
     /// The `host[:port]` of `api`, as sent in the `Host` header and signed.
     pub fn host_of(&self, api: Api) -> &str {
-        match api {
-            Api::Core => &self.inner.api_host,
-            Api::PermissionSets => &self.inner.permission_sets_host,
-        }
+        &self.settings(api).host
     }
 
-    /// Where the document of `api` comes from.
+    /// Where the document of `api` comes from (its [`ApiSpec::schema_env`](crate::apis::ApiSpec::schema_env)).
     pub fn schema_of(&self, api: Api) -> &SchemaSource {
-        match api {
-            Api::Core => &self.inner.schema,
-            Api::PermissionSets => &self.inner.permission_sets_schema,
-        }
+        &self.settings(api).schema
+    }
+
+    /// The URL of a path and query of `api` (a full path, starting with the API's version
+    /// segment): the API's base URL without its version segment, then `path_and_query`.
+    ///
+    /// ```
+    /// use staxapp::{Api, Config};
+    ///
+    /// let config = Config::builder_without_env().region("au1").build()?;
+    /// assert_eq!(
+    ///     config.url_of(Api::PERMISSION_SETS, "/20210321/permission-sets"),
+    ///     "https://api.idam.au1.staxapp.cloud/20210321/permission-sets"
+    /// );
+    /// # Ok::<(), staxapp::Error>(())
+    /// ```
+    pub fn url_of(&self, api: Api, path_and_query: &str) -> String {
+        let base = self.base_url_of(api);
+        let root = base
+            .strip_suffix(api.version())
+            .and_then(|b| b.strip_suffix('/'))
+            .unwrap_or(base);
+        let mut url = String::with_capacity(root.len() + path_and_query.len());
+        url.push_str(root);
+        url.push_str(path_and_query);
+        url
     }
 
     /// The access key of the API token, if configured.
@@ -413,9 +478,9 @@ impl Config {
         self.inner.secret_key.as_ref()
     }
 
-    /// Where the OpenAPI document comes from.
+    /// Where the core API's OpenAPI document comes from.
     pub fn schema(&self) -> &SchemaSource {
-        &self.inner.schema
+        self.schema_of(Api::CORE)
     }
 
     /// The Cognito user pool endpoint, when overridden (else `https://cognito-idp.<region>.amazonaws.com`).
@@ -460,6 +525,27 @@ impl Config {
     /// Timeout for establishing a connection.
     pub fn connect_timeout(&self) -> Duration {
         self.inner.connect_timeout
+    }
+
+    /// The longest one attempt of a request may take, answer read included
+    /// (`STAX_ATTEMPT_TIMEOUT`); an attempt that takes longer is dropped and counts as a read
+    /// timeout: retried only where the request may be repeated. `None`: only the HTTP
+    /// client's [`timeout`](Self::timeout).
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.inner.attempt_timeout
+    }
+
+    /// The longest a whole call may take, sign-in, retries and their delays included
+    /// (`STAX_OPERATION_TIMEOUT`); past it the call ends with
+    /// [`Error::Timeout`](crate::Error::Timeout). `None`: no limit.
+    pub fn operation_timeout(&self) -> Option<Duration> {
+        self.inner.operation_timeout
+    }
+
+    /// Whether the retry quota is on (AWS standard mode's token bucket, shared by the
+    /// clients of a session: see [`RetryQuota`](crate::RetryQuota)). Default on.
+    pub fn retry_quota(&self) -> bool {
+        self.inner.retry_quota
     }
 
     /// Where the document cache lives (default: the user's cache dir, `staxapp/`).
@@ -553,16 +639,19 @@ fn is_dns_name(name: &str) -> bool {
 /// assert_eq!(config.auth_retry().max_attempts, 5); // untouched
 /// # Ok::<(), staxapp::Error>(())
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct ConfigBuilder {
     region: Option<String>,
     endpoint: Option<String>,
-    base_url: Option<String>,
-    permission_sets_base_url: Option<String>,
+    /// The APIs, built-in ones first.
+    apis: Vec<Api>,
+    /// Base URLs carried over by [`Config::to_builder`], until a region or endpoint replaces
+    /// them.
+    base_urls: Vec<(Api, String)>,
     access_key: Option<String>,
     secret_key: Option<Secret>,
-    schema: SchemaSource,
-    permission_sets_schema: SchemaSource,
+    /// Document sources that are not `live`.
+    schemas: Vec<(Api, SchemaSource)>,
     cognito_idp_endpoint: Option<String>,
     cognito_identity_endpoint: Option<String>,
     ca_bundle: Option<PathBuf>,
@@ -570,9 +659,46 @@ pub struct ConfigBuilder {
     auth_retry: AuthRetryConfig,
     timeout: Duration,
     connect_timeout: Duration,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    retry_quota: bool,
     cache_dir: Option<PathBuf>,
-    /// A malformed `TOKEN_EXPIRY_THRESHOLD_IN_MINS`, reported by `build` unless replaced.
-    threshold_error: Option<ConfigError>,
+    /// Malformed environment values by setting, reported by `build` unless a setter replaced
+    /// them.
+    env_errors: Vec<(&'static str, ConfigError)>,
+    /// The environment the builder started from, to read the document variable of an API
+    /// added later.
+    lookup: Option<Lookup>,
+}
+
+/// Reads one environment variable.
+type Lookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+impl Default for ConfigBuilder {
+    fn default() -> Self {
+        ConfigBuilder {
+            region: None,
+            endpoint: None,
+            apis: Api::BUILT_IN.to_vec(),
+            base_urls: Vec::new(),
+            access_key: None,
+            secret_key: None,
+            schemas: Vec::new(),
+            cognito_idp_endpoint: None,
+            cognito_identity_endpoint: None,
+            ca_bundle: None,
+            api_retry: ApiRetryConfig::default(),
+            auth_retry: AuthRetryConfig::default(),
+            timeout: Duration::ZERO,
+            connect_timeout: Duration::ZERO,
+            attempt_timeout: None,
+            operation_timeout: None,
+            retry_quota: true,
+            cache_dir: None,
+            env_errors: Vec::new(),
+            lookup: None,
+        }
+    }
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -594,20 +720,24 @@ impl ConfigBuilder {
     /// [`Config::builder`] is the same, reporting at [`build`](Self::build).
     pub fn from_env() -> Result<ConfigBuilder> {
         let builder = Config::builder();
-        match &builder.threshold_error {
-            Some(e) => Err(e.clone().into()),
+        match builder.env_errors.first() {
+            Some((_, e)) => Err(e.clone().into()),
             None => Ok(builder),
         }
     }
 
     /// A builder from the variables `get` returns (`None` or blank: unset). Pure.
-    fn from_lookup(get: impl Fn(&str) -> Option<String>) -> ConfigBuilder {
+    fn from_lookup(get: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> ConfigBuilder {
+        let get: Lookup = Arc::new(get);
         let var = |name: &str| {
             get(name)
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let mut b = ConfigBuilder::default();
+        let mut b = ConfigBuilder {
+            lookup: Some(get.clone()),
+            ..ConfigBuilder::default()
+        };
         if let Some(region) = var("STAX_REGION") {
             b = b.region(region);
         }
@@ -616,11 +746,10 @@ impl ConfigBuilder {
         }
         b.access_key = var("STAX_ACCESS_KEY");
         b.secret_key = var("STAX_SECRET_KEY").map(Secret::new);
-        if let Some(schema) = var("STAX_SCHEMA") {
-            b = b.schema(parse_schema_source(&schema));
-        }
-        if let Some(schema) = var(PERMISSION_SETS_SCHEMA_ENV) {
-            b = b.permission_sets_schema(parse_schema_source(&schema));
+        for api in Api::BUILT_IN {
+            if let Some(schema) = var(api.schema_env()) {
+                b = b.schema_for(api, parse_schema_source(&schema));
+            }
         }
         let any = var("AWS_ENDPOINT_URL");
         b.cognito_idp_endpoint =
@@ -635,15 +764,66 @@ impl ConfigBuilder {
                     b.auth_retry.token_expiry_threshold =
                         Duration::from_secs(minutes.saturating_mul(60));
                 }
-                Err(_) => {
-                    b.threshold_error = Some(ConfigError::InvalidValue {
+                Err(_) => b.env_errors.push((
+                    "token_expiry_threshold",
+                    ConfigError::InvalidValue {
                         setting: "TOKEN_EXPIRY_THRESHOLD_IN_MINS".into(),
                         problem: format!("must be a whole number of minutes, got {minutes:?}"),
-                    });
+                    },
+                )),
+            }
+        }
+        for (env, setting) in [
+            (ATTEMPT_TIMEOUT_ENV, "attempt_timeout"),
+            (OPERATION_TIMEOUT_ENV, "operation_timeout"),
+        ] {
+            if let Some(text) = var(env) {
+                match parse_seconds(env, &text) {
+                    Ok(limit) if setting == "attempt_timeout" => b.attempt_timeout = Some(limit),
+                    Ok(limit) => b.operation_timeout = Some(limit),
+                    Err(e) => b.env_errors.push((setting, e)),
                 }
             }
         }
         b
+    }
+
+    /// Adds an API of your own to the table ([`apis`](crate::apis)); its document comes from
+    /// its [`schema_env`](crate::apis::ApiSpec::schema_env) variable when the builder started
+    /// from the environment, else live. Adding an API already there changes nothing; a
+    /// second API of the same service or version is refused by [`build`](Self::build).
+    pub fn api(mut self, api: Api) -> Self {
+        if self.apis.contains(&api) {
+            return self;
+        }
+        self.apis.push(api);
+        let from_env = self
+            .lookup
+            .as_ref()
+            .and_then(|get| get(api.schema_env()))
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        if let Some(schema) = from_env {
+            self = self.schema_for(api, parse_schema_source(&schema));
+        }
+        self
+    }
+
+    /// Where `api`'s OpenAPI document comes from (its variable: `STAX_SCHEMA`,
+    /// `STAX_PERMISSION_SETS_SCHEMA`, ...): live from `<base>` + its document path by
+    /// default, or a file.
+    pub fn schema_for(mut self, api: Api, schema: SchemaSource) -> Self {
+        self.schemas.retain(|(a, _)| *a != api);
+        if schema != SchemaSource::Live {
+            self.schemas.push((api, schema));
+        }
+        self
+    }
+
+    /// Drops a malformed environment value of `setting`: a setter replaced it.
+    fn replaced(mut self, setting: &str) -> Self {
+        self.env_errors.retain(|(s, _)| *s != setting);
+        self
     }
 
     /// The installation: `au1`, `us1`, `eu1` or a DNS name such as `au1.staxapp.cloud`.
@@ -651,8 +831,7 @@ impl ConfigBuilder {
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self.endpoint = None;
-        self.base_url = None;
-        self.permission_sets_base_url = None;
+        self.base_urls.clear();
         self
     }
 
@@ -662,8 +841,7 @@ impl ConfigBuilder {
     /// wins).
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
-        self.base_url = None;
-        self.permission_sets_base_url = None;
+        self.base_urls.clear();
         self
     }
 
@@ -688,17 +866,8 @@ impl ConfigBuilder {
     }
 
     /// Where the core API's OpenAPI document comes from (`STAX_SCHEMA`).
-    pub fn schema(mut self, schema: SchemaSource) -> Self {
-        self.schema = schema;
-        self
-    }
-
-    /// Where the Permission Sets API's OpenAPI document comes from
-    /// (`STAX_PERMISSION_SETS_SCHEMA`): live from `<base>/public/api-document` by default, or
-    /// a file.
-    pub fn permission_sets_schema(mut self, schema: SchemaSource) -> Self {
-        self.permission_sets_schema = schema;
-        self
+    pub fn schema(self, schema: SchemaSource) -> Self {
+        self.schema_for(Api::CORE, schema)
     }
 
     /// Overrides the Cognito user pool endpoint.
@@ -785,8 +954,7 @@ impl ConfigBuilder {
     /// or [`token_expiry_threshold`](Self::token_expiry_threshold).
     pub fn auth_retry(mut self, retry: AuthRetryConfig) -> Self {
         self.auth_retry = retry;
-        self.threshold_error = None;
-        self
+        self.replaced("token_expiry_threshold")
     }
 
     /// Retries after the first request of each Cognito call (boto3's `max_attempts`).
@@ -798,8 +966,7 @@ impl ConfigBuilder {
     /// Credentials are refreshed this long before they expire (default 1 minute).
     pub fn token_expiry_threshold(mut self, threshold: Duration) -> Self {
         self.auth_retry.token_expiry_threshold = threshold;
-        self.threshold_error = None;
-        self
+        self.replaced("token_expiry_threshold")
     }
 
     /// Timeout of one HTTP request (default 60 s).
@@ -814,6 +981,29 @@ impl ConfigBuilder {
         self
     }
 
+    /// The longest one attempt may take, answer read included (default: none beyond the
+    /// HTTP [`timeout`](Self::timeout); `STAX_ATTEMPT_TIMEOUT` in seconds). An attempt cut
+    /// short is classified as a read timeout: retried only where the request may be repeated.
+    /// Zero turns it off.
+    pub fn attempt_timeout(mut self, limit: Duration) -> Self {
+        self.attempt_timeout = Some(limit).filter(|l| !l.is_zero());
+        self.replaced("attempt_timeout")
+    }
+
+    /// The longest a whole call may take, sign-in, retries and their delays included
+    /// (default: no limit; `STAX_OPERATION_TIMEOUT` in seconds). Zero turns it off.
+    pub fn operation_timeout(mut self, limit: Duration) -> Self {
+        self.operation_timeout = Some(limit).filter(|l| !l.is_zero());
+        self.replaced("operation_timeout")
+    }
+
+    /// Turns the retry quota (AWS standard mode's token bucket, shared by the clients of a
+    /// session) on or off. Default on.
+    pub fn retry_quota(mut self, enabled: bool) -> Self {
+        self.retry_quota = enabled;
+        self
+    }
+
     /// Where the document cache is kept.
     pub fn cache_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.cache_dir = Some(dir.into());
@@ -824,26 +1014,52 @@ impl ConfigBuilder {
     /// [`Error::Config`](crate::Error::Config) with a typed [`ConfigError`] naming the setting
     /// and the valid forms.
     pub fn build(self) -> Result<Config> {
-        if let Some(e) = self.threshold_error {
+        if let Some((_, e)) = self.env_errors.into_iter().next() {
             return Err(e.into());
         }
         let installation =
             expand_installation(self.region.as_deref().unwrap_or(DEFAULT_INSTALLATION))?;
-        let base_of = |given: &Option<String>, api: Api| match (given, &self.endpoint) {
-            (Some(base), _) => Ok(base.trim_end_matches('/').to_owned()),
-            (None, Some(endpoint)) => endpoint_base_url(endpoint, api),
-            (None, None) => Ok(format!(
-                "https://{}{installation}/{}",
-                api.host_prefix(),
-                api.version()
-            )),
-        };
-        let base_url = base_of(&self.base_url, Api::Core)?;
-        let api_host = host_of_url("API base URL", &base_url)?;
-        let permission_sets_base_url =
-            base_of(&self.permission_sets_base_url, Api::PermissionSets)?;
-        let permission_sets_host =
-            host_of_url("Permission Sets API base URL", &permission_sets_base_url)?;
+        for (i, api) in self.apis.iter().enumerate() {
+            let clash = self.apis[..i].iter().find(|other| {
+                other.version() == api.version()
+                    || other.name() == api.name()
+                    || api.service().is_some_and(|s| other.owns_service(s))
+            });
+            if let Some(other) = clash {
+                return Err(ConfigError::InvalidValue {
+                    setting: format!("api {}", api.name()),
+                    problem: format!(
+                        "shares its name, service or version with the {other}: each API needs its own"
+                    ),
+                }
+                .into());
+            }
+        }
+        let mut apis = Vec::with_capacity(self.apis.len());
+        for &api in &self.apis {
+            let given = self.base_urls.iter().find(|(a, _)| *a == api);
+            let base_url = match (given, &self.endpoint) {
+                (Some((_, base)), _) => base.trim_end_matches('/').to_owned(),
+                (None, Some(endpoint)) => endpoint_base_url(endpoint, api, &self.apis)?,
+                (None, None) => format!(
+                    "https://{}{installation}/{}",
+                    api.host_prefix(),
+                    api.version()
+                ),
+            };
+            let host = host_of_url(&format!("{api} base URL"), &base_url)?;
+            let schema = self
+                .schemas
+                .iter()
+                .find(|(a, _)| *a == api)
+                .map_or(SchemaSource::Live, |(_, s)| s.clone());
+            apis.push(ApiSettings {
+                api,
+                base_url,
+                host,
+                schema,
+            });
+        }
         for (name, value) in [
             (
                 "Cognito user pool endpoint (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / AWS_ENDPOINT_URL)",
@@ -884,14 +1100,9 @@ impl ConfigBuilder {
         Ok(Config {
             inner: Arc::new(Inner {
                 installation,
-                base_url,
-                api_host,
-                permission_sets_base_url,
-                permission_sets_host,
+                apis,
                 access_key: self.access_key,
                 secret_key: self.secret_key,
-                schema: self.schema,
-                permission_sets_schema: self.permission_sets_schema,
                 cognito_idp_endpoint: self.cognito_idp_endpoint,
                 cognito_identity_endpoint: self.cognito_identity_endpoint,
                 ca_bundle: self.ca_bundle,
@@ -899,6 +1110,9 @@ impl ConfigBuilder {
                 auth_retry: self.auth_retry,
                 timeout: or_default(self.timeout, 60),
                 connect_timeout: or_default(self.connect_timeout, 10),
+                attempt_timeout: self.attempt_timeout,
+                operation_timeout: self.operation_timeout,
+                retry_quota: self.retry_quota,
                 cache_dir: self.cache_dir,
             }),
         })
@@ -916,6 +1130,13 @@ pub fn parse_schema_source(value: &str) -> SchemaSource {
 
 fn check_http_url(name: &str, value: &str) -> std::result::Result<(), ConfigError> {
     match url::Url::parse(value) {
+        // A base URL has no query and no fragment: paths would be appended after them.
+        Ok(u) if u.query().is_some() || u.fragment().is_some() => Err(ConfigError::InvalidValue {
+            setting: name.to_owned(),
+            problem: format!(
+                "{value:?} has a query string or a fragment; give the base URL alone, such as http://127.0.0.1:8080"
+            ),
+        }),
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
         _ => Err(ConfigError::InvalidUrl {
             setting: name.to_owned(),
@@ -924,12 +1145,29 @@ fn check_http_url(name: &str, value: &str) -> std::result::Result<(), ConfigErro
     }
 }
 
+/// Seconds (fractions allowed) of an environment variable: a positive, finite number.
+fn parse_seconds(setting: &str, text: &str) -> std::result::Result<Duration, ConfigError> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| ConfigError::InvalidValue {
+            setting: setting.to_owned(),
+            problem: format!("must be a number of seconds above 0, such as 2.5, got {text:?}"),
+        })
+}
+
 /// The base URL of `api` under an endpoint override: the endpoint without a trailing version
-/// segment of either API, then `/<version of api>`.
-fn endpoint_base_url(endpoint: &str, api: Api) -> std::result::Result<String, ConfigError> {
+/// segment of any of `apis`, then `/<version of api>`.
+fn endpoint_base_url(
+    endpoint: &str,
+    api: Api,
+    apis: &[Api],
+) -> std::result::Result<String, ConfigError> {
     check_http_url("endpoint (STAX_ENDPOINT / --endpoint)", endpoint)?;
     let mut root = endpoint.trim_end_matches('/');
-    for other in Api::ALL {
+    for other in apis {
         if let Some(stripped) = root.strip_suffix(&format!("/{}", other.version())) {
             root = stripped;
             break;
@@ -963,7 +1201,7 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        ConfigBuilder::from_lookup(|name| vars.get(name).cloned())
+        ConfigBuilder::from_lookup(move |name| vars.get(name).cloned())
     }
 
     #[test]
@@ -1032,14 +1270,45 @@ mod tests {
     }
 
     #[test]
+    fn endpoints_with_a_query_or_a_fragment_are_refused() {
+        for bad in [
+            "http://127.0.0.1:8080/?x=1",
+            "http://127.0.0.1:8080?x=1",
+            "http://127.0.0.1:8080/#frag",
+            "http://127.0.0.1:8080/?",
+        ] {
+            let err = Config::builder_without_env()
+                .endpoint(bad)
+                .build()
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::Config(ConfigError::InvalidValue { setting, .. }) if setting.contains("STAX_ENDPOINT")),
+                "{bad}: {err}"
+            );
+            assert!(
+                err.to_string().contains("query string or a fragment"),
+                "{err}"
+            );
+            let err = Config::builder_without_env()
+                .cognito_idp_endpoint(bad)
+                .build()
+                .unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{bad}: {err}");
+        }
+    }
+
+    #[test]
     fn the_permission_sets_api_lives_beside_the_core_api() {
         let c = Config::builder_without_env().region("us1").build().unwrap();
         assert_eq!(
-            c.base_url_of(Api::PermissionSets),
+            c.base_url_of(Api::PERMISSION_SETS),
             "https://api.idam.us1.staxapp.cloud/20210321"
         );
-        assert_eq!(c.host_of(Api::PermissionSets), "api.idam.us1.staxapp.cloud");
-        assert_eq!(c.host_of(Api::Core), "api.us1.staxapp.cloud");
+        assert_eq!(
+            c.host_of(Api::PERMISSION_SETS),
+            "api.idam.us1.staxapp.cloud"
+        );
+        assert_eq!(c.host_of(Api::CORE), "api.us1.staxapp.cloud");
         // Under an endpoint (the emulator) both live at their version prefix, whichever
         // version the endpoint was given with.
         for endpoint in [
@@ -1053,11 +1322,11 @@ mod tests {
                 .unwrap();
             assert_eq!(c.base_url(), "http://127.0.0.1:8080/20190206", "{endpoint}");
             assert_eq!(
-                c.permission_sets_base_url(),
+                c.base_url_of(Api::PERMISSION_SETS),
                 "http://127.0.0.1:8080/20210321",
                 "{endpoint}"
             );
-            assert_eq!(c.host_of(Api::PermissionSets), "127.0.0.1:8080");
+            assert_eq!(c.host_of(Api::PERMISSION_SETS), "127.0.0.1:8080");
         }
         // A derived config keeps both; a new region replaces both.
         let c = Config::builder_without_env()
@@ -1068,7 +1337,7 @@ mod tests {
         assert_eq!(same, c);
         let moved = c.to_builder().region("eu1").build().unwrap();
         assert_eq!(
-            moved.permission_sets_base_url(),
+            moved.base_url_of(Api::PERMISSION_SETS),
             "https://api.idam.eu1.staxapp.cloud/20210321"
         );
         // Each API has its own document source.
@@ -1079,17 +1348,17 @@ mod tests {
         .build()
         .unwrap();
         assert_eq!(
-            c.schema_of(Api::Core),
+            c.schema_of(Api::CORE),
             &SchemaSource::File("/tmp/core.json".into())
         );
         assert_eq!(
-            c.permission_sets_schema(),
+            c.schema_of(Api::PERMISSION_SETS),
             &SchemaSource::File("/tmp/sets.json".into())
         );
         let c = from_vars(&[("STAX_PERMISSION_SETS_SCHEMA", "LIVE")])
             .build()
             .unwrap();
-        assert_eq!(c.schema_of(Api::PermissionSets), &SchemaSource::Live);
+        assert_eq!(c.schema_of(Api::PERMISSION_SETS), &SchemaSource::Live);
     }
 
     #[test]
@@ -1195,6 +1464,92 @@ mod tests {
         assert!(c.api_retry().retries_method("POST"));
         assert_eq!(c.sign_in_retry().max_attempts, 9);
         assert_eq!(c.sign_in_retry().backoff_factor, 0.5);
+    }
+
+    #[test]
+    fn timeouts_come_from_the_environment_in_seconds() {
+        let c = from_vars(&[
+            ("STAX_ATTEMPT_TIMEOUT", "0.25"),
+            ("STAX_OPERATION_TIMEOUT", " 3 "),
+        ])
+        .build()
+        .unwrap();
+        assert_eq!(c.attempt_timeout(), Some(Duration::from_millis(250)));
+        assert_eq!(c.operation_timeout(), Some(Duration::from_secs(3)));
+        let d = Config::builder_without_env().build().unwrap();
+        assert_eq!((d.attempt_timeout(), d.operation_timeout()), (None, None));
+        assert!(d.retry_quota());
+        for bad in ["0", "-1", "soon", "inf", "NaN"] {
+            let b = from_vars(&[("STAX_OPERATION_TIMEOUT", bad)]);
+            let err = b.clone().build().unwrap_err();
+            assert!(err.to_string().contains("STAX_OPERATION_TIMEOUT"), "{err}");
+            assert!(err.to_string().contains("seconds"), "{err}");
+            // A setter replaces the malformed value.
+            let c = b.operation_timeout(Duration::from_secs(9)).build().unwrap();
+            assert_eq!(c.operation_timeout(), Some(Duration::from_secs(9)));
+        }
+        let off = Config::builder_without_env()
+            .attempt_timeout(Duration::ZERO)
+            .retry_quota(false)
+            .build()
+            .unwrap();
+        assert_eq!(off.attempt_timeout(), None);
+        assert!(!off.retry_quota());
+    }
+
+    const WIDGETS: crate::apis::ApiSpec = crate::apis::ApiSpec {
+        name: "widgets",
+        services: crate::apis::Services::One("widgets"),
+        version: "20991231",
+        host_prefix: "api.widgets.",
+        document_path: "/public/api-document",
+        schema_env: "STAX_WIDGETS_SCHEMA",
+        paging: crate::apis::PagingKind::Token,
+        errors: crate::apis::ErrorShape::Coded,
+    };
+
+    #[test]
+    fn an_added_api_is_one_entry() {
+        let widgets = Api::new(&WIDGETS);
+        let c = from_vars(&[("STAX_WIDGETS_SCHEMA", "/tmp/widgets.json")])
+            .region("us1")
+            .api(widgets)
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.apis().collect::<Vec<_>>(),
+            [Api::CORE, Api::PERMISSION_SETS, widgets]
+        );
+        assert_eq!(
+            c.base_url_of(widgets),
+            "https://api.widgets.us1.staxapp.cloud/20991231"
+        );
+        assert_eq!(
+            c.schema_of(widgets),
+            &SchemaSource::File("/tmp/widgets.json".into())
+        );
+        assert_eq!(c.api_for("widgets"), widgets);
+        assert_eq!(c.api_for("accounts"), Api::CORE);
+        let local = c
+            .to_builder()
+            .endpoint("http://127.0.0.1:9/20991231")
+            .build()
+            .unwrap();
+        assert_eq!(local.base_url_of(widgets), "http://127.0.0.1:9/20991231");
+        assert_eq!(local.base_url(), "http://127.0.0.1:9/20190206");
+        // Without it, the service is looked up in the core document.
+        assert_eq!(Config::default().api_for("widgets"), Api::CORE);
+        // Two APIs of one version are refused.
+        const CLASH: crate::apis::ApiSpec = crate::apis::ApiSpec {
+            name: "clash",
+            version: "20190206",
+            ..WIDGETS
+        };
+        let err = Config::builder_without_env()
+            .api(Api::new(&CLASH))
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("clash"), "{err}");
     }
 
     #[test]

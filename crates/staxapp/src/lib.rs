@@ -20,19 +20,22 @@
 //! # Ok(()) }
 //! ```
 //!
-//! ## What happens in one call
+//! ## What happens in one call: the pipeline
 //!
-//! 1. The [`Config`] (an immutable value) picks the installation, the token and the retry
-//!    settings. Every client of an equal config shares one [`Session`]: the HTTP connection
-//!    pool, the document, the public configuration and the credentials.
-//! 2. The [`schema::Document`] (live from the installation, cached on disk and revalidated,
-//!    or a file named by `STAX_SCHEMA`) routes `service.Operation` and the arguments to a
-//!    [`PreparedRequest`]: the path variant, path values, query or JSON body. PUT and POST
-//!    bodies are validated against the document before anything is sent.
-//! 3. [`auth`] signs in when needed (one sign-in however many calls are waiting) and
-//!    [`sign`] signs the request with SigV4.
-//! 4. [`transport`] sends it, retrying by the [`ApiRetryConfig`] (backoff, jitter, a cap,
-//!    `Retry-After`), and decodes the answer or returns a typed [`Error`].
+//! 1. The [`Config`] (an immutable value) picks the installation, the token, the retry
+//!    settings and the timeouts. Every client of an equal config shares one [`Session`]: the
+//!    HTTP connection pool, the documents, the credentials and the retry quota.
+//! 2. **Build** ([`StaxClient::request`], [`pipeline`]): the service picks the API from the
+//!    table of APIs ([`apis`]); its [`schema::Document`] (live, cached on disk and
+//!    revalidated, or a file: [`documents`]) routes the operation and the arguments to a
+//!    method, path, query or JSON body; the body is validated against the document; the
+//!    result is a [`pipeline::Request`] with its URL and whether it may be retried.
+//! 3. **Send** ([`StaxClient::send`]): the [`interceptor`]s see it before signing; [`auth`]
+//!    signs in when needed (one sign-in however many calls are waiting) and [`sign`] signs it
+//!    with SigV4; it is sent within the attempt timeout, classified and retried by the
+//!    [`ApiRetryConfig`] (backoff, jitter, a cap, `Retry-After`) while the session's
+//!    [`quota`] pays for retries, all within the operation timeout. The answer is a
+//!    [`pipeline::Response`], or a typed [`Error`] ([`ApiError`] with the request id).
 //!
 //! ## Beyond the Python SDK
 //!
@@ -50,6 +53,7 @@
 #![warn(missing_docs)]
 
 pub mod apis;
+mod args;
 pub mod assignments;
 pub mod auth;
 #[cfg(feature = "blocking")]
@@ -57,10 +61,15 @@ pub mod blocking;
 pub mod cache;
 mod client;
 pub mod config;
+pub mod documents;
 pub mod error;
+pub mod interceptor;
 pub mod paging;
+pub mod pipeline;
+pub mod quota;
 pub mod schema;
-mod session;
+mod send;
+pub mod session;
 pub mod sign;
 pub mod tasks;
 mod tls;
@@ -73,10 +82,14 @@ pub mod typed;
 struct ReadmeDoctests;
 
 pub use apis::Api;
-pub use client::{Args, Service, StaxClient};
+pub use args::Args;
+pub use client::{Resolved, Service, StaxClient};
 pub use config::{ApiRetryConfig, AuthRetryConfig, Config, ConfigBuilder, SchemaSource, Secret};
 pub use error::{
     ApiError, AuthError, AuthErrorKind, ConfigError, Error, Result, TaskError, ValidationError,
 };
+pub use interceptor::Interceptor;
+pub use pipeline::{Call, Request, Response};
+pub use quota::RetryQuota;
 pub use schema::{Document, PreparedRequest};
-pub use session::Session;
+pub use session::{Session, SessionBuilder};

@@ -7,8 +7,11 @@
 //!   `page_token` (`ListAWSManagedPolicies`) answers in one page.
 //!
 //! [`StaxClient::pages`] streams whole pages; [`StaxClient::items`] streams the elements of
-//! the pages' list field. Both read the operation's parameters in its document to know which
-//! style it pages in.
+//! the pages' list field. Both build the request once through the
+//! [`pipeline`](crate::pipeline) (routed and validated once) and change only its paging
+//! parameters from page to page ([`StaxClient::paginate`], which also says where each page
+//! starts and where the next one would: a [`PageCursor`] to resume a walk later). The style
+//! comes from the API's entry in the table ([`PagingKind`]) and the operation's parameters.
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
@@ -27,9 +30,11 @@
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde_json::Value;
 
-use crate::apis::Api;
-use crate::client::{Args, StaxClient};
+use crate::apis::{Api, PagingKind};
+use crate::args::Args;
+use crate::client::StaxClient;
 use crate::error::{Result, ValidationError};
+use crate::pipeline::{Call, Request};
 use crate::schema::{Operation, ParameterLocation};
 
 /// The query parameter of the Permission Sets API's page cursor.
@@ -53,8 +58,8 @@ pub enum PagingStyle {
 
 impl PagingStyle {
     /// The style of `operation` of `api`: token paging when the operation declares a
-    /// `page_token` query parameter; otherwise offset paging for the core API (its documents
-    /// do not always declare `offset`), one page for the other APIs.
+    /// `page_token` query parameter; otherwise offset paging for an API that pages by offset
+    /// (the core API: its documents do not always declare `offset`), one page for the others.
     ///
     /// ```
     /// use serde_json::json;
@@ -66,8 +71,8 @@ impl PagingStyle {
     ///     "/things": {"get": {"operationId": "ListThings", "parameters": [
     ///         {"name": "page_token", "in": "query"}, {"name": "limit", "in": "query"}]}},
     ///     "/all": {"get": {"operationId": "ListAll"}}
-    /// }}), &Api::PermissionSets.layout())?;
-    /// let style = |op| PagingStyle::of(Api::PermissionSets, doc.operation("permission-sets", op).unwrap());
+    /// }}), &Api::PERMISSION_SETS.layout())?;
+    /// let style = |op| PagingStyle::of(Api::PERMISSION_SETS, doc.operation("permission-sets", op).unwrap());
     /// assert_eq!(style("ListThings"), PagingStyle::Token { limit: true });
     /// assert_eq!(style("ListAll"), PagingStyle::Single);
     /// # Ok::<(), staxapp::Error>(())
@@ -83,7 +88,7 @@ impl PagingStyle {
             PagingStyle::Token {
                 limit: takes("limit"),
             }
-        } else if api == Api::Core {
+        } else if api.paging() == PagingKind::Offset {
             PagingStyle::Offset
         } else {
             PagingStyle::Single
@@ -171,87 +176,178 @@ pub fn list_key(page: &Value) -> Result<String> {
     }
 }
 
-/// Where the next page starts.
-enum Cursor {
-    /// Nothing read yet: the style is read from the document first.
+/// Where a page starts: a point to resume a walk through a list from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PageCursor {
+    /// Where the request's own `offset` or `page_token` argument says (the first page when
+    /// it has none).
     Start,
     /// At this offset (offset paging).
     Offset(u64),
-    /// With this token, `None` for the first page (token paging), sending `limit` or not.
-    Token { token: Option<String>, limit: bool },
-    /// The one page of an operation that does not page.
-    Single,
-    /// After the last page.
-    Done,
+    /// With this token (token paging).
+    Token(String),
 }
 
-struct PageState {
-    client: StaxClient,
-    service: String,
-    operation: String,
-    args: Args,
-    page_size: u64,
-    cursor: Cursor,
+/// One page of a list, where it started and where the next one starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The answer.
+    pub value: Value,
+    /// Where this page started.
+    pub at: PageCursor,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<PageCursor>,
 }
 
-impl PageState {
-    /// The first cursor: the style of the operation (read from its document), starting at
-    /// the `offset` or `page_token` of the arguments.
-    async fn start(&self) -> Cursor {
-        let api = Api::for_service(&self.service);
-        // An unknown operation pages as the core API does; the call then names the error.
-        let style = match self.client.document_of(api).await {
-            Ok(doc) => doc
-                .operation(&self.service, &self.operation)
-                .map_or(PagingStyle::Offset, |op| PagingStyle::of(api, op)),
-            Err(_) => PagingStyle::Offset,
-        };
-        let given = |name: &str| self.args.as_map().get(name);
-        match style {
-            PagingStyle::Offset => Cursor::Offset(
-                given("offset")
-                    .and_then(|v| match v {
-                        Value::Number(n) => n.as_u64(),
-                        Value::String(s) => s.parse().ok(),
-                        _ => None,
-                    })
-                    .unwrap_or(0),
-            ),
-            PagingStyle::Token { limit } => Cursor::Token {
-                token: given(PAGE_TOKEN).and_then(Value::as_str).map(str::to_owned),
-                limit,
-            },
-            PagingStyle::Single => Cursor::Single,
+/// How to walk a list: the page size and where to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageOptions {
+    /// Items per page (`limit`), at least 1.
+    pub page_size: u64,
+    /// Where to start (a cursor a former walk's [`Page::next`] gave, to resume it).
+    pub start: PageCursor,
+}
+
+impl PageOptions {
+    /// Pages of `page_size` items from the start.
+    pub fn new(page_size: u64) -> PageOptions {
+        PageOptions {
+            page_size: page_size.max(1),
+            start: PageCursor::Start,
         }
     }
 
-    /// The arguments of the page at `cursor`.
-    fn args_at(&self, cursor: &Cursor) -> Args {
-        let args = self.args.clone();
-        match cursor {
-            Cursor::Offset(offset) => args
-                .set("offset", offset.to_string())
-                .set("limit", self.page_size.to_string()),
-            Cursor::Token { token, limit } => {
-                let args = match token {
-                    Some(token) => args.set(PAGE_TOKEN, token.clone()),
-                    None => args,
+    /// Starting at `cursor`.
+    pub fn start_at(mut self, cursor: PageCursor) -> PageOptions {
+        self.start = cursor;
+        self
+    }
+}
+
+/// The walk's state between two pages.
+struct Walk {
+    client: StaxClient,
+    request: Request,
+    page_size: u64,
+    /// `None` before the first page (the style is not known yet).
+    style: Option<PagingStyle>,
+    /// The next page's start; `None` after the last page.
+    cursor: Option<PageCursor>,
+}
+
+impl Walk {
+    /// The style of the request's operation (from its document) and the first cursor: the
+    /// start asked for, else the request's own `offset` or `page_token`.
+    async fn start(&mut self, asked: PageCursor) -> PageCursor {
+        let api = self.request.api();
+        // An operation the document lost since the request was built pages as its API does.
+        let style = match self.client.document_of(api).await {
+            Ok(doc) => doc
+                .operation(self.request.service(), self.request.operation())
+                .map_or(PagingStyle::Offset, |op| PagingStyle::of(api, op)),
+            Err(_) => PagingStyle::Offset,
+        };
+        self.style = Some(style);
+        if asked != PageCursor::Start {
+            return asked;
+        }
+        let given = |name: &str| {
+            self.request
+                .query()
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        match style {
+            PagingStyle::Offset => {
+                PageCursor::Offset(given("offset").and_then(|v| v.parse().ok()).unwrap_or(0))
+            }
+            PagingStyle::Token { .. } => {
+                given(PAGE_TOKEN).map_or(PageCursor::Start, |t| PageCursor::Token(t.to_owned()))
+            }
+            PagingStyle::Single => PageCursor::Start,
+        }
+    }
+
+    /// The request of the page at `cursor`: only the paging parameters change.
+    fn request_at(&self, cursor: &PageCursor) -> Request {
+        let size = self.page_size.to_string();
+        match (self.style, cursor) {
+            (Some(PagingStyle::Offset), PageCursor::Offset(offset)) => self
+                .request
+                .with_query("offset", offset.to_string())
+                .with_query("limit", size),
+            (Some(PagingStyle::Token { limit }), cursor) => {
+                let request = match cursor {
+                    PageCursor::Token(token) => self.request.with_query(PAGE_TOKEN, token.clone()),
+                    _ => self.request.clone(),
                 };
-                if *limit {
-                    args.set("limit", self.page_size)
+                if limit {
+                    request.with_query("limit", size)
                 } else {
-                    args
+                    request
                 }
             }
-            Cursor::Start | Cursor::Single | Cursor::Done => args,
+            _ => self.request.clone(),
+        }
+    }
+
+    /// Where the page after `page` (read at `at`) starts.
+    fn next(&self, page: &Value, at: &PageCursor) -> Option<PageCursor> {
+        match (self.style, at) {
+            (Some(PagingStyle::Offset), PageCursor::Offset(offset)) => {
+                next_offset(page, *offset).map(PageCursor::Offset)
+            }
+            (Some(PagingStyle::Token { .. }), at) => {
+                let current = match at {
+                    PageCursor::Token(token) => Some(token.as_str()),
+                    _ => None,
+                };
+                next_token(page, current).map(PageCursor::Token)
+            }
+            _ => None,
         }
     }
 }
 
 impl StaxClient {
+    /// Walks the list `request` reads (built once by [`request`](Self::request)), page by
+    /// page, changing only its paging parameters: from `options.start` (or the request's own
+    /// `offset` / `page_token`), `options.page_size` items a page, in the operation's
+    /// [`PagingStyle`]. Each [`Page`] says where it started and where the next one starts.
+    pub fn paginate(
+        &self,
+        request: Request,
+        options: PageOptions,
+    ) -> BoxStream<'static, Result<Page>> {
+        let walk = Walk {
+            client: self.clone(),
+            request,
+            page_size: options.page_size.max(1),
+            style: None,
+            cursor: None,
+        };
+        let asked = options.start;
+        stream::try_unfold((walk, Some(asked)), |(mut walk, asked)| async move {
+            if let Some(asked) = asked {
+                walk.cursor = Some(walk.start(asked).await);
+            }
+            let Some(at) = walk.cursor.take() else {
+                return Ok(None);
+            };
+            let value = walk.client.send_for_value(&walk.request_at(&at)).await?;
+            let next = walk.next(&value, &at);
+            walk.cursor = next.clone();
+            Ok(Some((Page { value, at, next }, (walk, None))))
+        })
+        .boxed()
+    }
+
     /// Streams the pages of a list operation, `page_size` items each, in the operation's
     /// [`PagingStyle`]: from the `offset` in `args` (default 0) following `Paging.NextOffset`,
-    /// or from the `page_token` in `args` (default none) following `Paging.NextToken`.
+    /// or from the `page_token` in `args` (default none) following `Paging.NextToken`. The
+    /// request is built (routed, validated) once.
     pub fn pages(
         &self,
         service: &str,
@@ -259,41 +355,16 @@ impl StaxClient {
         args: impl Into<Args>,
         page_size: u64,
     ) -> BoxStream<'static, Result<Value>> {
-        let state = PageState {
-            client: self.clone(),
-            service: service.to_owned(),
-            operation: operation.to_owned(),
-            args: args.into(),
-            page_size: page_size.max(1),
-            cursor: Cursor::Start,
-        };
-        stream::try_unfold(state, |mut state| async move {
-            if let Cursor::Start = state.cursor {
-                state.cursor = state.start().await;
-            }
-            let cursor = std::mem::replace(&mut state.cursor, Cursor::Done);
-            if let Cursor::Done | Cursor::Start = cursor {
-                return Ok(None);
-            }
-            let page = state
-                .client
-                .call(&state.service, &state.operation, state.args_at(&cursor))
-                .await?;
-            state.cursor = match cursor {
-                Cursor::Offset(offset) => {
-                    next_offset(&page, offset).map_or(Cursor::Done, Cursor::Offset)
-                }
-                Cursor::Token { token, limit } => {
-                    next_token(&page, token.as_deref()).map_or(Cursor::Done, |next| Cursor::Token {
-                        token: Some(next),
-                        limit,
-                    })
-                }
-                Cursor::Start | Cursor::Single | Cursor::Done => Cursor::Done,
-            };
-            Ok(Some((page, state)))
-        })
-        .boxed()
+        let client = self.clone();
+        let call = Call::new(service, operation).args(args);
+        stream::once(async move { client.request(call).await.map(|request| (client, request)) })
+            .map_ok(move |(client, request)| {
+                client
+                    .paginate(request, PageOptions::new(page_size))
+                    .map_ok(|page| page.value)
+            })
+            .try_flatten()
+            .boxed()
     }
 
     /// Streams the items of a list operation across pages: the elements of `list_key`, or of
@@ -318,7 +389,7 @@ impl StaxClient {
                     Some(Value::Array(items)) => items.clone(),
                     _ => Vec::new(),
                 };
-                Ok::<_, crate::Error>(stream::iter(items.into_iter().map(Ok)))
+                Ok::<_, crate::error::Error>(stream::iter(items.into_iter().map(Ok)))
             })
             .try_flatten()
             .boxed()

@@ -1,6 +1,7 @@
-//! The state shared by every client of one [`Config`]: the HTTP connection pool, the
-//! installation's public configuration, the OpenAPI document and the credential cache
-//! (PARITY.md B2, A8).
+//! The state shared by every client of one [`Config`], wired together: the HTTP connection
+//! pool, the documents ([`documents`](crate::documents)), the credentials (a chain of
+//! providers behind the single-flight cache: memory, the store, sign-in), the retry quota
+//! ([`quota`](crate::quota)) and the session's interceptors (PARITY.md B2, A8).
 //!
 //! [`Session::shared`] returns the one session of a configuration (equal configurations share
 //! one), so two clients made from one `Config` sign in once and reuse each other's
@@ -19,33 +20,30 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
-use std::time::SystemTime;
-
-use http::Method;
-use serde_json::Value;
-use tracing::Instrument as _;
 
 use crate::apis::Api;
-use crate::auth::store::{CredentialStore, Persisted, StoredCredentials};
-use crate::auth::{self, ApiAuth, CredentialCache, Credentials, SignIn};
-use crate::cache::{CacheEntry, DEFAULT_TTL, DocumentCache};
-use crate::config::{Config, SchemaSource};
+use crate::auth::chain::CredentialChain;
+use crate::auth::store::{CredentialStore, Persisted};
+use crate::auth::{self, ApiAuth, CredentialCache, Credentials};
+use crate::config::Config;
+use crate::documents::Documents;
 use crate::error::{Error, Result};
+use crate::interceptor::{Interceptor, Interceptors, RequestKind};
+use crate::pipeline::Request;
+use crate::quota::RetryQuota;
 use crate::schema::Document;
-use crate::transport::{self, Outgoing, RawResponse};
+use crate::send::{self, Link, Outgoing, Signer};
+use crate::transport::{self, Response};
 
 struct Inner {
     config: Config,
     http: reqwest::Client,
-    credentials: CredentialCache,
-    api_auth: tokio::sync::OnceCell<Arc<ApiAuth>>,
-    sign_in: tokio::sync::OnceCell<SignIn>,
-    /// The core API's document.
-    document: tokio::sync::OnceCell<Arc<Document>>,
-    /// The Permission Sets API's document.
-    permission_sets_document: tokio::sync::OnceCell<Arc<Document>>,
-    /// Where credentials are kept between processes, if anywhere.
-    persisted: Option<Persisted>,
+    documents: Documents,
+    credentials: CredentialChain,
+    store: Option<Arc<dyn CredentialStore>>,
+    quota: Option<RetryQuota>,
+    /// Called for every request the session sends.
+    interceptors: Interceptors,
 }
 
 /// Shared state of all clients of one configuration. Cheap to clone.
@@ -56,13 +54,20 @@ pub struct Session {
 
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let loaded: Vec<&str> = self
+            .inner
+            .config
+            .apis()
+            .filter(|api| self.inner.documents.loaded(*api))
+            .map(Api::name)
+            .collect();
         f.debug_struct("Session")
             .field("base_url", &self.inner.config.base_url())
-            .field("credentials", &self.inner.credentials)
-            .field("document_loaded", &self.inner.document.initialized())
+            .field("credentials", self.inner.credentials.cache())
+            .field("documents_loaded", &loaded)
             .field(
-                "permission_sets_document_loaded",
-                &self.inner.permission_sets_document.initialized(),
+                "retry_quota",
+                &self.inner.quota.as_ref().map(RetryQuota::available),
             )
             .finish()
     }
@@ -76,15 +81,94 @@ fn registry() -> &'static Registry {
     REGISTRY.get_or_init(Default::default)
 }
 
+/// Builds a session of its own: a credential store, documents given instead of loaded,
+/// interceptors that see every request it sends.
+///
+/// ```
+/// use std::sync::Arc;
+/// use staxapp::{Api, Config, Document, Session};
+///
+/// let document = Arc::new(Document::from_value(serde_json::json!({"paths": {}}))?);
+/// let config = Config::builder().endpoint("http://127.0.0.1:9").build()?;
+/// let session = Session::builder(config).document(Api::CORE, document).build()?;
+/// # let _ = session;
+/// # Ok::<(), staxapp::Error>(())
+/// ```
+pub struct SessionBuilder {
+    config: Config,
+    store: Option<Arc<dyn CredentialStore>>,
+    documents: Vec<(Api, Arc<Document>)>,
+    interceptors: Interceptors,
+}
+
+impl SessionBuilder {
+    /// Keeps temporary credentials in `store` between processes: the session reads it before
+    /// signing in and writes each sign-in's credentials to it
+    /// ([`auth::store`]).
+    pub fn credential_store(mut self, store: Arc<dyn CredentialStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Uses `document` for `api` instead of loading one: to share one parsed document between
+    /// sessions of one installation that must not share credentials.
+    pub fn document(mut self, api: Api, document: Arc<Document>) -> Self {
+        self.documents.push((api, document));
+        self
+    }
+
+    /// Calls `interceptor`, after those added before, for every request the session sends:
+    /// every client's API calls, the documents, the public configuration and the Cognito
+    /// calls ([`interceptor`](crate::interceptor)).
+    pub fn interceptor(mut self, interceptor: impl Interceptor + 'static) -> Self {
+        self.interceptors = self.interceptors.with(Arc::new(interceptor));
+        self
+    }
+
+    /// The session.
+    pub fn build(self) -> Result<Session> {
+        let config = self.config;
+        let http = transport::http_client(&config)?;
+        let persisted = self
+            .store
+            .clone()
+            .and_then(|store| Persisted::for_config(&config, store));
+        let documents = Documents::new(&config);
+        for (api, document) in self.documents {
+            documents.preset(api, document);
+        }
+        Ok(Session {
+            inner: Arc::new(Inner {
+                credentials: CredentialChain::new(&config, &http, persisted, &self.interceptors),
+                quota: config.retry_quota().then(RetryQuota::new),
+                documents,
+                store: self.store,
+                interceptors: self.interceptors,
+                config,
+                http,
+            }),
+        })
+    }
+}
+
 impl Session {
+    /// A builder of a session of its own for `config`.
+    pub fn builder(config: Config) -> SessionBuilder {
+        SessionBuilder {
+            config,
+            store: None,
+            documents: Vec::new(),
+            interceptors: Interceptors::default(),
+        }
+    }
+
     /// A new session of its own for `config` (nothing shared with other sessions).
     pub fn new(config: Config) -> Result<Session> {
-        Session::build(config, None)
+        Session::builder(config).build()
     }
 
     /// A new session of its own for `config` that keeps temporary credentials in `store`
-    /// between processes: it reads the store before signing in and writes each sign-in's
-    /// credentials to it ([`auth::store`](crate::auth::store)). `stax` does this with a
+    /// between processes ([`SessionBuilder::credential_store`]). `stax` does this with a
     /// [`FileCredentialStore`](crate::auth::store::FileCredentialStore).
     ///
     /// ```
@@ -102,28 +186,11 @@ impl Session {
         config: Config,
         store: Arc<dyn CredentialStore>,
     ) -> Result<Session> {
-        Session::build(config, Some(store))
+        Session::builder(config).credential_store(store).build()
     }
 
-    fn build(config: Config, store: Option<Arc<dyn CredentialStore>>) -> Result<Session> {
-        let http = transport::http_client(&config)?;
-        Ok(Session {
-            inner: Arc::new(Inner {
-                credentials: CredentialCache::new(config.auth_retry().token_expiry_threshold),
-                persisted: store.and_then(|store| Persisted::for_config(&config, store)),
-                config,
-                http,
-                api_auth: Default::default(),
-                sign_in: Default::default(),
-                document: Default::default(),
-                permission_sets_document: Default::default(),
-            }),
-        })
-    }
-
-    /// A new session of its own for `config` that uses `document` instead of loading one: to
-    /// share one parsed document between sessions of one installation that must not share
-    /// credentials (different tokens, or a sign-in of their own).
+    /// A new session of its own for `config` that uses `document` as the core API's instead
+    /// of loading one ([`SessionBuilder::document`]).
     ///
     /// ```
     /// use std::sync::Arc;
@@ -137,10 +204,9 @@ impl Session {
     /// # Ok::<(), staxapp::Error>(())
     /// ```
     pub fn with_document(config: Config, document: Arc<Document>) -> Result<Session> {
-        let session = Session::new(config)?;
-        // A new cell: set cannot fail.
-        let _ = session.inner.document.set(document);
-        Ok(session)
+        Session::builder(config)
+            .document(Api::CORE, document)
+            .build()
     }
 
     /// The session of `config`: the same one for every equal configuration while any client
@@ -175,312 +241,128 @@ impl Session {
         &self.inner.http
     }
 
-    /// The credential cache.
+    /// The in-memory credential cache (the first provider of the chain).
     pub fn credential_cache(&self) -> &CredentialCache {
-        &self.inner.credentials
+        self.inner.credentials.cache()
     }
 
     /// The store that keeps credentials between processes, if any.
     pub fn credential_store(&self) -> Option<&Arc<dyn CredentialStore>> {
-        self.inner.persisted.as_ref().map(Persisted::store)
+        self.inner.store.as_ref()
     }
 
-    /// The installation's `ApiAuth` (fetched once).
+    /// The retry quota shared by the clients of this session (`None` when turned off).
+    pub fn retry_quota(&self) -> Option<&RetryQuota> {
+        self.inner.quota.as_ref()
+    }
+
+    /// The installation's `ApiAuth` (fetched once per base URL for the process).
     pub async fn api_auth(&self) -> Result<Arc<ApiAuth>> {
-        self.inner
-            .api_auth
-            .get_or_try_init(|| auth::fetch_public_config(&self.inner.http, self.config()))
-            .await
-            .cloned()
-    }
-
-    async fn sign_in(&self) -> Result<&SignIn> {
-        self.inner
-            .sign_in
-            .get_or_try_init(|| async {
-                let api_auth = self.api_auth().await?;
-                Ok(SignIn::new(self.config(), &self.inner.http, &api_auth))
-            })
-            .await
+        self.inner.credentials.api_auth().await
     }
 
     /// Fresh credentials: cached in memory, else from the credential store, else from one
     /// sign-in shared by all concurrent callers (and written to the store).
     pub async fn credentials(&self) -> Result<Arc<Credentials>> {
-        let now = SystemTime::now();
-        if let Some(creds) = self.inner.credentials.cached(now) {
-            return Ok(creds);
-        }
-        self.inner
-            .credentials
-            .get(now, || async {
-                let (access_key, secret_key) = auth::api_token(self.config())?;
-                let persisted = self.inner.persisted.as_ref();
-                if let Some(persisted) = persisted
-                    && let Some(entry) = persisted.load_fresh(now).await
-                {
-                    if let Some(api_auth) = entry.api_auth {
-                        // The installation's public config, kept with the credentials: no
-                        // request for it either. Ignored when already known.
-                        let _ = self.inner.api_auth.set(Arc::new(api_auth));
-                    }
-                    return Ok(entry.credentials);
-                }
-                let sign_in = self.sign_in().await?;
-                tracing::debug!(base_url = self.config().base_url(), "signing in");
-                let credentials = sign_in.sign_in(access_key, secret_key).await?;
-                if let Some(persisted) = persisted {
-                    let entry = StoredCredentials::new(
-                        credentials.clone(),
-                        Some(sign_in.api_auth().clone()),
-                    );
-                    persisted.save(&entry, SystemTime::now()).await;
-                }
-                Ok(credentials)
-            })
-            .await
+        self.inner.credentials.credentials().await
     }
 
-    /// The core API's OpenAPI document (loaded once; see [`SchemaSource`]).
+    /// The core API's OpenAPI document (loaded once; see
+    /// [`SchemaSource`](crate::SchemaSource)).
     pub async fn document(&self) -> Result<Arc<Document>> {
-        self.document_of(Api::Core).await
+        self.document_of(Api::CORE).await
     }
 
     /// The OpenAPI document of `api` (loaded once per session, when first needed; see
-    /// [`Config::schema_of`]), read by [`Api::layout`].
+    /// [`Config::schema_of`] and [`documents`](crate::documents)).
     pub async fn document_of(&self, api: Api) -> Result<Arc<Document>> {
-        let cell = match api {
-            Api::Core => &self.inner.document,
-            Api::PermissionSets => &self.inner.permission_sets_document,
-        };
-        cell.get_or_try_init(|| async { self.load_document(api).await.map(Arc::new) })
-            .await
-            .cloned()
+        let link = self.link(&self.inner.interceptors, false);
+        self.inner.documents.get(api, link, self.config()).await
     }
 
-    async fn load_document(&self, api: Api) -> Result<Document> {
-        match self.config().schema_of(api) {
-            SchemaSource::File(path) => Document::from_file_with(path, &api.layout()),
-            SchemaSource::Live => self.load_live_document(api).await,
+    /// How the session sends: its HTTP client, the API retry policy and limits, the quota
+    /// when `quota`, and `interceptors`.
+    fn link<'a>(&'a self, interceptors: &'a Interceptors, quota: bool) -> Link<'a> {
+        let config = self.config();
+        Link {
+            quota: if quota {
+                self.inner.quota.as_ref()
+            } else {
+                None
+            },
+            interceptors,
+            ..Link::new(&self.inner.http, config, config.api_retry())
         }
     }
 
-    /// The live document of `api` through the on-disk cache (fresh for [`DEFAULT_TTL`], then
-    /// revalidated; a stale copy is used when the server cannot be reached).
-    async fn load_live_document(&self, api: Api) -> Result<Document> {
-        let layout = api.layout();
-        let parse = |bytes: &[u8]| Document::from_slice_with(bytes, &layout);
-        let offline = match api {
-            Api::Core => "set STAX_SCHEMA to a local OAS3 file to work offline",
-            Api::PermissionSets => {
-                "set STAX_PERMISSION_SETS_SCHEMA to a local OAS3 file to work offline"
-            }
-        };
-        let base_url = self.config().base_url_of(api);
-        let url = format!("{base_url}{}", api.document_path());
-        let cache = self
-            .config()
-            .cache_dir()
-            .map(|dir| DocumentCache::new(&dir, base_url));
-        let mut entry = cache.as_ref().and_then(DocumentCache::load);
-        if let Some(e) = &entry
-            && e.is_fresh(SystemTime::now(), DEFAULT_TTL)
-        {
-            match parse(e.body()) {
-                Ok(doc) => return Ok(doc),
-                Err(err) => {
-                    tracing::debug!(error = %err, "cached document unusable; fetching it again");
-                    entry = None;
-                }
-            }
-        }
-        let headers = entry
-            .as_ref()
-            .map(CacheEntry::revalidation_headers)
-            .unwrap_or_default();
-        let fetched = self
-            .execute(
-                Outgoing {
-                    method: Method::GET,
-                    url: url.clone(),
-                    headers,
-                    body: None,
-                    content_type: "application/json",
-                    operation: match api {
-                        Api::Core => "public/oas3-document",
-                        Api::PermissionSets => "permission-sets.GetAPIDocument",
-                    },
-                    idempotent: true,
-                },
-                None,
-            )
-            .await;
-        let (response, entry) = match (fetched, entry) {
-            (Ok(r), entry) => (r, entry),
-            (Err(e), Some(stale)) => {
-                tracing::warn!(error = %e, "could not revalidate the cached document; using it as is");
-                return parse(stale.body());
-            }
-            // The fix for an untrusted certificate is not STAX_SCHEMA.
-            (Err(e @ Error::Certificate { .. }), None) => return Err(e),
-            (Err(e), None) => {
-                return Err(Error::Schema(format!(
-                    "could not fetch {url}: {e}; {offline}"
-                )));
-            }
-        };
-        let now = SystemTime::now();
-        let (entry, document) = match (response.status, entry) {
-            (304, Some(cached)) => {
-                let doc = parse(cached.body());
-                (cached.revalidated(now), doc)
-            }
-            (200..=299, _) => {
-                let header = |name: http::header::HeaderName| {
-                    response
-                        .headers
-                        .get(name)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned)
-                };
-                let entry = CacheEntry::new(
-                    response.body.to_vec(),
-                    header(http::header::ETAG),
-                    header(http::header::LAST_MODIFIED),
-                    now,
-                );
-                let doc = parse(&response.body);
-                (entry, doc)
-            }
-            (status, _) => {
-                return Err(Error::Schema(format!(
-                    "GET {url} answered {status}: {}; {offline}",
-                    transport::preview(&response.body)
-                )));
-            }
-        };
-        let document = document?;
-        if let Some(cache) = &cache
-            && let Err(e) = cache.store(&entry)
-        {
-            tracing::debug!(error = %e, "could not write the document cache");
-        }
-        Ok(document)
-    }
-
-    /// The URL of a path and query that starts with `/20190206`: the base URL without its
-    /// version segment, then `path_and_query`.
-    pub fn url_for(&self, path_and_query: &str) -> String {
-        self.url_for_api(Api::Core, path_and_query)
-    }
-
-    /// The URL of a path and query of `api` (a full path, starting with the API's version
-    /// segment): the API's base URL without its version segment, then `path_and_query`.
-    ///
-    /// ```
-    /// use staxapp::{Api, Config, Session};
-    ///
-    /// let session = Session::new(Config::builder_without_env().region("au1").build()?)?;
-    /// assert_eq!(
-    ///     session.url_for_api(Api::PermissionSets, "/20210321/permission-sets"),
-    ///     "https://api.idam.au1.staxapp.cloud/20210321/permission-sets"
-    /// );
-    /// # Ok::<(), staxapp::Error>(())
-    /// ```
-    pub fn url_for_api(&self, api: Api, path_and_query: &str) -> String {
-        let base = self.config().base_url_of(api);
-        let root = base
-            .strip_suffix(api.version())
-            .and_then(|b| b.strip_suffix('/'))
-            .unwrap_or(base);
-        let mut url = String::with_capacity(root.len() + path_and_query.len());
-        url.push_str(root);
-        url.push_str(path_and_query);
-        url
-    }
-
-    /// Sends a signed request to `api` and decodes its answer (PARITY.md O7, O8).
-    pub(crate) async fn call_api(
+    /// Signs and sends a request built by the pipeline, seen by the session's interceptors
+    /// then `interceptors`; the final answer whatever its status (PARITY.md O7, O8).
+    pub(crate) async fn send(
         &self,
-        api: Api,
-        method: Method,
-        path_and_query: &str,
-        body: Option<&Value>,
-        operation: &str,
-    ) -> Result<Value> {
-        let body = body
+        request: &Request,
+        interceptors: &Interceptors,
+    ) -> Result<Response> {
+        let operation = request.operation_id();
+        let body = request
+            .body()
             .map(serde_json::to_vec)
             .transpose()
             .map_err(|e| Error::Transport {
                 message: format!("could not encode the body of {operation}: {e}"),
                 source: None,
             })?;
-        let response = self
-            .execute(
-                Outgoing {
-                    idempotent: self.config().api_retry().retries_method(method.as_str()),
-                    method,
-                    url: self.url_for_api(api, path_and_query),
-                    headers: Vec::new(),
-                    body,
-                    content_type: "application/json",
-                    operation,
-                },
-                Some(api),
-            )
-            .await?;
-        transport::decode(response.status, &response.body, Some(operation))
-    }
-
-    /// Sends a request through the one send loop ([`transport`]): signed with the session's
-    /// credentials for the host of `signed_for` when given, retried by the API retry settings.
-    /// Returns the final answer whatever its status.
-    pub(crate) async fn execute(
-        &self,
-        request: Outgoing<'_>,
-        signed_for: Option<Api>,
-    ) -> Result<RawResponse> {
-        let span = transport::request_span(request.operation, &request.method);
-        async {
-            let policy = self.config().api_retry();
-            let Some(api) = signed_for else {
-                return transport::send(&self.inner.http, policy, &request, &transport::Unsigned)
-                    .await;
-            };
-            // Refuse early, before any network, when the token is incomplete.
-            auth::api_token(self.config())?;
-            let signer = SessionSigner {
-                session: self,
-                host: self.config().host_of(api),
-                last: Mutex::new(None),
-            };
-            transport::send(&self.inner.http, policy, &request, &signer).await
-        }
-        .instrument(span)
-        .await
+        // Refuse early, before any network, when the token is incomplete.
+        auth::api_token(self.config())?;
+        let merged;
+        let interceptors = if interceptors.is_empty() {
+            &self.inner.interceptors
+        } else if self.inner.interceptors.is_empty() {
+            interceptors
+        } else {
+            merged = self.inner.interceptors.then(interceptors);
+            &merged
+        };
+        let api = request.api();
+        let outgoing = Outgoing {
+            method: request.method(),
+            url: request.url(),
+            headers: Vec::new(),
+            body,
+            content_type: "application/json",
+            operation,
+            kind: RequestKind::Api(api),
+            idempotent: request.retryable(),
+            classify_first: None,
+        };
+        let signer = ChainSigner {
+            chain: &self.inner.credentials,
+            host: self.config().host_of(api),
+            last: Mutex::new(None),
+        };
+        send::send(self.link(interceptors, true), &outgoing, &signer).await
     }
 }
 
-/// Signs each attempt with the session's current credentials.
-struct SessionSigner<'a> {
-    session: &'a Session,
+/// Signs each attempt with the chain's current credentials.
+struct ChainSigner<'a> {
+    chain: &'a CredentialChain,
     /// The `host[:port]` the request goes to (each API has its own), signed as `Host`.
     host: &'a str,
     /// The credentials of the last attempt, to drop them when the server calls them expired.
     last: Mutex<Option<Arc<Credentials>>>,
 }
 
-impl transport::Signer for SessionSigner<'_> {
+impl Signer for ChainSigner<'_> {
     async fn sign(&self, request: &mut http::Request<Vec<u8>>) -> Result<()> {
         // Credentials first: when they come from the store, so does the public config.
-        let creds = self.session.credentials().await?;
-        let api_auth = self.session.api_auth().await?;
+        let creds = self.chain.credentials().await?;
+        let api_auth = self.chain.api_auth().await?;
         crate::sign::sign(
             request,
             &creds,
             &api_auth.region,
             self.host,
-            SystemTime::now(),
+            std::time::SystemTime::now(),
         )?;
         *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(creds);
         Ok(())
@@ -491,12 +373,8 @@ impl transport::Signer for SessionSigner<'_> {
     }
 
     fn expired(&self) {
-        if let Some(creds) = self.last.lock().unwrap_or_else(|e| e.into_inner()).take()
-            && self.session.inner.credentials.invalidate(&creds)
-            && let Some(persisted) = &self.session.inner.persisted
-        {
-            // The stored entry holds these credentials too (or older ones): drop it.
-            persisted.refused();
+        if let Some(creds) = self.last.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            self.chain.refused(&creds);
         }
     }
 }

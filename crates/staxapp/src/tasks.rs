@@ -29,7 +29,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::client::{Args, StaxClient};
+use crate::args::Args;
+use crate::client::StaxClient;
 use crate::error::{Result, TaskError};
 
 /// The statuses after which a task does not change.
@@ -234,11 +235,13 @@ impl StaxClient {
     /// Polls `tasks.ReadTask` for `task_id` until the task ends or `options.timeout` passes.
     pub async fn wait_for_task(&self, task_id: &str, options: WaitOptions) -> Result<Value> {
         let mut pacer = options.pacer();
+        // Built once, sent at every poll.
+        let read = self
+            .prepare("tasks", "ReadTask", Args::new().set("task_id", task_id))
+            .await?;
         loop {
             let (polls, elapsed) = pacer.read();
-            let task = self
-                .call("tasks", "ReadTask", Args::new().set("task_id", task_id))
-                .await?;
+            let task = self.send_for_value(&read).await?;
             let status = task
                 .get("Status")
                 .and_then(Value::as_str)

@@ -25,15 +25,16 @@
 //! assert_eq!(decide(&policy, false, 2, &throttled, false, 0.5), Decision::Retry(Duration::from_secs(2)));
 //! ```
 
-use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
-use http::{HeaderMap, Method};
+use http::HeaderMap;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject as _;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::apis::ErrorShape;
 use crate::config::{ApiRetryConfig, Config};
 use crate::error::{ApiError, ConfigError, Error, Result};
 
@@ -89,7 +90,8 @@ pub fn http_client(config: &Config) -> Result<reqwest::Client> {
             path: path.to_owned(),
             problem,
         };
-        let pem = std::fs::read(path).map_err(|e| bundle_error(format!("cannot be read: {e}")))?;
+        let pem = stax_input::read(path, stax_input::Kind::CA_BUNDLE)
+            .map_err(|e| bundle_error(e.reason()))?;
         extra_roots = CertificateDer::pem_slice_iter(&pem)
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(|e| bundle_error(format!("is not a PEM file of certificates: {e}")))?;
@@ -147,9 +149,16 @@ pub enum OutcomeClass {
     ConnectError,
     /// The server's TLS certificate is not trusted: retrying cannot help.
     Certificate,
-    /// The request may have reached the server (read timeout, reset after sending, truncated
-    /// answer).
+    /// The request may have reached the server (reset after sending, truncated answer).
     IoError,
+    /// The attempt ran out of time (the attempt timeout, or the HTTP client's read timeout):
+    /// the request may have reached the server. Retried as [`IoError`](Self::IoError) is; a
+    /// retry after it costs the retry quota more.
+    TimedOut,
+    /// The service refused for now what will succeed shortly, e.g. the identity pool's
+    /// "Couldn't verify signed token" for a fresh ID token (PARITY.md A6): asked again, any
+    /// method, `max_attempts` times in all.
+    NotYet,
 }
 
 /// What the send loop should do next.
@@ -204,22 +213,19 @@ pub fn classify(
 /// True when an AWS JSON error names a throttling code (`x-amzn-ErrorType` or `__type`,
 /// with or without a `namespace#` prefix).
 fn is_throttling(headers: &HeaderMap, body: &[u8]) -> bool {
-    let named = |raw: &str| {
-        let name = raw.rsplit_once('#').map_or(raw, |(_, name)| name);
-        let name = name.split_once(':').map_or(name, |(name, _)| name).trim();
-        THROTTLING_CODES.contains(&name)
-    };
-    if let Some(v) = headers
+    let named = |code: &str| THROTTLING_CODES.contains(&code);
+    // The header alone, first: no body to parse.
+    if headers
         .get("x-amzn-errortype")
         .and_then(|v| v.to_str().ok())
-        && named(v)
+        .is_some_and(|v| named(aws_code(v)))
     {
         return true;
     }
-    serde_json::from_slice::<Value>(body)
-        .ok()
-        .and_then(|v| v.get("__type").and_then(Value::as_str).map(named))
-        .unwrap_or(false)
+    AwsError::read(headers, body)
+        .code
+        .as_deref()
+        .is_some_and(named)
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -274,7 +280,11 @@ pub fn decide(
             Decision::Retry(backoff(retry_after))
         }
         OutcomeClass::ConnectError if retries_left => Decision::Retry(backoff(&None)),
-        OutcomeClass::IoError if retries_left && idempotent => Decision::Retry(backoff(&None)),
+        OutcomeClass::IoError | OutcomeClass::TimedOut if retries_left && idempotent => {
+            Decision::Retry(backoff(&None))
+        }
+        // staxapp's loop: `max_attempts` asks in all.
+        OutcomeClass::NotYet if attempt < policy.max_attempts => Decision::Retry(backoff(&None)),
         _ => Decision::Done,
     }
 }
@@ -306,24 +316,57 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// Turns a final answer into the call's result: 2xx -> the decoded JSON (`Null` for an empty
-/// body); anything else -> [`ApiError`] with the server's words (PARITY.md O7, O8).
-pub fn decode(status: u16, body: &[u8], operation: Option<&str>) -> Result<Value> {
-    if !(200..300).contains(&status) {
-        let text = String::from_utf8_lossy(body);
-        return Err(ApiError::from_response(status, &text, operation.map(str::to_owned)).into());
+/// Turns a final answer into the call's result: 2xx -> the body decoded into `T` (an empty
+/// body reads as JSON `null`); anything else -> [`ApiError`] with the server's words (read
+/// in `shape` first) and its request id (PARITY.md O7, O8).
+///
+/// ```
+/// use staxapp::apis::ErrorShape;
+/// use staxapp::transport::{decode, Response};
+///
+/// let answer = |status, body: &str| Response { status, headers: Default::default(), body: body.into(), attempts: 1 };
+/// let value: serde_json::Value = decode(&answer(200, r#"{"a": 1}"#), None, ErrorShape::Text)?;
+/// assert_eq!(value["a"], 1);
+/// let err = decode::<serde_json::Value>(&answer(404, r#"{"Error": "Account not found"}"#), None, ErrorShape::Text).unwrap_err();
+/// assert_eq!(err.to_string(), "Api Exception: 404 - Account not found");
+/// # Ok::<(), staxapp::Error>(())
+/// ```
+pub fn decode<T: DeserializeOwned>(
+    response: &Response,
+    operation: Option<&str>,
+    shape: ErrorShape,
+) -> Result<T> {
+    let (status, body) = (response.status, response.body.as_slice());
+    if !response.is_success() {
+        return Err(api_error(response, operation, shape));
     }
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Null);
-    }
-    serde_json::from_slice(body).map_err(|e| Error::Transport {
+    let decoded = if body.iter().all(u8::is_ascii_whitespace) {
+        T::deserialize(Value::Null).map_err(|e| e.to_string())
+    } else {
+        serde_json::from_slice(body).map_err(|e| e.to_string())
+    };
+    decoded.map_err(|e| Error::Transport {
         message: format!(
-            "{} answered {status} with a body that is not JSON ({e}); it starts with {:?}",
+            "{} answered {status} with a body that is not the JSON expected ({e}); it starts with {:?}",
             operation.unwrap_or("the server"),
             preview(body)
         ),
         source: None,
     })
+}
+
+/// The [`ApiError`] of a non-2xx answer: the server's words (read in `shape` first), the
+/// decoded body, the request id.
+pub fn api_error(response: &Response, operation: Option<&str>, shape: ErrorShape) -> Error {
+    let text = String::from_utf8_lossy(&response.body);
+    ApiError::from_answer(
+        response.status,
+        &text,
+        operation.map(str::to_owned),
+        shape,
+        response.request_id().map(str::to_owned),
+    )
+    .into()
 }
 
 /// Classifies a failure to get an answer: an untrusted certificate, no connection made, or a
@@ -333,13 +376,15 @@ pub fn class_of_error(e: &reqwest::Error) -> OutcomeClass {
         OutcomeClass::Certificate
     } else if e.is_connect() {
         OutcomeClass::ConnectError
+    } else if e.is_timeout() {
+        OutcomeClass::TimedOut
     } else {
         OutcomeClass::IoError
     }
 }
 
 /// The TLS library's words when `e` comes from a certificate the client does not trust.
-fn certificate_problem(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+pub(crate) fn certificate_problem(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     let is_certificate = |tls: &rustls::Error| {
         matches!(
             tls,
@@ -368,7 +413,7 @@ fn certificate_problem(e: &(dyn std::error::Error + 'static)) -> Option<String> 
 }
 
 /// The first bytes of a body, for error messages.
-pub(crate) fn preview(bytes: &[u8]) -> String {
+pub fn preview(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]);
     text.into_owned()
 }
@@ -389,205 +434,86 @@ pub(crate) fn describe_reqwest(e: &reqwest::Error) -> String {
     text
 }
 
-/// An HTTP answer after retries: status, headers and body.
+/// An HTTP answer: status, headers and body (after the retries, whatever its status).
 #[derive(Debug, Clone)]
-pub(crate) struct RawResponse {
-    pub(crate) status: u16,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Vec<u8>,
+pub struct Response {
+    /// The HTTP status.
+    pub status: u16,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body as received.
+    pub body: Vec<u8>,
+    /// How many attempts it took (1 when the first was answered).
+    pub attempts: u32,
 }
 
-/// One request as the send loop needs it.
-pub(crate) struct Outgoing<'a> {
-    pub(crate) method: Method,
-    pub(crate) url: String,
-    pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) body: Option<Vec<u8>>,
-    /// The `Content-Type` of `body`.
-    pub(crate) content_type: &'static str,
-    /// `service.Operation`, or a description for unsigned calls, for logs.
-    pub(crate) operation: &'a str,
-    /// May be repeated after it may have been processed.
-    pub(crate) idempotent: bool,
-}
-
-/// Signs each attempt of a request (credentials may be refreshed between attempts).
-pub(crate) trait Signer {
-    /// Signs one attempt.
-    fn sign(&self, request: &mut http::Request<Vec<u8>>)
-    -> impl Future<Output = Result<()>> + Send;
-    /// True when [`expired`](Self::expired) can get fresh credentials.
-    fn refreshable(&self) -> bool;
-    /// The server called the credentials of the last attempt expired: drop them.
-    fn expired(&self);
-}
-
-/// For requests that are not signed (public routes, Cognito).
-pub(crate) struct Unsigned;
-
-impl Signer for Unsigned {
-    fn sign(&self, _: &mut http::Request<Vec<u8>>) -> impl Future<Output = Result<()>> + Send {
-        std::future::ready(Ok(()))
+impl Response {
+    /// The server's id of the request (`x-amzn-RequestId`, as API Gateway and Cognito send
+    /// it; `x-amz-request-id` too), if it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        ["x-amzn-requestid", "x-amz-request-id"]
+            .iter()
+            .find_map(|name| self.headers.get(*name)?.to_str().ok())
     }
 
-    fn refreshable(&self) -> bool {
-        false
+    /// True for a 2xx status.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
     }
-
-    fn expired(&self) {}
 }
 
-/// A span for one request of the send loop, with the fields it records (`attempt`, `status`,
-/// `latency_ms`). Never holds secrets.
-pub(crate) fn request_span(operation: &str, method: &Method) -> tracing::Span {
-    let (service, op) = operation.split_once('.').unwrap_or(("", operation));
-    tracing::debug_span!(
-        "stax_call",
-        service,
-        operation = op,
-        method = %method,
-        attempt = tracing::field::Empty,
-        status = tracing::field::Empty,
-        latency_ms = tracing::field::Empty,
-    )
+/// An AWS error named by an answer: its code (`x-amzn-ErrorType` or `__type`, without any
+/// `namespace#` prefix or `:` suffix) and message. The one reading of AWS error codes (API
+/// Gateway's, Cognito's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsError {
+    /// e.g. `NotAuthorizedException`.
+    pub code: Option<String>,
+    /// `message` or `Message` of the body.
+    pub message: Option<String>,
 }
 
-/// The send loop: sign, send, classify, and retry or refresh as the policy decides. Returns
-/// the final answer whatever its status; an error when no answer could be had. Run it inside
-/// the request's [`request_span`].
-pub(crate) async fn send(
-    http: &reqwest::Client,
-    policy: &ApiRetryConfig,
-    request: &Outgoing<'_>,
-    signer: &impl Signer,
-) -> Result<RawResponse> {
-    let span = tracing::Span::current();
-    let mut attempt: u32 = 1;
-    let mut refreshed = !signer.refreshable();
-    loop {
-        let mut builder = http::Request::builder()
-            .method(request.method.clone())
-            .uri(&request.url)
-            .header(http::header::ACCEPT, "application/json");
-        for (name, value) in &request.headers {
-            builder = builder.header(*name, value);
-        }
-        if request.body.is_some() {
-            builder = builder.header(http::header::CONTENT_TYPE, request.content_type);
-        }
-        let mut http_request = builder
-            .body(request.body.clone().unwrap_or_default())
-            .map_err(|e| Error::Transport {
-                message: format!("could not build the request to {}: {e}", request.url),
-                source: None,
-            })?;
-        signer.sign(&mut http_request).await?;
-        let reqwest_request = reqwest::Request::try_from(http_request)
-            .map_err(|e| Error::transport(format!("invalid request URL {}", request.url), e))?;
-        span.record("attempt", attempt);
-        let started = Instant::now();
-        let outcome = match http.execute(reqwest_request).await {
-            Ok(mut response) => {
-                let status = response.status().as_u16();
-                let headers = std::mem::take(response.headers_mut());
-                response.bytes().await.map(|body| RawResponse {
-                    status,
-                    headers,
-                    body: Vec::from(body),
-                })
-            }
-            Err(e) => Err(e),
-        };
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
-        let class = match &outcome {
-            Ok(r) => {
-                span.record("status", r.status);
-                classify(policy, r.status, &r.headers, &r.body, SystemTime::now())
-            }
-            Err(e) => class_of_error(e),
-        };
-        let decision = decide(
-            policy,
-            request.idempotent,
-            attempt,
-            &class,
-            refreshed,
-            rand::random::<f64>(),
-        );
-        tracing::debug!(
-            operation = request.operation,
-            ?class,
-            ?decision,
-            "attempt finished"
-        );
-        match decision {
-            Decision::Retry(delay) => {
-                tracing::info!(
-                    "retrying {} {} ({}) in {:.1} s: {} (retry {attempt} of {})",
-                    request.method,
-                    request.url,
-                    request.operation,
-                    delay.as_secs_f64(),
-                    what_happened(&class),
-                    policy.max_attempts
-                );
-                tokio::time::sleep(delay).await;
-                attempt += 1;
-            }
-            Decision::Refresh => {
-                signer.expired();
-                // A refresh does not use up a retry.
-                refreshed = true;
-            }
-            Decision::Done => {
-                return outcome.map_err(|e| failure(request, attempt, &class, e));
-            }
+impl AwsError {
+    /// Reads the code and message of an AWS JSON error answer. The body's `__type` wins over
+    /// the header.
+    ///
+    /// ```
+    /// use http::HeaderMap;
+    /// use staxapp::transport::AwsError;
+    ///
+    /// let e = AwsError::read(&HeaderMap::new(), br#"{"__type": "com.amazonaws#NotAuthorizedException", "message": "no"}"#);
+    /// assert_eq!(e.code.as_deref(), Some("NotAuthorizedException"));
+    /// assert_eq!(e.message.as_deref(), Some("no"));
+    /// ```
+    pub fn read(headers: &HeaderMap, body: &[u8]) -> AwsError {
+        let decoded: Option<Value> = serde_json::from_slice(body).ok();
+        let from_body = decoded
+            .as_ref()
+            .and_then(|b| b.get("__type"))
+            .and_then(Value::as_str)
+            .map(aws_code);
+        let from_header = headers
+            .get("x-amzn-errortype")
+            .and_then(|v| v.to_str().ok())
+            .map(aws_code);
+        let message = decoded.as_ref().and_then(|b| {
+            ["message", "Message"]
+                .iter()
+                .find_map(|k| b.get(*k).and_then(Value::as_str))
+                .map(str::to_owned)
+        });
+        AwsError {
+            code: from_body.or(from_header).map(str::to_owned),
+            message,
         }
     }
 }
 
-/// Words for a retried outcome, in logs.
-fn what_happened(class: &OutcomeClass) -> String {
-    match class {
-        OutcomeClass::Throttled { status, .. } => format!("throttled ({status})"),
-        OutcomeClass::RetryableStatus { status, .. } => format!("status {status}"),
-        OutcomeClass::ConnectError => "no connection".into(),
-        OutcomeClass::IoError => "connection lost".into(),
-        other => format!("{other:?}"),
-    }
-}
-
-/// The error of a request that got no answer.
-fn failure(
-    request: &Outgoing<'_>,
-    attempts: u32,
-    class: &OutcomeClass,
-    e: reqwest::Error,
-) -> Error {
-    if *class == OutcomeClass::Certificate {
-        let origin = url::Url::parse(&request.url)
-            .map(|u| u.origin().ascii_serialization())
-            .unwrap_or_else(|_| request.url.clone());
-        return Error::Certificate {
-            origin,
-            problem: certificate_problem(&e).unwrap_or_else(|| describe_reqwest(&e)),
-        };
-    }
-    let hint = match class {
-        OutcomeClass::IoError if !request.idempotent => {
-            "; not retried: the request may have been processed"
-        }
-        _ => "",
-    };
-    Error::transport(
-        format!(
-            "{} {} failed after {attempts} attempt(s): {}{hint}",
-            request.method,
-            request.url,
-            describe_reqwest(&e)
-        ),
-        e,
-    )
+/// The part of an error name after `#` (`com.amazonaws...#NotAuthorizedException`), and
+/// without any `:` suffix (`...Exception:http://...`).
+fn aws_code(raw: &str) -> &str {
+    let name = raw.rsplit_once('#').map_or(raw, |(_, name)| name);
+    name.split_once(':').map_or(name, |(name, _)| name).trim()
 }
 
 #[cfg(test)]
@@ -876,25 +802,40 @@ mod tests {
 
     #[test]
     fn decoding() {
-        assert_eq!(decode(200, b"", None).unwrap(), Value::Null);
+        let answer = |status: u16, body: &[u8], id: Option<&str>| {
+            let mut headers = HeaderMap::new();
+            if let Some(id) = id {
+                headers.insert("x-amzn-RequestId", id.parse().unwrap());
+            }
+            Response {
+                status,
+                headers,
+                body: body.to_vec(),
+                attempts: 1,
+            }
+        };
+        let value =
+            |r: &Response| decode::<Value>(r, Some("accounts.ReadAccounts"), ErrorShape::Text);
+        assert_eq!(value(&answer(200, b"", None)).unwrap(), Value::Null);
         assert_eq!(
-            decode(200, br#"{"a":1}"#, None).unwrap(),
+            value(&answer(200, br#"{"a":1}"#, None)).unwrap(),
             serde_json::json!({"a": 1})
         );
-        let err = decode(200, b"{\"Accounts\": [", Some("accounts.ReadAccounts")).unwrap_err();
+        let err = value(&answer(200, b"{\"Accounts\": [", None)).unwrap_err();
         let text = err.to_string();
         assert!(
             text.contains("accounts.ReadAccounts answered 200"),
             "{text}"
         );
         assert!(text.contains("{\\\"Accounts\\\": ["), "{text}");
-        let err = decode(
+        let err = value(&answer(
             404,
             br#"{"Error":"Account not found"}"#,
-            Some("accounts.ReadAccount"),
-        )
+            Some("id-1"),
+        ))
         .unwrap_err();
         assert_eq!(err.status(), Some(404));
+        assert_eq!(err.request_id(), Some("id-1"));
         assert_eq!(err.to_string(), "Api Exception: 404 - Account not found");
     }
 }

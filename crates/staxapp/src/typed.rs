@@ -3,10 +3,10 @@
 //! The generator writes types and builders only; everything a call does is here, once, for
 //! every generated operation:
 //!
-//! - [`send`]: a builder's arguments go through the SDK's call (routing, validation, signing,
-//!   retries, credentials: the same path as [`StaxClient::call`]), then the answer is decoded
-//!   into the operation's output type ([`decode`]). Every typed call passes through the one
-//!   private function `call_api` in this module.
+//! - [`send`]: a builder's arguments go through the SDK's request pipeline
+//!   ([`StaxClient::invoke`]: routing, validation, signing, interceptors, timeouts, retries,
+//!   credentials), then the answer's bytes are decoded into the operation's output type.
+//!   Every typed call passes through the one private function `call_api` in this module.
 //! - [`pages`] / [`items`]: a list operation as a stream of typed pages or items, through the
 //!   SDK's paging ([`StaxClient::pages`], [`StaxClient::items`]).
 //! - [`wait_for_task`] / [`wait_for_assignments`]: an answer with a `TaskId`, or holding
@@ -87,9 +87,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::apis::ErrorShape;
+use crate::args::Args;
 use crate::assignments::AssignmentWaitOptions;
-use crate::client::{Args, StaxClient};
+use crate::client::StaxClient;
 use crate::error::{Error, Result, ValidationError};
+use crate::pipeline::{Call, Response};
 use crate::tasks::WaitOptions;
 
 pub use futures::stream::BoxStream;
@@ -228,29 +231,49 @@ pub trait Paged: Request {
     const LIST_FIELD: &'static str;
 }
 
-/// The one place where typed calls meet the SDK: every generated `send` calls the SDK here
-/// (the dynamic [`StaxClient::call`]: routing, validation, signing, retries).
-async fn call_api(handle: &Handle, service: &str, operation: &str, args: Args) -> Result<Value> {
-    handle.client.call(service, operation, args).await
+/// The one place where typed calls meet the SDK: every generated `send` is one call of the
+/// SDK's request pipeline ([`StaxClient::invoke`]: routing, validation, signing, interceptors,
+/// timeouts, retries), whose answer is then decoded.
+async fn call_api(handle: &Handle, service: &str, operation: &str, args: Args) -> Result<Response> {
+    handle
+        .client
+        .invoke(Call::new(service, operation).args(args))
+        .await
 }
 
-/// Sends a generated request and decodes its answer: one call of the SDK, then a `serde`
-/// decode into `R::Output`.
+/// Sends a generated request and decodes its answer: one call of the SDK's request pipeline,
+/// then a `serde` decode of the answer's bytes into `R::Output`.
 pub async fn send<R: Request>(request: R) -> Result<R::Output> {
     let call = request.into_arguments();
     let args = call.args()?;
-    let answer = call_api(&call.handle, R::SERVICE, R::OPERATION, args).await?;
-    decode(R::SERVICE, R::OPERATION, answer)
+    let response = call_api(&call.handle, R::SERVICE, R::OPERATION, args).await?;
+    decode_response(R::SERVICE, R::OPERATION, &response)
 }
 
-/// What [`send`] does, also returning the answer's JSON as the SDK received it (to log it, or
-/// to hold the typed output against it: serialized, the output equals it).
-pub async fn send_keeping_answer<R: Request>(request: R) -> Result<(R::Output, Value)> {
-    let call = request.into_arguments();
-    let args = call.args()?;
-    let answer = call_api(&call.handle, R::SERVICE, R::OPERATION, args).await?;
-    let output = decode(R::SERVICE, R::OPERATION, answer.clone())?;
-    Ok((output, answer))
+/// Decodes a successful answer's body into `T`: [`Error::Decode`] when it is JSON that does
+/// not fit `T`; the SDK's own error when it is not JSON at all.
+fn decode_response<T: DeserializeOwned>(
+    service: &str,
+    operation: &str,
+    response: &Response,
+) -> Result<T> {
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return decode(service, operation, Value::Null);
+    }
+    match serde_json::from_slice(&response.body) {
+        Ok(output) => Ok(output),
+        Err(e) if e.classify() == serde_json::error::Category::Data => Err(Error::Decode {
+            operation: format!("{service}.{operation}"),
+            type_name: std::any::type_name::<T>().to_owned(),
+            message: e.to_string(),
+        }),
+        // Not JSON: the SDK's error for that (it names the operation and shows the start).
+        Err(_) => {
+            let id = format!("{service}.{operation}");
+            crate::transport::decode::<Value>(response, Some(&id), ErrorShape::Text)
+                .and_then(|value| decode(service, operation, value))
+        }
+    }
 }
 
 /// Decodes the answer of `service.operation` into `T`; a mismatch is [`Error::Decode`],

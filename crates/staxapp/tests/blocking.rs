@@ -47,12 +47,9 @@ fn blocking_client_has_the_same_names() {
     let prepared = client
         .prepare("accounts", "ReadAccounts", args! {"filter" => "ACTIVE"})
         .unwrap();
-    assert!(
-        client
-            .url_of(&prepared)
-            .ends_with("/20190206/accounts?filter=ACTIVE")
-    );
-    assert!(client.send_prepared(&prepared).unwrap()["Accounts"].is_array());
+    assert!(prepared.url().ends_with("/20190206/accounts?filter=ACTIVE"));
+    let answer: serde_json::Value = client.send(&prepared).unwrap().json().unwrap();
+    assert!(answer["Accounts"].is_array());
     assert!(client.document().unwrap().services().contains(&"tasks"));
 
     let err = client

@@ -374,10 +374,10 @@ async fn prepare_sends_nothing() {
         )
         .await
         .unwrap();
-    assert_eq!(prepared.method, http::Method::GET);
-    assert_eq!(prepared.path, "/20190206/accounts/a%20b%2Fc");
+    assert_eq!(prepared.method(), http::Method::GET);
+    assert_eq!(prepared.path(), "/20190206/accounts/a%20b%2Fc");
     assert_eq!(
-        client.url_of(&prepared),
+        prepared.url(),
         format!(
             "{}/20190206/accounts/a%20b%2Fc?include_tags=true",
             emu.endpoint()

@@ -327,7 +327,7 @@ async fn the_document_is_the_apis_own_fetched_live_and_cached() {
     let emu = emulator().await;
     let config = common::config(&emu, "ps-doc");
     let client = StaxClient::new(config.clone()).unwrap();
-    let doc = client.document_of(Api::PermissionSets).await.unwrap();
+    let doc = client.document_of(Api::PERMISSION_SETS).await.unwrap();
     assert_eq!(doc.operations(SETS).unwrap().len(), 12);
     assert_eq!(doc.raw()["servers"][0]["url"], "/20210321");
     assert!(doc.raw()["paths"]["/permission-sets"]["get"]["operationId"].is_string());
@@ -338,7 +338,7 @@ async fn the_document_is_the_apis_own_fetched_live_and_cached() {
     // The on-disk cache serves a second client without a request.
     let documents_sent = emu.stats()["document"].clone();
     let again = StaxClient::with_session(staxapp::Session::new(config).unwrap());
-    again.document_of(Api::PermissionSets).await.unwrap();
+    again.document_of(Api::PERMISSION_SETS).await.unwrap();
     assert_eq!(emu.stats()["document"], documents_sent, "{}", emu.stats());
     // Both APIs from one client; the services list has both.
     let services = client.services().await.unwrap();

@@ -6,14 +6,14 @@ mod common;
 
 use serde_json::{Value, json};
 use staxapp::paging::PagingStyle;
-use staxapp::{Api, Config, SchemaSource, StaxClient, ValidationError, args};
+use staxapp::{Api, Call, Config, SchemaSource, StaxClient, ValidationError, args};
 
 /// A client of au1 that reads the Permission Sets API's document from the reference file.
 fn client() -> Option<StaxClient> {
     let path = common::permission_sets_document()?;
     let config = Config::builder_without_env()
         .region("au1")
-        .permission_sets_schema(SchemaSource::File(path))
+        .schema_for(Api::PERMISSION_SETS, SchemaSource::File(path))
         .build()
         .unwrap();
     Some(StaxClient::new(config).unwrap())
@@ -41,7 +41,7 @@ const ASSIGNMENT: &str = "87654321-4321-4321-4321-210987654321";
 #[tokio::test]
 async fn every_operation_id_is_an_operation_of_permission_sets() {
     let Some(client) = client() else { return };
-    let doc = client.document_of(Api::PermissionSets).await.unwrap();
+    let doc = client.document_of(Api::PERMISSION_SETS).await.unwrap();
     assert_eq!(doc.services(), ["permission-sets"]);
     let names: Vec<&str> = doc
         .operations("permission-sets")
@@ -61,9 +61,13 @@ async fn every_operation_id_is_an_operation_of_permission_sets() {
             .prepare(service, "list-permission-sets", ())
             .await
             .unwrap();
-        assert_eq!(request.operation, "ListPermissionSets");
+        assert_eq!(request.operation(), "ListPermissionSets");
     }
-    assert!(!format!("{:?}", client.session()).contains("document_loaded: true,"));
+    assert!(
+        format!("{:?}", client.session()).contains(r#"documents_loaded: ["permission-sets"]"#),
+        "{:?}",
+        client.session()
+    );
 }
 
 #[tokio::test]
@@ -115,18 +119,27 @@ async fn routes_go_to_the_idam_host_under_the_version() {
     ];
     for (operation, arguments, method, path_and_query) in cases {
         let request = client
-            .route("permission-sets", operation, arguments)
+            .request(
+                Call::new("permission-sets", operation)
+                    .args(arguments)
+                    .validate(false),
+            )
             .await
             .unwrap_or_else(|e| panic!("{operation}: {e}"));
-        assert_eq!(request.method.as_str(), method, "{operation}");
-        assert_eq!(request.path_and_query(), path_and_query, "{operation}");
+        assert_eq!(request.method().as_str(), method, "{operation}");
         assert_eq!(
-            client.url_of(&request),
+            request.prepared().path_and_query(),
+            path_and_query,
+            "{operation}"
+        );
+        assert_eq!(
+            request.url(),
             format!("https://api.idam.au1.staxapp.cloud{path_and_query}")
         );
+        assert_eq!(request.api(), Api::PERMISSION_SETS);
     }
     assert_eq!(
-        client.config().host_of(Api::PermissionSets),
+        client.config().host_of(Api::PERMISSION_SETS),
         "api.idam.au1.staxapp.cloud"
     );
 }
@@ -147,7 +160,7 @@ async fn bodies_validate_against_the_document_array_bodies_too() {
         .await
         .unwrap();
     assert_eq!(
-        created.validates_against.as_deref(),
+        created.prepared().validates_against.as_deref(),
         Some("CreatePermissionSetRecord")
     );
     let err = client
@@ -178,9 +191,9 @@ async fn bodies_validate_against_the_document_array_bodies_too() {
         )
         .await
         .unwrap();
-    assert_eq!(request.body, Some(assignment.clone()));
+    assert_eq!(request.body(), Some(&assignment));
     assert_eq!(
-        request.validates_against.as_deref(),
+        request.prepared().validates_against.as_deref(),
         Some("CreateAssignmentsRequest")
     );
     // The document allows one assignment per call, and wants both ids.
@@ -236,10 +249,10 @@ async fn bodies_validate_against_the_document_array_bodies_too() {
 #[tokio::test]
 async fn list_operations_page_with_tokens() {
     let Some(client) = client() else { return };
-    let doc = client.document_of(Api::PermissionSets).await.unwrap();
+    let doc = client.document_of(Api::PERMISSION_SETS).await.unwrap();
     let style = |name: &str| {
         PagingStyle::of(
-            Api::PermissionSets,
+            Api::PERMISSION_SETS,
             doc.operation("permission-sets", name).unwrap(),
         )
     };
@@ -259,7 +272,7 @@ async fn list_operations_page_with_tokens() {
 #[tokio::test]
 async fn describe_data_resolves_the_parameter_references() {
     let Some(client) = client() else { return };
-    let doc = client.document_of(Api::PermissionSets).await.unwrap();
+    let doc = client.document_of(Api::PERMISSION_SETS).await.unwrap();
     let list = doc
         .operation("permission-sets", "ListPermissionSetAssignments")
         .unwrap();

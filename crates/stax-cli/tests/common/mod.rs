@@ -6,6 +6,91 @@ mod shared_dir;
 #[allow(unused_imports)]
 pub use shared_dir::shared_file;
 
+pub mod measure;
+
+/// A path in the temporary directory no other test (of this run or another) uses:
+/// `stax-<name>-<pid>-<nanoseconds>`.
+pub fn unique_temp(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!(
+        "stax-{name}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ))
+}
+
+/// A directory of a test's own under the temporary directory, removed at its end. Given as
+/// `XDG_CACHE_HOME`, it holds the credential cache.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    /// A new, empty directory named after `name`.
+    pub fn new(name: &str) -> TempDir {
+        let dir = unique_temp(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    /// `name` in the directory.
+    pub fn path(&self, name: &str) -> std::path::PathBuf {
+        self.0.join(name)
+    }
+
+    /// A FIFO named `name` that nobody writes to.
+    pub fn fifo(&self, name: &str) -> std::path::PathBuf {
+        let path = self.path(name);
+        mkfifo(&path);
+        path
+    }
+
+    /// A sparse file of 4 GiB named `name`.
+    pub fn huge(&self, name: &str) -> std::path::PathBuf {
+        let path = self.path(name);
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(4 << 30)
+            .unwrap();
+        path
+    }
+
+    /// `$XDG_CACHE_HOME/stax/credentials` when this directory is the cache home.
+    pub fn credentials_dir(&self) -> std::path::PathBuf {
+        self.0.join("stax").join("credentials")
+    }
+
+    /// The one entry of the credential cache.
+    pub fn entry(&self) -> std::path::PathBuf {
+        let entries: Vec<std::path::PathBuf> = std::fs::read_dir(self.credentials_dir())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        entries.into_iter().next().unwrap()
+    }
+
+    /// The one entry of the credential cache, as JSON.
+    pub fn entry_json(&self) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.entry()).unwrap()).unwrap()
+    }
+}
+
+/// Makes a FIFO at `path`.
+pub fn mkfifo(path: &std::path::Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// An emulator running on its own runtime thread for the duration of a test binary.
 pub struct Emu {
     pub endpoint: String,

@@ -29,8 +29,10 @@ use crate::store::Store;
 use crate::util;
 
 mod routes;
+mod unparsed;
 
 use routes::{Api, Routes, Served};
+use unparsed::UnparsedAsJsonAcceptor;
 
 /// The running server task and its handle.
 pub(crate) struct ServerHandle {
@@ -206,7 +208,7 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
         .await
         .map_err(|e| EmulatorError::Tls(e.to_string()))?;
         let tls = axum_server::tls_rustls::RustlsAcceptor::new(config).acceptor(NoDelayAcceptor);
-        let server = server.acceptor(tls);
+        let server = server.acceptor(UnparsedAsJsonAcceptor(tls));
         let task = tokio::spawn(async move {
             if let Err(err) = server.serve(make).await {
                 tracing::error!(error = %err, "server failed");
@@ -214,7 +216,7 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
         });
         (task, Some(ca_path))
     } else {
-        let server = server.acceptor(NoDelayAcceptor);
+        let server = server.acceptor(UnparsedAsJsonAcceptor(NoDelayAcceptor));
         let task = tokio::spawn(async move {
             if let Err(err) = server.serve(make).await {
                 tracing::error!(error = %err, "server failed");

@@ -234,7 +234,11 @@ pub(crate) fn is_api_path(path: &str) -> bool {
 
 /// Counts every request.
 async fn count(State(stats): State<Arc<Stats>>, req: Request, next: Next) -> Response {
-    stats.request();
+    stats.request(
+        req.headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok()),
+    );
     next.run(req).await
 }
 

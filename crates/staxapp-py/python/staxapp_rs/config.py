@@ -186,17 +186,19 @@ class Config:
             "endpoint": f"{_scheme(self.hostname)}://{_text('hostname', self.hostname)}",
             "access_key": _optional_text("access_key", self.access_key),
             "secret_key": _optional_text("secret_key", self.secret_key),
-            "api_retries": _count("api_retry_config.max_attempts", api.max_attempts, 0),
+            "api_retries": _count("api_retry_config.max_attempts", api.max_attempts, 0, _U32),
             "backoff_factor": _number("api_retry_config.backoff_factor", api.backoff_factor),
             "status_codes": [
-                _count("api_retry_config.status_codes", code, 100)
+                _count("api_retry_config.status_codes", code, 100, 599)
                 for code in _sequence("api_retry_config.status_codes", api.status_codes)
             ],
             "retry_methods": [
                 _text("api_retry_config.retry_methods", method)
                 for method in _sequence("api_retry_config.retry_methods", api.retry_methods)
             ],
-            "auth_max_attempts": _count("api_auth_retry_config.max_attempts", auth.max_attempts, 0),
+            "auth_max_attempts": _count(
+                "api_auth_retry_config.max_attempts", auth.max_attempts, 0, _U32
+            ),
             "token_expiry_threshold": _number(
                 "api_auth_retry_config.token_expiry_threshold", auth.token_expiry_threshold
             ),
@@ -229,16 +231,23 @@ def _optional_text(name: str, value: Any) -> Optional[str]:
     return None if value is None else _text(name, value)
 
 
-def _count(name: str, value: Any, least: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise ConfigException(f"{name} must be an int of at least {least}, not {value!r}")
+_U32 = 2**32 - 1
+
+
+def _count(name: str, value: Any, least: int, most: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+        raise ConfigException(f"{name} must be an int from {least} to {most}, not {value!r}")
     return value
 
 
 def _number(name: str, value: Any) -> float:
+    problem = ConfigException(f"{name} must be a number, 0 or more, not {value!r}")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-        raise ConfigException(f"{name} must be a number, 0 or more, not {value!r}")
-    return float(value)
+        raise problem
+    try:
+        return float(value)
+    except OverflowError:  # an int too large for a float
+        raise problem from None
 
 
 def _sequence(name: str, value: Any) -> Tuple[Any, ...]:

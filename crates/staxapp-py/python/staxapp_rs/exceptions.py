@@ -19,11 +19,14 @@ class ApiException(Exception):
     ``status_code`` is the HTTP status, ``response`` the decoded JSON body (or the raw text when
     it was not JSON) and ``message`` (also ``str()``) ``Api Exception: <status> - <Error>``.
     ``response`` may also be given as a ``requests``-like response object, as staxapp takes it.
+    ``request_id`` is the server's id of the request (``x-amzn-RequestId``) when the answer
+    carried one: quote it to Stax support.
     """
 
     status_code: Optional[int]
     response: Any
     message: str
+    request_id: Optional[str] = None
 
     def __init__(self, message: str, response: Any = None, detail: str = "") -> None:
         super().__init__(message)
@@ -46,13 +49,16 @@ class ApiException(Exception):
         return self.message
 
 
-def _api_exception(status_code: Optional[int], body: Any, message: str) -> ApiException:
+def _api_exception(
+    status_code: Optional[int], body: Any, message: str, request_id: Optional[str] = None
+) -> ApiException:
     """Built by the native module: staxapp's message when the body has ``Error``, else the
     SDK's, which keeps the server's own words."""
     error = ApiException.__new__(ApiException)
     Exception.__init__(error, message)
     error.status_code = status_code
     error.response = body
+    error.request_id = request_id
     if isinstance(body, dict) and body.get("Error"):
         error.message = f"Api Exception: {status_code} - {body['Error']}"
     else:

@@ -69,6 +69,31 @@ class StaxClient:
         """The operations of this client's class, sorted."""
         return list(self._core.operations(self.classname))
 
+    def add_interceptor(
+        self,
+        before_signing: Optional[Callable[[Dict[str, Any]], None]] = None,
+        after_attempt: Optional[Callable[[Dict[str, Any]], None]] = None,
+        after_call: Optional[Callable[[Dict[str, Any]], None]] = None,
+    ) -> None:
+        """Calls these for every request of this client, after the interceptors added before
+        (beyond staxapp; the SDK's interceptors, see its README).
+
+        ``before_signing(request)`` gets ``{"operation", "attempt", "method", "url",
+        "headers", "body"}`` before each attempt is signed: what it leaves in ``headers`` (a
+        dict) and ``body`` (bytes) is sent. ``after_attempt(attempt)`` gets ``{"operation",
+        "attempt", "status", "headers", "body", "request_id", "error", "retry"}`` after each
+        attempt; ``after_call(outcome)`` gets ``{"operation", "attempts", "status",
+        "request_id", "error"}`` once. An exception raised by one ends the call and is raised
+        from it."""
+        for name, hook in (
+            ("before_signing", before_signing),
+            ("after_attempt", after_attempt),
+            ("after_call", after_call),
+        ):
+            if hook is not None and not callable(hook):
+                raise ValidationException(f"{name} must be callable, not {hook!r}")
+        self._core.add_interceptor(before_signing, after_attempt, after_call)
+
     def wait_for_task(
         self,
         task_id: str,
@@ -149,16 +174,29 @@ def _name(operation: Any) -> str:
     return operation
 
 
+_MAX_PAGE_SIZE = 2**31 - 1
+
+
 def _page_size(page_size: Any) -> int:
-    if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
-        raise ValidationException(f"page_size must be an int of at least 1, not {page_size!r}")
+    if (
+        isinstance(page_size, bool)
+        or not isinstance(page_size, int)
+        or not 1 <= page_size <= _MAX_PAGE_SIZE
+    ):
+        raise ValidationException(
+            f"page_size must be an int from 1 to {_MAX_PAGE_SIZE}, not {page_size!r}"
+        )
     return page_size
 
 
 def _seconds(name: str, value: Any) -> float:
+    problem = ValidationException(f"{name} must be a number of seconds, 0 or more, not {value!r}")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-        raise ValidationException(f"{name} must be a number of seconds, 0 or more, not {value!r}")
-    return float(value)
+        raise problem
+    try:
+        return float(value)
+    except OverflowError:  # an int too large for a float
+        raise problem from None
 
 
 __all__ = ["StaxClient"]

@@ -7,10 +7,11 @@ use std::fmt;
 use base64::Engine as _;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
-use tracing::Instrument as _;
 
-use crate::config::ApiRetryConfig;
-use crate::transport::{self, Outgoing, RawResponse, Unsigned, preview};
+use crate::config::{ApiRetryConfig, Config};
+use crate::interceptor::{Interceptors, RequestKind};
+use crate::send::{self, Link, Outgoing, Unsigned};
+use crate::transport::{AwsError, OutcomeClass, Response, preview};
 
 /// Target prefix of the user pool service.
 pub(crate) const IDP_PREFIX: &str = "AWSCognitoIdentityProviderService";
@@ -73,13 +74,6 @@ impl fmt::Display for CognitoError {
     }
 }
 
-/// The part of an error name after `#` (`com.amazonaws...#NotAuthorizedException`), and
-/// without any `:` suffix (`...Exception:http://...`).
-pub(crate) fn error_code(raw: &str) -> &str {
-    let name = raw.rsplit_once('#').map_or(raw, |(_, name)| name);
-    name.split_once(':').map_or(name, |(name, _)| name).trim()
-}
-
 /// One Cognito service endpoint spoken to with AWS JSON 1.1, through the SDK's one send loop
 /// (same classification and retry policy as API calls, [`AuthRetryConfig::max_attempts`]
 /// retries).
@@ -91,6 +85,9 @@ pub(crate) struct JsonClient {
     endpoint: String,
     prefix: &'static str,
     policy: ApiRetryConfig,
+    attempt_timeout: Option<std::time::Duration>,
+    operation_timeout: Option<std::time::Duration>,
+    interceptors: Interceptors,
 }
 
 impl fmt::Debug for JsonClient {
@@ -109,18 +106,39 @@ fn repeatable(operation: &str) -> bool {
     operation != "RespondToAuthChallenge"
 }
 
+/// The identity pool's answer to a fresh ID token it cannot verify yet (PARITY.md A6).
+pub(crate) const UNVERIFIED_TOKEN: &str = "Couldn't verify signed token";
+
+/// Classifies the identity pool's "not yet" ([`UNVERIFIED_TOKEN`]) as
+/// [`OutcomeClass::NotYet`]: the send loop asks again.
+fn identity_not_yet(response: &Response) -> Option<OutcomeClass> {
+    if response.is_success() {
+        return None;
+    }
+    AwsError::read(&response.headers, &response.body)
+        .message
+        .filter(|m| m.contains(UNVERIFIED_TOKEN))
+        .map(|_| OutcomeClass::NotYet)
+}
+
 impl JsonClient {
+    /// A client of the Cognito service at `endpoint` (`X-Amz-Target` prefix `prefix`), sending
+    /// with `config`'s limits and the sign-in retry policy.
     pub(crate) fn new(
+        config: &Config,
         http: reqwest::Client,
         endpoint: String,
         prefix: &'static str,
-        policy: ApiRetryConfig,
+        interceptors: Interceptors,
     ) -> Self {
         JsonClient {
             http,
             endpoint,
             prefix,
-            policy,
+            policy: config.sign_in_retry(),
+            attempt_timeout: config.attempt_timeout(),
+            operation_timeout: config.operation_timeout(),
+            interceptors,
         }
     }
 
@@ -130,30 +148,38 @@ impl JsonClient {
         &self,
         operation: &str,
         body: &Value,
-    ) -> crate::Result<Result<Value, CognitoError>> {
-        let payload = serde_json::to_vec(body).map_err(|e| crate::Error::Transport {
+    ) -> crate::error::Result<Result<Value, CognitoError>> {
+        let payload = serde_json::to_vec(body).map_err(|e| crate::error::Error::Transport {
             message: format!("could not encode the Cognito {operation} request: {e}"),
             source: None,
         })?;
+        let name = format!("cognito.{operation}");
         let request = Outgoing {
             method: http::Method::POST,
-            url: self.endpoint.clone(),
+            url: &self.endpoint,
             headers: vec![("x-amz-target", format!("{}.{operation}", self.prefix))],
             body: Some(payload),
             content_type: "application/x-amz-json-1.1",
-            operation,
+            operation: &name,
+            kind: RequestKind::Cognito,
             idempotent: repeatable(operation),
+            classify_first: (self.prefix == IDENTITY_PREFIX).then_some(identity_not_yet as _),
         };
-        let span = transport::request_span(&format!("cognito.{operation}"), &request.method);
-        let response = transport::send(&self.http, &self.policy, &request, &Unsigned)
-            .instrument(span)
-            .await?;
+        let link = Link {
+            http: &self.http,
+            policy: &self.policy,
+            attempt_timeout: self.attempt_timeout,
+            operation_timeout: self.operation_timeout,
+            quota: None,
+            interceptors: &self.interceptors,
+        };
+        let response = send::send(link, &request, &Unsigned).await?;
         Ok(answer(operation, &response))
     }
 }
 
 /// Reads an AWS JSON 1.1 answer: the decoded body, or the error it names.
-fn answer(operation: &str, response: &RawResponse) -> Result<Value, CognitoError> {
+fn answer(operation: &str, response: &Response) -> Result<Value, CognitoError> {
     let bytes = &response.body;
     let status = response.status;
     let decoded: Option<Value> = if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -170,23 +196,9 @@ fn answer(operation: &str, response: &RawResponse) -> Result<Value, CognitoError
             ),
         });
     }
-    let header_code = response
-        .headers
-        .get("x-amzn-ErrorType")
-        .and_then(|v| v.to_str().ok())
-        .map(|v| error_code(v).to_owned());
-    let body = decoded.unwrap_or(Value::Null);
-    let code = body
-        .get("__type")
-        .and_then(Value::as_str)
-        .map(|t| error_code(t).to_owned())
-        .or(header_code)
-        .unwrap_or_else(|| format!("HTTP{status}"));
-    let message = ["message", "Message"]
-        .iter()
-        .find_map(|k| body.get(*k).and_then(Value::as_str))
-        .map(str::to_owned)
-        .unwrap_or_else(|| preview(bytes));
+    let error = AwsError::read(&response.headers, bytes);
+    let code = error.code.unwrap_or_else(|| format!("HTTP{status}"));
+    let message = error.message.unwrap_or_else(|| preview(bytes));
     Err(CognitoError::Service {
         operation: operation.to_owned(),
         code,
@@ -370,15 +382,43 @@ mod tests {
 
     #[test]
     fn error_codes_lose_their_namespace() {
+        for (raw, code) in [
+            (
+                "com.amazonaws.cognito#NotAuthorizedException",
+                "NotAuthorizedException",
+            ),
+            ("UserNotFoundException", "UserNotFoundException"),
+            (
+                "InvalidParameterException:http://internal.amazon.com/",
+                "InvalidParameterException",
+            ),
+        ] {
+            let body = serde_json::to_vec(&json!({"__type": raw})).unwrap();
+            let read = AwsError::read(&http::HeaderMap::new(), &body);
+            assert_eq!(read.code.as_deref(), Some(code));
+        }
+    }
+
+    #[test]
+    fn the_identity_pool_not_yet_is_asked_again() {
+        let answer = |status, message: &str| Response {
+            status,
+            headers: Default::default(),
+            body: serde_json::to_vec(
+                &json!({"__type": "NotAuthorizedException", "message": message}),
+            )
+            .unwrap(),
+            attempts: 1,
+        };
         assert_eq!(
-            error_code("com.amazonaws.cognito#NotAuthorizedException"),
-            "NotAuthorizedException"
+            identity_not_yet(&answer(
+                400,
+                "Invalid login token. Couldn't verify signed token."
+            )),
+            Some(OutcomeClass::NotYet)
         );
-        assert_eq!(error_code("UserNotFoundException"), "UserNotFoundException");
-        assert_eq!(
-            error_code("InvalidParameterException:http://internal.amazon.com/"),
-            "InvalidParameterException"
-        );
+        assert_eq!(identity_not_yet(&answer(400, "Token is expired")), None);
+        assert_eq!(identity_not_yet(&answer(200, UNVERIFIED_TOKEN)), None);
     }
 
     #[test]
@@ -399,7 +439,7 @@ mod tests {
 
     #[test]
     fn answers_name_the_error_from_body_or_header() {
-        let response = |status, headers: &[(&'static str, &str)], body: &str| RawResponse {
+        let response = |status, headers: &[(&'static str, &str)], body: &str| Response {
             status,
             headers: headers
                 .iter()
@@ -411,6 +451,7 @@ mod tests {
                 })
                 .collect(),
             body: body.as_bytes().to_vec(),
+            attempts: 1,
         };
         let err = answer(
             "GetId",

@@ -20,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+pub(crate) mod chain;
 pub(crate) mod cognito;
 mod credentials;
 pub mod store;
@@ -29,15 +30,16 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
-use tracing::Instrument as _;
 
 pub use cognito::PasswordVerifierChallenge;
-use cognito::{CognitoError, IDENTITY_PREFIX, IDP_PREFIX, JsonClient, SrpClient};
+use cognito::{CognitoError, IDENTITY_PREFIX, IDP_PREFIX, JsonClient, SrpClient, UNVERIFIED_TOKEN};
 pub use credentials::{CredentialCache, Credentials};
 
 use crate::config::Config;
 use crate::error::{AuthError, AuthErrorKind, Error, Result};
-use crate::transport::{self, Outgoing, Unsigned};
+use crate::interceptor::{Interceptors, RequestKind};
+use crate::send::{self, Link, Outgoing, Unsigned};
+use crate::transport;
 
 /// Guidance for a refused secret key (PARITY.md A4).
 pub const CHECK_SECRET_KEY: &str = "Please check your Secret Key is correct";
@@ -110,49 +112,62 @@ fn public_config_error(detail: String) -> Error {
     .into()
 }
 
-/// One cell per base URL: the first caller fetches, concurrent callers wait for its outcome.
-type PublicConfigCells = Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Arc<ApiAuth>>>>>;
+/// The one cache of `ApiAuth` blocks: a cell per base URL for the process. The first caller
+/// fetches, concurrent callers wait for its outcome; a session keeps its base URL's cell, and
+/// credentials loaded from a store fill it with the block stored beside them.
+pub(crate) type PublicConfigCell = Arc<tokio::sync::OnceCell<Arc<ApiAuth>>>;
 
-fn public_config_cells() -> &'static PublicConfigCells {
-    static CELLS: OnceLock<PublicConfigCells> = OnceLock::new();
-    CELLS.get_or_init(Default::default)
+/// The cell of `config`'s base URL.
+pub(crate) fn public_config_cell(config: &Config) -> PublicConfigCell {
+    type Cells = Mutex<HashMap<String, PublicConfigCell>>;
+    static CELLS: OnceLock<Cells> = OnceLock::new();
+    CELLS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(config.base_url().trim_end_matches('/').to_owned())
+        .or_default()
+        .clone()
 }
 
 /// `GET <base_url>/public/config` (unauthenticated) of `config`'s installation, read once per
 /// base URL for the process, however many sessions ask at once (PARITY.md A1). Sent through
 /// the SDK's send loop with the API retry settings; a failure is not remembered.
 pub async fn fetch_public_config(http: &reqwest::Client, config: &Config) -> Result<Arc<ApiAuth>> {
-    let base_url = config.base_url().trim_end_matches('/').to_owned();
-    let cell = public_config_cells()
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(base_url.clone())
-        .or_default()
-        .clone();
-    cell.get_or_try_init(|| read_public_config(http, config, &base_url))
+    let policy = config.api_retry();
+    public_config(
+        &public_config_cell(config),
+        Link::new(http, config, policy),
+        config,
+    )
+    .await
+}
+
+/// The `ApiAuth` of `cell`, read through `link` when not known yet.
+pub(crate) async fn public_config(
+    cell: &PublicConfigCell,
+    link: Link<'_>,
+    config: &Config,
+) -> Result<Arc<ApiAuth>> {
+    cell.get_or_try_init(|| read_public_config(link, config))
         .await
         .cloned()
 }
 
-async fn read_public_config(
-    http: &reqwest::Client,
-    config: &Config,
-    base_url: &str,
-) -> Result<Arc<ApiAuth>> {
-    let url = format!("{base_url}/public/config");
+async fn read_public_config(link: Link<'_>, config: &Config) -> Result<Arc<ApiAuth>> {
+    let url = format!("{}/public/config", config.base_url().trim_end_matches('/'));
     let request = Outgoing {
         method: http::Method::GET,
-        url: url.clone(),
+        url: &url,
         headers: Vec::new(),
         body: None,
         content_type: "application/json",
         operation: "public.ReadConfig",
+        kind: RequestKind::PublicConfig,
         idempotent: true,
+        classify_first: None,
     };
-    let span = transport::request_span(request.operation, &request.method);
-    let sent = transport::send(http, config.api_retry(), &request, &Unsigned)
-        .instrument(span)
-        .await;
+    let sent = send::send(link, &request, &Unsigned).await;
     let response = match sent {
         Ok(response) => response,
         Err(e @ Error::Certificate { .. }) => return Err(e),
@@ -199,9 +214,10 @@ fn unexpected(details: String) -> AuthError {
     )
 }
 
-/// Identity pool errors that mean "the token is too fresh, ask again" (PARITY.md A6).
+/// Identity pool errors that mean "the token is too fresh, ask again" (PARITY.md A6): the
+/// send loop asked again already, so this one is the last.
 fn is_unverified_token(e: &CognitoError) -> bool {
-    e.to_string().contains("Couldn't verify signed token")
+    e.to_string().contains(UNVERIFIED_TOKEN)
 }
 
 /// The steps of signing in, against one installation's Cognito pools.
@@ -217,8 +233,17 @@ impl SignIn {
     /// Sign-in against the pools of `api_auth`, at the Cognito endpoints of `config` (or AWS's
     /// regional ones), over the HTTP client `http`.
     pub fn new(config: &Config, http: &reqwest::Client, api_auth: &ApiAuth) -> SignIn {
+        SignIn::with_interceptors(config, http, api_auth, Interceptors::default())
+    }
+
+    /// [`new`](Self::new), its Cognito calls seen by `interceptors`.
+    pub(crate) fn with_interceptors(
+        config: &Config,
+        http: &reqwest::Client,
+        api_auth: &ApiAuth,
+        interceptors: Interceptors,
+    ) -> SignIn {
         let max_attempts = config.auth_retry().max_attempts;
-        let policy = config.sign_in_retry();
         let idp_endpoint = config.cognito_idp_endpoint().map_or_else(
             || format!("https://cognito-idp.{}.amazonaws.com/", api_auth.region),
             str::to_owned,
@@ -234,8 +259,20 @@ impl SignIn {
         );
         SignIn {
             api_auth: api_auth.clone(),
-            idp: JsonClient::new(http.clone(), idp_endpoint, IDP_PREFIX, policy.clone()),
-            identity: JsonClient::new(http.clone(), identity_endpoint, IDENTITY_PREFIX, policy),
+            idp: JsonClient::new(
+                config,
+                http.clone(),
+                idp_endpoint,
+                IDP_PREFIX,
+                interceptors.clone(),
+            ),
+            identity: JsonClient::new(
+                config,
+                http.clone(),
+                identity_endpoint,
+                IDENTITY_PREFIX,
+                interceptors,
+            ),
             max_attempts: max_attempts.max(1),
         }
     }
@@ -311,23 +348,19 @@ impl SignIn {
     }
 
     /// Step 3: trades an ID token for temporary credentials (`GetId` then
-    /// `GetCredentialsForIdentity`), retrying while the identity pool cannot yet verify the
-    /// fresh token (PARITY.md A5, A6).
+    /// `GetCredentialsForIdentity`); the send loop asks each again while the identity pool
+    /// cannot yet verify the fresh token, `max_attempts` times in all (PARITY.md A5, A6).
     pub async fn credentials(&self, id_token: &IdToken) -> Result<Credentials> {
         let logins = json!({ self.api_auth.logins_key(): id_token.0 });
-        for attempt in 1..=self.max_attempts {
-            match self.exchange(&logins).await? {
-                Ok(creds) => return Ok(creds),
-                Err(e) if is_unverified_token(&e) => {
-                    tracing::debug!(attempt, "identity pool could not verify the token yet");
-                    if attempt < self.max_attempts {
-                        tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
-                    }
-                }
-                Err(e) => return Err(unexpected(e.to_string()).into()),
-            }
+        match self.exchange(&logins).await? {
+            Ok(creds) => Ok(creds),
+            Err(e) if is_unverified_token(&e) => Err(self.retries_exceeded()),
+            Err(e) => Err(unexpected(e.to_string()).into()),
         }
-        Err(AuthError::new(
+    }
+
+    fn retries_exceeded(&self) -> Error {
+        AuthError::new(
             AuthErrorKind::RetriesExceeded,
             "Retries Exceeded: Unexpected Client Error",
             format!(
@@ -335,7 +368,7 @@ impl SignIn {
                 self.max_attempts
             ),
         )
-        .into())
+        .into()
     }
 
     /// `GetId` then `GetCredentialsForIdentity`. The outer error: no answer could be had; the

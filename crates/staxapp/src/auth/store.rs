@@ -66,6 +66,8 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use stax_input::Kind;
+
 use super::ApiAuth;
 use super::credentials::Credentials;
 
@@ -262,9 +264,13 @@ impl StoredCredentials {
 
 /// Keeps each entry in a file of its own, `<dir>/<key>.json`.
 ///
-/// - The directory is made with mode 0700 (an existing one with other permission bits is set
-///   to 0700; when that is impossible the store refuses to work with it), entries with mode
-///   0600. Entries whose file allows anyone else to read it are ignored.
+/// - The directory is made with mode 0700, entries with mode 0600. The directory and every
+///   entry must be owned by the process's effective user (root included) and closed to
+///   writes by anyone else; otherwise the store is not used (one warning, then a sign-in),
+///   and nothing there is read or changed. An existing directory of the user's with other
+///   read or search bits is set to 0700; an entry anyone else may read is ignored.
+/// - Entries are read as regular files of at most 64 KiB (`stax_input::Kind::CREDENTIAL_ENTRY`):
+///   a FIFO, a device or a huge file in place of one is refused unread.
 /// - Writes go to a temporary file in the same directory, flushed to disk (`fsync`), then
 ///   renamed over the entry: a reader sees the old entry or the new one, never part of one,
 ///   however many processes write at once.
@@ -332,19 +338,25 @@ impl FileCredentialStore {
     /// [`CredentialStore::load`], synchronously.
     pub fn load_now(&self, key: &CredentialKey) -> StoreResult<Option<StoredCredentials>> {
         let path = self.path_of(key);
-        let mut file = match std::fs::File::open(&path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(io_error("open", &path, e)),
-        };
+        if !self.dir.exists() {
+            return Ok(None);
+        }
         self.check_dir()?;
-        if !private(&file.metadata().map_err(|e| io_error("inspect", &path, e))?) {
+        let opened = match stax_input::open(&path, Kind::CREDENTIAL_ENTRY) {
+            Ok(opened) => opened,
+            Err(e) if e.is_not_found() => return Ok(None),
+            // A FIFO, a device or a huge file in its place: refused unread.
+            Err(e) => return Err(e.into()),
+        };
+        if let Err(why) = stax_input::check_trusted(opened.metadata()) {
+            warn_untrusted("credential cache entry", &path, &why);
+            return Ok(None);
+        }
+        if !private(opened.metadata()) {
             tracing::debug!(path = %path.display(), "ignoring a credential entry others may read");
             return Ok(None);
         }
-        let mut bytes = Vec::with_capacity(2048);
-        std::io::Read::read_to_end(&mut file, &mut bytes)
-            .map_err(|e| io_error("read", &path, e))?;
+        let bytes = opened.read()?;
         let entry = StoredCredentials::from_bytes(&bytes, key);
         if entry.is_none() {
             tracing::debug!(path = %path.display(), "ignoring a corrupt credential entry");
@@ -375,6 +387,10 @@ impl FileCredentialStore {
     /// [`CredentialStore::remove`], synchronously.
     pub fn remove_now(&self, key: &CredentialKey) -> StoreResult<()> {
         let path = self.path_of(key);
+        if !self.dir.exists() {
+            return Ok(());
+        }
+        self.check_dir()?;
         match std::fs::remove_file(&path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -394,12 +410,19 @@ impl FileCredentialStore {
         self.check_dir()
     }
 
-    /// The directory is a directory (not a link to one) with mode 0700, or is made so.
+    /// The directory is a directory (not a link to one) that this process's effective user
+    /// owns and nobody else may write, with mode 0700 (made so when it allows others to read
+    /// it). Otherwise the store is not used: entries someone else may have put there are
+    /// never read, and nothing of the directory is changed.
     fn check_dir(&self) -> StoreResult<()> {
         let meta =
             std::fs::symlink_metadata(&self.dir).map_err(|e| io_error("inspect", &self.dir, e))?;
         if !meta.is_dir() {
             return Err(format!("{} is not a directory", self.dir.display()).into());
+        }
+        if let Err(why) = stax_input::check_trusted(&meta) {
+            warn_untrusted("credential cache", &self.dir, &why);
+            return Err(format!("the credential cache {} {why}", self.dir.display()).into());
         }
         #[cfg(unix)]
         {
@@ -435,6 +458,18 @@ impl FileCredentialStore {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
+    }
+}
+
+/// Says once per process, at warning level, that the credential cache (or one entry) is not
+/// used because someone else may have written it.
+fn warn_untrusted(what: &str, path: &Path, why: &stax_input::Untrusted) {
+    static WARNED: AtomicBool = AtomicBool::new(false);
+    if !WARNED.swap(true, Ordering::Relaxed) {
+        tracing::warn!(
+            "the {what} {} {why}: not used, signing in instead (remove it, or make it this user's with mode 0700 for the directory and 0600 for entries)",
+            path.display()
+        );
     }
 }
 
@@ -533,11 +568,6 @@ impl Persisted {
             key,
             config.auth_retry().token_expiry_threshold,
         ))
-    }
-
-    /// The store.
-    pub(crate) fn store(&self) -> &Arc<dyn CredentialStore> {
-        &self.store
     }
 
     /// The stored entry when it is fresh at `now` and the API has not refused stored
@@ -668,6 +698,101 @@ mod tests {
         // The next write replaces it with a private one.
         store.store_now(&key(), &entry("ASIA2", true)).unwrap();
         assert_eq!(mode(&store.path_of(&key())), 0o600);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    /// Whether this process runs as root (which may give files to another user).
+    #[cfg(unix)]
+    fn is_root() -> bool {
+        use std::os::unix::fs::MetadataExt as _;
+        let probe = temp_dir("whoami");
+        std::fs::write(&probe, b"").unwrap();
+        let uid = std::fs::metadata(&probe).unwrap().uid();
+        std::fs::remove_file(probe).ok();
+        uid == 0
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_others_may_write_is_not_used_nor_changed() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = temp_dir("writable");
+        let store = FileCredentialStore::new(&dir);
+        store.store_now(&key(), &entry("ASIA1", true)).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(store.load_now(&key()).is_err());
+        assert!(store.store_now(&key(), &entry("ASIA2", true)).is_err());
+        assert!(store.remove_now(&key()).is_err());
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o777, "the directory was changed");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        assert_eq!(store.load_now(&key()).unwrap(), Some(entry("ASIA1", true)));
+        // An entry its group may write is not read either.
+        std::fs::set_permissions(
+            store.path_of(&key()),
+            std::fs::Permissions::from_mode(0o620),
+        )
+        .unwrap();
+        assert_eq!(store.load_now(&key()).unwrap(), None);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn another_users_directory_or_entry_is_not_used_even_by_root() {
+        use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+        if !is_root() {
+            eprintln!("skipped: only root can give a file to another user");
+            return;
+        }
+        const NOBODY: u32 = 65534;
+        let dir = temp_dir("owner");
+        let store = FileCredentialStore::new(&dir);
+        store.store_now(&key(), &entry("ASIA1", true)).unwrap();
+        std::os::unix::fs::chown(store.path_of(&key()), Some(NOBODY), None).unwrap();
+        assert_eq!(
+            store.load_now(&key()).unwrap(),
+            None,
+            "another user's entry"
+        );
+        std::os::unix::fs::chown(store.path_of(&key()), Some(0), None).unwrap();
+        std::os::unix::fs::chown(&dir, Some(NOBODY), None).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(store.load_now(&key()).is_err(), "another user's directory");
+        assert!(store.store_now(&key(), &entry("ASIA2", true)).is_err());
+        let meta = std::fs::metadata(&dir).unwrap();
+        assert_eq!(
+            (meta.uid(), meta.permissions().mode() & 0o777),
+            (NOBODY, 0o755)
+        );
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_huge_file_in_place_of_an_entry_is_refused_unread() {
+        let dir = temp_dir("fifo");
+        let store = FileCredentialStore::new(&dir);
+        store.store_now(&key(), &entry("ASIA1", true)).unwrap();
+        let path = store.path_of(&key());
+        std::fs::remove_file(&path).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let err = store.load_now(&key()).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        std::fs::remove_file(&path).unwrap();
+        store.store_now(&key(), &entry("ASIA1", true)).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(4 << 30)
+            .unwrap();
+        let err = store.load_now(&key()).unwrap_err();
+        assert!(err.to_string().contains("64 KiB"), "{err}");
         std::fs::remove_dir_all(dir).ok();
     }
 

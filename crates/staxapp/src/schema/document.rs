@@ -9,6 +9,7 @@ use stax_openapi::Spec;
 use super::describe::{self, FieldInfo};
 use super::routing::{self, PreparedRequest};
 use super::validate;
+use crate::apis::folded_eq;
 use crate::error::{Error, ValidationError};
 use stax_openapi::operations::{self, Layout, Operation, OperationKey, OperationMap};
 
@@ -58,7 +59,7 @@ impl Document {
 
     /// Builds the document from its JSON value, read by `layout` (see [`Layout`]): the
     /// Permission Sets API's document is read with
-    /// [`Api::PermissionSets.layout()`](crate::Api::layout), which puts every operation in
+    /// [`Api::PERMISSION_SETS.layout()`](crate::Api::layout), which puts every operation in
     /// the service `permission-sets` and its paths under `/20210321`.
     ///
     /// ```
@@ -68,7 +69,7 @@ impl Document {
     ///
     /// let doc = Document::from_value_with(json!({"paths": {
     ///     "/permission-sets/{permission_set_id}": {"get": {"operationId": "GetPermissionSet"}}
-    /// }}), &Api::PermissionSets.layout())?;
+    /// }}), &Api::PERMISSION_SETS.layout())?;
     /// let args = json!({"permission_set_id": "p-1"});
     /// let request = doc.route("permission-sets", "GetPermissionSet", args.as_object().unwrap().clone())?;
     /// assert_eq!(request.path, "/20210321/permission-sets/p-1");
@@ -106,12 +107,9 @@ impl Document {
 
     /// Reads, parses and builds the document at `path` read by `layout`; errors name the path.
     pub fn from_file_with(path: &Path, layout: &Layout) -> Result<Document, Error> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            Error::Schema(format!(
-                "cannot read the OpenAPI document {}: {e}",
-                path.display()
-            ))
-        })?;
+        // At most 32 MiB from a regular file: a device or a FIFO is refused, never read.
+        let bytes = stax_input::read(path, stax_input::Kind::DOCUMENT)
+            .map_err(|e| Error::Schema(e.to_string()))?;
         Document::from_slice_with(&bytes, layout).map_err(|e| match e {
             Error::Schema(message) => Error::Schema(format!("{}: {message}", path.display())),
             other => other,
@@ -245,8 +243,27 @@ impl Document {
         name: &str,
         args: Map<String, Value>,
     ) -> Result<PreparedRequest, ValidationError> {
-        let request = self.route(service, name, args)?;
-        self.validate(&request)?;
+        self.prepare_operation(self.operation(service, name)?, args, None, true)
+    }
+
+    /// The one composition of routing and validation (the request pipeline's): routes `args`
+    /// for `operation` (found with [`operation`](Self::operation)), makes `whole_body` the
+    /// body when given ([`PreparedRequest::set_body`]), then validates the body unless
+    /// `validate` is false.
+    pub fn prepare_operation(
+        &self,
+        operation: &Operation,
+        args: Map<String, Value>,
+        whole_body: Option<Value>,
+        validate: bool,
+    ) -> Result<PreparedRequest, ValidationError> {
+        let mut request = routing::route(operation, args)?;
+        if let Some(body) = whole_body {
+            request.set_body(body)?;
+        }
+        if validate {
+            self.validate(&request)?;
+        }
         Ok(request)
     }
 
@@ -320,16 +337,6 @@ fn fold(name: &str) -> String {
         .filter(|c| *c != '-' && *c != '_')
         .flat_map(char::to_lowercase)
         .collect()
-}
-
-/// Whether `a` and `b` are equal after [`fold`], without allocating.
-fn folded_eq(a: &str, b: &str) -> bool {
-    fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
-        s.chars()
-            .filter(|c| *c != '-' && *c != '_')
-            .flat_map(char::to_lowercase)
-    }
-    folded(a).eq(folded(b))
 }
 
 /// The valid name closest to `name`, if it is close enough.

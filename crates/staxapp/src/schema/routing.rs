@@ -71,7 +71,7 @@ impl PreparedRequest {
     ///
     /// let doc = Document::from_value_with(json!({"paths": {
     ///     "/sets/{set_id}/assignments": {"post": {"operationId": "CreateAssignments"}}
-    /// }}), &Api::PermissionSets.layout())?;
+    /// }}), &Api::PERMISSION_SETS.layout())?;
     /// let args = json!({"set_id": "s-1"}).as_object().unwrap().clone();
     /// let mut request = doc.route("permission-sets", "CreateAssignments", args)?;
     /// request.set_body(json!([{"GroupId": "g-1", "AccountTypeId": "t-1"}]))?;

@@ -9,6 +9,7 @@ use super::model::{
     load_type, name_taken, present, present_type, require_ou, type_names,
 };
 use crate::areas::rules::{change, create, pending_operation, text};
+use crate::areas::permission_sets::model::refuse_while_assigned;
 use crate::areas::wire::{check_uuid, event, lower_list, page, query_bool, sort_items, upper_list};
 use crate::areas::{Call, Plan};
 use crate::protocol::{ApiError, ApiResult};
@@ -342,11 +343,13 @@ pub(super) fn update_account_type(call: &Call<'_>) -> ApiResult<Value> {
     Ok(json!({"AccountTypes": present_type(t, &accounts)}))
 }
 
-/// `DELETE /20190206/accounts/types/{account_type_id}`: only an unused type can go.
+/// `DELETE /20190206/accounts/types/{account_type_id}`: only an unused type can go (no
+/// account, no permission set assignment).
 pub(super) fn delete_account_type(call: &Call<'_>) -> ApiResult<Value> {
     let t = call.ctx.store.write(|db| {
         let mut t = load_type(db, call.param("account_type_id"))?;
         let id = text(&t, "Id").to_owned();
+        refuse_while_assigned(db, ("AccountTypeId", &id), "Account type")?;
         let in_use = db
             .list(ACCOUNT)?
             .iter()

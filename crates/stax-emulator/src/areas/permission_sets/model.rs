@@ -11,7 +11,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::areas::rules::{find, text};
+use crate::areas::rules::{find, pending_operation, text};
 use crate::protocol::{ApiError, ApiResult};
 use crate::store::kinds::{ACCOUNT, ACCOUNT_TYPE, GROUP};
 use crate::store::tasks::{Effect, Outcome, status_at};
@@ -216,12 +216,56 @@ pub(super) fn check_tags(body: &Value) -> ApiResult<()> {
     Ok(())
 }
 
-/// A live group by id (400 when none: the operation documents no 404).
+/// A live group by id (400 when none: the operation documents no 404), and not on its way
+/// out (its deletion started: the assignment would outlive it).
 pub(super) fn require_group(db: &Db<'_>, id: &str) -> ApiResult<Value> {
     match find(db, GROUP, ("GroupId", id), "Group") {
-        Ok(group) if text(&group, "Status") != "DELETED" => Ok(group),
+        Ok(group) if text(&group, "Status") != "DELETED" => {
+            if pending_operation(db, &group)?.as_deref() == Some("teams.DeleteGroup") {
+                return Err(ApiError::bad_request(format!(
+                    "GroupId: group {id} is being deleted"
+                )));
+            }
+            Ok(group)
+        }
         _ => Err(ApiError::bad_request(format!("GroupId: no group {id}"))),
     }
+}
+
+/// Refuses to delete a group or an account type (`field` `GroupId` or `AccountTypeId`) that a
+/// live assignment (anything but `DELETE_COMPLETE`) names: 400 listing them. Stax deletes
+/// neither an assignment nor its roles behind its owner's back; delete the assignments first.
+pub(crate) fn refuse_while_assigned(
+    db: &Db<'_>,
+    (field, id): (&str, &str),
+    what: &str,
+) -> ApiResult<()> {
+    let mut live: Vec<Value> = db
+        .list(ASSIGNMENT)?
+        .into_iter()
+        .filter(|a| is_live(a) && text(a, field).eq_ignore_ascii_case(id))
+        .collect();
+    if live.is_empty() {
+        return Ok(());
+    }
+    live.sort_by(|a, b| {
+        (text(a, "CreatedTS"), text(a, "Id")).cmp(&(text(b, "CreatedTS"), text(b, "Id")))
+    });
+    let named: Vec<String> = live
+        .iter()
+        .map(|a| {
+            format!(
+                "{} (permission set {})",
+                text(a, "Id"),
+                text(a, "PermissionSetId")
+            )
+        })
+        .collect();
+    Err(ApiError::bad_request(format!(
+        "{what} {id} has {} live permission set assignment(s): {}; delete them (DeletePermissionSetAssignment) and wait for DELETE_COMPLETE first",
+        live.len(),
+        named.join(", ")
+    )))
 }
 
 /// A live account type by id (400 when none).

@@ -9,6 +9,7 @@ use super::model::{
     is_active_admin, load_local_group,
 };
 use crate::areas::rules::{change, create, ensure_idle, find, load_live, text};
+use crate::areas::permission_sets::model::refuse_while_assigned;
 use crate::areas::wire::{event, lower_list, upper_list};
 use crate::areas::{Call, Plan};
 use crate::protocol::{ApiError, ApiResult};
@@ -346,12 +347,14 @@ pub(super) fn update_group(call: &Call<'_>) -> ApiResult<Value> {
     ))
 }
 
-/// `DELETE /20190206/groups/{group_id}`: its roles on account types are revoked too.
+/// `DELETE /20190206/groups/{group_id}`: its roles on account types are revoked too; refused
+/// (400) while a permission set assignment names the group.
 pub(super) fn delete_group(call: &Call<'_>) -> ApiResult<Value> {
     let (task_id, _) = call.ctx.store.write(|db| {
         let group = load_local_group(db, call.param("group_id"))?;
         change(call, db, GROUP, (group, "Group"), |group| {
             let id = text(group, "Id");
+            refuse_while_assigned(db, ("GroupId", id), "Group")?;
             // The group's roles on account types go with it.
             Ok(Plan::new(
                 Effect::default()

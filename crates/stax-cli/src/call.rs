@@ -1,0 +1,85 @@
+//! `stax <service> <Operation> [ARG...]`: the call, through the SDK's request pipeline. The
+//! pipeline builds the request (routed, validated unless `--no-validate`, its URL); `--dry-run`
+//! prints that request, otherwise it is sent, its pages walked with `--all-pages`, what it
+//! started followed with `--wait`, and the answer printed.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use staxapp::{Args, Call, Error, StaxClient, ValidationError};
+
+use crate::args::Arguments;
+use crate::cli::GlobalOpts;
+use crate::connect;
+use crate::failure::Failure;
+use crate::output;
+use crate::pages;
+use crate::wait;
+
+/// Runs the call and prints its answer.
+pub async fn call(
+    global: GlobalOpts,
+    service: String,
+    operation: String,
+    args: Arguments,
+) -> Result<(), Failure> {
+    connect::init_logging(global.verbose)?;
+    let target = connect::connect(&global).await?;
+    let result = call_with(&global, &target.client, service, operation, args).await;
+    target.close(global.verbose > 0).await;
+    let value = result?;
+    output::print_value(
+        global.query.as_deref(),
+        global.output.unwrap_or_default(),
+        &value,
+    )
+}
+
+async fn call_with(
+    global: &GlobalOpts,
+    client: &StaxClient,
+    service: String,
+    operation: String,
+    args: Arguments,
+) -> Result<Value, Failure> {
+    let verbose = global.verbose > 0;
+    let mut arguments = Args::from(args.named);
+    if let Some(items) = args.body {
+        // A JSON array (`@file.json`, `@-`) is the whole body; the other arguments may only
+        // be path parameters.
+        arguments = arguments.body(Value::Array(items));
+    }
+    let call = Call::new(service, operation)
+        .args(arguments)
+        .validate(!global.no_validate);
+    let request = client.request(call).await.map_err(|e| match &e {
+        // A whole body (`@file` holding an array) beside body fields, or for a method without
+        // a body: the command line's mistake.
+        Error::Validation(v)
+            if matches!(v.as_ref(), ValidationError::InvalidArgument { name, .. } if name == "<body>") =>
+        {
+            Failure::Usage(e.to_string())
+        }
+        _ => Failure::of_call(e, None, verbose),
+    })?;
+    if global.dry_run {
+        return Ok(request.dry_run());
+    }
+    let started = Instant::now();
+    let response = if global.all_pages {
+        pages::all_pages(client, &request, global.page_size).await
+    } else {
+        client.send_for_value(&request).await
+    }
+    .map_err(|e| Failure::of_call(e, Some(&request), verbose))?;
+    tracing::info!(
+        "{} {} -> done in {:.0?}",
+        request.method(),
+        request.path(),
+        started.elapsed()
+    );
+    if global.wait {
+        return wait::wait(client, &response, Duration::from_secs(global.wait_timeout)).await;
+    }
+    Ok(response)
+}
