@@ -34,9 +34,12 @@ use staxapp::schema::{Document, Operation, ParameterLocation};
 use staxapp::{Api, Interceptor, StaxClient};
 use staxapp_typed_tests::{operations, stax};
 
+/// The operation and the body of an answer.
+type Answer = (String, Vec<u8>);
+
 /// Keeps the body of the last answer of an API operation, as it came off the wire.
 #[derive(Clone, Default)]
-struct Wire(Arc<Mutex<Option<(String, Vec<u8>)>>>);
+struct Wire(Arc<Mutex<Option<Answer>>>);
 
 impl Interceptor for Wire {
     fn after_call(&self, call: &CallInfo<'_>, outcome: &CallOutcome<'_>) -> HookResult {

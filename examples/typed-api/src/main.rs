@@ -19,7 +19,12 @@ mod misspelt;
 async fn main() -> staxapp::Result<()> {
     let client = stax::Client::new(staxapp::StaxClient::from_env()?);
 
-    let active = client.accounts().read_accounts().filter("ACTIVE").send().await?;
+    let active = client
+        .accounts()
+        .read_accounts()
+        .filter("ACTIVE")
+        .send()
+        .await?;
     for account in &active.accounts {
         println!("account {} {:?}", account.name, account.status);
     }
@@ -31,7 +36,10 @@ async fn main() -> staxapp::Result<()> {
         .send()
         .await?;
     let account_type = created.detail.account_type;
-    println!("account type {} {}", account_type.name, created.detail.operation_status);
+    println!(
+        "account type {} {}",
+        account_type.name, created.detail.operation_status
+    );
 
     let account = client
         .accounts()

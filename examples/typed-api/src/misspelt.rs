@@ -2,6 +2,11 @@
 
 #[allow(dead_code)]
 async fn misspelt(client: &super::stax::Client) -> staxapp::Result<()> {
-    client.accounts().read_accounts().filtr("ACTIVE").send().await?;
+    client
+        .accounts()
+        .read_accounts()
+        .filtr("ACTIVE")
+        .send()
+        .await?;
     Ok(())
 }
