@@ -3,8 +3,8 @@
 //! The emulator's own document is assembled by the areas (`areas::document`); with
 //! `--openapi PATH` the given document is served instead, and bodies are checked against it.
 
-use serde_json::Value;
-use stax_openapi::{Dialect, Direction, SchemaError, Spec, Target};
+use serde_json::{Map, Value};
+use stax_openapi::{Dialect, Direction, SchemaError, Spec, Target, Validator};
 
 /// A document being served, with the validators of its request bodies (compiled on first
 /// use by the shared OpenAPI core, read as OpenAPI 3.0).
@@ -35,23 +35,37 @@ impl Document {
                 return Ok(());
             }
         };
-        let errors: Vec<String> = validator
-            .violations(body)
-            .take(3)
-            .map(|v| {
-                if v.instance_path.is_empty() {
-                    v.message
-                } else {
-                    format!("{}: {}", v.instance_path, v.message)
-                }
-            })
-            .collect();
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors.join("; "))
-        }
+        check(&validator, body)
     }
+}
+
+/// Checks `value` against `validator`; `Err` names the failing fields (up to three).
+pub(crate) fn check(validator: &Validator, value: &Value) -> Result<(), String> {
+    let errors: Vec<String> = validator
+        .violations(value)
+        .take(3)
+        .map(|v| {
+            if v.instance_path.is_empty() {
+                v.message
+            } else {
+                format!("{}: {}", v.instance_path, v.message)
+            }
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("; "))
+    }
+}
+
+/// A request body as JSON; nothing (or only white space) is `{}`. `Err` says why it is not
+/// JSON.
+pub(crate) fn parse_body(bytes: &[u8]) -> Result<Value, String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
+    serde_json::from_slice(bytes).map_err(|e| format!("Request body is not valid JSON: {e}"))
 }
 
 #[cfg(test)]

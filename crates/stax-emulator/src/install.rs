@@ -1,7 +1,7 @@
 //! The installation's identity: its region and the ids of its pools and organisation, made on
 //! first run and kept in the database (so every process on one database agrees on them).
 
-use crate::store::{Db, StoreError};
+use crate::store::{StoreError, Tx};
 use crate::util;
 
 /// The installation's identity: region and pool ids.
@@ -20,7 +20,7 @@ pub(crate) struct Installation {
 impl Installation {
     /// Loads the ids from the database, or makes and stores them.
     pub fn load_or_create(
-        db: &Db<'_>,
+        db: &Tx<'_>,
         installation: &str,
         aws_region: &str,
     ) -> Result<Installation, StoreError> {

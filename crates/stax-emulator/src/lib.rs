@@ -24,11 +24,17 @@
 //! `x-stax-emulator-roles`): read-only roles change nothing, managing API tokens, users and
 //! groups needs an admin role, and nobody grants a role above their own.
 //!
-//! The modules stand in layers, each importing only those below it: `server` (the listener
-//! and the router); `generic` (answers for an `--openapi` document); `areas` (the Stax API,
-//! one folder per area); `gate` (fault injection, SigV4) and `cognito`; `store` (SQLite,
-//! kinds, tasks) with `install`; and the pure helpers `document`, `roles`, `protocol`,
-//! `stats`, `body` and `util`. The seed, on top, is called from here on a new database.
+//! The modules stand in layers, each importing only those below it: `server` (the listener,
+//! the whole router, and the Stax APIs' one request path: route, gate, count, admit, answer,
+//! as layers in front of one router built from the areas' table and the `--openapi`
+//! operations); [`generic`] (reading an `--openapi` document into operations, and answering
+//! them); `areas` (the Stax APIs, one folder per area, on the resource framework
+//! `areas::resource`); `gate` (fault injection, SigV4, which names the caller: token, role,
+//! organisation) and `cognito`; `store` (SQLite: the kinds of resources declared once,
+//! queries answered inside SQLite, tasks; every resource, task and Cognito user belongs to an
+//! organisation) with `install`; and the pure helpers `document`, `roles`, `protocol`,
+//! `stats`, `body`, `util` and `error`. The seed, on top, is called from here on a new
+//! database.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -43,6 +49,7 @@ mod body;
 pub mod cli;
 mod cognito;
 mod document;
+mod error;
 mod gate;
 pub mod generic;
 mod install;
@@ -54,7 +61,9 @@ mod stats;
 mod store;
 mod util;
 
+pub use error::EmulatorError;
 pub use gate::faults::FaultSpec;
+pub use seed::Seed;
 
 /// The longest lifetime of issued temporary credentials (12 hours, AWS's longest session).
 pub const MAX_CREDENTIAL_TTL: Duration = Duration::from_secs(12 * 3600);
@@ -65,31 +74,6 @@ pub const READ_TIMEOUT_RANGE: (Duration, Duration) =
     (Duration::from_millis(100), Duration::from_secs(600));
 /// The longest `latency=<ms>` a fault may ask for, in milliseconds.
 pub const MAX_FAULT_LATENCY_MS: u64 = gate::faults::MAX_LATENCY_MS;
-
-/// What the emulator starts with when its database is new.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Seed {
-    /// An organisation with account types, accounts, organisational units, users, groups,
-    /// service control policies (attached to a unit and an account), a workload catalogue,
-    /// workloads and an API token.
-    #[default]
-    Demo,
-    /// An organisation and the API token only.
-    Empty,
-}
-
-impl std::str::FromStr for Seed {
-    type Err = EmulatorError;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text.to_ascii_lowercase().as_str() {
-            "demo" => Ok(Seed::Demo),
-            "empty" => Ok(Seed::Empty),
-            other => Err(EmulatorError::Config(format!(
-                "unknown seed '{other}': use demo or empty"
-            ))),
-        }
-    }
-}
 
 /// How to run an emulator. `EmulatorOptions::default()` listens on a free loopback port, in
 /// memory, over plain HTTP, seeded with demo data.
@@ -170,32 +154,6 @@ impl EmulatorOptions {
         }
         Ok(())
     }
-}
-
-/// Why an emulator could not start.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum EmulatorError {
-    /// An option is invalid (region, faults spec, ...).
-    #[error("invalid option: {0}")]
-    Config(String),
-    /// The listener could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// The address asked for.
-        addr: SocketAddr,
-        /// What the OS said.
-        source: std::io::Error,
-    },
-    /// The database could not be opened or prepared.
-    #[error("database: {0}")]
-    Database(String),
-    /// The TLS certificate could not be made or loaded.
-    #[error("tls: {0}")]
-    Tls(String),
-    /// The OpenAPI document given with `openapi` could not be read.
-    #[error("openapi document: {0}")]
-    Document(String),
 }
 
 /// A running emulator. Dropping it without [`RunningEmulator::shutdown`] stops the server too,
@@ -303,7 +261,7 @@ fn db_error(err: impl std::fmt::Display) -> EmulatorError {
 
 /// The documents to serve by API version (an `--openapi` one instead of the emulator's own
 /// for its API) and the generic answers of the `--openapi` ones.
-type Documents = (Vec<(String, Value)>, Vec<generic::Api>);
+type Documents = (Vec<(String, Value)>, Vec<Arc<generic::Operation>>);
 
 /// The API version an `--openapi` document is of: its `info.version`, else the last segment
 /// of its first server URL, else the first segment of its paths, when that is a version of
@@ -356,14 +314,14 @@ fn documents(openapi: &[PathBuf]) -> Result<Documents, EmulatorError> {
     }
     let generic = external
         .iter()
-        .map(|(version, json)| {
-            let api = generic::Api::under(json, &format!("/{version}"));
+        .flat_map(|(version, json)| {
+            let operations = generic::operations(json, &format!("/{version}"));
             tracing::info!(
                 version = version.as_str(),
-                operations = api.operation_count(),
+                operations = operations.len(),
                 "answering the document's operations"
             );
-            api
+            operations
         })
         .collect();
     let ours = areas::versions();
@@ -427,7 +385,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorErr
         if let (Some(a), Some(s)) = (db.meta("ready_access_key")?, db.meta("ready_secret_key")?) {
             return Ok((install, key_pem, a, s));
         }
-        let (a, s) = seed::seed(db, &install, opts.seed)?;
+        let (a, s) = seed::seed(&db.org(&install.organisation_id), &install, opts.seed)?;
         db.set_meta("ready_access_key", &a)?;
         db.set_meta("ready_secret_key", &s)?;
         Ok::<_, EmulatorError>((install, key_pem, a, s))
@@ -460,10 +418,4 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorErr
         store,
         server,
     })
-}
-
-impl From<store::StoreError> for EmulatorError {
-    fn from(err: store::StoreError) -> Self {
-        db_error(err)
-    }
 }

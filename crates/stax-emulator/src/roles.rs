@@ -203,6 +203,9 @@ pub(crate) struct Caller {
     pub access_key: String,
     /// The token's role; `None` when the token was deleted since it signed in.
     pub role: Option<Role>,
+    /// The organisation the token belongs to: every read and write of the call is scoped to
+    /// it.
+    pub organisation: String,
 }
 
 #[cfg(test)]
@@ -213,6 +216,7 @@ mod tests {
         Caller {
             access_key: "k".into(),
             role: Role::parse(role),
+            organisation: "o".into(),
         }
     }
 
@@ -249,6 +253,7 @@ mod tests {
         let gone = Caller {
             access_key: "k".into(),
             role: None,
+            organisation: "o".into(),
         };
         assert!(
             Allowed::READ

@@ -4,28 +4,53 @@
 //! the dates (a few weeks old, a day apart) and finished tasks are the seed's own. Nothing
 //! imports this module but the crate root, which calls [`seed`] once, on a new database.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use crate::Seed;
-use crate::areas::accounts::model::{
-    NewAccount, NewAccountType, insert_account, insert_account_type,
+use crate::areas::accounts::model::{NewAccount, account_fields, account_type_fields};
+use crate::areas::organisations::model::{insert_organisation, ou_fields};
+use crate::areas::permission_sets::model::{
+    ASSIGNMENT, NewSet, SET, assignment_fields, set_fields,
 };
-use crate::areas::organisations::model::{NewOu, insert_organisation, insert_ou};
-use crate::areas::permission_sets::model::{NewAssignment, NewSet, insert_deployed, insert_set};
-use crate::areas::policies::model::{
-    NewAttachment, NewPolicy, Target, insert_attachment, insert_policy,
-};
+use crate::areas::policies::model::{Target, attachment_fields, policy_fields};
 use crate::areas::teams::model::{NewToken, new_api_token};
-use crate::areas::users::model::{NewGroup, NewUser, insert_group, insert_user};
+use crate::areas::users::model::{group_fields, user_fields};
 use crate::areas::workloads::model::{
-    NewItem, NewVersion, NewWorkload, insert_item, insert_version, insert_workload,
-    version_parameters,
+    NewVersion, NewWorkload, item_fields, version_fields, version_parameters, workload_fields,
 };
+use crate::error::EmulatorError;
 use crate::install::Installation;
-use crate::store::kinds::{ACCOUNT_TYPE, GROUP};
+use crate::store::kinds::{
+    ACCOUNT, ACCOUNT_TYPE, ATTACHMENT, CATALOGUE, GROUP, Kind, OU, POLICY, Stamp, USER, VERSION,
+    WORKLOAD,
+};
 use crate::store::tasks::finished;
 use crate::store::{Db, StoreResult};
 use crate::util::{iso_ms, now_ms, random_from, uuid};
+
+/// What the emulator starts with when its database is new.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Seed {
+    /// An organisation with account types, accounts, organisational units, users, groups,
+    /// service control policies (attached to a unit and an account), a workload catalogue,
+    /// workloads and an API token.
+    #[default]
+    Demo,
+    /// An organisation and the API token only.
+    Empty,
+}
+
+impl std::str::FromStr for Seed {
+    type Err = EmulatorError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.to_ascii_lowercase().as_str() {
+            "demo" => Ok(Seed::Demo),
+            "empty" => Ok(Seed::Empty),
+            other => Err(EmulatorError::Config(format!(
+                "unknown seed '{other}': use demo or empty"
+            ))),
+        }
+    }
+}
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -36,7 +61,6 @@ pub(crate) fn seed(
     kind: Seed,
 ) -> StoreResult<(String, String)> {
     let estate = Estate {
-        org: &install.organisation_id,
         region: &install.aws_region,
         admin: uuid(),
         // Seeded things look a few weeks old, a day apart.
@@ -45,25 +69,12 @@ pub(crate) fn seed(
     insert_organisation(
         db,
         install,
-        "Emulated Organisation",
-        "emulated",
+        ("Emulated Organisation", "emulated"),
         &estate.ts(0),
     )?;
     let root_ou = uuid();
-    insert_ou(
-        db,
-        &NewOu {
-            id: &root_ou,
-            name: "Root",
-            organisation_id: estate.org,
-            status: "ACTIVE",
-            parent: None,
-            created_by: None,
-            created: &estate.ts(0),
-            tags: None,
-            task: None,
-        },
-    )?;
+    let root = ou_fields("Root", None, None);
+    estate.made(db, OU, (&root_ou, root), 0, Stamp::default())?;
     estate.user(
         db,
         ("Ada", "Admin"),
@@ -90,20 +101,8 @@ pub(crate) fn seed(
     let mut ous = Vec::new();
     for (i, name) in ["Workloads", "Sandbox", "Security"].iter().enumerate() {
         let id = uuid();
-        insert_ou(
-            db,
-            &NewOu {
-                id: &id,
-                name,
-                organisation_id: estate.org,
-                status: "ACTIVE",
-                parent: Some(&root_ou),
-                created_by: Some(&estate.admin),
-                created: &estate.ts(1 + i as i64),
-                tags: None,
-                task: None,
-            },
-        )?;
+        let unit = ou_fields(name, Some(&root_ou), None);
+        estate.made(db, OU, (&id, unit), 1 + i as i64, estate.by())?;
         ous.push(id);
     }
     let accounts = estate.accounts(db, &ous)?;
@@ -123,7 +122,6 @@ pub(crate) fn seed(
 
 /// What the demo's resources share.
 struct Estate<'a> {
-    org: &'a str,
     region: &'a str,
     /// Id of the seeded administrator, who made everything.
     admin: String,
@@ -140,6 +138,41 @@ impl Estate<'_> {
         iso_ms(self.at(day))
     }
 
+    /// Made by the seeded administrator.
+    fn by(&self) -> Stamp<'_> {
+        Stamp {
+            by: Some(&self.admin),
+            ..Stamp::default()
+        }
+    }
+
+    /// Made by the seeded administrator through the task `task` (ended).
+    fn by_task<'t>(&'t self, task: &'t str) -> Stamp<'t> {
+        Stamp {
+            task: Some(task),
+            ..self.by()
+        }
+    }
+
+    /// Stores a record of `kind` made on seed day `day`, `ACTIVE` unless `stamp` says
+    /// otherwise.
+    fn made(
+        &self,
+        db: &Db<'_>,
+        kind: &Kind,
+        (id, fields): (&str, Map<String, Value>),
+        day: i64,
+        stamp: Stamp<'_>,
+    ) -> StoreResult<Value> {
+        let at = self.ts(day);
+        let stamp = Stamp {
+            at: &at,
+            status: stamp.status.or(Some("ACTIVE")),
+            ..stamp
+        };
+        kind.insert(db, id, fields, &stamp)
+    }
+
     /// A person, made on seed day `day`.
     fn user(
         &self,
@@ -150,26 +183,14 @@ impl Estate<'_> {
         day: i64,
         id: &str,
     ) -> StoreResult<Value> {
-        insert_user(
-            db,
-            &NewUser {
-                id,
-                first,
-                last,
-                email: &format!(
-                    "{}.{}@example.com",
-                    first.to_lowercase(),
-                    last.to_lowercase()
-                ),
-                organisation_id: self.org,
-                role: json!(role),
-                status: "ACTIVE",
-                mfa,
-                created_by: None,
-                created: &self.ts(day),
-                task: None,
-            },
-        )
+        let email = format!(
+            "{}.{}@example.com",
+            first.to_lowercase(),
+            last.to_lowercase()
+        );
+        let mut fields = user_fields((first, last), &email, json!(role));
+        fields.insert("MFAEnabled".into(), json!(mfa));
+        self.made(db, USER, (id, fields), day, Stamp::default())
     }
 
     /// Four account types and nine accounts in several statuses; returns `(name, id)`s.
@@ -185,18 +206,9 @@ impl Estate<'_> {
         .enumerate()
         {
             let id = uuid();
-            insert_account_type(
-                db,
-                &NewAccountType {
-                    id: &id,
-                    name,
-                    organisation_id: self.org,
-                    stax_created: stax,
-                    created_by: Some(&self.admin),
-                    created: &self.ts(2 + i as i64),
-                },
-            )?;
-            types.push(id);
+            let fields = account_type_fields(name, stax);
+            self.made(db, ACCOUNT_TYPE, (&id, fields), 2 + i as i64, self.by())?;
+            types.push((id, name));
         }
         // (name, type index, OU index, status, role, tags)
         let accounts: [(&str, usize, usize, &str, &str, Value); 9] = [
@@ -272,28 +284,23 @@ impl Estate<'_> {
         {
             let id = uuid();
             let aws_id = format!("1{}", random_from(b"0123456789", 11));
-            let type_id = &types[type_index];
-            insert_account(
-                db,
-                &NewAccount {
-                    id: &id,
-                    name,
-                    organisation_id: self.org,
-                    ou_id: json!(ous[ou_index]),
-                    type_id: json!(type_id),
-                    type_name: Value::Null,
-                    role,
-                    aws_account_id: &aws_id,
-                    alias: json!(format!("emu-{name}")),
-                    assurance: if status == "ACTIVE" { "ACTIVE" } else { "NONE" },
-                    email: format!("aws+{name}@example.com"),
-                    status,
-                    tags,
-                    created_by: Some(&self.admin),
-                    created: &self.ts(5 + i as i64),
-                    task: None,
-                },
-            )?;
+            let (type_id, type_name) = &types[type_index];
+            let fields = account_fields(NewAccount {
+                name,
+                ou_id: json!(ous[ou_index]),
+                account_type: (&json!(type_id), &json!(type_name)),
+                role,
+                aws_account_id: &aws_id,
+                alias: json!(format!("emu-{name}")),
+                assurance: if status == "ACTIVE" { "ACTIVE" } else { "NONE" },
+                email: format!("aws+{name}@example.com"),
+                tags,
+            });
+            let stamp = Stamp {
+                status: Some(status),
+                ..self.by()
+            };
+            self.made(db, ACCOUNT, (&id, fields), 5 + i as i64, stamp)?;
             if let Some(mut t) = db.get(ACCOUNT_TYPE, type_id)? {
                 if let Some(list) = t["Accounts"].as_array_mut() {
                     list.push(json!(id));
@@ -323,19 +330,9 @@ impl Estate<'_> {
             .into_iter()
             .enumerate()
         {
-            insert_group(
-                db,
-                &NewGroup {
-                    id: &uuid(),
-                    name,
-                    organisation_id: self.org,
-                    status: "ACTIVE",
-                    members: members.iter().map(|m| users[*m].clone()).collect(),
-                    created_by: Some(&self.admin),
-                    created: &self.ts(20 + i as i64),
-                    task: None,
-                },
-            )?;
+            let members = members.iter().map(|m| users[*m].clone()).collect();
+            let fields = group_fields(name, members);
+            self.made(db, GROUP, (&uuid(), fields), 20 + i as i64, self.by())?;
         }
         Ok(())
     }
@@ -343,7 +340,7 @@ impl Estate<'_> {
     /// A permission set, `ReadOnlyAuditors`, deployed to the Developers in the production
     /// accounts (so `ListRoles` lists their roles), and one assigned nowhere.
     fn permission_sets(&self, db: &Db<'_>) -> StoreResult<()> {
-        let id_of = |kind: &str, name: &str| -> StoreResult<String> {
+        let id_of = |kind: &Kind, name: &str| -> StoreResult<String> {
             Ok(db
                 .list(kind)?
                 .iter()
@@ -354,51 +351,41 @@ impl Estate<'_> {
         };
         let auditors = uuid();
         let policy = |name: &str| json!({"PolicyArn": format!("arn:aws:iam::aws:policy/{name}")});
-        insert_set(
-            db,
-            &NewSet {
-                id: &auditors,
-                name: "ReadOnlyAuditors",
-                description: Some("Read-only access for auditors"),
-                managed: json!([
-                    policy("job-function/ViewOnlyAccess"),
-                    policy("SecurityAudit")
-                ]),
-                inline: json!([]),
-                max_session: 3600,
-                tags: Some(json!({"CostCode": "0001"})),
-                created_by: &self.admin,
-                created: &self.ts(24),
-            },
-        )?;
-        insert_set(
-            db,
-            &NewSet {
-                id: &uuid(),
-                name: "BillingViewers",
-                description: None,
-                managed: json!([policy("AWSBillingReadOnlyAccess")]),
-                inline: json!([{
-                    "Name": "cost-explorer",
-                    "Policy": json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ce:Get*", "Resource": "*"}]}).to_string()
-                }]),
-                max_session: 7200,
-                tags: None,
-                created_by: &self.admin,
-                created: &self.ts(25),
-            },
-        )?;
-        insert_deployed(
-            db,
-            &NewAssignment {
-                id: &uuid(),
-                set_id: &auditors,
-                group_id: &id_of(GROUP, "Developers")?,
-                account_type_id: &id_of(ACCOUNT_TYPE, "production")?,
-                created_by: &self.admin,
-                created: &self.ts(26),
-            },
-        )?;
+        let fields = set_fields(NewSet {
+            name: "ReadOnlyAuditors",
+            description: Some("Read-only access for auditors"),
+            managed: json!([
+                policy("job-function/ViewOnlyAccess"),
+                policy("SecurityAudit")
+            ]),
+            inline: json!([]),
+            max_session: 3600,
+            tags: Some(json!({"CostCode": "0001"})),
+        });
+        self.made(db, SET, (&auditors, fields), 24, self.by())?;
+        let fields = set_fields(NewSet {
+            name: "BillingViewers",
+            description: None,
+            managed: json!([policy("AWSBillingReadOnlyAccess")]),
+            inline: json!([{
+                "Name": "cost-explorer",
+                "Policy": json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ce:Get*", "Resource": "*"}]}).to_string()
+            }]),
+            max_session: 7200,
+            tags: None,
+        });
+        self.made(db, SET, (&uuid(), fields), 25, self.by())?;
+        let (group, account_type) = (
+            id_of(GROUP, "Developers")?,
+            id_of(ACCOUNT_TYPE, "production")?,
+        );
+        let fields = assignment_fields(&group, &account_type, true);
+        let stamp = Stamp {
+            status: Some("DEPLOYMENT_COMPLETE"),
+            parent: Some(&auditors),
+            ..self.by()
+        };
+        self.made(db, ASSIGNMENT, (&uuid(), fields), 26, stamp)?;
         Ok(())
     }
 
@@ -452,38 +439,24 @@ impl Estate<'_> {
             let day = 22 + i as i64;
             let id = uuid();
             let task = finished(db, "organisations.CreatePolicy", None, self.at(day))?;
-            insert_policy(
-                db,
-                &NewPolicy {
-                    id: &id,
-                    name,
-                    description: json!(description),
-                    organisation_id: self.org,
-                    status: "ACTIVE",
-                    content,
-                    tags: json!({"Owner": "security"}),
-                    created_by: Some(&self.admin),
-                    created: &self.ts(day),
-                    task: &task,
-                },
-            )?;
+            let fields = policy_fields(
+                name,
+                json!(description),
+                content,
+                json!({"Owner": "security"}),
+            );
+            self.made(db, POLICY, (&id, fields), day, self.by_task(&task))?;
             let Some(target) = target else {
                 continue;
             };
             let task = finished(db, "policies.AttachPolicy", None, self.at(day))?;
-            insert_attachment(
-                db,
-                &NewAttachment {
-                    id: &uuid(),
-                    policy_id: &id,
-                    organisation_id: self.org,
-                    target,
-                    status: "ACTIVE",
-                    created_by: Some(&self.admin),
-                    created: &self.ts(day),
-                    task: &task,
-                },
-            )?;
+            let stamp = Stamp {
+                task: Some(&task),
+                parent: Some(&id),
+                ..self.by()
+            };
+            let fields = attachment_fields(&target);
+            self.made(db, ATTACHMENT, (&uuid(), fields), day, stamp)?;
         }
         Ok(())
     }
@@ -533,40 +506,29 @@ impl Estate<'_> {
                     "workloads.CreateCatalogueVersion"
                 };
                 task = finished(db, operation, None, self.at(day))?;
-                insert_version(
-                    db,
-                    &NewVersion {
-                        id: &vid,
-                        catalogue_id: &item,
-                        description: json!(format!("{description} ({label})")),
-                        version: json!(label),
-                        manifest_url: Value::Null,
-                        manifest_body: json!(manifest),
-                        parameters: version_parameters(Some(&parameters)),
-                        status: "ACTIVE",
-                        created_by: &self.admin,
-                        created: &self.ts(day),
-                        task: &task,
-                    },
-                )?;
+                let fields = version_fields(NewVersion {
+                    description: json!(format!("{description} ({label})")),
+                    version: json!(label),
+                    manifest_url: Value::Null,
+                    manifest_body: json!(manifest),
+                    parameters: version_parameters(Some(&parameters)),
+                });
+                let stamp = Stamp {
+                    task: Some(&task),
+                    parent: Some(&item),
+                    ..self.by()
+                };
+                self.made(db, VERSION, (&vid, fields), day, stamp)?;
                 versions.push((item.clone(), vid.clone()));
                 current = json!(vid);
             }
-            insert_item(
-                db,
-                &NewItem {
-                    id: &item,
-                    name,
-                    description: json!(description),
-                    organisation_id: self.org,
-                    status: "ACTIVE",
-                    version_id: current,
-                    tags: json!({"Owner": "platform"}),
-                    created_by: &self.admin,
-                    created: &self.ts(day),
-                    task: &task,
-                },
-            )?;
+            let fields = item_fields(
+                name,
+                json!(description),
+                current,
+                json!({"Owner": "platform"}),
+            );
+            self.made(db, CATALOGUE, (&item, fields), day, self.by_task(&task))?;
         }
         // (name, account index, version index, parameters, protected)
         let workloads = [
@@ -604,25 +566,17 @@ impl Estate<'_> {
                 Some(("Workloads", &id)),
                 self.at(day),
             )?;
-            insert_workload(
-                db,
-                &NewWorkload {
-                    id: &id,
-                    name,
-                    account_id: &accounts[account],
-                    catalogue_id: item,
-                    version_id: json!(vid),
-                    organisation_id: self.org,
-                    parameters,
-                    protection,
-                    region: self.region,
-                    status: "ACTIVE",
-                    tags: json!({"Team": "bakery"}),
-                    created_by: &self.admin,
-                    created: &self.ts(day),
-                    task: &task,
-                },
-            )?;
+            let fields = workload_fields(NewWorkload {
+                name,
+                account_id: &accounts[account],
+                catalogue_id: item,
+                version_id: json!(vid),
+                parameters,
+                protection,
+                region: self.region,
+                tags: json!({"Team": "bakery"}),
+            });
+            self.made(db, WORKLOAD, (&id, fields), day, self.by_task(&task))?;
         }
         Ok(())
     }

@@ -1,6 +1,5 @@
 //! Small helpers shared by the modules: clocks, identifiers, query strings.
 
-use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rand::Rng;
@@ -66,14 +65,8 @@ pub(crate) fn is_uuid(text: &str) -> bool {
     text.len() == 36 && uuid::Uuid::parse_str(text).is_ok()
 }
 
-/// Decodes a query string as browsers and `requests` encode it (`+` is a space).
-/// Later values of a repeated name win.
-pub(crate) fn parse_query(query: Option<&str>) -> BTreeMap<String, String> {
-    query_pairs(query).into_iter().collect()
-}
-
-/// Every `name=value` pair of a query string, decoded, in order (a repeated name, as an array
-/// is sent, keeps all its values).
+/// Every `name=value` pair of a query string, decoded as browsers and `requests` encode it
+/// (`+` is a space), in order (a repeated name, as an array is sent, keeps all its values).
 pub(crate) fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
     query
         .unwrap_or("")
@@ -105,6 +98,8 @@ pub(crate) fn comma_list(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     #[test]
@@ -115,13 +110,14 @@ mod tests {
 
     #[test]
     fn query_decodes_plus_and_percent() {
-        let q = parse_query(Some("a=x+y&b=1%2B1&c=100%25&d"));
+        let q: BTreeMap<String, String> = query_pairs(Some("a=x+y&b=1%2B1&c=100%25&d"))
+            .into_iter()
+            .collect();
         assert_eq!(q["a"], "x y");
         assert_eq!(q["b"], "1+1");
         assert_eq!(q["c"], "100%");
         assert_eq!(q["d"], "");
         let pairs = query_pairs(Some("s=A&t=1&s=B"));
         assert_eq!(pairs.len(), 3);
-        assert_eq!(parse_query(Some("s=A&s=B"))["s"], "B");
     }
 }

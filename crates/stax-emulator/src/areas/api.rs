@@ -50,6 +50,74 @@ pub(crate) struct Operation {
 }
 
 impl Operation {
+    /// An operation answering `200` with its component (to be named with
+    /// [`Operation::response`]), taking no body, with no parameters beyond its path's (as
+    /// given with [`Operation::params`]) and no errors but the 403 of a refused role.
+    pub fn new(
+        id: &'static str,
+        method: &'static str,
+        path: &'static str,
+        roles: Allowed,
+        handler: Handler,
+    ) -> Operation {
+        Operation {
+            id,
+            method,
+            path,
+            roles,
+            handler,
+            summary: "",
+            params: Vec::new(),
+            body: None,
+            response: "",
+            errors: &[],
+            event_errors: &[],
+            success: 200,
+        }
+    }
+
+    /// One line for the document.
+    pub fn summary(mut self, summary: &'static str) -> Operation {
+        self.summary = summary;
+        self
+    }
+
+    /// Its parameter objects (path parameters included).
+    pub fn params(mut self, params: Vec<Value>) -> Operation {
+        self.params = params;
+        self
+    }
+
+    /// The component of its request body.
+    pub fn body(mut self, component: &'static str) -> Operation {
+        self.body = Some(component);
+        self
+    }
+
+    /// The component of its success answer.
+    pub fn response(mut self, component: &'static str) -> Operation {
+        self.response = component;
+        self
+    }
+
+    /// The error statuses it may answer (403 is added to every signed operation).
+    pub fn errors(mut self, statuses: &'static [u16]) -> Operation {
+        self.errors = statuses;
+        self
+    }
+
+    /// Of its errors, those Stax answers with a failed `StaxEvent`.
+    pub fn event_errors(mut self, statuses: &'static [u16]) -> Operation {
+        self.event_errors = statuses;
+        self
+    }
+
+    /// The status of a success (201 where the API documents a creation so).
+    pub fn success(mut self, status: u16) -> Operation {
+        self.success = status;
+        self
+    }
+
     /// The error as this operation answers it: a failed `StaxEvent` for the statuses Stax
     /// documents so, else `{"Error"}` in its API's shape.
     pub fn error_response(&self, err: ApiError) -> Response {
@@ -58,22 +126,6 @@ impl Operation {
         } else {
             err.into_response_for(self.path)
         }
-    }
-
-    /// The values of the path's parameters in `path` (percent-decoded), by name. `path` is
-    /// one the router matched to this operation's template.
-    pub fn path_params(&self, path: &str) -> Vec<(String, String)> {
-        self.path
-            .split('/')
-            .zip(path.split('/'))
-            .filter_map(|(template, raw)| {
-                let name = template.strip_prefix('{')?.strip_suffix('}')?;
-                let value = percent_encoding::percent_decode_str(raw)
-                    .decode_utf8_lossy()
-                    .into_owned();
-                Some((name.to_owned(), value))
-            })
-            .collect()
     }
 }
 
@@ -105,6 +157,26 @@ pub(crate) struct Call<'a> {
 }
 
 impl Call<'_> {
+    /// The organisation the call is made in: the caller's, or (for a public operation, which
+    /// names no caller) the installation's first.
+    pub fn org(&self) -> &str {
+        self.caller
+            .as_ref()
+            .map(|c| c.organisation.as_str())
+            .filter(|org| !org.is_empty())
+            .unwrap_or(&self.ctx.install.organisation_id)
+    }
+
+    /// Runs `f` over one snapshot of the caller's organisation.
+    pub fn read<T>(&self, f: impl FnOnce(&Db<'_>) -> ApiResult<T>) -> ApiResult<T> {
+        self.ctx.store.read(|tx| f(&tx.org(self.org())))
+    }
+
+    /// Runs `f` in one write transaction over the caller's organisation.
+    pub fn write<T>(&self, f: impl FnOnce(&Db<'_>) -> ApiResult<T>) -> ApiResult<T> {
+        self.ctx.store.write(|tx| f(&tx.org(self.org())))
+    }
+
     /// A path parameter (`""` when the template has none of that name).
     pub fn param(&self, name: &str) -> &str {
         self.params
@@ -149,13 +221,7 @@ impl Call<'_> {
     /// The body as JSON, checked against the operation's body component. Errors are 400s
     /// that name the offending field.
     pub fn json_body(&self) -> ApiResult<Value> {
-        let body: Value = if self.body.iter().all(u8::is_ascii_whitespace) {
-            Value::Object(Map::new())
-        } else {
-            serde_json::from_slice(&self.body).map_err(|e| {
-                ApiError::bad_request(format!("Request body is not valid JSON: {e}"))
-            })?
-        };
+        let body = crate::document::parse_body(&self.body).map_err(ApiError::bad_request)?;
         if !body.is_object() {
             return Err(ApiError::bad_request("Request body must be a JSON object"));
         }

@@ -2,20 +2,24 @@
 //!
 //! Each area (`accounts/`, `organisations/`, ...) holds:
 //! - `mod.rs`: its operation table ([`Operation`]: id, method, path, roles allowed, handler,
-//!   and how the document describes it) and its components of the served document;
-//! - `handlers.rs`: the wire side, from a [`Call`] to an answer;
-//! - `model.rs`: its rules over the store (what a resource looks like, what may change).
+//!   and how the document describes it), its components of the served document and the kinds
+//!   of resources it declares ([`Area::kinds`]);
+//! - `handlers.rs`: the wire side: its kinds' rules as [`resource::Resource`] hooks (their
+//!   reads, creations, changes and deletions are [`resource`]'s generic operations), and the
+//!   handlers of its own, from a [`Call`] to an answer;
+//! - `model.rs`: its rules over the store (a new record's own fields, lookups, checks).
 //!
 //! The tables of all areas ([`table`]) build the router, the served documents' paths
 //! ([`document`], one per API version, where each operation is tagged with its area) and the
 //! names the stats count; a test checks that the three agree. Adding an area is one folder
-//! and one line in the `areas!` list below, also for another API version (the first segment
+//! a `mod` line and one line in the `areas!` list below, also for another API version (the first segment
 //! of its paths, e.g. `/20210321/...`): its document is served where that API serves it
 //! (`protocol::API_VERSIONS`: `/20190206/public/oas3-document`,
 //! `/20210321/public/api-document`), naming operations and answering errors as that API does.
 
 pub(crate) mod api;
 pub(crate) mod doc;
+pub(crate) mod resource;
 pub(crate) mod rules;
 pub(crate) mod wire;
 
@@ -23,20 +27,35 @@ use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
+use crate::store::kinds::Kind;
+
 pub(crate) use api::{Call, Context, Operation, Plan};
 
-/// An area of the API: its operation table and its components of the served document.
+/// An area of the API: its operation table, its components of the served document and the
+/// kinds of resources it keeps.
 pub(crate) struct Area {
     /// Its operations.
     pub operations: fn() -> Vec<Operation>,
     /// Adds its components to the document's `components.schemas`.
     pub schemas: fn(&mut Map<String, Value>),
+    /// The kinds it declares (each kind in one area).
+    pub kinds: &'static [&'static Kind],
 }
 
-/// Declares the areas: each name is a folder with an `AREA`.
+pub(crate) mod accounts;
+pub(crate) mod organisations;
+pub(crate) mod permission_sets;
+pub(crate) mod policies;
+pub(crate) mod public;
+pub(crate) mod tasks;
+pub(crate) mod teams;
+pub(crate) mod users;
+pub(crate) mod workloads;
+
+/// Lists the areas (each a folder above with an `AREA`), in the order their operations are
+/// listed. The folders are declared as plain modules so that `cargo fmt` visits them.
 macro_rules! areas {
     ($($name:ident,)*) => {
-        $(pub(crate) mod $name;)*
         /// Every area by name, in the order their operations are listed.
         pub(crate) const AREAS: &[(&str, &Area)] = &[$((stringify!($name), &$name::AREA),)*];
     };
@@ -70,6 +89,17 @@ static TABLE: LazyLock<Vec<Entry>> = LazyLock::new(|| {
 /// Every operation of every area.
 pub(crate) fn table() -> &'static [Entry] {
     &TABLE
+}
+
+/// Every kind of resource of every area (which records name which, for deletions).
+pub(crate) fn kinds() -> impl Iterator<Item = &'static Kind> {
+    let kinds = AREAS
+        .iter()
+        .flat_map(|(_, area)| area.kinds.iter().copied());
+    // The framework's own tests declare kinds of their own.
+    #[cfg(test)]
+    let kinds = kinds.chain(resource::tests::KINDS.iter().copied());
+    kinds
 }
 
 /// The API version of a path: its first segment (`20190206`).
@@ -183,6 +213,33 @@ mod tests {
                     "{}: read-only roles change nothing",
                     op.id
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn kinds_are_declared_once_and_whole() {
+        let all: Vec<_> = kinds().collect();
+        let mut names = BTreeSet::new();
+        for kind in &all {
+            assert!(names.insert(kind.name), "{} is declared twice", kind.name);
+            for field in [kind.what, kind.plural, kind.param, kind.id] {
+                assert!(!field.is_empty(), "{}: a name is missing", kind.name);
+            }
+            for named in kind.parent.iter().chain(kind.refs) {
+                assert!(
+                    all.iter().any(|k| k.name == named.kind.name),
+                    "{} names {}, which no area declares",
+                    kind.name,
+                    named.kind.name
+                );
+            }
+            let walk = &kind.walk;
+            if [walk.create, walk.update, walk.delete]
+                .iter()
+                .any(|s| s.task)
+            {
+                assert!(kind.stamps.task, "{}: tasks need UserTaskId", kind.name);
             }
         }
     }

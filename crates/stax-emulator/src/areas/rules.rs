@@ -1,11 +1,14 @@
-//! Rules every area keeps over the store: loading a resource by its path id, refusing a change
-//! while another runs, and the skeleton of an asynchronous change.
+//! Rules every area keeps over the store: loading a record by its path id, refusing a change
+//! while another runs, and the skeleton of an asynchronous change, for handlers of their own
+//! (the declared kinds' operations use them through [`super::resource`]).
 
 use serde_json::{Value, json};
 
 use super::api::{Call, Plan};
 use super::wire::check_uuid;
 use crate::protocol::{ApiError, ApiResult};
+use crate::store::kinds::Kind;
+use crate::store::query::{Filter, Query};
 use crate::store::{Db, StoreResult};
 
 /// A string field of a resource, or `""`.
@@ -13,30 +16,44 @@ pub(crate) fn text<'a>(v: &'a Value, name: &str) -> &'a str {
     v.get(name).and_then(Value::as_str).unwrap_or("")
 }
 
-/// Loads a resource by its path id: 400 unless a UUID, 404 when unknown.
-pub(crate) fn find(
-    db: &Db<'_>,
-    kind: &str,
-    (param, id): (&str, &str),
-    what: &str,
-) -> ApiResult<Value> {
-    check_uuid(param, id)?;
-    db.get(kind, &id.to_ascii_lowercase())?
-        .ok_or_else(|| ApiError::not_found(format!("{what} {id} does not exist")))
+/// The answer to an id no record of `kind` has (in the caller's organisation).
+pub(crate) fn missing(kind: &Kind, id: &str) -> ApiError {
+    ApiError::not_found(format!("{} {id} does not exist", kind.what))
 }
 
-/// Loads a resource that is not DELETED by its path id: 400 unless a UUID, 404 when unknown.
-pub(crate) fn load_live(
-    db: &Db<'_>,
-    kind: &str,
-    (param, id): (&str, &str),
-    what: &str,
-) -> ApiResult<Value> {
-    let found = find(db, kind, (param, id), what)?;
-    if text(&found, "Status") == "DELETED" {
-        return Err(ApiError::not_found(format!("{what} {id} does not exist")));
+/// A record of `kind` by the id a request gives as `param`, gone or not: 400 unless a UUID,
+/// 404 when unknown.
+pub(crate) fn find(db: &Db<'_>, kind: &Kind, (param, id): (&str, &str)) -> ApiResult<Value> {
+    check_uuid(param, id)?;
+    db.get(kind, &id.to_ascii_lowercase())?
+        .ok_or_else(|| missing(kind, id))
+}
+
+/// A record of `kind` that is not gone (`DELETED`, for most kinds) by the id a request gives
+/// as `param`: 400 unless a UUID, 404 when unknown or gone.
+pub(crate) fn load_live(db: &Db<'_>, kind: &Kind, (param, id): (&str, &str)) -> ApiResult<Value> {
+    let found = find(db, kind, (param, id))?;
+    if kind.is_gone(&found) {
+        return Err(missing(kind, id));
     }
     Ok(found)
+}
+
+/// Whether a record of `kind` that has not ended, other than `except`, has `value` as its
+/// `field` in any letter case (ASCII): names and emails that must stay unique.
+pub(crate) fn taken(
+    db: &Db<'_>,
+    kind: &Kind,
+    (field, value): (&str, &str),
+    except: Option<&str>,
+) -> StoreResult<bool> {
+    let query = Query::of(kind.name)
+        .filter(Filter::is_in_nocase(field, vec![value.to_owned()]))
+        .filter(Filter::not_in("Status", kind.ended));
+    Ok(db
+        .select_ids(&query)?
+        .iter()
+        .any(|id| Some(id.as_str()) != except))
 }
 
 /// Refuses a change while another task on the same resource is running (409).
@@ -70,7 +87,7 @@ pub(crate) fn pending_operation(db: &Db<'_>, resource: &Value) -> StoreResult<Op
 pub(crate) fn change(
     call: &Call<'_>,
     db: &Db<'_>,
-    kind: &str,
+    kind: &Kind,
     (resource, what): (Value, &str),
     plan: impl FnOnce(&Value) -> ApiResult<Plan>,
 ) -> ApiResult<(String, Value)> {
@@ -83,7 +100,7 @@ pub(crate) fn change(
         fields.extend(interim);
         fields.insert("UserTaskId".into(), json!(task_id));
     }
-    db.put(kind, text(&resource, "Id"), &marked)?;
+    db.put(kind, kind.id_of(&resource), &marked)?;
     Ok((task_id, resource))
 }
 

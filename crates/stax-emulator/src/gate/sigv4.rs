@@ -492,16 +492,16 @@ impl Verifier {
                 "Credential should be scoped to correct service: '{SERVICE}'. "
             )));
         }
-        let lookup = self.store.read(|db| {
-            let Some(creds) = db.credentials(&auth.access_key)? else {
+        let lookup = self.store.read(|tx| {
+            let Some(creds) = tx.credentials(&auth.access_key)? else {
                 return Ok(None);
             };
-            let owner = db.credentials_owner(&auth.access_key)?;
+            let owner = tx.credentials_owner(&auth.access_key)?;
             let token = match &owner {
-                Some(key) => db.get(kinds::API_TOKEN, key)?,
+                Some((key, org)) => tx.org(org).get(kinds::API_TOKEN, key)?,
                 None => None,
             };
-            Ok(Some((creds, owner, token)))
+            Ok::<_, crate::store::StoreError>(Some((creds, owner, token)))
         });
         let (creds, owner, token) = lookup
             .map_err(|err| {
@@ -536,9 +536,11 @@ impl Verifier {
         let role = token
             .filter(|t| t["Status"] != "DELETED")
             .and_then(|t| t["Role"].as_str().and_then(Role::parse));
+        let (access_key, organisation) = owner.unwrap_or_default();
         Ok(Caller {
-            access_key: owner.unwrap_or_default(),
+            access_key,
             role,
+            organisation,
         })
     }
 }

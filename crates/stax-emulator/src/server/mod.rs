@@ -1,6 +1,7 @@
 //! The listener: one port (optionally TLS) for the Stax API, Cognito and the admin routes,
-//! with timeouts on every connection. The router ([`routes`]) is built from the areas'
-//! operation table.
+//! with timeouts on every connection. The router ([`routes`]) sends the Stax APIs through one
+//! request path ([`api`]: layers in front of one router, [`routing`], built once from the
+//! areas' operation table and the `--openapi` documents' operations).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -15,23 +16,25 @@ use axum::response::Response;
 use axum_server::accept::NoDelayAcceptor;
 use serde_json::Value;
 
-use crate::EmulatorError;
 use crate::areas::Context;
 use crate::cognito::Cognito;
 use crate::cognito::jwt::JwtKeys;
 use crate::document::Document;
+use crate::error::EmulatorError;
 use crate::gate::faults::{DropConnection, FaultGate, Faults};
 use crate::gate::sigv4::Verifier;
-use crate::generic::Generic;
 use crate::install::Installation;
 use crate::stats::Stats;
 use crate::store::Store;
 use crate::util;
 
+mod api;
 mod routes;
+mod routing;
 mod unparsed;
 
-use routes::{Api, Routes, Served};
+use api::Api;
+use routes::{Handlers, Served};
 use unparsed::UnparsedAsJsonAcceptor;
 
 /// The running server task and its handle.
@@ -77,7 +80,7 @@ pub(crate) struct Parts {
     /// The documents to serve, by API version, and the generic answers of the `--openapi`
     /// ones.
     pub documents: Vec<(String, Value)>,
-    pub generic: Vec<crate::generic::Api>,
+    pub generic: Vec<Arc<crate::generic::Operation>>,
     pub faults: Option<Faults>,
     pub task_delay: Duration,
     pub credential_ttl: Duration,
@@ -137,16 +140,6 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
             .map(|(version, json)| (version.clone(), Arc::new(Document::new(json.clone()))))
             .collect(),
     });
-    let generic = (!parts.generic.is_empty()).then(|| {
-        Arc::new(Generic {
-            apis: parts.generic,
-            verifier: verifier.clone(),
-            stats: parts.stats.clone(),
-            store: parts.store.clone(),
-            task_delay: parts.task_delay,
-            body_timeout: parts.read_timeout,
-        })
-    });
     let cognito = Arc::new(Cognito::new(
         parts.install,
         parts.store.clone(),
@@ -155,12 +148,14 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
         parts.credential_ttl,
         parts.read_timeout,
     ));
-    let routes = Routes {
+    let routes = api::routes(crate::areas::table(), &parts.generic);
+    tracing::debug!(endpoints = routes.len(), "routes built");
+    let handlers = Handlers {
         api: Arc::new(Api {
             ctx,
+            routes,
             verifier,
             stats: parts.stats.clone(),
-            generic,
             body_timeout: parts.read_timeout,
         }),
         cognito,
@@ -180,7 +175,7 @@ pub(crate) async fn start(parts: Parts) -> Result<(ServerHandle, String), Emulat
             })
         }),
     };
-    let app = DroppingService(routes::router(routes, crate::areas::table()));
+    let app = DroppingService(routes::router(handlers));
     let make = MakeShared(app);
     let handle = axum_server::Handle::new();
 

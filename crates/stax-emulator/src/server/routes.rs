@@ -1,43 +1,29 @@
-//! The router: one route per operation of the areas' table, each answered by [`dispatch`]
-//! (SigV4 check, stats, roles, handler); Cognito at `/`; the served document (with `ETag`
-//! and `Last-Modified`); the admin routes under `/_emulator/`.
+//! The whole router: Cognito at `/`, the served documents (with `ETag` and `Last-Modified`),
+//! the admin routes under `/_emulator/`, and every other path to the Stax APIs' request path
+//! ([`super::api`]); fault injection, the request counter and the request id in front of all.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use axum::Json;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodFilter, MethodRouter, any, get, on, post};
+use axum::routing::{any, get, post};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use crate::areas::{Call, Context, Entry, Operation};
-use crate::body;
+use super::api::{self, Api};
+use crate::areas::Context;
 use crate::cognito::Cognito;
 use crate::gate::faults::{FaultGate, inject};
-use crate::gate::sigv4::{MAX_BODY, Rejection, SignedRequest, Verifier};
-use crate::generic::{Generic, body_error};
 use crate::protocol::{ApiError, gateway_error};
 use crate::stats::Stats;
-use crate::store::tasks;
-use crate::util;
-
-/// What the Stax API's routes need.
-pub(crate) struct Api {
-    pub ctx: Arc<Context>,
-    pub verifier: Arc<Verifier>,
-    pub stats: Arc<Stats>,
-    pub generic: Option<Arc<Generic>>,
-    /// How long a client may take to send a request body.
-    pub body_timeout: Duration,
-}
 
 /// The served document, with its validators for conditional requests.
 pub(crate) struct Served {
@@ -103,7 +89,7 @@ impl Served {
 }
 
 /// Everything the router serves.
-pub(crate) struct Routes {
+pub(crate) struct Handlers {
     pub api: Arc<Api>,
     pub cognito: Arc<Cognito>,
     /// The served documents by API version.
@@ -112,55 +98,15 @@ pub(crate) struct Routes {
     pub faults: Option<Arc<FaultGate>>,
 }
 
-fn filter(method: &str) -> MethodFilter {
-    match method {
-        "get" => MethodFilter::GET,
-        "put" => MethodFilter::PUT,
-        "post" => MethodFilter::POST,
-        "delete" => MethodFilter::DELETE,
-        "patch" => MethodFilter::PATCH,
-        "head" => MethodFilter::HEAD,
-        "options" => MethodFilter::OPTIONS,
-        _ => MethodFilter::TRACE,
-    }
-}
-
-/// The routes of `operations`, each answered by [`dispatch`].
-pub(crate) fn operation_routes<S>(api: &Arc<Api>, table: &'static [Entry]) -> Router<S>
-where
-    S: Clone + Send + Sync + 'static,
-{
-    let mut by_path: Vec<(&str, MethodRouter<S>)> = Vec::new();
-    for Entry { op, .. } in table {
-        let api = api.clone();
-        let handler = move |req: Request| {
-            let api = api.clone();
-            async move { dispatch(api, op, req).await }
-        };
-        match by_path.iter_mut().find(|(path, _)| *path == op.path) {
-            Some((_, methods)) => {
-                let taken = std::mem::take(methods);
-                *methods = taken.on(filter(op.method), handler);
-            }
-            None => by_path.push((op.path, on(filter(op.method), handler))),
-        }
-    }
-    by_path
-        .into_iter()
-        .fold(Router::new(), |router, (path, methods)| {
-            router.route(path, methods)
-        })
-}
-
 /// The whole router.
-pub(crate) fn router(routes: Routes, table: &'static [Entry]) -> Router {
-    let Routes {
+pub(crate) fn router(handlers: Handlers) -> Router {
+    let Handlers {
         api,
         cognito,
         served,
         stats,
         faults,
-    } = routes;
+    } = handlers;
     let admin = Router::new()
         .route("/_emulator/stats", get(read_stats))
         .route("/_emulator/reset-stats", post(reset_stats))
@@ -183,11 +129,8 @@ pub(crate) fn router(routes: Routes, table: &'static [Entry]) -> Router {
         )
         .merge(admin)
         .merge(manifests)
-        .merge(operation_routes(&api, table))
         .merge(document_routes(served, &stats))
-        .fallback(fallback)
-        .method_not_allowed_fallback(fallback)
-        .with_state(api);
+        .fallback_service(api::router(api));
     if let Some(faults) = faults {
         router = router.layer(from_fn_with_state(faults, inject));
     }
@@ -226,12 +169,6 @@ where
         })
 }
 
-/// Whether a path is one of an API version's (`/20190206/...`), as API Gateway sees them.
-pub(crate) fn is_api_path(path: &str) -> bool {
-    let version = crate::areas::version_of(path);
-    version.len() == 8 && version.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// Counts every request.
 async fn count(State(stats): State<Arc<Stats>>, req: Request, next: Next) -> Response {
     stats.request(
@@ -240,93 +177,6 @@ async fn count(State(stats): State<Arc<Stats>>, req: Request, next: Next) -> Res
             .and_then(|v| v.to_str().ok()),
     );
     next.run(req).await
-}
-
-/// One operation's answer: the document's more specific route (with `--openapi`), the SigV4
-/// check (which names the caller), the stats, the role check, then the handler on a blocking
-/// thread (after ending the tasks that are due).
-pub(crate) async fn dispatch(api: Arc<Api>, op: &'static Operation, req: Request) -> Response {
-    if let Some(generic) = &api.generic
-        && let Some(matched) = req.extensions().get::<MatchedPath>()
-        && generic.diverts(req.uri().path(), matched.as_str())
-    {
-        return generic.serve(req).await;
-    }
-    let (parts, body) = req.into_parts();
-    let bytes = match body::read(body, MAX_BODY, api.body_timeout).await {
-        Ok(bytes) => bytes,
-        Err(err) => return body_error(&err),
-    };
-    let caller = if op.roles.is_public() {
-        None
-    } else {
-        let signed = SignedRequest {
-            method: parts.method.as_str(),
-            path: parts.uri.path(),
-            query: parts.uri.query(),
-            headers: &parts.headers,
-            authority: parts.uri.authority().map(|a| a.as_str()),
-            body: &bytes,
-        };
-        match api.verifier.verify(&signed, OffsetDateTime::now_utc()) {
-            Ok(caller) => Some(caller),
-            Err(rejection) => {
-                api.stats.rejected_signature();
-                return rejection.response();
-            }
-        }
-    };
-    api.stats.operation(op.id);
-    if let Err(why) = op.roles.admits(op.id, caller.as_ref()) {
-        return op.error_response(ApiError::forbidden(why));
-    }
-    let params = op.path_params(parts.uri.path());
-    let pairs = util::query_pairs(parts.uri.query());
-    let query = pairs.iter().cloned().collect();
-    let ctx = api.ctx.clone();
-    let answered = tokio::task::spawn_blocking(move || {
-        if let Err(err) = tasks::advance(&ctx.store) {
-            tracing::error!(error = %err, "advancing tasks failed");
-        }
-        let call = Call {
-            ctx: &ctx,
-            op,
-            params,
-            query,
-            pairs,
-            body: bytes,
-            caller,
-        };
-        (op.handler)(&call)
-    })
-    .await;
-    match answered {
-        Ok(Ok(body)) => {
-            let status = StatusCode::from_u16(op.success).unwrap_or(StatusCode::OK);
-            (status, Json(body)).into_response()
-        }
-        Ok(Err(err)) => op.error_response(err),
-        Err(join_error) => {
-            tracing::error!(error = %join_error, operation = op.id, "handler failed");
-            op.error_response(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Internal server error",
-            ))
-        }
-    }
-}
-
-/// API Gateway answers unknown resources and methods with a 403; with `--openapi`, the
-/// document's other operations are answered generically.
-async fn fallback(State(api): State<Arc<Api>>, req: Request) -> Response {
-    if is_api_path(req.uri().path()) {
-        if let Some(generic) = &api.generic {
-            return generic.serve(req).await;
-        }
-        api.stats.rejected_signature();
-        return Rejection::Missing.response();
-    }
-    gateway_error(StatusCode::NOT_FOUND, None, "Not Found")
 }
 
 /// `GET /<version>/public/oas3-document` (or `api-document`): the document, or `304` when the
@@ -416,6 +266,8 @@ async fn jwks(State(cognito): State<Arc<Cognito>>, req: Request) -> Response {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     #[test]

@@ -8,8 +8,133 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{Db, Store, StoreResult, TaskRow};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Db, Store, StoreResult, Tx};
 use crate::util::{now_ms, uuid};
+
+/// A task row.
+#[derive(Clone, Debug)]
+pub(crate) struct TaskRow {
+    pub id: String,
+    pub operation: String,
+    pub created_ms: i64,
+    pub due_ms: i64,
+    /// `SUCCEEDED` or `FAILED`: the final status.
+    pub outcome: String,
+    pub logs: Vec<String>,
+    /// `Accounts`, `Users` or `Workloads`: the key the task's subjects are listed under.
+    pub subject: Option<String>,
+    pub subjects: Vec<String>,
+    /// A change to apply when the task ends (see `tasks`).
+    pub effect: Option<Value>,
+    pub applied: bool,
+    /// The organisation whose change it carries out.
+    pub org: String,
+}
+
+type RowParts = (TaskRow, String, String, Option<String>);
+
+fn task_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RowParts> {
+    Ok((
+        TaskRow {
+            id: row.get(0)?,
+            operation: row.get(1)?,
+            created_ms: row.get(2)?,
+            due_ms: row.get(3)?,
+            outcome: row.get(4)?,
+            logs: Vec::new(),
+            subject: row.get(6)?,
+            subjects: Vec::new(),
+            effect: None,
+            applied: row.get(9)?,
+            org: row.get(10)?,
+        },
+        row.get(5)?,
+        row.get(7)?,
+        row.get(8)?,
+    ))
+}
+
+fn finish_task(parts: RowParts) -> StoreResult<TaskRow> {
+    let (mut task, logs, subjects, effect) = parts;
+    task.logs = serde_json::from_str(&logs)?;
+    task.subjects = serde_json::from_str(&subjects)?;
+    task.effect = effect.map(|e| serde_json::from_str(&e)).transpose()?;
+    Ok(task)
+}
+
+impl Db<'_> {
+    /// Writes a task of this organisation.
+    pub fn add_task(&self, task: &TaskRow) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT INTO tasks (id, operation, created_ms, due_ms, outcome, logs, subject, subjects, effect, applied, org)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                task.id,
+                task.operation,
+                task.created_ms,
+                task.due_ms,
+                task.outcome,
+                serde_json::to_string(&task.logs)?,
+                task.subject,
+                serde_json::to_string(&task.subjects)?,
+                task.effect.as_ref().map(serde_json::to_string).transpose()?,
+                task.applied,
+                self.org(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// A task of this organisation.
+    pub fn task(&self, id: &str) -> StoreResult<Option<TaskRow>> {
+        let parts = self
+            .conn
+            .query_row(
+                "SELECT id, operation, created_ms, due_ms, outcome, logs, subject, subjects, effect, applied, org
+                 FROM tasks WHERE id = ?1 AND org = ?2",
+                params![id, self.org()],
+                task_from_row,
+            )
+            .optional()?;
+        parts.map(finish_task).transpose()
+    }
+}
+
+impl Tx<'_> {
+    /// Tasks whose end is due by `now_ms` and whose effect is not applied yet, oldest first.
+    pub fn due_tasks(&self, now_ms: i64) -> StoreResult<Vec<TaskRow>> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT id, operation, created_ms, due_ms, outcome, logs, subject, subjects, effect, applied, org
+             FROM tasks WHERE applied = 0 AND due_ms <= ?1 ORDER BY due_ms, created_ms",
+        )?;
+        let rows = stmt.query_map([now_ms], task_from_row)?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(finish_task(row?)?);
+        }
+        Ok(out)
+    }
+
+    /// Records a task as ended, with its final outcome and logs.
+    pub fn end_task(&self, id: &str, outcome: &str, logs: &[String]) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE tasks SET applied = 1, outcome = ?2, logs = ?3 WHERE id = ?1",
+            params![id, outcome, serde_json::to_string(logs)?],
+        )?;
+        Ok(())
+    }
+
+    /// Whether any task is waiting to end (so readers know whether to advance).
+    pub fn has_pending_tasks(&self) -> StoreResult<bool> {
+        Ok(self.0.query_row(
+            "SELECT EXISTS (SELECT 1 FROM tasks WHERE applied = 0)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
 
 /// How a new task will end.
 pub(crate) enum Outcome {
@@ -27,16 +152,16 @@ pub(crate) struct Effect {
 
 impl Effect {
     /// Merges `fields` into the resource (and stamps `ModifiedTS`).
-    pub fn merge(mut self, kind: &str, id: &str, fields: Value) -> Self {
+    pub fn merge(mut self, kind: impl AsRef<str>, id: &str, fields: Value) -> Self {
         self.steps
-            .push(json!({"op": "merge", "kind": kind, "id": id, "fields": fields}));
+            .push(json!({"op": "merge", "kind": kind.as_ref(), "id": id, "fields": fields}));
         self
     }
 
     /// Merges `fields` into the resource only when the task fails (e.g. `DELETE_FAILED`).
-    pub fn merge_on_fail(mut self, kind: &str, id: &str, fields: Value) -> Self {
+    pub fn merge_on_fail(mut self, kind: impl AsRef<str>, id: &str, fields: Value) -> Self {
         self.steps.push(
-            json!({"op": "merge", "kind": kind, "id": id, "fields": fields, "when": "FAILED"}),
+            json!({"op": "merge", "kind": kind.as_ref(), "id": id, "fields": fields, "when": "FAILED"}),
         );
         self
     }
@@ -44,16 +169,23 @@ impl Effect {
     /// Removes from the list `field` the entries that agree with every key of `matching`, on
     /// the resource `id`, or on every resource of `kind` when `id` is `None`. Worked out when
     /// the task ends, so changes made meanwhile by other tasks are kept.
-    pub fn pull(mut self, kind: &str, id: Option<&str>, field: &str, matching: Value) -> Self {
+    pub fn pull(
+        mut self,
+        kind: impl AsRef<str>,
+        id: Option<&str>,
+        field: &str,
+        matching: Value,
+    ) -> Self {
         self.steps
-            .push(json!({"op": "pull", "kind": kind, "id": id, "field": field, "match": matching}));
+            .push(json!({"op": "pull", "kind": kind.as_ref(), "id": id, "field": field, "match": matching}));
         self
     }
 
     /// Appends `entry` to the list `field` of a resource, unless an equal entry is there.
-    pub fn push(mut self, kind: &str, id: &str, field: &str, entry: Value) -> Self {
-        self.steps
-            .push(json!({"op": "push", "kind": kind, "id": id, "field": field, "entry": entry}));
+    pub fn push(mut self, kind: impl AsRef<str>, id: &str, field: &str, entry: Value) -> Self {
+        self.steps.push(
+            json!({"op": "push", "kind": kind.as_ref(), "id": id, "field": field, "entry": entry}),
+        );
         self
     }
 
@@ -116,6 +248,7 @@ pub(crate) fn create(db: &Db<'_>, task: NewTask<'_>) -> StoreResult<String> {
         subjects,
         effect: task.effect.into_value(),
         applied: false,
+        org: db.org().to_owned(),
     })?;
     Ok(id)
 }
@@ -140,6 +273,7 @@ pub(crate) fn finished(
         subjects: subject.map(|(_, id)| id.to_owned()).into_iter().collect(),
         effect: None,
         applied: true,
+        org: db.org().to_owned(),
     })?;
     Ok(id)
 }
@@ -171,18 +305,19 @@ pub(crate) fn advance(store: &Store) -> StoreResult<()> {
         return Ok(());
     }
     let now = now_ms();
-    store.write(|db| {
-        for task in db.due_tasks(now)? {
+    store.write(|tx| {
+        for task in tx.due_tasks(now)? {
+            let db = tx.org(&task.org);
             if let Some(Value::Array(steps)) = &task.effect {
                 // Steps without `when` run on success; the others when the outcome matches.
                 let wanted = |s: &&Value| {
                     s.get("when").and_then(Value::as_str).unwrap_or("SUCCEEDED") == task.outcome
                 };
                 for step in steps.iter().filter(wanted) {
-                    apply(db, step)?;
+                    apply(&db, step)?;
                 }
             }
-            db.end_task(&task.id, &task.outcome, &task.logs)?;
+            tx.end_task(&task.id, &task.outcome, &task.logs)?;
         }
         Ok(())
     })
@@ -264,7 +399,8 @@ mod tests {
     fn pull_and_push_edit_lists_when_applied() {
         let store = Store::open(None).unwrap();
         store
-            .write(|db| {
+            .write(|tx| {
+                let db = tx.org("o1");
                 db.put(
                     "t",
                     "a",
@@ -277,12 +413,14 @@ mod tests {
                     .push("t", "c", "Roles", json!({"G": "z"}))
                     .push("t", "c", "Roles", json!({"G": "z"}));
                 for step in effect.into_value().unwrap().as_array().unwrap() {
-                    apply(db, step)?;
+                    apply(&db, step)?;
                 }
                 Ok::<_, super::super::StoreError>(())
             })
             .unwrap();
-        let roles = |id: &str| store.read(|db| db.get("t", id)).unwrap().unwrap()["Roles"].clone();
+        let roles = |id: &str| {
+            store.read(|tx| tx.org("o1").get("t", id)).unwrap().unwrap()["Roles"].clone()
+        };
         assert_eq!(roles("a"), json!([{"G": "y", "R": 1}]));
         assert_eq!(roles("b"), json!([]));
         assert_eq!(roles("c"), json!([{"G": "z"}]));
@@ -292,9 +430,9 @@ mod tests {
     fn tasks_walk_through_their_states() {
         let store = Store::open(None).unwrap();
         let id = store
-            .write(|db| {
+            .write(|tx| {
                 create(
-                    db,
+                    &tx.org("o1"),
                     NewTask {
                         operation: "accounts.CreateAccount",
                         delay: Duration::from_millis(1000),
@@ -305,7 +443,8 @@ mod tests {
                 )
             })
             .unwrap();
-        let task = store.read(|db| db.task(&id)).unwrap().unwrap();
+        let task = store.read(|tx| tx.org("o1").task(&id)).unwrap().unwrap();
+        assert!(store.read(|tx| tx.org("o2").task(&id)).unwrap().is_none());
         let t0 = task.created_ms;
         assert_eq!(status_at(&task, t0).0, "STARTED");
         assert_eq!(status_at(&task, t0 + 600).0, "RUNNING");

@@ -1,352 +1,267 @@
-//! `accounts.*` on the wire: AWS accounts and account types.
-
-use std::collections::BTreeMap;
+//! `accounts.*` on the wire: AWS accounts and account types. Reads, creations and updates
+//! of both are their kinds' generic operations ([`Accounts`], [`AccountTypes`]) with the
+//! rules below; closing an account is its kind's deletion, reached by the id in the body.
 
 use serde_json::{Value, json};
 
 use super::model::{
-    NewAccount, NewAccountType, find_type, insert_account, insert_account_type, load_account,
-    load_type, name_taken, present, present_type, require_ou, type_names,
+    NewAccount, account_fields, account_type_fields, find_type, load_account, load_type, name_free,
+    present, present_type, require_ou, type_names,
 };
-use crate::areas::rules::{change, create, pending_operation, text};
 use crate::areas::permission_sets::model::refuse_while_assigned;
-use crate::areas::wire::{check_uuid, event, lower_list, page, query_bool, sort_items, upper_list};
+use crate::areas::resource::{self, Change, Done, Resource, Verb};
+use crate::areas::rules::{pending_operation, text};
+use crate::areas::wire::{event, query_bool};
 use crate::areas::{Call, Plan};
 use crate::protocol::{ApiError, ApiResult};
-use crate::store::kinds::{ACCOUNT, ACCOUNT_TYPE, GROUP};
-use crate::store::tasks::{Effect, Outcome};
-use crate::util::{comma_list, now_iso, random_from, uuid};
+use crate::store::Db;
+use crate::store::kinds::{ACCOUNT, ACCOUNT_TYPE, GROUP, Kind};
+use crate::store::query::{Filter, Query};
+use crate::store::tasks::Effect;
+use crate::util::{comma_list, now_iso, random_from};
 
-/// Keeps the accounts that pass every filter given.
-fn filter_accounts(accounts: Vec<Value>, q: &BTreeMap<String, String>) -> Vec<Value> {
-    let statuses = upper_list(q, "filter");
-    let names = q.get("account_names").map(|v| comma_list(v));
-    let ids = lower_list(q, "id_filter");
-    let aws_ids = q.get("aws_account_id_filter").map(|v| comma_list(v));
-    let type_ids = lower_list(q, "account_type_filter");
-    let fuzzy = q
-        .get("name_filter")
-        .map(|n| n.trim().to_lowercase())
-        .filter(|n| !n.is_empty());
-    accounts
-        .into_iter()
-        .filter(|a| {
-            statuses
-                .as_ref()
-                .is_none_or(|s| s.iter().any(|x| x == text(a, "Status")))
-                && names
-                    .as_ref()
-                    .is_none_or(|n| n.iter().any(|x| x == text(a, "Name")))
-                && ids
-                    .as_ref()
-                    .is_none_or(|i| i.contains(&text(a, "Id").to_ascii_lowercase()))
-                && aws_ids
-                    .as_ref()
-                    .is_none_or(|i| i.iter().any(|x| x == text(a, "AwsAccountId")))
-                && type_ids
-                    .as_ref()
-                    .is_none_or(|t| t.contains(&text(a, "AccountTypeId").to_ascii_lowercase()))
-                && fuzzy
-                    .as_ref()
-                    .is_none_or(|f| text(a, "Name").to_lowercase().contains(f.as_str()))
-        })
-        .collect()
-}
+/// The rules of AWS accounts.
+///
+/// A new account needs an existing type (by name or id) and unit, and a name no open account
+/// has; it is `INITIALIZING` until its task makes it `ACTIVE`. A change of a closed account
+/// fails in its task; closing one that is not open fails too, and ends its policy
+/// attachments.
+pub(crate) struct Accounts;
 
-/// `GET /20190206/accounts`.
-pub(super) fn read_accounts(call: &Call<'_>) -> ApiResult<Value> {
-    let q = &call.query;
-    let include_tags = query_bool(q, "include_tags", true)?;
-    let (accounts, names) = call
-        .ctx
-        .store
-        .read(|db| Ok((db.list(ACCOUNT)?, type_names(db)?)))?;
-    let mut accounts = filter_accounts(accounts, q);
-    for account in &mut accounts {
-        present(account, &names, include_tags);
-    }
-    sort_items(&mut accounts, q)?;
-    let (accounts, paging) = page(accounts, q)?;
-    let mut body = json!({"Accounts": accounts});
-    if let Some(paging) = paging {
-        body["Paging"] = paging;
-    }
-    Ok(body)
-}
+impl Resource for Accounts {
+    const KIND: &'static Kind = ACCOUNT;
 
-/// `GET /20190206/accounts/{account_id}`.
-pub(super) fn read_account(call: &Call<'_>) -> ApiResult<Value> {
-    let account_id = call.param("account_id");
-    check_uuid("account_id", account_id)?;
-    let include_tags = query_bool(&call.query, "include_tags", true)?;
-    let (account, names) = call.ctx.store.read(|db| {
-        Ok((
-            db.get(ACCOUNT, &account_id.to_ascii_lowercase())?,
-            type_names(db)?,
-        ))
-    })?;
-    let mut account = account
-        .ok_or_else(|| ApiError::not_found(format!("Account {account_id} does not exist")))?;
-    present(&mut account, &names, include_tags);
-    Ok(json!({"Accounts": [account]}))
-}
-
-/// `POST /20190206/accounts`: the account appears as INITIALIZING and turns ACTIVE when its
-/// task succeeds.
-pub(super) fn create_account(call: &Call<'_>) -> ApiResult<Value> {
-    let body = call.json_body()?;
-    let name = text(&body, "Name").to_owned();
-    let org = call.ctx.install.organisation_id.clone();
-    let (task_id, account) = call.ctx.store.write(|db| {
-        let wanted = text(&body, "AccountType");
-        let account_type = find_type(db, wanted)?.ok_or_else(|| {
-            ApiError::bad_request(format!("AccountType {wanted} does not exist"))
-        })?;
-        require_ou(db, &body)?;
-        if name_taken(db, &name, None)? {
-            return Err(ApiError::bad_request(format!(
-                "An account named {name} already exists"
-            )));
+    fn filters(call: &Call<'_>, _db: &Db<'_>, query: &mut Query<'_>) -> ApiResult<()> {
+        let q = &call.query;
+        if let Some(names) = q.get("account_names") {
+            query.filters.push(Filter::is_in("Name", comma_list(names)));
         }
-        let id = uuid();
+        if let Some(ids) = q.get("aws_account_id_filter") {
+            query
+                .filters
+                .push(Filter::is_in("AwsAccountId", comma_list(ids)));
+        }
+        if let Some(types) = q.get("account_type_filter") {
+            query
+                .filters
+                .push(Filter::is_in_nocase("AccountTypeId", comma_list(types)));
+        }
+        if let Some(text) = q
+            .get("name_filter")
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())
+        {
+            query.filters.push(Filter::Contains {
+                field: "Name".into(),
+                text,
+            });
+        }
+        Ok(())
+    }
+
+    fn present(call: &Call<'_>, db: &Db<'_>, records: &mut [Value]) -> ApiResult<()> {
+        let include_tags = query_bool(&call.query, "include_tags", true)?;
+        let names = type_names(db)?;
+        for account in records {
+            present(account, &names, include_tags);
+        }
+        Ok(())
+    }
+
+    fn create(change: &mut Change<'_>) -> ApiResult<()> {
+        let (db, body) = (change.db, change.body);
+        let wanted = text(body, "AccountType");
+        let account_type = find_type(db, wanted)?
+            .ok_or_else(|| ApiError::bad_request(format!("AccountType {wanted} does not exist")))?;
+        require_ou(db, body)?;
+        let name = text(body, "Name");
+        name_free(db, name, None)?;
         let aws_id = format!("2{}", random_from(b"0123456789", 11));
-        let plan = Plan::new(Effect::default().merge(
+        change.fields = account_fields(NewAccount {
+            name,
+            ou_id: body
+                .get("OrganisationalUnitId")
+                .cloned()
+                .unwrap_or(Value::Null),
+            account_type: (&account_type["Id"], &account_type["Name"]),
+            role: "MEMBER",
+            aws_account_id: &aws_id,
+            alias: body.get("AwsAccountAlias").cloned().unwrap_or(Value::Null),
+            assurance: "NONE",
+            email: format!("aws+{}@example.com", change.id),
+            tags: body.get("Tags").cloned().unwrap_or(json!({})),
+        });
+        change.effect = std::mem::take(&mut change.effect).merge(
             ACCOUNT,
-            &id,
-            json!({"Status": "ACTIVE", "AssuranceState": "ACTIVE"}),
-        ))
-        .subjects("Accounts", vec![id.clone()]);
-        let now = now_iso();
-        create(call, db, plan, |task| {
-            insert_account(
-                db,
-                &NewAccount {
-                    id: &id,
-                    name: &name,
-                    organisation_id: &org,
-                    ou_id: body
-                        .get("OrganisationalUnitId")
-                        .cloned()
-                        .unwrap_or(Value::Null),
-                    type_id: account_type["Id"].clone(),
-                    type_name: account_type["Name"].clone(),
-                    role: "MEMBER",
-                    aws_account_id: &aws_id,
-                    alias: body.get("AwsAccountAlias").cloned().unwrap_or(Value::Null),
-                    assurance: "NONE",
-                    email: format!("aws+{id}@example.com"),
-                    status: "INITIALIZING",
-                    tags: body.get("Tags").cloned().unwrap_or(json!({})),
-                    created_by: None,
-                    created: &now,
-                    task: Some(task),
-                },
-            )
-        })
-    })?;
-    let mut answer = event(
-        "accounts:CreateAccount",
-        "STARTED",
-        &format!("Creating account {}", text(&account, "Name")),
-        None,
-        json!({"Account": {
-            "Name": account["Name"],
-            "AccountType": account["AccountType"],
-            "OrganisationId": account["OrganisationId"],
-            "Tags": account["Tags"],
-            "Operation": "CREATE",
-        }}),
-    );
-    answer["TaskId"] = json!(task_id);
-    Ok(answer)
+            &change.id,
+            json!({"AssuranceState": "ACTIVE"}),
+        );
+        Ok(())
+    }
+
+    fn update(change: &mut Change<'_>) -> ApiResult<()> {
+        let (db, body) = (change.db, change.body);
+        change.take(&[
+            "Name",
+            "AwsAccountAlias",
+            "AwsAccountName",
+            "OrganisationalUnitId",
+            "Tags",
+        ]);
+        if let Some(name) = body.get("Name").and_then(Value::as_str) {
+            name_free(db, name, Some(&change.id))?;
+        }
+        if let Some(wanted) = body.get("AccountType").and_then(Value::as_str) {
+            let t = find_type(db, wanted)?.ok_or_else(|| {
+                ApiError::bad_request(format!("AccountType {wanted} does not exist"))
+            })?;
+            change
+                .fields
+                .insert("AccountTypeId".into(), t["Id"].clone());
+            change
+                .fields
+                .insert("AccountType".into(), t["Name"].clone());
+        }
+        require_ou(db, body)?;
+        if text(&change.record, "Status") == "CLOSED" {
+            change.fail(format!(
+                "account {} is CLOSED and cannot be updated",
+                change.id
+            ));
+        }
+        Ok(())
+    }
+
+    fn delete(change: &mut Change<'_>) -> ApiResult<()> {
+        let id = change.id.clone();
+        match text(&change.record, "Status") {
+            "CLOSED" => change.fail(format!("account {id} is already CLOSED")),
+            "ACTIVE" | "SUSPENDED" | "ERROR" | "AWSERROR" | "DISCOVERED" => {}
+            other => change.fail(format!("account {id} is {other} and cannot be closed")),
+        }
+        // A closed account keeps no policy attachments.
+        change.effect = crate::areas::policies::model::detach_all(change.db, "AccountId", &id)?;
+        Ok(())
+    }
+
+    fn answer(done: &Done<'_>) -> ApiResult<Value> {
+        let (record, body) = (&done.record, done.body);
+        let name = body.get("Name").cloned().unwrap_or(record["Name"].clone());
+        let (operation, message, detail) = match done.verb {
+            Verb::Create => (
+                "accounts:CreateAccount",
+                format!("Creating account {}", text(record, "Name")),
+                json!({"Account": {
+                    "Name": record["Name"],
+                    "AccountType": record["AccountType"],
+                    "OrganisationId": record["OrganisationId"],
+                    "Tags": record["Tags"],
+                    "Operation": "CREATE",
+                }}),
+            ),
+            Verb::Update => (
+                "accounts:UpdateAccount",
+                format!("Updating account {}", text(&done.before, "Name")),
+                json!({"Account": {
+                    "AccountId": record["Id"],
+                    "AccountName": name,
+                    "Name": name,
+                    "OrganisationId": record["OrganisationId"],
+                    "Operation": "UPDATE",
+                }}),
+            ),
+            Verb::Delete => (
+                "accounts:CloseAccount",
+                "Closing account".to_owned(),
+                json!({}),
+            ),
+        };
+        let mut answer = event(operation, "STARTED", &message, None, detail);
+        answer["TaskId"] = json!(done.task);
+        Ok(answer)
+    }
 }
 
-/// `PUT /20190206/accounts/{account_id}`: the change lands when the task succeeds; a closed
-/// account cannot change, so its task fails.
-pub(super) fn update_account(call: &Call<'_>) -> ApiResult<Value> {
-    let body = call.json_body()?;
-    let (task_id, account) = call.ctx.store.write(|db| {
-        let account = load_account(db, call.param("account_id"))?;
-        change(call, db, ACCOUNT, (account, "Account"), |account| {
-            let id = text(account, "Id");
-            let mut changes = serde_json::Map::new();
-            for key in [
-                "Name",
-                "AwsAccountAlias",
-                "AwsAccountName",
-                "OrganisationalUnitId",
-                "Tags",
-            ] {
-                if let Some(v) = body.get(key) {
-                    changes.insert(key.into(), v.clone());
-                }
-            }
-            if let Some(name) = body.get("Name").and_then(Value::as_str)
-                && name_taken(db, name, Some(id))?
-            {
-                return Err(ApiError::bad_request(format!(
-                    "An account named {name} already exists"
-                )));
-            }
-            if let Some(wanted) = body.get("AccountType").and_then(Value::as_str) {
-                let t = find_type(db, wanted)?.ok_or_else(|| {
-                    ApiError::bad_request(format!("AccountType {wanted} does not exist"))
-                })?;
-                changes.insert("AccountTypeId".into(), t["Id"].clone());
-            }
-            require_ou(db, &body)?;
-            let outcome = if text(account, "Status") == "CLOSED" {
-                Outcome::Fail(format!("account {id} is CLOSED and cannot be updated"))
-            } else {
-                Outcome::Succeed
-            };
-            Ok(
-                Plan::new(Effect::default().merge(ACCOUNT, id, Value::Object(changes)))
-                    .outcome(outcome)
-                    .subjects("Accounts", vec![id.to_owned()]),
-            )
-        })
-    })?;
-    let mut answer = event(
-        "accounts:UpdateAccount",
-        "STARTED",
-        &format!("Updating account {}", text(&account, "Name")),
-        None,
-        json!({"Account": {
-            "AccountId": account["Id"],
-            "AccountName": body.get("Name").cloned().unwrap_or(account["Name"].clone()),
-            "Name": body.get("Name").cloned().unwrap_or(account["Name"].clone()),
-            "OrganisationId": account["OrganisationId"],
-            "Operation": "UPDATE",
-        }}),
-    );
-    answer["TaskId"] = json!(task_id);
-    Ok(answer)
-}
-
-/// `POST /20190206/accounts/close`: closing an account that is already closed fails in its task.
+/// `POST /20190206/accounts/close`: the account named by the body's `Id` goes the way of its
+/// kind's deletion (`CLOSED` when its task ends).
 pub(super) fn close_account(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
-    let (task_id, _) = call.ctx.store.write(|db| {
+    call.write(|db| {
         let account = load_account(db, text(&body, "Id"))?;
-        change(call, db, ACCOUNT, (account, "Account"), |account| {
-            let id = text(account, "Id");
-            let outcome = match text(account, "Status") {
-                "CLOSED" => Outcome::Fail(format!("account {id} is already CLOSED")),
-                "ACTIVE" | "SUSPENDED" | "ERROR" | "AWSERROR" | "DISCOVERED" => Outcome::Succeed,
-                other => Outcome::Fail(format!("account {id} is {other} and cannot be closed")),
-            };
-            // A closed account keeps no policy attachments.
-            let effect = crate::areas::policies::model::detach_all(db, "AccountId", id)?.merge(
-                ACCOUNT,
-                id,
-                json!({"Status": "CLOSED"}),
-            );
-            Ok(Plan::new(effect)
-                .outcome(outcome)
-                .subjects("Accounts", vec![id.to_owned()]))
-        })
-    })?;
-    let mut answer = event(
-        "accounts:CloseAccount",
-        "STARTED",
-        "Closing account",
-        None,
-        json!({}),
-    );
-    answer["TaskId"] = json!(task_id);
-    Ok(answer)
+        let done = resource::change_record::<Accounts>(call, db, Verb::Delete, account, &body)?;
+        Accounts::answer(&done)
+    })
 }
 
-/// `GET /20190206/accounts/types`.
-pub(super) fn read_account_types(call: &Call<'_>) -> ApiResult<Value> {
-    let ids = lower_list(&call.query, "id_filter");
-    let (types, accounts) = call
-        .ctx
-        .store
-        .read(|db| Ok((db.list(ACCOUNT_TYPE)?, db.list(ACCOUNT)?)))?;
-    let types: Vec<Value> = types
-        .into_iter()
-        .filter(|t| text(t, "Status") != "DELETED")
-        .filter(|t| {
-            ids.as_ref()
-                .is_none_or(|i| i.contains(&text(t, "Id").to_owned()))
-        })
-        .map(|t| present_type(t, &accounts))
-        .collect();
-    Ok(json!({"AccountTypes": types}))
-}
+/// The rules of account types: names unique without case, changed at once; an answer shows
+/// the accounts of the type.
+pub(crate) struct AccountTypes;
 
-/// `GET /20190206/accounts/types/{account_type_id}`.
-pub(super) fn read_account_type(call: &Call<'_>) -> ApiResult<Value> {
-    let (t, accounts) = call.ctx.store.read(|db| {
-        Ok((
-            load_type(db, call.param("account_type_id")),
-            db.list(ACCOUNT)?,
-        ))
-    })?;
-    Ok(json!({"AccountTypes": [present_type(t?, &accounts)]}))
-}
+impl Resource for AccountTypes {
+    const KIND: &'static Kind = ACCOUNT_TYPE;
 
-/// `POST /20190206/accounts/types`: takes effect at once.
-pub(super) fn create_account_type(call: &Call<'_>) -> ApiResult<Value> {
-    let body = call.json_body()?;
-    let name = text(&body, "Name").to_owned();
-    let org = call.ctx.install.organisation_id.clone();
-    let account_type = call.ctx.store.write(|db| {
-        if find_type(db, &name)?.is_some() {
-            return Err(ApiError::bad_request(format!(
-                "An account type named {name} already exists"
-            )));
+    fn present(_call: &Call<'_>, db: &Db<'_>, records: &mut [Value]) -> ApiResult<()> {
+        for record in records {
+            let of_type =
+                Query::of(ACCOUNT.name).filter(Filter::eq("AccountTypeId", text(record, "Id")));
+            record["Accounts"] = json!(db.select_ids(&of_type)?);
         }
-        let id = uuid();
-        let now = now_iso();
-        Ok::<_, ApiError>(insert_account_type(
-            db,
-            &NewAccountType {
-                id: &id,
-                name: &name,
-                organisation_id: &org,
-                stax_created: false,
-                created_by: None,
-                created: &now,
-            },
-        )?)
-    })?;
-    Ok(event(
-        "accounts:CreateAccountType",
-        "SUCCEEDED",
-        &format!("Account type {name} created"),
-        None,
-        json!({"AccountType": account_type}),
-    ))
+        Ok(())
+    }
+
+    fn create(change: &mut Change<'_>) -> ApiResult<()> {
+        let name = text(change.body, "Name");
+        name_unused(change.db, name, None)?;
+        change.fields = account_type_fields(name, false);
+        Ok(())
+    }
+
+    fn update(change: &mut Change<'_>) -> ApiResult<()> {
+        let name = text(change.body, "Name");
+        name_unused(change.db, name, Some(&change.id))?;
+        change.take(&["Name"]);
+        // Accounts keep their type's name as it is now.
+        let query = Query::of(ACCOUNT.name).filter(Filter::eq("AccountTypeId", &change.id));
+        for mut account in change.db.select(&query)?.items {
+            account["AccountType"] = json!(name);
+            change.db.put(ACCOUNT, text(&account, "Id"), &account)?;
+        }
+        Ok(())
+    }
+
+    fn answer(done: &Done<'_>) -> ApiResult<Value> {
+        let mut records = [done.record.clone()];
+        Self::present(done.call, done.db, &mut records)?;
+        let [account_type] = records;
+        Ok(match done.verb {
+            Verb::Create => event(
+                "accounts:CreateAccountType",
+                "SUCCEEDED",
+                &format!("Account type {} created", text(&account_type, "Name")),
+                None,
+                json!({"AccountType": account_type}),
+            ),
+            _ => json!({"AccountTypes": account_type}),
+        })
+    }
 }
 
-/// `PUT /20190206/accounts/types/{account_type_id}`: renames at once.
-pub(super) fn update_account_type(call: &Call<'_>) -> ApiResult<Value> {
-    let body = call.json_body()?;
-    let name = text(&body, "Name").to_owned();
-    let (t, accounts) = call.ctx.store.write(|db| {
-        let mut t = load_type(db, call.param("account_type_id"))?;
-        if let Some(other) = find_type(db, &name)?
-            && other["Id"] != t["Id"]
-        {
-            return Err(ApiError::bad_request(format!(
-                "An account type named {name} already exists"
-            )));
-        }
-        t["Name"] = json!(name);
-        t["ModifiedTS"] = json!(now_iso());
-        db.put(ACCOUNT_TYPE, text(&t, "Id"), &t)?;
-        Ok::<_, ApiError>((t, db.list(ACCOUNT)?))
-    })?;
-    Ok(json!({"AccountTypes": present_type(t, &accounts)}))
+/// Refuses an account type name another live type than `except` has (400).
+fn name_unused(db: &Db<'_>, name: &str, except: Option<&str>) -> ApiResult<()> {
+    if let Some(other) = find_type(db, name)?
+        && Some(text(&other, "Id")) != except
+    {
+        return Err(ApiError::bad_request(format!(
+            "An account type named {name} already exists"
+        )));
+    }
+    Ok(())
 }
 
 /// `DELETE /20190206/accounts/types/{account_type_id}`: only an unused type can go (no
 /// account, no permission set assignment).
 pub(super) fn delete_account_type(call: &Call<'_>) -> ApiResult<Value> {
-    let t = call.ctx.store.write(|db| {
+    let t = call.write(|db| {
         let mut t = load_type(db, call.param("account_type_id"))?;
         let id = text(&t, "Id").to_owned();
         refuse_while_assigned(db, ("AccountTypeId", &id), "Account type")?;
@@ -371,7 +286,7 @@ pub(super) fn delete_account_type(call: &Call<'_>) -> ApiResult<Value> {
 /// `PUT /20190206/account-types/members`: moves accounts between types when the task succeeds.
 pub(super) fn update_account_type_members(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
-    let task_id = call.ctx.store.write(|db| {
+    let task_id = call.write(|db| {
         let mut effect = Effect::default();
         let mut ids = Vec::new();
         for member in body["Members"].as_array().into_iter().flatten() {
@@ -385,7 +300,11 @@ pub(super) fn update_account_type_members(call: &Call<'_>) -> ApiResult<Value> {
                 ApiError::not_found(format!("Account type {wanted} does not exist"))
             })?;
             let id = text(&account, "Id").to_owned();
-            effect = effect.merge(ACCOUNT, &id, json!({"AccountTypeId": t["Id"]}));
+            effect = effect.merge(
+                ACCOUNT,
+                &id,
+                json!({"AccountTypeId": t["Id"], "AccountType": t["Name"]}),
+            );
             ids.push(id);
         }
         Ok::<_, ApiError>(call.start_task(db, Plan::new(effect).subjects("Accounts", ids))?)
@@ -404,7 +323,7 @@ pub(super) fn update_account_type_members(call: &Call<'_>) -> ApiResult<Value> {
 /// changes are applied entry by entry when the task ends.
 pub(super) fn update_account_type_access(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
-    let task_id = call.ctx.store.write(|db| {
+    let task_id = call.write(|db| {
         let groups: Vec<Value> = db
             .list(GROUP)?
             .into_iter()

@@ -5,15 +5,20 @@
 use serde_json::{Map, Value, json};
 
 use super::doc::*;
+use super::resource;
 use super::{Area, Operation};
 use crate::roles::Allowed;
+use crate::store::kinds::{ACCOUNT, ACCOUNT_TYPE};
 
 mod handlers;
 pub(crate) mod model;
 
+pub(crate) use handlers::Accounts;
+
 pub(crate) const AREA: Area = Area {
     operations,
     schemas,
+    kinds: &[ACCOUNT, ACCOUNT_TYPE],
 };
 
 fn account_filters() -> Vec<Value> {
@@ -65,188 +70,162 @@ fn account_filters() -> Vec<Value> {
 }
 
 fn operations() -> Vec<Operation> {
-    vec![
-        Operation {
-            id: "accounts.ReadAccounts",
-            method: "get",
-            path: "/20190206/accounts",
-            roles: Allowed::READ,
-            handler: handlers::read_accounts,
-            summary: "List the organisation's AWS accounts",
-            params: account_filters(),
-            body: None,
-            response: "accounts.ReadAccounts",
-            errors: &[400],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "accounts.ReadAccounts",
-            method: "get",
-            path: "/20190206/accounts/{account_id}",
-            roles: Allowed::READ,
-            handler: handlers::read_account,
-            summary: "One AWS account, as a list of one",
-            params: {
-                let mut p = vec![path_param("account_id", "Id of the account.")];
-                p.push(json!({
-                    "name": "include_tags", "in": "query", "required": false,
-                    "description": "Whether the account carries its Tags.",
-                    "schema": {"type": "boolean", "default": true}
-                }));
-                p
-            },
-            body: None,
-            response: "accounts.ReadAccounts",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "accounts.CreateAccount",
-            method: "post",
-            path: "/20190206/accounts",
-            roles: Allowed::OPERATIONS,
-            handler: handlers::create_account,
-            summary: "Open a new AWS account (asynchronous)",
-            params: vec![],
-            body: Some("accounts.CreateAccount"),
-            response: "accounts.CreateAccountResponse",
-            errors: &[400, 409],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "accounts.UpdateAccount",
-            method: "put",
-            path: "/20190206/accounts/{account_id}",
-            roles: Allowed::OPERATIONS,
-            handler: handlers::update_account,
-            summary: "Change an account's name, type, alias, unit or tags (asynchronous)",
-            params: vec![path_param("account_id", "Id of the account.")],
-            body: Some("accounts.UpdateAccount"),
-            response: "accounts.UpdateAccountResponse",
-            errors: &[400, 404, 409],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "accounts.CloseAccount",
-            method: "post",
-            path: "/20190206/accounts/close",
-            roles: Allowed::OPERATIONS,
-            handler: handlers::close_account,
-            summary: "Close an AWS account and end its policy attachments (asynchronous)",
-            params: vec![],
-            body: Some("accounts.CloseAccount"),
-            response: "accounts.CloseAccountResponse",
-            errors: &[400, 404, 409],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "accounts.ReadAccountTypes",
-            method: "get",
-            path: "/20190206/accounts/types",
-            roles: Allowed::READ,
-            handler: handlers::read_account_types,
-            summary: "List account types",
-            params: vec![query(
-                "id_filter",
-                "string",
-                "Comma-separated account type ids to keep.",
-            )],
-            body: None,
-            response: "accounts.ReadAccountTypes",
-            errors: &[],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "accounts.ReadAccountTypes",
-            method: "get",
-            path: "/20190206/accounts/types/{account_type_id}",
-            roles: Allowed::READ,
-            handler: handlers::read_account_type,
-            summary: "One account type, as a list of one",
-            params: vec![path_param("account_type_id", "Id of the account type.")],
-            body: None,
-            response: "accounts.ReadAccountTypes",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "accounts.CreateAccountType",
-            method: "post",
-            path: "/20190206/accounts/types",
-            roles: Allowed::OPERATIONS,
-            handler: handlers::create_account_type,
-            summary: "Add an account type",
-            params: vec![],
-            body: Some("accounts.CreateAccountType"),
-            response: "accounts.CreateAccountTypeResponse",
-            errors: &[400],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "accounts.UpdateAccountType",
-            method: "put",
-            path: "/20190206/accounts/types/{account_type_id}",
-            roles: Allowed::OPERATIONS,
-            handler: handlers::update_account_type,
-            summary: "Rename an account type",
-            params: vec![path_param("account_type_id", "Id of the account type.")],
-            body: Some("accounts.UpdateAccountType"),
-            response: "accounts.AccountTypeResponse",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "accounts.DeleteAccountType",
-            method: "delete",
-            path: "/20190206/accounts/types/{account_type_id}",
-            roles: Allowed::OPERATIONS,
-            handler: handlers::delete_account_type,
-            summary: "Remove an account type that no open account uses",
-            params: vec![path_param("account_type_id", "Id of the account type.")],
-            body: None,
-            response: "accounts.AccountTypeResponse",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "accounts.UpdateAccountTypeMembers",
-            method: "put",
-            path: "/20190206/account-types/members",
-            roles: Allowed::OPERATIONS,
-            handler: handlers::update_account_type_members,
-            summary: "Move accounts to other account types (asynchronous)",
-            params: vec![],
-            body: Some("accounts.UpdateAccountTypeMembers"),
-            response: "TaskEvent",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "accounts.UpdateAccountTypeAccess",
-            method: "put",
-            path: "/20190206/accounts/types/access",
-            roles: Allowed::ADMIN,
-            handler: handlers::update_account_type_access,
-            summary: "Grant or revoke roles of existing groups on account types (asynchronous)",
-            params: vec![],
-            body: Some("accounts.UpdateAccountTypeAccess"),
-            response: "TaskEvent",
-            errors: &[400],
-            event_errors: &[],
-            success: 200,
-        },
-    ]
+    Vec::from([
+        Operation::new(
+            "accounts.ReadAccounts",
+            "get",
+            "/20190206/accounts",
+            Allowed::READ,
+            resource::read::<handlers::Accounts>,
+        )
+        .summary("List the organisation's AWS accounts")
+        .params(account_filters())
+        .response("accounts.ReadAccounts")
+        .errors(&[400]),
+        Operation::new(
+            "accounts.ReadAccounts",
+            "get",
+            "/20190206/accounts/{account_id}",
+            Allowed::READ,
+            resource::read::<handlers::Accounts>,
+        )
+        .summary("One AWS account, as a list of one")
+        .params({
+            let mut p = vec![path_param("account_id", "Id of the account.")];
+            p.push(json!({
+                "name": "include_tags", "in": "query", "required": false,
+                "description": "Whether the account carries its Tags.",
+                "schema": {"type": "boolean", "default": true}
+            }));
+            p
+        })
+        .response("accounts.ReadAccounts")
+        .errors(&[400, 404]),
+        Operation::new(
+            "accounts.CreateAccount",
+            "post",
+            "/20190206/accounts",
+            Allowed::OPERATIONS,
+            resource::create::<handlers::Accounts>,
+        )
+        .summary("Open a new AWS account (asynchronous)")
+        .body("accounts.CreateAccount")
+        .response("accounts.CreateAccountResponse")
+        .errors(&[400, 409]),
+        Operation::new(
+            "accounts.UpdateAccount",
+            "put",
+            "/20190206/accounts/{account_id}",
+            Allowed::OPERATIONS,
+            resource::update::<handlers::Accounts>,
+        )
+        .summary("Change an account's name, type, alias, unit or tags (asynchronous)")
+        .params(vec![path_param("account_id", "Id of the account.")])
+        .body("accounts.UpdateAccount")
+        .response("accounts.UpdateAccountResponse")
+        .errors(&[400, 404, 409]),
+        Operation::new(
+            "accounts.CloseAccount",
+            "post",
+            "/20190206/accounts/close",
+            Allowed::OPERATIONS,
+            handlers::close_account,
+        )
+        .summary("Close an AWS account and end its policy attachments (asynchronous)")
+        .body("accounts.CloseAccount")
+        .response("accounts.CloseAccountResponse")
+        .errors(&[400, 404, 409]),
+        Operation::new(
+            "accounts.ReadAccountTypes",
+            "get",
+            "/20190206/accounts/types",
+            Allowed::READ,
+            resource::read::<handlers::AccountTypes>,
+        )
+        .summary("List account types")
+        .params(vec![query(
+            "id_filter",
+            "string",
+            "Comma-separated account type ids to keep.",
+        )])
+        .response("accounts.ReadAccountTypes"),
+        Operation::new(
+            "accounts.ReadAccountTypes",
+            "get",
+            "/20190206/accounts/types/{account_type_id}",
+            Allowed::READ,
+            resource::read::<handlers::AccountTypes>,
+        )
+        .summary("One account type, as a list of one")
+        .params(vec![path_param(
+            "account_type_id",
+            "Id of the account type.",
+        )])
+        .response("accounts.ReadAccountTypes")
+        .errors(&[400, 404]),
+        Operation::new(
+            "accounts.CreateAccountType",
+            "post",
+            "/20190206/accounts/types",
+            Allowed::OPERATIONS,
+            resource::create::<handlers::AccountTypes>,
+        )
+        .summary("Add an account type")
+        .body("accounts.CreateAccountType")
+        .response("accounts.CreateAccountTypeResponse")
+        .errors(&[400]),
+        Operation::new(
+            "accounts.UpdateAccountType",
+            "put",
+            "/20190206/accounts/types/{account_type_id}",
+            Allowed::OPERATIONS,
+            resource::update::<handlers::AccountTypes>,
+        )
+        .summary("Rename an account type")
+        .params(vec![path_param(
+            "account_type_id",
+            "Id of the account type.",
+        )])
+        .body("accounts.UpdateAccountType")
+        .response("accounts.AccountTypeResponse")
+        .errors(&[400, 404]),
+        Operation::new(
+            "accounts.DeleteAccountType",
+            "delete",
+            "/20190206/accounts/types/{account_type_id}",
+            Allowed::OPERATIONS,
+            handlers::delete_account_type,
+        )
+        .summary("Remove an account type that no open account uses")
+        .params(vec![path_param(
+            "account_type_id",
+            "Id of the account type.",
+        )])
+        .response("accounts.AccountTypeResponse")
+        .errors(&[400, 404]),
+        Operation::new(
+            "accounts.UpdateAccountTypeMembers",
+            "put",
+            "/20190206/account-types/members",
+            Allowed::OPERATIONS,
+            handlers::update_account_type_members,
+        )
+        .summary("Move accounts to other account types (asynchronous)")
+        .body("accounts.UpdateAccountTypeMembers")
+        .response("TaskEvent")
+        .errors(&[400, 404]),
+        Operation::new(
+            "accounts.UpdateAccountTypeAccess",
+            "put",
+            "/20190206/accounts/types/access",
+            Allowed::ADMIN,
+            handlers::update_account_type_access,
+        )
+        .summary("Grant or revoke roles of existing groups on account types (asynchronous)")
+        .body("accounts.UpdateAccountTypeAccess")
+        .response("TaskEvent")
+        .errors(&[400]),
+    ])
 }
 
 fn schemas(s: &mut Map<String, Value>) {
@@ -446,7 +425,10 @@ fn schemas(s: &mut Map<String, Value>) {
             "properties": {"AccountTypes": {"$ref": "#/components/schemas/AccountType"}}
         }),
     );
-    s.insert("accounts.CloseAccountResponse".into(), event_schema(json!({})));
+    s.insert(
+        "accounts.CloseAccountResponse".into(),
+        event_schema(json!({})),
+    );
     s.insert(
         "accounts.CreateAccountResponse".into(),
         event_schema(json!({"Account": {"type": "object", "properties": {

@@ -3,44 +3,37 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::areas::rules::{find, text};
 use crate::protocol::{ApiError, ApiResult};
 use crate::store::kinds::{ACCOUNT, ACCOUNT_TYPE, OU};
+use crate::store::query::{Filter, Query};
 use crate::store::{Db, StoreResult};
 
-/// A new account.
+/// A new account's own fields.
 pub(crate) struct NewAccount<'a> {
-    pub id: &'a str,
     pub name: &'a str,
-    pub organisation_id: &'a str,
     pub ou_id: Value,
-    pub type_id: Value,
-    /// Shown as `AccountType` (answers show the type's current name anyway).
-    pub type_name: Value,
+    /// Its type: id and name.
+    pub account_type: (&'a Value, &'a Value),
     /// `MEMBER`, `MANAGEMENT`, `SECURITY`, `LOGGING`.
     pub role: &'a str,
     pub aws_account_id: &'a str,
     pub alias: Value,
     pub assurance: &'a str,
     pub email: String,
-    pub status: &'a str,
     pub tags: Value,
-    pub created_by: Option<&'a str>,
-    pub created: &'a str,
-    pub task: Option<&'a str>,
 }
 
-/// Stores a new account; returns it.
-pub(crate) fn insert_account(db: &Db<'_>, a: &NewAccount<'_>) -> StoreResult<Value> {
-    let mut account = json!({
-        "Id": a.id,
+/// The fields of a new account (beside the stamps its kind declares).
+pub(crate) fn account_fields(a: NewAccount<'_>) -> Map<String, Value> {
+    let (type_id, type_name) = a.account_type;
+    let fields = json!({
         "Name": a.name,
-        "OrganisationId": a.organisation_id,
         "OrganisationalUnitId": a.ou_id,
-        "AccountTypeId": a.type_id,
-        "AccountType": a.type_name,
+        "AccountTypeId": type_id,
+        "AccountType": type_name,
         "AccountRole": a.role,
         "AwsAccountId": a.aws_account_id,
         "AwsAccountAlias": a.alias,
@@ -49,52 +42,24 @@ pub(crate) fn insert_account(db: &Db<'_>, a: &NewAccount<'_>) -> StoreResult<Val
         "AssuranceState": a.assurance,
         "Email": a.email,
         "Origin": "STAX",
-        "Status": a.status,
         "StaxCreated": true,
         "Tags": a.tags,
-        "CreatedTS": a.created,
-        "ModifiedTS": a.created,
     });
-    if let Some(by) = a.created_by {
-        account["CreatedBy"] = json!(by);
+    match fields {
+        Value::Object(map) => map,
+        _ => Map::new(),
     }
-    if let Some(task) = a.task {
-        account["UserTaskId"] = json!(task);
-    }
-    db.put(ACCOUNT, a.id, &account)?;
-    Ok(account)
 }
 
-/// A new account type.
-pub(crate) struct NewAccountType<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub organisation_id: &'a str,
-    /// Whether Stax made it (the security type).
-    pub stax_created: bool,
-    pub created_by: Option<&'a str>,
-    pub created: &'a str,
-}
-
-/// Stores a new account type; returns it.
-pub(crate) fn insert_account_type(db: &Db<'_>, t: &NewAccountType<'_>) -> StoreResult<Value> {
-    let mut account_type = json!({
-        "Id": t.id,
-        "Name": t.name,
-        "OrganisationId": t.organisation_id,
-        "Status": "ACTIVE",
-        "Accounts": [],
-        "Policies": [],
-        "Roles": [],
-        "StaxCreated": t.stax_created,
-        "CreatedTS": t.created,
-        "ModifiedTS": t.created,
-    });
-    if let Some(by) = t.created_by {
-        account_type["CreatedBy"] = json!(by);
-    }
-    db.put(ACCOUNT_TYPE, t.id, &account_type)?;
-    Ok(account_type)
+/// The fields of a new account type (beside the stamps its kind declares).
+pub(crate) fn account_type_fields(name: &str, stax_created: bool) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("Name".into(), json!(name));
+    fields.insert("Accounts".into(), json!([]));
+    fields.insert("Policies".into(), json!([]));
+    fields.insert("Roles".into(), json!([]));
+    fields.insert("StaxCreated".into(), json!(stax_created));
+    fields
 }
 
 /// Accounts as answered: with the current name of their type, and Tags unless left out.
@@ -152,19 +117,30 @@ pub(super) fn require_ou(db: &Db<'_>, body: &Value) -> ApiResult<()> {
     Ok(())
 }
 
-/// Whether an open account other than `except` has this name.
-pub(super) fn name_taken(db: &Db<'_>, name: &str, except: Option<&str>) -> StoreResult<bool> {
-    Ok(db.list(ACCOUNT)?.iter().any(|a| {
-        text(a, "Name") == name && text(a, "Status") != "CLOSED" && Some(text(a, "Id")) != except
-    }))
+/// Refuses a name an open account other than `except` has (400).
+pub(super) fn name_free(db: &Db<'_>, name: &str, except: Option<&str>) -> ApiResult<()> {
+    let query = Query::of(ACCOUNT.name)
+        .filter(Filter::eq("Name", name))
+        .filter(Filter::not_in("Status", ACCOUNT.ended));
+    let taken = db
+        .select(&query)?
+        .items
+        .iter()
+        .any(|a| Some(text(a, "Id")) != except);
+    if taken {
+        return Err(ApiError::bad_request(format!(
+            "An account named {name} already exists"
+        )));
+    }
+    Ok(())
 }
 
 /// An account by its path id (closed ones too): 400 unless a UUID, 404 when unknown.
 pub(super) fn load_account(db: &Db<'_>, account_id: &str) -> ApiResult<Value> {
-    find(db, ACCOUNT, ("account_id", account_id), "Account")
+    find(db, ACCOUNT, ("account_id", account_id))
 }
 
-/// Account types as answered: `Accounts` lists the accounts of the type now.
+/// Account types as answered: `Accounts` lists the accounts (of `accounts`) of the type now.
 pub(super) fn present_type(mut account_type: Value, accounts: &[Value]) -> Value {
     let id = text(&account_type, "Id").to_owned();
     account_type["Accounts"] = Value::Array(
@@ -179,10 +155,5 @@ pub(super) fn present_type(mut account_type: Value, accounts: &[Value]) -> Value
 
 /// An account type that is not deleted, by its path id.
 pub(super) fn load_type(db: &Db<'_>, type_id: &str) -> ApiResult<Value> {
-    crate::areas::rules::load_live(
-        db,
-        ACCOUNT_TYPE,
-        ("account_type_id", type_id),
-        "Account type",
-    )
+    crate::areas::rules::load_live(db, ACCOUNT_TYPE, ("account_type_id", type_id))
 }

@@ -6,24 +6,17 @@
 
 use serde_json::{Value, json};
 
-use super::model::{
-    MAX_DEPTH, NewOu, depth, find_ou, insert_ou, load_ou, organisation, sibling_named,
-};
-use crate::areas::accounts::model::{present, type_names};
-use crate::areas::rules::{change, create, text};
-use crate::areas::wire::{event, upper_list};
-use crate::areas::{Call, Plan};
+use super::model::{MAX_DEPTH, children, depth, organisation, ou_fields, sibling_named};
+use crate::areas::Call;
+use crate::areas::resource::{Change, Done, Resource, Verb};
+use crate::areas::rules::text;
+use crate::areas::wire::event;
 use crate::protocol::{ApiError, ApiResult};
-use crate::store::kinds::{ACCOUNT, OU};
-use crate::store::tasks::{Effect, Outcome};
-use crate::util::{now_iso, uuid};
+use crate::store::kinds::{Kind, OU};
 
 /// `GET /20190206/organisations`: the caller's organisation, as a list of one.
 pub(super) fn read_organisations(call: &Call<'_>) -> ApiResult<Value> {
-    let org = call
-        .ctx
-        .store
-        .read(|db| Ok(organisation(db, &call.ctx.install)))??;
+    let org = call.read(organisation)?;
     Ok(json!({"Organisations": [org]}))
 }
 
@@ -37,67 +30,18 @@ pub(super) fn read_features(_call: &Call<'_>) -> ApiResult<Value> {
     Ok(json!({"NetworksEnabled": false, "WorkloadsEnabled": true}))
 }
 
-/// `GET /20190206/organisations/organisational-units`: `status` (comma-separated) narrows.
-pub(super) fn read_ous(call: &Call<'_>) -> ApiResult<Value> {
-    let statuses = upper_list(&call.query, "status");
-    let ous: Vec<Value> = call
-        .ctx
-        .store
-        .read(|db| db.list(OU))?
-        .into_iter()
-        .filter(|o| {
-            statuses
-                .as_ref()
-                .is_none_or(|s| s.iter().any(|x| x == text(o, "Status")))
-        })
-        .collect();
-    Ok(json!({"OrganisationalUnits": ous}))
-}
+/// The rules of organisational units: a new unit goes under the unit its body names (the
+/// root by default), with a name its live siblings do not have; nesting deeper than five
+/// levels fails in its task (`CREATE_FAILED`); the root neither changes nor goes; a unit that
+/// still holds open accounts or live units fails to go (`DELETE_FAILED`), and its policy
+/// attachments end with it.
+pub(crate) struct Units;
 
-/// `GET /20190206/organisations/organisational-units/{organisational_unit_id}`.
-pub(super) fn read_ou(call: &Call<'_>) -> ApiResult<Value> {
-    let id = call.param("organisational_unit_id");
-    let ou = call.ctx.store.read(|db| Ok(find_ou(db, id)))??;
-    Ok(json!({"OrganisationalUnits": [ou]}))
-}
+impl Resource for Units {
+    const KIND: &'static Kind = OU;
 
-/// `GET /20190206/organisations/organisational-units/{organisational_unit_id}/accounts`.
-pub(super) fn read_ou_accounts(call: &Call<'_>) -> ApiResult<Value> {
-    let id = call.param("organisational_unit_id");
-    let (ou, accounts, names) = call
-        .ctx
-        .store
-        .read(|db| Ok((find_ou(db, id), db.list(ACCOUNT)?, type_names(db)?)))?;
-    let ou_id = text(&ou?, "Id").to_owned();
-    let accounts: Vec<Value> = accounts
-        .into_iter()
-        .filter(|a| text(a, "OrganisationalUnitId") == ou_id)
-        .map(|mut a| {
-            present(&mut a, &names, true);
-            a
-        })
-        .collect();
-    Ok(json!({"Accounts": accounts}))
-}
-
-fn ou_event(operation: &str, message: &str, task_id: &str, ou_id: &str) -> Value {
-    event(
-        operation,
-        "STARTED",
-        message,
-        Some(task_id),
-        json!({"OrganisationalUnit": {"OrganisationalUnitId": ou_id}}),
-    )
-}
-
-/// `POST /20190206/organisations/organisational-units`: a null parent means the root. Nesting
-/// deeper than five levels fails in the task (`CREATE_FAILED`).
-pub(super) fn create_ou(call: &Call<'_>) -> ApiResult<Value> {
-    let body = call.json_body()?;
-    let name = text(&body, "Name").to_owned();
-    let created_by = call.caller_key();
-    let org = &call.ctx.install.organisation_id;
-    let (task_id, id) = call.ctx.store.write(|db| {
+    fn create(change: &mut Change<'_>) -> ApiResult<()> {
+        let (db, body) = (change.db, change.body);
         let parent = match body["ParentOrganisationalUnitId"].as_str() {
             Some(pid) => db
                 .get(OU, &pid.to_ascii_lowercase())?
@@ -113,141 +57,94 @@ pub(super) fn create_ou(call: &Call<'_>) -> ApiResult<Value> {
                 .find(|o| text(o, "OrganisationalUnitType") == "ROOT")
                 .ok_or_else(|| ApiError::bad_request("The organisation has no root unit"))?,
         };
-        let parent_id = text(&parent, "Id").to_owned();
-        if sibling_named(db, &parent_id, &name, None)? {
+        let parent_id = text(&parent, "Id");
+        let name = text(body, "Name");
+        if sibling_named(db, parent_id, name, None)? {
             return Err(ApiError::bad_request(format!(
                 "Name: an organisational unit named {name} already exists under {parent_id}"
             )));
         }
-        let level = depth(db, &parent)? + 1;
-        let outcome = if level > MAX_DEPTH {
-            Outcome::Fail(format!(
+        if depth(db, &parent)? + 1 > MAX_DEPTH {
+            change.fail(format!(
                 "organisational units nest at most {MAX_DEPTH} levels below the root"
-            ))
-        } else {
-            Outcome::Succeed
-        };
-        let id = uuid();
-        let plan = Plan::new(
-            Effect::default()
-                .merge(OU, &id, json!({"Status": "ACTIVE"}))
-                .merge_on_fail(OU, &id, json!({"Status": "CREATE_FAILED"})),
-        )
-        .outcome(outcome);
-        let now = now_iso();
-        let (task_id, _) = create(call, db, plan, |task| {
-            insert_ou(
-                db,
-                &NewOu {
-                    id: &id,
-                    name: &name,
-                    organisation_id: org,
-                    status: "CREATE_IN_PROGRESS",
-                    parent: Some(&parent_id),
-                    created_by: created_by.as_deref(),
-                    created: &now,
-                    tags: body.get("Tags").filter(|t| !t.is_null()).cloned(),
-                    task: Some(task),
-                },
-            )
-        })?;
-        Ok::<_, ApiError>((task_id, id))
-    })?;
-    Ok(ou_event(
-        "organisations:CreateOrganisationalUnit",
-        &format!("Creating organisational unit {name}"),
-        &task_id,
-        &id,
-    ))
-}
+            ));
+        }
+        let tags = body.get("Tags").filter(|t| !t.is_null()).cloned();
+        change.fields = ou_fields(name, Some(parent_id), tags);
+        Ok(())
+    }
 
-/// `PUT /20190206/organisations/organisational-units/{organisational_unit_id}`: renames or
-/// retags; the root cannot change.
-pub(super) fn update_ou(call: &Call<'_>) -> ApiResult<Value> {
-    let body = call.json_body()?;
-    let (task_id, ou) = call.ctx.store.write(|db| {
-        let ou = load_ou(db, call.param("organisational_unit_id"))?;
-        change(call, db, OU, (ou, "Organisational unit"), |ou| {
-            let id = text(ou, "Id");
-            if text(ou, "OrganisationalUnitType") == "ROOT" {
+    fn update(change: &mut Change<'_>) -> ApiResult<()> {
+        refuse_root(change)?;
+        if let Some(name) = change.body.get("Name").and_then(Value::as_str) {
+            let parent = text(&change.record, "ParentOrganisationalUnitId");
+            if sibling_named(change.db, parent, name, Some(&change.id))? {
                 return Err(ApiError::bad_request(format!(
-                    "Organisational unit {id} is the root and cannot be changed"
+                    "Name: a sibling organisational unit is already named {name}"
                 )));
             }
-            let mut changes = json!({"Status": "ACTIVE"});
-            if let Some(name) = body.get("Name").and_then(Value::as_str) {
-                if sibling_named(db, text(ou, "ParentOrganisationalUnitId"), name, Some(id))? {
-                    return Err(ApiError::bad_request(format!(
-                        "Name: a sibling organisational unit is already named {name}"
-                    )));
-                }
-                changes["Name"] = json!(name);
-            }
-            if let Some(tags) = body.get("Tags") {
-                changes["Tags"] = tags.clone();
-            }
-            Ok(Plan::new(
-                Effect::default().merge(OU, id, changes).merge_on_fail(
-                    OU,
-                    id,
-                    json!({"Status": ou["Status"]}),
+        }
+        change.take(&["Name", "Tags"]);
+        Ok(())
+    }
+
+    fn delete(change: &mut Change<'_>) -> ApiResult<()> {
+        refuse_root(change)?;
+        let units = children(change.db, &change.id)?.len();
+        if units > 0 {
+            change.fail(format!(
+                "organisational unit {} still holds {units} unit(s)",
+                change.id
+            ));
+        }
+        change.effect = crate::areas::policies::model::detach_all(
+            change.db,
+            "OrganisationalUnitId",
+            &change.id,
+        )?;
+        Ok(())
+    }
+
+    fn answer(done: &Done<'_>) -> ApiResult<Value> {
+        let (operation, message) = match done.verb {
+            Verb::Create => (
+                "organisations:CreateOrganisationalUnit",
+                format!(
+                    "Creating organisational unit {}",
+                    text(&done.record, "Name")
                 ),
-            )
-            .interim("Status", json!("UPDATE_IN_PROGRESS")))
-        })
-    })?;
-    Ok(ou_event(
-        "organisations:UpdateOrganisationalUnit",
-        "Updating organisational unit",
-        &task_id,
-        text(&ou, "Id"),
-    ))
+            ),
+            Verb::Update => (
+                "organisations:UpdateOrganisationalUnit",
+                "Updating organisational unit".to_owned(),
+            ),
+            Verb::Delete => (
+                "organisations:DeleteOrganisationalUnit",
+                "Deleting organisational unit".to_owned(),
+            ),
+        };
+        Ok(event(
+            operation,
+            "STARTED",
+            &message,
+            done.task.as_deref(),
+            json!({"OrganisationalUnit": {"OrganisationalUnitId": done.id()}}),
+        ))
+    }
 }
 
-/// `DELETE /20190206/organisations/organisational-units/{organisational_unit_id}`: an OU that
-/// still holds open accounts or live child units fails in its task (`DELETE_FAILED`).
-pub(super) fn delete_ou(call: &Call<'_>) -> ApiResult<Value> {
-    let (task_id, ou) = call.ctx.store.write(|db| {
-        let ou = load_ou(db, call.param("organisational_unit_id"))?;
-        change(call, db, OU, (ou, "Organisational unit"), |ou| {
-            let id = text(ou, "Id");
-            if text(ou, "OrganisationalUnitType") == "ROOT" {
-                return Err(ApiError::bad_request(format!(
-                    "Organisational unit {id} is the root and cannot be deleted"
-                )));
-            }
-            let accounts = db
-                .list(ACCOUNT)?
-                .iter()
-                .filter(|a| text(a, "OrganisationalUnitId") == id && text(a, "Status") != "CLOSED")
-                .count();
-            let children = db
-                .list(OU)?
-                .iter()
-                .filter(|o| {
-                    text(o, "ParentOrganisationalUnitId") == id && text(o, "Status") != "DELETED"
-                })
-                .count();
-            let outcome = if accounts + children > 0 {
-                Outcome::Fail(format!(
-                    "organisational unit {id} still holds {accounts} account(s) and {children} unit(s)"
-                ))
-            } else {
-                Outcome::Succeed
-            };
-            let effect =
-                crate::areas::policies::model::detach_all(db, "OrganisationalUnitId", id)?
-                    .merge(OU, id, json!({"Status": "DELETED"}))
-                    .merge_on_fail(OU, id, json!({"Status": "DELETE_FAILED"}));
-            Ok(Plan::new(effect)
-                .outcome(outcome)
-                .interim("Status", json!("DELETE_IN_PROGRESS")))
-        })
-    })?;
-    Ok(ou_event(
-        "organisations:DeleteOrganisationalUnit",
-        "Deleting organisational unit",
-        &task_id,
-        text(&ou, "Id"),
-    ))
+/// Refuses a change of the root (400).
+fn refuse_root(change: &Change<'_>) -> ApiResult<()> {
+    if text(&change.record, "OrganisationalUnitType") == "ROOT" {
+        let doing = if change.verb == Verb::Delete {
+            "deleted"
+        } else {
+            "changed"
+        };
+        return Err(ApiError::bad_request(format!(
+            "Organisational unit {} is the root and cannot be {doing}",
+            change.id
+        )));
+    }
+    Ok(())
 }

@@ -5,8 +5,10 @@
 use serde_json::{Map, Value, json};
 
 use super::doc::*;
+use super::resource;
 use super::{Area, Operation};
 use crate::roles::Allowed;
+use crate::store::kinds::{ORGANISATION, OU};
 
 mod handlers;
 pub(crate) mod model;
@@ -14,143 +16,111 @@ pub(crate) mod model;
 pub(crate) const AREA: Area = Area {
     operations,
     schemas,
+    kinds: &[ORGANISATION, OU],
 };
 
 const OU_PATH: &str = "/20190206/organisations/organisational-units/{organisational_unit_id}";
 
 fn operations() -> Vec<Operation> {
-    let ou_id = || vec![path_param("organisational_unit_id", "Id of the unit.")];
+    let ou_id = || Vec::from([path_param("organisational_unit_id", "Id of the unit.")]);
     vec![
-        Operation {
-            id: "organisations.ReadOrganisations",
-            method: "get",
-            path: "/20190206/organisations",
-            roles: Allowed::READ,
-            handler: handlers::read_organisations,
-            summary: "The organisation the caller belongs to, as a list",
-            params: vec![],
-            body: None,
-            response: "organisations.ReadOrganisations",
-            errors: &[],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.ReadOrganisation",
-            method: "get",
-            path: "/20190206/organisations/current",
-            roles: Allowed::READ,
-            handler: handlers::read_organisation,
-            summary: "The caller's organisation, as a list of one",
-            params: vec![],
-            body: None,
-            response: "organisations.ReadOrganisations",
-            errors: &[],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.ReadOrganizationFeatures",
-            method: "get",
-            path: "/20190206/organisations/current/features",
-            roles: Allowed::READ,
-            handler: handlers::read_features,
-            summary: "Which optional parts of Stax the organisation uses",
-            params: vec![],
-            body: None,
-            response: "organisations.ReadOrganizationFeatures",
-            errors: &[],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.ReadOrganisationalUnits",
-            method: "get",
-            path: "/20190206/organisations/organisational-units",
-            roles: Allowed::READ,
-            handler: handlers::read_ous,
-            summary: "List organisational units",
-            params: vec![query(
-                "status",
-                "string",
-                "Comma-separated unit statuses to keep; all when left out.",
-            )],
-            body: None,
-            response: "organisations.ReadOrganisationalUnits",
-            errors: &[],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.CreateOrganisationalUnit",
-            method: "post",
-            path: "/20190206/organisations/organisational-units",
-            roles: Allowed::OPERATIONS,
-            handler: handlers::create_ou,
-            summary: "Add an organisational unit under another (asynchronous)",
-            params: vec![],
-            body: Some("organisations.CreateOrganisationalUnit"),
-            response: "organisations.OrganisationalUnitEvent",
-            errors: &[400],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.ReadOrganisationalUnit",
-            method: "get",
-            path: OU_PATH,
-            roles: Allowed::READ,
-            handler: handlers::read_ou,
-            summary: "One organisational unit, as a list of one",
-            params: ou_id(),
-            body: None,
-            response: "organisations.ReadOrganisationalUnits",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.UpdateOrganisationalUnit",
-            method: "put",
-            path: OU_PATH,
-            roles: Allowed::OPERATIONS,
-            handler: handlers::update_ou,
-            summary: "Rename or retag an organisational unit (asynchronous)",
-            params: ou_id(),
-            body: Some("organisations.UpdateOrganisationalUnit"),
-            response: "organisations.OrganisationalUnitEvent",
-            errors: &[400, 404, 409],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.DeleteOrganisationalUnit",
-            method: "delete",
-            path: OU_PATH,
-            roles: Allowed::OPERATIONS,
-            handler: handlers::delete_ou,
-            summary: "Remove an empty organisational unit (asynchronous)",
-            params: ou_id(),
-            body: None,
-            response: "organisations.OrganisationalUnitEvent",
-            errors: &[400, 404, 409],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.ReadOrganisationalUnitAccounts",
-            method: "get",
-            path: "/20190206/organisations/organisational-units/{organisational_unit_id}/accounts",
-            roles: Allowed::READ,
-            handler: handlers::read_ou_accounts,
-            summary: "The accounts placed in one organisational unit",
-            params: ou_id(),
-            body: None,
-            response: "accounts.ReadAccounts",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
+        Operation::new(
+            "organisations.ReadOrganisations",
+            "get",
+            "/20190206/organisations",
+            Allowed::READ,
+            handlers::read_organisations,
+        )
+        .summary("The organisation the caller belongs to, as a list")
+        .response("organisations.ReadOrganisations"),
+        Operation::new(
+            "organisations.ReadOrganisation",
+            "get",
+            "/20190206/organisations/current",
+            Allowed::READ,
+            handlers::read_organisation,
+        )
+        .summary("The caller's organisation, as a list of one")
+        .response("organisations.ReadOrganisations"),
+        Operation::new(
+            "organisations.ReadOrganizationFeatures",
+            "get",
+            "/20190206/organisations/current/features",
+            Allowed::READ,
+            handlers::read_features,
+        )
+        .summary("Which optional parts of Stax the organisation uses")
+        .response("organisations.ReadOrganizationFeatures"),
+        Operation::new(
+            "organisations.ReadOrganisationalUnits",
+            "get",
+            "/20190206/organisations/organisational-units",
+            Allowed::READ,
+            resource::read::<handlers::Units>,
+        )
+        .summary("List organisational units")
+        .params(vec![query(
+            "status",
+            "string",
+            "Comma-separated unit statuses to keep; all when left out.",
+        )])
+        .response("organisations.ReadOrganisationalUnits"),
+        Operation::new(
+            "organisations.CreateOrganisationalUnit",
+            "post",
+            "/20190206/organisations/organisational-units",
+            Allowed::OPERATIONS,
+            resource::create::<handlers::Units>,
+        )
+        .summary("Add an organisational unit under another (asynchronous)")
+        .body("organisations.CreateOrganisationalUnit")
+        .response("organisations.OrganisationalUnitEvent")
+        .errors(&[400]),
+        Operation::new(
+            "organisations.ReadOrganisationalUnit",
+            "get",
+            OU_PATH,
+            Allowed::READ,
+            resource::read::<handlers::Units>,
+        )
+        .summary("One organisational unit, as a list of one")
+        .params(ou_id())
+        .response("organisations.ReadOrganisationalUnits")
+        .errors(&[400, 404]),
+        Operation::new(
+            "organisations.UpdateOrganisationalUnit",
+            "put",
+            OU_PATH,
+            Allowed::OPERATIONS,
+            resource::update::<handlers::Units>,
+        )
+        .summary("Rename or retag an organisational unit (asynchronous)")
+        .params(ou_id())
+        .body("organisations.UpdateOrganisationalUnit")
+        .response("organisations.OrganisationalUnitEvent")
+        .errors(&[400, 404, 409]),
+        Operation::new(
+            "organisations.DeleteOrganisationalUnit",
+            "delete",
+            OU_PATH,
+            Allowed::OPERATIONS,
+            resource::delete::<handlers::Units>,
+        )
+        .summary("Remove an empty organisational unit (asynchronous)")
+        .params(ou_id())
+        .response("organisations.OrganisationalUnitEvent")
+        .errors(&[400, 404, 409]),
+        Operation::new(
+            "organisations.ReadOrganisationalUnitAccounts",
+            "get",
+            "/20190206/organisations/organisational-units/{organisational_unit_id}/accounts",
+            Allowed::READ,
+            resource::read::<super::accounts::Accounts>,
+        )
+        .summary("The accounts placed in one organisational unit")
+        .params(ou_id())
+        .response("accounts.ReadAccounts")
+        .errors(&[400, 404]),
     ]
 }
 

@@ -128,7 +128,9 @@ mod tests {
     #[test]
     fn the_catalogue_holds_the_usual_policies() {
         assert!(attachable("arn:aws:iam::aws:policy/ReadOnlyAccess"));
-        assert!(attachable("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"));
+        assert!(attachable(
+            "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"
+        ));
         assert!(!attachable("arn:aws:iam::aws:policy/ViewOnlyAccess"));
         assert!(!attachable(
             "arn:aws:iam::aws:policy/aws-service-role/AWSSupportServiceRolePolicy"

@@ -1,73 +1,23 @@
 //! The Permission Sets API on the wire: its lists page with `limit` and `page_token`
 //! (`Paging.NextToken`), its errors are `{"Error": {"Code", "Message"}}` (written by the
 //! router from the API's version), and an assignment's answer shows its status at once.
+//! Permission sets are their kind's generic operations ([`Sets`]); assignments, whose
+//! statuses follow their deployments, are the area's own.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as TOKEN;
 use serde_json::{Value, json};
 
 use super::model::{
-    self, ASSIGNMENT, NewSet, SET, check_name, check_policies, check_tags, insert_set, load_set,
-    present_assignment, present_set,
+    self, ASSIGNMENT, NewSet, SET, assignment_fields, check_name, check_policies, check_tags,
+    present_assignment, present_set, set_fields,
 };
-use crate::areas::rules::text;
+use crate::areas::resource::{Change, Done, Resource, Window};
+use crate::areas::rules::{find, load_live, text};
 use crate::areas::{Call, Plan};
 use crate::protocol::{ApiError, ApiResult};
 use crate::store::Db;
+use crate::store::kinds::{Kind, Paging, Stamp};
+use crate::store::query::{Filter, Query};
 use crate::util::{is_uuid, now_iso, now_ms, uuid};
-
-/// Items per page when no `limit` is given (and the most `limit` may ask for).
-const PAGE_SIZE: usize = 100;
-
-/// What `page_token` holds: where the page starts.
-fn token_at(offset: usize) -> String {
-    TOKEN.encode(format!("offset:{offset}"))
-}
-
-/// The offset a `page_token` names (400 for one this API did not give).
-fn offset_of(token: &str) -> ApiResult<usize> {
-    TOKEN
-        .decode(token)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("offset:")?.parse().ok())
-        .ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "page_token '{token}' is not a token this API gave (pass Paging.NextToken as it is)"
-            ))
-        })
-}
-
-/// One page of `items`: from `page_token`, `limit` items (or [`PAGE_SIZE`]); `Paging` names
-/// the next page's token when there is one.
-fn page(call: &Call<'_>, items: Vec<Value>) -> ApiResult<(Vec<Value>, Value)> {
-    let limit = match call.query.get("limit") {
-        None => PAGE_SIZE,
-        Some(text) => text
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|l| (1..=PAGE_SIZE).contains(l))
-            .ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "limit must be a whole number from 1 to {PAGE_SIZE}, not '{text}'"
-                ))
-            })?,
-    };
-    let start = match call.query.get("page_token") {
-        Some(token) => offset_of(token)?,
-        None => 0,
-    };
-    let total = items.len();
-    let end = start.saturating_add(limit).min(total);
-    let paging = if end < total {
-        json!({"NextToken": token_at(end)})
-    } else {
-        json!({})
-    };
-    let items = items.into_iter().skip(start).take(limit).collect();
-    Ok((items, paging))
-}
 
 /// The values of a filter (repeated or comma-separated), each checked against `allowed`
 /// (upper case) or, when `allowed` is empty, as an id.
@@ -106,132 +56,103 @@ fn who(call: &Call<'_>) -> String {
     call.caller_key().unwrap_or_default()
 }
 
-/// `GET /20210321/permission-sets`: active sets unless `status` says otherwise.
-pub(super) fn list_permission_sets(call: &Call<'_>) -> ApiResult<Value> {
-    let mut statuses = filter(call, "status", &["ACTIVE", "DELETED"])?;
-    if statuses.is_empty() {
-        statuses.push("ACTIVE".into());
+/// The rules of permission sets: names as IAM and Stax allow them (unique without case, not
+/// Stax's own prefixes), policies as IAM would take them, tags as Stax would; a change
+/// redeploys the deployed assignments with the new policies; a set with a live assignment
+/// cannot go.
+pub(crate) struct Sets;
+
+impl Resource for Sets {
+    const KIND: &'static Kind = SET;
+
+    fn filters(call: &Call<'_>, _db: &Db<'_>, query: &mut Query<'_>) -> ApiResult<()> {
+        let creators = filter(call, "created_by", &[])?;
+        if !creators.is_empty() {
+            query
+                .filters
+                .push(Filter::is_in_nocase("CreatedBy", creators));
+        }
+        Ok(())
     }
-    let creators = filter(call, "created_by", &[])?;
-    let mut sets: Vec<Value> = call
-        .ctx
-        .store
-        .read(|db| db.list(SET))?
-        .into_iter()
-        .filter(|s| keeps(&statuses, s, "Status") && keeps(&creators, s, "CreatedBy"))
-        .collect();
-    sets.sort_by(|a, b| {
-        (text(a, "CreatedTS"), text(a, "Id")).cmp(&(text(b, "CreatedTS"), text(b, "Id")))
-    });
-    let (sets, paging) = page(call, sets)?;
-    let sets: Vec<Value> = sets.into_iter().map(present_set).collect();
-    Ok(json!({"PermissionSets": sets, "Paging": paging}))
-}
 
-/// `POST /20210321/permission-sets` (201): names and policies as IAM and Stax allow them.
-pub(super) fn create_permission_set(call: &Call<'_>) -> ApiResult<Value> {
-    let body = call.json_body()?;
-    check_policies(&body)?;
-    check_tags(&body)?;
-    let name = text(&body, "Name");
-    let by = who(call);
-    let set = call.ctx.store.write(|db| {
-        check_name(db, name)?;
+    fn present(_call: &Call<'_>, _db: &Db<'_>, records: &mut [Value]) -> ApiResult<()> {
+        for record in records {
+            *record = present_set(std::mem::take(record));
+        }
+        Ok(())
+    }
+
+    fn create(change: &mut Change<'_>) -> ApiResult<()> {
+        let body = change.body;
+        check_policies(body)?;
+        check_tags(body)?;
+        let name = text(body, "Name");
+        check_name(change.db, name)?;
         let list = |key: &str| body.get(key).cloned().unwrap_or_else(|| json!([]));
-        let set = insert_set(
-            db,
-            &NewSet {
-                id: &uuid(),
-                name,
-                description: body.get("Description").and_then(Value::as_str),
-                managed: list("AWSManagedPolicies"),
-                inline: list("InlinePolicies"),
-                max_session: body
-                    .get("MaxSessionDuration")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(model::SESSION_SECONDS.0),
-                tags: body.get("Tags").cloned(),
-                created_by: &by,
-                created: &now_iso(),
-            },
-        )?;
-        Ok::<_, ApiError>(set)
-    })?;
-    Ok(present_set(set))
-}
+        change.fields = set_fields(NewSet {
+            name,
+            description: body.get("Description").and_then(Value::as_str),
+            managed: list("AWSManagedPolicies"),
+            inline: list("InlinePolicies"),
+            max_session: body
+                .get("MaxSessionDuration")
+                .and_then(Value::as_u64)
+                .unwrap_or(model::SESSION_SECONDS.0),
+            tags: body.get("Tags").cloned(),
+        });
+        Ok(())
+    }
 
-/// `GET /20210321/permission-sets/{permission_set_id}`.
-pub(super) fn get_permission_set(call: &Call<'_>) -> ApiResult<Value> {
-    let id = call.param("permission_set_id");
-    let set = call.ctx.store.read(|db| Ok(load_set(db, id)))??;
-    Ok(present_set(set))
-}
-
-/// `PUT /20210321/permission-sets/{permission_set_id}`: the name stays; deployed
-/// assignments are redeployed with the new policies.
-pub(super) fn update_permission_set(call: &Call<'_>) -> ApiResult<Value> {
-    let body = call.json_body()?;
-    check_policies(&body)?;
-    check_tags(&body)?;
-    let id = call.param("permission_set_id");
-    let by = who(call);
-    let set = call.ctx.store.write(|db| {
-        let mut set = load_set(db, id)?;
-        for key in [
+    fn update(change: &mut Change<'_>) -> ApiResult<()> {
+        check_policies(change.body)?;
+        check_tags(change.body)?;
+        change.take(&[
             "Description",
             "AWSManagedPolicies",
             "InlinePolicies",
             "MaxSessionDuration",
             "Tags",
-        ] {
-            if let Some(value) = body.get(key) {
-                set[key] = value.clone();
-            }
+        ]);
+        let mut set = change.record.clone();
+        for (key, value) in &change.fields {
+            set[key.as_str()] = value.clone();
         }
-        set["ModifiedBy"] = json!(by);
-        set["ModifiedTS"] = json!(now_iso());
-        let set_id = text(&set, "Id").to_owned();
-        db.put(SET, &set_id, &set)?;
-        for assignment in model::assignments_of(db, &set_id)? {
+        let by = who(change.call);
+        for assignment in model::assignments_of(change.db, &change.id)? {
             if text(&assignment, "Status") == "DEPLOYMENT_COMPLETE" {
-                redeploy(call, db, &set, assignment, &by)?;
+                redeploy(change.call, change.db, &set, assignment, &by)?;
             }
         }
-        Ok::<_, ApiError>(set)
-    })?;
-    Ok(present_set(set))
-}
+        Ok(())
+    }
 
-/// `DELETE /20210321/permission-sets/{permission_set_id}`: refused while any assignment of
-/// the set is live (delete those first); the answer shows the set `DELETED`.
-pub(super) fn delete_permission_set(call: &Call<'_>) -> ApiResult<Value> {
-    let id = call.param("permission_set_id");
-    let by = who(call);
-    let set = call.ctx.store.write(|db| {
-        let mut set = load_set(db, id)?;
-        let set_id = text(&set, "Id").to_owned();
-        let live = model::assignments_of(db, &set_id)?
+    fn delete(change: &mut Change<'_>) -> ApiResult<()> {
+        let live = model::assignments_of(change.db, &change.id)?
             .into_iter()
             .filter(model::is_live)
             .count();
         if live > 0 {
             return Err(ApiError::bad_request(format!(
-                "Permission set {id} has {live} live assignment(s): delete them (DeletePermissionSetAssignment) and wait for DELETE_COMPLETE first"
+                "Permission set {} has {live} live assignment(s): delete them (DeletePermissionSetAssignment) and wait for DELETE_COMPLETE first",
+                change.id
             )));
         }
-        set["Status"] = json!("DELETED");
-        set["ModifiedBy"] = json!(by);
-        set["ModifiedTS"] = json!(now_iso());
-        db.put(SET, &set_id, &set)?;
-        Ok(set)
-    })?;
-    Ok(present_set(set))
+        Ok(())
+    }
+
+    fn answer(done: &Done<'_>) -> ApiResult<Value> {
+        Ok(present_set(done.record.clone()))
+    }
+
+    fn one(_call: &Call<'_>, record: Value) -> Value {
+        record
+    }
 }
 
 /// `GET /20210321/permission-sets/aws-managed-policies`: the catalogue, with how many live
 /// permission sets attach each policy.
 pub(super) fn list_aws_managed_policies(call: &Call<'_>) -> ApiResult<Value> {
-    let sets = call.ctx.store.read(|db| db.list(SET))?;
+    let sets = call.read(|db| Ok(db.list(SET)?))?;
     let count = |arn: &str| {
         sets.iter()
             .filter(|s| text(s, "Status") == "ACTIVE")
@@ -249,11 +170,14 @@ pub(super) fn list_aws_managed_policies(call: &Call<'_>) -> ApiResult<Value> {
 /// or the one of `account_id`.
 pub(super) fn list_roles(call: &Call<'_>) -> ApiResult<Value> {
     let account_id = filter(call, "account_id", &[])?;
-    let roles = call
-        .ctx
-        .store
-        .read(|db| model::roles(db, account_id.first().map(String::as_str), now_ms()))?;
-    let (roles, paging) = page(call, roles)?;
+    let roles = call.read(|db| {
+        Ok(model::roles(
+            db,
+            account_id.first().map(String::as_str),
+            now_ms(),
+        )?)
+    })?;
+    let (roles, paging) = Window::of(call, Paging::Token, &[])?.page(roles);
     Ok(json!({"Roles": roles, "Paging": paging}))
 }
 
@@ -275,11 +199,11 @@ pub(super) fn list_assignments(call: &Call<'_>) -> ApiResult<Value> {
     let set_id = call.param("permission_set_id");
     crate::areas::wire::check_uuid("permission_set_id", set_id)?;
     let now = now_ms();
-    let shown = call.ctx.store.read(|db| {
-        model::assignments_of(db, set_id)?
+    let shown = call.read(|db| {
+        Ok(model::assignments_of(db, set_id)?
             .into_iter()
             .map(|a| present_assignment(db, a, now))
-            .collect::<Result<Vec<_>, _>>()
+            .collect::<Result<Vec<_>, _>>()?)
     })?;
     let kept: Vec<Value> = shown
         .into_iter()
@@ -290,7 +214,7 @@ pub(super) fn list_assignments(call: &Call<'_>) -> ApiResult<Value> {
                 && keeps(&types, a, "AccountTypeId")
         })
         .collect();
-    let (assignments, paging) = page(call, kept)?;
+    let (assignments, paging) = Window::of(call, Paging::Token, &[])?.page(kept);
     Ok(json!({"Assignments": assignments, "Paging": paging}))
 }
 
@@ -332,8 +256,9 @@ pub(super) fn create_assignments(call: &Call<'_>) -> ApiResult<Value> {
     let set_id = call.param("permission_set_id");
     let by = who(call);
     let now = now_ms();
-    let made = call.ctx.store.write(|db| {
-        let set = load_set(db, set_id).map_err(|e| ApiError::bad_request(e.error))?;
+    let made = call.write(|db| {
+        let set = load_live(db, SET, ("permission_set_id", set_id))
+            .map_err(|e| ApiError::bad_request(e.error))?;
         let set_id = text(&set, "Id").to_owned();
         let existing = model::assignments_of(db, &set_id)?;
         let mut made = Vec::new();
@@ -351,15 +276,15 @@ pub(super) fn create_assignments(call: &Call<'_>) -> ApiResult<Value> {
                     "Group {group_id} is already assigned permission set {set_id} in account type {type_id}"
                 )));
             }
-            let stamp = now_iso();
-            let assignment = json!({
-                "Id": uuid(),
-                "PermissionSetId": set_id,
-                "GroupId": group_id,
-                "AccountTypeId": type_id,
-                "CreatedBy": by,
-                "CreatedTS": stamp,
-            });
+            let stamp = Stamp {
+                at: &now_iso(),
+                by: Some(&by),
+                status: Some("CREATE_REQUESTED"),
+                task: None,
+                parent: Some(&set_id),
+            };
+            let fields = assignment_fields(group_id, type_id, false);
+            let assignment = ASSIGNMENT.insert(db, &uuid(), fields, &stamp)?;
             made.push(deploy(call, db, &set, assignment, ("CREATE_REQUESTED", &by))?);
         }
         made.into_iter()
@@ -379,8 +304,7 @@ fn load_assignment(
     let set_id = call.param("permission_set_id");
     let id = call.param("assignment_id");
     crate::areas::wire::check_uuid("assignment_id", id)?;
-    let set = crate::areas::rules::find(db, SET, ("permission_set_id", set_id), "Permission set")
-        .map_err(|e| missing(e.error))?;
+    let set = find(db, SET, ("permission_set_id", set_id)).map_err(|e| missing(e.error))?;
     let assignment = db
         .get(ASSIGNMENT, &id.to_ascii_lowercase())?
         .filter(|a| text(a, "PermissionSetId") == text(&set, "Id"))
@@ -409,7 +333,7 @@ fn ensure_settled(db: &Db<'_>, assignment: &Value) -> ApiResult<()> {
 pub(super) fn delete_assignment(call: &Call<'_>) -> ApiResult<Value> {
     let by = who(call);
     let now = now_ms();
-    let shown = call.ctx.store.write(|db| {
+    let shown = call.write(|db| {
         let (_, mut assignment) = load_assignment(db, call, ApiError::bad_request)?;
         ensure_settled(db, &assignment)?;
         if !model::is_live(&assignment) {
@@ -435,7 +359,7 @@ pub(super) fn delete_assignment(call: &Call<'_>) -> ApiResult<Value> {
 pub(super) fn redeploy_assignment(call: &Call<'_>) -> ApiResult<Value> {
     let by = who(call);
     let now = now_ms();
-    let shown = call.ctx.store.write(|db| {
+    let shown = call.write(|db| {
         let (set, assignment) = load_assignment(db, call, ApiError::not_found)?;
         ensure_settled(db, &assignment)?;
         if !model::is_live(&assignment) {

@@ -13,7 +13,7 @@
 use serde_json::{Map, Value, json};
 
 use super::doc::{list_of, r, timestamp};
-use super::{Area, Operation};
+use super::{Area, Operation, resource};
 use crate::roles::Allowed;
 
 mod catalogue;
@@ -23,6 +23,7 @@ pub(crate) mod model;
 pub(crate) const AREA: Area = Area {
     operations,
     schemas,
+    kinds: &[model::SET, model::ASSIGNMENT],
 };
 
 /// Every status an assignment may show.
@@ -70,149 +71,61 @@ fn created_by() -> Value {
     filter("created_by", r("ID"), "Keep what these callers made.")
 }
 
-/// One operation of the area (the fields every entry shares).
-#[allow(clippy::too_many_arguments)]
-fn op(
-    (id, method, path): (&'static str, &'static str, &'static str),
-    roles: Allowed,
-    handler: super::api::Handler,
-    summary: &'static str,
-    params: Vec<Value>,
-    (body, response): (Option<&'static str>, &'static str),
-    errors: &'static [u16],
-    success: u16,
-) -> Operation {
-    Operation {
-        id,
-        method,
-        path,
-        roles,
-        handler,
-        summary,
-        params,
-        body,
-        response,
-        errors,
-        event_errors: &[],
-        success,
-    }
-}
-
 fn operations() -> Vec<Operation> {
     let set_id = || id_param("permission_set_id", "The permission set's id.");
     let assignment_id = || id_param("assignment_id", "The assignment's id.");
-    vec![
-        op(
-            ("permission-sets.ListPermissionSets", "get", SETS),
-            Allowed::READ,
-            handlers::list_permission_sets,
-            "List the organisation's permission sets (ACTIVE ones unless status says otherwise)",
-            vec![
+    Vec::from([
+        Operation::new("permission-sets.ListPermissionSets", "get", SETS, Allowed::READ, resource::read::<handlers::Sets>)
+            .summary("List the organisation's permission sets (ACTIVE ones unless status says otherwise)")
+            .params(vec![
                 limit(),
                 page_token(),
                 filter("status", r("PermissionSetStatus"), "Keep sets in these statuses."),
                 created_by(),
-            ],
-            (None, "ListPermissionSets"),
-            &[400],
-            200,
-        ),
-        op(
-            ("permission-sets.CreatePermissionSet", "post", SETS),
-            Allowed::ADMIN,
-            handlers::create_permission_set,
-            "Make a permission set: the policies of a role named after it",
-            vec![],
-            (Some("CreatePermissionSetRecord"), "PermissionSetRecord"),
-            &[400, 409],
-            201,
-        ),
-        op(
-            (
-                "permission-sets.ListAWSManagedPolicies",
-                "get",
-                "/20210321/permission-sets/aws-managed-policies",
-            ),
-            Allowed::READ,
-            handlers::list_aws_managed_policies,
-            "List the AWS managed policies a permission set may attach",
-            vec![],
-            (None, "ListAWSManagedPolicies"),
-            &[],
-            200,
-        ),
-        op(
-            (
-                "permission-sets.ListRoles",
-                "get",
-                "/20210321/permission-sets/roles",
-            ),
-            Allowed::READ,
-            handlers::list_roles,
-            "List the roles deployed assignments give, in every account or one",
-            vec![
+            ])
+            .response("ListPermissionSets")
+            .errors(&[400]),
+        Operation::new("permission-sets.CreatePermissionSet", "post", SETS, Allowed::ADMIN, resource::create::<handlers::Sets>)
+            .summary("Make a permission set: the policies of a role named after it")
+            .body("CreatePermissionSetRecord")
+            .response("PermissionSetRecord")
+            .errors(&[400, 409])
+            .success(201),
+        Operation::new("permission-sets.ListAWSManagedPolicies", "get", "/20210321/permission-sets/aws-managed-policies", Allowed::READ, handlers::list_aws_managed_policies)
+            .summary("List the AWS managed policies a permission set may attach")
+            .response("ListAWSManagedPolicies"),
+        Operation::new("permission-sets.ListRoles", "get", "/20210321/permission-sets/roles", Allowed::READ, handlers::list_roles)
+            .summary("List the roles deployed assignments give, in every account or one")
+            .params(vec![
                 page_token(),
                 json!({"name": "account_id", "in": "query", "required": false,
                        "description": "Keep the roles in this Stax account.", "schema": r("ID")}),
-            ],
-            (None, "ListRoles"),
-            &[400],
-            200,
-        ),
-        op(
-            (
-                "permission-sets.ListMyRoles",
-                "get",
-                "/20210321/permission-sets/roles/me",
-            ),
-            Allowed::READ,
-            handlers::list_my_roles,
-            "List the roles of the user calling (API tokens have none: refused)",
-            vec![page_token(), limit()],
-            (None, "ListRoles"),
-            &[],
-            200,
-        ),
-        op(
-            ("permission-sets.GetPermissionSet", "get", SET),
-            Allowed::READ,
-            handlers::get_permission_set,
-            "Read one permission set",
-            vec![set_id()],
-            (None, "PermissionSetRecord"),
-            &[400, 404],
-            200,
-        ),
-        op(
-            ("permission-sets.UpdatePermissionSet", "put", SET),
-            Allowed::ADMIN,
-            handlers::update_permission_set,
-            "Change a permission set's policies, session length, description or tags; its deployed assignments are redeployed",
-            vec![set_id()],
-            (Some("UpdatePermissionSetRecord"), "PermissionSetRecord"),
-            &[400, 404],
-            200,
-        ),
-        op(
-            ("permission-sets.DeletePermissionSet", "delete", SET),
-            Allowed::ADMIN,
-            handlers::delete_permission_set,
-            "Delete a permission set that has no live assignment",
-            vec![set_id()],
-            (None, "PermissionSetRecord"),
-            &[400, 404],
-            200,
-        ),
-        op(
-            (
-                "permission-sets.ListPermissionSetAssignments",
-                "get",
-                ASSIGNMENTS,
-            ),
-            Allowed::READ,
-            handlers::list_assignments,
-            "List a permission set's assignments, with their status now",
-            vec![
+            ])
+            .response("ListRoles")
+            .errors(&[400]),
+        Operation::new("permission-sets.ListMyRoles", "get", "/20210321/permission-sets/roles/me", Allowed::READ, handlers::list_my_roles)
+            .summary("List the roles of the user calling (API tokens have none: refused)")
+            .params(vec![page_token(), limit()])
+            .response("ListRoles"),
+        Operation::new("permission-sets.GetPermissionSet", "get", SET, Allowed::READ, resource::read::<handlers::Sets>)
+            .summary("Read one permission set")
+            .params(vec![set_id()])
+            .response("PermissionSetRecord")
+            .errors(&[400, 404]),
+        Operation::new("permission-sets.UpdatePermissionSet", "put", SET, Allowed::ADMIN, resource::update::<handlers::Sets>)
+            .summary("Change a permission set's policies, session length, description or tags; its deployed assignments are redeployed")
+            .params(vec![set_id()])
+            .body("UpdatePermissionSetRecord")
+            .response("PermissionSetRecord")
+            .errors(&[400, 404]),
+        Operation::new("permission-sets.DeletePermissionSet", "delete", SET, Allowed::ADMIN, resource::delete::<handlers::Sets>)
+            .summary("Delete a permission set that has no live assignment")
+            .params(vec![set_id()])
+            .response("PermissionSetRecord")
+            .errors(&[400, 404]),
+        Operation::new("permission-sets.ListPermissionSetAssignments", "get", ASSIGNMENTS, Allowed::READ, handlers::list_assignments)
+            .summary("List a permission set's assignments, with their status now")
+            .params(vec![
                 set_id(),
                 limit(),
                 page_token(),
@@ -220,54 +133,26 @@ fn operations() -> Vec<Operation> {
                 created_by(),
                 filter("group", r("ID"), "Keep the assignments of these groups."),
                 filter("account_type", r("ID"), "Keep the assignments in these account types."),
-            ],
-            (None, "ListAssignmentRecords"),
-            &[400],
-            200,
-        ),
-        op(
-            (
-                "permission-sets.CreatePermissionSetAssignments",
-                "post",
-                ASSIGNMENTS,
-            ),
-            Allowed::ADMIN,
-            handlers::create_assignments,
-            "Assign a permission set to a group in an account type; it deploys over the next moments",
-            vec![set_id()],
-            (Some("CreateAssignmentsRequest"), "AssignmentRecords"),
-            &[400],
-            200,
-        ),
-        op(
-            (
-                "permission-sets.DeletePermissionSetAssignment",
-                "delete",
-                ASSIGNMENT,
-            ),
-            Allowed::ADMIN,
-            handlers::delete_assignment,
-            "Delete an assignment; its roles go when DELETE_COMPLETE is reached",
-            vec![set_id(), assignment_id()],
-            (None, "AssignmentRecord"),
-            &[400],
-            200,
-        ),
-        op(
-            (
-                "permission-sets.RedeployPermissionSetAssignment",
-                "put",
-                ASSIGNMENT,
-            ),
-            Allowed::ADMIN,
-            handlers::redeploy_assignment,
-            "Deploy an assignment again with the set's current policies",
-            vec![set_id(), assignment_id()],
-            (None, "AssignmentRecord"),
-            &[400, 404],
-            200,
-        ),
-    ]
+            ])
+            .response("ListAssignmentRecords")
+            .errors(&[400]),
+        Operation::new("permission-sets.CreatePermissionSetAssignments", "post", ASSIGNMENTS, Allowed::ADMIN, handlers::create_assignments)
+            .summary("Assign a permission set to a group in an account type; it deploys over the next moments")
+            .params(vec![set_id()])
+            .body("CreateAssignmentsRequest")
+            .response("AssignmentRecords")
+            .errors(&[400]),
+        Operation::new("permission-sets.DeletePermissionSetAssignment", "delete", ASSIGNMENT, Allowed::ADMIN, handlers::delete_assignment)
+            .summary("Delete an assignment; its roles go when DELETE_COMPLETE is reached")
+            .params(vec![set_id(), assignment_id()])
+            .response("AssignmentRecord")
+            .errors(&[400]),
+        Operation::new("permission-sets.RedeployPermissionSetAssignment", "put", ASSIGNMENT, Allowed::ADMIN, handlers::redeploy_assignment)
+            .summary("Deploy an assignment again with the set's current policies")
+            .params(vec![set_id(), assignment_id()])
+            .response("AssignmentRecord")
+            .errors(&[400, 404]),
+    ])
 }
 
 fn schemas(s: &mut Map<String, Value>) {
@@ -337,15 +222,15 @@ fn schemas(s: &mut Map<String, Value>) {
     s.insert(
         "PermissionSetRecord".into(),
         json!({"type": "object", "required": ["Id", "Name", "Status", "CreatedBy", "CreatedTS"],
-               "properties": with(json!({
-                   "Id": r("ID"),
-                   "Name": name,
-                   "Status": r("PermissionSetStatus"),
-                   "CreatedBy": {"type": "string", "description": "Who made it."},
-                   "CreatedTS": timestamp("When it was made."),
-                   "ModifiedBy": {"type": "string", "description": "Who changed it last."},
-                   "ModifiedTS": timestamp("When it last changed.")
-               }))}),
+        "properties": with(json!({
+            "Id": r("ID"),
+            "Name": name,
+            "Status": r("PermissionSetStatus"),
+            "CreatedBy": {"type": "string", "description": "Who made it."},
+            "CreatedTS": timestamp("When it was made."),
+            "ModifiedBy": {"type": "string", "description": "Who changed it last."},
+            "ModifiedTS": timestamp("When it last changed.")
+        }))}),
     );
     s.insert(
         "Paging".into(),
@@ -417,10 +302,7 @@ fn schemas(s: &mut Map<String, Value>) {
                    "ModifiedTS": timestamp("When it last changed.")
                }}),
     );
-    s.insert(
-        "AssignmentRecords".into(),
-        list_of(r("AssignmentRecord")),
-    );
+    s.insert("AssignmentRecords".into(), list_of(r("AssignmentRecord")));
     s.insert(
         "ListAssignmentRecords".into(),
         json!({"type": "object", "required": ["Assignments"], "properties": {
@@ -431,10 +313,10 @@ fn schemas(s: &mut Map<String, Value>) {
     s.insert(
         "CreateAssignmentsRequest".into(),
         json!({"type": "array", "minItems": 1, "maxItems": 1,
-               "description": "The assignment to make (one per call).",
-               "items": {"type": "object", "required": ["GroupId", "AccountTypeId"], "properties": {
-                   "GroupId": r("ID"),
-                   "AccountTypeId": r("ID")
-               }}}),
+        "description": "The assignment to make (one per call).",
+        "items": {"type": "object", "required": ["GroupId", "AccountTypeId"], "properties": {
+            "GroupId": r("ID"),
+            "AccountTypeId": r("ID")
+        }}}),
     );
 }

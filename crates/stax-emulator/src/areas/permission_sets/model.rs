@@ -11,17 +11,78 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::areas::rules::{find, pending_operation, text};
+use crate::areas::rules::{find, pending_operation, taken, text};
 use crate::protocol::{ApiError, ApiResult};
-use crate::store::kinds::{ACCOUNT, ACCOUNT_TYPE, GROUP};
+use crate::store::kinds::{
+    ACCOUNT, ACCOUNT_TYPE, By, GROUP, Kind, Listing, OnDelete, Paging, Ref, Shows, Stamps, Walk,
+};
+use crate::store::query::{Filter, Query};
 use crate::store::tasks::{Effect, Outcome, status_at};
 use crate::store::{Db, StoreResult};
 use crate::util::{now_ms, uuid};
 
-/// Permission sets (no other area reads them).
-pub(super) const SET: &str = "permission_set";
-/// Assignments of permission sets to a group and an account type.
-pub(super) const ASSIGNMENT: &str = "permission_set_assignment";
+/// What permission sets and their assignments carry beside their own fields: who made and
+/// who last changed them, when.
+const STAMPS: Stamps = Stamps {
+    organisation: false,
+    created_by: By::CallerOrEmpty,
+    modified_by: true,
+    task: false,
+};
+
+/// Permission sets (no other area reads them): changed at once; lists page by token, in the
+/// order they were made, `ACTIVE` ones unless `status` asks.
+pub(crate) const SET: &Kind = &Kind {
+    name: "permission_set",
+    what: "Permission set",
+    plural: "PermissionSets",
+    param: "permission_set_id",
+    stamps: STAMPS,
+    walk: Walk::AT_ONCE,
+    listing: Listing {
+        status: Some("status"),
+        statuses: &["ACTIVE", "DELETED"],
+        shows: Shows::Only(&["ACTIVE"]),
+        ids: None,
+        paging: Paging::Token,
+        order: &["CreatedTS", "Id"],
+    },
+    ..Kind::DEFAULT
+};
+
+/// Assignments of permission sets to a group and an account type. Their status is the
+/// area's own (see the module's notes): the walk is not theirs.
+pub(crate) const ASSIGNMENT: &Kind = &Kind {
+    name: "permission_set_assignment",
+    what: "Assignment",
+    plural: "Assignments",
+    param: "assignment_id",
+    parent: Some(Ref {
+        field: "PermissionSetId",
+        kind: SET,
+        on_delete: OnDelete::Ignore,
+    }),
+    // A group or account type a live assignment names cannot go: their deletions (handlers
+    // of their own) refuse it, naming the assignments (`refuse_while_assigned`).
+    refs: &[
+        Ref {
+            field: "GroupId",
+            kind: GROUP,
+            on_delete: OnDelete::Refuse,
+        },
+        Ref {
+            field: "AccountTypeId",
+            kind: ACCOUNT_TYPE,
+            on_delete: OnDelete::Refuse,
+        },
+    ],
+    stamps: STAMPS,
+    // Its statuses follow its deployments (the area's own), not a generic walk.
+    walk: Walk::AT_ONCE,
+    ended: &["DELETE_COMPLETE"],
+    gone: &[],
+    ..Kind::DEFAULT
+};
 
 /// Name prefixes Stax keeps for its own roles.
 pub(super) const RESERVED_PREFIXES: [&str; 2] = ["stax", "idam"];
@@ -35,9 +96,8 @@ pub(super) const SESSION_SECONDS: (u64, u64, u64) = (3600, 3600, 43_200);
 /// Fields kept for the emulator's own use, never shown.
 const PRIVATE: [&str; 3] = ["TimerTaskId", "Deployed", "DeploymentId"];
 
-/// A new permission set.
+/// A new permission set's own fields.
 pub(crate) struct NewSet<'a> {
-    pub id: &'a str,
     pub name: &'a str,
     pub description: Option<&'a str>,
     /// `[{"PolicyArn"}]`.
@@ -46,61 +106,39 @@ pub(crate) struct NewSet<'a> {
     pub inline: Value,
     pub max_session: u64,
     pub tags: Option<Value>,
-    pub created_by: &'a str,
-    pub created: &'a str,
 }
 
-/// Stores a new, active permission set; returns it.
-pub(crate) fn insert_set(db: &Db<'_>, s: &NewSet<'_>) -> StoreResult<Value> {
-    let mut set = json!({
-        "Id": s.id,
-        "Name": s.name,
-        "AWSManagedPolicies": s.managed,
-        "InlinePolicies": s.inline,
-        "MaxSessionDuration": s.max_session,
-        "Status": "ACTIVE",
-        "CreatedBy": s.created_by,
-        "CreatedTS": s.created,
-        "ModifiedBy": s.created_by,
-        "ModifiedTS": s.created,
-    });
+/// The fields of a new permission set (beside the stamps its kind declares).
+pub(crate) fn set_fields(s: NewSet<'_>) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("Name".into(), json!(s.name));
     if let Some(description) = s.description {
-        set["Description"] = json!(description);
+        fields.insert("Description".into(), json!(description));
     }
-    if let Some(tags) = &s.tags {
-        set["Tags"] = tags.clone();
+    fields.insert("AWSManagedPolicies".into(), s.managed);
+    fields.insert("InlinePolicies".into(), s.inline);
+    fields.insert("MaxSessionDuration".into(), json!(s.max_session));
+    if let Some(tags) = s.tags {
+        fields.insert("Tags".into(), tags);
     }
-    db.put(SET, s.id, &set)?;
-    Ok(set)
+    fields
 }
 
-/// A new assignment, already deployed (for data made at first run).
-pub(crate) struct NewAssignment<'a> {
-    pub id: &'a str,
-    pub set_id: &'a str,
-    pub group_id: &'a str,
-    pub account_type_id: &'a str,
-    pub created_by: &'a str,
-    pub created: &'a str,
-}
-
-/// Stores a deployed assignment; returns it.
-pub(crate) fn insert_deployed(db: &Db<'_>, a: &NewAssignment<'_>) -> StoreResult<Value> {
-    let assignment = json!({
-        "Id": a.id,
-        "PermissionSetId": a.set_id,
-        "GroupId": a.group_id,
-        "AccountTypeId": a.account_type_id,
-        "Status": "DEPLOYMENT_COMPLETE",
-        "CreatedBy": a.created_by,
-        "CreatedTS": a.created,
-        "ModifiedBy": a.created_by,
-        "ModifiedTS": a.created,
-        "Deployed": true,
-        "DeploymentId": uuid(),
-    });
-    db.put(ASSIGNMENT, a.id, &assignment)?;
-    Ok(assignment)
+/// The fields of a new assignment (beside its set, its stamps and its status); `deployed`
+/// makes one already deployed (for data made at first run).
+pub(crate) fn assignment_fields(
+    group_id: &str,
+    account_type_id: &str,
+    deployed: bool,
+) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("GroupId".into(), json!(group_id));
+    fields.insert("AccountTypeId".into(), json!(account_type_id));
+    if deployed {
+        fields.insert("Deployed".into(), json!(true));
+        fields.insert("DeploymentId".into(), json!(uuid()));
+    }
+    fields
 }
 
 /// The resource without the emulator's own fields.
@@ -118,11 +156,6 @@ pub(super) fn present_set(set: Value) -> Value {
     public(set)
 }
 
-/// A permission set that is not deleted, by its path id: 400 unless a UUID, 404 otherwise.
-pub(super) fn load_set(db: &Db<'_>, id: &str) -> ApiResult<Value> {
-    crate::areas::rules::load_live(db, SET, ("permission_set_id", id), "Permission set")
-}
-
 /// Refuses a name Stax keeps (prefix `stax` or `idam`, any case) or one a live permission
 /// set has (names become role names, which IAM compares without case).
 pub(super) fn check_name(db: &Db<'_>, name: &str) -> ApiResult<()> {
@@ -132,10 +165,7 @@ pub(super) fn check_name(db: &Db<'_>, name: &str) -> ApiResult<()> {
             "Name: '{name}' starts with '{prefix}', which Stax keeps for its own roles"
         )));
     }
-    let clash = db.list(SET)?.iter().any(|s| {
-        text(s, "Status") == "ACTIVE" && text(s, "Name").eq_ignore_ascii_case(name)
-    });
-    if clash {
+    if taken(db, SET, ("Name", name), None)? {
         return Err(ApiError::conflict(format!(
             "Name: a permission set named {name} already exists"
         )));
@@ -219,7 +249,7 @@ pub(super) fn check_tags(body: &Value) -> ApiResult<()> {
 /// A live group by id (400 when none: the operation documents no 404), and not on its way
 /// out (its deletion started: the assignment would outlive it).
 pub(super) fn require_group(db: &Db<'_>, id: &str) -> ApiResult<Value> {
-    match find(db, GROUP, ("GroupId", id), "Group") {
+    match find(db, GROUP, ("GroupId", id)) {
         Ok(group) if text(&group, "Status") != "DELETED" => {
             if pending_operation(db, &group)?.as_deref() == Some("teams.DeleteGroup") {
                 return Err(ApiError::bad_request(format!(
@@ -240,17 +270,15 @@ pub(crate) fn refuse_while_assigned(
     (field, id): (&str, &str),
     what: &str,
 ) -> ApiResult<()> {
-    let mut live: Vec<Value> = db
-        .list(ASSIGNMENT)?
-        .into_iter()
-        .filter(|a| is_live(a) && text(a, field).eq_ignore_ascii_case(id))
-        .collect();
+    let query = Query::of(ASSIGNMENT.name)
+        .filter(Filter::is_in_nocase(field, vec![id.to_owned()]))
+        .filter(Filter::not_in("Status", ASSIGNMENT.ended))
+        .order("CreatedTS", false)
+        .order("Id", false);
+    let live = db.select(&query)?.items;
     if live.is_empty() {
         return Ok(());
     }
-    live.sort_by(|a, b| {
-        (text(a, "CreatedTS"), text(a, "Id")).cmp(&(text(b, "CreatedTS"), text(b, "Id")))
-    });
     let named: Vec<String> = live
         .iter()
         .map(|a| {
@@ -270,7 +298,7 @@ pub(crate) fn refuse_while_assigned(
 
 /// A live account type by id (400 when none).
 pub(super) fn require_account_type(db: &Db<'_>, id: &str) -> ApiResult<Value> {
-    match find(db, ACCOUNT_TYPE, ("AccountTypeId", id), "Account type") {
+    match find(db, ACCOUNT_TYPE, ("AccountTypeId", id)) {
         Ok(t) if text(&t, "Status") != "DELETED" => Ok(t),
         _ => Err(ApiError::bad_request(format!(
             "AccountTypeId: no account type {id}"
@@ -286,15 +314,11 @@ pub(super) fn is_live(assignment: &Value) -> bool {
 
 /// The assignments of a permission set, oldest first.
 pub(super) fn assignments_of(db: &Db<'_>, set_id: &str) -> StoreResult<Vec<Value>> {
-    let mut all: Vec<Value> = db
-        .list(ASSIGNMENT)?
-        .into_iter()
-        .filter(|a| text(a, "PermissionSetId").eq_ignore_ascii_case(set_id))
-        .collect();
-    all.sort_by(|a, b| {
-        (text(a, "CreatedTS"), text(a, "Id")).cmp(&(text(b, "CreatedTS"), text(b, "Id")))
-    });
-    Ok(all)
+    let query = Query::of(ASSIGNMENT.name)
+        .filter(Filter::eq("PermissionSetId", &set_id.to_ascii_lowercase()))
+        .order("CreatedTS", false)
+        .order("Id", false);
+    Ok(db.select(&query)?.items)
 }
 
 /// The status an assignment shows at `now`: a request past half its task's delay shows as
@@ -364,7 +388,11 @@ pub(super) fn deployment(set: &Value, assignment_id: &str) -> (Effect, Outcome) 
 
 /// How a deletion of an assignment ends.
 pub(super) fn removal(assignment_id: &str) -> Effect {
-    Effect::default().merge(ASSIGNMENT, assignment_id, json!({"Status": "DELETE_COMPLETE"}))
+    Effect::default().merge(
+        ASSIGNMENT,
+        assignment_id,
+        json!({"Status": "DELETE_COMPLETE"}),
+    )
 }
 
 /// The roles deployed assignments give at `now`: one per assignment and active account of
@@ -463,7 +491,8 @@ mod tests {
         use crate::store::tasks::{NewTask, create};
         let store = Store::open(None).unwrap();
         store
-            .write(|db| {
+            .write(|tx| {
+                let db = &tx.org("o1");
                 db.put(ACCOUNT, "acc", &json!({"Id": "acc", "Status": "ACTIVE",
                     "AccountTypeId": "type", "AwsAccountId": "123456789012"}))?;
                 db.put(SET, "set", &json!({"Id": "set", "Name": "Readers", "Status": "ACTIVE"}))?;

@@ -6,8 +6,10 @@
 use serde_json::{Map, Value, json};
 
 use super::doc::*;
+use super::resource;
 use super::{Area, Operation};
 use crate::roles::Allowed;
+use crate::store::kinds::{ATTACHMENT, POLICY};
 
 mod handlers;
 pub(crate) mod model;
@@ -15,186 +17,159 @@ pub(crate) mod model;
 pub(crate) const AREA: Area = Area {
     operations,
     schemas,
+    kinds: &[POLICY, ATTACHMENT],
 };
 
 const POLICY_PATH: &str = "/20190206/policies/{policy_id}";
 const ORG_PATH: &str = "/20190206/policies/organisation/{policy_id}";
 
 fn operations() -> Vec<Operation> {
-    let policy_id = || vec![path_param("policy_id", "Id of the policy.")];
+    let policy_id = || Vec::from([path_param("policy_id", "Id of the policy.")]);
     vec![
-        Operation {
-            id: "organisations.ReadPolicies",
-            method: "get",
-            path: "/20190206/policies",
-            roles: Allowed::READ,
-            handler: handlers::read_policies,
-            summary: "List the organisation's policies",
-            params: vec![query(
-                "status",
-                "string",
-                "Comma-separated policy statuses to keep; all when left out.",
-            )],
-            body: None,
-            response: "policies.ReadPolicies",
-            errors: &[],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.CreatePolicy",
-            method: "post",
-            path: "/20190206/policies",
-            roles: Allowed::OPERATIONS,
-            handler: handlers::create_policy,
-            summary: "Add a service control policy (asynchronous)",
-            params: vec![],
-            body: Some("policies.CreatePolicy"),
-            response: "policies.PolicyEvent",
-            errors: &[400],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.ReadPolicies",
-            method: "get",
-            path: POLICY_PATH,
-            roles: Allowed::READ,
-            handler: handlers::read_policy,
-            summary: "One policy, as a list of one",
-            params: policy_id(),
-            body: None,
-            response: "policies.ReadPolicies",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.UpdatePolicy",
-            method: "put",
-            path: POLICY_PATH,
-            roles: Allowed::OPERATIONS,
-            handler: handlers::update_policy,
-            summary: "Change a policy's name, description, document or tags (asynchronous)",
-            params: policy_id(),
-            body: Some("policies.UpdatePolicy"),
-            response: "policies.PolicyEvent",
-            errors: &[400, 404, 409],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.DeletePolicy",
-            method: "delete",
-            path: POLICY_PATH,
-            roles: Allowed::OPERATIONS,
-            handler: handlers::delete_policy,
-            summary: "Remove a policy that is attached nowhere (asynchronous)",
-            params: policy_id(),
-            body: None,
-            response: "policies.PolicyEvent",
-            errors: &[400, 404, 409],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "policies.ReadPolicyAttachments",
-            method: "get",
-            path: "/20190206/policies/{policy_id}/attachments",
-            roles: Allowed::READ,
-            handler: handlers::read_policy_attachments,
-            summary: "Where one policy is attached",
-            params: policy_id(),
-            body: None,
-            response: "policies.ReadPolicyAttachments",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "policies.AttachPolicy",
-            method: "post",
-            path: "/20190206/policies/{policy_id}/attachments",
-            roles: Allowed::OPERATIONS,
-            handler: handlers::attach_policy,
-            summary: "Attach a policy to one unit or one account (asynchronous)",
-            params: policy_id(),
-            body: Some("policies.AttachPolicy"),
-            response: "policies.PolicyAttachmentEvent",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "policies.DetachPolicy",
-            method: "delete",
-            path: "/20190206/policies/attachments/{policy_attachment_id}",
-            roles: Allowed::OPERATIONS,
-            handler: handlers::detach_policy,
-            summary: "End one attachment of a policy (asynchronous)",
-            params: vec![path_param("policy_attachment_id", "Id of the attachment.")],
-            body: None,
-            response: "policies.PolicyAttachmentEvent",
-            errors: &[400, 404, 409],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.AttachPolicy",
-            method: "put",
-            path: ORG_PATH,
-            roles: Allowed::OPERATIONS,
-            handler: handlers::attach_to_organisation,
-            summary: "Attach a policy to the whole organisation (asynchronous)",
-            params: policy_id(),
-            body: Some("organisations.AttachPolicy"),
-            response: "TaskEvent",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.DetachPolicy",
-            method: "delete",
-            path: ORG_PATH,
-            roles: Allowed::OPERATIONS,
-            handler: handlers::detach_from_organisation,
-            summary: "Detach a policy from the whole organisation (asynchronous)",
-            params: policy_id(),
-            body: None,
-            response: "TaskEvent",
-            errors: &[400, 404, 409],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "organisations.ReadOrganisationalUnitPolicyAttachments",
-            method: "get",
-            path: "/20190206/organisations/organisational-units/{organisational_unit_id}/policies",
-            roles: Allowed::READ,
-            handler: handlers::read_ou_attachments,
-            summary: "The policies attached to one organisational unit",
-            params: vec![path_param("organisational_unit_id", "Id of the unit.")],
-            body: None,
-            response: "policies.ReadPolicyAttachments",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "accounts.ReadAccountPolicyAttachments",
-            method: "get",
-            path: "/20190206/accounts/{account_id}/policies",
-            roles: Allowed::READ,
-            handler: handlers::read_account_attachments,
-            summary: "The policies attached to one account",
-            params: vec![path_param("account_id", "Id of the account.")],
-            body: None,
-            response: "policies.ReadPolicyAttachments",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
+        Operation::new(
+            "organisations.ReadPolicies",
+            "get",
+            "/20190206/policies",
+            Allowed::READ,
+            resource::read::<handlers::Policies>,
+        )
+        .summary("List the organisation's policies")
+        .params(vec![query(
+            "status",
+            "string",
+            "Comma-separated policy statuses to keep; all when left out.",
+        )])
+        .response("policies.ReadPolicies"),
+        Operation::new(
+            "organisations.CreatePolicy",
+            "post",
+            "/20190206/policies",
+            Allowed::OPERATIONS,
+            resource::create::<handlers::Policies>,
+        )
+        .summary("Add a service control policy (asynchronous)")
+        .body("policies.CreatePolicy")
+        .response("policies.PolicyEvent")
+        .errors(&[400]),
+        Operation::new(
+            "organisations.ReadPolicies",
+            "get",
+            POLICY_PATH,
+            Allowed::READ,
+            resource::read::<handlers::Policies>,
+        )
+        .summary("One policy, as a list of one")
+        .params(policy_id())
+        .response("policies.ReadPolicies")
+        .errors(&[400, 404]),
+        Operation::new(
+            "organisations.UpdatePolicy",
+            "put",
+            POLICY_PATH,
+            Allowed::OPERATIONS,
+            resource::update::<handlers::Policies>,
+        )
+        .summary("Change a policy's name, description, document or tags (asynchronous)")
+        .params(policy_id())
+        .body("policies.UpdatePolicy")
+        .response("policies.PolicyEvent")
+        .errors(&[400, 404, 409]),
+        Operation::new(
+            "organisations.DeletePolicy",
+            "delete",
+            POLICY_PATH,
+            Allowed::OPERATIONS,
+            resource::delete::<handlers::Policies>,
+        )
+        .summary("Remove a policy that is attached nowhere (asynchronous)")
+        .params(policy_id())
+        .response("policies.PolicyEvent")
+        .errors(&[400, 404, 409]),
+        Operation::new(
+            "policies.ReadPolicyAttachments",
+            "get",
+            "/20190206/policies/{policy_id}/attachments",
+            Allowed::READ,
+            resource::read::<handlers::Attachments>,
+        )
+        .summary("Where one policy is attached")
+        .params(policy_id())
+        .response("policies.ReadPolicyAttachments")
+        .errors(&[400, 404]),
+        Operation::new(
+            "policies.AttachPolicy",
+            "post",
+            "/20190206/policies/{policy_id}/attachments",
+            Allowed::OPERATIONS,
+            resource::create::<handlers::Attachments>,
+        )
+        .summary("Attach a policy to one unit or one account (asynchronous)")
+        .params(policy_id())
+        .body("policies.AttachPolicy")
+        .response("policies.PolicyAttachmentEvent")
+        .errors(&[400, 404]),
+        Operation::new(
+            "policies.DetachPolicy",
+            "delete",
+            "/20190206/policies/attachments/{policy_attachment_id}",
+            Allowed::OPERATIONS,
+            resource::delete::<handlers::Attachments>,
+        )
+        .summary("End one attachment of a policy (asynchronous)")
+        .params(vec![path_param(
+            "policy_attachment_id",
+            "Id of the attachment.",
+        )])
+        .response("policies.PolicyAttachmentEvent")
+        .errors(&[400, 404, 409]),
+        Operation::new(
+            "organisations.AttachPolicy",
+            "put",
+            ORG_PATH,
+            Allowed::OPERATIONS,
+            resource::create::<handlers::Attachments>,
+        )
+        .summary("Attach a policy to the whole organisation (asynchronous)")
+        .params(policy_id())
+        .body("organisations.AttachPolicy")
+        .response("TaskEvent")
+        .errors(&[400, 404]),
+        Operation::new(
+            "organisations.DetachPolicy",
+            "delete",
+            ORG_PATH,
+            Allowed::OPERATIONS,
+            handlers::detach_from_organisation,
+        )
+        .summary("Detach a policy from the whole organisation (asynchronous)")
+        .params(policy_id())
+        .response("TaskEvent")
+        .errors(&[400, 404, 409]),
+        Operation::new(
+            "organisations.ReadOrganisationalUnitPolicyAttachments",
+            "get",
+            "/20190206/organisations/organisational-units/{organisational_unit_id}/policies",
+            Allowed::READ,
+            resource::read::<handlers::Attachments>,
+        )
+        .summary("The policies attached to one organisational unit")
+        .params(vec![path_param(
+            "organisational_unit_id",
+            "Id of the unit.",
+        )])
+        .response("policies.ReadPolicyAttachments")
+        .errors(&[400, 404]),
+        Operation::new(
+            "accounts.ReadAccountPolicyAttachments",
+            "get",
+            "/20190206/accounts/{account_id}/policies",
+            Allowed::READ,
+            resource::read::<handlers::Attachments>,
+        )
+        .summary("The policies attached to one account")
+        .params(vec![path_param("account_id", "Id of the account.")])
+        .response("policies.ReadPolicyAttachments")
+        .errors(&[400, 404]),
     ]
 }
 

@@ -4,10 +4,12 @@
 //! account may carry at most 5 policies; breaking either rule fails the task. A policy that is
 //! still attached cannot be deleted (its task fails).
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use crate::areas::rules::text;
+use crate::areas::rules::{taken, text};
+use crate::protocol::{ApiError, ApiResult};
 use crate::store::kinds::{ATTACHMENT, POLICY};
+use crate::store::query::{Filter, Query};
 use crate::store::tasks::{Effect, Outcome};
 use crate::store::{Db, StoreResult};
 use crate::util::random_from;
@@ -19,44 +21,32 @@ pub(super) const MAX_PER_TARGET: usize = 5;
 /// Attachment to the whole organisation.
 pub(super) const ORG_TYPE: &str = "STAX_ORGANISATION";
 
-/// A new policy.
-pub(crate) struct NewPolicy<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub description: Value,
-    pub organisation_id: &'a str,
-    pub status: &'a str,
-    pub content: Value,
-    pub tags: Value,
-    pub created_by: Option<&'a str>,
-    pub created: &'a str,
-    pub task: &'a str,
+/// The fields of a new policy (beside the stamps its kind declares).
+pub(crate) fn policy_fields(
+    name: &str,
+    description: Value,
+    content: Value,
+    tags: Value,
+) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("Name".into(), json!(name));
+    fields.insert("Description".into(), description);
+    fields.insert("PolicyType".into(), json!("SCP"));
+    fields.insert("Content".into(), content);
+    fields.insert("PolicyOwner".into(), json!("ORGANISATION"));
+    fields.insert(
+        "AwsId".into(),
+        json!(format!(
+            "p-{}",
+            random_from(b"abcdefghijklmnopqrstuvwxyz0123456789", 8)
+        )),
+    );
+    fields.insert("ExternalResource".into(), json!(false));
+    fields.insert("Tags".into(), tags);
+    fields
 }
 
-/// Stores a new policy; returns it.
-pub(crate) fn insert_policy(db: &Db<'_>, p: &NewPolicy<'_>) -> StoreResult<Value> {
-    let policy = json!({
-        "Id": p.id,
-        "OrganisationId": p.organisation_id,
-        "Status": p.status,
-        "Name": p.name,
-        "Description": p.description,
-        "PolicyType": "SCP",
-        "Content": p.content,
-        "PolicyOwner": "ORGANISATION",
-        "AwsId": format!("p-{}", random_from(b"abcdefghijklmnopqrstuvwxyz0123456789", 8)),
-        "ExternalResource": false,
-        "Tags": p.tags,
-        "CreatedTS": p.created,
-        "CreatedBy": p.created_by,
-        "ModifiedTS": p.created,
-        "UserTaskId": p.task,
-    });
-    db.put(POLICY, p.id, &policy)?;
-    Ok(policy)
-}
-
-/// Where a new attachment goes: its type and the unit or account.
+/// Where an attachment goes: its type and the unit or account.
 pub(crate) struct Target<'a> {
     /// `ORGANISATIONAL_UNIT`, `ACCOUNT` or `STAX_ORGANISATION`.
     pub kind: &'a str,
@@ -64,52 +54,33 @@ pub(crate) struct Target<'a> {
     pub account: Option<&'a str>,
 }
 
-/// A new attachment.
-pub(crate) struct NewAttachment<'a> {
-    pub id: &'a str,
-    pub policy_id: &'a str,
-    pub organisation_id: &'a str,
-    pub target: Target<'a>,
-    pub status: &'a str,
-    pub created_by: Option<&'a str>,
-    pub created: &'a str,
-    pub task: &'a str,
+/// The fields of a new attachment (beside its policy, its parent, and its stamps).
+pub(crate) fn attachment_fields(target: &Target<'_>) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("OrganisationalUnitId".into(), json!(target.ou));
+    fields.insert("AccountId".into(), json!(target.account));
+    fields.insert("PolicyAttachmentType".into(), json!(target.kind));
+    fields
 }
 
-/// Stores a new attachment; returns it.
-pub(crate) fn insert_attachment(db: &Db<'_>, a: &NewAttachment<'_>) -> StoreResult<Value> {
-    let attachment = json!({
-        "Id": a.id,
-        "OrganisationId": a.organisation_id,
-        "Status": a.status,
-        "PolicyId": a.policy_id,
-        "OrganisationalUnitId": a.target.ou,
-        "AccountId": a.target.account,
-        "PolicyAttachmentType": a.target.kind,
-        "CreatedTS": a.created,
-        "CreatedBy": a.created_by,
-        "ModifiedTS": a.created,
-        "UserTaskId": a.task,
-    });
-    db.put(ATTACHMENT, a.id, &attachment)?;
-    Ok(attachment)
-}
-
-/// Attachments that are in force or on their way (not DELETED, not CREATE_FAILED).
-pub(super) fn live_attachments(db: &Db<'_>) -> StoreResult<Vec<Value>> {
-    Ok(db
-        .list(ATTACHMENT)?
-        .into_iter()
-        .filter(|a| !matches!(text(a, "Status"), "DELETED" | "CREATE_FAILED"))
-        .collect())
+/// Attachments that are in force or on their way (not DELETED, not CREATE_FAILED), those
+/// whose `key` is `id` when given.
+pub(super) fn live_attachments(
+    db: &Db<'_>,
+    whose: Option<(&str, &str)>,
+) -> StoreResult<Vec<Value>> {
+    let mut query = Query::of(ATTACHMENT.name).filter(Filter::not_in("Status", ATTACHMENT.ended));
+    if let Some((key, id)) = whose {
+        query.filters.push(Filter::eq(key, id));
+    }
+    Ok(db.select(&query)?.items)
 }
 
 /// Steps that end every live attachment whose `key` (`OrganisationalUnitId`, `AccountId`) is
 /// `id`, for when the unit goes or the account closes.
 pub(crate) fn detach_all(db: &Db<'_>, key: &str, id: &str) -> StoreResult<Effect> {
-    Ok(live_attachments(db)?
+    Ok(live_attachments(db, Some((key, id)))?
         .iter()
-        .filter(|a| text(a, key) == id)
         .fold(Effect::default(), |effect, a| {
             effect.merge(ATTACHMENT, text(a, "Id"), json!({"Status": "DELETED"}))
         }))
@@ -117,20 +88,22 @@ pub(crate) fn detach_all(db: &Db<'_>, key: &str, id: &str) -> StoreResult<Effect
 
 /// Ids of the policies attached to the whole organisation.
 pub(crate) fn organisation_policy_ids(db: &Db<'_>) -> StoreResult<Vec<Value>> {
-    Ok(live_attachments(db)?
-        .into_iter()
-        .filter(|a| text(a, "PolicyAttachmentType") == ORG_TYPE)
-        .map(|a| a["PolicyId"].clone())
-        .collect())
+    Ok(
+        live_attachments(db, Some(("PolicyAttachmentType", ORG_TYPE)))?
+            .into_iter()
+            .map(|a| a["PolicyId"].clone())
+            .collect(),
+    )
 }
 
-/// Whether a live policy other than `except` has this name (any case).
-pub(super) fn name_taken(db: &Db<'_>, name: &str, except: Option<&str>) -> StoreResult<bool> {
-    Ok(db.list(POLICY)?.iter().any(|p| {
-        text(p, "Status") != "DELETED"
-            && text(p, "Name").eq_ignore_ascii_case(name)
-            && Some(text(p, "Id")) != except
-    }))
+/// Refuses a name a live policy other than `except` has, in any case (400).
+pub(super) fn name_free(db: &Db<'_>, name: &str, except: Option<&str>) -> ApiResult<()> {
+    if taken(db, POLICY, ("Name", name), except)? {
+        return Err(ApiError::bad_request(format!(
+            "Name: a policy named {name} already exists"
+        )));
+    }
+    Ok(())
 }
 
 /// How a policy document of `size` characters fares.
@@ -146,17 +119,7 @@ pub(super) fn size_outcome(size: usize) -> Outcome {
 
 /// The organisation attachment of a policy, if live.
 pub(super) fn org_attachment(db: &Db<'_>, policy_id: &str) -> StoreResult<Option<Value>> {
-    Ok(live_attachments(db)?
+    Ok(live_attachments(db, Some(("PolicyId", policy_id)))?
         .into_iter()
-        .find(|a| text(a, "PolicyAttachmentType") == ORG_TYPE && text(a, "PolicyId") == policy_id))
-}
-
-/// Attachments (not DELETED) whose `key` is `id`.
-pub(super) fn attachments_where(db: &Db<'_>, key: &str, id: &str) -> StoreResult<Value> {
-    let list: Vec<Value> = db
-        .list(ATTACHMENT)?
-        .into_iter()
-        .filter(|a| text(a, "Status") != "DELETED" && text(a, key) == id)
-        .collect();
-    Ok(json!({"PolicyAttachments": list}))
+        .find(|a| text(a, "PolicyAttachmentType") == ORG_TYPE))
 }

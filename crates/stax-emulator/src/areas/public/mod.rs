@@ -11,33 +11,26 @@ mod handlers;
 pub(crate) const AREA: Area = Area {
     operations,
     schemas,
+    kinds: &[],
 };
 
 fn operations() -> Vec<Operation> {
-    vec![Operation {
-        id: "public.ReadConfig",
-        method: "get",
-        path: "/20190206/public/config",
-        roles: Allowed::Public,
-        handler: handlers::read_config,
-        summary: "Sign-in settings of this installation (no signature needed)",
-        params: vec![],
-        body: None,
-        response: "public.ReadConfig",
-        errors: &[],
-        event_errors: &[],
-        success: 200,
-    }]
+    Vec::from([Operation::new(
+        "public.ReadConfig",
+        "get",
+        "/20190206/public/config",
+        Allowed::Public,
+        handlers::read_config,
+    )
+    .summary("Sign-in settings of this installation (no signature needed)")
+    .response("public.ReadConfig")])
 }
 
 fn auth_block(required: &[&str], extra: &[&str]) -> Value {
     let mut props = Map::new();
     props.insert("identityPoolId".into(), json!({"type": "string"}));
     props.insert("mandatorySignIn".into(), json!({"type": "boolean"}));
-    props.insert(
-        "region".into(),
-        r("DefaultAwsRegion"),
-    );
+    props.insert("region".into(), r("DefaultAwsRegion"));
     props.insert("userPoolId".into(), json!({"type": "string"}));
     props.insert("userPoolWebClientId".into(), json!({"type": "string"}));
     for name in extra {

@@ -13,9 +13,7 @@ pub(super) fn read_task(call: &Call<'_>) -> ApiResult<Value> {
     let task_id = call.param("task_id");
     check_uuid("task_id", task_id)?;
     let task = call
-        .ctx
-        .store
-        .read(|db| db.task(&task_id.to_ascii_lowercase()))?
+        .read(|db| Ok(db.task(&task_id.to_ascii_lowercase())?))?
         .ok_or_else(|| ApiError::not_found(format!("Task {task_id} does not exist")))?;
     let (status, logs) = status_at(&task, now_ms());
     let mut body = json!({"Status": status, "Logs": logs});

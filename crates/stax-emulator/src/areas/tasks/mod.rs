@@ -11,26 +11,24 @@ mod handlers;
 pub(crate) const AREA: Area = Area {
     operations,
     schemas,
+    kinds: &[],
 };
 
 fn operations() -> Vec<Operation> {
-    vec![Operation {
-        id: "tasks.ReadTask",
-        method: "get",
-        path: "/20190206/task/{task_id}",
-        roles: Allowed::READ,
-        handler: handlers::read_task,
-        summary: "Progress of an asynchronous change",
-        params: vec![path_param(
-            "task_id",
-            "Id of the task, as returned by a change.",
-        )],
-        body: None,
-        response: "tasks.ReadTask",
-        errors: &[404],
-        event_errors: &[],
-        success: 200,
-    }]
+    Vec::from([Operation::new(
+        "tasks.ReadTask",
+        "get",
+        "/20190206/task/{task_id}",
+        Allowed::READ,
+        handlers::read_task,
+    )
+    .summary("Progress of an asynchronous change")
+    .params(vec![path_param(
+        "task_id",
+        "Id of the task, as returned by a change.",
+    )])
+    .response("tasks.ReadTask")
+    .errors(&[404])])
 }
 
 fn schemas(s: &mut Map<String, Value>) {

@@ -1,43 +1,46 @@
-//! `teams.*` API tokens on the wire.
+//! `teams.*` API tokens on the wire: reads, changes and deletions are the kind's generic
+//! operations ([`Tokens`]); a creation is the area's own, as its answer shows the secret once.
 
 use serde_json::{Value, json};
 
-use super::model::{NewToken, load_token, new_api_token, present_token};
+use super::model::{NewToken, new_api_token, present_token};
 use crate::areas::Call;
+use crate::areas::resource::{Change, Done, Resource};
 use crate::areas::rules::text;
-use crate::areas::wire::lower_list;
-use crate::protocol::{ApiError, ApiResult};
-use crate::store::kinds::API_TOKEN;
-use crate::util::now_iso;
+use crate::protocol::ApiResult;
+use crate::store::Db;
+use crate::store::kinds::{API_TOKEN, Kind};
 
-/// `GET /20190206/api-tokens`: `status` (default ACTIVE) and `id_filter` narrow the list.
-pub(super) fn read_api_tokens(call: &Call<'_>) -> ApiResult<Value> {
-    let status = call
-        .query
-        .get("status")
-        .map(|s| s.to_ascii_uppercase())
-        .unwrap_or_else(|| "ACTIVE".to_owned());
-    let ids = lower_list(&call.query, "id_filter");
-    let tokens: Vec<Value> = call
-        .ctx
-        .store
-        .read(|db| db.list(API_TOKEN))?
-        .into_iter()
-        .filter(|t| t["Status"] == status.as_str())
-        .filter(|t| {
-            ids.as_ref()
-                .is_none_or(|i| i.contains(&text(t, "AccessKey").to_ascii_lowercase()))
-        })
-        .map(present_token)
-        .collect();
-    Ok(json!({"ApiTokens": tokens}))
-}
+/// The rules of API tokens: nobody gives a token a role above their own, a deleted token
+/// can no longer sign in, and no answer shows a secret but the creation's.
+pub(crate) struct Tokens;
 
-/// `GET /20190206/api-tokens/{access_key}`.
-pub(super) fn read_api_token(call: &Call<'_>) -> ApiResult<Value> {
-    let access_key = call.param("access_key");
-    let token = call.ctx.store.read(|db| Ok(load_token(db, access_key)))??;
-    Ok(json!({"ApiTokens": [present_token(token)]}))
+impl Resource for Tokens {
+    const KIND: &'static Kind = API_TOKEN;
+
+    fn present(_call: &Call<'_>, _db: &Db<'_>, records: &mut [Value]) -> ApiResult<()> {
+        records.iter_mut().for_each(present_token);
+        Ok(())
+    }
+
+    fn update(change: &mut Change<'_>) -> ApiResult<()> {
+        if let Some(role) = change.body.get("Role").and_then(Value::as_str) {
+            change.call.may_grant(role)?;
+        }
+        change.take(&["Description", "Role", "Tags"]);
+        Ok(())
+    }
+
+    fn delete(change: &mut Change<'_>) -> ApiResult<()> {
+        change.db.remove_pool_user(&change.id)?;
+        Ok(())
+    }
+
+    fn answer(done: &Done<'_>) -> ApiResult<Value> {
+        let mut token = done.record.clone();
+        present_token(&mut token);
+        Ok(json!({"ApiTokens": [token]}))
+    }
 }
 
 /// `POST /20190206/api-tokens`: the answer carries the secret, once; the keys sign in at once.
@@ -47,8 +50,8 @@ pub(super) fn create_api_token(call: &Call<'_>) -> ApiResult<Value> {
     let field = |k: &str| text(&body, k);
     call.may_grant(field("Role"))?;
     let created_by = call.caller_key();
-    let (_, secret, token) = call.ctx.store.write(|db| {
-        new_api_token(
+    let (_, secret, mut token) = call.write(|db| {
+        Ok(new_api_token(
             db,
             &call.ctx.install,
             &NewToken {
@@ -58,45 +61,9 @@ pub(super) fn create_api_token(call: &Call<'_>) -> ApiResult<Value> {
                 tags: body.get("Tags").cloned(),
                 created_by: created_by.as_deref(),
             },
-        )
+        )?)
     })?;
-    let mut shown = present_token(token);
-    shown["SecretKey"] = json!(secret);
-    Ok(json!({"ApiTokens": [shown]}))
-}
-
-/// `PUT /20190206/api-tokens/{access_key}`: nobody raises a token above their own role.
-pub(super) fn update_api_token(call: &Call<'_>) -> ApiResult<Value> {
-    let body = call.json_body()?;
-    if let Some(role) = body.get("Role").and_then(Value::as_str) {
-        call.may_grant(role)?;
-    }
-    let access_key = call.param("access_key");
-    let token = call.ctx.store.write(|db| {
-        let mut token = load_token(db, access_key)?;
-        for key in ["Description", "Role", "Tags"] {
-            if let Some(v) = body.get(key) {
-                token[key] = v.clone();
-            }
-        }
-        token["ModifiedTS"] = json!(now_iso());
-        db.put(API_TOKEN, &access_key.to_ascii_lowercase(), &token)?;
-        Ok::<_, ApiError>(token)
-    })?;
-    Ok(json!({"ApiTokens": [present_token(token)]}))
-}
-
-/// `DELETE /20190206/api-tokens/{access_key}`: the token can no longer sign in.
-pub(super) fn delete_api_token(call: &Call<'_>) -> ApiResult<Value> {
-    let access_key = call.param("access_key");
-    let token = call.ctx.store.write(|db| {
-        let mut token = load_token(db, access_key)?;
-        let key = access_key.to_ascii_lowercase();
-        token["Status"] = json!("DELETED");
-        token["ModifiedTS"] = json!(now_iso());
-        db.put(API_TOKEN, &key, &token)?;
-        db.remove_pool_user(&key)?;
-        Ok::<_, ApiError>(token)
-    })?;
-    Ok(json!({"ApiTokens": [present_token(token)]}))
+    present_token(&mut token);
+    token["SecretKey"] = json!(secret);
+    Ok(json!({"ApiTokens": [token]}))
 }

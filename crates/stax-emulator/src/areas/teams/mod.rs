@@ -5,8 +5,10 @@
 use serde_json::{Map, Value, json};
 
 use super::doc::*;
+use super::resource;
 use super::{Area, Operation};
 use crate::roles::{Allowed, Role};
+use crate::store::kinds::API_TOKEN;
 
 mod handlers;
 pub(crate) mod model;
@@ -14,90 +16,76 @@ pub(crate) mod model;
 pub(crate) const AREA: Area = Area {
     operations,
     schemas,
+    kinds: &[API_TOKEN],
 };
 
 fn operations() -> Vec<Operation> {
-    vec![
-        Operation {
-            id: "teams.ReadApiTokens",
-            method: "get",
-            path: "/20190206/api-tokens",
-            roles: Allowed::READ,
-            handler: handlers::read_api_tokens,
-            summary: "List API tokens",
-            params: vec![
-                query(
-                    "id_filter",
-                    "string",
-                    "Comma-separated access keys to keep.",
-                ),
-                json!({"name": "status", "in": "query", "required": false,
+    Vec::from([
+        Operation::new(
+            "teams.ReadApiTokens",
+            "get",
+            "/20190206/api-tokens",
+            Allowed::READ,
+            resource::read::<handlers::Tokens>,
+        )
+        .summary("List API tokens")
+        .params(vec![
+            query(
+                "id_filter",
+                "string",
+                "Comma-separated access keys to keep.",
+            ),
+            json!({"name": "status", "in": "query", "required": false,
                        "description": "Token status to list.",
                        "schema": {"type": "string", "default": "ACTIVE"}}),
-            ],
-            body: None,
-            response: "teams.ReadApiTokens",
-            errors: &[],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "teams.ReadApiTokens",
-            method: "get",
-            path: "/20190206/api-tokens/{access_key}",
-            roles: Allowed::READ,
-            handler: handlers::read_api_token,
-            summary: "One API token, as a list of one",
-            params: vec![path_param("access_key", "Access key of the token.")],
-            body: None,
-            response: "teams.ReadApiTokens",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "teams.CreateApiToken",
-            method: "post",
-            path: "/20190206/api-tokens",
-            roles: Allowed::ADMIN,
-            handler: handlers::create_api_token,
-            summary: "Make an API token; the answer shows its secret once",
-            params: vec![],
-            body: Some("teams.CreateApiToken"),
-            response: "teams.ReadApiTokens",
-            errors: &[400],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "teams.UpdateApiToken",
-            method: "put",
-            path: "/20190206/api-tokens/{access_key}",
-            roles: Allowed::ADMIN,
-            handler: handlers::update_api_token,
-            summary: "Change an API token's description, role or tags",
-            params: vec![path_param("access_key", "Access key of the token.")],
-            body: Some("teams.UpdateApiToken"),
-            response: "teams.ReadApiTokens",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "teams.DeleteApiToken",
-            method: "delete",
-            path: "/20190206/api-tokens/{access_key}",
-            roles: Allowed::ADMIN,
-            handler: handlers::delete_api_token,
-            summary: "Revoke an API token: it can no longer sign in",
-            params: vec![path_param("access_key", "Access key of the token.")],
-            body: None,
-            response: "teams.ReadApiTokens",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-    ]
+        ])
+        .response("teams.ReadApiTokens"),
+        Operation::new(
+            "teams.ReadApiTokens",
+            "get",
+            "/20190206/api-tokens/{access_key}",
+            Allowed::READ,
+            resource::read::<handlers::Tokens>,
+        )
+        .summary("One API token, as a list of one")
+        .params(vec![path_param("access_key", "Access key of the token.")])
+        .response("teams.ReadApiTokens")
+        .errors(&[400, 404]),
+        Operation::new(
+            "teams.CreateApiToken",
+            "post",
+            "/20190206/api-tokens",
+            Allowed::ADMIN,
+            handlers::create_api_token,
+        )
+        .summary("Make an API token; the answer shows its secret once")
+        .body("teams.CreateApiToken")
+        .response("teams.ReadApiTokens")
+        .errors(&[400]),
+        Operation::new(
+            "teams.UpdateApiToken",
+            "put",
+            "/20190206/api-tokens/{access_key}",
+            Allowed::ADMIN,
+            resource::update::<handlers::Tokens>,
+        )
+        .summary("Change an API token's description, role or tags")
+        .params(vec![path_param("access_key", "Access key of the token.")])
+        .body("teams.UpdateApiToken")
+        .response("teams.ReadApiTokens")
+        .errors(&[400, 404]),
+        Operation::new(
+            "teams.DeleteApiToken",
+            "delete",
+            "/20190206/api-tokens/{access_key}",
+            Allowed::ADMIN,
+            resource::delete::<handlers::Tokens>,
+        )
+        .summary("Revoke an API token: it can no longer sign in")
+        .params(vec![path_param("access_key", "Access key of the token.")])
+        .response("teams.ReadApiTokens")
+        .errors(&[400, 404]),
+    ])
 }
 
 fn schemas(s: &mut Map<String, Value>) {

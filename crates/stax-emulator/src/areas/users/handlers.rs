@@ -1,52 +1,107 @@
-//! `teams.*` for people on the wire: users and groups.
+//! `teams.*` for people on the wire: users and groups. Reads, invitations, changes and a
+//! user's deletion are the kinds' generic operations ([`Users`], [`Groups`]) with the rules
+//! below; the caller as a user, invitations and passwords, a group's deletion and its members
+//! are the area's own.
 
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
 use super::model::{
-    NewGroup, NewUser, another_admin, email_taken, group_named, insert_group, insert_user,
-    is_active_admin, load_local_group,
+    another_admin, email_free, group_fields, group_named, is_active_admin, load_local_group,
+    refuse_scim, user_fields,
 };
-use crate::areas::rules::{change, create, ensure_idle, find, load_live, text};
 use crate::areas::permission_sets::model::refuse_while_assigned;
-use crate::areas::wire::{event, lower_list, upper_list};
+use crate::areas::resource::{Change, Done, Resource, Verb};
+use crate::areas::rules::{change, load_live, text};
+use crate::areas::wire::event;
 use crate::areas::{Call, Plan};
 use crate::protocol::{ApiError, ApiResult};
-use crate::store::kinds::{ACCOUNT_TYPE, API_TOKEN, GROUP, USER};
-use crate::store::tasks::{Effect, Outcome};
-use crate::util::{now_iso, uuid};
+use crate::store::kinds::{ACCOUNT_TYPE, API_TOKEN, GROUP, Kind, USER};
+use crate::store::tasks::Effect;
 
-/// `GET /20190206/users`: `id_filter` and `status_filter` (comma-separated) narrow; deleted
-/// users only show when `status_filter` asks for them.
-pub(super) fn read_users(call: &Call<'_>) -> ApiResult<Value> {
-    let ids = lower_list(&call.query, "id_filter");
-    let statuses = upper_list(&call.query, "status_filter");
-    let users: Vec<Value> = call
-        .ctx
-        .store
-        .read(|db| db.list(USER))?
-        .into_iter()
-        .filter(|u| match &statuses {
-            Some(s) => s.iter().any(|x| x == text(u, "Status")),
-            None => text(u, "Status") != "DELETED",
-        })
-        .filter(|u| {
-            ids.as_ref()
-                .is_none_or(|i| i.iter().any(|x| x == text(u, "Id")))
-        })
-        .collect();
-    Ok(json!({"Users": users}))
-}
+/// The rules of users: nobody invites or changes a user to a role above their own; emails are
+/// unique without case; the organisation keeps an active `customer_admin` (a change that would
+/// leave none fails in its task, a deletion is refused); a deleted user leaves every group.
+pub(crate) struct Users;
 
-/// `GET /20190206/users/{user_id}`.
-pub(super) fn read_user(call: &Call<'_>) -> ApiResult<Value> {
-    let id = call.param("user_id");
-    let user = call
-        .ctx
-        .store
-        .read(|db| Ok(find(db, USER, ("user_id", id), "User")))??;
-    Ok(json!({"Users": [user]}))
+impl Resource for Users {
+    const KIND: &'static Kind = USER;
+
+    fn create(change: &mut Change<'_>) -> ApiResult<()> {
+        let body = change.body;
+        let role = body.get("Role").cloned().unwrap_or(json!("customer_user"));
+        change.call.may_grant(role.as_str().unwrap_or(""))?;
+        let email = text(body, "Email");
+        email_free(change.db, email, None)?;
+        let names = (text(body, "FirstName"), text(body, "LastName"));
+        change.fields = user_fields(names, email, role);
+        Ok(())
+    }
+
+    fn update(change: &mut Change<'_>) -> ApiResult<()> {
+        let body = change.body;
+        if let Some(role) = body.get("Role").and_then(Value::as_str) {
+            change.call.may_grant(role)?;
+        }
+        if let Some(email) = body.get("Email").and_then(Value::as_str) {
+            email_free(change.db, email, Some(&change.id))?;
+        }
+        change.take(&["Email", "FirstName", "LastName", "Role", "Status"]);
+        let name = format!(
+            "{} {}",
+            change.value("FirstName").as_str().unwrap_or(""),
+            change.value("LastName").as_str().unwrap_or("")
+        );
+        change.fields.insert("Name".into(), json!(name));
+        let mut after = change.record.clone();
+        for (key, value) in &change.fields {
+            after[key.as_str()] = value.clone();
+        }
+        if is_active_admin(&change.record)
+            && !is_active_admin(&after)
+            && !another_admin(change.db, &change.id)?
+        {
+            change.fail(format!(
+                "user {} is the last active customer_admin of the organisation",
+                change.id
+            ));
+        }
+        Ok(())
+    }
+
+    fn delete(change: &mut Change<'_>) -> ApiResult<()> {
+        let (db, id) = (change.db, change.id.as_str());
+        if is_active_admin(&change.record) && !another_admin(db, id)? {
+            return Err(ApiError::bad_request(format!(
+                "User {id} is the last active customer_admin and cannot be deleted"
+            )));
+        }
+        for mut group in db.list(GROUP)? {
+            if let Some(members) = group["Users"].as_array_mut()
+                && members.iter().any(|m| m == id)
+            {
+                members.retain(|m| m != id);
+                group["ModifiedTS"] = json!(crate::util::now_iso());
+                db.put(GROUP, text(&group, "Id"), &group)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn answer(done: &Done<'_>) -> ApiResult<Value> {
+        let Some(task) = &done.task else {
+            return Ok(json!({"Users": [done.record]}));
+        };
+        let (operation, message) = match done.verb {
+            Verb::Create => (
+                "teams:CreateUser",
+                format!("Inviting {}", text(&done.record, "Email")),
+            ),
+            _ => ("teams:UpdateUser", "Updating user".to_owned()),
+        };
+        Ok(user_event(operation, &message, task, done.db.org()))
+    }
 }
 
 /// `GET /20190206/users/me`: the API token that signed the request, shown as a user.
@@ -55,15 +110,13 @@ pub(super) fn fetch_current_user(call: &Call<'_>) -> ApiResult<Value> {
         .caller_key()
         .ok_or_else(|| ApiError::not_found("The caller is not a known API token"))?;
     let token = call
-        .ctx
-        .store
-        .read(|db| db.get(API_TOKEN, &key))?
+        .read(|db| Ok(db.get(API_TOKEN, &key)?))?
         .ok_or_else(|| ApiError::not_found(format!("API token {key} does not exist")))?;
     Ok(json!({"Users": [{
         "Id": key,
         "Name": token["Name"],
         "Email": format!("{key}@api-tokens.example.com"),
-        "OrganisationId": call.ctx.install.organisation_id,
+        "OrganisationId": call.org(),
         "Role": token["Role"],
         "Status": "ACTIVE",
         "AuthOrigin": "api-token",
@@ -80,151 +133,13 @@ fn user_event(operation: &str, message: &str, task_id: &str, org: &str) -> Value
     answer
 }
 
-/// `POST /20190206/idam/user`: invites a user (role `customer_user` unless given); nobody
-/// invites a user with a role above their own.
-pub(super) fn create_user(call: &Call<'_>) -> ApiResult<Value> {
-    let body = call.json_body()?;
-    let role = body.get("Role").cloned().unwrap_or(json!("customer_user"));
-    call.may_grant(role.as_str().unwrap_or(""))?;
-    let email = text(&body, "Email").to_owned();
-    let created_by = call.caller_key();
-    let org = &call.ctx.install.organisation_id;
-    let (task_id, _) = call.ctx.store.write(|db| {
-        if email_taken(db, &email, None)? {
-            return Err(ApiError::bad_request(format!(
-                "Email: a user with {email} already exists"
-            )));
-        }
-        let id = uuid();
-        let plan = Plan::new(Effect::default().merge(USER, &id, json!({"Status": "INVITED"})))
-            .subjects("Users", vec![id.clone()]);
-        let now = now_iso();
-        create(call, db, plan, |task| {
-            insert_user(
-                db,
-                &NewUser {
-                    id: &id,
-                    first: text(&body, "FirstName"),
-                    last: text(&body, "LastName"),
-                    email: &email,
-                    organisation_id: org,
-                    role,
-                    status: "NEW",
-                    mfa: false,
-                    created_by: Some(created_by.as_deref()),
-                    created: &now,
-                    task: Some(task),
-                },
-            )
-        })
-    })?;
-    Ok(user_event(
-        "teams:CreateUser",
-        &format!("Inviting {email}"),
-        &task_id,
-        org,
-    ))
-}
-
-/// `PUT /20190206/idam/user/{user_id}`: names, email, role or status (`ACTIVE`/`DISABLED`);
-/// nobody gives a user a role above their own.
-pub(super) fn update_user(call: &Call<'_>) -> ApiResult<Value> {
-    let body = call.json_body()?;
-    if let Some(role) = body.get("Role").and_then(Value::as_str) {
-        call.may_grant(role)?;
-    }
-    let (task_id, _) = call.ctx.store.write(|db| {
-        let user = load_live(db, USER, ("user_id", call.param("user_id")), "User")?;
-        change(call, db, USER, (user, "User"), |user| {
-            let id = text(user, "Id");
-            if let Some(email) = body.get("Email").and_then(Value::as_str)
-                && email_taken(db, email, Some(id))?
-            {
-                return Err(ApiError::bad_request(format!(
-                    "Email: a user with {email} already exists"
-                )));
-            }
-            let mut after = user.clone();
-            for key in ["Email", "FirstName", "LastName", "Role", "Status"] {
-                if let Some(v) = body.get(key) {
-                    after[key] = v.clone();
-                }
-            }
-            let mut changes = serde_json::Map::new();
-            for key in ["Email", "FirstName", "LastName", "Role", "Status"] {
-                if body.get(key).is_some() {
-                    changes.insert(key.into(), after[key].clone());
-                }
-            }
-            changes.insert(
-                "Name".into(),
-                json!(format!(
-                    "{} {}",
-                    text(&after, "FirstName"),
-                    text(&after, "LastName")
-                )),
-            );
-            let outcome =
-                if is_active_admin(user) && !is_active_admin(&after) && !another_admin(db, id)? {
-                    Outcome::Fail(format!(
-                        "user {id} is the last active customer_admin of the organisation"
-                    ))
-                } else {
-                    Outcome::Succeed
-                };
-            Ok(
-                Plan::new(Effect::default().merge(USER, id, Value::Object(changes)))
-                    .outcome(outcome)
-                    .subjects("Users", vec![id.to_owned()]),
-            )
-        })
-    })?;
-    Ok(user_event(
-        "teams:UpdateUser",
-        "Updating user",
-        &task_id,
-        &call.ctx.install.organisation_id,
-    ))
-}
-
-/// `DELETE /20190206/users/{user_id}`: at once; the user also leaves every group.
-pub(super) fn delete_user(call: &Call<'_>) -> ApiResult<Value> {
-    let user = call.ctx.store.write(|db| {
-        let mut user = load_live(db, USER, ("user_id", call.param("user_id")), "User")?;
-        ensure_idle(db, &user, "User")?;
-        let id = text(&user, "Id").to_owned();
-        if is_active_admin(&user) && !another_admin(db, &id)? {
-            return Err(ApiError::bad_request(format!(
-                "User {id} is the last active customer_admin and cannot be deleted"
-            )));
-        }
-        for mut group in db.list(GROUP)? {
-            if let Some(members) = group["Users"].as_array_mut()
-                && members.iter().any(|m| m == id.as_str())
-            {
-                members.retain(|m| m != id.as_str());
-                group["ModifiedTS"] = json!(now_iso());
-                db.put(GROUP, text(&group, "Id"), &group)?;
-            }
-        }
-        user["Status"] = json!("DELETED");
-        user["ModifiedTS"] = json!(now_iso());
-        db.put(USER, &id, &user)?;
-        Ok::<_, ApiError>(user)
-    })?;
-    Ok(json!({"Users": [user]}))
-}
-
 /// A synchronous answer with a message (invitations and password resets).
 fn message_event(operation: &str, message: String) -> ApiResult<Value> {
     Ok(event(operation, "SUCCEEDED", &message, None, json!({})))
 }
 
 fn live_user(call: &Call<'_>) -> ApiResult<Value> {
-    let id = call.param("user_id");
-    call.ctx
-        .store
-        .read(|db| Ok(load_live(db, USER, ("user_id", id), "User")))?
+    call.read(|db| load_live(db, USER, ("user_id", call.param("user_id"))))
 }
 
 /// `PUT /20190206/idam/user/resend-invite/{user_id}`: only for users not signed up yet.
@@ -259,98 +174,51 @@ pub(super) fn reset_password(call: &Call<'_>) -> ApiResult<Value> {
     )
 }
 
-/// `GET /20190206/groups`: `id_filter` narrows; deleted groups are left out.
-pub(super) fn read_groups(call: &Call<'_>) -> ApiResult<Value> {
-    let ids = lower_list(&call.query, "id_filter");
-    let groups: Vec<Value> = call
-        .ctx
-        .store
-        .read(|db| db.list(GROUP))?
-        .into_iter()
-        .filter(|g| text(g, "Status") != "DELETED")
-        .filter(|g| {
-            ids.as_ref()
-                .is_none_or(|i| i.iter().any(|x| x == text(g, "Id")))
+/// The rules of groups: names unique without case (409); a group is `NEW` until the task
+/// of its creation ends; SCIM's groups change only through SCIM.
+pub(crate) struct Groups;
+
+impl Resource for Groups {
+    const KIND: &'static Kind = GROUP;
+
+    fn create(change: &mut Change<'_>) -> ApiResult<()> {
+        let name = text(change.body, "Name");
+        group_named(change.db, name, None)?;
+        change.fields = group_fields(name, Vec::new());
+        Ok(())
+    }
+
+    fn update(change: &mut Change<'_>) -> ApiResult<()> {
+        refuse_scim(&change.record)?;
+        group_named(change.db, text(change.body, "Name"), Some(&change.id))?;
+        change.take(&["Name"]);
+        Ok(())
+    }
+
+    fn answer(done: &Done<'_>) -> ApiResult<Value> {
+        let task = done.task.as_deref();
+        Ok(match done.verb {
+            Verb::Create => {
+                let message = format!("Creating group {}", text(&done.record, "Name"));
+                let mut answer = event("teams:CreateGroup", "STARTED", &message, task, json!({}));
+                answer["GroupId"] = json!(done.id());
+                answer
+            }
+            _ => event(
+                "teams:UpdateGroup",
+                "STARTED",
+                "Renaming group",
+                task,
+                json!({}),
+            ),
         })
-        .collect();
-    Ok(json!({"Groups": groups}))
-}
-
-/// `GET /20190206/groups/{group_id}`.
-pub(super) fn read_group(call: &Call<'_>) -> ApiResult<Value> {
-    let id = call.param("group_id");
-    let group = call
-        .ctx
-        .store
-        .read(|db| Ok(find(db, GROUP, ("group_id", id), "Group")))??;
-    Ok(json!({"Groups": [group]}))
-}
-
-/// `POST /20190206/groups`: the group is `NEW` until its task ends, then `ACTIVE`.
-pub(super) fn create_group(call: &Call<'_>) -> ApiResult<Value> {
-    let body = call.json_body()?;
-    let name = text(&body, "Name").to_owned();
-    let created_by = call.caller_key();
-    let (task_id, id) = call.ctx.store.write(|db| {
-        group_named(db, &name, None)?;
-        let id = uuid();
-        let now = now_iso();
-        let plan = Plan::new(Effect::default().merge(GROUP, &id, json!({"Status": "ACTIVE"})));
-        let (task_id, _) = create(call, db, plan, |task| {
-            insert_group(
-                db,
-                &NewGroup {
-                    id: &id,
-                    name: &name,
-                    organisation_id: &call.ctx.install.organisation_id,
-                    status: "NEW",
-                    members: Vec::new(),
-                    created_by: created_by.as_deref(),
-                    created: &now,
-                    task: Some(task),
-                },
-            )
-        })?;
-        Ok::<_, ApiError>((task_id, id))
-    })?;
-    let mut answer = event(
-        "teams:CreateGroup",
-        "STARTED",
-        &format!("Creating group {name}"),
-        Some(&task_id),
-        json!({}),
-    );
-    answer["GroupId"] = json!(id);
-    Ok(answer)
-}
-
-/// `PUT /20190206/groups/{group_id}`: renames.
-pub(super) fn update_group(call: &Call<'_>) -> ApiResult<Value> {
-    let body = call.json_body()?;
-    let name = text(&body, "Name").to_owned();
-    let (task_id, _) = call.ctx.store.write(|db| {
-        let group = load_local_group(db, call.param("group_id"))?;
-        change(call, db, GROUP, (group, "Group"), |group| {
-            let id = text(group, "Id");
-            group_named(db, &name, Some(id))?;
-            Ok(Plan::new(
-                Effect::default().merge(GROUP, id, json!({"Name": name})),
-            ))
-        })
-    })?;
-    Ok(event(
-        "teams:UpdateGroup",
-        "STARTED",
-        "Renaming group",
-        Some(&task_id),
-        json!({}),
-    ))
+    }
 }
 
 /// `DELETE /20190206/groups/{group_id}`: its roles on account types are revoked too; refused
 /// (400) while a permission set assignment names the group.
 pub(super) fn delete_group(call: &Call<'_>) -> ApiResult<Value> {
-    let (task_id, _) = call.ctx.store.write(|db| {
+    let (task_id, _) = call.write(|db| {
         let group = load_local_group(db, call.param("group_id"))?;
         change(call, db, GROUP, (group, "Group"), |group| {
             let id = text(group, "Id");
@@ -375,7 +243,7 @@ pub(super) fn delete_group(call: &Call<'_>) -> ApiResult<Value> {
 /// `PUT /20190206/groups/members`: adds and removes users, applied when the task ends.
 pub(super) fn update_group_members(call: &Call<'_>) -> ApiResult<Value> {
     let body = call.json_body()?;
-    let task_id = call.ctx.store.write(|db| {
+    let task_id = call.write(|db| {
         let mut members: HashMap<String, Vec<Value>> = HashMap::new();
         let mut users = Vec::new();
         for (add, list) in [(true, "AddMembers"), (false, "RemoveMembers")] {
@@ -385,8 +253,8 @@ pub(super) fn update_group_members(call: &Call<'_>) -> ApiResult<Value> {
                 .into_iter()
                 .flatten()
             {
-                let user = load_live(db, USER, ("UserId", text(pair, "UserId")), "User")?;
-                let group = load_live(db, GROUP, ("GroupId", text(pair, "GroupId")), "Group")?;
+                let user = load_live(db, USER, ("UserId", text(pair, "UserId")))?;
+                let group = load_live(db, GROUP, ("GroupId", text(pair, "GroupId")))?;
                 let user_id = user["Id"].clone();
                 let current = members
                     .entry(text(&group, "Id").to_owned())

@@ -5,8 +5,10 @@
 use serde_json::{Map, Value, json};
 
 use super::doc::*;
+use super::resource;
 use super::{Area, Operation};
 use crate::roles::{Allowed, Role};
+use crate::store::kinds::{GROUP, USER};
 
 mod handlers;
 pub(crate) mod model;
@@ -14,226 +16,188 @@ pub(crate) mod model;
 pub(crate) const AREA: Area = Area {
     operations,
     schemas,
+    kinds: &[USER, GROUP],
 };
 
 const USER_PATH: &str = "/20190206/users/{user_id}";
 const GROUP_PATH: &str = "/20190206/groups/{group_id}";
 
 fn operations() -> Vec<Operation> {
-    let user_id = || vec![path_param("user_id", "Id of the user.")];
+    let user_id = || Vec::from([path_param("user_id", "Id of the user.")]);
     let group_id = || vec![path_param("group_id", "Id of the group.")];
     vec![
-        Operation {
-            id: "teams.ReadUsers",
-            method: "get",
-            path: "/20190206/users",
-            roles: Allowed::READ,
-            handler: handlers::read_users,
-            summary: "List the organisation's users",
-            params: vec![
-                query("id_filter", "string", "Comma-separated user ids to keep."),
-                query(
-                    "status_filter",
-                    "string",
-                    "Comma-separated statuses to keep; without it, all but DELETED.",
-                ),
-                query("filter", "string", "Accepted for compatibility; ignored."),
-            ],
-            body: None,
-            response: "teams.ReadUsers",
-            errors: &[400],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "teams.FetchCurrentUser",
-            method: "get",
-            path: "/20190206/users/me",
-            roles: Allowed::READ,
-            handler: handlers::fetch_current_user,
-            summary: "The API token making the call, shown as a user",
-            params: vec![],
-            body: None,
-            response: "teams.ReadUsers",
-            errors: &[404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "teams.ReadUsers",
-            method: "get",
-            path: USER_PATH,
-            roles: Allowed::READ,
-            handler: handlers::read_user,
-            summary: "One user, as a list of one",
-            params: user_id(),
-            body: None,
-            response: "teams.ReadUsers",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "teams.DeleteUser",
-            method: "delete",
-            path: USER_PATH,
-            roles: Allowed::ADMIN,
-            handler: handlers::delete_user,
-            summary: "Remove a user at once (it also leaves its groups)",
-            params: user_id(),
-            body: None,
-            response: "teams.ReadUsers",
-            errors: &[400, 404, 409],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "teams.CreateUser",
-            method: "post",
-            path: "/20190206/idam/user",
-            roles: Allowed::ADMIN,
-            handler: handlers::create_user,
-            summary: "Invite a person to the organisation (asynchronous)",
-            params: vec![],
-            body: Some("teams.CreateUser"),
-            response: "teams.UserEvent",
-            errors: &[400],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "teams.UpdateUser",
-            method: "put",
-            path: "/20190206/idam/user/{user_id}",
-            roles: Allowed::ADMIN,
-            handler: handlers::update_user,
-            summary: "Change a user's names, email, role or status (asynchronous)",
-            params: user_id(),
-            body: Some("teams.UpdateUser"),
-            response: "teams.UserEvent",
-            errors: &[400, 404, 409],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "teams.UpdateUserInvite",
-            method: "put",
-            path: "/20190206/idam/user/resend-invite/{user_id}",
-            roles: Allowed::ADMIN,
-            handler: handlers::resend_invite,
-            summary: "Send a pending user's invitation again",
-            params: user_id(),
-            body: None,
-            response: "teams.MessageEvent",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "teams.UpdateUserPassword",
-            method: "put",
-            path: "/20190206/idam/user/reset-password/{user_id}",
-            roles: Allowed::ADMIN,
-            handler: handlers::reset_password,
-            summary: "Start a password reset for an active user",
-            params: user_id(),
-            body: None,
-            response: "teams.MessageEvent",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "teams.ReadGroups",
-            method: "get",
-            path: "/20190206/groups",
-            roles: Allowed::READ,
-            handler: handlers::read_groups,
-            summary: "List groups of users",
-            params: vec![query(
-                "id_filter",
+        Operation::new(
+            "teams.ReadUsers",
+            "get",
+            "/20190206/users",
+            Allowed::READ,
+            resource::read::<handlers::Users>,
+        )
+        .summary("List the organisation's users")
+        .params(vec![
+            query("id_filter", "string", "Comma-separated user ids to keep."),
+            query(
+                "status_filter",
                 "string",
-                "Comma-separated group ids to keep.",
-            )],
-            body: None,
-            response: "teams.ReadGroups",
-            errors: &[],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "teams.CreateGroup",
-            method: "post",
-            path: "/20190206/groups",
-            roles: Allowed::ADMIN,
-            handler: handlers::create_group,
-            summary: "Add a group (asynchronous)",
-            params: vec![],
-            body: Some("teams.CreateGroup"),
-            response: "teams.CreateGroupEvent",
-            errors: &[400, 409],
-            event_errors: &[409],
-            success: 200,
-        },
-        Operation {
-            id: "teams.UpdateGroupMembers",
-            method: "put",
-            path: "/20190206/groups/members",
-            roles: Allowed::ADMIN,
-            handler: handlers::update_group_members,
-            summary: "Add users to groups and take them out (asynchronous)",
-            params: vec![],
-            body: Some("teams.UpdateGroupMembers"),
-            response: "TaskEvent",
-            errors: &[400, 404],
-            event_errors: &[404],
-            success: 200,
-        },
-        Operation {
-            id: "teams.ReadGroups",
-            method: "get",
-            path: GROUP_PATH,
-            roles: Allowed::READ,
-            handler: handlers::read_group,
-            summary: "One group, as a list of one",
-            params: group_id(),
-            body: None,
-            response: "teams.ReadGroups",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "teams.UpdateGroup",
-            method: "put",
-            path: GROUP_PATH,
-            roles: Allowed::ADMIN,
-            handler: handlers::update_group,
-            summary: "Rename a group (asynchronous)",
-            params: group_id(),
-            body: Some("teams.UpdateGroup"),
-            response: "TaskEvent",
-            errors: &[400, 404, 409],
-            event_errors: &[404, 409],
-            success: 200,
-        },
-        Operation {
-            id: "teams.DeleteGroup",
-            method: "delete",
-            path: GROUP_PATH,
-            roles: Allowed::ADMIN,
-            handler: handlers::delete_group,
-            summary: "Remove a group and its roles on account types (asynchronous)",
-            params: group_id(),
-            body: None,
-            response: "TaskEvent",
-            errors: &[400, 404, 409],
-            event_errors: &[400, 404],
-            success: 200,
-        },
+                "Comma-separated statuses to keep; without it, all but DELETED.",
+            ),
+            query("filter", "string", "Accepted for compatibility; ignored."),
+        ])
+        .response("teams.ReadUsers")
+        .errors(&[400]),
+        Operation::new(
+            "teams.FetchCurrentUser",
+            "get",
+            "/20190206/users/me",
+            Allowed::READ,
+            handlers::fetch_current_user,
+        )
+        .summary("The API token making the call, shown as a user")
+        .response("teams.ReadUsers")
+        .errors(&[404]),
+        Operation::new(
+            "teams.ReadUsers",
+            "get",
+            USER_PATH,
+            Allowed::READ,
+            resource::read::<handlers::Users>,
+        )
+        .summary("One user, as a list of one")
+        .params(user_id())
+        .response("teams.ReadUsers")
+        .errors(&[400, 404]),
+        Operation::new(
+            "teams.DeleteUser",
+            "delete",
+            USER_PATH,
+            Allowed::ADMIN,
+            resource::delete::<handlers::Users>,
+        )
+        .summary("Remove a user at once (it also leaves its groups)")
+        .params(user_id())
+        .response("teams.ReadUsers")
+        .errors(&[400, 404, 409]),
+        Operation::new(
+            "teams.CreateUser",
+            "post",
+            "/20190206/idam/user",
+            Allowed::ADMIN,
+            resource::create::<handlers::Users>,
+        )
+        .summary("Invite a person to the organisation (asynchronous)")
+        .body("teams.CreateUser")
+        .response("teams.UserEvent")
+        .errors(&[400]),
+        Operation::new(
+            "teams.UpdateUser",
+            "put",
+            "/20190206/idam/user/{user_id}",
+            Allowed::ADMIN,
+            resource::update::<handlers::Users>,
+        )
+        .summary("Change a user's names, email, role or status (asynchronous)")
+        .params(user_id())
+        .body("teams.UpdateUser")
+        .response("teams.UserEvent")
+        .errors(&[400, 404, 409]),
+        Operation::new(
+            "teams.UpdateUserInvite",
+            "put",
+            "/20190206/idam/user/resend-invite/{user_id}",
+            Allowed::ADMIN,
+            handlers::resend_invite,
+        )
+        .summary("Send a pending user's invitation again")
+        .params(user_id())
+        .response("teams.MessageEvent")
+        .errors(&[400, 404]),
+        Operation::new(
+            "teams.UpdateUserPassword",
+            "put",
+            "/20190206/idam/user/reset-password/{user_id}",
+            Allowed::ADMIN,
+            handlers::reset_password,
+        )
+        .summary("Start a password reset for an active user")
+        .params(user_id())
+        .response("teams.MessageEvent")
+        .errors(&[400, 404]),
+        Operation::new(
+            "teams.ReadGroups",
+            "get",
+            "/20190206/groups",
+            Allowed::READ,
+            resource::read::<handlers::Groups>,
+        )
+        .summary("List groups of users")
+        .params(vec![query(
+            "id_filter",
+            "string",
+            "Comma-separated group ids to keep.",
+        )])
+        .response("teams.ReadGroups"),
+        Operation::new(
+            "teams.CreateGroup",
+            "post",
+            "/20190206/groups",
+            Allowed::ADMIN,
+            resource::create::<handlers::Groups>,
+        )
+        .summary("Add a group (asynchronous)")
+        .body("teams.CreateGroup")
+        .response("teams.CreateGroupEvent")
+        .errors(&[400, 409])
+        .event_errors(&[409]),
+        Operation::new(
+            "teams.UpdateGroupMembers",
+            "put",
+            "/20190206/groups/members",
+            Allowed::ADMIN,
+            handlers::update_group_members,
+        )
+        .summary("Add users to groups and take them out (asynchronous)")
+        .body("teams.UpdateGroupMembers")
+        .response("TaskEvent")
+        .errors(&[400, 404])
+        .event_errors(&[404]),
+        Operation::new(
+            "teams.ReadGroups",
+            "get",
+            GROUP_PATH,
+            Allowed::READ,
+            resource::read::<handlers::Groups>,
+        )
+        .summary("One group, as a list of one")
+        .params(group_id())
+        .response("teams.ReadGroups")
+        .errors(&[400, 404]),
+        Operation::new(
+            "teams.UpdateGroup",
+            "put",
+            GROUP_PATH,
+            Allowed::ADMIN,
+            resource::update::<handlers::Groups>,
+        )
+        .summary("Rename a group (asynchronous)")
+        .params(group_id())
+        .body("teams.UpdateGroup")
+        .response("TaskEvent")
+        .errors(&[400, 404, 409])
+        .event_errors(&[404, 409]),
+        Operation::new(
+            "teams.DeleteGroup",
+            "delete",
+            GROUP_PATH,
+            Allowed::ADMIN,
+            handlers::delete_group,
+        )
+        .summary("Remove a group and its roles on account types (asynchronous)")
+        .params(group_id())
+        .response("TaskEvent")
+        .errors(&[400, 404, 409])
+        .event_errors(&[400, 404]),
     ]
 }
-
 
 fn schemas(s: &mut Map<String, Value>) {
     let all_roles: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();

@@ -4,94 +4,47 @@
 //! The organisation always keeps one `ACTIVE` `customer_admin`: a change that would leave none
 //! fails in its task, and such a deletion is refused.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use crate::areas::rules::{ensure_idle, load_live, text};
+use crate::areas::rules::{ensure_idle, load_live, taken, text};
 use crate::protocol::{ApiError, ApiResult};
 use crate::store::kinds::{GROUP, USER};
 use crate::store::{Db, StoreResult};
 
-/// A new user.
-pub(crate) struct NewUser<'a> {
-    pub id: &'a str,
-    pub first: &'a str,
-    pub last: &'a str,
-    pub email: &'a str,
-    pub organisation_id: &'a str,
-    pub role: Value,
-    pub status: &'a str,
-    pub mfa: bool,
-    /// `Some` writes `CreatedBy` (null when the inner value is `None`).
-    pub created_by: Option<Option<&'a str>>,
-    pub created: &'a str,
-    pub task: Option<&'a str>,
+/// The fields of a new user (beside the stamps its kind declares).
+pub(crate) fn user_fields(
+    (first, last): (&str, &str),
+    email: &str,
+    role: Value,
+) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("Name".into(), json!(format!("{first} {last}")));
+    fields.insert("FirstName".into(), json!(first));
+    fields.insert("LastName".into(), json!(last));
+    fields.insert("Email".into(), json!(email));
+    fields.insert("Role".into(), role);
+    fields.insert("AuthOrigin".into(), json!("stax"));
+    fields.insert("MFAEnabled".into(), json!(false));
+    fields
 }
 
-/// Stores a new user; returns it.
-pub(crate) fn insert_user(db: &Db<'_>, u: &NewUser<'_>) -> StoreResult<Value> {
-    let mut user = json!({
-        "Id": u.id,
-        "Name": format!("{} {}", u.first, u.last),
-        "FirstName": u.first,
-        "LastName": u.last,
-        "Email": u.email,
-        "OrganisationId": u.organisation_id,
-        "Role": u.role,
-        "Status": u.status,
-        "AuthOrigin": "stax",
-        "MFAEnabled": u.mfa,
-    });
-    if let Some(by) = u.created_by {
-        user["CreatedBy"] = json!(by);
+/// The fields of a new group (beside the stamps its kind declares).
+pub(crate) fn group_fields(name: &str, members: Vec<String>) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("Name".into(), json!(name));
+    fields.insert("GroupType".into(), json!("LOCAL"));
+    fields.insert("Users".into(), json!(members));
+    fields
+}
+
+/// Refuses an email a live user other than `except` has, in any case (400).
+pub(super) fn email_free(db: &Db<'_>, email: &str, except: Option<&str>) -> ApiResult<()> {
+    if taken(db, USER, ("Email", email), except)? {
+        return Err(ApiError::bad_request(format!(
+            "Email: a user with {email} already exists"
+        )));
     }
-    user["CreatedTS"] = json!(u.created);
-    user["ModifiedTS"] = json!(u.created);
-    if let Some(task) = u.task {
-        user["UserTaskId"] = json!(task);
-    }
-    db.put(USER, u.id, &user)?;
-    Ok(user)
-}
-
-/// A new group.
-pub(crate) struct NewGroup<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub organisation_id: &'a str,
-    pub status: &'a str,
-    pub members: Vec<String>,
-    pub created_by: Option<&'a str>,
-    pub created: &'a str,
-    pub task: Option<&'a str>,
-}
-
-/// Stores a new group; returns it.
-pub(crate) fn insert_group(db: &Db<'_>, g: &NewGroup<'_>) -> StoreResult<Value> {
-    let mut group = json!({
-        "Id": g.id,
-        "Name": g.name,
-        "OrganisationId": g.organisation_id,
-        "Status": g.status,
-        "GroupType": "LOCAL",
-        "Users": g.members,
-        "CreatedBy": g.created_by,
-        "CreatedTS": g.created,
-        "ModifiedTS": g.created,
-    });
-    if let Some(task) = g.task {
-        group["UserTaskId"] = json!(task);
-    }
-    db.put(GROUP, g.id, &group)?;
-    Ok(group)
-}
-
-/// Whether a live user other than `except` has this email (any case).
-pub(super) fn email_taken(db: &Db<'_>, email: &str, except: Option<&str>) -> StoreResult<bool> {
-    Ok(db.list(USER)?.iter().any(|u| {
-        text(u, "Status") != "DELETED"
-            && text(u, "Email").eq_ignore_ascii_case(email)
-            && Some(text(u, "Id")) != except
-    }))
+    Ok(())
 }
 
 pub(super) fn is_active_admin(user: &Value) -> bool {
@@ -108,12 +61,7 @@ pub(super) fn another_admin(db: &Db<'_>, except: &str) -> StoreResult<bool> {
 
 /// Refuses a group name a live group other than `except` has (409).
 pub(super) fn group_named(db: &Db<'_>, name: &str, except: Option<&str>) -> ApiResult<()> {
-    let clash = db.list(GROUP)?.into_iter().any(|g| {
-        text(&g, "Status") != "DELETED"
-            && text(&g, "Name").eq_ignore_ascii_case(name)
-            && Some(text(&g, "Id")) != except
-    });
-    if clash {
+    if taken(db, GROUP, ("Name", name), except)? {
         return Err(ApiError::conflict(format!(
             "Name: a group named {name} already exists"
         )));
@@ -121,14 +69,21 @@ pub(super) fn group_named(db: &Db<'_>, name: &str, except: Option<&str>) -> ApiR
     Ok(())
 }
 
-/// A group that may change here: live, idle and not managed by SCIM.
-pub(super) fn load_local_group(db: &Db<'_>, id: &str) -> ApiResult<Value> {
-    let group = load_live(db, GROUP, ("group_id", id), "Group")?;
-    ensure_idle(db, &group, "Group")?;
-    if text(&group, "GroupType") == "SCIM" {
+/// Refuses a change of a group SCIM manages (400).
+pub(super) fn refuse_scim(group: &Value) -> ApiResult<()> {
+    if text(group, "GroupType") == "SCIM" {
         return Err(ApiError::bad_request(format!(
-            "Group {id} is managed by SCIM and cannot be changed here"
+            "Group {} is managed by SCIM and cannot be changed here",
+            text(group, "Id")
         )));
     }
+    Ok(())
+}
+
+/// A group that may change here: live, idle and not managed by SCIM.
+pub(super) fn load_local_group(db: &Db<'_>, id: &str) -> ApiResult<Value> {
+    let group = load_live(db, GROUP, ("group_id", id))?;
+    ensure_idle(db, &group, "Group")?;
+    refuse_scim(&group)?;
     Ok(group)
 }

@@ -5,8 +5,10 @@
 use serde_json::{Map, Value, json};
 
 use super::doc::*;
+use super::resource;
 use super::{Area, Operation};
 use crate::roles::Allowed;
+use crate::store::kinds::{CATALOGUE, VERSION, WORKLOAD};
 
 mod handlers;
 pub(crate) mod model;
@@ -16,6 +18,7 @@ pub(crate) use handlers::manifest_text;
 pub(crate) const AREA: Area = Area {
     operations,
     schemas,
+    kinds: &[CATALOGUE, VERSION, WORKLOAD],
 };
 
 const ITEM_PATH: &str = "/20190206/workload-catalogue/{catalogue_id}";
@@ -113,7 +116,7 @@ fn workload_params() -> Vec<Value> {
 }
 
 fn operations() -> Vec<Operation> {
-    let item_id = || vec![path_param("catalogue_id", "Id of the catalogue item.")];
+    let item_id = || Vec::from([path_param("catalogue_id", "Id of the catalogue item.")]);
     let version_ids = || {
         vec![
             path_param("catalogue_id", "Id of the catalogue item."),
@@ -122,119 +125,52 @@ fn operations() -> Vec<Operation> {
     };
     let workload_id = || vec![path_param("workload_id", "Id of the workload.")];
     vec![
-        Operation {
-            id: "workloads.ReadCatalogueItems",
-            method: "get",
-            path: "/20190206/workload-catalogue",
-            roles: Allowed::READ,
-            handler: handlers::read_catalogue_items,
-            summary: "List the workload catalogue",
-            params: catalogue_params(),
-            body: None,
-            response: "workloads.ReadCatalogueItems",
-            errors: &[400],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "workloads.CreateCatalogueItem",
-            method: "post",
-            path: "/20190206/workload-catalogue",
-            roles: Allowed::USER,
-            handler: handlers::create_catalogue_item,
-            summary: "Add a catalogue item with its first version (asynchronous)",
-            params: vec![],
-            body: Some("workloads.CreateCatalogueItem"),
-            response: "workloads.Event",
-            errors: &[400],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "workloads.ReadCatalogueManifest",
-            method: "get",
-            path: "/20190206/workload-catalogue/manifest/{version_id}",
-            roles: Allowed::READ,
-            handler: handlers::read_manifest,
-            summary: "Where a version's manifest can be downloaded",
-            params: vec![path_param("version_id", "Id of the version.")],
-            body: None,
-            response: "workloads.Location",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "workloads.ReadCatalogueTemplate",
-            method: "get",
-            path: "/20190206/workload-catalogue/template/{version_id}/{name}",
-            roles: Allowed::READ,
-            handler: handlers::read_template,
-            summary: "Where one template of a version can be downloaded",
-            params: vec![
+        Operation::new("workloads.ReadCatalogueItems", "get", "/20190206/workload-catalogue", Allowed::READ, resource::read::<handlers::CatalogueItems>)
+            .summary("List the workload catalogue")
+            .params(catalogue_params())
+            .response("workloads.ReadCatalogueItems")
+            .errors(&[400]),
+        Operation::new("workloads.CreateCatalogueItem", "post", "/20190206/workload-catalogue", Allowed::USER, handlers::create_catalogue_item)
+            .summary("Add a catalogue item with its first version (asynchronous)")
+            .body("workloads.CreateCatalogueItem")
+            .response("workloads.Event")
+            .errors(&[400]),
+        Operation::new("workloads.ReadCatalogueManifest", "get", "/20190206/workload-catalogue/manifest/{version_id}", Allowed::READ, handlers::read_manifest)
+            .summary("Where a version's manifest can be downloaded")
+            .params(vec![path_param("version_id", "Id of the version.")])
+            .response("workloads.Location")
+            .errors(&[400, 404]),
+        Operation::new("workloads.ReadCatalogueTemplate", "get", "/20190206/workload-catalogue/template/{version_id}/{name}", Allowed::READ, handlers::read_template)
+            .summary("Where one template of a version can be downloaded")
+            .params(vec![
                 path_param("version_id", "Id of the version."),
                 path_param("name", "Name of the template."),
-            ],
-            body: None,
-            response: "workloads.Location",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "workloads.ReadCatalogueItems",
-            method: "get",
-            path: ITEM_PATH,
-            roles: Allowed::READ,
-            handler: handlers::read_catalogue_item,
-            summary: "One catalogue item, in a catalogue of one",
-            params: {
+            ])
+            .response("workloads.Location")
+            .errors(&[400, 404]),
+        Operation::new("workloads.ReadCatalogueItems", "get", ITEM_PATH, Allowed::READ, resource::read::<handlers::CatalogueItems>)
+            .summary("One catalogue item, in a catalogue of one")
+            .params({
                 let mut p = item_id();
                 p.extend(catalogue_params());
                 p
-            },
-            body: None,
-            response: "workloads.ReadCatalogueItems",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "workloads.CreateCatalogueVersion",
-            method: "put",
-            path: ITEM_PATH,
-            roles: Allowed::USER,
-            handler: handlers::create_catalogue_version,
-            summary: "Add a version to a catalogue item; it becomes current once valid (asynchronous)",
-            params: item_id(),
-            body: Some("workloads.CreateCatalogueVersion"),
-            response: "workloads.Event",
-            errors: &[400, 404, 409],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "workloads.DeleteCatalogueItem",
-            method: "delete",
-            path: ITEM_PATH,
-            roles: Allowed::USER,
-            handler: handlers::delete_catalogue_item,
-            summary: "Remove a catalogue item no workload uses (asynchronous)",
-            params: item_id(),
-            body: None,
-            response: "workloads.Event",
-            errors: &[400, 404, 409],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "workloads.ReadCatalogueVersion",
-            method: "get",
-            path: VERSION_PATH,
-            roles: Allowed::READ,
-            handler: handlers::read_catalogue_version,
-            summary: "One version of a catalogue item",
-            params: {
+            })
+            .response("workloads.ReadCatalogueItems")
+            .errors(&[400, 404]),
+        Operation::new("workloads.CreateCatalogueVersion", "put", ITEM_PATH, Allowed::USER, handlers::create_catalogue_version)
+            .summary("Add a version to a catalogue item; it becomes current once valid (asynchronous)")
+            .params(item_id())
+            .body("workloads.CreateCatalogueVersion")
+            .response("workloads.Event")
+            .errors(&[400, 404, 409]),
+        Operation::new("workloads.DeleteCatalogueItem", "delete", ITEM_PATH, Allowed::USER, resource::delete::<handlers::CatalogueItems>)
+            .summary("Remove a catalogue item no workload uses (asynchronous)")
+            .params(item_id())
+            .response("workloads.Event")
+            .errors(&[400, 404, 409]),
+        Operation::new("workloads.ReadCatalogueVersion", "get", VERSION_PATH, Allowed::READ, handlers::read_catalogue_version)
+            .summary("One version of a catalogue item")
+            .params({
                 let mut p = version_ids();
                 p.push(flag(
                     "include_parameters",
@@ -242,63 +178,28 @@ fn operations() -> Vec<Operation> {
                     "Whether the version lists its parameters.",
                 ));
                 p
-            },
-            body: None,
-            response: "workloads.ReadCatalogueVersion",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "workloads.DeleteCatalogueVersion",
-            method: "delete",
-            path: VERSION_PATH,
-            roles: Allowed::USER,
-            handler: handlers::delete_catalogue_version,
-            summary: "Remove a version no workload uses (asynchronous)",
-            params: version_ids(),
-            body: None,
-            response: "workloads.Event",
-            errors: &[400, 404, 409],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "workloads.ReadWorkloads",
-            method: "get",
-            path: "/20190206/workloads",
-            roles: Allowed::READ,
-            handler: handlers::read_workloads,
-            summary: "List deployed workloads",
-            params: workload_params(),
-            body: None,
-            response: "workloads.ReadWorkloads",
-            errors: &[400],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "workloads.CreateWorkload",
-            method: "post",
-            path: "/20190206/workloads",
-            roles: Allowed::USER,
-            handler: handlers::create_workload,
-            summary: "Deploy a catalogue version to an account and region (asynchronous)",
-            params: vec![],
-            body: Some("workloads.CreateWorkload"),
-            response: "workloads.Event",
-            errors: &[400],
-            event_errors: &[400],
-            success: 200,
-        },
-        Operation {
-            id: "workloads.ReadWorkloads",
-            method: "get",
-            path: WORKLOAD_PATH,
-            roles: Allowed::READ,
-            handler: handlers::read_workload,
-            summary: "One workload, as a list of one",
-            params: {
+            })
+            .response("workloads.ReadCatalogueVersion")
+            .errors(&[400, 404]),
+        Operation::new("workloads.DeleteCatalogueVersion", "delete", VERSION_PATH, Allowed::USER, handlers::delete_catalogue_version)
+            .summary("Remove a version no workload uses (asynchronous)")
+            .params(version_ids())
+            .response("workloads.Event")
+            .errors(&[400, 404, 409]),
+        Operation::new("workloads.ReadWorkloads", "get", "/20190206/workloads", Allowed::READ, resource::read::<handlers::Workloads>)
+            .summary("List deployed workloads")
+            .params(workload_params())
+            .response("workloads.ReadWorkloads")
+            .errors(&[400]),
+        Operation::new("workloads.CreateWorkload", "post", "/20190206/workloads", Allowed::USER, resource::create::<handlers::Workloads>)
+            .summary("Deploy a catalogue version to an account and region (asynchronous)")
+            .body("workloads.CreateWorkload")
+            .response("workloads.Event")
+            .errors(&[400])
+            .event_errors(&[400]),
+        Operation::new("workloads.ReadWorkloads", "get", WORKLOAD_PATH, Allowed::READ, resource::read::<handlers::Workloads>)
+            .summary("One workload, as a list of one")
+            .params({
                 let mut p = workload_id();
                 p.push(flag(
                     "include_tags",
@@ -306,41 +207,22 @@ fn operations() -> Vec<Operation> {
                     "Whether the workload carries its Tags.",
                 ));
                 p
-            },
-            body: None,
-            response: "workloads.ReadWorkloads",
-            errors: &[400, 404],
-            event_errors: &[],
-            success: 200,
-        },
-        Operation {
-            id: "workloads.UpdateWorkload",
-            method: "put",
-            path: WORKLOAD_PATH,
-            roles: Allowed::USER,
-            handler: handlers::update_workload,
-            summary: "Move a workload to another version, or change its parameters, protection or tags (asynchronous)",
-            params: workload_id(),
-            body: Some("workloads.UpdateWorkload"),
-            response: "workloads.Event",
-            errors: &[400, 404, 409],
-            event_errors: &[400],
-            success: 200,
-        },
-        Operation {
-            id: "workloads.DeleteWorkload",
-            method: "delete",
-            path: WORKLOAD_PATH,
-            roles: Allowed::USER,
-            handler: handlers::delete_workload,
-            summary: "Remove a workload that is not protected (asynchronous)",
-            params: workload_id(),
-            body: None,
-            response: "workloads.Event",
-            errors: &[400, 404, 409],
-            event_errors: &[400, 403],
-            success: 200,
-        },
+            })
+            .response("workloads.ReadWorkloads")
+            .errors(&[400, 404]),
+        Operation::new("workloads.UpdateWorkload", "put", WORKLOAD_PATH, Allowed::USER, resource::update::<handlers::Workloads>)
+            .summary("Move a workload to another version, or change its parameters, protection or tags (asynchronous)")
+            .params(workload_id())
+            .body("workloads.UpdateWorkload")
+            .response("workloads.Event")
+            .errors(&[400, 404, 409])
+            .event_errors(&[400]),
+        Operation::new("workloads.DeleteWorkload", "delete", WORKLOAD_PATH, Allowed::USER, resource::delete::<handlers::Workloads>)
+            .summary("Remove a workload that is not protected (asynchronous)")
+            .params(workload_id())
+            .response("workloads.Event")
+            .errors(&[400, 404, 409])
+            .event_errors(&[400, 403]),
     ]
 }
 

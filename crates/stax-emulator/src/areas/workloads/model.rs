@@ -8,55 +8,36 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::areas::rules::{find, text};
 use crate::areas::wire::check_uuid;
 use crate::protocol::{ApiError, ApiResult};
-use crate::store::kinds::{ACCOUNT, CATALOGUE, VERSION, WORKLOAD};
+use crate::store::kinds::{ACCOUNT, VERSION, WORKLOAD};
+use crate::store::query::{Filter, Query};
 use crate::store::tasks::Outcome;
 use crate::store::{Db, StoreResult};
 
-/// A new catalogue item.
-pub(crate) struct NewItem<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub description: Value,
-    pub organisation_id: &'a str,
-    pub status: &'a str,
-    /// The current version (null until one is valid).
-    pub version_id: Value,
-    pub tags: Value,
-    pub created_by: &'a str,
-    pub created: &'a str,
-    pub task: &'a str,
+/// The fields of a new catalogue item (beside the stamps its kind declares); `version_id` is
+/// its current version (null until one is valid).
+pub(crate) fn item_fields(
+    name: &str,
+    description: Value,
+    version_id: Value,
+    tags: Value,
+) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("Name".into(), json!(name));
+    fields.insert("Description".into(), description);
+    fields.insert("Public".into(), json!(false));
+    fields.insert("Protection".into(), json!(false));
+    fields.insert("CatalogueVersionId".into(), version_id);
+    fields.insert("Tags".into(), tags);
+    fields
 }
 
-/// Stores a new catalogue item; returns it.
-pub(crate) fn insert_item(db: &Db<'_>, i: &NewItem<'_>) -> StoreResult<Value> {
-    let item = json!({
-        "Id": i.id,
-        "Name": i.name,
-        "Description": i.description,
-        "OrganisationId": i.organisation_id,
-        "Status": i.status,
-        "Public": false,
-        "Protection": false,
-        "CatalogueVersionId": i.version_id,
-        "Tags": i.tags,
-        "CreatedBy": i.created_by,
-        "CreatedTS": i.created,
-        "ModifiedTS": i.created,
-        "UserTaskId": i.task,
-    });
-    db.put(CATALOGUE, i.id, &item)?;
-    Ok(item)
-}
-
-/// A new version of a catalogue item.
-pub(crate) struct NewVersion<'a> {
-    pub id: &'a str,
-    pub catalogue_id: &'a str,
+/// A new version's own fields.
+pub(crate) struct NewVersion {
     pub description: Value,
     /// Its label (`1.2.0`).
     pub version: Value,
@@ -65,73 +46,45 @@ pub(crate) struct NewVersion<'a> {
     pub manifest_body: Value,
     /// `[{"Key", "Default"}]`.
     pub parameters: Value,
-    pub status: &'a str,
-    pub created_by: &'a str,
-    pub created: &'a str,
-    pub task: &'a str,
 }
 
-/// Stores a new version; returns it.
-pub(crate) fn insert_version(db: &Db<'_>, v: &NewVersion<'_>) -> StoreResult<Value> {
-    let version = json!({
-        "Id": v.id,
-        "CatalogueId": v.catalogue_id,
-        "Description": v.description,
-        "WorkloadVersion": v.version,
-        "ManifestURL": v.manifest_url,
-        "ManifestBody": v.manifest_body,
-        "Parameters": v.parameters,
-        "Outputs": [],
-        "Public": false,
-        "Status": v.status,
-        "CreatedBy": v.created_by,
-        "CreatedTS": v.created,
-        "ModifiedTS": v.created,
-        "UserTaskId": v.task,
-    });
-    db.put(VERSION, v.id, &version)?;
-    Ok(version)
+/// The fields of a new version (beside its item, its parent, and its stamps).
+pub(crate) fn version_fields(v: NewVersion) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("Description".into(), v.description);
+    fields.insert("WorkloadVersion".into(), v.version);
+    fields.insert("ManifestURL".into(), v.manifest_url);
+    fields.insert("ManifestBody".into(), v.manifest_body);
+    fields.insert("Parameters".into(), v.parameters);
+    fields.insert("Outputs".into(), json!([]));
+    fields.insert("Public".into(), json!(false));
+    fields
 }
 
-/// A new workload.
+/// A new workload's own fields.
 pub(crate) struct NewWorkload<'a> {
-    pub id: &'a str,
     pub name: &'a str,
     pub account_id: &'a str,
     pub catalogue_id: &'a str,
     pub version_id: Value,
-    pub organisation_id: &'a str,
     pub parameters: Value,
     pub protection: bool,
     pub region: &'a str,
-    pub status: &'a str,
     pub tags: Value,
-    pub created_by: &'a str,
-    pub created: &'a str,
-    pub task: &'a str,
 }
 
-/// Stores a new workload; returns it.
-pub(crate) fn insert_workload(db: &Db<'_>, w: &NewWorkload<'_>) -> StoreResult<Value> {
-    let workload = json!({
-        "Id": w.id,
-        "Name": w.name,
-        "AccountId": w.account_id,
-        "CatalogueId": w.catalogue_id,
-        "CatalogueVersionId": w.version_id,
-        "OrganisationId": w.organisation_id,
-        "Parameters": w.parameters,
-        "Protection": w.protection,
-        "Region": w.region,
-        "Status": w.status,
-        "Tags": w.tags,
-        "CreatedBy": w.created_by,
-        "CreatedTS": w.created,
-        "ModifiedTS": w.created,
-        "UserTaskId": w.task,
-    });
-    db.put(WORKLOAD, w.id, &workload)?;
-    Ok(workload)
+/// The fields of a new workload (beside the stamps its kind declares).
+pub(crate) fn workload_fields(w: NewWorkload<'_>) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("Name".into(), json!(w.name));
+    fields.insert("AccountId".into(), json!(w.account_id));
+    fields.insert("CatalogueId".into(), json!(w.catalogue_id));
+    fields.insert("CatalogueVersionId".into(), w.version_id);
+    fields.insert("Parameters".into(), w.parameters);
+    fields.insert("Protection".into(), json!(w.protection));
+    fields.insert("Region".into(), json!(w.region));
+    fields.insert("Tags".into(), w.tags);
+    fields
 }
 
 /// Body `Parameters` (an object) as a version lists them.
@@ -180,7 +133,11 @@ pub(super) fn manifest_url(endpoint: &str, version: &Value) -> Value {
 }
 
 /// A version as answered (without its manifest text; parameters on request).
-pub(super) fn present_version(endpoint: &str, mut version: Value, include_parameters: bool) -> Value {
+pub(super) fn present_version(
+    endpoint: &str,
+    mut version: Value,
+    include_parameters: bool,
+) -> Value {
     version["ManifestURL"] = manifest_url(endpoint, &version);
     if let Some(map) = version.as_object_mut() {
         map.remove("ManifestBody");
@@ -206,25 +163,21 @@ pub(super) fn find_version(db: &Db<'_>, catalogue_id: &str, version_id: &str) ->
 
 /// A version by its id alone.
 pub(crate) fn version_by_id(db: &Db<'_>, version_id: &str) -> ApiResult<Value> {
-    find(db, VERSION, ("version_id", version_id), "Version")
+    find(db, VERSION, ("version_id", version_id))
 }
 
-/// Workloads not DELETED.
-pub(super) fn live_workloads(db: &Db<'_>) -> StoreResult<Vec<Value>> {
-    Ok(db
-        .list(WORKLOAD)?
-        .into_iter()
-        .filter(|w| text(w, "Status") != "DELETED")
-        .collect())
+/// Workloads not DELETED, those whose `key` is `id` when given.
+pub(super) fn live_workloads(db: &Db<'_>, whose: Option<(&str, &str)>) -> StoreResult<Vec<Value>> {
+    let mut query = Query::of(WORKLOAD.name).filter(Filter::not_in("Status", WORKLOAD.ended));
+    if let Some((key, id)) = whose {
+        query.filters.push(Filter::eq(key, id));
+    }
+    Ok(db.select(&query)?.items)
 }
 
 /// Workloads as answered: with their version's label, and Tags only when asked for.
-pub(super) fn present_workload(
-    mut w: Value,
-    labels: &HashMap<String, Value>,
-    include_tags: bool,
-) -> Value {
-    let vid = text(&w, "CatalogueVersionId").to_owned();
+pub(super) fn present_workload(w: &mut Value, labels: &HashMap<String, Value>, include_tags: bool) {
+    let vid = text(w, "CatalogueVersionId").to_owned();
     w["CatalogueVersion"] = labels.get(&vid).map_or(
         Value::Null,
         |label| json!({"Id": vid, "WorkloadVersion": label}),
@@ -232,13 +185,18 @@ pub(super) fn present_workload(
     if !include_tags && let Some(map) = w.as_object_mut() {
         map.remove("Tags");
     }
-    w
 }
 
-/// Version labels by version id.
-pub(super) fn labels(db: &Db<'_>) -> StoreResult<HashMap<String, Value>> {
+/// The labels of the versions `workloads` run, by version id.
+pub(super) fn labels(db: &Db<'_>, workloads: &[Value]) -> StoreResult<HashMap<String, Value>> {
+    let ids = workloads
+        .iter()
+        .map(|w| text(w, "CatalogueVersionId").to_owned())
+        .collect();
+    let query = Query::of(VERSION.name).filter(Filter::Ids(ids));
     Ok(db
-        .list(VERSION)?
+        .select(&query)?
+        .items
         .into_iter()
         .map(|v| (text(&v, "Id").to_owned(), v["WorkloadVersion"].clone()))
         .collect())
