@@ -1,7 +1,9 @@
-//! `stax <service> <Operation> [ARG...]`: the call, through the SDK's request pipeline. The
-//! pipeline builds the request (routed, validated unless `--no-validate`, its URL); `--dry-run`
-//! prints that request, otherwise it is sent, its pages walked with `--all-pages`, what it
-//! started followed with `--wait`, and the answer printed.
+//! `stax <service> <Operation> [ARG...]`: the call, through the SDK's request pipeline. Every
+//! check comes before the first request: the `--query` compiled, the configuration built,
+//! the request built (routed, validated unless `--no-validate`, its URL) and what the options
+//! ask of the operation checked against its document ([`checks`]). Then `--dry-run` prints
+//! that request; otherwise it is sent, its pages walked with `--all-pages`, what it started
+//! followed with `--wait`, and the answer printed.
 
 use std::time::{Duration, Instant};
 
@@ -9,11 +11,13 @@ use serde_json::Value;
 use staxapp::{Args, Call, Error, StaxClient, ValidationError};
 
 use crate::args::Arguments;
+use crate::checks;
 use crate::cli::GlobalOpts;
 use crate::connect;
 use crate::failure::Failure;
 use crate::output;
 use crate::pages;
+use crate::query::Query;
 use crate::wait;
 
 /// Runs the call and prints its answer.
@@ -23,16 +27,18 @@ pub async fn call(
     operation: String,
     args: Arguments,
 ) -> Result<(), Failure> {
+    let query = global
+        .query
+        .as_deref()
+        .map(Query::compile)
+        .transpose()
+        .map_err(Failure::Usage)?;
     connect::init_logging(global.verbose)?;
     let target = connect::connect(&global).await?;
     let result = call_with(&global, &target.client, service, operation, args).await;
     target.close(global.verbose > 0).await;
     let value = result?;
-    output::print_value(
-        global.query.as_deref(),
-        global.output.unwrap_or_default(),
-        &value,
-    )
+    output::print_value(query.as_ref(), global.output.unwrap_or_default(), &value)
 }
 
 async fn call_with(
@@ -49,6 +55,10 @@ async fn call_with(
         // be path parameters.
         arguments = arguments.body(Value::Array(items));
     }
+    if !global.dry_run {
+        // A missing key fails the sign-in; say so before the document is even fetched.
+        staxapp::auth::check_api_token(client.config()).map_err(Failure::from)?;
+    }
     let call = Call::new(service, operation)
         .args(arguments)
         .validate(!global.no_validate);
@@ -62,6 +72,7 @@ async fn call_with(
         }
         _ => Failure::of_call(e, None, verbose),
     })?;
+    checks::before_sending(global, client, &request).await?;
     if global.dry_run {
         return Ok(request.dry_run());
     }

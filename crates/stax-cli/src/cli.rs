@@ -123,7 +123,7 @@ pub struct GlobalOpts {
     pub wait: bool,
 
     /// Longest time to wait with --wait, in seconds.
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 1800)]
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 1800, value_parser = clap::value_parser!(u64).range(1..))]
     pub wait_timeout: u64,
 
     /// Follow Paging.NextOffset (Paging.NextToken for permission-sets) and merge every page.
@@ -131,7 +131,7 @@ pub struct GlobalOpts {
     pub all_pages: bool,
 
     /// Page size with --all-pages.
-    #[arg(long, global = true, value_name = "N", default_value_t = 100)]
+    #[arg(long, global = true, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub page_size: u32,
 
     /// Print the request that would be sent, as JSON, and send nothing.

@@ -9,6 +9,7 @@
 
 mod args;
 mod call;
+mod checks;
 mod cli;
 mod codegen;
 mod completions;
@@ -18,6 +19,7 @@ mod failure;
 mod output;
 mod pages;
 mod profile;
+mod query;
 mod wait;
 
 use std::process::ExitCode;

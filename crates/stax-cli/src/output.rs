@@ -5,6 +5,7 @@ use std::io::Write;
 use serde_json::{Map, Value};
 
 use crate::failure::Failure;
+use crate::query::Query;
 
 /// The `--output` formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -16,18 +17,6 @@ pub enum Format {
     Yaml,
     /// Aligned columns for lists of objects; key/value rows for one object.
     Table,
-}
-
-/// Applies a JMESPath expression to a value.
-pub fn query(expression: &str, value: &Value) -> Result<Value, String> {
-    let expr = jmespath::compile(expression)
-        .map_err(|e| format!("--query {expression:?} is not valid JMESPath: {e}"))?;
-    let data = jmespath::Variable::from_json(&value.to_string())
-        .map_err(|e| format!("cannot query the result: {e}"))?;
-    let result = expr
-        .search(data)
-        .map_err(|e| format!("--query {expression:?} failed: {e}"))?;
-    serde_json::to_value(&*result).map_err(|e| format!("cannot convert the query result: {e}"))
 }
 
 /// Renders `value` in `format`, ending with a newline.
@@ -43,14 +32,12 @@ pub fn render(format: Format, value: &Value) -> String {
     }
 }
 
-/// Applies the `--query` expression (if any), renders in `format`, writes to stdout.
-pub fn print_value(
-    query_expression: Option<&str>,
-    format: Format,
-    value: &Value,
-) -> Result<(), Failure> {
-    let value = match query_expression {
-        Some(expression) => query(expression, value).map_err(Failure::Usage)?,
+/// Applies the `--query` expression (if any), renders in `format`, writes to stdout. The
+/// query was checked before the call; one that fails on the answer itself (a function given
+/// a value of the wrong type) fails the command (exit 1), not its usage: the call was made.
+pub fn print_value(query: Option<&Query>, format: Format, value: &Value) -> Result<(), Failure> {
+    let value = match query {
+        Some(query) => query.apply(value).map_err(Failure::Call)?,
         None => value.clone(),
     };
     let text = render(format, &value);
@@ -264,10 +251,7 @@ mod tests {
     }
 
     #[test]
-    fn yaml_and_query() {
-        let v = json!({"Accounts": [{"Name": "a"}, {"Name": "b"}]});
-        assert_eq!(query("Accounts[].Name", &v).unwrap(), json!(["a", "b"]));
-        assert!(query("[[[", &v).unwrap_err().contains("not valid JMESPath"));
+    fn yaml() {
         assert_eq!(render(Format::Yaml, &json!({"a": 1})), "a: 1\n");
     }
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use common::Emu;
+use common::{Emu, write_over};
 
 /// A private `XDG_CACHE_HOME`, removed at the end of the test.
 use common::TempDir as CacheHome;
@@ -23,17 +23,6 @@ fn read_accounts(emu: &Emu, home: &CacheHome) -> assert_cmd::Command {
 
 fn sign_ins(emu: &Emu) -> u64 {
     emu.stat("/cognito/InitiateAuth")
-}
-
-/// Replaces a file's content, keeping its mode.
-fn write_over(path: &Path, bytes: &[u8]) {
-    use std::io::Write as _;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .truncate(true)
-        .open(path)
-        .unwrap();
-    file.write_all(bytes).unwrap();
 }
 
 #[cfg(unix)]
@@ -81,14 +70,7 @@ fn a_second_call_makes_no_cognito_call_and_one_request() {
     assert!(!accounts["Accounts"].as_array().unwrap().is_empty());
     let after = emu.stats();
     assert_eq!(after["cognito"], before["cognito"], "{after}");
-    for call in [
-        "InitiateAuth",
-        "RespondToAuthChallenge",
-        "GetId",
-        "GetCredentialsForIdentity",
-    ] {
-        assert_eq!(after["cognito"][call], 1, "{call}: {after}");
-    }
+    common::assert_signed_in_once(&after);
     assert_eq!(after["operations"]["accounts.ReadAccounts"], 2, "{after}");
     // The public config came from the cache too; the document from its own disk cache: the
     // cached call is one request, the API call itself.
@@ -168,18 +150,14 @@ fn a_corrupt_entry_is_ignored_and_replaced() {
     assert_eq!(sign_ins(&emu), 2);
 }
 
-/// Processes started together with an empty cache all sign in and write the same entry at
-/// once: every one succeeds, and the entry left is whole (the next call uses it).
+/// Twenty processes started together on an empty cache (issue 21, row 14): every one
+/// succeeds and one signs in, the others waiting for its entry's lock and reading what it
+/// stored; the entry left is whole (the next call uses it) and no temporary file remains.
 #[test]
-fn processes_writing_the_cache_at_once_all_succeed() {
+fn processes_started_together_on_an_empty_cache_sign_in_once() {
     let emu = Emu::start(200);
-    let home = CacheHome::new("concurrent");
-    // The document first, so that the processes race on the credentials alone.
-    read_accounts(&emu, &home)
-        .arg("--no-credential-cache")
-        .assert()
-        .success();
-    let children: Vec<std::process::Child> = (0..4)
+    let home = CacheHome::new("together");
+    let children: Vec<std::process::Child> = (0..20)
         .map(|_| {
             emu.stax_std()
                 .env("XDG_CACHE_HOME", &home.0)
@@ -200,17 +178,23 @@ fn processes_writing_the_cache_at_once_all_succeed() {
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert!(v["Accounts"].is_array());
     }
-    let signed_in = sign_ins(&emu);
-    assert!((2..=5).contains(&signed_in), "{signed_in}");
+    let stats = emu.stats();
+    common::assert_signed_in_once(&stats);
+    assert_eq!(stats["operations"]["accounts.ReadAccounts"], 20, "{stats}");
     assert!(home.entry_json()["access_key_id"].is_string());
-    // No temporary file is left behind.
-    let names: Vec<String> = std::fs::read_dir(home.credentials_dir())
+    // The entry and its lock file, no temporary file.
+    let mut names: Vec<String> = std::fs::read_dir(home.credentials_dir())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 1, "{names:?}");
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names[0].ends_with(".json") && names[1].ends_with(".lock"),
+        "{names:?}"
+    );
     read_accounts(&emu, &home).assert().success();
-    assert_eq!(sign_ins(&emu), signed_in);
+    assert_eq!(sign_ins(&emu), 1);
 }
 
 #[test]

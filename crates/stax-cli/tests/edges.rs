@@ -324,11 +324,18 @@ fn stax_region_and_stax_schema_from_the_environment() {
 #[test]
 fn log_level_takes_each_python_level_name() {
     let e = emu();
-    // `--wait` on an answer without a TaskId logs a warning.
+    // `--wait` on an answer without a TaskId logs a warning (the document says the answer
+    // of CreateAccountType may carry one, under Detail.Message; this one does not).
+    let created = std::sync::atomic::AtomicUsize::new(0);
     let run = |level: &str| {
+        let n = created.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut c = e.stax();
-        c.env("LOG_LEVEL", level)
-            .args(["accounts", "ReadAccounts", "--wait"]);
+        c.env("LOG_LEVEL", level).args([
+            "accounts",
+            "CreateAccountType",
+            &format!("Name=log-level-{n}"),
+            "--wait",
+        ]);
         outcome(c)
     };
     let (code, _, stderr) = run("DEBUG");

@@ -8,8 +8,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::Emu;
 use common::measure::{self, Measured};
+use common::{Emu, write_over};
 
 /// The most memory a `stax` process may use on any input of this file.
 const PEAK_MIB: f64 = 64.0;
@@ -258,14 +258,15 @@ fn inputs_that_never_end_or_never_open_are_refused_at_once() {
             &format!("--schema {shown}"),
             call(&["--schema", &shown, "accounts", "ReadAccounts"]),
         );
-        assert_refused("--schema", &run, 1, &[&shown, "OpenAPI document", "32 MiB"]);
+        // A document the user named is a configuration error: exit 2.
+        assert_refused("--schema", &run, 2, &[&shown, "OpenAPI document", "32 MiB"]);
         let mut cmd = call(&["permission-sets", "ListPermissionSets"]);
         cmd.env("STAX_PERMISSION_SETS_SCHEMA", path);
         let run = measured(&format!("STAX_PERMISSION_SETS_SCHEMA={shown}"), cmd);
         assert_refused(
             "sets schema",
             &run,
-            1,
+            2,
             &[&shown, "OpenAPI document", "32 MiB"],
         );
         let run = measured(
@@ -440,4 +441,380 @@ fn configuration_errors_exit_2_wherever_they_are_found() {
         "nothing was sent: {}",
         emu.stats()
     );
+}
+
+/// A document the user named by path that cannot be read or is no document is a
+/// configuration error (exit 2), however it was named; a live document the installation
+/// serves that cannot be loaded stays a failure of the call (exit 1).
+#[test]
+fn a_named_document_that_cannot_be_used_is_a_configuration_error() {
+    if !measure::available() {
+        return;
+    }
+    let emu = Emu::start(200);
+    let scratch = Scratch::new("named");
+    let missing = scratch.path("missing.json");
+    let text = scratch.path("notes.json");
+    std::fs::write(&text, "not JSON\n").unwrap();
+    let shapeless = scratch.path("shapeless.json");
+    std::fs::write(&shapeless, "[1, 2]").unwrap();
+    for path in [
+        Path::new("/dev/zero"),
+        missing.as_path(),
+        text.as_path(),
+        shapeless.as_path(),
+    ] {
+        let shown = path.display().to_string();
+        let stax = |args: &[&str]| {
+            let mut cmd = emu.stax_std();
+            cmd.env("XDG_CACHE_HOME", scratch.path("cache")).args(args);
+            cmd
+        };
+        let run = measured(
+            &format!("--schema {shown}"),
+            stax(&["--schema", &shown, "accounts", "ReadAccounts"]),
+        );
+        assert_refused(
+            &shown,
+            &run,
+            2,
+            &["configuration error", &shown, "--schema"],
+        );
+        for (variable, service, operation) in [
+            ("STAX_SCHEMA", "accounts", "ReadAccounts"),
+            (
+                "STAX_PERMISSION_SETS_SCHEMA",
+                "permission-sets",
+                "ListPermissionSets",
+            ),
+        ] {
+            let mut cmd = stax(&[service, operation]);
+            cmd.env(variable, path);
+            let run = measured(&format!("{variable}={shown}"), cmd);
+            assert_refused(
+                variable,
+                &run,
+                2,
+                &["configuration error", &shown, variable],
+            );
+        }
+    }
+    assert_eq!(
+        emu.stat("/requests"),
+        0,
+        "nothing was sent: {}",
+        emu.stats()
+    );
+    // The installation's own document, when it cannot be had: exit 1, a schema error.
+    let mut cmd = emu.stax_std();
+    cmd.env("XDG_CACHE_HOME", scratch.path("cache"))
+        .env("STAX_ENDPOINT", "http://127.0.0.1:9")
+        .env("STAX_OPERATION_TIMEOUT", "5")
+        .args(["accounts", "ReadAccounts"]);
+    let run = measured("unreachable live document", cmd);
+    assert_refused("live", &run, 1, &["schema error", "127.0.0.1:9"]);
+}
+
+// Rows 5 and 6 ------------------------------------------------------------------------------
+
+/// `--query` is compiled, its depth bounded and its functions checked before anything is
+/// sent: a broken one on a write never reaches the server (a script that retries on exit 2
+/// would otherwise repeat the write), and one nested 20,000 deep is a usage error, not a
+/// stack overflow, whatever the construct.
+#[test]
+fn a_query_is_checked_before_anything_is_sent() {
+    let emu = Emu::start(200);
+    let scratch = Scratch::new("query-first");
+    let create = |query: &str| {
+        let mut cmd = emu.stax();
+        cmd.env("XDG_CACHE_HOME", &scratch.0).args([
+            "accounts",
+            "CreateAccountType",
+            "Name=from-a-bad-query",
+            "--query",
+            query,
+        ]);
+        cmd
+    };
+    let deep = 20_000;
+    for (query, says) in [
+        ("AccountType[?".to_owned(), "not valid JMESPath"),
+        ("AccountType.sizeof(Name)".to_owned(), "no function named"),
+        ("length(AccountType, Name)".to_owned(), "takes 1 argument"),
+        (format!("{}a", "!".repeat(deep)), "at most 200"),
+        (
+            format!("{}a{}", "(".repeat(deep), ")".repeat(deep)),
+            "at most 200",
+        ),
+        (format!("a{}", "[0]".repeat(deep)), "at most 200"),
+        (format!("a{}", ".a".repeat(deep)), "at most 200"),
+    ] {
+        let out = create(&query).assert().code(2).get_output().clone();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with("stax: --query"), "{stderr}");
+        assert!(stderr.contains(says), "{says:?} in {stderr}");
+        assert!(stderr.len() < 400, "one short line: {stderr}");
+    }
+    assert_eq!(
+        emu.stat("/requests"),
+        0,
+        "nothing was sent: {}",
+        emu.stats()
+    );
+    // A query that is fine until it meets the answer fails after the call: exit 1, saying so.
+    let out = create("abs(AccountType)")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("failed on the answer"), "{stderr}");
+    assert_eq!(emu.stat("/operations/accounts.CreateAccountType"), 1);
+}
+
+/// The audit of late checks: what the options ask of an operation is checked against its
+/// document before the call is sent (`--wait` with an operation whose answer names no task,
+/// `--all-pages` with one that does not page, a `--page-size` its limit refuses), and
+/// numbers that can never work are refused by the command line itself. Nothing is signed or
+/// sent; the dry run refuses the same.
+#[test]
+fn what_the_options_ask_of_the_operation_is_checked_before_sending() {
+    let emu = Emu::start(200);
+    let scratch = Scratch::new("options-first");
+    let stax = |args: &[&str]| {
+        let mut cmd = emu.stax();
+        cmd.env("XDG_CACHE_HOME", &scratch.0).args(args);
+        cmd
+    };
+    for (args, says) in [
+        (
+            &[
+                "teams",
+                "CreateApiToken",
+                "Name=t1",
+                "Role=api_readonly",
+                "--wait",
+            ][..],
+            "--wait: teams.CreateApiToken answers with neither a TaskId nor permission set assignments",
+        ),
+        (
+            &["accounts", "ReadAccounts", "--wait"],
+            "nothing to wait for",
+        ),
+        (
+            &["accounts", "CreateAccountType", "Name=t2", "--all-pages"],
+            "--all-pages: accounts.CreateAccountType does not page",
+        ),
+        (
+            &["accounts", "ReadAccountTypes", "--all-pages"],
+            "--all-pages: accounts.ReadAccountTypes does not page",
+        ),
+        (
+            &[
+                "permission-sets",
+                "ListPermissionSets",
+                "--all-pages",
+                "--page-size",
+                "500",
+            ],
+            "--page-size 500: permission-sets.ListPermissionSets takes a page size (limit) from 1 to 100",
+        ),
+        (
+            &[
+                "accounts",
+                "ReadAccounts",
+                "--all-pages",
+                "--page-size",
+                "0",
+            ],
+            "--page-size",
+        ),
+        (
+            &[
+                "accounts",
+                "CreateAccount",
+                "Name=a1",
+                "AccountType=x",
+                "--wait",
+                "--wait-timeout",
+                "0",
+            ],
+            "--wait-timeout",
+        ),
+        (&["accounts", "ReadAccounts", "--output", "xml"], "--output"),
+    ] {
+        for dry_run in [false, true] {
+            let mut cmd = stax(args);
+            if dry_run {
+                cmd.arg("--dry-run");
+            }
+            let out = cmd.assert().code(2).get_output().clone();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+            assert!(stderr.contains(says), "{args:?}: {says:?} in {stderr}");
+        }
+    }
+    // Only the documents were read: no operation, no sign-in.
+    let stats = emu.stats();
+    assert_eq!(stats["operations"], serde_json::json!({}), "{stats}");
+    let cognito = stats["cognito"].as_object().unwrap();
+    assert!(cognito.values().all(|n| n == 0), "{stats}");
+    // A missing key fails as the sign-in would (exit 1), found before the document is read.
+    let before = emu.stat("/requests");
+    let out = stax(&["accounts", "CreateAccountType", "Name=t3"])
+        .env_remove("STAX_SECRET_KEY")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("STAX_SECRET_KEY"), "{stderr}");
+    assert_eq!(emu.stat("/requests"), before, "nothing was sent");
+    // What the document allows still runs.
+    stax(&[
+        "permission-sets",
+        "ListPermissionSets",
+        "--all-pages",
+        "--page-size",
+        "100",
+    ])
+    .assert()
+    .success();
+    stax(&[
+        "accounts",
+        "ReadAccounts",
+        "--all-pages",
+        "--page-size",
+        "2",
+    ])
+    .assert()
+    .success();
+}
+
+// Row 4 -------------------------------------------------------------------------------------
+
+/// An entry under the right key (base URL and API token) whose pools and credentials are
+/// another installation's, as an installation rebuilt behind the same URL leaves: its
+/// credentials are refused, the entry goes, and the sign-in that follows uses the pools the
+/// installation serves, never the entry's: the call succeeds in the same run.
+#[test]
+fn an_entry_made_for_other_pools_gives_way_to_a_sign_in_at_the_installations() {
+    let emu = Emu::start(200);
+    let other = Emu::start(200);
+    let home = Scratch::new("pools");
+    let other_home = Scratch::new("pools-other");
+    let read = |emu: &Emu, home: &Scratch| {
+        let mut cmd = emu.stax();
+        cmd.env("XDG_CACHE_HOME", &home.0)
+            .args(["accounts", "ReadAccounts"]);
+        cmd
+    };
+    read(&other, &other_home).assert().success();
+    read(&emu, &home).assert().success();
+    assert_eq!(sign_ins(&emu), 1);
+    let foreign = other_home.entry_json();
+    let mut entry = home.entry_json();
+    let own_pools = entry["api_auth"].clone();
+    assert_ne!(
+        foreign["api_auth"], own_pools,
+        "two installations, two sets of pools"
+    );
+    for field in [
+        "access_key_id",
+        "secret_access_key",
+        "session_token",
+        "api_auth",
+    ] {
+        entry[field] = foreign[field].clone();
+    }
+    write_over(&home.entry(), &serde_json::to_vec(&entry).unwrap());
+
+    let out = read(&emu, &home).assert().success().get_output().clone();
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(answer["Accounts"].is_array(), "{answer}");
+    assert_eq!(emu.stat("/rejected_signatures"), 1, "{}", emu.stats());
+    assert_eq!(
+        sign_ins(&emu),
+        2,
+        "one sign-in, at the installation's pools"
+    );
+    assert_eq!(home.entry_json()["api_auth"], own_pools);
+    assert_eq!(sign_ins(&other), 1, "the other installation was not asked");
+    // The replacement serves the next run.
+    read(&emu, &home).assert().success();
+    assert_eq!(sign_ins(&emu), 2);
+}
+
+// Row 14 ------------------------------------------------------------------------------------
+// Twenty processes on an empty cache: `credential_cache.rs`,
+// `processes_started_together_on_an_empty_cache_sign_in_once`.
+
+/// Holds an entry's lock from another process (`python3`, `fcntl.flock`, as `stax` locks);
+/// returns it once the lock is held.
+fn lock_holder(lock: &Path) -> std::process::Child {
+    use std::io::BufRead as _;
+    use std::os::unix::process::CommandExt as _;
+    let mut child = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import fcntl, sys, time\nf = open(sys.argv[1], 'a')\nfcntl.flock(f, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(600)",
+        ])
+        .arg(lock)
+        .process_group(0)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "held");
+    child
+}
+
+/// The lock of a process that died is released with it: nobody waits. A live process that
+/// keeps it (stopped, hung) holds the others up for a bounded time only (10 s), after which
+/// they sign in themselves.
+#[test]
+fn a_lock_whose_holder_died_or_hangs_holds_nobody_up_for_long() {
+    let emu = Emu::start(200);
+    let home = Scratch::new("stale-lock");
+    let read = || {
+        let mut cmd = emu.stax();
+        cmd.env("XDG_CACHE_HOME", &home.0)
+            .args(["-v", "accounts", "ReadAccounts"]);
+        cmd
+    };
+    read().assert().success();
+    let names = |ext: &str| -> Vec<PathBuf> {
+        std::fs::read_dir(home.credentials_dir())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .collect()
+    };
+    let (entry, lock) = (names("json").remove(0), names("lock").remove(0));
+    let waited = "another process is still signing in";
+
+    // Killed while it held the lock: the next run takes the lock at once.
+    let mut dead = lock_holder(&lock);
+    dead.kill().unwrap();
+    dead.wait().unwrap();
+    std::fs::remove_file(&entry).unwrap();
+    let out = read().assert().success().get_output().clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains(waited), "{stderr}");
+    assert_eq!(sign_ins(&emu), 2);
+
+    // Alive and holding it: the run waits its bound, then signs in by itself.
+    let mut alive = lock_holder(&lock);
+    std::fs::remove_file(&entry).unwrap();
+    let out = read().assert().success().get_output().clone();
+    let _ = alive.kill();
+    let _ = alive.wait();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(waited), "{stderr}");
+    assert_eq!(sign_ins(&emu), 3);
+    assert!(entry.exists(), "the entry is written all the same");
 }

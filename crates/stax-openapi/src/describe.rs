@@ -74,6 +74,10 @@ pub struct ParameterInfo {
     pub description: Option<String>,
     /// The schema's `default`.
     pub default: Option<Value>,
+    /// The schema's `minimum`, for a number.
+    pub minimum: Option<f64>,
+    /// The schema's `maximum`, for a number.
+    pub maximum: Option<f64>,
     /// The parameter's `schema` as the document writes it (`$ref`s unresolved), when it has one.
     pub schema: Option<Value>,
 }
@@ -136,6 +140,8 @@ pub fn declared_parameters(
                 enum_values: Vec::new(),
                 description: None,
                 default: None,
+                minimum: None,
+                maximum: None,
                 schema: None,
             });
         }
@@ -158,6 +164,12 @@ fn parameter_info(doc: &Value, param: &Value) -> Option<ParameterInfo> {
         description: string_field(param, "description")
             .or_else(|| schema.and_then(|s| string_field(s, "description"))),
         default: schema.and_then(|s| s.get("default")).cloned(),
+        minimum: schema
+            .and_then(|s| s.get("minimum"))
+            .and_then(Value::as_f64),
+        maximum: schema
+            .and_then(|s| s.get("maximum"))
+            .and_then(Value::as_f64),
         schema: param.get("schema").cloned(),
         location,
     })
@@ -235,6 +247,110 @@ pub fn string_field(value: &Value, key: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The schema of the success answer of the operation object `op`: the JSON media type's
+/// schema of its first 2xx response (`200`, `201`, ..., `2XX`) that states one.
+pub fn answer_schema<'a>(doc: &'a Value, op: &'a Value) -> Option<&'a Value> {
+    let responses = resolve(doc, op.get("responses")?).as_object()?;
+    let mut codes: Vec<&String> = responses.keys().filter(|c| c.starts_with('2')).collect();
+    codes.sort();
+    codes.into_iter().find_map(|code| {
+        let content = resolve(doc, &responses[code]).get("content")?.as_object()?;
+        content
+            .iter()
+            .find(|(media, _)| media.starts_with("application/json") || media.ends_with("+json"))
+            .and_then(|(_, media)| media.get("schema"))
+            .map(|schema| resolve(doc, schema))
+    })
+}
+
+/// Whether a value of `schema` may hold something at `path` (property names from the top; an
+/// array is looked through to its items): `Some(true)` when the schema declares it,
+/// `Some(false)` when it states its properties at every step and not that one, `None` when
+/// it does not say (a step with no `properties`, or open to any other property).
+pub fn may_hold(doc: &Value, schema: &Value, path: &[&str]) -> Option<bool> {
+    let mut schema = schema;
+    for name in path {
+        schema = items_of(doc, schema);
+        let mut properties = Vec::new();
+        if !collect_properties(doc, schema, &mut properties, 0) {
+            return None;
+        }
+        match properties.into_iter().find(|(key, _)| key == name) {
+            Some((_, property)) => schema = property,
+            None => return Some(false),
+        }
+    }
+    Some(true)
+}
+
+/// The items of an array schema (of an array of arrays, their items), else `schema`.
+fn items_of<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    let mut schema = resolve(doc, schema);
+    for _ in 0..MAX_DEPTH {
+        match schema.get("items") {
+            Some(items) => schema = resolve(doc, items),
+            None => break,
+        }
+    }
+    schema
+}
+
+/// Gathers the properties `schema` declares (through `$ref`, `allOf`, `anyOf`, `oneOf`);
+/// false when it does not state them: no `properties` anywhere, or an `additionalProperties`
+/// that admits others.
+fn collect_properties<'a>(
+    doc: &'a Value,
+    schema: &'a Value,
+    found: &mut Vec<(&'a str, &'a Value)>,
+    depth: usize,
+) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    let schema = resolve(doc, schema);
+    if schema
+        .get("additionalProperties")
+        .is_some_and(|extra| extra != &Value::Bool(false))
+    {
+        return false;
+    }
+    let mut stated = false;
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        stated = true;
+        found.extend(properties.iter().map(|(k, v)| (k.as_str(), v)));
+    }
+    for keyword in ["allOf", "anyOf", "oneOf"] {
+        if let Some(members) = schema.get(keyword).and_then(Value::as_array) {
+            for member in members {
+                // An alternative that is a string, a number, ... holds no property.
+                if scalar(resolve(doc, member)) {
+                    continue;
+                }
+                if !collect_properties(doc, member, found, depth + 1) {
+                    return false;
+                }
+                stated = true;
+            }
+        }
+    }
+    stated
+}
+
+/// Whether `schema` says its values are of scalar types only (no object, no array).
+fn scalar(schema: &Value) -> bool {
+    let is_scalar = |t: &Value| {
+        matches!(
+            t.as_str(),
+            Some("string" | "number" | "integer" | "boolean" | "null")
+        )
+    };
+    match schema.get("type") {
+        Some(Value::Array(types)) => !types.is_empty() && types.iter().all(is_scalar),
+        Some(t) => is_scalar(t),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,5 +418,28 @@ mod tests {
         assert_eq!(params[2].name, "account_id");
         assert_eq!(params[2].location, ParameterLocation::Path);
         assert!(params[2].required);
+    }
+
+    #[test]
+    fn answers_say_what_they_may_hold() {
+        let doc = json!({"components": {"schemas": {
+            "Event": {"type": "object", "properties": {"Detail": {"type": "object", "properties": {
+                "Message": {"oneOf": [{"type": "object", "properties": {"TaskId": {"type": "string"}}}, {"type": "string"}]}
+            }}}},
+            "Open": {"type": "object"}
+        }}});
+        let op = json!({"responses": {
+            "400": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Open"}}}},
+            "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}}}
+        }});
+        let answer = answer_schema(&doc, &op).unwrap();
+        assert_eq!(
+            may_hold(&doc, answer, &["Detail", "Message", "TaskId"]),
+            Some(true)
+        );
+        assert_eq!(may_hold(&doc, answer, &["TaskId"]), Some(false));
+        let open = json!({"$ref": "#/components/schemas/Open"});
+        assert_eq!(may_hold(&doc, &open, &["TaskId"]), None);
+        assert!(answer_schema(&doc, &json!({"responses": {}})).is_none());
     }
 }

@@ -178,5 +178,10 @@ mod tests {
             2,
             "a new built-in API needs a kind here"
         );
+        // And the waiter looks for a task's id where the generator does.
+        assert_eq!(
+            crate::model::operations::TASK_ID_PATHS,
+            staxapp::tasks::TASK_ID_PATHS
+        );
     }
 }

@@ -12,6 +12,7 @@ import signal
 import ssl
 import subprocess
 import sys
+import tempfile
 import threading
 import unittest
 import urllib.request
@@ -352,6 +353,33 @@ class ConfigLikeStaxapp(unittest.TestCase):
         with self.assertRaises(TransportException) as caught:
             StaxClient("accounts", config=config).ReadAccounts()
         self.assertIsInstance(caught.exception, ConnectionError)
+
+    def test_a_named_document_that_cannot_be_used_is_a_config_exception(self):
+        # A document named by path: the setting is at fault (ConfigException, a ValueError),
+        # as the CLI's exit 2; before any request.
+        admin(READY, "reset-stats", "POST")
+        with tempfile.TemporaryDirectory() as scratch:
+            text = os.path.join(scratch, "notes.json")
+            with open(text, "w") as f:
+                f.write("not JSON\n")
+            for path in ["/dev/zero", os.path.join(scratch, "missing.json"), text]:
+                os.environ["STAX_SCHEMA"] = path
+                try:
+                    with self.assertRaises(ConfigException, msg=path) as caught:
+                        StaxClient("accounts", force=True)
+                finally:
+                    os.environ.pop("STAX_SCHEMA", None)
+                self.assertIsInstance(caught.exception, ValueError)
+                self.assertIn(path, str(caught.exception))
+                self.assertIn("STAX_SCHEMA", str(caught.exception))
+        stats = admin(READY, "stats")
+        self.assertEqual(stats["document"]["sent"], 0, stats)
+        self.assertEqual(sum(stats["cognito"].values()), 0, stats)
+        # The installation's own document, when it cannot be had: SchemaException.
+        once = StaxAPIRetryConfig(max_attempts=0)
+        with self.assertRaises(SchemaException) as caught:
+            StaxClient("accounts", force=True, config=Config(hostname="127.0.0.1:9", api_retry_config=once))
+        self.assertNotIsInstance(caught.exception, ValueError)
 
     def test_log_level_sets_the_root_loggers_level_as_staxapp_does(self):
         code = "import logging, staxapp_rs.config; print(logging.getLogger().level)"

@@ -86,10 +86,12 @@ impl From<String> for Secret {
 pub enum SchemaSource {
     /// The API's own public document operation (`<base>/public/oas3-document` for the core
     /// API, `<base>/public/api-document` for the Permission Sets API), cached on disk and
-    /// revalidated.
+    /// revalidated. One that cannot be fetched or read is an [`Error::Schema`](crate::Error::Schema).
     #[default]
     Live,
-    /// A local OAS3 JSON file.
+    /// A local OAS3 JSON file. One that cannot be read (missing, a device or a pipe, over
+    /// 32 MiB) or is not a document is a configuration error,
+    /// [`ConfigError::Document`].
     File(PathBuf),
 }
 

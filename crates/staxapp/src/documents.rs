@@ -15,7 +15,7 @@ use http::Method;
 use crate::apis::Api;
 use crate::cache::{CacheEntry, DEFAULT_TTL, DocumentCache};
 use crate::config::{Config, SchemaSource};
-use crate::error::{Error, Result};
+use crate::error::{ConfigError, Error, Result};
 use crate::interceptor::RequestKind;
 use crate::schema::Document;
 use crate::send::{self, Link, Outgoing, Unsigned};
@@ -82,8 +82,32 @@ pub fn offline(config: &Config, api: Api) -> Option<Document> {
 /// Loads the document of `api` from its source.
 async fn load(api: Api, link: Link<'_>, config: &Config) -> Result<Document> {
     match config.schema_of(api) {
-        SchemaSource::File(path) => Document::from_file_with(path, &api.layout()),
+        SchemaSource::File(path) => {
+            Document::from_file_with(path, &api.layout()).map_err(|e| named_document(api, path, e))
+        }
         SchemaSource::Live => load_live(api, link, config).await,
+    }
+}
+
+/// A document the user named by path that cannot be read or is no document: a configuration
+/// error (the setting is at fault, as for a CA bundle), where a live document the
+/// installation serves stays a schema error.
+fn named_document(api: Api, path: &std::path::Path, e: Error) -> Error {
+    match e {
+        Error::Schema(problem) => {
+            let setting = if api == Api::CORE {
+                format!("{} or --schema", api.schema_env())
+            } else {
+                api.schema_env().to_owned()
+            };
+            ConfigError::Document {
+                setting,
+                path: path.to_owned(),
+                problem,
+            }
+            .into()
+        }
+        other => other,
     }
 }
 

@@ -197,6 +197,19 @@ pub enum ConfigError {
         /// What is wrong with it.
         problem: String,
     },
+    /// An OpenAPI document named by path (`STAX_SCHEMA`, `STAX_PERMISSION_SETS_SCHEMA`,
+    /// [`ConfigBuilder::schema`](crate::ConfigBuilder::schema)) cannot be read or is not a
+    /// document: the user's setting, not the installation, is at fault. (A live document the
+    /// installation serves that cannot be loaded is [`Error::Schema`].)
+    #[error("{problem} (the document named by {setting})")]
+    Document {
+        /// The setting that named it, e.g. `STAX_SCHEMA`.
+        setting: String,
+        /// The file named.
+        path: std::path::PathBuf,
+        /// What is wrong with it: the path, the kind and the limit, or the parse error.
+        problem: String,
+    },
     /// Any other value out of its range.
     #[error("{setting}: {problem}")]
     InvalidValue {

@@ -200,20 +200,35 @@ impl<P> Pacer<'_, P> {
     }
 }
 
-/// The `TaskId` of a mutation's answer, if it has one (top level or under `Detail`).
+/// Where a mutation's answer names its task, in the order they are looked at: at the top
+/// (accounts), under `Detail` (event-style answers: groups, account type access), under
+/// `Detail.Message` (networking, organisations, services, workloads), as Stax's documents
+/// describe the answers.
+pub const TASK_ID_PATHS: [&[&str]; 3] = [
+    &["TaskId"],
+    &["Detail", "TaskId"],
+    &["Detail", "Message", "TaskId"],
+];
+
+/// The `TaskId` of a mutation's answer, if it has one (at one of [`TASK_ID_PATHS`]).
 ///
 /// ```
 /// use serde_json::json;
 /// assert_eq!(staxapp::tasks::task_id_of(&json!({"TaskId": "t-1"})), Some("t-1"));
 /// assert_eq!(staxapp::tasks::task_id_of(&json!({"Detail": {"TaskId": "t-2"}})), Some("t-2"));
+/// assert_eq!(
+///     staxapp::tasks::task_id_of(&json!({"Detail": {"Message": {"TaskId": "t-3"}}})),
+///     Some("t-3")
+/// );
 /// assert_eq!(staxapp::tasks::task_id_of(&json!({"Accounts": []})), None);
 /// ```
 pub fn task_id_of(response: &Value) -> Option<&str> {
-    response
-        .get("TaskId")
-        .or_else(|| response.pointer("/Detail/TaskId"))
-        .and_then(Value::as_str)
-        .filter(|id| !id.is_empty())
+    TASK_ID_PATHS.iter().find_map(|path| {
+        path.iter()
+            .try_fold(response, |value, key| value.get(key))
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+    })
 }
 
 /// The log lines of a task, as strings.

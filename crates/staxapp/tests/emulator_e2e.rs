@@ -749,6 +749,86 @@ async fn sessions_share_credentials_through_a_store() {
     emu.shutdown().await;
 }
 
+/// Sessions of their own (as processes would be) started together on one empty store sign
+/// in once: the first takes the key's lock, the others wait for it and read its entry.
+#[tokio::test]
+async fn sessions_started_together_on_an_empty_store_sign_in_once() {
+    use staxapp::auth::store::FileCredentialStore;
+    let emu = emulator(EmulatorOptions::default()).await;
+    let store = Arc::new(FileCredentialStore::new(
+        common::temp_dir("store-together").join("credentials"),
+    ));
+    let calls = (0..8).map(|_| {
+        let session =
+            Session::with_credential_store(config(&emu, "store-together"), store.clone()).unwrap();
+        async move {
+            StaxClient::with_session(session)
+                .call("accounts", "ReadAccounts", args! {})
+                .await
+        }
+    });
+    for answer in futures::future::join_all(calls).await {
+        assert!(answer.unwrap()["Accounts"].is_array());
+    }
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 1, "{}", emu.stats());
+    assert_eq!(stat(&emu, "/operations/accounts.ReadAccounts"), 8);
+    std::fs::remove_dir_all(store.dir().parent().unwrap()).ok();
+    emu.shutdown().await;
+}
+
+/// An entry under the right key whose pools are not those the installation serves (which
+/// this process knows) is not used: the session signs in at the installation's pools, the
+/// entry's credentials are never sent, and the entry is replaced.
+#[tokio::test]
+async fn a_stored_entry_of_other_pools_is_not_used() {
+    use staxapp::auth::store::{CredentialKey, FileCredentialStore, StoredCredentials};
+    let emu = emulator(EmulatorOptions::default()).await;
+    let store = Arc::new(FileCredentialStore::new(
+        common::temp_dir("store-pools").join("credentials"),
+    ));
+    // The process learns the installation's pools: a client without the store signs in.
+    let plain = StaxClient::new(config(&emu, "store-pools")).unwrap();
+    plain
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    let pools = plain.session().api_auth().await.unwrap();
+    let config = config(&emu, "store-pools");
+    let key = CredentialKey::new(
+        config.base_url(),
+        config.access_key().unwrap(),
+        config.secret_key().unwrap().expose(),
+    );
+    let mut other = (*pools).clone();
+    other.user_pool_id = "ap-southeast-2_Other".into();
+    other.client_id = "other-client".into();
+    let foreign = StoredCredentials::new(
+        Credentials::new(
+            "ASIAFOREIGN",
+            "secret",
+            "token",
+            SystemTime::now() + Duration::from_secs(3600),
+        ),
+        Some(other),
+    );
+    store.store_now(&key, &foreign).unwrap();
+    let session = Session::with_credential_store(config, store.clone()).unwrap();
+    StaxClient::with_session(session)
+        .call("accounts", "ReadAccounts", args! {})
+        .await
+        .unwrap();
+    assert_eq!(stat(&emu, "/cognito/InitiateAuth"), 2);
+    assert_eq!(
+        stat(&emu, "/rejected_signatures"),
+        0,
+        "the entry's credentials were never sent"
+    );
+    let replaced = store.load_now(&key).unwrap().unwrap();
+    assert_eq!(replaced.api_auth.as_ref(), Some(&*pools));
+    std::fs::remove_dir_all(store.dir().parent().unwrap()).ok();
+    emu.shutdown().await;
+}
+
 /// A store that fails at everything costs a sign-in, never the call.
 #[tokio::test]
 async fn a_failing_store_never_fails_a_call() {

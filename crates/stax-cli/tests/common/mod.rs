@@ -60,11 +60,12 @@ impl TempDir {
         self.0.join("stax").join("credentials")
     }
 
-    /// The one entry of the credential cache.
+    /// The one entry of the credential cache (beside it, its lock file).
     pub fn entry(&self) -> std::path::PathBuf {
         let entries: Vec<std::path::PathBuf> = std::fs::read_dir(self.credentials_dir())
             .unwrap()
             .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_none_or(|e| e != "lock"))
             .collect();
         assert_eq!(entries.len(), 1, "{entries:?}");
         entries.into_iter().next().unwrap()
@@ -74,6 +75,30 @@ impl TempDir {
     pub fn entry_json(&self) -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(self.entry()).unwrap()).unwrap()
     }
+}
+
+/// Checks that the emulator's `stats` count one whole sign-in: each of the four Cognito
+/// calls once.
+pub fn assert_signed_in_once(stats: &serde_json::Value) {
+    for call in [
+        "InitiateAuth",
+        "RespondToAuthChallenge",
+        "GetId",
+        "GetCredentialsForIdentity",
+    ] {
+        assert_eq!(stats["cognito"][call], 1, "{call}: {stats}");
+    }
+}
+
+/// Replaces a file's content, keeping its mode.
+pub fn write_over(path: &std::path::Path, bytes: &[u8]) {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(path)
+        .unwrap();
+    file.write_all(bytes).unwrap();
 }
 
 /// Makes a FIFO at `path`.

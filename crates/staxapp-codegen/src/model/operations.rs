@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use stax_openapi::describe::ParameterLocation;
+use stax_openapi::describe::{self, ParameterLocation};
 use stax_openapi::operations::Operation;
 use stax_openapi::pointer;
 
@@ -158,10 +158,10 @@ pub fn services(
                 &mut methods,
             )?;
             if let Some(id) = named(types, &def.output) {
-                // An answer that declares a `TaskId` (at its top or under `Detail`) can be
-                // waited for; changes that finish at once (`CreateAccountType`) declare none.
+                // An answer that declares a `TaskId` where the SDK's waiter looks can be waited
+                // for; changes that finish at once (`CreateAccountType`) declare none.
                 if let Some(task) = &task_type
-                    && has_task_id(types, id)
+                    && declares_task_id(&inputs[doc].doc, operation)
                 {
                     waits.entry(id).or_insert_with(|| Wait::Task(task.clone()));
                 }
@@ -409,16 +409,25 @@ fn element_of(types: &Types<'_>, ty: &Ty) -> Option<Ty> {
     }
 }
 
-/// Whether a struct carries a `TaskId`, at its top or under `Detail`.
-fn has_task_id(types: &Types<'_>, id: TypeId) -> bool {
-    let Kind::Struct(fields) = &types.defs[id].kind else {
-        return false;
-    };
-    fields.iter().any(|f| f.wire == "TaskId")
-        || fields.iter().any(|f| {
-            f.wire == "Detail"
-                && struct_fields(types, &f.ty).is_some_and(|d| d.iter().any(|f| f.wire == "TaskId"))
-        })
+/// Where the SDK's waiter finds a task's id in an answer (`staxapp::tasks::TASK_ID_PATHS`; a
+/// test keeps the two alike).
+pub const TASK_ID_PATHS: [&[&str]; 3] = [
+    &["TaskId"],
+    &["Detail", "TaskId"],
+    &["Detail", "Message", "TaskId"],
+];
+
+/// Whether the success answer of `operation` declares a `TaskId` at one of [`TASK_ID_PATHS`].
+fn declares_task_id(doc: &Value, operation: &Operation) -> bool {
+    operation.variants.iter().any(|variant| {
+        doc.pointer(&variant.pointer)
+            .and_then(|op| describe::answer_schema(doc, op))
+            .is_some_and(|answer| {
+                TASK_ID_PATHS
+                    .iter()
+                    .any(|path| describe::may_hold(doc, answer, path) == Some(true))
+            })
+    })
 }
 
 /// The assignment record type of an answer that is one (`Id`, `PermissionSetId`, `Status`)

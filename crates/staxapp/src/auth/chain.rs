@@ -5,17 +5,24 @@
 //! store). When the API refuses credentials, every provider hears it (the store drops its
 //! entry) and the next call asks the chain again.
 //!
-//! The installation's `ApiAuth` has one cache, the process's cell of the base URL
-//! ([`public_config_cell`](super::public_config_cell)): a stored entry fills it with the
-//! block stored beside its credentials, so a process that finds its credentials in the store
-//! makes no request at all before its call.
+//! **Across processes**: a provider that has nothing may hold a lock while the providers after
+//! it are asked (the store's lock, [`CredentialStore::lock`](super::store::CredentialStore::lock)),
+//! and is asked again once it holds it: of processes started together on an empty store, one
+//! signs in and the others read what it stored.
+//!
+//! **Which pools**: the installation's `ApiAuth` has one cache, the process's cell of the base
+//! URL ([`public_config_cell`](super::public_config_cell)), filled only from what the
+//! installation serves. A stored entry's own block signs that entry's calls and nothing else:
+//! an entry whose block differs from the installation's (when the process knows it) is not
+//! used, and after a refusal the sign-in reads the installation's block, never the entry's. A
+//! process that finds its credentials in the store makes no request at all before its call.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use futures::future::BoxFuture;
 
-use super::store::{Persisted, StoredCredentials};
+use super::store::{Persisted, StoreLock, StoredCredentials};
 use super::{ApiAuth, CredentialCache, Credentials, PublicConfigCell, SignIn};
 use crate::config::Config;
 use crate::error::Result;
@@ -34,31 +41,53 @@ trait Provider: Send + Sync {
         Box::pin(std::future::ready(()))
     }
 
+    /// Holds what keeps other processes from asking the providers after this one at the same
+    /// time (a lock, released when dropped); the chain asks this provider again once held.
+    /// `None`: nothing to hold.
+    fn hold(&self) -> BoxFuture<'_, Option<StoreLock>> {
+        Box::pin(std::future::ready(None))
+    }
+
     /// The API refused the current credentials.
     fn refused(&self) {}
 }
+
+/// The `ApiAuth` block stored beside the credentials in use, when they came from the store.
+type StoredAuth = Arc<Mutex<Option<Arc<ApiAuth>>>>;
 
 /// The credential store of the session.
 struct FromStore {
     persisted: Persisted,
     public_config: PublicConfigCell,
+    stored_auth: StoredAuth,
 }
 
 impl Provider for FromStore {
     fn provide(&self, now: SystemTime) -> BoxFuture<'_, Result<Option<StoredCredentials>>> {
         Box::pin(async move {
-            let entry = self.persisted.load_fresh(now).await;
-            if let Some(api_auth) = entry.as_ref().and_then(|e| e.api_auth.clone()) {
-                // The one ApiAuth cache learns the block stored beside the credentials
-                // (ignored when it is known already).
-                let _ = self.public_config.set(Arc::new(api_auth));
+            let Some(entry) = self.persisted.load_fresh(now).await else {
+                return Ok(None);
+            };
+            // Made for other pools than the installation's (when this process knows them): a
+            // stale entry of another installation at this base URL.
+            if let (Some(known), Some(stored)) = (self.public_config.get(), &entry.api_auth)
+                && **known != *stored
+            {
+                tracing::debug!("the stored credentials were made for other pools; signing in");
+                return Ok(None);
             }
-            Ok(entry)
+            *self.stored_auth.lock().unwrap_or_else(|e| e.into_inner()) =
+                entry.api_auth.clone().map(Arc::new);
+            Ok(Some(entry))
         })
     }
 
     fn keep<'a>(&'a self, entry: &'a StoredCredentials, now: SystemTime) -> BoxFuture<'a, ()> {
         Box::pin(self.persisted.save(entry, now))
+    }
+
+    fn hold(&self) -> BoxFuture<'_, Option<StoreLock>> {
+        Box::pin(self.persisted.lock())
     }
 
     fn refused(&self) {
@@ -119,6 +148,7 @@ pub(crate) struct CredentialChain {
     http: reqwest::Client,
     interceptors: Interceptors,
     public_config: PublicConfigCell,
+    stored_auth: StoredAuth,
 }
 
 impl CredentialChain {
@@ -130,11 +160,13 @@ impl CredentialChain {
         interceptors: &Interceptors,
     ) -> CredentialChain {
         let public_config = super::public_config_cell(config);
+        let stored_auth = StoredAuth::default();
         let mut providers: Vec<Box<dyn Provider>> = Vec::with_capacity(2);
         if let Some(persisted) = persisted {
             providers.push(Box::new(FromStore {
                 persisted,
                 public_config: public_config.clone(),
+                stored_auth: stored_auth.clone(),
             }));
         }
         providers.push(Box::new(BySignIn {
@@ -151,6 +183,7 @@ impl CredentialChain {
             http: http.clone(),
             interceptors: interceptors.clone(),
             public_config,
+            stored_auth,
         }
     }
 
@@ -169,8 +202,19 @@ impl CredentialChain {
         self.cache
             .get(now, || async {
                 let last = self.providers.len() - 1;
+                // Locks held until the credentials got are handed back (stored).
+                let mut held = Vec::new();
                 for (i, provider) in self.providers.iter().enumerate() {
-                    match provider.provide(now).await? {
+                    let mut found = provider.provide(now).await?;
+                    if found.is_none()
+                        && i < last
+                        && let Some(lock) = provider.hold().await
+                    {
+                        held.push(lock);
+                        // Another process may have stored fresh credentials meanwhile.
+                        found = provider.provide(SystemTime::now()).await?;
+                    }
+                    match found {
                         Some(entry) => {
                             for earlier in &self.providers[..i] {
                                 earlier.keep(&entry, SystemTime::now()).await;
@@ -189,10 +233,20 @@ impl CredentialChain {
             .await
     }
 
-    /// The installation's `ApiAuth`, from the one cache (read when unknown).
+    /// The `ApiAuth` of the credentials in use: the installation's, from the one cache; while
+    /// the credentials are a stored entry's and the installation's block is not known, the
+    /// block stored beside them (no request); else read from the installation.
     pub(crate) async fn api_auth(&self) -> Result<Arc<ApiAuth>> {
         if let Some(known) = self.public_config.get() {
             return Ok(known.clone());
+        }
+        let stored = self
+            .stored_auth
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(stored) = stored {
+            return Ok(stored);
         }
         let link = Link {
             interceptors: &self.interceptors,
@@ -207,6 +261,8 @@ impl CredentialChain {
         if !self.cache.invalidate(creds) {
             return false;
         }
+        // The entry's block goes with it: the next sign-in reads the installation's.
+        *self.stored_auth.lock().unwrap_or_else(|e| e.into_inner()) = None;
         for provider in &self.providers {
             provider.refused();
         }

@@ -427,6 +427,21 @@ impl SignIn {
     }
 }
 
+/// Checks that `config` holds a whole API token (an access key and a secret key), without
+/// any network: the error a sign-in would fail with, found before the first request.
+///
+/// ```
+/// use staxapp::Config;
+///
+/// let config = Config::builder_without_env().access_key("AK").build()?;
+/// let err = staxapp::auth::check_api_token(&config).unwrap_err();
+/// assert!(err.to_string().contains("STAX_SECRET_KEY"));
+/// # Ok::<(), staxapp::Error>(())
+/// ```
+pub fn check_api_token(config: &Config) -> Result<()> {
+    api_token(config).map(|_| ())
+}
+
 /// The API token of `config`, or the error naming the missing variable.
 pub(crate) fn api_token(config: &Config) -> Result<(&str, &str)> {
     let access_key = config.access_key().ok_or_else(|| {

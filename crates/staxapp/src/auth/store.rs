@@ -9,6 +9,11 @@
 //! [`CredentialKey`], a SHA-256 of the base URL, the access key and the secret key: a changed
 //! or wrong secret key never finds the credentials of the right one.
 //!
+//! Processes that find no fresh entry take the key's lock ([`CredentialStore::lock`]) before
+//! signing in and read the store again once they hold it, so processes started together sign
+//! in once. An entry records the `ApiAuth` block (the Cognito pools) it was signed in with;
+//! it signs that entry's calls only, and is not used when it differs from the installation's.
+//!
 //! When the API refuses stored credentials ("security token ... expired" or "... invalid"),
 //! the session drops the entry, signs in once more, retries the call once and stores the
 //! replacement. Whatever a store does wrong (an unreadable or corrupt entry, a failed write)
@@ -83,8 +88,9 @@ pub type StoreResult<T> = std::result::Result<T, StoreError>;
 /// The methods return boxed futures so that the trait can be used as `Arc<dyn
 /// CredentialStore>` and implemented over async services; a store that does small local I/O
 /// (as [`FileCredentialStore`]) may do it inline and return a ready future. A session calls
-/// [`load`](Self::load) before its first sign-in, [`store`](Self::store) after each
-/// successful one, and [`remove`](Self::remove) when the API refused the credentials. Errors
+/// [`load`](Self::load) before its first sign-in, [`lock`](Self::lock) when it found nothing
+/// fresh (then `load` again), [`store`](Self::store) after each successful sign-in, and
+/// [`remove`](Self::remove) when the API refused the credentials. Errors
 /// never fail a call: the session logs them at debug level and goes on as if the store were
 /// empty.
 pub trait CredentialStore: fmt::Debug + Send + Sync {
@@ -105,7 +111,28 @@ pub trait CredentialStore: fmt::Debug + Send + Sync {
 
     /// Forgets the entry of `key` (no error when there is none).
     fn remove<'a>(&'a self, key: &'a CredentialKey) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// Takes `key`'s lock, shared by every process (and session) that uses the store, waiting
+    /// a bounded time for it: a session that found no fresh entry holds it while it signs
+    /// in, and reads the store again once it has it, so processes started together sign in
+    /// once. The lock is released when the returned value is dropped. `Ok(None)` when there
+    /// is no lock to take (the default: each session then signs in by itself) or it could not
+    /// be had in time.
+    fn lock<'a>(&'a self, key: &'a CredentialKey) -> BoxFuture<'a, StoreResult<Option<StoreLock>>> {
+        let _ = key;
+        Box::pin(std::future::ready(Ok(None)))
+    }
 }
+
+/// A held [`CredentialStore::lock`]: released when dropped.
+pub type StoreLock = Box<dyn Send + Sync>;
+
+/// How long [`FileCredentialStore::lock_now`] waits for another process's sign-in before
+/// signing in itself. A lock whose process died is released at once by the system.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// How often a waiting process tries the lock again.
+const LOCK_POLL: Duration = Duration::from_millis(20);
 
 /// The key of one installation and API token: the hex SHA-256 of the API base URL, the
 /// access key and the secret key. It shows nothing of the secret key and changes with it.
@@ -275,8 +302,14 @@ impl StoredCredentials {
 ///   renamed over the entry: a reader sees the old entry or the new one, never part of one,
 ///   however many processes write at once.
 /// - An unreadable or corrupt entry is ignored (and replaced after the next sign-in).
-/// - Writing an entry also deletes entries and leftover temporary files untouched for a day
-///   (credentials of the identity pool live one hour).
+/// - **One sign-in for many processes**: a key's lock is an advisory lock (`flock`) on
+///   `<dir>/<key>.lock` ([`CredentialStore::lock`]). Processes that find no fresh entry take
+///   it before signing in and read the entry again once they have it: the first signs in
+///   and writes the entry, the others find it. A process waits at most [`LOCK_WAIT`] for
+///   the lock, then signs in by itself; the system releases the lock of a process that ends,
+///   however it ends, so a dead process never holds anyone up.
+/// - Writing an entry also deletes entries, lock files and leftover temporary files untouched
+///   for a day (credentials of the identity pool live one hour).
 ///
 /// The file I/O is a few small reads and writes, done inline.
 ///
@@ -398,6 +431,49 @@ impl FileCredentialStore {
         }
     }
 
+    /// The lock file of `key`'s entry.
+    fn lock_path(&self, key: &CredentialKey) -> PathBuf {
+        self.dir.join(format!("{}.lock", key.as_str()))
+    }
+
+    /// [`CredentialStore::lock`]: waits up to `wait` for `key`'s lock; `Ok(None)` when it
+    /// could not be had in that time, or the lock file is not a regular file of the user's.
+    pub async fn lock_now(
+        &self,
+        key: &CredentialKey,
+        wait: Duration,
+    ) -> StoreResult<Option<StoreLock>> {
+        self.make_dir()?;
+        let path = self.lock_path(key);
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            if let Ok(meta) = std::fs::symlink_metadata(&path)
+                && (!meta.is_file() || stax_input::check_trusted(&meta).is_err())
+            {
+                tracing::debug!(path = %path.display(), "the lock file is not a private file; signing in without it");
+                return Ok(None);
+            }
+            let file = open_private(&path).map_err(|e| io_error("open", &path, e))?;
+            match file.try_lock() {
+                Ok(()) => {
+                    // Still the file at the path (not one a sweep unlinked meanwhile)?
+                    if same_file(&file, &path) {
+                        // In use: never stale for the sweep.
+                        let _ = file.set_modified(SystemTime::now());
+                        return Ok(Some(Box::new(file)));
+                    }
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {}
+                Err(std::fs::TryLockError::Error(e)) => return Err(io_error("lock", &path, e)),
+            }
+            if std::time::Instant::now() >= deadline {
+                tracing::debug!(path = %path.display(), ?wait, "another process is still signing in; signing in too");
+                return Ok(None);
+            }
+            tokio::time::sleep(LOCK_POLL).await;
+        }
+    }
+
     /// Makes the directory (0700), or sets an existing one to 0700.
     fn make_dir(&self) -> StoreResult<()> {
         let mut builder = std::fs::DirBuilder::new();
@@ -445,7 +521,7 @@ impl FileCredentialStore {
         for entry in entries.flatten() {
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            if !(name.ends_with(".json") || name.ends_with(".tmp")) {
+            if !(name.ends_with(".json") || name.ends_with(".tmp") || name.ends_with(".lock")) {
                 continue;
             }
             let stale = entry
@@ -485,6 +561,32 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Opens (or makes, mode 0600) a lock file.
+fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Whether `file` is the file `path` names now.
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
 /// True when nobody but the owner may read or write the file.
 fn private(meta: &std::fs::Metadata) -> bool {
     #[cfg(unix)]
@@ -520,6 +622,10 @@ impl CredentialStore for FileCredentialStore {
 
     fn remove<'a>(&'a self, key: &'a CredentialKey) -> BoxFuture<'a, StoreResult<()>> {
         Box::pin(std::future::ready(self.remove_now(key)))
+    }
+
+    fn lock<'a>(&'a self, key: &'a CredentialKey) -> BoxFuture<'a, StoreResult<Option<StoreLock>>> {
+        Box::pin(self.lock_now(key, LOCK_WAIT))
     }
 }
 
@@ -587,6 +693,17 @@ impl Persisted {
             Ok(_) => None,
             Err(e) => {
                 tracing::debug!(error = %e, "credential store unusable; signing in");
+                None
+            }
+        }
+    }
+
+    /// The store's lock of this session's key, when it has one and it could be had in time.
+    pub(crate) async fn lock(&self) -> Option<StoreLock> {
+        match self.store.lock(&self.key).await {
+            Ok(lock) => lock,
+            Err(e) => {
+                tracing::debug!(error = %e, "could not lock the credential store; signing in");
                 None
             }
         }
@@ -894,6 +1011,62 @@ mod tests {
         store.store_now(&other, &entry("ASIA2", true)).unwrap();
         assert!(!old.exists() && !leftover.exists());
         assert!(unrelated.exists() && store.path_of(&key()).exists());
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[tokio::test]
+    async fn a_keys_lock_is_held_once_until_dropped() {
+        let dir = temp_dir("lock");
+        let store = FileCredentialStore::new(&dir);
+        let first = store.lock_now(&key(), Duration::ZERO).await.unwrap();
+        assert!(first.is_some());
+        // Another session (its own open of the file) waits its bound, then goes without.
+        let second = store
+            .lock_now(&key(), Duration::from_millis(60))
+            .await
+            .unwrap();
+        assert!(second.is_none());
+        // Another key's lock is its own.
+        let other = CredentialKey::new("http://127.0.0.1:2/20190206", "AK", "SK");
+        assert!(
+            store
+                .lock_now(&other, Duration::ZERO)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        drop(first);
+        assert!(
+            store
+                .lock_now(&key(), Duration::ZERO)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let lock = dir.join(format!("{}.lock", key().as_str()));
+            let mode = std::fs::metadata(lock).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn no_lock_is_taken_in_a_directory_others_may_write() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = temp_dir("lock-writable");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let store = FileCredentialStore::new(&dir);
+        assert!(store.lock_now(&key(), Duration::ZERO).await.is_err());
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            0,
+            "nothing made there"
+        );
         std::fs::remove_dir_all(dir).ok();
     }
 

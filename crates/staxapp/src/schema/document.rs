@@ -285,6 +285,45 @@ impl Document {
             .unwrap_or_default()
     }
 
+    /// Whether `operation`'s success answer may hold a value at `path` (property names from
+    /// the top; an answer that is an array is looked through to its items), as the document
+    /// states it: `Some(true)` when some path variant's answer schema declares it,
+    /// `Some(false)` when every variant states its answer's properties and none declares it,
+    /// `None` when the document does not say (no answer schema, or one open to any property).
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use staxapp::schema::Document;
+    ///
+    /// let doc = Document::from_value(json!({"paths": {
+    ///     "/accounts": {"post": {"operationId": "accounts.CreateAccount", "responses": {"200":
+    ///         {"content": {"application/json": {"schema": {"properties": {"TaskId": {}}}}}}}}},
+    ///     "/types": {"post": {"operationId": "accounts.CreateAccountType", "responses": {"200":
+    ///         {"content": {"application/json": {"schema": {"properties": {"AccountType": {}}}}}}}}},
+    ///     "/other": {"post": {"operationId": "accounts.Other"}}
+    /// }}))?;
+    /// let holds = |op| doc.answer_declares(doc.operation("accounts", op).unwrap(), &["TaskId"]);
+    /// assert_eq!(holds("CreateAccount"), Some(true));
+    /// assert_eq!(holds("CreateAccountType"), Some(false));
+    /// assert_eq!(holds("Other"), None);
+    /// # Ok::<(), staxapp::Error>(())
+    /// ```
+    pub fn answer_declares(&self, operation: &Operation, path: &[&str]) -> Option<bool> {
+        let doc = self.raw();
+        let mut all_stated = true;
+        for variant in &operation.variants {
+            let answer = doc
+                .pointer(&variant.pointer)
+                .and_then(|op| stax_openapi::describe::answer_schema(doc, op));
+            match answer.and_then(|schema| stax_openapi::describe::may_hold(doc, schema, path)) {
+                Some(true) => return Some(true),
+                Some(false) => {}
+                None => all_stated = false,
+            }
+        }
+        all_stated.then_some(false)
+    }
+
     /// The raw schema `components.schemas[component]`, if the document has it.
     pub fn component(&self, component: &str) -> Option<&Value> {
         self.raw()
