@@ -1,4 +1,5 @@
-//! Operation arguments from the command line: `name=value`, `name:=<json>`, `@file.json`, `@-`.
+//! Operation arguments from the command line: `name=value`, `name:=<json>`, `@file.json`
+//! (`@file.yaml` for YAML), `@-`.
 
 use std::io::Read;
 use std::path::Path;
@@ -61,18 +62,22 @@ pub fn parse_args<S: AsRef<str>>(raw: &[S], stdin: &mut dyn Read) -> Result<Argu
             path: source.to_owned(),
             reason,
         };
-        let text = if source == "-" {
+        let (text, yaml) = if source == "-" {
             if stdin_used {
                 return Err(file_err("standard input can be read only once".into()));
             }
             stdin_used = true;
-            read_bounded(stdin).map_err(file_err)?
+            (read_bounded(stdin).map_err(file_err)?, None)
         } else if source.is_empty() {
             return Err(ArgError::Form(arg.to_owned()));
         } else {
-            read_file(Path::new(source)).map_err(file_err)?
+            let path = Path::new(source);
+            let yaml = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+            (read_file(path).map_err(file_err)?, Some(yaml))
         };
-        match serde_json::from_str(&text) {
+        match parse_document(&text, yaml) {
             Ok(Value::Object(map)) => out.named.extend(map),
             Ok(Value::Array(items)) => {
                 if out.body.is_some() {
@@ -88,10 +93,30 @@ pub fn parse_args<S: AsRef<str>>(raw: &[S], stdin: &mut dyn Read) -> Result<Argu
                     kind(&other)
                 )));
             }
-            Err(e) => return Err(file_err(format!("not valid JSON: {e}"))),
+            Err(e) => return Err(file_err(e)),
         }
     }
     Ok(out)
+}
+
+/// The value of an `@file` / `@-` text: YAML for a `.yaml` / `.yml` file (`Some(true)`),
+/// JSON for another file (`Some(false)`), and for standard input (`None`) JSON, or YAML
+/// when it is not JSON but reads as a YAML mapping or list (a skeleton printed with
+/// `--output yaml`, filled in).
+fn parse_document(text: &str, yaml: Option<bool>) -> Result<Value, String> {
+    let from_yaml = |text: &str| {
+        serde_norway::from_str::<Value>(text).map_err(|e| format!("not valid YAML: {e}"))
+    };
+    match yaml {
+        Some(true) => from_yaml(text),
+        Some(false) => serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}")),
+        None => serde_json::from_str(text).or_else(|json| match from_yaml(text) {
+            Ok(value @ (Value::Object(_) | Value::Array(_))) => Ok(value),
+            _ => Err(format!(
+                "not valid JSON (nor a YAML mapping or list): {json}"
+            )),
+        }),
+    }
 }
 
 fn parse_one(arg: &str) -> Result<(String, Value), ArgError> {
@@ -188,6 +213,23 @@ mod tests {
                    "Name": "override", "Tags": {"a": "b"}, "FromStdin": 1})
         );
         assert_eq!(parsed.body, None);
+    }
+
+    #[test]
+    fn yaml_files_and_yaml_on_standard_input() {
+        let file = temp("body.yaml", b"Name: from-yaml\nTags:\n  team: a\n");
+        let parsed = parse(&[&format!("@{}", file.display())]).unwrap();
+        assert_eq!(
+            Value::Object(parsed.named),
+            json!({"Name": "from-yaml", "Tags": {"team": "a"}})
+        );
+        let parsed = parse_args(&["@-"], &mut &b"- GroupId: g\n"[..]).unwrap();
+        assert_eq!(parsed.body, Some(vec![json!({"GroupId": "g"})]));
+        let err = parse_args(&["@-"], &mut &b"just words"[..]).unwrap_err();
+        assert!(err.to_string().contains("not valid JSON"), "{err}");
+        let json_named_yaml = temp("bad.yml", b"{\"a\": [}");
+        let err = parse(&[&format!("@{}", json_named_yaml.display())]).unwrap_err();
+        assert!(err.to_string().contains("not valid YAML"), "{err}");
     }
 
     #[test]

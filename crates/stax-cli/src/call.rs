@@ -72,13 +72,14 @@ async fn call_with(
         }
         _ => Failure::of_call(e, None, verbose),
     })?;
+    pages::check(global, &request)?;
     checks::before_sending(global, client, &request).await?;
     if global.dry_run {
         return Ok(request.dry_run());
     }
     let started = Instant::now();
-    let response = if global.all_pages {
-        pages::all_pages(client, &request, global.page_size).await
+    let response = if pages::wanted(global) {
+        pages::all_pages(client, &request, global).await
     } else {
         client.send_for_value(&request).await
     }

@@ -18,7 +18,8 @@ pub async fn before_sending(
     client: &StaxClient,
     request: &Request,
 ) -> Result<(), Failure> {
-    if !(global.wait || global.all_pages) {
+    let all_pages = crate::pages::wanted(global);
+    if !(global.wait || all_pages) {
         return Ok(());
     }
     let resolved = client
@@ -32,7 +33,7 @@ pub async fn before_sending(
             "--wait: {id} answers with neither a TaskId nor permission set assignments (its document says so), so there is nothing to wait for; leave --wait out"
         )));
     }
-    if global.all_pages {
+    if all_pages {
         if pages(api, document, operation) == Some(false) {
             return Err(Failure::Usage(format!(
                 "--all-pages: {id} does not page (it takes no offset, limit or page_token and its answer has no Paging); leave --all-pages out"

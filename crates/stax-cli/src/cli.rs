@@ -12,6 +12,9 @@ Examples:
   stax --sandbox accounts ReadAccounts --output table
   stax accounts ReadAccounts --query 'Accounts[].Name' --output yaml
   stax permission-sets ListPermissionSets --query 'PermissionSets[].Name'
+  stax accounts ReadAccounts --output text --query 'Accounts[].[Id, Name, Status]'
+  stax accounts ReadAccounts --max-items 5 --query NextToken
+  stax accounts CreateAccount --generate-skeleton
   stax describe accounts ReadAccounts";
 
 /// Every Stax API operation from the shell.
@@ -74,6 +77,16 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Write a profile of ~/.config/stax/config.toml and check it with one signed call.
+    ///
+    /// The profile is --profile NAME, else default (used when no profile is named, under the
+    /// environment). On a terminal it asks for the installation, the access key and the secret
+    /// key (not echoed; !command stores a secret_key_command); without one the flags give them:
+    /// --region or --endpoint, --access-key, --secret-key-stdin or --secret-key-command. The
+    /// file keeps its other profiles and comments and is written 0600.
+    Configure(ConfigureArgs),
+    /// Print stax's manual page (roff), e.g. into ~/.local/share/man/man1/stax.1.
+    Man,
     /// Internal: names for shell completion, read from the cached document.
     #[command(name = "__complete", hide = true)]
     Complete {
@@ -134,6 +147,29 @@ pub struct GlobalOpts {
     #[arg(long, global = true, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     pub page_size: u32,
 
+    /// Stop after N items of the list (implies --all-pages); when more remain the output
+    /// gains "NextToken", to give to --starting-token.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_items: Option<u64>,
+
+    /// Resume a list where the run that printed this NextToken stopped (implies
+    /// --all-pages); same operation and arguments.
+    #[arg(long, global = true, value_name = "TOKEN", value_parser = parse_token)]
+    pub starting_token: Option<String>,
+
+    /// Print a skeleton of the operation's input (default: parameters and body fields with a
+    /// placeholder of each type, required ones marked; fill it in and give it as @file) or
+    /// output, as JSON (YAML with --output yaml). Put it after the operation.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "input|output",
+        num_args = 0..=1,
+        default_missing_value = "input"
+    )]
+    pub generate_skeleton: Option<Side>,
+
     /// Print the request that would be sent, as JSON, and send nothing.
     #[arg(long, global = true)]
     pub dry_run: bool,
@@ -156,6 +192,11 @@ pub struct GlobalOpts {
     /// (also STAX_CREDENTIAL_CACHE=0).
     #[arg(long, global = true)]
     pub no_credential_cache: bool,
+
+    /// Show every request and answer in full on stderr (method, URL, headers, body; the
+    /// sign-in's Cognito calls too), secrets replaced by ***.
+    #[arg(long, global = true)]
+    pub debug: bool,
 
     /// Show request lines and timings on stderr (never secrets). Twice for more.
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
@@ -193,6 +234,7 @@ impl GlobalOpts {
         self.dry_run |= later.dry_run;
         self.no_validate |= later.no_validate;
         self.no_credential_cache |= later.no_credential_cache;
+        self.debug |= later.debug;
         self.verbose += later.verbose;
         macro_rules! take {
             ($($f:ident),*) => { $( if later.$f.is_some() { self.$f = later.$f; } )* };
@@ -204,6 +246,9 @@ impl GlobalOpts {
             profile,
             output,
             query,
+            max_items,
+            starting_token,
+            generate_skeleton,
             attempt_timeout,
             operation_timeout
         );
@@ -224,4 +269,69 @@ fn seconds(text: &str) -> Result<f64, String> {
         .ok()
         .filter(|s| s.is_finite() && *s > 0.0 && *s <= 1e9)
         .ok_or_else(|| format!("{text:?} is not a number of seconds above 0, such as 2.5"))
+}
+
+/// Which skeleton `--generate-skeleton` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Side {
+    /// What the operation takes: its parameters and body fields, to fill in for `@file`.
+    Input,
+    /// What it answers.
+    Output,
+}
+
+/// `stax configure`'s own options (the installation comes from the global `--region` or
+/// `--endpoint`, the name from `--profile`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ConfigureArgs {
+    /// The API token's access key.
+    #[arg(long, value_name = "KEY")]
+    pub access_key: Option<String>,
+
+    /// Read the secret key from the first line of standard input (so that it never shows on
+    /// a command line).
+    #[arg(long, conflicts_with = "secret_key_command")]
+    pub secret_key_stdin: bool,
+
+    /// Store a command that prints the secret key instead of the key itself.
+    #[arg(long, value_name = "COMMAND")]
+    pub secret_key_command: Option<String>,
+
+    /// Cognito's endpoint for both pools (an emulator's); usually unset.
+    #[arg(long, value_name = "URL")]
+    pub cognito_endpoint: Option<String>,
+
+    /// Write the profile without checking it with a signed call.
+    #[arg(long)]
+    pub no_check: bool,
+}
+
+/// `--starting-token`'s value parser: a token's form is checked before anything is sent.
+fn parse_token(text: &str) -> Result<String, String> {
+    staxapp::paging::ResumeToken::parse(text)
+        .map(|_| text.trim().to_owned())
+        .map_err(|e| match e {
+            staxapp::ValidationError::InvalidArgument { reason, .. } => reason,
+            other => other.to_string(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use staxapp::paging::ResumeToken;
+
+    #[test]
+    fn token_forms_are_checked_when_parsed() {
+        let err = parse_token("not-a-token").unwrap_err();
+        assert!(err.contains("NextToken"), "{err}");
+        let token = ResumeToken::new(
+            "accounts.ReadAccounts",
+            "d",
+            staxapp::paging::PageCursor::Offset(3),
+            0,
+        )
+        .to_string();
+        assert_eq!(parse_token(&format!(" {token}\n")).unwrap(), token);
+    }
 }

@@ -6,11 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use staxapp::auth::store::{CredentialStore, FileCredentialStore};
-use staxapp::{Config, SchemaSource, Session, StaxClient};
+use staxapp::debug::DebugLog;
+use staxapp::{Config, Session, StaxClient};
 
 use crate::cli::GlobalOpts;
 use crate::failure::{Failure, describe_error};
 use crate::profile;
+use crate::sandbox::Sandbox;
 
 /// A tokio runtime for one command.
 pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -26,17 +28,14 @@ pub struct Target {
     /// The client.
     pub client: StaxClient,
     /// Kept alive for as long as the client is used.
-    pub sandbox: Option<stax_emulator::RunningEmulator>,
+    pub sandbox: Option<Sandbox>,
 }
 
 impl Target {
     /// Stops the sandbox, if any; with `-v`, first prints what it counted (sign-ins, calls).
     pub async fn close(self, verbose: bool) {
-        if let Some(emulator) = self.sandbox {
-            if verbose {
-                eprintln!("sandbox emulator stats: {}", emulator.stats());
-            }
-            emulator.shutdown().await;
+        if let Some(sandbox) = self.sandbox {
+            sandbox.close(verbose).await;
         }
     }
 }
@@ -88,8 +87,13 @@ pub fn init_logging(verbose: u8) -> Result<(), Failure> {
 pub fn config(global: &GlobalOpts) -> Result<Config, Failure> {
     // From the environment; a malformed value there is reported by `build` (exit 2).
     let mut builder = Config::builder();
-    if let Some(name) = &global.profile {
-        let p = profile::load(name).map_err(Failure::Usage)?;
+    let chosen = match &global.profile {
+        Some(name) => Some(profile::load(name).map_err(Failure::Usage)?),
+        // The sandbox brings its own keys.
+        None if !global.sandbox => default_profile().map_err(Failure::Usage)?,
+        None => None,
+    };
+    if let Some(p) = chosen {
         if let Some(region) = p.region {
             builder = builder.region(region);
         }
@@ -131,37 +135,67 @@ pub fn config(global: &GlobalOpts) -> Result<Config, Failure> {
         .map_err(|e| Failure::Usage(describe_error(&e, false)))
 }
 
+/// `[profiles.default]` when no profile is named, under the environment: its keys only when
+/// neither `STAX_ACCESS_KEY` nor `STAX_SECRET_KEY` is set (its `secret_key_command` is not run
+/// otherwise), its installation only when neither `STAX_REGION` nor `STAX_ENDPOINT` is, its
+/// Cognito endpoint and document likewise. No file, or no such profile: nothing.
+fn default_profile() -> Result<Option<profile::Profile>, String> {
+    if profile::config_path().is_none() {
+        return Ok(None);
+    }
+    let Some(mut p) = profile::find(profile::DEFAULT)? else {
+        return Ok(None);
+    };
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if set("STAX_ACCESS_KEY") || set("STAX_SECRET_KEY") {
+        p.access_key = None;
+        p.secret_key = None;
+        p.secret_key_command = None;
+    }
+    if set("STAX_REGION") || set("STAX_ENDPOINT") {
+        p.region = None;
+        p.endpoint = None;
+    }
+    if [
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY",
+    ]
+    .iter()
+    .any(|v| set(v))
+    {
+        p.cognito_endpoint = None;
+    }
+    if set("STAX_SCHEMA") {
+        p.schema = None;
+    }
+    profile::resolve_secret(profile::DEFAULT, p).map(Some)
+}
+
 /// The client for this command, starting the sandbox emulator first when asked.
 pub async fn connect(global: &GlobalOpts) -> Result<Target, Failure> {
     let mut config = config(global)?;
     let mut sandbox = None;
     if global.sandbox {
-        let emulator = stax_emulator::start(stax_emulator::EmulatorOptions::default())
-            .await
-            .map_err(|e| Failure::Call(format!("cannot start the sandbox emulator: {e}")))?;
-        let mut builder = config
-            .to_builder()
-            .emulator_endpoint(emulator.endpoint())
-            .access_key(emulator.access_key())
-            .secret_key(emulator.secret_key());
-        if config.schema() == &SchemaSource::Live {
-            // The sandbox's document lives and dies with it: keep it out of the shared cache.
-            builder = builder.cache_dir(std::env::temp_dir().join("stax-sandbox-cache"));
-        }
-        config = builder.build().map_err(Failure::from)?;
-        sandbox = Some(emulator);
+        let (pointed, started) = crate::sandbox::start(&config).await?;
+        config = pointed;
+        sandbox = Some(started);
     }
     let store = match &sandbox {
         // The sandbox's credentials die with it: nothing to keep.
         Some(_) => None,
         None => credential_store(global),
     };
-    let client = match store {
-        Some(store) => StaxClient::with_session(
-            Session::with_credential_store(config, store).map_err(Failure::from)?,
-        ),
-        None => StaxClient::new(config).map_err(Failure::from)?,
-    };
+    let mut session = Session::builder(config.clone());
+    if let Some(store) = store {
+        session = session.credential_store(store);
+    }
+    if global.debug {
+        // On the session: it sees the sign-in's Cognito calls and the documents too.
+        session =
+            session.interceptor(DebugLog::stderr().hide(config.secret_key().map(|s| s.expose())));
+    }
+    let client = StaxClient::with_session(session.build().map_err(Failure::from)?);
     Ok(Target { client, sandbox })
 }
 

@@ -13,6 +13,7 @@ mod checks;
 mod cli;
 mod codegen;
 mod completions;
+mod configure;
 mod connect;
 mod describe;
 mod failure;
@@ -20,6 +21,9 @@ mod output;
 mod pages;
 mod profile;
 mod query;
+mod sandbox;
+mod skeleton;
+mod text;
 mod wait;
 
 use std::process::ExitCode;
@@ -37,7 +41,7 @@ fn main() -> ExitCode {
     let first = words.next();
     let rest = || words.map(|w| w.to_string_lossy().into_owned()).collect();
     let nested = match first.as_deref().and_then(|w| w.to_str()) {
-        Some("emulator") => Some(emulator(rest())),
+        Some("emulator") => Some(sandbox::emulator(rest())),
         Some("codegen") => Some(codegen::main(cli::GlobalOpts::default(), rest())),
         _ => None,
     };
@@ -71,8 +75,10 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             completions::complete(&global, &words);
             Ok(())
         }
-        Some(Command::Emulator { args }) => emulator(args),
+        Some(Command::Emulator { args }) => sandbox::emulator(args),
         Some(Command::Codegen { args }) => codegen::main(global, args),
+        Some(Command::Configure(args)) => configure::run(global, args),
+        Some(Command::Man) => man(),
         Some(Command::Describe { service, operation }) => {
             connect::runtime()?.block_on(describe::run(global, service, operation))
         }
@@ -85,22 +91,34 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
                     call.service
                 ))
             })?;
+            if let Some(side) = global.generate_skeleton {
+                if !call.args.is_empty() {
+                    return Err(Failure::Usage(
+                        "--generate-skeleton takes no arguments: it prints what the operation takes".into(),
+                    ));
+                }
+                return connect::runtime()?.block_on(skeleton::run(
+                    global,
+                    side,
+                    call.service,
+                    operation,
+                ));
+            }
             let arguments = args::parse_args(&call.args, &mut std::io::stdin().lock())
                 .map_err(|e| Failure::Usage(e.to_string()))?;
+            if !global.no_validate {
+                skeleton::check_filled(&arguments)?;
+            }
             connect::runtime()?.block_on(call::call(global, call.service, operation, arguments))
         }
     }
 }
 
-/// `stax emulator ...`: the emulator binary's command line, in this process. Usage errors
-/// are stax's one-line kind.
-fn emulator(args: Vec<String>) -> Result<(), Failure> {
-    let words = || std::iter::once("stax emulator".to_owned()).chain(args.iter().cloned());
-    stax_emulator::cli::Args::try_parse_from(words()).map_err(parse_error)?;
-    let code = stax_emulator::cli::main_with_args(words());
-    if code == ExitCode::SUCCESS {
-        Ok(())
-    } else {
-        Err(Failure::Exit(code))
-    }
+/// `stax man`: the manual page of `stax` (roff, from the command line's own definition).
+fn man() -> Result<(), Failure> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .map_err(|e| Failure::Call(format!("cannot render the manual page: {e}")))?;
+    output::write_stdout(&page)
 }

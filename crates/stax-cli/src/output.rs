@@ -1,4 +1,5 @@
-//! Output: JMESPath queries, then pretty JSON, YAML, or aligned tables on stdout.
+//! Output: JMESPath queries, then pretty JSON, YAML, aligned tables or tab-separated text
+//! ([`text`](crate::text)) on stdout.
 
 use std::io::Write;
 
@@ -17,6 +18,8 @@ pub enum Format {
     Yaml,
     /// Aligned columns for lists of objects; key/value rows for one object.
     Table,
+    /// Tab-separated values, a line per object of a list (the aws CLI's text form).
+    Text,
 }
 
 /// Renders `value` in `format`, ending with a newline.
@@ -29,6 +32,7 @@ pub fn render(format: Format, value: &Value) -> String {
         }
         Format::Yaml => serde_norway::to_string(value).unwrap_or_else(|e| format!("# {e}\n")),
         Format::Table => table(value),
+        Format::Text => crate::text::render(value),
     }
 }
 
@@ -36,16 +40,19 @@ pub fn render(format: Format, value: &Value) -> String {
 /// query was checked before the call; one that fails on the answer itself (a function given
 /// a value of the wrong type) fails the command (exit 1), not its usage: the call was made.
 pub fn print_value(query: Option<&Query>, format: Format, value: &Value) -> Result<(), Failure> {
-    let value = match query {
-        Some(query) => query.apply(value).map_err(Failure::Call)?,
-        None => value.clone(),
+    let rendered = match query {
+        Some(query) => render(format, &query.apply(value).map_err(Failure::Call)?),
+        // The whole answer: in text, a cut walk's token is a line of its own.
+        None if format == Format::Text => crate::text::render_answer(value),
+        None => render(format, value),
     };
-    let text = render(format, &value);
+    write_stdout(rendered.as_bytes())
+}
+
+/// Writes `bytes` to stdout; a closed pipe (`stax ... | head`) is no error.
+pub fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
         // A closed pipe (`stax ... | head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -69,29 +69,55 @@ pub fn config_path() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("stax").join("config.toml"))
 }
 
+/// The profile used when none is named: `[profiles.default]`, under the environment.
+pub const DEFAULT: &str = "default";
+
+/// The profile file's path, or why there is none.
+fn path() -> Result<PathBuf, String> {
+    config_path()
+        .ok_or_else(|| "no configuration directory on this system; set STAX_CONFIG_FILE".to_owned())
+}
+
+/// The profiles of the file at `path`; `None` when there is no such file.
+fn read_file(path: &std::path::Path, name: &str) -> Result<Option<File>, String> {
+    let text = match stax_input::read_to_string(path, Kind::PROFILES) {
+        Ok(text) => text,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(format!("profile {name:?}: {e}")),
+    };
+    toml::from_str(&text)
+        .map(Some)
+        .map_err(|e| format!("{}: {}", path.display(), e.message()))
+}
+
+/// Profile `name` as written, its `secret_key_command` not run; `None` when the file or the
+/// profile is absent.
+pub fn find(name: &str) -> Result<Option<Profile>, String> {
+    let path = path()?;
+    Ok(read_file(&path, name)?.and_then(|mut file| file.profiles.remove(name)))
+}
+
 /// Loads profile `name`, with its secret resolved (running `secret_key_command` if set).
 pub fn load(name: &str) -> Result<Profile, String> {
-    let path =
-        config_path().ok_or("no configuration directory on this system; set STAX_CONFIG_FILE")?;
-    let text = stax_input::read_to_string(&path, Kind::PROFILES).map_err(|e| {
-        if e.is_not_found() {
-            format!(
-                "profile {name:?}: there is no {}; create it with a [profiles.{name}] table",
-                path.display()
-            )
-        } else {
-            format!("profile {name:?}: {e}")
-        }
-    })?;
-    let file: File =
-        toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
-    let mut profile = file.profiles.get(name).cloned().ok_or_else(|| {
-        let known: Vec<&String> = file.profiles.keys().collect();
+    let path = path()?;
+    let file = read_file(&path, name)?.ok_or_else(|| {
         format!(
-            "no profile {name:?} in {}; profiles there: {known:?}",
+            "profile {name:?}: there is no {}; create it with `stax configure --profile {name}`",
             path.display()
         )
     })?;
+    let profile = file.profiles.get(name).cloned().ok_or_else(|| {
+        let known: Vec<&String> = file.profiles.keys().collect();
+        format!(
+            "no profile {name:?} in {}; profiles there: {known:?} (`stax configure --profile {name}` adds it)",
+            path.display()
+        )
+    })?;
+    resolve_secret(name, profile)
+}
+
+/// `profile` with its `secret_key_command` run into `secret_key`.
+pub fn resolve_secret(name: &str, mut profile: Profile) -> Result<Profile, String> {
     if let Some(command) = profile.secret_key_command.take() {
         let timeout = match profile.secret_key_command_timeout {
             None => SECRET_COMMAND_TIMEOUT,

@@ -108,12 +108,36 @@ enum Example {
     },
     /// `stax emulator ARGS` (or `cargo run -p stax-emulator -- ARGS`): runs until stopped.
     Emulator { args: Vec<String> },
+    /// A line that needs a shell (`$VAR`, `$(...)`, `| while read`, `> file`): run by bash,
+    /// with this build's `stax` first on the PATH, in a directory of its own.
+    Shell { line: String },
+}
+
+/// Whether a line needs a shell to run: variables, command substitution, redirections,
+/// loops, or a pipe other than `echo '...' | stax`.
+fn needs_a_shell(line: &str) -> bool {
+    let simple_echo = line.split_once(" | ").is_none_or(|(producer, _)| {
+        let words = shell_words(producer);
+        words.first().map(String::as_str) == Some("echo")
+            && words.len() == 2
+            && !producer.contains('$')
+    });
+    line.contains('$') || line.contains(" > ") || line.contains(" 2> ") || !simple_echo
 }
 
 /// What a README line asks for; `None` for lines that are not commands to run here
 /// (`export`s, which the test replaces with its own environment, and `cargo test`, which is
 /// what runs this test). Anything else unknown fails the test: teach it the new form.
 fn example_of(line: &str) -> Option<Example> {
+    if needs_a_shell(line) {
+        let first = shell_words(line);
+        let stax_line =
+            first.first().map(String::as_str) == Some("stax") || line.contains("| stax ");
+        assert!(stax_line, "a shell line that runs no stax: {line}");
+        return Some(Example::Shell {
+            line: line.to_owned(),
+        });
+    }
     let (stdin, command) = match line.split_once(" | ") {
         Some((producer, command)) => {
             let words = shell_words(producer);
@@ -141,8 +165,10 @@ fn example_of(line: &str) -> Option<Example> {
     match words.as_slice() {
         ["export", ..] => None,
         ["cargo", "test", ..] => None,
-        // `.ci/run` installs staxapp_rs this way before the tests that use it.
+        // `.ci/run` builds staxapp_rs's wheel and installs it before the tests that use it.
         ["pip", "install", "./crates/staxapp-py", ..] => None,
+        ["maturin", "build", ..] => None,
+        ["pip", "install", wheel] if wheel.ends_with(".whl") => None,
         [
             "cargo",
             "run",
@@ -215,18 +241,45 @@ fn first_id(e: &Emu, call: &[&str], key: &str) -> String {
         .to_owned()
 }
 
+/// A directory the examples of one test share: their working directory (files they write)
+/// and their profile file (`stax configure` in one, `--profile` in a later one).
+struct Workspace(common::TempDir);
+
+impl Workspace {
+    fn new() -> Workspace {
+        Workspace(common::TempDir::new("examples"))
+    }
+
+    fn config_file(&self) -> std::path::PathBuf {
+        self.0.path("config.toml")
+    }
+}
+
 /// Runs one example against `e` and checks it succeeds.
-fn run(e: &Emu, example: &Example, source: &str) {
+fn run(e: &Emu, example: &Example, source: &str, space: &Workspace) {
     match example {
+        Example::Shell { line } => {
+            let mut cmd = e.command("bash");
+            cmd.args(["-c", line]);
+            let out = cmd
+                .env("STAX_CONFIG_FILE", space.config_file())
+                .current_dir(&space.0.0)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{source}: `{line}` failed ({:?}): {}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
         Example::Stax { args, stdin, env } => {
             let args = fill_placeholders(e, args);
-            // In a folder of its own: examples may write files (`--output stax.rs`).
-            let workdir =
-                std::env::temp_dir().join(format!("stax-cli-examples-{}", std::process::id()));
-            std::fs::create_dir_all(&workdir).unwrap();
             let mut cmd = e.stax();
-            cmd.args(&args)
-                .current_dir(&workdir)
+            cmd.current_dir(&space.0.0)
+                .env("STAX_CONFIG_FILE", space.config_file())
+                .args(&args)
                 .envs(env.iter().map(|(k, v)| (k, v)))
                 .timeout(std::time::Duration::from_secs(300));
             if let Some(input) = stdin {
@@ -268,8 +321,9 @@ fn every_command_in_the_readme_runs() {
         stax_commands >= 5,
         "README's examples were not found: {examples:?}"
     );
+    let space = Workspace::new();
     for example in &examples {
-        run(&e, example, "README.md");
+        run(&e, example, "README.md", &space);
     }
 }
 
@@ -327,9 +381,10 @@ fn every_command_in_the_help_texts_runs() {
         lines.len() >= 3,
         "the help's examples were not found: {lines:?}"
     );
+    let space = Workspace::new();
     for line in &lines {
         let example = example_of(line).expect("a command");
-        run(&e, &example, "--help");
+        run(&e, &example, "--help", &space);
     }
 }
 
@@ -348,6 +403,16 @@ fn the_test_reads_shell_lines_as_a_shell_would() {
         example_of("echo '{\"a\": 1}' | stax x Y @-"),
         Some(Example::Stax { stdin: Some(_), .. })
     ));
+    for line in [
+        "stax a B --output text | while IFS=$'\\t' read -r a b; do echo $a; done",
+        "stax man > stax.1",
+        "echo \"$SECRET\" | stax configure --secret-key-stdin",
+    ] {
+        assert!(
+            matches!(example_of(line), Some(Example::Shell { .. })),
+            "{line}"
+        );
+    }
     match example_of("STAX_CREDENTIAL_CACHE=0 stax accounts ReadAccounts") {
         Some(Example::Stax { args, env, .. }) => {
             assert_eq!(env, [("STAX_CREDENTIAL_CACHE".to_owned(), "0".to_owned())]);

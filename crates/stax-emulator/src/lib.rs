@@ -383,6 +383,7 @@ pub async fn start(opts: EmulatorOptions) -> Result<RunningEmulator, EmulatorErr
             }
         };
         if let (Some(a), Some(s)) = (db.meta("ready_access_key")?, db.meta("ready_secret_key")?) {
+            seed::upgrade(&db.org(&install.organisation_id), &install)?;
             return Ok((install, key_pem, a, s));
         }
         let (a, s) = seed::seed(&db.org(&install.organisation_id), &install, opts.seed)?;

@@ -86,6 +86,9 @@ pub(crate) struct ApiError {
     pub status: StatusCode,
     pub error: String,
     pub cause: Option<String>,
+    /// An answer of the operation's own shape that stands for the error, where Stax answers
+    /// a status with it (`public.CheckAlias`'s 409); `{"Error"}` otherwise.
+    pub answer: Option<Box<Value>>,
 }
 
 impl ApiError {
@@ -94,6 +97,15 @@ impl ApiError {
             status,
             error: error.into(),
             cause: None,
+            answer: None,
+        }
+    }
+
+    /// The error `status`, answered with `answer` itself (an operation's own shape).
+    pub fn answered(status: StatusCode, error: impl Into<String>, answer: Value) -> Self {
+        ApiError {
+            answer: Some(Box::new(answer)),
+            ..Self::new(status, error)
         }
     }
 
@@ -113,8 +125,11 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, error)
     }
 
-    /// `{"Error", "Cause"?}`.
+    /// `{"Error", "Cause"?}` (or the answer standing for the error).
     fn body(&self) -> Value {
+        if let Some(answer) = &self.answer {
+            return Value::clone(answer);
+        }
         match &self.cause {
             Some(cause) => json!({"Error": self.error, "Cause": cause}),
             None => json!({"Error": self.error}),

@@ -7,11 +7,15 @@
 use serde_json::{Map, Value, json};
 
 use crate::areas::accounts::model::{NewAccount, account_fields, account_type_fields};
+use crate::areas::accounts::{AWS_MEMBER, member_fields};
 use crate::areas::organisations::model::{insert_organisation, ou_fields};
 use crate::areas::permission_sets::model::{
     ASSIGNMENT, NewSet, SET, assignment_fields, set_fields,
 };
 use crate::areas::policies::model::{Target, attachment_fields, policy_fields};
+use crate::areas::services::model::{
+    SERVICE_CONFIGURATION, Service, default_settings, insert_defaults, set_configuration, stored,
+};
 use crate::areas::teams::model::{NewToken, new_api_token};
 use crate::areas::users::model::{group_fields, user_fields};
 use crate::areas::workloads::model::{
@@ -23,7 +27,7 @@ use crate::store::kinds::{
     ACCOUNT, ACCOUNT_TYPE, ATTACHMENT, CATALOGUE, GROUP, Kind, OU, POLICY, Stamp, USER, VERSION,
     WORKLOAD,
 };
-use crate::store::tasks::finished;
+use crate::store::tasks::{Origin, finished_by};
 use crate::store::{Db, StoreResult};
 use crate::util::{iso_ms, now_ms, random_from, uuid};
 
@@ -72,6 +76,7 @@ pub(crate) fn seed(
         ("Emulated Organisation", "emulated"),
         &estate.ts(0),
     )?;
+    insert_defaults(db, &install.aws_region, &estate.ts(0))?;
     let root_ou = uuid();
     let root = ou_fields("Root", None, None);
     estate.made(db, OU, (&root_ou, root), 0, Stamp::default())?;
@@ -117,7 +122,27 @@ pub(crate) fn seed(
     estate.permission_sets(db)?;
     estate.policies(db, &ous, &account("bakery-prod"))?;
     estate.workloads(db, &[account("bakery-prod"), account("bakery-dev")])?;
+    estate.services(db)?;
+    // Two accounts of the AWS organisation that Stax did not make, for DiscoverAccounts.
+    for (aws_id, name) in [
+        ("310000000001", "legacy-billing"),
+        ("310000000002", "data-archive"),
+    ] {
+        estate.made(
+            db,
+            AWS_MEMBER,
+            (&uuid(), member_fields(aws_id, name)),
+            0,
+            Stamp::default(),
+        )?;
+    }
     Ok((access_key, secret_key))
+}
+
+/// Brings the installation's organisation of a database seeded by an earlier version up to
+/// what a new one has: the configuration of every service.
+pub(crate) fn upgrade(db: &Db<'_>, install: &Installation) -> StoreResult<()> {
+    insert_defaults(db, &install.aws_region, &crate::util::now_iso())
 }
 
 /// What the demo's resources share.
@@ -152,6 +177,25 @@ impl Estate<'_> {
             task: Some(task),
             ..self.by()
         }
+    }
+
+    /// A task of `operation` the seeded administrator asked for on seed day `day`, ended,
+    /// changing the record `target` of its kind (and listing `subject` in its answer).
+    fn task(
+        &self,
+        db: &Db<'_>,
+        operation: &str,
+        (kind, target): (&Kind, &str),
+        subject: Option<&str>,
+        day: i64,
+    ) -> StoreResult<String> {
+        let origin = Origin {
+            caller: Some(self.admin.clone()),
+            target_kind: Some(kind.target_kind.to_owned()),
+            target_id: Some(target.to_owned()),
+        };
+        let subject = subject.zip(Some(target));
+        finished_by(db, operation, subject, self.at(day), origin)
     }
 
     /// Stores a record of `kind` made on seed day `day`, `ACTIVE` unless `stamp` says
@@ -438,7 +482,7 @@ impl Estate<'_> {
         for (i, (name, description, content, target)) in policies.into_iter().enumerate() {
             let day = 22 + i as i64;
             let id = uuid();
-            let task = finished(db, "organisations.CreatePolicy", None, self.at(day))?;
+            let task = self.task(db, "organisations.CreatePolicy", (POLICY, &id), None, day)?;
             let fields = policy_fields(
                 name,
                 json!(description),
@@ -449,14 +493,21 @@ impl Estate<'_> {
             let Some(target) = target else {
                 continue;
             };
-            let task = finished(db, "policies.AttachPolicy", None, self.at(day))?;
+            let attachment = uuid();
+            let task = self.task(
+                db,
+                "policies.AttachPolicy",
+                (ATTACHMENT, &attachment),
+                None,
+                day,
+            )?;
             let stamp = Stamp {
                 task: Some(&task),
                 parent: Some(&id),
                 ..self.by()
             };
             let fields = attachment_fields(&target);
-            self.made(db, ATTACHMENT, (&uuid(), fields), day, stamp)?;
+            self.made(db, ATTACHMENT, (&attachment, fields), day, stamp)?;
         }
         Ok(())
     }
@@ -505,7 +556,7 @@ impl Estate<'_> {
                 } else {
                     "workloads.CreateCatalogueVersion"
                 };
-                task = finished(db, operation, None, self.at(day))?;
+                task = self.task(db, operation, (CATALOGUE, &item), None, day)?;
                 let fields = version_fields(NewVersion {
                     description: json!(format!("{description} ({label})")),
                     version: json!(label),
@@ -560,11 +611,12 @@ impl Estate<'_> {
             let day = 27 + i as i64;
             let id = uuid();
             let (item, vid) = &versions[version];
-            let task = finished(
+            let task = self.task(
                 db,
                 "workloads.CreateWorkload",
-                Some(("Workloads", &id)),
-                self.at(day),
+                (WORKLOAD, &id),
+                Some("Workloads"),
+                day,
             )?;
             let fields = workload_fields(NewWorkload {
                 name,
@@ -577,6 +629,51 @@ impl Estate<'_> {
                 tags: json!({"Team": "bakery"}),
             });
             self.made(db, WORKLOAD, (&id, fields), day, self.by_task(&task))?;
+        }
+        Ok(())
+    }
+
+    /// GuardDuty on (S3 and EKS audit log findings, published every fifteen minutes),
+    /// Security Hub on in the home region (AWS's foundational practices and CIS 1.4), and a
+    /// security contact for every account: each changed by a task of the administrator.
+    fn services(&self, db: &Db<'_>) -> StoreResult<()> {
+        let (_, mut guardduty) = default_settings(Service::GuardDuty, self.region);
+        guardduty["FindingPublishingFrequency"] = json!("FIFTEEN_MINUTES");
+        for feature in ["S3_DATA_EVENTS", "EKS_AUDIT_LOGS"] {
+            guardduty["Features"][feature]["Enable"] = json!(true);
+        }
+        let security_hub = json!({"Standards": {
+            "AWS_FOUNDATIONAL_SECURITY_BEST_PRACTICES_1_0_0": true,
+            "AWS_REGIONS": [self.region],
+            "CIS_AWS_FOUNDATIONS_BENCHMARK_1_2_0": false,
+            "CIS_AWS_FOUNDATIONS_BENCHMARK_1_4_0": true,
+            "PCI_DSS_3_2_1": false
+        }});
+        let (_, mut account) = default_settings(Service::Account, self.region);
+        account["AlternateContacts"] = json!([{
+            "AlternateContactType": "SECURITY",
+            "EmailAddress": "security@example.com",
+            "Name": "Sam Secure",
+            "PhoneNumber": "+61 2 5550 0100",
+            "Title": "Security lead"
+        }]);
+        let changes = [
+            (Service::GuardDuty, "services.ConfigureGuardDuty", guardduty),
+            (
+                Service::SecurityHub,
+                "services.ConfigureSecurityHub",
+                security_hub,
+            ),
+            (Service::Account, "services.ConfigureAccount", account),
+        ];
+        for (i, (service, operation, configuration)) in changes.into_iter().enumerate() {
+            let Some(record) = stored(db, service)? else {
+                continue;
+            };
+            let day = 28 + i as i64;
+            let id = record["Id"].as_str().unwrap_or_default().to_owned();
+            let task = self.task(db, operation, (SERVICE_CONFIGURATION, &id), None, day)?;
+            set_configuration(db, &record, (true, configuration), (&task, &self.ts(day)))?;
         }
         Ok(())
     }

@@ -337,6 +337,7 @@ async fn every_stateful_answer_matches_the_reference_200_schema() {
     }));
     assert!(broken.is_err(), "a broken answer must fail the check");
 
+    discovery_and_alias(&mut c, &client, &creds).await;
     c.assert_covers(&client, &["public", "accounts", "teams", "tasks"], false)
         .await;
     emu.shutdown().await;
@@ -1197,4 +1198,193 @@ async fn error_answers_match_the_reference_error_schemas() {
     assert_eq!(status, 403, "{answer}");
     c.check_status("delete", "/20190206/workloads/{workload_id}", 403, &answer);
     emu.shutdown().await;
+}
+
+/// Services, insights, account discovery and the alias check: every answer, errors included,
+/// matches the reference's schema for its status.
+#[tokio::test]
+async fn services_insights_and_discovery_match_the_reference() {
+    let Some(mut c) = checker() else { return };
+    let (emu, client, creds) = setup(50).await;
+    let c = &mut c;
+    const ALL: &str = "/20190206/services/configuration";
+    checked(c, &client, &creds, ("GET", ALL), ALL, None).await;
+    for service in common::SERVICES {
+        let path = format!("/20190206/services/{service}/configuration");
+        let now = checked(c, &client, &creds, ("GET", &path), &path, None).await;
+        let Some(body) = common::unchanged(service, &now) else {
+            continue;
+        };
+        let started = checked(
+            c,
+            &client,
+            &creds,
+            ("PUT", &path),
+            &path,
+            Some(body.clone()),
+        )
+        .await;
+        refused(
+            c,
+            &client,
+            &creds,
+            (("PUT", path.clone()), &path),
+            Some(body),
+            409,
+        )
+        .await;
+        settle(c, &client, &creds, &started).await;
+        checked(c, &client, &creds, ("GET", &path), &path, None).await;
+    }
+    // Security Hub is off in an empty organisation, on in the demo: it stays on.
+    let hub = "/20190206/services/securityhub/configuration";
+    let mut off = checked(c, &client, &creds, ("GET", hub), hub, None).await;
+    off["Enabled"] = json!(false);
+    let body = common::unchanged("securityhub", &off);
+    refused(
+        c,
+        &client,
+        &creds,
+        (("PUT", hub.to_owned()), hub),
+        body,
+        400,
+    )
+    .await;
+
+    const INSIGHTS: &str = "/20190206/insights";
+    for query in [
+        "",
+        "?limit=3&offset=1",
+        "?status=PENDING",
+        "?sort=TargetKind&sort_order=ASC",
+    ] {
+        let read = checked(
+            c,
+            &client,
+            &creds,
+            ("GET", &format!("{INSIGHTS}{query}")),
+            INSIGHTS,
+            None,
+        )
+        .await;
+        assert!(read["Paging"].is_object(), "{read}");
+    }
+
+    c.assert_covers(&client, &["services", "insights"], false)
+        .await;
+    emu.shutdown().await;
+}
+
+/// Account discovery, onboarding and the alias check, errors included, against the
+/// reference (on the demo seed: two AWS accounts outside Stax; the alias `emulated`).
+async fn discovery_and_alias(c: &mut Checker, client: &Client, creds: &Creds) {
+    const DISCOVER: &str = "/20190206/accounts/discover";
+    const ONE: &str = "/20190206/accounts/discover/{aws_account_id}";
+    let named = |aws_id: &str| format!("{DISCOVER}/{aws_id}");
+    let at = |path: &str, template: &'static str| (("POST", path.to_owned()), template);
+    refused(c, client, creds, at(&named("999999999999"), ONE), None, 404).await;
+    let one = checked(
+        c,
+        client,
+        creds,
+        ("POST", &named("310000000001")),
+        ONE,
+        None,
+    )
+    .await;
+    refused(c, client, creds, at(DISCOVER, DISCOVER), None, 409).await;
+    let task = settle(c, client, creds, &one).await;
+    assert_eq!(task["Accounts"].as_array().map(Vec::len), Some(1), "{task}");
+    refused(c, client, creds, at(&named("310000000001"), ONE), None, 403).await;
+    let rest = checked(c, client, creds, ("POST", DISCOVER), DISCOVER, None).await;
+    let task = settle(c, client, creds, &rest).await;
+    assert_eq!(
+        task["Accounts"].as_array().map(Vec::len),
+        Some(1),
+        "the other: {task}"
+    );
+    let found = ("GET", "/20190206/accounts?filter=DISCOVERED");
+    let found = checked(c, client, creds, found, "/20190206/accounts", None).await;
+    assert_eq!(
+        found["Accounts"].as_array().map(Vec::len),
+        Some(2),
+        "{found}"
+    );
+
+    const ONBOARD: &str = "/20190206/accounts/onboard";
+    let onboard = |aws_id: &str| Some(json!({"AwsAccountId": aws_id, "AccountType": "production"}));
+    refused(
+        c,
+        client,
+        creds,
+        at(ONBOARD, ONBOARD),
+        onboard("999999999999"),
+        404,
+    )
+    .await;
+    let onboarded = checked(
+        c,
+        client,
+        creds,
+        ("POST", ONBOARD),
+        ONBOARD,
+        onboard("310000000001"),
+    )
+    .await;
+    refused(
+        c,
+        client,
+        creds,
+        at(ONBOARD, ONBOARD),
+        onboard("310000000001"),
+        409,
+    )
+    .await;
+    settle(c, client, creds, &onboarded).await;
+    // No longer DISCOVERED.
+    refused(
+        c,
+        client,
+        creds,
+        at(ONBOARD, ONBOARD),
+        onboard("310000000001"),
+        400,
+    )
+    .await;
+
+    const ALIAS: &str = "/20190206/public/check-alias/{alias}";
+    let free = public_call(client, "/20190206/public/check-alias/a-new-bakery").await;
+    assert_eq!(free.0, 200, "{}", free.1);
+    c.check("get", ALIAS, &free.1);
+    let taken = public_call(client, "/20190206/public/check-alias/emulated").await;
+    assert_eq!(taken.0, 409, "the seeded organisation's alias: {}", taken.1);
+    c.check_status("get", ALIAS, 409, &taken.1);
+}
+
+/// Calls, expecting the error `status`, and checks the answer against the schema the
+/// reference gives that status; returns it.
+async fn refused(
+    c: &mut Checker,
+    client: &Client,
+    creds: &Creds,
+    ((method, path), template): ((&str, String), &str),
+    body: Option<Value>,
+    status: u16,
+) -> Value {
+    let (got, answer) = client.call(creds, method, &path, body).await;
+    assert_eq!(got, status, "{method} {path}: {answer}");
+    c.check_status(&method.to_ascii_lowercase(), template, status, &answer);
+    answer
+}
+
+/// An unsigned GET: its status and JSON body.
+async fn public_call(client: &Client, path: &str) -> (u16, Value) {
+    let response = client
+        .http
+        .get(format!("{}{path}", client.endpoint))
+        .send()
+        .await
+        .expect("the emulator answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("a JSON answer"))
 }

@@ -4,26 +4,8 @@
 
 mod common;
 
-use common::{Client, Creds, get, send, setup};
+use common::{Client, get, send, setup, token_of};
 use serde_json::{Value, json};
-
-/// A new API token of `role`, signed in.
-async fn token_of(client: &Client, admin: &Creds, role: &str) -> (String, Creds) {
-    let made = send(
-        client,
-        admin,
-        "POST",
-        "/20190206/api-tokens",
-        Some(json!({"Name": format!("role-{}", role.replace('_', "-")), "Role": role})),
-    )
-    .await;
-    let token = &made["ApiTokens"][0];
-    let access = token["AccessKey"].as_str().unwrap().to_owned();
-    let creds = client
-        .login(&access, token["SecretKey"].as_str().unwrap())
-        .await;
-    (access, creds)
-}
 
 /// The served document.
 async fn served(client: &Client) -> Value {

@@ -6,10 +6,9 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use futures::StreamExt;
-use futures::stream::BoxStream;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
-use serde_json::Value;
+use staxapp::paging::{PageOptions, Paged};
 use staxapp::tasks::WaitOptions;
 use staxapp::{Call, Config, ConfigError, Document, Resolved, Session, StaxClient};
 
@@ -310,27 +309,32 @@ impl Client {
         }
     }
 
-    /// An iterator of the pages of a list operation (`page_size` items each).
-    #[pyo3(signature = (service, operation, page_size, arguments=None))]
+    /// An iterator of the pages of a list operation (`page_size` items each; at most
+    /// `max_items` items; from `starting_token`, a former iterator's `next_token`).
+    #[pyo3(signature = (service, operation, page_size, arguments=None, max_items=None, starting_token=None))]
     fn pages(
         &self,
         service: &Bound<'_, PyString>,
         operation: &Bound<'_, PyString>,
         page_size: u64,
         arguments: Option<&Bound<'_, PyDict>>,
+        max_items: Option<u64>,
+        starting_token: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Pages> {
         let arguments = convert::arguments(arguments, &[])?;
         Ok(Pages::new(self.client().pages(
             &convert::name(service),
             &convert::name(operation),
             arguments.args,
-            page_size,
+            page_options(page_size, max_items, starting_token),
         )))
     }
 
     /// An iterator of the items of a list operation across its pages: the elements of
-    /// `list_key`, or of the page's one list field.
-    #[pyo3(signature = (service, operation, page_size, list_key=None, arguments=None))]
+    /// `list_key`, or of the page's one list field (at most `max_items`; from
+    /// `starting_token`).
+    #[pyo3(signature = (service, operation, page_size, list_key=None, arguments=None, max_items=None, starting_token=None))]
+    #[allow(clippy::too_many_arguments)]
     fn items(
         &self,
         service: &Bound<'_, PyString>,
@@ -338,6 +342,8 @@ impl Client {
         page_size: u64,
         list_key: Option<&Bound<'_, PyString>>,
         arguments: Option<&Bound<'_, PyDict>>,
+        max_items: Option<u64>,
+        starting_token: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Pages> {
         let arguments = convert::arguments(arguments, &[])?;
         let list_key = list_key.map(convert::name);
@@ -345,10 +351,26 @@ impl Client {
             &convert::name(service),
             &convert::name(operation),
             arguments.args,
-            page_size,
+            page_options(page_size, max_items, starting_token),
             list_key.as_deref(),
         )))
     }
+}
+
+/// The SDK's paging options of the Python arguments.
+fn page_options(
+    page_size: u64,
+    max_items: Option<u64>,
+    starting_token: Option<&Bound<'_, PyString>>,
+) -> PageOptions {
+    let mut options = PageOptions::new(page_size);
+    if let Some(n) = max_items {
+        options = options.max_items(n);
+    }
+    if let Some(token) = starting_token {
+        options = options.starting_token(convert::name(token));
+    }
+    options
 }
 
 impl Client {
@@ -390,14 +412,15 @@ impl Client {
     }
 }
 
-/// A Python iterator over pages or items, fetched as it is iterated.
+/// A Python iterator over pages or items, fetched as it is iterated; `next_token` says where
+/// to resume after what it gave.
 #[pyclass(module = "staxapp_rs._core")]
 pub struct Pages {
-    stream: Arc<tokio::sync::Mutex<BoxStream<'static, staxapp::Result<Value>>>>,
+    stream: Arc<tokio::sync::Mutex<Paged>>,
 }
 
 impl Pages {
-    fn new(stream: BoxStream<'static, staxapp::Result<Value>>) -> Pages {
+    fn new(stream: Paged) -> Pages {
         Pages {
             stream: Arc::new(tokio::sync::Mutex::new(stream)),
         }
@@ -418,5 +441,14 @@ impl Pages {
             Some(Ok(value)) => convert::to_python(py, &value).map(Some),
             Some(Err(e)) => Err(to_py(py, e)),
         }
+    }
+
+    /// Where to resume after the last page or item given (`starting_token=`), or `None`.
+    #[getter]
+    fn next_token(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        let stream = self.stream.clone();
+        block_on(py, async move {
+            stream.lock().await.next_token().map(str::to_owned)
+        })
     }
 }

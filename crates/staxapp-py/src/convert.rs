@@ -101,7 +101,7 @@ fn to_json(value: &Bound<'_, PyAny>, depth: usize) -> Option<Value> {
     } else if let Ok(f) = value.cast::<PyFloat>() {
         Number::from_f64(f.value()).map(Value::Number)
     } else if let Ok(s) = value.cast::<PyString>() {
-        s.to_str().ok().map(|s| Value::String(s.to_owned()))
+        s.to_cow().ok().map(|s| Value::String(s.into_owned()))
     } else if let Ok(list) = value.cast::<PyList>() {
         list.iter().map(|item| to_json(&item, depth + 1)).collect()
     } else if let Ok(tuple) = value.cast::<PyTuple>() {
@@ -109,7 +109,7 @@ fn to_json(value: &Bound<'_, PyAny>, depth: usize) -> Option<Value> {
     } else if let Ok(dict) = value.cast::<PyDict>() {
         let mut map = Map::new();
         for (key, item) in dict.iter() {
-            let key = key.cast::<PyString>().ok()?.to_str().ok()?.to_owned();
+            let key = key.cast::<PyString>().ok()?.to_cow().ok()?.into_owned();
             map.insert(key, to_json(&item, depth + 1)?);
         }
         Some(Value::Object(map))

@@ -195,6 +195,38 @@ class BeyondStaxapp(unittest.TestCase):
         self.assertTrue(active)
         self.assertTrue(all(a["Status"] == "ACTIVE" for a in active))
 
+    def test_walks_stop_at_max_items_and_resume_at_next_token(self):
+        accounts = StaxClient("accounts")
+        everything = [a["Id"] for a in accounts.items("ReadAccounts")]
+        self.assertGreater(len(everything), 4)
+        seen, token, runs = [], None, 0
+        while True:
+            walk = accounts.items("ReadAccounts", page_size=4, max_items=3, starting_token=token)
+            got = [a["Id"] for a in walk]
+            self.assertLessEqual(len(got), 3)
+            seen += got
+            token, runs = walk.next_token, runs + 1
+            if token is None:
+                break
+        self.assertEqual(seen, everything)
+        self.assertEqual(runs, -(-len(everything) // 3))
+        # Pages: the last page of a cut walk is cut too; next_token goes on from there.
+        pages = accounts.pages("ReadAccounts", page_size=2, max_items=3)
+        cut = [a["Id"] for page in pages for a in page["Accounts"]]
+        self.assertEqual(cut, everything[:3])
+        rest = [a["Id"] for a in accounts.items("ReadAccounts", starting_token=pages.next_token)]
+        self.assertEqual(rest, everything[3:])
+        token = StaxClient("accounts").items("ReadAccounts", max_items=1)
+        list(token)
+        with self.assertRaises(ValidationException) as raised:
+            list(StaxClient("accounts").items("ReadAccountTypes", starting_token=token.next_token))
+        self.assertIn("accounts.ReadAccounts", str(raised.exception))
+        for bad in ["", "nonsense", 3]:
+            with self.assertRaises(ValidationException, msg=repr(bad)):
+                list(StaxClient("accounts").items("ReadAccounts", starting_token=bad))
+        with self.assertRaises(ValidationException):
+            StaxClient("accounts").items("ReadAccounts", max_items=0)
+
     def test_operations_are_listed(self):
         accounts = StaxClient("accounts", force=True)
         self.assertIn("ReadAccounts", accounts.operations())

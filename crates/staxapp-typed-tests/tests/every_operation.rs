@@ -152,6 +152,9 @@ struct Call {
     document: Document,
 }
 
+/// An AWS account of the emulator's seed that Stax does not govern until it is discovered.
+const DISCOVERABLE: &str = "310000000001";
+
 /// Operations the emulator refuses to API tokens, as Stax documents (a 403): `ListMyRoles`
 /// answers for people. Their answer type is checked against the answer of the operation that
 /// shares their schema.
@@ -243,6 +246,30 @@ async fn adjust(
                     .initial_interval(Duration::from_millis(10));
                 let goal = staxapp::assignments::AssignmentGoal::Deployed;
                 let _ = client.wait_for_assignment(set, id, goal, options).await;
+            }
+        }
+        // An account of the AWS organisation that Stax did not make (the seed has it).
+        ("accounts", "DiscoverAccounts") => {
+            args.insert("aws_account_id".into(), DISCOVERABLE.into());
+        }
+        // That account, once discovered (the discovery's task has ended), given a type.
+        ("accounts", "OnboardAccount") => {
+            args.insert("AwsAccountId".into(), DISCOVERABLE.into());
+            if let Some(kind) = seen("AccountTypeName") {
+                args.insert("AccountType".into(), kind);
+            }
+        }
+        // A service's configuration changed to what it is (GuardDuty and Security Hub cannot
+        // be disabled once enabled, regions are listed once).
+        ("services", configure) if configure.starts_with("Configure") => {
+            let read = format!("Read{}Configuration", &configure["Configure".len()..]);
+            if let Ok(now) = client.call("services", &read, ()).await {
+                args.insert("Configuration".into(), now["Configuration"].clone());
+                if args.contains_key("Enabled")
+                    && let Some(enabled) = now.get("Enabled")
+                {
+                    args.insert("Enabled".into(), enabled.clone());
+                }
             }
         }
         // A user with an invitation: one the walk created (its answer names no id).
@@ -474,6 +501,15 @@ async fn every_operation_of_both_documents_through_the_typed_api() {
                     answer.get("Id").and_then(Value::as_str),
                 ) {
                     known.created.insert(format!("{noun}Id"), id.to_owned());
+                }
+                // The accounts a discovery finds exist once its task has ended.
+                if label == "accounts.DiscoverAccounts" {
+                    let options = staxapp::tasks::WaitOptions::new()
+                        .initial_interval(Duration::from_millis(10))
+                        .timeout(Duration::from_secs(30));
+                    if let Err(e) = client.wait_for_response(&answer, options).await {
+                        failures.push(format!("{label}: waiting for its task: {e}"));
+                    }
                 }
                 // An assignment must settle before it is redeployed, and be gone before its
                 // set is deleted.

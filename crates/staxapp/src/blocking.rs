@@ -20,7 +20,6 @@ use std::fmt;
 use std::sync::Arc;
 
 use futures::StreamExt;
-use futures::stream::BoxStream;
 use serde_json::Value;
 
 use crate::apis::Api;
@@ -29,6 +28,7 @@ use crate::assignments::{AssignmentGoal, AssignmentWaitOptions};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::interceptor::Interceptor;
+use crate::paging::{PageOptions, Paged};
 use crate::pipeline::{Call, Request, Response};
 use crate::schema::Document;
 use crate::session::Session;
@@ -214,11 +214,11 @@ impl StaxClient {
         service: &str,
         operation: &str,
         args: impl Into<Args>,
-        page_size: u64,
+        options: impl Into<PageOptions>,
     ) -> BlockingIter {
         BlockingIter {
             runtime: self.runtime.clone(),
-            stream: self.inner.pages(service, operation, args, page_size),
+            stream: self.inner.pages(service, operation, args, options),
         }
     }
 
@@ -228,14 +228,14 @@ impl StaxClient {
         service: &str,
         operation: &str,
         args: impl Into<Args>,
-        page_size: u64,
+        options: impl Into<PageOptions>,
         list_key: Option<&str>,
     ) -> BlockingIter {
         BlockingIter {
             runtime: self.runtime.clone(),
             stream: self
                 .inner
-                .items(service, operation, args, page_size, list_key),
+                .items(service, operation, args, options, list_key),
         }
     }
 }
@@ -267,7 +267,14 @@ impl Service {
 /// An iterator over a paging stream, driven on the client's runtime.
 pub struct BlockingIter {
     runtime: Arc<tokio::runtime::Runtime>,
-    stream: BoxStream<'static, Result<Value>>,
+    stream: Paged,
+}
+
+impl BlockingIter {
+    /// Where to resume after the last page or item given ([`Paged::next_token`]).
+    pub fn next_token(&self) -> Option<&str> {
+        self.stream.next_token()
+    }
 }
 
 impl fmt::Debug for BlockingIter {

@@ -96,6 +96,129 @@ async fn paging_streams_every_account() {
     emu.shutdown().await;
 }
 
+/// A walk cut at `max_items` says where the rest starts, to the item; items read from every
+/// point of a page resume without a gap or a repeat; a token of another operation is refused.
+#[tokio::test]
+async fn walks_resume_at_their_tokens() {
+    use futures::StreamExt as _;
+    use staxapp::paging::PageOptions;
+    let emu = emulator(EmulatorOptions::default()).await;
+    let client = StaxClient::new(config(&emu, "resume")).unwrap();
+    let ids = |items: &[Value]| -> Vec<String> {
+        items
+            .iter()
+            .map(|a| a["Id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all: Vec<Value> = client
+        .items("accounts", "ReadAccounts", args! {}, 100, None)
+        .try_collect()
+        .await
+        .unwrap();
+    let all = ids(&all);
+    assert!(all.len() > 4);
+
+    // Cut at 3 of pages of 2: two pages, the second cut to one item.
+    let mut pages = client.pages(
+        "accounts",
+        "ReadAccounts",
+        args! {},
+        PageOptions::new(2).max_items(3),
+    );
+    let mut first: Vec<Value> = Vec::new();
+    while let Some(page) = pages.next().await {
+        first.extend(page.unwrap()["Accounts"].as_array().unwrap().clone());
+    }
+    assert_eq!(ids(&first), all[..3]);
+    let token = pages.next_token().expect("more remain").to_owned();
+
+    // Stopping anywhere in a page: next_token is exact to the item.
+    for stop in 0..all.len() {
+        let mut items = client.items(
+            "accounts",
+            "ReadAccounts",
+            args! {},
+            PageOptions::new(4).starting_token(token.clone()),
+            None,
+        );
+        let mut seen = Vec::new();
+        for _ in 0..stop {
+            match items.next().await {
+                Some(item) => seen.push(item.unwrap()),
+                None => break,
+            }
+        }
+        let rest: Vec<Value> = match items.next_token() {
+            Some(next) => client
+                .items(
+                    "accounts",
+                    "ReadAccounts",
+                    args! {},
+                    PageOptions::new(3).starting_token(next),
+                    None,
+                )
+                .try_collect()
+                .await
+                .unwrap(),
+            None if seen.is_empty() => client
+                .items(
+                    "accounts",
+                    "ReadAccounts",
+                    args! {},
+                    PageOptions::new(3).starting_token(token.clone()),
+                    None,
+                )
+                .try_collect()
+                .await
+                .unwrap(),
+            None => Vec::new(),
+        };
+        seen.extend(rest);
+        assert_eq!(ids(&seen), all[3..], "stopped after {stop}");
+    }
+
+    // The token belongs to ReadAccounts without arguments.
+    for (operation, arguments) in [
+        ("ReadAccountTypes", args! {}),
+        ("ReadAccounts", args! {"filter" => "ACTIVE"}),
+    ] {
+        let err = client
+            .items(
+                "accounts",
+                operation,
+                arguments,
+                PageOptions::new(2).starting_token(token.clone()),
+                None,
+            )
+            .try_collect::<Vec<Value>>()
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("starting_token"), "{err}");
+    }
+
+    // The blocking client says the same.
+    let blocking_config = config(&emu, "resume-blocking");
+    let (count, token) = tokio::task::spawn_blocking(move || {
+        let blocking = staxapp::blocking::StaxClient::new(blocking_config).unwrap();
+        let mut items = blocking.items(
+            "accounts",
+            "ReadAccounts",
+            args! {},
+            PageOptions::new(2).max_items(3),
+            None,
+        );
+        let count = items
+            .by_ref()
+            .inspect(|i| assert!(i.is_ok(), "{i:?}"))
+            .count();
+        (count, items.next_token().map(str::to_owned))
+    })
+    .await
+    .unwrap();
+    assert_eq!((count, token.is_some()), (3, true));
+    emu.shutdown().await;
+}
+
 /// A wrong secret key: Cognito's NotAuthorizedException with the A4 guidance.
 #[tokio::test]
 async fn wrong_secret_key_is_reported_with_guidance() {

@@ -182,6 +182,27 @@ impl Emu {
         cmd
     }
 
+    /// `program` (bash, python3, ...) with the environment [`stax`](Self::stax) gets, and this
+    /// build's `stax` first on the PATH.
+    pub fn command(&self, program: &str) -> std::process::Command {
+        let stax = assert_cmd::cargo::cargo_bin("stax");
+        let path = format!(
+            "{}:{}",
+            stax.parent().unwrap().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let probe = self.stax_std();
+        let mut cmd = std::process::Command::new(program);
+        for (name, value) in probe.get_envs() {
+            match value {
+                Some(value) => cmd.env(name, value),
+                None => cmd.env_remove(name),
+            };
+        }
+        cmd.env("PATH", path);
+        cmd
+    }
+
     /// The emulator's stats.
     pub fn stats(&self) -> serde_json::Value {
         self._emulator.stats()

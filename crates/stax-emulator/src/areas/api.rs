@@ -13,7 +13,8 @@ use crate::document::Document;
 use crate::install::Installation;
 use crate::protocol::{ApiError, ApiResult};
 use crate::roles::{Allowed, Caller, Role};
-use crate::store::tasks::{self, Effect, NewTask, Outcome};
+use crate::store::kinds::{ACCOUNT, Kind};
+use crate::store::tasks::{self, Effect, NewTask, Origin, Outcome};
 use crate::store::{Db, Store, StoreResult};
 
 /// A handler: the answer (a 200 with this JSON) or an error. Handlers are synchronous: they
@@ -45,6 +46,8 @@ pub(crate) struct Operation {
     pub errors: &'static [u16],
     /// Of those, the ones Stax answers with a failed `StaxEvent` rather than `{"Error"}`.
     pub event_errors: &'static [u16],
+    /// Of those, the ones Stax answers in the shape of a success (`public.CheckAlias`'s 409).
+    pub answered_errors: &'static [u16],
     /// The status of a successful answer (200; 201 where the API documents a creation so).
     pub success: u16,
 }
@@ -72,6 +75,7 @@ impl Operation {
             response: "",
             errors: &[],
             event_errors: &[],
+            answered_errors: &[],
             success: 200,
         }
     }
@@ -109,6 +113,12 @@ impl Operation {
     /// Of its errors, those Stax answers with a failed `StaxEvent`.
     pub fn event_errors(mut self, statuses: &'static [u16]) -> Operation {
         self.event_errors = statuses;
+        self
+    }
+
+    /// Of its errors, those Stax answers in the shape of its success answer.
+    pub fn answered_errors(mut self, statuses: &'static [u16]) -> Operation {
+        self.answered_errors = statuses;
         self
     }
 
@@ -247,9 +257,19 @@ impl Call<'_> {
         crate::roles::grantable(self.caller_role(), role).map_err(ApiError::forbidden)
     }
 
-    /// Writes the task that carries this call's operation out, ending after the task delay.
+    /// Writes the task that carries this call's operation out, ending after the task delay;
+    /// it records the caller and what it changes (the plan's target, else its one account).
     pub fn start_task(&self, db: &Db<'_>, plan: Plan) -> StoreResult<String> {
-        tasks::create(
+        let target = plan.target.or_else(|| match &plan.subjects {
+            Some(("Accounts", ids)) => Some((ACCOUNT.target_kind, ids.first().cloned())),
+            _ => None,
+        });
+        let origin = Origin {
+            caller: self.caller_key(),
+            target_kind: target.as_ref().map(|(kind, _)| (*kind).to_owned()),
+            target_id: target.and_then(|(_, id)| id),
+        };
+        tasks::create_for(
             db,
             NewTask {
                 operation: self.op.id,
@@ -258,6 +278,7 @@ impl Call<'_> {
                 outcome: plan.outcome,
                 effect: plan.effect,
             },
+            origin,
         )
     }
 }
@@ -270,6 +291,9 @@ pub(crate) struct Plan {
     /// Fields the changed resource takes at once, while the task runs (`Status:
     /// UPDATE_IN_PROGRESS`, ...); used by [`super::rules::change`].
     pub interim: Map<String, Value>,
+    /// What the task changes: the kind's name for insights ([`Kind::target_kind`]) and the
+    /// record's id.
+    pub target: Option<(&'static str, Option<String>)>,
 }
 
 impl Plan {
@@ -280,6 +304,7 @@ impl Plan {
             outcome: Outcome::Succeed,
             subjects: None,
             interim: Map::new(),
+            target: None,
         }
     }
 
@@ -292,6 +317,13 @@ impl Plan {
     /// Lists `ids` under `key` (`Accounts`, `Users`, `Workloads`) in the task.
     pub fn subjects(mut self, key: &'static str, ids: Vec<String>) -> Plan {
         self.subjects = Some((key, ids));
+        self
+    }
+
+    /// Names the record of `kind` the task changes (unless a target is named already).
+    pub fn target(mut self, kind: &Kind, id: &str) -> Plan {
+        self.target
+            .get_or_insert_with(|| (kind.target_kind, Some(id.to_owned())));
         self
     }
 

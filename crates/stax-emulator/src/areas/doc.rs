@@ -13,6 +13,7 @@
 use serde_json::{Map, Value, json};
 
 use super::api::Operation;
+use super::regions;
 use super::{Area, Entry};
 use crate::protocol::{ErrorShape, Naming, api_version};
 
@@ -104,25 +105,6 @@ pub(crate) fn timestamp(text: &str) -> Value {
 pub(crate) fn nullable_timestamp(text: &str) -> Value {
     json!({"type": "string", "format": "date-time", "nullable": true, "description": text})
 }
-
-const REGIONS: [&str; 16] = [
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-north-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-];
 
 /// The answer of a change: its outcome and the task that carries it out, with `extra`
 /// properties in `Detail`.
@@ -227,7 +209,19 @@ fn shared_schemas(s: &mut Map<String, Value>) {
     });
     s.insert(
         "DefaultAwsRegion".into(),
-        json!({"type": "string", "description": "An AWS region Stax runs in.", "enum": REGIONS}),
+        json!({"type": "string", "description": "An AWS region Stax runs in.", "enum": regions::DEFAULT}),
+    );
+    s.insert(
+        "OptInAwsRegion".into(),
+        json!({"type": "string", "description": "An AWS region accounts opt in to.", "enum": regions::OPT_IN}),
+    );
+    s.insert(
+        "DisabledAwsRegion".into(),
+        json!({"type": "string", "description": "An AWS region Stax keeps disabled.", "enum": regions::DISABLED}),
+    );
+    s.insert(
+        "AwsRegion".into(),
+        json!({"type": "string", "description": "Any AWS region Stax knows.", "enum": regions::all().collect::<Vec<_>>()}),
     );
     s.insert(
         "OperationStatus".into(),
@@ -310,6 +304,8 @@ fn operation_item(area: &str, op: &Operation) -> Value {
     for status in errors {
         let schema = if op.event_errors.contains(&status) {
             "ErrorEvent"
+        } else if op.answered_errors.contains(&status) {
+            op.response
         } else if api.errors == ErrorShape::Coded {
             "ErrorResponse"
         } else {

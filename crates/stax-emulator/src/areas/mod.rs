@@ -19,6 +19,7 @@
 
 pub(crate) mod api;
 pub(crate) mod doc;
+pub(crate) mod regions;
 pub(crate) mod resource;
 pub(crate) mod rules;
 pub(crate) mod wire;
@@ -43,10 +44,12 @@ pub(crate) struct Area {
 }
 
 pub(crate) mod accounts;
+pub(crate) mod insights;
 pub(crate) mod organisations;
 pub(crate) mod permission_sets;
 pub(crate) mod policies;
 pub(crate) mod public;
+pub(crate) mod services;
 pub(crate) mod tasks;
 pub(crate) mod teams;
 pub(crate) mod users;
@@ -70,6 +73,8 @@ areas! {
     policies,
     users,
     workloads,
+    services,
+    insights,
     permission_sets,
 }
 

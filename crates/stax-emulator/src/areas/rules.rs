@@ -92,7 +92,7 @@ pub(crate) fn change(
     plan: impl FnOnce(&Value) -> ApiResult<Plan>,
 ) -> ApiResult<(String, Value)> {
     ensure_idle(db, &resource, what)?;
-    let mut plan = plan(&resource)?;
+    let mut plan = plan(&resource)?.target(kind, kind.id_of(&resource));
     let interim = std::mem::take(&mut plan.interim);
     let task_id = call.start_task(db, plan)?;
     let mut marked = resource.clone();

@@ -6,6 +6,16 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use crate::protocol::ApiError;
+use crate::util::random_from;
+
+/// A trace id in AWS X-Ray's form, as Stax's answers carry in `TraceId`.
+pub(crate) fn trace_id() -> String {
+    format!(
+        "Root=1-{}-{}",
+        random_from(b"0123456789abcdef", 8),
+        random_from(b"0123456789abcdef", 24)
+    )
+}
 
 /// Parses a boolean query value, in any letter case.
 pub(crate) fn query_bool(

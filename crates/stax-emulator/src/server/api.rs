@@ -38,7 +38,7 @@ use crate::generic::{self, HANDLER_HEADER};
 use crate::protocol::{ApiError, gateway_error};
 use crate::roles::{Allowed, Caller};
 use crate::stats::Stats;
-use crate::store::tasks::{self, Effect, NewTask, Outcome};
+use crate::store::tasks::{self, Effect, NewTask, Origin, Outcome};
 use crate::util;
 
 /// What answers an operation.
@@ -294,9 +294,13 @@ async fn answer(State(api): State<Arc<Api>>, req: Request) -> Response {
                     .map_or(ctx.install.organisation_id.as_str(), |c| {
                         c.organisation.as_str()
                     });
+                let origin = Origin {
+                    caller: caller.as_ref().map(|c| c.access_key.clone()),
+                    ..Origin::default()
+                };
                 op.answer(&req, |operation| {
                     Ok(ctx.store.write(|tx| {
-                        tasks::create(
+                        tasks::create_for(
                             &tx.org(org),
                             NewTask {
                                 operation,
@@ -305,6 +309,7 @@ async fn answer(State(api): State<Arc<Api>>, req: Request) -> Response {
                                 outcome: Outcome::Succeed,
                                 effect: Effect::default(),
                             },
+                            origin,
                         )
                     })?)
                 })

@@ -48,6 +48,9 @@ pub(crate) struct Kind {
     /// The key a task lists the records it changes under (`Accounts`, `Users`, `Workloads`),
     /// for the kinds whose tasks name them.
     pub subjects: Option<&'static str>,
+    /// What insights call a record of this kind when a task changes it (`ACCOUNT`, `POLICY`,
+    /// `SERVICE_CONFIGURATION`, ...; `OTHER` for kinds Stax's insights have no word for).
+    pub target_kind: &'static str,
 }
 
 impl Kind {
@@ -70,6 +73,7 @@ impl Kind {
         reads_gone: false,
         listing: Listing::DEFAULT,
         subjects: None,
+        target_kind: "OTHER",
     };
 
     /// Whether a record of this kind is gone (404 to changes).
@@ -191,6 +195,14 @@ pub(crate) struct Stamps {
 }
 
 impl Stamps {
+    /// None of them: only the id, `CreatedTS` and `ModifiedTS` (and the walk's `Status`).
+    pub const NONE: Stamps = Stamps {
+        organisation: false,
+        created_by: By::Nobody,
+        modified_by: false,
+        task: false,
+    };
+
     /// `OrganisationId`, `CreatedBy` (or null) and `UserTaskId`.
     pub const STANDARD: Stamps = Stamps {
         organisation: true,
@@ -374,13 +386,9 @@ pub(crate) const ORGANISATION: &Kind = &Kind {
     what: "Organisation",
     plural: "Organisations",
     param: "organisation_id",
-    stamps: Stamps {
-        organisation: false,
-        created_by: By::Nobody,
-        modified_by: false,
-        task: false,
-    },
+    stamps: Stamps::NONE,
     walk: Walk::AT_ONCE,
+    target_kind: "ORGANISATION",
     ..Kind::DEFAULT
 };
 
@@ -395,6 +403,7 @@ pub(crate) const OU: &Kind = &Kind {
         ..Walk::LIFECYCLE
     },
     reads_gone: true,
+    target_kind: "ORGANISATIONAL_UNIT",
     ..Kind::DEFAULT
 };
 
@@ -448,6 +457,7 @@ pub(crate) const ACCOUNT: &Kind = &Kind {
         ..Listing::DEFAULT
     },
     subjects: Some("Accounts"),
+    target_kind: "ACCOUNT",
     ..Kind::DEFAULT
 };
 
@@ -518,6 +528,7 @@ pub(crate) const POLICY: &Kind = &Kind {
     plural: "Policies",
     param: "policy_id",
     reads_gone: true,
+    target_kind: "POLICY",
     ..Kind::DEFAULT
 };
 
@@ -555,6 +566,7 @@ pub(crate) const ATTACHMENT: &Kind = &Kind {
         shows: Shows::AllBut(&["DELETED"]),
         ..Listing::DEFAULT
     },
+    target_kind: "POLICY",
     ..Kind::DEFAULT
 };
 

@@ -86,7 +86,10 @@ CREATE TABLE IF NOT EXISTS tasks (
     subjects   TEXT NOT NULL,
     effect     TEXT,
     applied    INTEGER NOT NULL DEFAULT 0,
-    org        TEXT NOT NULL
+    org        TEXT NOT NULL,
+    caller     TEXT,
+    target_kind TEXT,
+    target_id  TEXT
 );
 CREATE TABLE IF NOT EXISTS sign_in_failures (
     username     TEXT PRIMARY KEY,
@@ -106,8 +109,25 @@ CREATE INDEX IF NOT EXISTS tasks_pending ON tasks (applied, due_ms);
 /// version had one organisation: the installation's, in `meta`).
 const ORG_TABLES: [&str; 3] = ["resources", "pool_users", "tasks"];
 
+/// Columns added to tables after their first version, with their declarations: a row written
+/// before has none of them (NULL).
+const ADDED_COLUMNS: [(&str, &str, &str); 3] = [
+    ("tasks", "caller", "TEXT"),
+    ("tasks", "target_kind", "TEXT"),
+    ("tasks", "target_id", "TEXT"),
+];
+
+/// Whether `table` has the column `column`.
+fn has_column(conn: &Connection, table: &str, column: &str) -> StoreResult<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
+        [table, column],
+        |r| r.get(0),
+    )?)
+}
+
 /// Brings a database made by an earlier version up to date: rows of the tables that had no
-/// `org` column belong to the installation's organisation.
+/// `org` column belong to the installation's organisation; columns added since are added.
 fn migrate(conn: &Connection) -> StoreResult<()> {
     let org: Option<String> = conn
         .query_row(
@@ -117,14 +137,7 @@ fn migrate(conn: &Connection) -> StoreResult<()> {
         )
         .optional()?;
     for table in ORG_TABLES {
-        let has_org: bool = conn.query_row(
-            &format!(
-                "SELECT EXISTS (SELECT 1 FROM pragma_table_info('{table}') WHERE name = 'org')"
-            ),
-            [],
-            |r| r.get(0),
-        )?;
-        if !has_org {
+        if !has_column(conn, table, "org")? {
             conn.execute_batch(&format!(
                 "ALTER TABLE {table} ADD COLUMN org TEXT NOT NULL DEFAULT ''"
             ))?;
@@ -132,6 +145,13 @@ fn migrate(conn: &Connection) -> StoreResult<()> {
                 &format!("UPDATE {table} SET org = ?1"),
                 [org.as_deref().unwrap_or_default()],
             )?;
+        }
+    }
+    for (table, column, declaration) in ADDED_COLUMNS {
+        if !has_column(conn, table, column)? {
+            conn.execute_batch(&format!(
+                "ALTER TABLE {table} ADD COLUMN {column} {declaration}"
+            ))?;
         }
     }
     Ok(())
@@ -338,7 +358,13 @@ mod tests {
                  INSERT INTO resources VALUES ('thing', 'a', 1, '{\"Id\": \"a\"}');
                  CREATE TABLE pool_users (username TEXT PRIMARY KEY, sub TEXT NOT NULL UNIQUE,
                      salt TEXT NOT NULL, verifier TEXT NOT NULL, enabled INTEGER NOT NULL DEFAULT 1);
-                 INSERT INTO pool_users VALUES ('key', 'sub', 's', 'v', 1);",
+                 INSERT INTO pool_users VALUES ('key', 'sub', 's', 'v', 1);
+                 CREATE TABLE tasks (id TEXT PRIMARY KEY, operation TEXT NOT NULL,
+                     created_ms INTEGER NOT NULL, due_ms INTEGER NOT NULL, outcome TEXT NOT NULL,
+                     logs TEXT NOT NULL, subject TEXT, subjects TEXT NOT NULL, effect TEXT,
+                     applied INTEGER NOT NULL DEFAULT 0);
+                 INSERT INTO tasks VALUES ('t1', 'accounts.CreateAccount', 1, 2, 'SUCCEEDED',
+                     '[]', NULL, '[]', NULL, 1);",
             )
             .unwrap();
         }
@@ -352,6 +378,15 @@ mod tests {
                     |r| r.get(0),
                 )?;
                 assert_eq!(org, "org-1");
+                let task = tx
+                    .org("org-1")
+                    .task("t1")?
+                    .expect("the old task is the organisation's");
+                assert_eq!(
+                    task.origin,
+                    tasks::Origin::default(),
+                    "no caller or target known"
+                );
                 Ok::<_, StoreError>(())
             })
             .unwrap();

@@ -104,4 +104,19 @@ impl Tx<'_> {
         row.map(|(org, text)| Ok((org, serde_json::from_str(&text)?)))
             .transpose()
     }
+
+    /// Whether a resource of `kind` of any organisation has `value` as its text field `field`,
+    /// in any ASCII letter case (names unique across the installation, e.g. aliases).
+    pub fn taken_anywhere(
+        &self,
+        kind: impl AsRef<str>,
+        (field, value): (&str, &str),
+    ) -> StoreResult<bool> {
+        Ok(self.0.query_row(
+            "SELECT EXISTS (SELECT 1 FROM resources WHERE kind = ?1
+                 AND json_extract(body, '$.' || ?2) = ?3 COLLATE NOCASE)",
+            params![kind.as_ref(), field, value],
+            |r| r.get(0),
+        )?)
+    }
 }

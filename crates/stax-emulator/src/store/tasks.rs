@@ -31,7 +31,25 @@ pub(crate) struct TaskRow {
     pub applied: bool,
     /// The organisation whose change it carries out.
     pub org: String,
+    /// Who asked for it and what it changes.
+    pub origin: Origin,
 }
+
+/// Who asked for a task and which record it changes: what insights report of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Origin {
+    /// The caller's id (the signing API token's access key); `None` for tasks the emulator
+    /// made itself.
+    pub caller: Option<String>,
+    /// What insights call the kind of the record it changes (`ACCOUNT`, `POLICY`, ...;
+    /// [`crate::store::kinds::Kind::target_kind`]).
+    pub target_kind: Option<String>,
+    /// The id of the record it changes, when it changes one.
+    pub target_id: Option<String>,
+}
+
+/// The columns a task row is read from, in [`task_from_row`]'s order.
+const COLUMNS: &str = "id, operation, created_ms, due_ms, outcome, logs, subject, subjects, effect, applied, org, caller, target_kind, target_id";
 
 type RowParts = (TaskRow, String, String, Option<String>);
 
@@ -49,6 +67,11 @@ fn task_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RowParts> {
             effect: None,
             applied: row.get(9)?,
             org: row.get(10)?,
+            origin: Origin {
+                caller: row.get(11)?,
+                target_kind: row.get(12)?,
+                target_id: row.get(13)?,
+            },
         },
         row.get(5)?,
         row.get(7)?,
@@ -68,8 +91,10 @@ impl Db<'_> {
     /// Writes a task of this organisation.
     pub fn add_task(&self, task: &TaskRow) -> StoreResult<()> {
         self.conn.execute(
-            "INSERT INTO tasks (id, operation, created_ms, due_ms, outcome, logs, subject, subjects, effect, applied, org)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            &format!(
+                "INSERT INTO tasks ({COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+            ),
             params![
                 task.id,
                 task.operation,
@@ -79,9 +104,15 @@ impl Db<'_> {
                 serde_json::to_string(&task.logs)?,
                 task.subject,
                 serde_json::to_string(&task.subjects)?,
-                task.effect.as_ref().map(serde_json::to_string).transpose()?,
+                task.effect
+                    .as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()?,
                 task.applied,
                 self.org(),
+                task.origin.caller,
+                task.origin.target_kind,
+                task.origin.target_id,
             ],
         )?;
         Ok(())
@@ -92,8 +123,7 @@ impl Db<'_> {
         let parts = self
             .conn
             .query_row(
-                "SELECT id, operation, created_ms, due_ms, outcome, logs, subject, subjects, effect, applied, org
-                 FROM tasks WHERE id = ?1 AND org = ?2",
+                &format!("SELECT {COLUMNS} FROM tasks WHERE id = ?1 AND org = ?2"),
                 params![id, self.org()],
                 task_from_row,
             )
@@ -102,13 +132,172 @@ impl Db<'_> {
     }
 }
 
+/// Where a task stands, as a query asks for it: waiting or running (not ended yet), or ended
+/// one way or the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TaskState {
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+impl TaskState {
+    /// The SQL condition on a task row.
+    fn condition(self) -> &'static str {
+        match self {
+            TaskState::Pending => "applied = 0",
+            TaskState::Succeeded => "(applied = 1 AND outcome <> 'FAILED')",
+            TaskState::Failed => "(applied = 1 AND outcome = 'FAILED')",
+        }
+    }
+}
+
+/// What a list of tasks is ordered by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TaskOrder {
+    /// When it was asked for.
+    Created,
+    /// Its operation's id.
+    Operation,
+    /// Its state: failed, then pending, then succeeded (the alphabetical order of the words
+    /// insights use).
+    State,
+    /// Its target's kind ([`Origin::target_kind`]; none sorts as `OTHER`).
+    TargetKind,
+    /// Its caller (none sorts as the organisation's id).
+    Caller,
+}
+
+impl TaskOrder {
+    fn expression(self) -> &'static str {
+        match self {
+            TaskOrder::Created => "created_ms",
+            TaskOrder::Operation => "operation",
+            TaskOrder::State => {
+                "CASE WHEN applied = 0 THEN 1 WHEN outcome = 'FAILED' THEN 0 ELSE 2 END"
+            }
+            TaskOrder::TargetKind => "coalesce(target_kind, 'OTHER')",
+            TaskOrder::Caller => "coalesce(caller, org)",
+        }
+    }
+}
+
+/// Which tasks of an organisation, in which order, which page. Each `Some` list keeps the
+/// tasks matching one of its values (an empty list keeps none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TaskQuery {
+    /// Operation ids (`accounts.CreateAccount`).
+    pub operations: Option<Vec<String>>,
+    /// Task ids.
+    pub ids: Option<Vec<String>>,
+    /// Callers' ids (a task without one counts as the organisation's).
+    pub callers: Option<Vec<String>>,
+    pub states: Option<Vec<TaskState>>,
+    /// Targets' kinds (a task without one counts as `OTHER`).
+    pub target_kinds: Option<Vec<String>>,
+    pub order: TaskOrder,
+    pub descending: bool,
+    pub offset: usize,
+    /// The most the page holds (`None`: all the rest).
+    pub limit: Option<usize>,
+}
+
+impl Default for TaskQuery {
+    fn default() -> Self {
+        TaskQuery {
+            operations: None,
+            ids: None,
+            callers: None,
+            states: None,
+            target_kinds: None,
+            order: TaskOrder::Created,
+            descending: false,
+            offset: 0,
+            limit: None,
+        }
+    }
+}
+
+/// Appends `column IN (values)`, binding the values.
+fn within(sql: &mut String, args: &mut Vec<String>, column: &str, values: &[String]) {
+    let start = args.len() + 2;
+    let marks: Vec<String> = (start..start + values.len())
+        .map(|n| format!("?{n}"))
+        .collect();
+    args.extend(values.iter().cloned());
+    sql.push_str(&format!(" AND {column} IN ({})", marks.join(", ")));
+}
+
+impl Db<'_> {
+    /// One page of the organisation's tasks a query selects, in its order (ties by creation,
+    /// in the same direction), and how many it selects in all; filters and order run inside
+    /// SQLite.
+    pub fn select_tasks(&self, query: &TaskQuery) -> StoreResult<(Vec<TaskRow>, usize)> {
+        // ?1 is the organisation; the lists' values follow.
+        let mut sql = String::from(" FROM tasks WHERE org = ?1");
+        let mut args: Vec<String> = Vec::new();
+        if let Some(values) = &query.operations {
+            within(&mut sql, &mut args, "operation", values);
+        }
+        if let Some(values) = &query.ids {
+            let lower: Vec<String> = values.iter().map(|v| v.to_ascii_lowercase()).collect();
+            within(&mut sql, &mut args, "id", &lower);
+        }
+        if let Some(values) = &query.callers {
+            let lower: Vec<String> = values.iter().map(|v| v.to_ascii_lowercase()).collect();
+            within(&mut sql, &mut args, "lower(coalesce(caller, org))", &lower);
+        }
+        if let Some(values) = &query.target_kinds {
+            within(
+                &mut sql,
+                &mut args,
+                TaskOrder::TargetKind.expression(),
+                values,
+            );
+        }
+        if let Some(states) = &query.states {
+            let any: Vec<&str> = states.iter().map(|s| s.condition()).collect();
+            let any = if any.is_empty() {
+                "0".to_owned()
+            } else {
+                any.join(" OR ")
+            };
+            sql.push_str(&format!(" AND ({any})"));
+        }
+        let bound = || {
+            std::iter::once(self.org().to_owned())
+                .chain(args.iter().cloned())
+                .collect::<Vec<_>>()
+        };
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT COUNT(*){sql}"),
+            rusqlite::params_from_iter(bound()),
+            |r| r.get(0),
+        )?;
+        let direction = if query.descending { " DESC" } else { "" };
+        let limit = query
+            .limit
+            .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS}{sql} ORDER BY {}{direction}, created_ms{direction}, rowid{direction} LIMIT {limit} OFFSET {offset}",
+            query.order.expression()
+        ))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(bound()), task_from_row)?;
+        let mut tasks = Vec::new();
+        for row in rows {
+            tasks.push(finish_task(row?)?);
+        }
+        Ok((tasks, usize::try_from(total).unwrap_or(0)))
+    }
+}
+
 impl Tx<'_> {
     /// Tasks whose end is due by `now_ms` and whose effect is not applied yet, oldest first.
     pub fn due_tasks(&self, now_ms: i64) -> StoreResult<Vec<TaskRow>> {
-        let mut stmt = self.0.prepare_cached(
-            "SELECT id, operation, created_ms, due_ms, outcome, logs, subject, subjects, effect, applied, org
-             FROM tasks WHERE applied = 0 AND due_ms <= ?1 ORDER BY due_ms, created_ms",
-        )?;
+        let mut stmt = self.0.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM tasks WHERE applied = 0 AND due_ms <= ?1 ORDER BY due_ms, created_ms"
+        ))?;
         let rows = stmt.query_map([now_ms], task_from_row)?;
         let mut out = Vec::new();
         for row in rows {
@@ -155,6 +344,14 @@ impl Effect {
     pub fn merge(mut self, kind: impl AsRef<str>, id: &str, fields: Value) -> Self {
         self.steps
             .push(json!({"op": "merge", "kind": kind.as_ref(), "id": id, "fields": fields}));
+        self
+    }
+
+    /// Stores `record` as the resource `id` of `kind` unless there is one, stamped
+    /// `CreatedTS` and `ModifiedTS` when the task ends (what a task finds or makes).
+    pub fn insert(mut self, kind: impl AsRef<str>, id: &str, record: Value) -> Self {
+        self.steps
+            .push(json!({"op": "insert", "kind": kind.as_ref(), "id": id, "record": record}));
         self
     }
 
@@ -227,8 +424,9 @@ fn logs(operation: &str, outcome: &Outcome) -> (&'static str, Vec<String>) {
     }
 }
 
-/// Writes a new task; returns its id.
-pub(crate) fn create(db: &Db<'_>, task: NewTask<'_>) -> StoreResult<String> {
+/// Writes a new task asked for by `origin`'s caller, changing `origin`'s target (both may be
+/// unknown: `Origin::default()`); returns its id.
+pub(crate) fn create_for(db: &Db<'_>, task: NewTask<'_>, origin: Origin) -> StoreResult<String> {
     let id = uuid();
     let created = now_ms();
     let (outcome, logs) = logs(task.operation, &task.outcome);
@@ -249,16 +447,19 @@ pub(crate) fn create(db: &Db<'_>, task: NewTask<'_>) -> StoreResult<String> {
         effect: task.effect.into_value(),
         applied: false,
         org: db.org().to_owned(),
+        origin,
     })?;
     Ok(id)
 }
 
-/// Writes a task that already ended successfully at `at_ms` (for data made at first run).
-pub(crate) fn finished(
+/// Writes a task that already ended successfully at `at_ms` (for data made at first run),
+/// asked for by `origin`'s caller and changing its target.
+pub(crate) fn finished_by(
     db: &Db<'_>,
     operation: &str,
     subject: Option<(&str, &str)>,
     at_ms: i64,
+    origin: Origin,
 ) -> StoreResult<String> {
     let id = uuid();
     let (outcome, logs) = logs(operation, &Outcome::Succeed);
@@ -274,6 +475,7 @@ pub(crate) fn finished(
         effect: None,
         applied: true,
         org: db.org().to_owned(),
+        origin,
     })?;
     Ok(id)
 }
@@ -344,6 +546,17 @@ fn apply(db: &Db<'_>, step: &Value) -> StoreResult<()> {
         "delete" => {
             db.delete(kind, id)?;
         }
+        "insert" => {
+            if db.get(kind, id)?.is_none() {
+                let mut record = step.get("record").cloned().unwrap_or(Value::Null);
+                if let Some(map) = record.as_object_mut() {
+                    let now = json!(crate::util::now_iso());
+                    map.insert("CreatedTS".into(), now.clone());
+                    map.insert("ModifiedTS".into(), now);
+                }
+                db.put(kind, id, &record)?;
+            }
+        }
         "pull" => {
             let matching = step.get("match").and_then(Value::as_object);
             let agrees = |entry: &Value| {
@@ -396,7 +609,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pull_and_push_edit_lists_when_applied() {
+    fn pull_push_and_insert_when_applied() {
         let store = Store::open(None).unwrap();
         store
             .write(|tx| {
@@ -411,7 +624,9 @@ mod tests {
                 let effect = Effect::default()
                     .pull("t", None, "Roles", json!({"G": "x"}))
                     .push("t", "c", "Roles", json!({"G": "z"}))
-                    .push("t", "c", "Roles", json!({"G": "z"}));
+                    .push("t", "c", "Roles", json!({"G": "z"}))
+                    .insert("t", "d", json!({"Id": "d", "Roles": []}))
+                    .insert("t", "c", json!({"Id": "c", "Roles": "replaced?"}));
                 for step in effect.into_value().unwrap().as_array().unwrap() {
                     apply(&db, step)?;
                 }
@@ -423,7 +638,17 @@ mod tests {
         };
         assert_eq!(roles("a"), json!([{"G": "y", "R": 1}]));
         assert_eq!(roles("b"), json!([]));
-        assert_eq!(roles("c"), json!([{"G": "z"}]));
+        assert_eq!(
+            roles("c"),
+            json!([{"G": "z"}]),
+            "an insert keeps what is there"
+        );
+        assert_eq!(roles("d"), json!([]));
+        let made = store
+            .read(|tx| tx.org("o1").get("t", "d"))
+            .unwrap()
+            .unwrap();
+        assert!(made["CreatedTS"].is_string() && made["ModifiedTS"] == made["CreatedTS"]);
     }
 
     #[test]
@@ -431,7 +656,7 @@ mod tests {
         let store = Store::open(None).unwrap();
         let id = store
             .write(|tx| {
-                create(
+                create_for(
                     &tx.org("o1"),
                     NewTask {
                         operation: "accounts.CreateAccount",
@@ -440,6 +665,7 @@ mod tests {
                         outcome: Outcome::Succeed,
                         effect: Effect::default(),
                     },
+                    Origin::default(),
                 )
             })
             .unwrap();
@@ -449,5 +675,127 @@ mod tests {
         assert_eq!(status_at(&task, t0).0, "STARTED");
         assert_eq!(status_at(&task, t0 + 600).0, "RUNNING");
         assert_eq!(status_at(&task, t0 + 1000).0, "SUCCEEDED");
+    }
+
+    #[test]
+    fn task_queries_filter_order_and_page_inside_the_store() {
+        let store = Store::open(None).unwrap();
+        let origin = |caller: Option<&str>, kind: Option<&str>| Origin {
+            caller: caller.map(str::to_owned),
+            target_kind: kind.map(str::to_owned),
+            target_id: None,
+        };
+        let ids = store
+            .write(|tx| {
+                let db = tx.org("o1");
+                let mut ids = Vec::new();
+                for (i, (operation, caller, kind)) in [
+                    ("accounts.CreateAccount", Some("u1"), Some("ACCOUNT")),
+                    ("policies.AttachPolicy", Some("u2"), Some("POLICY")),
+                    ("teams.CreateGroup", None, None),
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    ids.push(finished_by(
+                        &db,
+                        operation,
+                        None,
+                        1000 + i as i64,
+                        origin(caller, kind),
+                    )?);
+                }
+                let pending = NewTask {
+                    operation: "accounts.CreateAccount",
+                    delay: Duration::from_secs(60),
+                    subjects: None,
+                    outcome: Outcome::Fail("no".into()),
+                    effect: Effect::default(),
+                };
+                ids.push(create_for(
+                    &db,
+                    pending,
+                    origin(Some("u1"), Some("ACCOUNT")),
+                )?);
+                tx.org("o2").add_task(
+                    &db.task(&ids[0])?
+                        .map(|t| TaskRow {
+                            id: "other".into(),
+                            ..t
+                        })
+                        .unwrap(),
+                )?;
+                Ok::<_, super::super::StoreError>(ids)
+            })
+            .unwrap();
+        let run = |query: TaskQuery| {
+            let (tasks, total) = store.read(|tx| tx.org("o1").select_tasks(&query)).unwrap();
+            let found: Vec<usize> = tasks
+                .iter()
+                .map(|t| ids.iter().position(|id| *id == t.id).unwrap())
+                .collect();
+            (found, total)
+        };
+        assert_eq!(
+            run(TaskQuery::default()),
+            (vec![0, 1, 2, 3], 4),
+            "this organisation's, oldest first"
+        );
+        let newest = TaskQuery {
+            descending: true,
+            ..TaskQuery::default()
+        };
+        assert_eq!(run(newest).0, [3, 2, 1, 0]);
+        let mine = TaskQuery {
+            callers: Some(vec!["U1".into()]),
+            ..TaskQuery::default()
+        };
+        assert_eq!(run(mine).0, [0, 3]);
+        let nobody = TaskQuery {
+            callers: Some(vec!["o1".into()]),
+            ..TaskQuery::default()
+        };
+        assert_eq!(
+            run(nobody).0,
+            [2],
+            "a task without a caller is the organisation's"
+        );
+        let other = TaskQuery {
+            target_kinds: Some(vec!["OTHER".into()]),
+            ..TaskQuery::default()
+        };
+        assert_eq!(run(other).0, [2]);
+        let pending = TaskQuery {
+            states: Some(vec![TaskState::Pending]),
+            ..TaskQuery::default()
+        };
+        assert_eq!(run(pending).0, [3]);
+        let none = TaskQuery {
+            states: Some(vec![]),
+            ..TaskQuery::default()
+        };
+        assert_eq!(run(none), (vec![], 0));
+        let creations = TaskQuery {
+            operations: Some(vec!["accounts.CreateAccount".into()]),
+            ids: Some(vec![ids[3].to_uppercase()]),
+            ..TaskQuery::default()
+        };
+        assert_eq!(run(creations).0, [3]);
+        let by_state = TaskQuery {
+            order: TaskOrder::State,
+            ..TaskQuery::default()
+        };
+        assert_eq!(run(by_state).0, [3, 0, 1, 2], "pending before succeeded");
+        let by_kind = TaskQuery {
+            order: TaskOrder::TargetKind,
+            offset: 1,
+            limit: Some(2),
+            ..TaskQuery::default()
+        };
+        assert_eq!(
+            run(by_kind),
+            (vec![3, 2], 4),
+            "ACCOUNT, ACCOUNT, OTHER, POLICY: the second page of two"
+        );
     }
 }

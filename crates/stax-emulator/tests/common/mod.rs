@@ -110,6 +110,48 @@ pub async fn change(
     (answer, task)
 }
 
+/// A new API token of `role` made by `admin`, signed in: its access key and credentials.
+pub async fn token_of(client: &Client, admin: &Creds, role: &str) -> (String, Creds) {
+    let made = send(
+        client,
+        admin,
+        "POST",
+        "/20190206/api-tokens",
+        Some(json!({"Name": format!("role-{}", role.replace('_', "-")), "Role": role})),
+    )
+    .await;
+    let token = &made["ApiTokens"][0];
+    let access = token["AccessKey"].as_str().unwrap().to_owned();
+    let creds = client
+        .login(&access, token["SecretKey"].as_str().unwrap())
+        .await;
+    (access, creds)
+}
+
+/// The path segment of every service configuration (`/20190206/services/<service>/configuration`).
+pub const SERVICES: [&str; 7] = [
+    "account",
+    "guardduty",
+    "guardrails",
+    "organization",
+    "regions",
+    "securityhub",
+    "sso",
+];
+
+/// The body of a change of a service's configuration `now` to what it already is (`None` for
+/// SSO, which is only read).
+pub fn unchanged(service: &str, now: &Value) -> Option<Value> {
+    if service == "sso" {
+        return None;
+    }
+    let mut body = json!({"Configuration": now["Configuration"]});
+    if service == "guardduty" || service == "securityhub" {
+        body["Enabled"] = now["Enabled"].clone();
+    }
+    Some(body)
+}
+
 /// Outcome of a Cognito call: the JSON body, or the `__type` and message.
 pub type AwsResult = Result<Value, (String, String)>;
 

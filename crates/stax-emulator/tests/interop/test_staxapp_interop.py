@@ -349,6 +349,39 @@ class StaxappAgainstEmulator(unittest.TestCase):
         manifest.raise_for_status()
         self.assertIn("waf.yaml", manifest.text)
 
+    def test_read_and_change_service_configurations(self):
+        services = client("services")
+        everything = services.ReadConfigurations()["ServiceConfigurations"]
+        self.assertEqual(
+            sorted(c["Service"] for c in everything),
+            ["ACCOUNT", "GUARDDUTY", "GUARDRAILS", "ORGANIZATION", "REGIONS", "SECURITYHUB", "SSO"],
+        )
+        duty = services.ReadGuardDutyConfiguration()
+        self.assertEqual(duty["Service"], "GUARDDUTY")
+        self.assertTrue(duty["Enabled"], "the demo has GuardDuty on")
+        regions = services.ReadRegionsConfiguration()["Configuration"]
+        self.assertIn("ap-southeast-2", regions["Enabled"])
+        self.assertEqual(len(regions["Enabled"]) + len(regions["Disabled"]), 28)
+
+        # A change is a task; the configuration shows it once the task has ended.
+        guardrails = services.ReadGuardrailsConfiguration()["Configuration"]
+        scp = dict(guardrails["SCP"])
+        scp["MACIE_BLOCK_SERVICE"] = not scp.get("MACIE_BLOCK_SERVICE", False)
+        answer = services.ConfigureGuardrails(Configuration={"SCP": scp, "RCP": {}})
+        self.assertEqual(answer["Detail"]["Operation"], "services:ConfigureGuardrails")
+        self.assertEqual(wait_task(answer["TaskId"])["Status"], "SUCCEEDED")
+        after = services.ReadGuardrailsConfiguration()
+        self.assertEqual(after["Status"], "ACTIVE")
+        self.assertEqual(after["Configuration"]["SCP"]["MACIE_BLOCK_SERVICE"], scp["MACIE_BLOCK_SERVICE"])
+        insight = client("insights").ReadInsights(source_id=answer["TaskId"])["Insights"][0]
+        self.assertEqual(insight["Action"], "services:ConfigureGuardrails")
+        self.assertEqual(insight["TargetId"], after["Id"])
+
+        # Once on, GuardDuty stays on: the SDK's own exception carries the 400.
+        with self.assertRaises(sdk("exceptions").ApiException) as caught:
+            services.ConfigureGuardDuty(Enabled=False, Configuration=duty["Configuration"])
+        self.assertEqual(caught.exception.status_code, 400)
+
     def test_read_accounts_page_by_page(self):
         accounts = client("accounts")
         everything = [a["Id"] for a in accounts.ReadAccounts()["Accounts"]]

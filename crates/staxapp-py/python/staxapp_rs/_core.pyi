@@ -37,6 +37,8 @@ class Client:
         operation: str,
         page_size: int,
         arguments: Optional[Dict[str, Any]] = None,
+        max_items: Optional[int] = None,
+        starting_token: Optional[str] = None,
     ) -> Pages: ...
     def items(
         self,
@@ -45,6 +47,8 @@ class Client:
         page_size: int,
         list_key: Optional[str] = None,
         arguments: Optional[Dict[str, Any]] = None,
+        max_items: Optional[int] = None,
+        starting_token: Optional[str] = None,
     ) -> Pages: ...
 
 class Pages(Iterator[Any]):
@@ -52,3 +56,5 @@ class Pages(Iterator[Any]):
 
     def __iter__(self) -> Pages: ...
     def __next__(self) -> Any: ...
+    @property
+    def next_token(self) -> Optional[str]: ...

@@ -126,11 +126,26 @@ class StaxClient:
             raise ValidationException("the response has no TaskId to wait for")
         return self.wait_for_task(task_id, **options)
 
-    def pages(self, operation: str, page_size: int = 100, **arguments: Any) -> Iterator[Dict[str, Any]]:
+    def pages(
+        self,
+        operation: str,
+        page_size: int = 100,
+        max_items: Optional[int] = None,
+        starting_token: Optional[str] = None,
+        **arguments: Any,
+    ) -> Iterator[Dict[str, Any]]:
         """Every page of a list operation, ``page_size`` items each, from ``offset`` (default
-        0) following ``Paging.NextOffset``."""
+        0) following ``Paging.NextOffset`` (``Paging.NextToken`` for permission sets). With
+        ``max_items`` it stops after that many items; the iterator's ``next_token`` then says
+        where the rest starts, and ``starting_token=`` resumes there (same operation and
+        arguments)."""
         return self._core.pages(
-            self.classname, _name(operation), _page_size(page_size), arguments
+            self.classname,
+            _name(operation),
+            _page_size(page_size),
+            arguments,
+            _max_items(max_items),
+            _token(starting_token),
         )
 
     def items(
@@ -138,12 +153,21 @@ class StaxClient:
         operation: str,
         page_size: int = 100,
         list_key: Optional[str] = None,
+        max_items: Optional[int] = None,
+        starting_token: Optional[str] = None,
         **arguments: Any,
     ) -> Iterator[Any]:
         """Every item of a list operation across its pages: the elements of ``list_key``, or
-        of the page's one list field (``Accounts`` for ``ReadAccounts``)."""
+        of the page's one list field (``Accounts`` for ``ReadAccounts``). ``max_items`` and
+        ``starting_token`` as for ``pages``; ``next_token`` is exact to the item."""
         return self._core.items(
-            self.classname, _name(operation), _page_size(page_size), list_key, arguments
+            self.classname,
+            _name(operation),
+            _page_size(page_size),
+            list_key,
+            arguments,
+            _max_items(max_items),
+            _token(starting_token),
         )
 
 
@@ -187,6 +211,22 @@ def _page_size(page_size: Any) -> int:
             f"page_size must be an int from 1 to {_MAX_PAGE_SIZE}, not {page_size!r}"
         )
     return page_size
+
+
+def _max_items(max_items: Any) -> Optional[int]:
+    if max_items is None:
+        return None
+    if isinstance(max_items, bool) or not isinstance(max_items, int) or not 1 <= max_items < 2**63:
+        raise ValidationException(f"max_items must be a positive int or None, not {max_items!r}")
+    return max_items
+
+
+def _token(token: Any) -> Optional[str]:
+    if token is None or isinstance(token, str):
+        return token
+    raise ValidationException(
+        f"starting_token must be a str (a next_token) or None, not {type(token).__name__}"
+    )
 
 
 def _seconds(name: str, value: Any) -> float:

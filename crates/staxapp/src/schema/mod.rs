@@ -12,7 +12,8 @@
 //! * whether a `PUT`/`POST` body is acceptable ([`Document::validate`], PARITY.md O6), with
 //!   JSON Schema validators compiled once per component and cached in the document;
 //! * what an operation takes, for `describe`-style help ([`Operation::parameters`],
-//!   [`Document::body_fields`]).
+//!   [`Document::body_fields`]), and skeletons of its input and output to fill in
+//!   ([`Document::skeleton`]).
 //!
 //! ```
 //! use serde_json::json;
@@ -39,6 +40,7 @@
 mod describe;
 mod document;
 mod routing;
+pub mod skeleton;
 mod validate;
 
 pub use describe::{FieldInfo, ParameterInfo, ParameterLocation};

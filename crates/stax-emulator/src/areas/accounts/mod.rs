@@ -10,15 +10,17 @@ use super::{Area, Operation};
 use crate::roles::Allowed;
 use crate::store::kinds::{ACCOUNT, ACCOUNT_TYPE};
 
+mod discovery;
 mod handlers;
 pub(crate) mod model;
 
+pub(crate) use discovery::{AWS_MEMBER, member_fields};
 pub(crate) use handlers::Accounts;
 
 pub(crate) const AREA: Area = Area {
     operations,
     schemas,
-    kinds: &[ACCOUNT, ACCOUNT_TYPE],
+    kinds: &[ACCOUNT, ACCOUNT_TYPE, AWS_MEMBER],
 };
 
 fn account_filters() -> Vec<Value> {
@@ -134,6 +136,38 @@ fn operations() -> Vec<Operation> {
         .summary("Close an AWS account and end its policy attachments (asynchronous)")
         .body("accounts.CloseAccount")
         .response("accounts.CloseAccountResponse")
+        .errors(&[400, 404, 409]),
+        Operation::new(
+            "accounts.DiscoverAccounts",
+            "post",
+            "/20190206/accounts/discover",
+            Allowed::OPERATIONS,
+            discovery::discover_accounts,
+        )
+        .summary("Find the AWS organisation's accounts Stax does not govern yet: each becomes a DISCOVERED account (asynchronous)")
+        .response("accounts.DiscoverAccountsResponse")
+        .errors(&[400, 404, 409]),
+        Operation::new(
+            "accounts.DiscoverAccounts",
+            "post",
+            "/20190206/accounts/discover/{aws_account_id}",
+            Allowed::OPERATIONS,
+            discovery::discover_accounts,
+        )
+        .summary("Find one AWS account of the organisation Stax does not govern yet (asynchronous)")
+        .params(vec![path_param("aws_account_id", "The 12-digit id of the AWS account.")])
+        .response("accounts.DiscoverAccountsResponse")
+        .errors(&[400, 403, 404, 409]),
+        Operation::new(
+            "accounts.OnboardAccount",
+            "post",
+            "/20190206/accounts/onboard",
+            Allowed::OPERATIONS,
+            discovery::onboard_account,
+        )
+        .summary("Bring a DISCOVERED account under Stax with a type, and a name, unit and tags (asynchronous)")
+        .body("accounts.OnboardAccount")
+        .response("accounts.UpdateAccountResponse")
         .errors(&[400, 404, 409]),
         Operation::new(
             "accounts.ReadAccountTypes",
@@ -449,6 +483,28 @@ fn schemas(s: &mut Map<String, Value>) {
             "Operation": {"type": "string"}
         }}})),
     );
+    s.insert(
+        "accounts.OnboardAccount".into(),
+        json!({
+            "type": "object",
+            "required": ["AwsAccountId", "AccountType"],
+            "properties": {
+                "AwsAccountId": {"type": "string", "minLength": 12, "maxLength": 12, "description": "The discovered AWS account."},
+                "AccountType": {"type": "string", "description": "Name or id of the account type it joins."},
+                "Name": {"type": "string", "minLength": 1, "maxLength": 50, "pattern": "^[ -;=?-~]+$"},
+                "AwsAccountName": {"type": "string", "minLength": 1, "maxLength": 50, "pattern": "^[ -;=?-~]+$"},
+                "OrganisationalUnitId": r("nullable-uuidv4"),
+                "Tags": r("StaxTags")
+            }
+        }),
+    );
+    let mut discovery = event_schema(json!({"TraceId": {"type": "string"}}));
+    discovery["description"] =
+        json!("A discovery has started: the task that carries it out lists the accounts it finds.");
+    discovery["required"] = json!(["DetailType", "Detail", "TaskId", "CustomerId", "TraceId"]);
+    discovery["properties"]["CustomerId"] = r("ro-uuidv4");
+    discovery["properties"]["TraceId"] = json!({"type": "string"});
+    s.insert("accounts.DiscoverAccountsResponse".into(), discovery);
     s.insert(
         "accounts.CreateAccountTypeResponse".into(),
         event_schema(json!({"AccountType": {"$ref": "#/components/schemas/AccountType"}})),

@@ -488,7 +488,7 @@ mod tests {
     #[test]
     fn requests_show_in_progress_past_half_their_delay_and_redeploys_mark_roles() {
         use crate::store::Store;
-        use crate::store::tasks::{NewTask, create};
+        use crate::store::tasks::{NewTask, Origin, create_for};
         let store = Store::open(None).unwrap();
         store
             .write(|tx| {
@@ -496,7 +496,7 @@ mod tests {
                 db.put(ACCOUNT, "acc", &json!({"Id": "acc", "Status": "ACTIVE",
                     "AccountTypeId": "type", "AwsAccountId": "123456789012"}))?;
                 db.put(SET, "set", &json!({"Id": "set", "Name": "Readers", "Status": "ACTIVE"}))?;
-                let task = create(
+                let task = create_for(
                     db,
                     NewTask {
                         operation: "permission-sets.RedeployPermissionSetAssignment",
@@ -505,6 +505,7 @@ mod tests {
                         outcome: Outcome::Succeed,
                         effect: Effect::default(),
                     },
+                    Origin::default(),
                 )?;
                 let assignment = json!({"Id": "a", "PermissionSetId": "set", "AccountTypeId": "type",
                     "Status": "UPDATE_REQUESTED", "Deployed": true, "DeploymentId": "d1",

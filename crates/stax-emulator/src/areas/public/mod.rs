@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::doc::r;
+use super::doc::{path_param, r};
 use super::{Area, Operation};
 use crate::roles::Allowed;
 
@@ -15,15 +15,32 @@ pub(crate) const AREA: Area = Area {
 };
 
 fn operations() -> Vec<Operation> {
-    Vec::from([Operation::new(
-        "public.ReadConfig",
-        "get",
-        "/20190206/public/config",
-        Allowed::Public,
-        handlers::read_config,
-    )
-    .summary("Sign-in settings of this installation (no signature needed)")
-    .response("public.ReadConfig")])
+    Vec::from([
+        Operation::new(
+            "public.ReadConfig",
+            "get",
+            "/20190206/public/config",
+            Allowed::Public,
+            handlers::read_config,
+        )
+        .summary("Sign-in settings of this installation (no signature needed)")
+        .response("public.ReadConfig"),
+        Operation::new(
+            "public.CheckAlias",
+            "get",
+            "/20190206/public/check-alias/{alias}",
+            Allowed::Public,
+            handlers::check_alias,
+        )
+        .summary("Whether an organisation alias is free (200) or taken (409, the same answer) (no signature needed)")
+        .params(vec![path_param(
+            "alias",
+            "The alias: a-z, 0-9 and hyphens, not first or last.",
+        )])
+        .response("public.CheckAlias")
+        .errors(&[400, 409])
+        .answered_errors(&[409]),
+    ])
 }
 
 fn auth_block(required: &[&str], extra: &[&str]) -> Value {
@@ -51,6 +68,25 @@ fn endpoint_block() -> Value {
 }
 
 fn schemas(s: &mut Map<String, Value>) {
+    s.insert(
+        "public.CheckAlias".into(),
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "description": "Whether the alias is free, and the user pool new organisations sign in with.",
+            "required": ["Alias", "AuthProvider"],
+            "properties": {
+                "Alias": {
+                    "type": "object", "additionalProperties": false, "required": ["Status"],
+                    "properties": {"Status": {"type": "string", "enum": [handlers::ALIAS_FREE, handlers::ALIAS_TAKEN]}}
+                },
+                "AuthProvider": {
+                    "type": "object", "additionalProperties": false, "required": ["ClientId", "UserPoolId"],
+                    "properties": {"ClientId": {"type": "string"}, "UserPoolId": {"type": "string"}}
+                }
+            }
+        }),
+    );
     s.insert(
         "public.ReadConfig".into(),
         json!({

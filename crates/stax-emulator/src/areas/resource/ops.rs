@@ -146,7 +146,7 @@ pub(crate) fn create_record<'a, R: Resource>(
     if let Failed::To(status) = step.failed {
         effect = effect.merge_on_fail(kind, &id, json!({ "Status": status }));
     }
-    let mut plan = Plan::new(effect).outcome(outcome);
+    let mut plan = Plan::new(effect).outcome(outcome).target(kind, &id);
     if let Some(key) = kind.subjects {
         plan = plan.subjects(key, vec![id.clone()]);
     }

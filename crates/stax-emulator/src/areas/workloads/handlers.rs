@@ -13,22 +13,15 @@ use super::model::{
 };
 use crate::areas::resource::{self, Change, Done, Resource, Verb};
 use crate::areas::rules::{create, ensure_idle, load_live, taken, text};
-use crate::areas::wire::{check_uuid, event, query_bool};
+use crate::areas::services::model::require_enabled_region;
+use crate::areas::wire::{check_uuid, event, query_bool, trace_id};
 use crate::areas::{Call, Context, Plan};
 use crate::protocol::{ApiError, ApiResult};
 use crate::store::Db;
 use crate::store::kinds::{ACCOUNT, ACCOUNT_TYPE, CATALOGUE, Kind, Stamp, VERSION, WORKLOAD};
 use crate::store::query::{Filter, Query};
 use crate::store::tasks::{Effect, Outcome};
-use crate::util::{comma_list, now_iso, random_from, uuid};
-
-fn trace_id() -> String {
-    format!(
-        "Root=1-{}-{}",
-        random_from(b"0123456789abcdef", 8),
-        random_from(b"0123456789abcdef", 24)
-    )
-}
+use crate::util::{comma_list, now_iso, uuid};
 
 /// `CreatedBy` must be a UUID here: the calling token, else the organisation.
 fn creator(call: &Call<'_>) -> String {
@@ -499,6 +492,7 @@ impl Resource for Workloads {
                 "Name: account {account_id} already has a workload {name} in {region}"
             )));
         }
+        require_enabled_region(db, "Region", region)?;
         if !account_is_active(db, &account_id)? {
             change.fail(format!("account {account_id} is not ACTIVE"));
         }

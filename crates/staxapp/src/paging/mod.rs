@@ -27,6 +27,8 @@
 //! # Ok(()) }
 //! ```
 
+use std::sync::Arc;
+
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde_json::Value;
 
@@ -36,6 +38,12 @@ use crate::client::StaxClient;
 use crate::error::{Result, ValidationError};
 use crate::pipeline::{Call, Request};
 use crate::schema::{Operation, ParameterLocation};
+
+mod paged;
+mod token;
+
+pub use paged::Paged;
+pub use token::{ResumeToken, arguments_digest};
 
 /// The query parameter of the Permission Sets API's page cursor.
 pub const PAGE_TOKEN: &str = "page_token";
@@ -192,21 +200,93 @@ pub enum PageCursor {
 /// One page of a list, where it started and where the next one starts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
-    /// The answer.
+    /// The answer (its list without the items a starting token had given already, and cut
+    /// at [`PageOptions::max_items`]).
     pub value: Value,
     /// Where this page started.
     pub at: PageCursor,
-    /// Where the next page starts; `None` on the last page.
+    /// Where the server's next page starts; `None` on the last page.
     pub next: Option<PageCursor>,
+    /// Where to resume after this page's last item, as a [`ResumeToken`]'s text (for
+    /// [`PageOptions::starting_token`], the CLI's `--starting-token`); `None` when nothing
+    /// follows.
+    pub next_token: Option<String>,
+    origin: Origin,
 }
 
-/// How to walk a list: the page size and where to start.
+/// What a page needs to make a token for a point inside it.
+#[derive(Debug, Clone, PartialEq)]
+struct Origin {
+    operation: Arc<str>,
+    arguments: Arc<str>,
+    /// Items of the server's page dropped before `value`'s first (a starting token's).
+    dropped: u64,
+    list_key: Option<String>,
+}
+
+impl Page {
+    /// Where to resume after the first `n` items of this page's list (as it is in
+    /// [`value`](Self::value)): a token's text, [`next_token`](Self::next_token) once `n`
+    /// reaches the list's end.
+    pub fn token_after(&self, n: u64) -> Option<String> {
+        let len = self
+            .origin
+            .list_key
+            .clone()
+            .or_else(|| list_key(&self.value).ok())
+            .and_then(|key| self.value.get(&key)?.as_array().map(Vec::len))
+            .unwrap_or(0) as u64;
+        if n >= len {
+            self.next_token.clone()
+        } else {
+            Some(self.position_token(n))
+        }
+    }
+
+    /// The token of the point after `n` items of the list, wherever the list ends.
+    pub(crate) fn position_token(&self, n: u64) -> String {
+        ResumeToken::new(
+            &*self.origin.operation,
+            &*self.origin.arguments,
+            self.at.clone(),
+            self.origin.dropped + n,
+        )
+        .to_string()
+    }
+
+    /// The name of the page's list field: the one given, else the one found.
+    pub(crate) fn list_key(&self) -> Result<String> {
+        match &self.origin.list_key {
+            Some(key) => Ok(key.clone()),
+            None => list_key(&self.value),
+        }
+    }
+}
+
+/// How to walk a list: the page size, where to start, and how many items to give at most.
+///
+/// ```
+/// use staxapp::paging::PageOptions;
+///
+/// let options = PageOptions::new(50).max_items(120);
+/// assert_eq!(options.page_size, 50);
+/// assert_eq!(PageOptions::from(20).page_size, 20);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageOptions {
     /// Items per page (`limit`), at least 1.
     pub page_size: u64,
     /// Where to start (a cursor a former walk's [`Page::next`] gave, to resume it).
     pub start: PageCursor,
+    /// Give at most this many items (at least 1), then stop: the last page's list is cut
+    /// there and its [`Page::next_token`] says where the rest starts.
+    pub max_items: Option<u64>,
+    /// Resume where a former walk's [`Page::next_token`] (the CLI's `NextToken`) says; it
+    /// must belong to the same operation and arguments. Wins over `start`.
+    pub starting_token: Option<String>,
+    /// The list field of the pages (found when `None`: the one top-level array besides
+    /// `Paging`); needed to resume inside a page and to stop at `max_items`.
+    pub list_key: Option<String>,
 }
 
 impl PageOptions {
@@ -215,6 +295,9 @@ impl PageOptions {
         PageOptions {
             page_size: page_size.max(1),
             start: PageCursor::Start,
+            max_items: None,
+            starting_token: None,
+            list_key: None,
         }
     }
 
@@ -222,6 +305,31 @@ impl PageOptions {
     pub fn start_at(mut self, cursor: PageCursor) -> PageOptions {
         self.start = cursor;
         self
+    }
+
+    /// At most `max_items` items (at least 1).
+    pub fn max_items(mut self, max_items: u64) -> PageOptions {
+        self.max_items = Some(max_items.max(1));
+        self
+    }
+
+    /// Resuming at a token a former walk gave ([`Page::next_token`]).
+    pub fn starting_token(mut self, token: impl Into<String>) -> PageOptions {
+        self.starting_token = Some(token.into());
+        self
+    }
+
+    /// The pages' list field.
+    pub fn list_key(mut self, key: impl Into<String>) -> PageOptions {
+        self.list_key = Some(key.into());
+        self
+    }
+}
+
+impl From<u64> for PageOptions {
+    /// Pages of that many items from the start.
+    fn from(page_size: u64) -> PageOptions {
+        PageOptions::new(page_size)
     }
 }
 
@@ -234,12 +342,20 @@ struct Walk {
     style: Option<PagingStyle>,
     /// The next page's start; `None` after the last page.
     cursor: Option<PageCursor>,
+    /// Items of the next page to drop (given already, says the starting token).
+    skip: u64,
+    /// Items still to give, with `max_items`.
+    left: Option<u64>,
+    list_key: Option<String>,
+    operation: Arc<str>,
+    arguments: Arc<str>,
 }
 
 impl Walk {
     /// The style of the request's operation (from its document) and the first cursor: the
-    /// start asked for, else the request's own `offset` or `page_token`.
-    async fn start(&mut self, asked: PageCursor) -> PageCursor {
+    /// starting token's, else the start asked for, else the request's own `offset` or
+    /// `page_token`.
+    async fn start(&mut self, options: &PageOptions) -> Result<PageCursor> {
         let api = self.request.api();
         // An operation the document lost since the request was built pages as its API does.
         let style = match self.client.document_of(api).await {
@@ -249,8 +365,14 @@ impl Walk {
             Err(_) => PagingStyle::Offset,
         };
         self.style = Some(style);
-        if asked != PageCursor::Start {
-            return asked;
+        if let Some(text) = &options.starting_token {
+            let token = ResumeToken::parse(text)?;
+            token.check(&self.request)?;
+            self.skip = token.skip();
+            return Ok(token.cursor().clone());
+        }
+        if options.start != PageCursor::Start {
+            return Ok(options.start.clone());
         }
         let given = |name: &str| {
             self.request
@@ -259,7 +381,7 @@ impl Walk {
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.as_str())
         };
-        match style {
+        Ok(match style {
             PagingStyle::Offset => {
                 PageCursor::Offset(given("offset").and_then(|v| v.parse().ok()).unwrap_or(0))
             }
@@ -267,17 +389,22 @@ impl Walk {
                 given(PAGE_TOKEN).map_or(PageCursor::Start, |t| PageCursor::Token(t.to_owned()))
             }
             PagingStyle::Single => PageCursor::Start,
-        }
+        })
     }
 
-    /// The request of the page at `cursor`: only the paging parameters change.
+    /// The request of the page at `cursor`: only the paging parameters change. An offset
+    /// page asks for no more items than are still to give.
     fn request_at(&self, cursor: &PageCursor) -> Request {
         let size = self.page_size.to_string();
         match (self.style, cursor) {
-            (Some(PagingStyle::Offset), PageCursor::Offset(offset)) => self
-                .request
-                .with_query("offset", offset.to_string())
-                .with_query("limit", size),
+            (Some(PagingStyle::Offset), PageCursor::Offset(offset)) => {
+                let size = self
+                    .left
+                    .map_or(self.page_size, |left| left.min(self.page_size));
+                self.request
+                    .with_query("offset", offset.to_string())
+                    .with_query("limit", size.to_string())
+            }
             (Some(PagingStyle::Token { limit }), cursor) => {
                 let request = match cursor {
                     PageCursor::Token(token) => self.request.with_query(PAGE_TOKEN, token.clone()),
@@ -309,88 +436,164 @@ impl Walk {
             _ => None,
         }
     }
+
+    /// Reads the page at `at`: drops the items a starting token gave already, cuts the list
+    /// at `max_items`, and says where the walk goes on.
+    async fn page(&mut self, at: PageCursor) -> Result<Page> {
+        let mut value = self.client.send_for_value(&self.request_at(&at)).await?;
+        let next = self.next(&value, &at);
+        let dropped = std::mem::take(&mut self.skip);
+        let mut cut = None;
+        if dropped > 0 || self.left.is_some() {
+            let key = match &self.list_key {
+                Some(key) => key.clone(),
+                None => list_key(&value)?,
+            };
+            if let Some(Value::Array(items)) = value.get_mut(&key) {
+                items.drain(..(dropped as usize).min(items.len()));
+                if let Some(left) = self.left {
+                    if items.len() as u64 > left {
+                        items.truncate(left as usize);
+                        cut = Some(left);
+                    }
+                    self.left = Some(left - items.len() as u64);
+                }
+            }
+            self.list_key = Some(key);
+        }
+        let resume = |at: PageCursor, skip: u64| {
+            ResumeToken::new(&*self.operation, &*self.arguments, at, skip).to_string()
+        };
+        let next_token = match cut {
+            Some(kept) => Some(resume(at.clone(), dropped + kept)),
+            None => next.clone().map(|next| resume(next, 0)),
+        };
+        self.cursor = match (cut, self.left) {
+            (Some(_), _) | (_, Some(0)) => None,
+            _ => next.clone(),
+        };
+        Ok(Page {
+            value,
+            origin: Origin {
+                operation: self.operation.clone(),
+                arguments: self.arguments.clone(),
+                dropped,
+                list_key: self.list_key.clone(),
+            },
+            at,
+            next,
+            next_token,
+        })
+    }
 }
 
 impl StaxClient {
     /// Walks the list `request` reads (built once by [`request`](Self::request)), page by
-    /// page, changing only its paging parameters: from `options.start` (or the request's own
-    /// `offset` / `page_token`), `options.page_size` items a page, in the operation's
-    /// [`PagingStyle`]. Each [`Page`] says where it started and where the next one starts.
+    /// page, changing only its paging parameters: from `options.starting_token` (to the
+    /// item), else `options.start` (or the request's own `offset` / `page_token`),
+    /// `options.page_size` items a page, in the operation's [`PagingStyle`], giving at most
+    /// `options.max_items` items. Each [`Page`] says where it started, where the next one
+    /// starts, and where to resume after its last item ([`Page::next_token`]).
+    ///
+    /// A starting token that does not belong to the request's operation and arguments is a
+    /// [`ValidationError::InvalidArgument`] named `starting_token`, before anything is sent.
     pub fn paginate(
         &self,
         request: Request,
-        options: PageOptions,
+        options: impl Into<PageOptions>,
     ) -> BoxStream<'static, Result<Page>> {
+        let options = options.into();
         let walk = Walk {
             client: self.clone(),
+            operation: request.operation_id().into(),
+            arguments: token::arguments_digest(&request).into(),
             request,
             page_size: options.page_size.max(1),
             style: None,
             cursor: None,
+            skip: 0,
+            left: options.max_items.map(|n| n.max(1)),
+            list_key: options.list_key.clone(),
         };
-        let asked = options.start;
-        stream::try_unfold((walk, Some(asked)), |(mut walk, asked)| async move {
-            if let Some(asked) = asked {
-                walk.cursor = Some(walk.start(asked).await);
+        stream::try_unfold((walk, Some(options)), |(mut walk, options)| async move {
+            if let Some(options) = options {
+                walk.cursor = Some(walk.start(&options).await?);
             }
             let Some(at) = walk.cursor.take() else {
                 return Ok(None);
             };
-            let value = walk.client.send_for_value(&walk.request_at(&at)).await?;
-            let next = walk.next(&value, &at);
-            walk.cursor = next.clone();
-            Ok(Some((Page { value, at, next }, (walk, None))))
+            let page = walk.page(at).await?;
+            Ok(Some((page, (walk, None))))
         })
         .boxed()
     }
 
-    /// Streams the pages of a list operation, `page_size` items each, in the operation's
-    /// [`PagingStyle`]: from the `offset` in `args` (default 0) following `Paging.NextOffset`,
-    /// or from the `page_token` in `args` (default none) following `Paging.NextToken`. The
-    /// request is built (routed, validated) once.
+    /// Streams the pages of a list operation (`options`: a page size, or [`PageOptions`]
+    /// with a starting token and at most so many items) in the operation's
+    /// [`PagingStyle`]: from the `offset` in `args` (default 0) following
+    /// `Paging.NextOffset`, or from the `page_token` in `args` (default none) following
+    /// `Paging.NextToken`. The request is built (routed, validated) once.
+    /// [`Paged::next_token`] says where to resume.
     pub fn pages(
         &self,
         service: &str,
         operation: &str,
         args: impl Into<Args>,
-        page_size: u64,
-    ) -> BoxStream<'static, Result<Value>> {
-        let client = self.clone();
-        let call = Call::new(service, operation).args(args);
-        stream::once(async move { client.request(call).await.map(|request| (client, request)) })
-            .map_ok(move |(client, request)| {
-                client
-                    .paginate(request, PageOptions::new(page_size))
-                    .map_ok(|page| page.value)
-            })
-            .try_flatten()
-            .boxed()
+        options: impl Into<PageOptions>,
+    ) -> Paged {
+        Paged::pages(self.walk(service, operation, args, options.into()))
     }
 
     /// Streams the items of a list operation across pages: the elements of `list_key`, or of
-    /// the page's one list field when `list_key` is `None`.
+    /// the page's one list field when `list_key` is `None` (and `options` does not name
+    /// one). [`Paged::next_token`] says where to resume after the last item given.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// use staxapp::paging::PageOptions;
+    /// use staxapp::{StaxClient, args};
+    ///
+    /// # async fn demo() -> staxapp::Result<()> {
+    /// let client = StaxClient::from_env()?;
+    /// // Three accounts, then the next three where the first run stopped.
+    /// let mut first = client.items("accounts", "ReadAccounts", args! {}, PageOptions::new(50).max_items(3), None);
+    /// while let Some(account) = first.try_next().await? {
+    ///     println!("{}", account["Name"]);
+    /// }
+    /// if let Some(token) = first.next_token() {
+    ///     let options = PageOptions::new(50).max_items(3).starting_token(token);
+    ///     let more: Vec<_> = client.items("accounts", "ReadAccounts", args! {}, options, None).try_collect().await?;
+    ///     println!("{} more", more.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn items(
         &self,
         service: &str,
         operation: &str,
         args: impl Into<Args>,
-        page_size: u64,
+        options: impl Into<PageOptions>,
         list_key: Option<&str>,
-    ) -> BoxStream<'static, Result<Value>> {
-        let list_key = list_key.map(str::to_owned);
-        self.pages(service, operation, args, page_size)
-            .map(move |page| {
-                let page = page?;
-                let key = match &list_key {
-                    Some(k) => k.clone(),
-                    None => self::list_key(&page)?,
-                };
-                let items = match page.get(&key) {
-                    Some(Value::Array(items)) => items.clone(),
-                    _ => Vec::new(),
-                };
-                Ok::<_, crate::error::Error>(stream::iter(items.into_iter().map(Ok)))
-            })
+    ) -> Paged {
+        let mut options = options.into();
+        if let Some(key) = list_key {
+            options.list_key = Some(key.to_owned());
+        }
+        Paged::items(self.walk(service, operation, args, options))
+    }
+
+    /// The pages of `service.operation` with `args`: the request built once, then walked.
+    fn walk(
+        &self,
+        service: &str,
+        operation: &str,
+        args: impl Into<Args>,
+        options: PageOptions,
+    ) -> BoxStream<'static, Result<Page>> {
+        let client = self.clone();
+        let call = Call::new(service, operation).args(args);
+        stream::once(async move { client.request(call).await.map(|request| (client, request)) })
+            .map_ok(move |(client, request)| client.paginate(request, options.clone()))
             .try_flatten()
             .boxed()
     }
