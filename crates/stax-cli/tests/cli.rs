@@ -595,3 +595,43 @@ fn wait_finds_the_task_under_detail_too() {
         .clone();
     assert_eq!(json_of(&out)["Status"], "SUCCEEDED");
 }
+
+#[test]
+fn wait_finds_the_task_of_a_networking_change_in_its_message() {
+    // Networking answers name their task only in Detail.Message.
+    let e = Emu::start(200);
+    let account = account_id(&e, "bakery-prod");
+    let out = e
+        .stax()
+        .args([
+            "networking",
+            "CreateHub",
+            "--wait",
+            "Name=waited-for",
+            "Region=ap-southeast-2",
+            "Cidr=10.220.0.0/16",
+            "CreateNatGateway:=false",
+            "CreateInternetGateway:=true",
+        ])
+        .arg(format!("AccountId={account}"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(json_of(&out)["Status"], "SUCCEEDED");
+    let out = e
+        .stax()
+        .args([
+            "networking",
+            "ReadHubs",
+            "--query",
+            "Hubs[?Name=='waited-for'].Status | [0]",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(json_of(&out), "ACTIVE");
+}

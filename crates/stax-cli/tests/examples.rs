@@ -203,6 +203,7 @@ fn fill_placeholders(e: &Emu, args: &[String]) -> Vec<String> {
             Some((name, "...")) => {
                 let value = match name {
                     "account_id" => first_id(e, &["accounts", "ReadAccounts"], "Accounts"),
+                    "hub_id" => first_id(e, &["networking", "ReadHubs"], "Hubs"),
                     "permission_set_id" => first_id(
                         e,
                         &["permission-sets", "ListPermissionSets"],

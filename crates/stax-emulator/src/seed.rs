@@ -8,6 +8,8 @@ use serde_json::{Map, Value, json};
 
 use crate::areas::accounts::model::{NewAccount, account_fields, account_type_fields};
 use crate::areas::accounts::{AWS_MEMBER, member_fields};
+use crate::areas::networking::demo;
+use crate::areas::networking::model::{Made, make};
 use crate::areas::organisations::model::{insert_organisation, ou_fields};
 use crate::areas::permission_sets::model::{
     ASSIGNMENT, NewSet, SET, assignment_fields, set_fields,
@@ -63,7 +65,7 @@ pub(crate) fn seed(
     db: &Db<'_>,
     install: &Installation,
     kind: Seed,
-) -> StoreResult<(String, String)> {
+) -> Result<(String, String), EmulatorError> {
     let estate = Estate {
         region: &install.aws_region,
         admin: uuid(),
@@ -122,6 +124,7 @@ pub(crate) fn seed(
     estate.permission_sets(db)?;
     estate.policies(db, &ous, &account("bakery-prod"))?;
     estate.workloads(db, &[account("bakery-prod"), account("bakery-dev")])?;
+    estate.networking(db, [&account("bakery-prod"), &account("bakery-dev")])?;
     estate.services(db)?;
     // Two accounts of the AWS organisation that Stax did not make, for DiscoverAccounts.
     for (aws_id, name) in [
@@ -510,6 +513,113 @@ impl Estate<'_> {
             self.made(db, ATTACHMENT, (&attachment, fields), day, stamp)?;
         }
         Ok(())
+    }
+
+    /// A hub (`core`: 10.0.0.0/16 and 10.1.0.0/16, a block excluded for the bakery's own
+    /// sites) with two VPCs, a second hub (`edge`: 172.16.0.0/16) peered with it, and a prefix
+    /// list of each type, made by the API's own rules in the installation's region, in
+    /// `accounts` (production, then development); the core hub with a DNS resolver and rule,
+    /// a Direct Connect gateway, VIF and association, and a VPN connection (`demo`).
+    fn networking(&self, db: &Db<'_>, [prod, dev]: [&str; 2]) -> Result<(), EmulatorError> {
+        let region = self.region;
+        // One a day, from day 21.
+        let mut day = 20;
+        let mut made = |what: Made, hub: Option<&str>, body: Value| {
+            day += 1;
+            let operation = match what {
+                Made::Hub => Some("networking.CreateHub"),
+                Made::Vpc => Some("networking.CreateVpc"),
+                Made::Peering => Some("networking.CreateHubPeering"),
+                Made::HubPrefixList => Some("networking.CreateHubPrefixList"),
+                Made::VpcPrefixList => Some("networking.CreateVpcPrefixList"),
+                Made::Range => None,
+            };
+            let task = operation
+                .map(|operation| {
+                    let origin = Origin {
+                        caller: Some(self.admin.clone()),
+                        ..Origin::default()
+                    };
+                    finished_by(db, operation, None, self.at(day), origin)
+                })
+                .transpose()?;
+            let at = self.ts(day);
+            let stamp = Stamp {
+                at: &at,
+                task: task.as_deref(),
+                ..self.by()
+            };
+            make(db, what, hub, &body, &stamp).map_err(|err| {
+                EmulatorError::Database(format!("the demo's networking: {}", err.error))
+            })
+        };
+        let core = made(
+            Made::Hub,
+            None,
+            json!({
+                "Name": "core", "AccountId": prod, "Region": region, "Cidr": "10.0.0.0/16",
+                "CidrRangeName": "core", "PhzSuffix": "bakery.internal",
+                "CidrExclusions": [{"Name": "bakery-sites", "Cidr": "10.0.128.0/17",
+                                    "Description": "Addresses of the bakery's own sites"}],
+                "CreateNatGateway": true, "CreateInternetGateway": true,
+                "InterfaceEndpoints": ["ec2", "ssm", "sts"], "Tags": {"CostCode": "0001"},
+            }),
+        )?;
+        let apps = made(
+            Made::Range,
+            Some(&core),
+            json!({"Name": "apps", "Cidr": "10.1.0.0/16", "Description": "Application VPCs"}),
+        )?;
+        let vpc = |name: &str, account: &str, size: &str, kind: &str| {
+            json!({
+                "Name": name, "AccountId": account, "Region": region, "CidrRangeId": apps,
+                "Size": size, "Type": kind, "CreateInternetGateway": false,
+            })
+        };
+        let mut prod_vpc = vpc("bakery-prod", prod, "SMALL", "FLAT");
+        prod_vpc["Zone"] = json!("apps");
+        prod_vpc["PhzPrefix"] = json!("prod");
+        let prod_vpc = made(Made::Vpc, Some(&core), prod_vpc)?;
+        let mut shared = vpc("shared-services", dev, "MEDIUM", "SHAREDSERVICES");
+        shared["CreateVirtualPrivateGateway"] = json!(true);
+        made(Made::Vpc, Some(&core), shared)?;
+        let edge = made(
+            Made::Hub,
+            None,
+            json!({
+                "Name": "edge", "AccountId": dev, "Region": region, "Cidr": "172.16.0.0/16",
+                "CreateNatGateway": false, "CreateInternetGateway": true,
+            }),
+        )?;
+        let peering = made(
+            Made::Peering,
+            Some(&core),
+            json!({"Name": "core-edge", "HubPeeringTarget": "STAX_RESOURCE",
+                   "DestinationNetworkingHubId": edge}),
+        )?;
+        made(
+            Made::HubPrefixList,
+            Some(&core),
+            json!({"Name": "to-edge", "Entries": ["172.16.0.0/16"], "MaxEntries": 5,
+                   "TargetType": "HUB_PEERING", "TargetId": peering}),
+        )?;
+        made(
+            Made::VpcPrefixList,
+            Some(&core),
+            json!({"Name": "bakery-sites", "Entries": ["10.0.128.0/17"], "MaxEntries": 10,
+                   "VpcIds": [prod_vpc], "SubnetTypes": ["PRIVATE"]}),
+        )?;
+        // What joins the core hub to the world: DNS, Direct Connect, VPN.
+        let Some(account) = db.get(ACCOUNT, prod)? else {
+            return Ok(());
+        };
+        let when = demo::When {
+            at_ms: self.at(day + 1),
+            by: &self.admin,
+            region,
+        };
+        demo::seed(db, &when, &account, &core)
+            .map_err(|err| EmulatorError::Database(format!("the demo's networking: {}", err.error)))
     }
 
     /// Two catalogue items (one with two versions) and three workloads on `accounts`

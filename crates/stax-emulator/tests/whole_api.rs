@@ -15,13 +15,7 @@
 //!
 //! The served documents are checked too: the emulator's own documents list every operation
 //! it serves (by the reference's method, path and id, each with the roles that may call it)
-//! and none it does not.
-//!
-//! One exception is allowed, named by [`AWAITING`]: networking (issue 18, item 3), built on
-//! its own branch. A networking operation the emulator does not serve at all is named in a
-//! note instead of failing the walk; every networking operation it serves is walked and
-//! checked like any other (a served one the walk cannot reach, because what it needs is not
-//! served, fails). Once networking is merged, [`AWAITING`] goes and all 182 must pass.
+//! and none it does not. There is no exception: all 182 operations must pass.
 
 mod common;
 
@@ -32,10 +26,6 @@ use std::time::{Duration, SystemTime};
 use common::{Client, Creds, emulator, shared_file};
 use serde_json::{Value, json};
 use stax_openapi::{Dialect, Direction, Spec, Target, pointer};
-
-/// The only operations the walk lets go unserved: networking's, until the emulator serves
-/// them (then this, and its uses, are removed).
-const AWAITING: &str = "/20190206/networking/";
 
 fn read_json(relative: &str) -> Option<Value> {
     let path = shared_file(relative)?;
@@ -127,8 +117,6 @@ struct Walk<'a> {
     /// Values of path parameters (and other ids the walk keeps), by name.
     ids: BTreeMap<&'static str, String>,
     called: BTreeSet<(String, String)>,
-    /// Operations under [`AWAITING`] that the emulator does not serve.
-    awaiting: BTreeSet<(String, String)>,
     failures: Vec<String>,
 }
 
@@ -241,9 +229,8 @@ impl Walk<'_> {
         );
         let operation = (method.clone(), template.to_owned());
         self.called.insert(operation.clone());
-        let awaited = template.starts_with(AWAITING);
         let (path, missing) = self.path(template, extra);
-        if let (Some(name), false) = (&missing, awaited) {
+        if let Some(name) = missing {
             self.fail(format!(
                 "{named}: skipped, no {name} (an earlier step failed)"
             ));
@@ -275,19 +262,8 @@ impl Walk<'_> {
             self.fail(format!("{named}: answered by the generic path"));
         }
         if status == 403 && answer["message"] == "Missing Authentication Token" {
-            if awaited {
-                self.awaiting.insert(operation);
-            } else {
-                self.fail(format!(
-                    "{named}: not served (API Gateway's Missing Authentication Token)"
-                ));
-            }
-            return None;
-        }
-        if let Some(name) = missing {
             self.fail(format!(
-                "{named}: served, but not walked: no {name} (the step that makes it failed \
-                 or is not served); answered {status}: {answer}"
+                "{named}: not served (API Gateway's Missing Authentication Token)"
             ));
             return None;
         }
@@ -426,7 +402,6 @@ async fn every_operation_of_the_references_is_answered_from_state() {
         references: vec![Arc::new(core), Arc::new(sets)],
         ids: BTreeMap::new(),
         called: BTreeSet::new(),
-        awaiting: BTreeSet::new(),
         failures: Vec::new(),
     };
     core_areas(&mut walk).await;
@@ -444,12 +419,7 @@ async fn every_operation_of_the_references_is_answered_from_state() {
     }
     let stats = emu.stats();
     let mut answered = BTreeSet::new();
-    let mut awaited = BTreeSet::new();
     for (operation @ (method, template), id) in &all {
-        if walk.awaiting.contains(operation) {
-            awaited.insert(id.clone());
-            continue;
-        }
         answered.insert(id.clone());
         if !walk.called.contains(operation) {
             walk.fail(format!(
@@ -465,23 +435,13 @@ async fn every_operation_of_the_references_is_answered_from_state() {
             ));
         }
     }
-    if !walk.awaiting.is_empty() {
-        println!(
-            "note: {} operations ({} ids) under {AWAITING} are not served yet (networking, \
-             issue 18 item 3), the walk's only allowed exception: {}",
-            walk.awaiting.len(),
-            awaited.len(),
-            awaited.into_iter().collect::<Vec<_>>().join(", ")
-        );
-    }
     let failures = std::mem::take(&mut walk.failures);
     emu.shutdown().await;
     assert!(
         failures.is_empty(),
-        "{} problem(s) walking {} operations of the references ({} not served yet):\n{}",
+        "{} problem(s) walking {} operations of the references:\n{}",
         failures.len(),
         all.len(),
-        walk.awaiting.len(),
         failures.join("\n")
     );
 }
@@ -505,11 +465,7 @@ async fn served_documents(walk: &mut Walk<'_>) {
         for (operation @ (method, path), id) in &reference.operations() {
             let method = method.to_ascii_uppercase();
             match listed.get(operation) {
-                None if walk.awaiting.contains(operation) => {}
                 None => walk.fail(format!("{document} does not list {id} ({method} {path})")),
-                Some(_) if walk.awaiting.contains(operation) => walk.fail(format!(
-                    "{document} lists {id} ({method} {path}), which the emulator does not serve"
-                )),
                 Some(served_id) if served_id != id => walk.fail(format!(
                     "{document} names {method} {path} {served_id}, the reference {id}"
                 )),

@@ -84,7 +84,7 @@ pub fn name(text: &Bound<'_, PyString>) -> String {
 /// The JSON form of a Python value: `None`, `bool`, `int` (64 bits), finite `float`, `str`,
 /// `list`/`tuple` and `dict` with `str` keys, nested at most [`MAX_DEPTH`] deep; `None` for
 /// anything else.
-fn to_json(value: &Bound<'_, PyAny>, depth: usize) -> Option<Value> {
+pub fn to_json(value: &Bound<'_, PyAny>, depth: usize) -> Option<Value> {
     if depth > MAX_DEPTH {
         return None;
     }

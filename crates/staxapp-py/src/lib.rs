@@ -25,5 +25,14 @@ fn _core(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("USER_AGENT", staxapp::Config::user_agent())?;
     module.add_class::<client::Client>()?;
     module.add_class::<client::Pages>()?;
+    module.add_function(wrap_pyfunction!(task_id_of, module)?)?;
     Ok(())
+}
+
+/// The task id a change's answer names, wherever the SDK finds it (at the top, in `Detail`,
+/// or in networking's `Detail.Message`); `None` when it names none.
+#[pyfunction]
+fn task_id_of(response: &Bound<'_, PyAny>) -> Option<String> {
+    let response = convert::to_json(response, 0)?;
+    staxapp::tasks::task_id_of(&response).map(str::to_owned)
 }

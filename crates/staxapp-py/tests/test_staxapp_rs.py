@@ -124,6 +124,24 @@ class BeyondStaxapp(unittest.TestCase):
         again = StaxClient("tasks").wait_for_task(created["Detail"]["TaskId"], timeout=5)
         self.assertEqual(again["Status"], "SUCCEEDED")
 
+    def test_wait_for_response_follows_a_networking_change(self):
+        # Networking answers name their task in Detail.Message, not in Detail.
+        networking = StaxClient("networking")
+        account = StaxClient("accounts").ReadAccounts(filter="ACTIVE")["Accounts"][0]["Id"]
+        created = networking.CreateHub(
+            Name=f"wait-{uuid.uuid4().hex[:8]}",
+            AccountId=account,
+            Region="ap-southeast-2",
+            Cidr="10.210.0.0/16",
+            CreateNatGateway=False,
+            CreateInternetGateway=False,
+        )
+        self.assertNotIn("TaskId", created["Detail"])
+        task = networking.wait_for_response(created, interval=0.05)
+        self.assertEqual(task["Status"], "SUCCEEDED")
+        hub = networking.ReadHubs(hub_id=created["Detail"]["NetworkingHub"]["Id"])["Hubs"][0]
+        self.assertEqual(hub["Status"], "ACTIVE")
+
     def test_an_exception_in_the_progress_callback_ends_the_wait(self):
         teams = StaxClient("teams")
         created = teams.CreateGroup(Name=f"cb-{uuid.uuid4().hex[:8]}")

@@ -306,6 +306,32 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn task_ids_are_found_where_each_api_puts_them() {
+        let id = |v: Value| task_id_of(&v).map(str::to_owned);
+        assert_eq!(id(json!({"TaskId": "a"})), Some("a".into()));
+        assert_eq!(id(json!({"Detail": {"TaskId": "b"}})), Some("b".into()));
+        assert_eq!(
+            id(json!({"Detail": {"Message": {"TaskId": "c", "TraceId": "x"}}})),
+            Some("c".into())
+        );
+        // Empty or null ids, and a message that is only text, name no task.
+        assert_eq!(
+            id(json!({"TaskId": null, "Detail": {"Message": {"TaskId": "d"}}})),
+            Some("d".into())
+        );
+        assert_eq!(
+            id(json!({"TaskId": "", "Detail": {"TaskId": "e"}})),
+            Some("e".into())
+        );
+        assert_eq!(id(json!({"Detail": {"Message": "Creating hub"}})), None);
+        // The top wins over Detail, Detail over its Message.
+        assert_eq!(
+            id(json!({"TaskId": "f", "Detail": {"TaskId": "g", "Message": {"TaskId": "h"}}})),
+            Some("f".into())
+        );
+    }
+
+    #[test]
     fn logs_are_strings() {
         assert_eq!(
             logs_of(&json!({"Logs": ["a", {"b": 1}]})),

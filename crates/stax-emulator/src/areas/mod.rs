@@ -45,6 +45,7 @@ pub(crate) struct Area {
 
 pub(crate) mod accounts;
 pub(crate) mod insights;
+pub(crate) mod networking;
 pub(crate) mod organisations;
 pub(crate) mod permission_sets;
 pub(crate) mod policies;
@@ -67,6 +68,7 @@ macro_rules! areas {
 areas! {
     public,
     accounts,
+    networking,
     teams,
     tasks,
     organisations,

@@ -386,6 +386,12 @@ impl Effect {
         self
     }
 
+    /// These steps, then `other`'s (one task carrying out the changes of several records).
+    pub fn then(mut self, other: Effect) -> Self {
+        self.steps.extend(other.steps);
+        self
+    }
+
     fn into_value(self) -> Option<Value> {
         (!self.steps.is_empty()).then(|| Value::Array(self.steps))
     }

@@ -401,6 +401,60 @@ class StaxappAgainstEmulator(unittest.TestCase):
         self.assertEqual(past["Accounts"], [])
         self.assertIsNone(past["Paging"]["NextOffset"])
 
+    def test_networking_hub_and_vpc_made_read_back_and_deleted(self):
+        networking = client("networking")
+        ApiException = sdk("exceptions").ApiException
+        account = client("accounts").ReadAccounts(filter="ACTIVE")["Accounts"][0]["Id"]
+        made = networking.CreateHub(
+            Name=f"interop-{uuid.uuid4().hex[:8]}",
+            AccountId=account,
+            Region="ap-southeast-2",
+            Cidr="10.200.0.0/16",
+            CreateNatGateway=False,
+            CreateInternetGateway=True,
+        )
+        # Networking answers name their task in Detail.Message.
+        self.assertEqual(made["Detail"]["Operation"], "networking:CreateHub")
+        hub = made["Detail"]["NetworkingHub"]["Id"]
+        self.assertEqual(wait_task(made["Detail"]["Message"]["TaskId"])["Status"], "SUCCEEDED")
+        read = networking.ReadHubs(hub_id=hub)["Hubs"]
+        self.assertEqual([(h["Id"], h["Status"]) for h in read], [(hub, "ACTIVE")])
+        self.assertIn(hub, [h["Id"] for h in networking.ReadHubs()["Hubs"]])
+        ranges = networking.ReadCidrRanges(hub_id=hub)["Ranges"]
+        self.assertEqual([r["Cidr"] for r in ranges], ["10.200.0.0/16"])
+
+        made = networking.CreateVpc(
+            hub_id=hub,
+            Name="interop-vpc",
+            CidrRangeId=ranges[0]["Id"],
+            AccountId=account,
+            Region="ap-southeast-2",
+            Size="SMALL",
+            Type="ISOLATED",
+            CreateInternetGateway=False,
+        )
+        vpc = made["Detail"]["VPC"]["Id"]
+        self.assertEqual(wait_task(made["Detail"]["Message"]["TaskId"])["Status"], "SUCCEEDED")
+        read = networking.ReadVpcs(vpc_id=vpc)["Vpcs"][0]
+        self.assertEqual((read["Status"], read["Type"]), ("ACTIVE", "ISOLATED"))
+        # The transit VPC holds the hub's first /22; the next one is this VPC's.
+        self.assertEqual(read["Cidr"], "10.200.4.0/22")
+        of_hub = networking.ReadVpcs(hub_id=hub)["Vpcs"]
+        self.assertEqual(sorted(v["Type"] for v in of_hub), ["ISOLATED", "TRANSIT"])
+
+        with self.assertRaises(ApiException) as caught:
+            networking.DeleteHub(hub_id=hub)
+        self.assertEqual(caught.exception.status_code, 400)
+        gone = networking.DeleteVpc(vpc_id=vpc)
+        self.assertEqual(wait_task(gone["Detail"]["Message"]["TaskId"])["Status"], "SUCCEEDED")
+        deleted = networking.ReadVpcs(vpc_id=vpc, status="DELETED")["Vpcs"]
+        self.assertEqual(deleted[0]["Status"], "DELETED")
+        gone = networking.DeleteHub(hub_id=hub)
+        self.assertEqual(wait_task(gone["Detail"]["Message"]["TaskId"])["Status"], "SUCCEEDED")
+        with self.assertRaises(ApiException) as caught:
+            networking.ReadHubs(hub_id=hub)
+        self.assertEqual(caught.exception.status_code, 404)
+
 
 class StaxappRsAgainstEmulator(StaxappAgainstEmulator):
     """Every test above, against staxapp_rs."""

@@ -5,6 +5,11 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional
 __version__: str
 USER_AGENT: str
 
+def task_id_of(response: Any) -> Optional[str]:
+    """The task id a change's answer names (``TaskId``, ``Detail.TaskId`` or
+    ``Detail.Message.TaskId``), or ``None``."""
+    ...
+
 class Client:
     """A Stax client with frozen settings (``Config._settings()``) and a session of its own."""
 

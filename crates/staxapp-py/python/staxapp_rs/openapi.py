@@ -117,11 +117,9 @@ class StaxClient:
         )
 
     def wait_for_response(self, response: Dict[str, Any], **options: Any) -> Dict[str, Any]:
-        """``wait_for_task`` for the ``TaskId`` of a mutation's answer (top level or under
-        ``Detail``)."""
-        task_id = None
-        if isinstance(response, dict):
-            task_id = response.get("TaskId") or (response.get("Detail") or {}).get("TaskId")
+        """``wait_for_task`` for the ``TaskId`` of a mutation's answer (top level, under
+        ``Detail``, or under ``Detail.Message`` as networking answers name it)."""
+        task_id = _core.task_id_of(response) if isinstance(response, dict) else None
         if not task_id:
             raise ValidationException("the response has no TaskId to wait for")
         return self.wait_for_task(task_id, **options)

@@ -19,6 +19,8 @@ use crate::store::query::{Filter, Order, Query};
 const PAGE_SIZE: usize = 100;
 
 /// The records of `R`'s kind a list call asks for, presented, and the answer's `Paging`.
+/// A path that names one record of the kind (its `param`) lists that one, with the list's
+/// filters (for APIs whose read by id filters as their lists do).
 pub(crate) fn list<R: Resource>(
     call: &Call<'_>,
     db: &Db<'_>,
@@ -26,6 +28,10 @@ pub(crate) fn list<R: Resource>(
     let kind = R::KIND;
     let mut query = Query::of(kind.name);
     for (param, id) in &call.params {
+        if param == kind.param {
+            query.filters.push(Filter::Ids(vec![id.clone()]));
+            continue;
+        }
         let Some(field) = named_by(kind, param, call.params.len()) else {
             continue;
         };

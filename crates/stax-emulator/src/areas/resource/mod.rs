@@ -7,7 +7,7 @@
 //! so an area overrides only what its kind does differently. The generic handlers
 //! ([`read`], [`create`], [`update`], [`delete`]) go into the operation table as they are
 //! (`handler: resource::read::<Hubs>`); a handler of the area's own can use the same steps
-//! ([`load`], [`list`], [`change_record`]; `ops::create_record` for a creation).
+//! ([`load`], [`list`], [`change_record`], [`create_record`]).
 //!
 //! What the declaration gives every kind:
 //! - **read**: one handler answers a kind's three paths of `Read*` — all records
@@ -89,7 +89,7 @@ pub(crate) mod tests;
 use serde_json::{Map, Value, json};
 
 pub(crate) use list::{Window, list};
-pub(crate) use ops::{change_record, create, delete, load, read, update};
+pub(crate) use ops::{change_record, create, create_record, delete, load, read, update};
 
 use super::api::Call;
 use super::rules::text;
@@ -147,7 +147,29 @@ pub(crate) struct Change<'a> {
     pub effect: Effect,
 }
 
-impl Change<'_> {
+impl<'a> Change<'a> {
+    /// A creation of a new record (its id made now) from `body`, on `parent`.
+    pub fn creation(
+        call: &'a Call<'a>,
+        db: &'a Db<'a>,
+        body: &'a Value,
+        parent: Option<Value>,
+    ) -> Change<'a> {
+        Change {
+            call,
+            db,
+            verb: Verb::Create,
+            body,
+            id: crate::util::uuid(),
+            record: Value::Object(Map::new()),
+            parent,
+            fields: Map::new(),
+            interim: Map::new(),
+            outcome: Outcome::Succeed,
+            effect: Effect::default(),
+        }
+    }
+
     /// Copies the body's fields named `keys` (those it has) into the fields written.
     pub fn take(&mut self, keys: &[&str]) {
         for key in keys {

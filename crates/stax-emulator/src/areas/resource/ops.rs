@@ -11,7 +11,7 @@ use crate::store::Db;
 use crate::store::kinds::{Failed, Kind, OnDelete, Stamp, status};
 use crate::store::query::{Filter, Query};
 use crate::store::tasks::{Effect, Outcome};
-use crate::util::{now_iso, uuid};
+use crate::util::now_iso;
 
 /// `GET` of a kind: one record by the id in the path (its `param`), else a list (under the
 /// record the path names, if any).
@@ -92,19 +92,7 @@ pub(crate) fn create_record<'a, R: Resource>(
 ) -> ApiResult<Done<'a>> {
     let kind = R::KIND;
     let parent = parent_of(call, db, kind, body)?;
-    let mut change = Change {
-        call,
-        db,
-        verb: Verb::Create,
-        body,
-        id: uuid(),
-        record: json!({}),
-        parent,
-        fields: Map::new(),
-        interim: Map::new(),
-        outcome: Outcome::Succeed,
-        effect: Effect::default(),
-    };
+    let mut change = Change::creation(call, db, body, parent);
     R::create(&mut change)?;
     let Change {
         id,
