@@ -5,7 +5,10 @@
 //! arguments (ids of what the emulator holds, learnt from the answers of the list operations,
 //! which run first; otherwise values generated from the parameter's schema; a body generated
 //! valid against the request schema, with a few facts given by hand where the emulator wants
-//! more than the schema says), then:
+//! more than the schema says). The networking operations instead follow a plan
+//! (`every_operation/networking.rs`): each kind made in the order the others need it, with
+//! valid CIDRs and the ids of the right kind, waited for until its task ends (a hub is ACTIVE
+//! then), read, changed, and deleted children first. Then:
 //!
 //! - it is sent with the generated `send()`, on a client whose interceptor keeps the body of
 //!   each answer as it came off the wire: the typed output, serialized, must equal that JSON
@@ -21,6 +24,8 @@
 #![cfg(not(reference_missing))]
 
 mod common;
+#[path = "every_operation/networking.rs"]
+mod networking;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -343,72 +348,111 @@ async fn every_operation_of_both_documents_through_the_typed_api() {
         own_key: emu.access_key().to_owned(),
         ..Known::default()
     };
+    // The networking operations go in the order and with the arguments of their plan, after
+    // the other reads and before the other changes (while every account is open).
+    let plan = networking::plan();
+    let mut steps: Vec<(&Call, Option<&networking::Step>)> = Vec::new();
+    for call in calls.iter().filter(|c| c.service != "networking") {
+        if phase(call) >= 3 && !steps.iter().any(|(_, step)| step.is_some()) {
+            for step in &plan {
+                match calls
+                    .iter()
+                    .find(|c| c.service == "networking" && c.operation == step.operation)
+                {
+                    Some(call) => steps.push((call, Some(step))),
+                    None => panic!("networking.{} is not an operation", step.operation),
+                }
+            }
+        }
+        steps.push((call, None));
+    }
+    let mut kept = networking::Kept::default();
     let mut failures = Vec::new();
     let mut called = BTreeSet::new();
     let mut answers: BTreeMap<String, Value> = BTreeMap::new();
-    for (n, call) in calls.iter().enumerate() {
+    for (n, (call, step)) in steps.into_iter().enumerate() {
         let label = format!("{}.{}", call.service, call.operation);
+        if step.is_some() && !kept.0.contains_key("account_id") {
+            // An ACTIVE account (only those have a Direct Connect connection).
+            let accounts = client
+                .call("accounts", "ReadAccounts", json!({"filter": "ACTIVE"}))
+                .await
+                .unwrap_or_default();
+            if let Some(id) = accounts.pointer("/Accounts/0/Id").and_then(Value::as_str) {
+                kept.0.insert("account_id".into(), id.to_owned());
+            }
+        }
         let api = client.config().api_for(&call.service);
         let spec = &specs[&api];
         let mut args = Map::new();
-        for name in &call.path_params {
-            let key = pascal(name);
-            let value = if name == "task_id" {
-                known
-                    .created
-                    .get("TaskId")
-                    .or(known.seen.get("TaskId"))
-                    .cloned()
-            } else if !call.read {
-                known.created.get(&key).or(known.seen.get(&key)).cloned()
-            } else {
-                known.seen.get(&key).cloned()
-            };
-            let value = value.unwrap_or_else(|| {
-                let schema = call
-                    .op
-                    .parameters()
-                    .into_iter()
-                    .find(|p| &p.name == name)
-                    .and_then(|p| p.schema)
-                    .unwrap_or_else(|| json!({"type": "string"}));
-                match generic::generate(&schema, spec) {
-                    Value::String(s) if !s.is_empty() => s,
-                    _ => "x".to_owned(),
-                }
-            });
-            args.insert(name.clone(), Value::String(value));
-        }
-        for param in call.op.parameters() {
-            if param.location == ParameterLocation::Query && param.required {
-                let schema = param.schema.unwrap_or_else(|| json!({"type": "string"}));
-                args.insert(param.name.clone(), generic::generate(&schema, spec));
-            }
-        }
         let mut body = None;
-        if let Some(schema) = request_schema(&call.document, &call.op) {
-            let mut hints = Map::new();
-            for (k, v) in known.created.iter().chain(&known.seen) {
-                if k != "TaskId" {
-                    hints.entry(k.clone()).or_insert_with(|| v.clone().into());
+        if let Some(step) = step {
+            match kept.fill(&step.args) {
+                Ok(filled) => args = filled,
+                Err(e) => {
+                    failures.push(format!("{label}: {e}"));
+                    continue;
                 }
             }
-            hints.insert("Name".into(), json!(format!("typed{n}")));
-            let value = generic::generate_with(
-                &schema,
-                spec,
-                &Options {
-                    direction: Direction::Request,
-                    hints,
-                    seed: n as u64,
-                },
-            );
-            match value {
-                Value::Object(fields) => args.extend(fields),
-                other => body = Some(other),
+        } else {
+            for name in &call.path_params {
+                let key = pascal(name);
+                let value = if name == "task_id" {
+                    known
+                        .created
+                        .get("TaskId")
+                        .or(known.seen.get("TaskId"))
+                        .cloned()
+                } else if !call.read {
+                    known.created.get(&key).or(known.seen.get(&key)).cloned()
+                } else {
+                    known.seen.get(&key).cloned()
+                };
+                let value = value.unwrap_or_else(|| {
+                    let schema = call
+                        .op
+                        .parameters()
+                        .into_iter()
+                        .find(|p| &p.name == name)
+                        .and_then(|p| p.schema)
+                        .unwrap_or_else(|| json!({"type": "string"}));
+                    match generic::generate(&schema, spec) {
+                        Value::String(s) if !s.is_empty() => s,
+                        _ => "x".to_owned(),
+                    }
+                });
+                args.insert(name.clone(), Value::String(value));
             }
+            for param in call.op.parameters() {
+                if param.location == ParameterLocation::Query && param.required {
+                    let schema = param.schema.unwrap_or_else(|| json!({"type": "string"}));
+                    args.insert(param.name.clone(), generic::generate(&schema, spec));
+                }
+            }
+            if let Some(schema) = request_schema(&call.document, &call.op) {
+                let mut hints = Map::new();
+                for (k, v) in known.created.iter().chain(&known.seen) {
+                    if k != "TaskId" {
+                        hints.entry(k.clone()).or_insert_with(|| v.clone().into());
+                    }
+                }
+                hints.insert("Name".into(), json!(format!("typed{n}")));
+                let value = generic::generate_with(
+                    &schema,
+                    spec,
+                    &Options {
+                        direction: Direction::Request,
+                        hints,
+                        seed: n as u64,
+                    },
+                );
+                match value {
+                    Value::Object(fields) => args.extend(fields),
+                    other => body = Some(other),
+                }
+            }
+            adjust(&call.service, &call.operation, &mut args, &known, &client).await;
         }
-        adjust(&call.service, &call.operation, &mut args, &known, &client).await;
         let prepared =
             match operations::prepare(&typed, &call.service, &call.operation, &args, body.as_ref())
             {
@@ -501,6 +545,21 @@ async fn every_operation_of_both_documents_through_the_typed_api() {
                     answer.get("Id").and_then(Value::as_str),
                 ) {
                     known.created.insert(format!("{noun}Id"), id.to_owned());
+                }
+                if let Some(step) = step {
+                    if let Err(e) = kept.keep(step, &answer) {
+                        failures.push(format!("{label}: {e}"));
+                    }
+                    // What a change makes or changes is usable (a hub ACTIVE) once the task
+                    // it names has ended; the ranges and exclusions are made at once.
+                    if !call.read && staxapp::tasks::task_id_of(&answer).is_some() {
+                        let options = staxapp::tasks::WaitOptions::new()
+                            .initial_interval(Duration::from_millis(10))
+                            .timeout(Duration::from_secs(30));
+                        if let Err(e) = client.wait_for_response(&answer, options).await {
+                            failures.push(format!("{label}: waiting for its task: {e}"));
+                        }
+                    }
                 }
                 // The accounts a discovery finds exist once its task has ended.
                 if label == "accounts.DiscoverAccounts" {
