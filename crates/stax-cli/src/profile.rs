@@ -225,7 +225,7 @@ mod tests {
         let err = secret("yes MY-REAL-SECRET").unwrap_err();
         assert!(err.contains("64 KiB"), "{err}");
         assert!(!err.contains("MY-REAL-SECRET"), "{err}");
-        let err = run_secret_command("p", "sleep 30", Duration::from_millis(300)).unwrap_err();
+        let err = run_secret_command("p", "exec sleep 30", Duration::from_millis(300)).unwrap_err();
         assert!(err.contains("did not finish"), "{err}");
     }
 }

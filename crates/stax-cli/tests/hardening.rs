@@ -296,7 +296,7 @@ fn inputs_that_never_end_or_never_open_are_refused_at_once() {
     for (lines, limit) in [
         ("secret_key_command = \"yes\"", "64 KiB"),
         (
-            "secret_key_command = \"sleep 600\"\nsecret_key_command_timeout = 1",
+            "secret_key_command = \"exec sleep 600\"\nsecret_key_command_timeout = 1",
             "1 s",
         ),
     ] {

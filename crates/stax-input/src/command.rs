@@ -117,7 +117,7 @@ mod tests {
     fn a_command_that_outlasts_its_timeout_is_stopped() {
         let started = Instant::now();
         let err = run(
-            &mut sh("sleep 30"),
+            &mut sh("exec sleep 30"),
             "the sleeper",
             Kind::COMMAND_OUTPUT,
             Duration::from_millis(200),
@@ -135,7 +135,7 @@ mod tests {
     #[test]
     fn a_command_that_closes_its_output_and_lingers_is_stopped_too() {
         let err = run(
-            &mut sh("exec >&-; sleep 30"),
+            &mut sh("exec >&-; exec sleep 30"),
             "lingerer",
             Kind::COMMAND_OUTPUT,
             Duration::from_millis(200),
