@@ -70,6 +70,13 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Generate source for the installation's documents: `stax codegen rust` writes the typed
+    /// Rust API (its options: `stax codegen --help`).
+    Codegen {
+        /// `rust` and its options.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Write a profile of ~/.config/stax/config.toml and check it with one signed call.
     ///
     /// The profile is --profile NAME, else default (used when no profile is named, under the

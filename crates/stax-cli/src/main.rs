@@ -11,6 +11,7 @@ mod args;
 mod call;
 mod checks;
 mod cli;
+mod codegen;
 mod completions;
 mod configure;
 mod connect;
@@ -35,10 +36,17 @@ use crate::failure::{Failure, parse_error};
 fn main() -> ExitCode {
     // `stax emulator ...` hands every word to the emulator's own command line, `--help` and
     // options that share a name with stax's (`--region`) included.
+    // `stax codegen ...` has its own command line too (its `--output` names a file).
     let mut words = std::env::args_os().skip(1);
-    if words.next().is_some_and(|w| w == "emulator") {
-        let rest = words.map(|w| w.to_string_lossy().into_owned()).collect();
-        return match sandbox::emulator(rest) {
+    let first = words.next();
+    let rest = || words.map(|w| w.to_string_lossy().into_owned()).collect();
+    let nested = match first.as_deref().and_then(|w| w.to_str()) {
+        Some("emulator") => Some(sandbox::emulator(rest())),
+        Some("codegen") => Some(codegen::main(cli::GlobalOpts::default(), rest())),
+        _ => None,
+    };
+    if let Some(outcome) = nested {
+        return match outcome {
             Ok(()) => ExitCode::SUCCESS,
             Err(failure) => failure.exit(),
         };
@@ -68,6 +76,7 @@ fn dispatch(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Some(Command::Emulator { args }) => sandbox::emulator(args),
+        Some(Command::Codegen { args }) => codegen::main(global, args),
         Some(Command::Configure(args)) => configure::run(global, args),
         Some(Command::Man) => man(),
         Some(Command::Describe { service, operation }) => {

@@ -8,7 +8,10 @@
 //!   boolean exclusive bounds, `$ref` siblings, `readOnly`/`writeOnly` by [`Direction`]), with
 //!   the mistakes of documents in the wild dropped instead of spoiling a whole component;
 //! * [`Spec`]: the document with validators compiled on first use and cached, one JSON Schema
-//!   draft ([`DRAFT`], 2020-12) for everything.
+//!   draft ([`DRAFT`], 2020-12) for everything;
+//! * [`mod@operations`]: the operation map of a Stax document (services, operations, their path
+//!   variants and [`describe`]d parameters), as the SDK routes it and the typed API's
+//!   generator names it.
 //!
 //! Two readings exist, and both are named: [`Dialect::openapi30`] (the specification: what the
 //! emulator serves and the tests check answers against) and [`Dialect::staxapp`] (what the
@@ -33,7 +36,9 @@
 //! # Ok::<(), stax_openapi::SchemaError>(())
 //! ```
 
+pub mod describe;
 pub mod dialect;
+pub mod operations;
 pub mod pointer;
 mod spec;
 

@@ -42,6 +42,8 @@
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 
+use stax_openapi::operations::Layout;
+
 /// The service name of the Permission Sets API.
 pub const PERMISSION_SETS_SERVICE: &str = "permission-sets";
 
@@ -209,6 +211,27 @@ impl Api {
     /// the words: `permission_sets`, `PermissionSets`).
     pub fn owns_service(self, service: &str) -> bool {
         self.service().is_some_and(|own| folded_eq(own, service))
+    }
+
+    /// How the API's document is read: the core document names its services itself; a
+    /// one-service API's paths are relative to its `/<version>` server and every operation
+    /// belongs to its service. (The [`Layout`] is `stax-openapi`'s, whose operation map the
+    /// SDK and the typed API's generator share.)
+    ///
+    /// ```
+    /// use staxapp::Api;
+    /// use staxapp::schema::Layout;
+    ///
+    /// assert_eq!(Api::CORE.layout(), Layout::default());
+    /// let layout = Api::PERMISSION_SETS.layout();
+    /// assert_eq!(layout.service.as_deref(), Some("permission-sets"));
+    /// assert_eq!(layout.path_prefix.as_deref(), Some("/20210321"));
+    /// ```
+    pub fn layout(self) -> Layout {
+        match self.0.services {
+            Services::FromDocument => Layout::default(),
+            Services::One(service) => Layout::one_service(service, format!("/{}", self.version())),
+        }
     }
 
     /// The API of `apis` that a service belongs to: the one whose single service it names,

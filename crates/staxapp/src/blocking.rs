@@ -102,6 +102,11 @@ impl StaxClient {
         &self.inner
     }
 
+    /// The runtime this client's calls run on (the typed API's blocking calls run there too).
+    pub(crate) fn runtime(&self) -> Arc<tokio::runtime::Runtime> {
+        self.runtime.clone()
+    }
+
     /// See [`crate::StaxClient::document`].
     pub fn document(&self) -> Result<Arc<Document>> {
         self.runtime.block_on(self.inner.document())

@@ -7,11 +7,11 @@ use serde_json::{Map, Value};
 use stax_openapi::Spec;
 
 use super::describe::{self, FieldInfo};
-use super::operations::{self, Layout, Operation, OperationKey, OperationMap};
 use super::routing::{self, PreparedRequest};
 use super::validate;
 use crate::apis::folded_eq;
 use crate::error::{Error, ValidationError};
+use stax_openapi::operations::{self, Layout, Operation, OperationKey, OperationMap};
 
 /// How similar (Jaro-Winkler, on lowercased names without `-` and `_`) a name must be to be
 /// suggested.
@@ -76,7 +76,8 @@ impl Document {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_value_with(doc: Value, layout: &Layout) -> Result<Document, Error> {
-        let (key, services) = operations::build_map(&doc, layout)?;
+        let (key, services) =
+            operations::build_map(&doc, layout).map_err(|e| Error::Schema(e.to_string()))?;
         Ok(Document {
             inner: Arc::new(Inner {
                 spec: Spec::new(doc, validate::DIALECT),
@@ -313,8 +314,8 @@ impl Document {
         for variant in &operation.variants {
             let answer = doc
                 .pointer(&variant.pointer)
-                .and_then(|op| describe::answer_schema(doc, op));
-            match answer.and_then(|schema| describe::may_hold(doc, schema, path)) {
+                .and_then(|op| stax_openapi::describe::answer_schema(doc, op));
+            match answer.and_then(|schema| stax_openapi::describe::may_hold(doc, schema, path)) {
                 Some(true) => return Some(true),
                 Some(false) => {}
                 None => all_stated = false,

@@ -39,12 +39,13 @@
 
 mod describe;
 mod document;
-mod operations;
 mod routing;
 pub mod skeleton;
 mod validate;
 
 pub use describe::{FieldInfo, ParameterInfo, ParameterLocation};
 pub use document::Document;
-pub use operations::{Layout, Operation, OperationKey, PathVariant};
+// The operation map is stax-openapi's, the one reading the SDK and the typed API's generator
+// share.
 pub use routing::PreparedRequest;
+pub use stax_openapi::operations::{Layout, Operation, OperationKey, PathVariant};

@@ -4,9 +4,9 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value};
 
-use super::describe::json_kind;
-use super::operations::{Operation, method_has_body};
 use crate::error::ValidationError;
+use stax_openapi::describe::json_kind;
+use stax_openapi::operations::{Operation, method_has_body};
 
 /// Everything but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is encoded.
 const ENCODE: &AsciiSet = &NON_ALPHANUMERIC

@@ -9,8 +9,8 @@
 //! placeholder left in a filled-in skeleton, so that it is never sent.
 
 use serde_json::{Map, Value};
+use stax_openapi::describe::{resolve, type_name};
 
-use super::describe::{resolve, type_name};
 use super::{Document, Operation};
 
 /// How deep a skeleton goes (a schema that refers to itself ends there as `"<object>"`).

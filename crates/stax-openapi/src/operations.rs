@@ -1,16 +1,38 @@
-//! The operation map (PARITY.md O2): which services and operations a document offers, and on
-//! which paths and methods each operation lives.
+//! The operation map: which services and operations a Stax document offers, and on which
+//! paths and methods each operation lives, read as the official Python SDK reads it (the
+//! vendor extension `x-stax-sdk-operation-id` = `"service.Operation"`, else `operationId`;
+//! ids that do not split into exactly two parts are skipped). The SDK routes by it, and the
+//! typed API's generator names its services and operations by it.
+//!
+//! ```
+//! use serde_json::json;
+//! use stax_openapi::operations::{Layout, build_map};
+//!
+//! let doc = json!({"paths": {
+//!     "/20190206/accounts": {"get": {"x-stax-sdk-operation-id": "accounts.ReadAccounts"}},
+//!     "/20190206/accounts/{account_id}": {"get": {"x-stax-sdk-operation-id": "accounts.ReadAccounts"}}
+//! }});
+//! let (_, map) = build_map(&doc, &Layout::default())?;
+//! let read = &map["accounts"]["ReadAccounts"];
+//! assert_eq!(read.variants.len(), 2);
+//! assert!(!read.path_parameters()[0].required); // on one path variant only
+//! # Ok::<(), stax_openapi::operations::NotADocument>(())
+//! ```
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::describe::{self, ParameterInfo, ParameterLocation};
-use crate::apis::{Api, Services};
-use crate::error::Error;
+use crate::describe::{self, ParameterInfo, ParameterLocation};
 
 /// The vendor extension naming an operation as `"service.Operation"`.
-pub(crate) const STAX_OPERATION_ID: &str = "x-stax-sdk-operation-id";
+pub const STAX_OPERATION_ID: &str = "x-stax-sdk-operation-id";
+
+/// A value that cannot be read as an OpenAPI document at all: not an object, or without a
+/// `paths` object. (Anything else that is odd is skipped, not refused.)
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NotADocument(pub String);
 
 /// The HTTP methods an OAS3 path item may hold, in the spelling the document uses.
 const METHODS: [&str; 8] = [
@@ -50,7 +72,7 @@ impl std::fmt::Display for OperationKey {
 /// paths are relative to a server URL that ends in the version segment.
 ///
 /// ```
-/// use staxapp::schema::Layout;
+/// use stax_openapi::operations::Layout;
 ///
 /// let core = Layout::default();
 /// assert_eq!(core.service, None);
@@ -90,28 +112,6 @@ impl Layout {
                 format!("{prefix}{path}")
             }
             _ => path.to_owned(),
-        }
-    }
-}
-
-impl Api {
-    /// How the API's document is read: the core document names its services itself; a
-    /// one-service API's paths are relative to its `/<version>` server and every operation
-    /// belongs to its service.
-    ///
-    /// ```
-    /// use staxapp::Api;
-    /// use staxapp::schema::Layout;
-    ///
-    /// assert_eq!(Api::CORE.layout(), Layout::default());
-    /// let layout = Api::PERMISSION_SETS.layout();
-    /// assert_eq!(layout.service.as_deref(), Some("permission-sets"));
-    /// assert_eq!(layout.path_prefix.as_deref(), Some("/20210321"));
-    /// ```
-    pub fn layout(self) -> Layout {
-        match self.spec().services {
-            Services::FromDocument => Layout::default(),
-            Services::One(service) => Layout::one_service(service, format!("/{}", self.version())),
         }
     }
 }
@@ -183,7 +183,8 @@ impl PathVariant {
     }
 }
 
-pub(crate) fn method_has_body(method: &http::Method) -> bool {
+/// Whether requests of `method` carry a JSON body: `PUT`, `POST` and `PATCH`.
+pub fn method_has_body(method: &http::Method) -> bool {
     *method == http::Method::PUT || *method == http::Method::POST || *method == http::Method::PATCH
 }
 
@@ -250,17 +251,17 @@ impl Operation {
 }
 
 /// The services of a document, each with its operations by name.
-pub(crate) type OperationMap = BTreeMap<String, BTreeMap<String, Operation>>;
+pub type OperationMap = BTreeMap<String, BTreeMap<String, Operation>>;
 
 /// Builds the operation map of `doc` read by `layout`, leniently: path items, methods and
 /// operations that are not objects, and ids that do not split into exactly two non-empty parts
 /// on `.` (or, for a one-service layout, empty ids), are skipped.
-pub(crate) fn build_map(
+pub fn build_map(
     doc: &Value,
     layout: &Layout,
-) -> Result<(OperationKey, OperationMap), Error> {
+) -> Result<(OperationKey, OperationMap), NotADocument> {
     let Some(root) = doc.as_object() else {
-        return Err(Error::Schema(format!(
+        return Err(NotADocument(format!(
             "the OpenAPI document must be a JSON object, found {}",
             describe::json_kind(doc)
         )));
@@ -268,13 +269,13 @@ pub(crate) fn build_map(
     let paths = match root.get("paths") {
         Some(Value::Object(paths)) => paths,
         Some(other) => {
-            return Err(Error::Schema(format!(
+            return Err(NotADocument(format!(
                 "`paths` of the OpenAPI document must be an object, found {}",
                 describe::json_kind(other)
             )));
         }
         None => {
-            return Err(Error::Schema(
+            return Err(NotADocument(
                 "the OpenAPI document has no `paths` object".to_owned(),
             ));
         }
@@ -336,7 +337,7 @@ pub(crate) fn build_map(
                 body_schema,
                 body_fallback: layout.service.is_none(),
                 parameters,
-                pointer: stax_openapi::pointer::from_tokens(["paths", path, method_key]),
+                pointer: crate::pointer::from_tokens(["paths", path, method_key]),
             };
             let text = |field: &str| {
                 op_obj
@@ -376,7 +377,7 @@ pub(crate) fn build_map(
 
 /// The parameters of a path template as staxapp sees them: every `/`-separated segment that
 /// contains `{`, with all braces removed.
-pub(crate) fn template_params(path: &str) -> Vec<String> {
+pub fn template_params(path: &str) -> Vec<String> {
     path.split('/')
         .filter(|segment| segment.contains('{'))
         .map(|segment| segment.replace(['{', '}'], ""))
