@@ -6,7 +6,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Client, Creds, Process, emulator, get, send, setup};
+use common::{
+    Client, Creds, Process, create_account, create_account_type, emulator, get, send, setup,
+    task_of,
+};
 use serde_json::{Value, json};
 
 /// Every signed list operation the emulator serves, answered to `creds`: path -> body.
@@ -51,15 +54,6 @@ fn assert_same_lists(got: &[(String, Value)], wanted: &[(String, Value)]) {
     }
 }
 
-/// A task id of a change's answer (`TaskId`, else `Detail.TaskId`).
-fn task_of(answer: &Value) -> String {
-    answer["TaskId"]
-        .as_str()
-        .or_else(|| answer["Detail"]["TaskId"].as_str())
-        .unwrap_or_else(|| panic!("a task id in {answer}"))
-        .to_owned()
-}
-
 async fn task(client: &Client, creds: &Creds, id: &str) -> Value {
     get(client, creds, &format!("/20190206/task/{id}")).await
 }
@@ -71,22 +65,8 @@ async fn reset_goes_back_to_the_seed_after_changes() {
     let (_, state_before) = client.admin("GET", "state", None).await;
 
     // Changes of every sort: records made and removed, a token, an organisation, controls.
-    send(
-        &client,
-        &creds,
-        "POST",
-        "/20190206/accounts/types",
-        Some(json!({"Name": "scratch"})),
-    )
-    .await;
-    let answer = send(
-        &client,
-        &creds,
-        "POST",
-        "/20190206/accounts",
-        Some(json!({"Name": "scratch-1", "AccountType": "development"})),
-    )
-    .await;
+    create_account_type(&client, &creds, "scratch").await;
+    let answer = create_account(&client, &creds, "scratch-1", "development").await;
     client.wait_task(&creds, &task_of(&answer)).await;
     let groups = get(&client, &creds, "/20190206/groups").await;
     let group = groups["Groups"]
@@ -196,22 +176,8 @@ async fn reset_goes_back_to_the_seed_after_changes() {
 async fn a_state_loaded_into_an_empty_emulator_answers_every_list_alike() {
     let (first, client, creds) = setup(0).await;
     // Beyond the seed: a new account type and account, a task, a second organisation.
-    send(
-        &client,
-        &creds,
-        "POST",
-        "/20190206/accounts/types",
-        Some(json!({"Name": "moved"})),
-    )
-    .await;
-    let answer = send(
-        &client,
-        &creds,
-        "POST",
-        "/20190206/accounts",
-        Some(json!({"Name": "moved-1", "AccountType": "moved"})),
-    )
-    .await;
+    create_account_type(&client, &creds, "moved").await;
+    let answer = create_account(&client, &creds, "moved-1", "moved").await;
     client.wait_task(&creds, &task_of(&answer)).await;
     let (_, other_org) = client
         .admin("POST", "organisations", Some(json!({"seed": "demo"})))
@@ -274,14 +240,7 @@ async fn a_state_loaded_into_an_empty_emulator_answers_every_list_alike() {
     let creds3 = third.login(first.access_key(), first.secret_key()).await;
     assert_same_lists(&every_list(&third, &creds3).await, &lists);
     // A reset of that process goes back to the file's state.
-    send(
-        &third,
-        &creds3,
-        "POST",
-        "/20190206/accounts/types",
-        Some(json!({"Name": "later"})),
-    )
-    .await;
+    create_account_type(&third, &creds3, "later").await;
     third.admin("POST", "reset", None).await;
     assert_same_lists(&every_list(&third, &creds3).await, &lists);
     assert!(process.terminate().success());
@@ -379,14 +338,7 @@ async fn manual_transitions_hold_tasks_until_moved() {
     .await;
     let client = Client::new(emu.endpoint()).await;
     let creds = client.login(emu.access_key(), emu.secret_key()).await;
-    let answer = send(
-        &client,
-        &creds,
-        "POST",
-        "/20190206/accounts",
-        Some(json!({"Name": "held-1", "AccountType": "development"})),
-    )
-    .await;
+    let answer = create_account(&client, &creds, "held-1", "development").await;
     let id = task_of(&answer);
     // Long past the task delay, it waits in its first state.
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -444,14 +396,7 @@ async fn manual_transitions_hold_tasks_until_moved() {
     assert_eq!(status, 404);
 
     // Fail, by the record's id: the reason is in the task's logs, the account CREATE_FAILED.
-    let answer = send(
-        &client,
-        &creds,
-        "POST",
-        "/20190206/accounts",
-        Some(json!({"Name": "held-2", "AccountType": "development"})),
-    )
-    .await;
+    let answer = create_account(&client, &creds, "held-2", "development").await;
     let accounts = get(&client, &creds, "/20190206/accounts").await;
     let account_id = accounts["Accounts"]
         .as_array()
@@ -480,14 +425,7 @@ async fn manual_transitions_hold_tasks_until_moved() {
     assert_ne!(one["Accounts"][0]["Status"], "ACTIVE");
 
     // Back to auto: a held task ends by itself, one task delay later.
-    let answer = send(
-        &client,
-        &creds,
-        "POST",
-        "/20190206/accounts",
-        Some(json!({"Name": "held-3", "AccountType": "development"})),
-    )
-    .await;
+    let answer = create_account(&client, &creds, "held-3", "development").await;
     let (status, _) = client
         .admin("PUT", "transitions", Some(json!({"mode": "auto"})))
         .await;
@@ -614,15 +552,7 @@ async fn outcome_rules_make_the_next_tasks_fail_in_auto_transitions() {
         .await;
     assert_eq!(status, 200, "{rules}");
     assert_eq!(rules[0]["remaining"], 1);
-    let create = |name: &str| json!({"Name": name, "AccountType": "development"});
-    let first = send(
-        &client,
-        &creds,
-        "POST",
-        "/20190206/accounts",
-        Some(create("doomed")),
-    )
-    .await;
+    let first = create_account(&client, &creds, "doomed", "development").await;
     let (ended, _) = client.wait_task(&creds, &task_of(&first)).await;
     assert_eq!(ended["Status"], "FAILED");
     assert!(ended["Logs"].to_string().contains("account limit reached"));
@@ -639,14 +569,7 @@ async fn outcome_rules_make_the_next_tasks_fail_in_auto_transitions() {
         client.wait_task(&creds, &task_of(&group)).await.0["Status"],
         "SUCCEEDED"
     );
-    let second = send(
-        &client,
-        &creds,
-        "POST",
-        "/20190206/accounts",
-        Some(create("fine")),
-    )
-    .await;
+    let second = create_account(&client, &creds, "fine", "development").await;
     assert_eq!(
         client.wait_task(&creds, &task_of(&second)).await.0["Status"],
         "SUCCEEDED"
@@ -838,14 +761,7 @@ async fn the_transitions_flag_holds_tasks_from_the_start() {
     let creds = client
         .login(process.ready("access_key"), process.ready("secret_key"))
         .await;
-    let answer = send(
-        &client,
-        &creds,
-        "POST",
-        "/20190206/accounts",
-        Some(json!({"Name": "flag-held", "AccountType": "development"})),
-    )
-    .await;
+    let answer = create_account(&client, &creds, "flag-held", "development").await;
     let id = task_of(&answer);
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(task(&client, &creds, &id).await["Status"], "STARTED");

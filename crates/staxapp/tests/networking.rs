@@ -123,18 +123,8 @@ async fn a_hub_is_made_read_listed_changed_and_deleted() {
     assert!(error.contains("PhzSuffix"), "{error}");
 
     // Deleted with its range, exclusion and transit VPC.
-    let answer = net.ok("DeleteHub", json!({"hub_id": hub})).await;
-    net.during(
-        &answer,
-        (
-            "ReadHubs",
-            json!({"hub_id": hub, "status": "DELETE_IN_PROGRESS,DELETED"}),
-            "Hubs",
-        ),
-        "DELETE_IN_PROGRESS",
-    )
-    .await;
-    net.refused("ReadHubs", json!({"hub_id": hub}), 404).await;
+    net.delete(("DeleteHub", "hub_id", &hub), ("ReadHubs", "Hubs"))
+        .await;
     let gone = net
         .one(
             "ReadHubs",
@@ -546,18 +536,8 @@ async fn a_vpc_is_made_read_listed_changed_and_deleted() {
     assert!(error.contains("DeleteHub"), "{error}");
 
     // Deleted: hidden by default, its block free again.
-    let answer = net.ok("DeleteVpc", json!({"vpc_id": id})).await;
-    net.during(
-        &answer,
-        (
-            "ReadVpcs",
-            json!({"vpc_id": id, "status": "DELETE_IN_PROGRESS,DELETED"}),
-            "Vpcs",
-        ),
-        "DELETE_IN_PROGRESS",
-    )
-    .await;
-    net.refused("ReadVpcs", json!({"vpc_id": id}), 404).await;
+    net.delete(("DeleteVpc", "vpc_id", &id), ("ReadVpcs", "Vpcs"))
+        .await;
     let (_, again) = net.vpc(&hub, &range, "web-again", "MEDIUM").await;
     assert_eq!(again.to_string(), "10.80.8.0/21");
     net.covered(&["ReadVpcs", "CreateVpc", "UpdateVpc", "DeleteVpc"]);

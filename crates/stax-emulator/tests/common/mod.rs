@@ -88,13 +88,42 @@ pub async fn send(
     answer
 }
 
-/// Waits for the task an answer names (its `TaskId`, else `Detail.TaskId`); the final task.
-pub async fn settle(client: &Client, creds: &Creds, answer: &Value) -> Value {
-    let id = answer["TaskId"]
+/// The task id a change's answer names: its `TaskId`, else `Detail.TaskId`.
+pub fn task_of(answer: &Value) -> String {
+    answer["TaskId"]
         .as_str()
         .or_else(|| answer["Detail"]["TaskId"].as_str())
-        .unwrap_or_else(|| panic!("a task id in {answer}"));
-    client.wait_task(creds, id).await.0
+        .unwrap_or_else(|| panic!("a task id in {answer}"))
+        .to_owned()
+}
+
+/// Waits for the task an answer names ([`task_of`]); the final task.
+pub async fn settle(client: &Client, creds: &Creds, answer: &Value) -> Value {
+    client.wait_task(creds, &task_of(answer)).await.0
+}
+
+/// Asks for an account named `name` of `account_type` (200 expected); the answer.
+pub async fn create_account(
+    client: &Client,
+    creds: &Creds,
+    name: &str,
+    account_type: &str,
+) -> Value {
+    let body = json!({"Name": name, "AccountType": account_type});
+    send(client, creds, "POST", "/20190206/accounts", Some(body)).await
+}
+
+/// Makes an account type named `name` (200 expected); the answer.
+pub async fn create_account_type(client: &Client, creds: &Creds, name: &str) -> Value {
+    let body = json!({"Name": name});
+    send(
+        client,
+        creds,
+        "POST",
+        "/20190206/accounts/types",
+        Some(body),
+    )
+    .await
 }
 
 /// Sends a change (200 expected) and waits for its task; returns the answer and the task.

@@ -169,6 +169,21 @@ impl Net {
         (answer, self.one(operation, args, key).await)
     }
 
+    /// A deletion by a task walked through: `operation` with `id` as its `id_param`, the record
+    /// `DELETE_IN_PROGRESS` while the task runs (read by `read` with the deleted statuses asked
+    /// for, under `key`), then hidden from a plain read (404).
+    pub async fn delete(
+        &self,
+        (operation, id_param, id): (&str, &str, &str),
+        (read, key): (&str, &str),
+    ) {
+        let answer = self.ok(operation, json!({ id_param: id })).await;
+        let deleted = json!({ id_param: id, "status": "DELETE_IN_PROGRESS,DELETED" });
+        self.during(&answer, (read, deleted, key), "DELETE_IN_PROGRESS")
+            .await;
+        self.refused(read, json!({ id_param: id }), 404).await;
+    }
+
     /// The id of an ACTIVE account of the organisation, and its AWS account id.
     pub async fn account(&self) -> (String, String) {
         let accounts = self
