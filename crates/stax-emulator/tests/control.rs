@@ -7,8 +7,8 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    Client, Creds, Process, create_account, create_account_type, emulator, get, send, setup,
-    task_of,
+    Client, Creds, Process, create_account, create_account_type, create_token, emulator, get, send,
+    setup, task_of,
 };
 use serde_json::{Value, json};
 
@@ -86,24 +86,7 @@ async fn reset_goes_back_to_the_seed_after_changes() {
         .await;
         client.wait_task(&creds, &task_of(&answer)).await;
     }
-    let token = send(
-        &client,
-        &creds,
-        "POST",
-        "/20190206/api-tokens",
-        Some(json!({"Name": "later", "Role": "api_readonly"})),
-    )
-    .await;
-    let (later_key, later_secret) = (
-        token["ApiTokens"][0]["AccessKey"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
-        token["ApiTokens"][0]["SecretKey"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
-    );
+    let (later_key, later_secret) = create_token(&client, &creds, "later", "api_readonly").await;
     assert_ne!(every_list(&client, &creds).await, before);
     let (status, org) = client
         .admin("POST", "organisations", Some(json!({"seed": "empty"})))

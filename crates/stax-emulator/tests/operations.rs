@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Client, emulator, temp_db};
+use common::{Client, create_token, emulator, temp_db};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -60,24 +60,7 @@ async fn database_survives_restart() {
         )
         .await;
     assert_eq!(status, 200);
-    let (_, token) = client
-        .call(
-            &creds,
-            "POST",
-            "/20190206/api-tokens",
-            Some(json!({"Name": "kept-token", "Role": "api_user"})),
-        )
-        .await;
-    let (access, secret) = (
-        token["ApiTokens"][0]["AccessKey"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
-        token["ApiTokens"][0]["SecretKey"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
-    );
+    let (access, secret) = create_token(&client, &creds, "kept-token", "api_user").await;
     let (ready_key, ready_secret) = (emu.access_key().to_owned(), emu.secret_key().to_owned());
     emu.shutdown().await;
 

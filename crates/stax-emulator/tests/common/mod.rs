@@ -113,6 +113,19 @@ pub async fn create_account(
     send(client, creds, "POST", "/20190206/accounts", Some(body)).await
 }
 
+/// Makes an API token named `name` with `role` (200 expected); its access key and secret.
+pub async fn create_token(
+    client: &Client,
+    creds: &Creds,
+    name: &str,
+    role: &str,
+) -> (String, String) {
+    let body = json!({"Name": name, "Role": role});
+    let answer = send(client, creds, "POST", "/20190206/api-tokens", Some(body)).await;
+    let field = |key: &str| answer["ApiTokens"][0][key].as_str().unwrap().to_owned();
+    (field("AccessKey"), field("SecretKey"))
+}
+
 /// Makes an account type named `name` (200 expected); the answer.
 pub async fn create_account_type(client: &Client, creds: &Creds, name: &str) -> Value {
     let body = json!({"Name": name});
