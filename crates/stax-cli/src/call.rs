@@ -15,7 +15,7 @@ use crate::checks;
 use crate::cli::GlobalOpts;
 use crate::connect;
 use crate::failure::Failure;
-use crate::output;
+use crate::output::{self, Format};
 use crate::pages;
 use crate::query::Query;
 use crate::wait;
@@ -41,14 +41,17 @@ pub async fn call(
     match result? {
         Answer::Tree(value) => output::print_value(query.as_ref(), format, &value),
         Answer::Json(body) => output::print_json(query.as_ref(), format, &body),
+        Answer::Printed => Ok(()),
     }
 }
 
 /// What a call answered: the JSON text of one answer as received (checked to be JSON),
-/// printed without a second copy; or a tree (pages merged, a task waited for, a dry run).
+/// printed without a second copy; or a tree (pages merged, a task waited for, a dry run); or
+/// nothing more to print (pages printed as they arrived).
 enum Answer {
     Json(Vec<u8>),
     Tree(Value),
+    Printed,
 }
 
 async fn call_with(
@@ -102,12 +105,21 @@ async fn call_with(
         return Ok(Answer::Json(response.body));
     }
     let response = if pages::wanted(global) {
-        pages::all_pages(client, &request, global).await
+        // Printed as the pages arrive when nothing after the walk needs the whole answer.
+        let print = global.output.unwrap_or_default() == Format::Json
+            && global.query.is_none()
+            && !global.wait;
+        let merged = pages::all_pages(client, &request, global, print).await?;
+        log_done(&request, started);
+        match merged {
+            Some(tree) => tree,
+            None => return Ok(Answer::Printed),
+        }
     } else {
-        client.send_for_value(&request).await
-    }
-    .map_err(failed)?;
-    log_done(&request, started);
+        let value = client.send_for_value(&request).await.map_err(failed)?;
+        log_done(&request, started);
+        value
+    };
     if global.wait {
         return wait::wait(client, &response, Duration::from_secs(global.wait_timeout))
             .await

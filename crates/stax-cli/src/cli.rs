@@ -139,7 +139,8 @@ pub struct GlobalOpts {
     #[arg(long, global = true, value_name = "SECS", default_value_t = 1800, value_parser = clap::value_parser!(u64).range(1..))]
     pub wait_timeout: u64,
 
-    /// Follow Paging.NextOffset (Paging.NextToken for permission-sets) and merge every page.
+    /// Follow Paging.NextOffset (Paging.NextToken for permission-sets) and merge every page
+    /// into one answer; in JSON (without --query) it is printed as the pages arrive.
     #[arg(long, global = true)]
     pub all_pages: bool,
 

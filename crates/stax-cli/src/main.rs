@@ -17,6 +17,7 @@ mod configure;
 mod connect;
 mod describe;
 mod failure;
+mod merged;
 mod output;
 mod pages;
 mod profile;

@@ -1,6 +1,6 @@
 //! `--all-pages`, `--max-items N`, `--starting-token T`: the pages of a list, read with the
 //! SDK's paging (the request built once, only its paging parameters changed), merged into
-//! one answer. A walk cut at `--max-items` ends its answer with `"NextToken"`, which
+//! one answer ([`merged`](crate::merged)), in JSON printed as the pages arrive. A walk cut at `--max-items` ends its answer with `"NextToken"`, which
 //! `--starting-token` takes to go on where it stopped (to the item, without a gap or a
 //! repeat); the token is the SDK's opaque resume token and belongs to one operation and its
 //! arguments.
@@ -14,7 +14,7 @@ use staxapp::{Request, StaxClient};
 
 use crate::cli::GlobalOpts;
 use crate::failure::Failure;
-use crate::text::NEXT_TOKEN;
+use crate::merged::{Merged, PageError};
 
 /// Whether the call walks pages: `--all-pages`, or one of the options that imply it.
 pub fn wanted(global: &GlobalOpts) -> bool {
@@ -37,14 +37,21 @@ pub fn check(global: &GlobalOpts, request: &Request) -> Result<(), Failure> {
         })
 }
 
-/// Walks the pages of `request` as the options say, merging every page into the first
-/// (progress on stderr); a walk cut at `--max-items` with more to come ends with
-/// `"NextToken"` in place of the last page's `Paging`.
+/// Walks the pages of `request` as the options say (progress on stderr) into one answer
+/// ([`Merged`]): printed on stdout as the pages arrive when `print` (and the pages' layout
+/// allows it), the answer to print otherwise. A walk cut at `--max-items` with more to come
+/// ends with `"NextToken"` in place of the last page's `Paging`.
+///
+/// A page that fails after others were printed leaves the printed answer unclosed (so no
+/// JSON reader takes it for the whole list) and fails the command with the page's error and
+/// the `--starting-token` that goes on from where it stopped. A closed stdout (`| head`)
+/// ends the walk quietly.
 pub async fn all_pages(
     client: &StaxClient,
     request: &Request,
     global: &GlobalOpts,
-) -> staxapp::Result<Value> {
+    print: bool,
+) -> Result<Option<Value>, Failure> {
     let mut options = PageOptions::new(u64::from(global.page_size));
     if let Some(n) = global.max_items {
         options = options.max_items(n);
@@ -52,67 +59,81 @@ pub async fn all_pages(
     if let Some(token) = &global.starting_token {
         options = options.starting_token(token.clone());
     }
-    let show = std::io::stderr().is_terminal();
+    // `\r` progress on a terminal, unless the answer is printed on the same terminal.
+    let overwrite = std::io::stderr().is_terminal() && !(print && std::io::stdout().is_terminal());
+    let mut merged = if print {
+        Merged::printing(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout(),
+        ))
+    } else {
+        Merged::tree()
+    };
     let mut pages = client.paginate(request.clone(), options);
-    let mut merged: Option<Value> = None;
     let mut next_token = None;
     let mut count = 0u32;
     while let Some(page) = pages.next().await {
-        let page = page?;
         count += 1;
-        if show {
+        let page = match page {
+            Ok(page) => page,
+            Err(e) => {
+                let failure = Failure::of_call(e, Some(request), global.verbose > 0);
+                return Err(stopped(merged, failure, count, next_token.as_deref()));
+            }
+        };
+        if overwrite {
             eprint!("\rpage {count}");
-        } else {
+        } else if !print || !std::io::stderr().is_terminal() {
             eprintln!("page {count}");
         }
-        next_token = page.next_token;
-        match &mut merged {
-            None => merged = Some(page.value),
-            Some(acc) => merge_page(acc, page.value),
-        }
-    }
-    if show {
-        eprintln!();
-    }
-    let mut merged = merged.unwrap_or(Value::Null);
-    // Only a cut walk has a token: one that reached the end has none.
-    if let (Some(token), Value::Object(map)) = (next_token, &mut merged) {
-        map.shift_remove("Paging");
-        map.insert(NEXT_TOKEN.to_owned(), Value::String(token));
-    }
-    Ok(merged)
-}
-
-/// Appends the arrays of `page` to those of `acc`; other fields take the latest page's value.
-fn merge_page(acc: &mut Value, page: Value) {
-    let (Value::Object(acc), Value::Object(page)) = (acc, page) else {
-        return;
-    };
-    for (key, value) in page {
-        match (acc.get_mut(&key), value) {
-            (Some(Value::Array(existing)), Value::Array(more)) => existing.extend(more),
-            (_, value) => {
-                acc.insert(key, value);
+        match merged.push(page.value) {
+            Ok(()) => next_token = page.next_token,
+            // Whoever read the answer stopped reading: so does the walk.
+            Err(PageError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                return Ok(None);
+            }
+            Err(PageError::Io(e)) => return Err(write_failed(e)),
+            Err(PageError::NotAList(key)) => {
+                let failure = Failure::Call(format!(
+                    "page {count} of {} answered {key:?} that is not a list",
+                    request.operation_id()
+                ));
+                return Err(stopped(merged, failure, count, next_token.as_deref()));
             }
         }
     }
+    if overwrite {
+        eprintln!();
+    }
+    match merged.finish(next_token) {
+        Ok(tree) => Ok(tree),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(None),
+        Err(e) => Err(write_failed(e)),
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
+fn write_failed(e: std::io::Error) -> Failure {
+    Failure::Call(format!("cannot write the output: {e}"))
+}
 
-    #[test]
-    fn pages_merge_lists_and_keep_the_last_paging() {
-        let mut acc = json!({"Accounts": [{"Id": "1"}], "Paging": {"NextOffset": 1}});
-        merge_page(
-            &mut acc,
-            json!({"Accounts": [{"Id": "2"}], "Paging": {"NextOffset": null}}),
-        );
-        assert_eq!(
-            acc,
-            json!({"Accounts": [{"Id": "1"}, {"Id": "2"}], "Paging": {"NextOffset": null}})
-        );
+/// The failure of page `page`: once part of the answer was printed, it is left unclosed (a
+/// line break ends it, for the terminal's sake) and the failure says so and where to go on.
+fn stopped<W: std::io::Write>(
+    merged: Merged<W>,
+    failure: Failure,
+    page: u32,
+    resume: Option<&str>,
+) -> Failure {
+    if !merged.abandon() {
+        return failure;
     }
+    let Failure::Call(line) = failure else {
+        return failure;
+    };
+    let resume = resume.map_or(String::new(), |token| {
+        format!("; the same command with --starting-token {token} goes on from there")
+    });
+    Failure::Call(format!(
+        "{line}; --all-pages stopped at page {page}: the pages before it were printed, and the answer is left unclosed (not a whole JSON document){resume}"
+    ))
 }

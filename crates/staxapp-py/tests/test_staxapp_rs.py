@@ -213,6 +213,24 @@ class BeyondStaxapp(unittest.TestCase):
         self.assertTrue(active)
         self.assertTrue(all(a["Status"] == "ACTIVE" for a in active))
 
+    def test_pages_and_items_read_a_page_when_it_is_needed(self):
+        accounts = StaxClient("accounts")
+        accounts.ReadAccounts(limit=1)  # signed in, document read
+
+        def reads():
+            return admin(READY, "stats")["operations"].get("accounts.ReadAccounts", 0)
+
+        before = reads()
+        items = accounts.items("ReadAccounts", page_size=2)
+        self.assertEqual(reads(), before, "nothing is read before the first item is asked for")
+        next(items), next(items)
+        self.assertEqual(reads(), before + 1, "the first page of two")
+        next(items)
+        self.assertEqual(reads(), before + 2, "the third item is on the second page")
+        pages = accounts.pages("ReadAccounts", page_size=2)
+        next(pages)
+        self.assertEqual(reads(), before + 3, "one page, not every page")
+
     def test_walks_stop_at_max_items_and_resume_at_next_token(self):
         accounts = StaxClient("accounts")
         everything = [a["Id"] for a in accounts.items("ReadAccounts")]

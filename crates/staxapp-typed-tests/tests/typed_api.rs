@@ -69,6 +69,17 @@ async fn typed_answers_pages_and_tasks() {
         serde_json::to_value(&typed_items).unwrap(),
         json!(dynamic_items)
     );
+    // A page is read when it is needed: the first item, one request.
+    let reads = || {
+        emu.stats()["operations"]["accounts.ReadAccounts"]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    let before = reads();
+    let mut lazy = typed.accounts().read_accounts().limit(2).into_items();
+    lazy.try_next().await.unwrap().expect("an account");
+    assert_eq!(reads(), before + 1, "one page, not every page");
+    drop(lazy);
     let pages: Vec<stax::types::accounts::ReadAccounts> = typed
         .accounts()
         .read_accounts()

@@ -96,6 +96,64 @@ async fn paging_streams_every_account() {
     emu.shutdown().await;
 }
 
+/// `pages` and `items` read a page when it is needed and hold one at a time: nothing is sent
+/// before the first page is asked for, the items of the first page come from one request,
+/// the next item past it makes the second; the blocking iterators do the same.
+#[tokio::test]
+async fn walks_read_one_page_at_a_time() {
+    use futures::StreamExt as _;
+    let emu = emulator(EmulatorOptions {
+        seed_accounts: 40,
+        ..Default::default()
+    })
+    .await;
+    let client = StaxClient::new(config(&emu, "lazy")).unwrap();
+    client
+        .call("accounts", "ReadAccounts", args! {"limit" => 1})
+        .await
+        .unwrap();
+    let reads = || stat(&emu, "/operations/accounts.ReadAccounts");
+    let before = reads();
+    let mut items = client.items("accounts", "ReadAccounts", args! {}, 10, None);
+    assert_eq!(
+        reads(),
+        before,
+        "nothing is sent before an item is asked for"
+    );
+    for _ in 0..10 {
+        items.next().await.unwrap().unwrap();
+    }
+    assert_eq!(
+        reads(),
+        before + 1,
+        "the first page's ten items, one request"
+    );
+    items.next().await.unwrap().unwrap();
+    assert_eq!(
+        reads(),
+        before + 2,
+        "the eleventh item is the second page's"
+    );
+    drop(items);
+    let mut pages = client.pages("accounts", "ReadAccounts", args! {}, 10);
+    let first = pages.next().await.unwrap().unwrap();
+    assert_eq!(first["Accounts"].as_array().unwrap().len(), 10);
+    assert_eq!(reads(), before + 3, "one page, not the five of the list");
+    drop(pages);
+
+    let blocking_config = config(&emu, "lazy-blocking");
+    let read = tokio::task::spawn_blocking(move || {
+        let blocking = staxapp::blocking::StaxClient::new(blocking_config).unwrap();
+        let mut items = blocking.items("accounts", "ReadAccounts", args! {}, 10, None);
+        items.next().unwrap().unwrap();
+        let mut pages = blocking.pages("accounts", "ReadAccounts", args! {}, 10);
+        pages.next().unwrap().unwrap();
+    });
+    read.await.unwrap();
+    assert_eq!(reads(), before + 5, "one page each");
+    emu.shutdown().await;
+}
+
 /// A walk cut at `max_items` says where the rest starts, to the item; items read from every
 /// point of a page resume without a gap or a repeat; a token of another operation is refused.
 #[tokio::test]
