@@ -82,32 +82,22 @@ fn a_large_answer_prints_as_the_tree_did_and_pages_merge_into_it() {
         })
         .collect();
     let merged = merge(&pages);
-    let walked = run(
-        &e,
-        &[
+    let walk = |more: &[&str]| {
+        let mut args = vec![
             "accounts",
             "ReadAccounts",
             "--all-pages",
             "--page-size",
             "500",
-        ],
-    );
+        ];
+        args.extend(more);
+        run(&e, &args)
+    };
     assert!(
-        walked == pretty(&merged).as_bytes(),
+        walk(&[]) == pretty(&merged).as_bytes(),
         "--all-pages printed other text than the merged pages"
     );
-    let yaml = run(
-        &e,
-        &[
-            "accounts",
-            "ReadAccounts",
-            "--all-pages",
-            "--page-size",
-            "500",
-            "--output",
-            "yaml",
-        ],
-    );
+    let yaml = walk(&["--output", "yaml"]);
     assert_eq!(
         String::from_utf8(yaml).unwrap(),
         serde_norway::to_string(&merged).unwrap()

@@ -171,6 +171,23 @@ fn hook_failed(
     }
 }
 
+/// The most a declared `Content-Length` reserves before the body arrives (a larger body still
+/// reads, its buffer growing as it comes).
+const RESERVE_LIMIT: u64 = 64 << 20;
+
+/// Reads the body chunk by chunk into one buffer reserved at the declared length, each chunk
+/// let go once copied. Collecting the chunks first keeps the connection's read buffers (over
+/// HTTP/2, frames of one shared buffer) alive until the end, and then joins them into a
+/// second copy: a large answer was held about twice.
+async fn read_body(response: &mut reqwest::Response) -> reqwest::Result<Vec<u8>> {
+    let declared = response.content_length().unwrap_or(0).min(RESERVE_LIMIT);
+    let mut body = Vec::with_capacity(declared as usize);
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// Sends one attempt within the attempt timeout: the answer, or what went wrong.
 async fn attempt(
     link: Link<'_>,
@@ -180,11 +197,11 @@ async fn attempt(
         let mut response = link.http.execute(request).await?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await?;
+        let body = read_body(&mut response).await?;
         Ok::<_, reqwest::Error>(Response {
             status,
             headers,
-            body: Vec::from(body),
+            body,
             attempts: 0,
         })
     };
