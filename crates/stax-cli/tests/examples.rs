@@ -78,78 +78,21 @@ fn strip_comment(line: &str) -> &str {
     line.trim_end()
 }
 
-/// The workspace's root.
-fn workspace() -> std::path::PathBuf {
-    std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .canonicalize()
-        .expect("the workspace")
-}
+#[path = "../../../testsupport/documentation.rs"]
+mod documentation;
 
-/// The documentation whose snippets are tested, by path from the workspace's root: README.md,
-/// every `docs/*.md` and CONTRIBUTING.md.
-fn documentation() -> Vec<String> {
-    let mut files = vec!["README.md".to_owned()];
-    let mut guides: Vec<String> = std::fs::read_dir(workspace().join("docs"))
-        .expect("docs/")
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".md"))
-        .map(|name| format!("docs/{name}"))
-        .collect();
-    guides.sort();
-    files.extend(guides);
-    files.push("CONTRIBUTING.md".to_owned());
-    files
-}
-
-/// One fenced block of a text: its info string, its first line's number and its lines.
-struct Block {
-    info: String,
-    line: usize,
-    lines: Vec<String>,
-}
-
-/// The fenced blocks of `text` (fences of three backticks, indented or not).
-fn fenced_blocks(text: &str) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut open: Option<Block> = None;
-    for (n, line) in text.lines().enumerate() {
-        let trimmed = line.trim();
-        if let Some(info) = trimmed.strip_prefix("```") {
-            match open.take() {
-                Some(block) => blocks.push(block),
-                None => {
-                    open = Some(Block {
-                        info: info.trim().to_owned(),
-                        line: n + 1,
-                        lines: Vec::new(),
-                    })
-                }
-            }
-            continue;
-        }
-        if let Some(block) = open.as_mut() {
-            block.lines.push(trimmed.to_owned());
-        }
-    }
-    assert!(open.is_none(), "a fenced block is not closed");
-    blocks
-}
+use documentation::{fenced_blocks, read};
 
 /// The command lines of a text's fenced `sh` / `bash` / `shell` blocks, comments and empty
 /// lines left out.
-fn shell_lines(text: &str) -> Vec<String> {
-    fenced_blocks(text)
+fn shell_lines(file: &str, text: &str) -> Vec<String> {
+    fenced_blocks(file, text)
         .into_iter()
         .filter(|block| matches!(block.info.as_str(), "sh" | "bash" | "shell"))
         .flat_map(|block| block.lines)
-        .map(|line| strip_comment(&line).to_owned())
+        .map(|line| strip_comment(line.trim()).to_owned())
         .filter(|line| !line.is_empty())
         .collect()
-}
-
-/// The text of a documentation file.
-fn read(file: &str) -> String {
-    std::fs::read_to_string(workspace().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
 /// One command of a text, as the test runs it.
@@ -378,8 +321,8 @@ fn every_command_in_the_documentation_runs() {
     let e = Emu::start(100);
     let mut summary = Vec::new();
     let mut stax_commands = 0;
-    for file in documentation() {
-        let lines = shell_lines(&read(&file));
+    for file in documentation::files() {
+        let lines = shell_lines(&file, &read(&file));
         let examples: Vec<Example> = lines.iter().filter_map(|l| example_of(l)).collect();
         stax_commands += examples
             .iter()
@@ -422,8 +365,8 @@ const KNOWN_BLOCKS: &[&str] = &[
 
 #[test]
 fn every_block_of_the_documentation_says_how_it_is_checked() {
-    for file in documentation() {
-        for block in fenced_blocks(&read(&file)) {
+    for file in documentation::files() {
+        for block in fenced_blocks(&file, &read(&file)) {
             assert!(
                 KNOWN_BLOCKS.contains(&block.info.as_str()),
                 "{file}:{}: a fenced block with the info string {:?}: use one of {KNOWN_BLOCKS:?}",
@@ -437,7 +380,7 @@ fn every_block_of_the_documentation_says_how_it_is_checked() {
 #[test]
 fn every_guide_is_compiled_by_the_sdk_doc_tests() {
     let lib = read("crates/staxapp/src/lib.rs");
-    for file in documentation() {
+    for file in documentation::files() {
         let include = format!("include_str!(\"../../../{file}\")");
         assert!(
             lib.contains(&include),
@@ -477,7 +420,7 @@ fn anchors(text: &str) -> Vec<String> {
 #[test]
 fn every_link_of_the_documentation_resolves() {
     let mut links = 0;
-    for file in documentation() {
+    for file in documentation::files() {
         let text = read(&file);
         let dir = std::path::Path::new(&file).parent().unwrap().to_owned();
         for (_, rest) in text.match_indices("](").map(|(i, _)| text.split_at(i + 2)) {
@@ -492,7 +435,7 @@ fn every_link_of_the_documentation_resolves() {
             } else {
                 dir.join(path)
             };
-            let full = workspace().join(&linked);
+            let full = documentation::workspace().join(&linked);
             assert!(full.exists(), "{file}: the link ({target}) names nothing");
             if !fragment.is_empty() {
                 let headings = anchors(&std::fs::read_to_string(&full).unwrap());

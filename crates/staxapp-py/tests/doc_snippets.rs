@@ -13,34 +13,14 @@
 //! the interop venv's Python (staxapp 1.4.1 and pytest are in it; see `support`), where
 //! `staxapp_rs.testing` starts the emulator.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::{Value, json};
 
+#[path = "../../../testsupport/documentation.rs"]
+mod documentation;
 mod support;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-/// README.md, every `docs/*.md`, CONTRIBUTING.md.
-fn documentation() -> Vec<String> {
-    let mut guides: Vec<String> = std::fs::read_dir(workspace().join("docs"))
-        .expect("docs/")
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".md"))
-        .map(|name| format!("docs/{name}"))
-        .collect();
-    guides.sort();
-    let mut files = vec!["README.md".to_owned()];
-    files.extend(guides);
-    files.push("CONTRIBUTING.md".to_owned());
-    files
-}
 
 /// How a Python block is checked.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -60,35 +40,22 @@ struct Block {
 /// The Python blocks of `text` (from `file`), by their info strings.
 fn python_blocks(file: &str, text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
-    let mut open: Option<(usize, String, String)> = None;
-    for (n, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if let Some(info) = trimmed.strip_prefix("```") {
-            match open.take() {
-                Some((at, info, code)) => {
-                    let kind = match info.as_str() {
-                        "python" => Kind::Script,
-                        "python pytest" => Kind::Pytest,
-                        "python skip" => Kind::Skip,
-                        other if other.starts_with("python") => panic!(
-                            "{file}:{at}: the block's info string {other:?} is none of `python`, `python pytest`, `python skip`"
-                        ),
-                        _ => continue,
-                    };
-                    blocks.push(Block {
-                        source: format!("{file}:{at}"),
-                        kind,
-                        code,
-                    });
-                }
-                None => open = Some((n + 1, info.trim().to_owned(), String::new())),
-            }
-            continue;
-        }
-        if let Some((_, _, code)) = open.as_mut() {
-            code.push_str(line);
-            code.push('\n');
-        }
+    for block in documentation::fenced_blocks(file, text) {
+        let kind = match block.info.as_str() {
+            "python" => Kind::Script,
+            "python pytest" => Kind::Pytest,
+            "python skip" => Kind::Skip,
+            other if other.starts_with("python") => panic!(
+                "{file}:{}: the block's info string {other:?} is none of `python`, `python pytest`, `python skip`",
+                block.line
+            ),
+            _ => continue,
+        };
+        blocks.push(Block {
+            source: format!("{file}:{}", block.line),
+            kind,
+            code: block.code(),
+        });
     }
     blocks
 }
@@ -96,13 +63,13 @@ fn python_blocks(file: &str, text: &str) -> Vec<Block> {
 #[test]
 fn every_python_block_of_the_documentation_runs() {
     let mut blocks = Vec::new();
-    for file in documentation() {
-        let text = std::fs::read_to_string(workspace().join(&file)).unwrap();
+    for file in documentation::files() {
+        let text = documentation::read(&file);
         blocks.extend(python_blocks(&file, &text));
     }
     let count = |kind| blocks.iter().filter(|b| b.kind == kind).count();
     let mut summary = Vec::new();
-    for file in documentation() {
+    for file in documentation::files() {
         let of = |kind| {
             blocks
                 .iter()
@@ -152,25 +119,8 @@ fn every_python_block_of_the_documentation_runs() {
     let mut command = Command::new(&python);
     command
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/doc_snippets.py"))
-        .arg(&manifest_path)
-        .env("XDG_CACHE_HOME", work.join("cache"))
-        .env_remove("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
-        .env_remove("PYTEST_ADDOPTS");
-    for name in [
-        "STAX_ENDPOINT",
-        "STAX_ACCESS_KEY",
-        "STAX_SECRET_KEY",
-        "STAX_REGION",
-        "STAX_SCHEMA",
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-        "AWS_ENDPOINT_URL_COGNITO_IDENTITY",
-        "REQUESTS_CA_BUNDLE",
-        "AWS_CA_BUNDLE",
-        "SSL_CERT_FILE",
-    ] {
-        command.env_remove(name);
-    }
+        .arg(&manifest_path);
+    support::isolate(&mut command, &work.join("cache"));
     let output = command.output().expect("python runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(

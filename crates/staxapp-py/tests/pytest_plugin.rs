@@ -16,26 +16,8 @@ mod support;
 /// settings (the tests set their own).
 fn run(python: &Path, dir: &Path, args: &[&str], cache: &Path) -> Output {
     let mut command = Command::new(python);
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_CACHE_HOME", cache)
-        .env_remove("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
-        .env_remove("PYTEST_ADDOPTS");
-    for name in [
-        "STAX_ENDPOINT",
-        "STAX_ACCESS_KEY",
-        "STAX_SECRET_KEY",
-        "STAX_REGION",
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-        "AWS_ENDPOINT_URL_COGNITO_IDENTITY",
-        "REQUESTS_CA_BUNDLE",
-        "AWS_CA_BUNDLE",
-        "SSL_CERT_FILE",
-    ] {
-        command.env_remove(name);
-    }
+    command.args(args).current_dir(dir);
+    support::isolate(&mut command, cache);
     command.output().expect("python runs")
 }
 

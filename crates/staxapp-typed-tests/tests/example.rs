@@ -14,6 +14,8 @@
 #![cfg(not(reference_missing))]
 
 mod common;
+#[path = "../../../testsupport/documentation.rs"]
+mod documentation;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -168,29 +170,21 @@ fn the_documentation_shows_the_example() {
     // Compared without whitespace: a guide may lay a call out on fewer lines than rustfmt.
     let squeeze = |s: &str| s.split_whitespace().collect::<String>();
     let files = squeeze(&files);
-    let mut documents = vec!["README.md".to_owned(), "CONTRIBUTING.md".to_owned()];
-    for entry in std::fs::read_dir(workspace().join("docs")).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        if name.ends_with(".md") {
-            documents.push(format!("docs/{name}"));
-        }
-    }
     let mut checked = Vec::new();
-    for document in &documents {
-        let text = std::fs::read_to_string(workspace().join(document)).unwrap();
+    for document in &documentation::files() {
         let mut blocks = 0;
-        for block in text.split("```").skip(1).step_by(2) {
-            let (lang, code) = block.split_once('\n').unwrap_or((block, ""));
-            let shown = lang.trim() == "rust,ignore"
-                || (lang.trim() == "toml" && document == "docs/typed.md");
+        for block in documentation::fenced_blocks(document, &documentation::read(document)) {
+            let shown = block.info == "rust,ignore"
+                || (block.info == "toml" && document == "docs/typed.md");
             if !shown {
                 continue;
             }
             blocks += 1;
-            for part in code.split("\n// ...\n") {
+            for part in block.code().split("\n// ...\n") {
                 assert!(
                     files.contains(&squeeze(part)),
-                    "{document}: a block is not examples/typed-api's code:\n{part}"
+                    "{document}:{}: a block is not examples/typed-api's code:\n{part}",
+                    block.line
                 );
             }
         }
