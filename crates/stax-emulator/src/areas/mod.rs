@@ -30,7 +30,7 @@ use serde_json::{Map, Value};
 
 use crate::store::kinds::Kind;
 
-pub(crate) use api::{Call, Context, Operation, Plan};
+pub(crate) use api::{Call, Context, Handler, Operation, Plan};
 
 /// An area of the API: its operation table, its components of the served document and the
 /// kinds of resources it keeps.

@@ -179,8 +179,23 @@ impl<'a> Query<'a> {
         [count, (page, args)]
     }
 
-    /// Runs the query in `org`.
+    /// Runs the query in `org`: its page read into values.
     pub(super) fn run(&self, conn: &Connection, org: &str) -> StoreResult<Page> {
+        let (texts, total) = self.run_text(conn, org)?;
+        let items = texts
+            .iter()
+            .map(|text| serde_json::from_str(text))
+            .collect::<Result<_, _>>()?;
+        Ok(Page { items, total })
+    }
+
+    /// Runs the query in `org`: its page as the records' stored JSON text (nothing parsed),
+    /// and how many records it selects in all.
+    pub(super) fn run_text(
+        &self,
+        conn: &Connection,
+        org: &str,
+    ) -> StoreResult<(Vec<String>, usize)> {
         let [(count, count_args), (page, page_args)] = self.statements(org);
         let total: i64 = conn
             .prepare_cached(&count)?
@@ -189,14 +204,20 @@ impl<'a> Query<'a> {
         let rows = stmt.query_map(params_from_iter(page_args.iter()), |r| {
             r.get::<_, String>(0)
         })?;
-        let mut items = Vec::new();
-        for row in rows {
-            items.push(serde_json::from_str(&row?)?);
-        }
-        Ok(Page {
-            items,
-            total: usize::try_from(total).unwrap_or(0),
-        })
+        Ok((
+            rows.collect::<Result<_, _>>()?,
+            usize::try_from(total).unwrap_or(0),
+        ))
+    }
+
+    /// The ids of the records the query selects in `org` (its filters only), in insertion
+    /// order, as the text of a JSON array made by SQLite from the index (no record read).
+    pub(super) fn ids_json(&self, conn: &Connection, org: &str) -> StoreResult<String> {
+        let (sql, args) = self.selection(org);
+        let sql = format!("SELECT json_group_array(id ORDER BY seq){sql}");
+        Ok(conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(args.iter()), |r| r.get(0))?)
     }
 
     /// SQLite's plan of each statement of the query in `org` (count, page, ids): one line
