@@ -3,6 +3,9 @@
 //! A thin binary over the `staxapp` library: it parses the command line, builds a
 //! [`staxapp::Config`], and prints what the library returns. Exit codes: 0 success, 1 API,
 //! validation, sign-in or task failure, 2 usage or configuration error, 130 interrupted.
+//!
+//! The users' guide (every option, the environment, profiles, output forms, paging, waiting,
+//! errors and exit codes): [docs/cli.md](https://github.com/staxapp-rs/staxapp-rs/blob/main/docs/cli.md).
 
 // Doc comments here double as `--help` text, where `<json>` is a placeholder, not HTML.
 #![allow(rustdoc::invalid_html_tags)]

@@ -62,7 +62,7 @@ fn tiny_document() -> std::path::PathBuf {
 #[test]
 fn global_options_stand_anywhere_and_double_dash_ends_them() {
     let e = emu();
-    // After the arguments (README's own example).
+    // After the arguments (docs/cli.md's own example).
     e.stax()
         .args([
             "accounts",

@@ -1,7 +1,11 @@
-//! Every `stax` command shown in README.md's fenced `sh` blocks and in the `--help` texts runs
-//! against an emulator, read from those texts themselves: a new example is tested without
-//! anyone remembering to. Commands written for a real installation are pointed at the
-//! emulator through the environment (`STAX_ENDPOINT`, `AWS_ENDPOINT_URL`, the keys).
+//! Every `stax` command shown in the documentation (the fenced `sh` blocks of README.md,
+//! `docs/*.md` and CONTRIBUTING.md) and in the `--help` texts runs against an emulator, read
+//! from those texts themselves: a new example is tested without anyone remembering to.
+//! Commands written for a real installation are pointed at the emulator through the
+//! environment (`STAX_ENDPOINT`, `AWS_ENDPOINT_URL`, the keys). The same texts are checked for
+//! what the other snippet tests rely on: every fenced block names a language this project
+//! knows how to check, every guide is compiled by `staxapp`'s doc tests, and every relative
+//! link and anchor resolves.
 
 mod common;
 
@@ -74,26 +78,21 @@ fn strip_comment(line: &str) -> &str {
     line.trim_end()
 }
 
-/// The lines of README.md's fenced `sh` / `bash` / `shell` blocks.
-fn readme_shell_lines() -> Vec<String> {
-    let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
-    let text = std::fs::read_to_string(readme).expect("README.md");
-    let mut lines = Vec::new();
-    let mut in_shell = false;
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if let Some(info) = trimmed.strip_prefix("```") {
-            in_shell = !in_shell && matches!(info.trim(), "sh" | "bash" | "shell");
-            continue;
-        }
-        if in_shell {
-            let line = strip_comment(trimmed);
-            if !line.is_empty() {
-                lines.push(line.to_owned());
-            }
-        }
-    }
-    lines
+#[path = "../../../testsupport/documentation.rs"]
+mod documentation;
+
+use documentation::{fenced_blocks, read};
+
+/// The command lines of a text's fenced `sh` / `bash` / `shell` blocks, comments and empty
+/// lines left out.
+fn shell_lines(file: &str, text: &str) -> Vec<String> {
+    fenced_blocks(file, text)
+        .into_iter()
+        .filter(|block| matches!(block.info.as_str(), "sh" | "bash" | "shell"))
+        .flat_map(|block| block.lines)
+        .map(|line| strip_comment(line.trim()).to_owned())
+        .filter(|line| !line.is_empty())
+        .collect()
 }
 
 /// One command of a text, as the test runs it.
@@ -125,9 +124,22 @@ fn needs_a_shell(line: &str) -> bool {
     line.contains('$') || line.contains(" > ") || line.contains(" 2> ") || !simple_echo
 }
 
-/// What a README line asks for; `None` for lines that are not commands to run here
-/// (`export`s, which the test replaces with its own environment, and `cargo test`, which is
-/// what runs this test). Anything else unknown fails the test: teach it the new form.
+/// Lines of the documentation that are not run here, by their words (after any `NAME=value`):
+/// `export`s, which the test replaces with its own environment; `cargo test`, which is what
+/// runs this test; and the build, install and CI commands (`.ci/run` runs those: it builds
+/// staxapp_rs's wheel and installs it, and runs fmt, clippy and doc before the tests).
+fn not_run(words: &[&str]) -> bool {
+    match words {
+        ["export", ..] | ["cargo", "test", ..] | [".ci/run"] => true,
+        ["cargo", "fmt" | "clippy" | "doc", ..] => true,
+        ["pip", "install", "./crates/staxapp-py", ..] | ["maturin", "build", ..] => true,
+        ["pip", "install", wheel] => wheel.ends_with(".whl"),
+        _ => false,
+    }
+}
+
+/// What a documentation line asks for; `None` for lines that are [`not_run`]. Anything else
+/// unknown fails the test: teach it the new form.
 fn example_of(line: &str) -> Option<Example> {
     if needs_a_shell(line) {
         let first = shell_words(line);
@@ -162,13 +174,10 @@ fn example_of(line: &str) -> Option<Example> {
         env.push((name.to_owned(), value.to_owned()));
         words.remove(0);
     }
+    if not_run(&words) {
+        return None;
+    }
     match words.as_slice() {
-        ["export", ..] => None,
-        ["cargo", "test", ..] => None,
-        // `.ci/run` builds staxapp_rs's wheel and installs it before the tests that use it.
-        ["pip", "install", "./crates/staxapp-py", ..] => None,
-        ["maturin", "build", ..] => None,
-        ["pip", "install", wheel] if wheel.ends_with(".whl") => None,
         [
             "cargo",
             "run",
@@ -192,7 +201,7 @@ fn example_of(line: &str) -> Option<Example> {
                 }),
             }
         }
-        _ => panic!("README shows a command this test cannot run yet: {line:?}"),
+        _ => panic!("the documentation shows a command this test cannot run yet: {line:?}"),
     }
 }
 
@@ -308,24 +317,137 @@ fn run(e: &Emu, example: &Example, source: &str, space: &Workspace) {
 }
 
 #[test]
-fn every_command_in_the_readme_runs() {
+fn every_command_in_the_documentation_runs() {
     let e = Emu::start(100);
-    let examples: Vec<Example> = readme_shell_lines()
-        .iter()
-        .filter_map(|l| example_of(l))
-        .collect();
-    let stax_commands = examples
-        .iter()
-        .filter(|x| matches!(x, Example::Stax { .. }))
-        .count();
-    assert!(
-        stax_commands >= 5,
-        "README's examples were not found: {examples:?}"
-    );
-    let space = Workspace::new();
-    for example in &examples {
-        run(&e, example, "README.md", &space);
+    let mut summary = Vec::new();
+    let mut stax_commands = 0;
+    for file in documentation::files() {
+        let lines = shell_lines(&file, &read(&file));
+        let examples: Vec<Example> = lines.iter().filter_map(|l| example_of(l)).collect();
+        stax_commands += examples
+            .iter()
+            .filter(|x| matches!(x, Example::Stax { .. } | Example::Shell { .. }))
+            .count();
+        // Each file from the seed, in a directory of its own (a profile written by one
+        // command of a file is used by a later one).
+        e.emulator().reset().expect("the emulator resets");
+        let space = Workspace::new();
+        for example in &examples {
+            run(&e, example, &file, &space);
+        }
+        summary.push(format!(
+            "{file}: {} shell lines, {} run, {} not run (build, install and CI commands, exports)",
+            lines.len(),
+            examples.len(),
+            lines.len() - examples.len()
+        ));
     }
+    println!("{}", summary.join("\n"));
+    assert!(
+        stax_commands >= 30,
+        "the documentation's examples were not found: {summary:?}"
+    );
+}
+
+/// The info strings a fenced block may have, and who checks each (CONTRIBUTING.md has the
+/// table). A block without one would be compiled by rustdoc as Rust.
+const KNOWN_BLOCKS: &[&str] = &[
+    "sh",
+    "rust",
+    "rust,no_run",
+    "rust,ignore",
+    "python",
+    "python pytest",
+    "python skip",
+    "text",
+    "toml",
+];
+
+#[test]
+fn every_block_of_the_documentation_says_how_it_is_checked() {
+    for file in documentation::files() {
+        for block in fenced_blocks(&file, &read(&file)) {
+            assert!(
+                KNOWN_BLOCKS.contains(&block.info.as_str()),
+                "{file}:{}: a fenced block with the info string {:?}: use one of {KNOWN_BLOCKS:?}",
+                block.line,
+                block.info
+            );
+        }
+    }
+}
+
+#[test]
+fn every_guide_is_compiled_by_the_sdk_doc_tests() {
+    let lib = read("crates/staxapp/src/lib.rs");
+    for file in documentation::files() {
+        let include = format!("include_str!(\"../../../{file}\")");
+        assert!(
+            lib.contains(&include),
+            "crates/staxapp/src/lib.rs does not include {file} in its doc tests: add `#[doc = {include}]`"
+        );
+    }
+}
+
+/// GitHub's anchor of a heading: lower case, punctuation dropped, spaces as `-`.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The anchors of a text's headings (outside fenced blocks).
+fn anchors(text: &str) -> Vec<String> {
+    let mut in_block = false;
+    let mut found = Vec::new();
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+        } else if !in_block && line.starts_with('#') {
+            found.push(anchor(line.trim_start_matches('#')));
+        }
+    }
+    found
+}
+
+#[test]
+fn every_link_of_the_documentation_resolves() {
+    let mut links = 0;
+    for file in documentation::files() {
+        let text = read(&file);
+        let dir = std::path::Path::new(&file).parent().unwrap().to_owned();
+        for (_, rest) in text.match_indices("](").map(|(i, _)| text.split_at(i + 2)) {
+            let target = &rest[..rest.find(')').expect("a link ends")];
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            links += 1;
+            let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
+            let linked = if path.is_empty() {
+                std::path::PathBuf::from(&file)
+            } else {
+                dir.join(path)
+            };
+            let full = documentation::workspace().join(&linked);
+            assert!(full.exists(), "{file}: the link ({target}) names nothing");
+            if !fragment.is_empty() {
+                let headings = anchors(&std::fs::read_to_string(&full).unwrap());
+                assert!(
+                    headings.iter().any(|h| h == fragment),
+                    "{file}: the link ({target}) names no heading of {}",
+                    linked.display()
+                );
+            }
+        }
+    }
+    assert!(links >= 50, "the documentation's links were not found");
 }
 
 /// The `stax ...` lines of `stax <words> --help`, and the subcommands it lists.

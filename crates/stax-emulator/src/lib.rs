@@ -1,6 +1,10 @@
 //! A local Stax: the Stax API, Cognito user and identity pools and API Gateway's SigV4 checks,
 //! all on one port, with state in SQLite.
 //!
+//! The guide for people testing Stax code (its flags, the control routes, organisations, the
+//! rules each resource enforces where Stax's documents are silent, error shapes, other SDKs):
+//! [docs/emulator.md](https://github.com/staxapp-rs/staxapp-rs/blob/main/docs/emulator.md).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), stax_emulator::EmulatorError> {
 //! let emulator = stax_emulator::start(stax_emulator::EmulatorOptions::default()).await?;

@@ -3,6 +3,8 @@
 //! emulator's `--openapi`), `@file` and `@-` arguments, profiles, the credential cache, CA
 //! bundles and the output of `secret_key_command`.
 //!
+//! The caps of each kind, as users meet them: [docs/cli.md](https://github.com/staxapp-rs/staxapp-rs/blob/main/docs/cli.md#what-is-read-and-how-much).
+//!
 //! - **Regular files only.** A directory, a device, a pipe or a socket is refused from its
 //!   metadata, before it is opened. The file is then opened without blocking (`O_NONBLOCK`)
 //!   and checked again through the descriptor, so a path swapped for a FIFO in between cannot

@@ -1,5 +1,7 @@
 //! One reading of OpenAPI 3.0 documents for the SDK, the emulator and the tests.
 //!
+//! Where it sits among the crates: [docs/design.md](https://github.com/staxapp-rs/staxapp-rs/blob/main/docs/design.md#architecture).
+//!
 //! Pure: no I/O, no clock. It takes a parsed document (`serde_json::Value`) and answers:
 //!
 //! * [`mod@pointer`]: JSON pointers and local `$ref`s (`~0`/`~1` escapes, percent-encoded

@@ -6,6 +6,8 @@
 //! [`Verifier`] and [`ServerSession`]. Both sides are checked against fixed vectors computed
 //! with the official Python SDK (`staxapp` 1.4.1), an implementation nobody here wrote.
 //!
+//! Why `crypto-bigint` and how fast a sign-in is: [docs/design.md](https://github.com/staxapp-rs/staxapp-rs/blob/main/docs/design.md#crate-choices).
+//!
 //! The group is RFC 3526's 3072-bit MODP group 15 with `g = 2` and `H` = SHA-256; `PAD(x)` is
 //! Cognito's sign-safe hex (PROTOCOLS.md section 2). Exponentiation by the secrets (`a`, `b`,
 //! `x`) is constant-time: `crypto-bigint`'s Montgomery arithmetic with masked table look-ups.

@@ -30,6 +30,9 @@
 //! The `stax` CLI writes the same module for the live documents of an installation:
 //! `stax codegen rust --output src/stax.rs`.
 //!
+//! The guide (the build script, `stax codegen rust`, the generated names, how documents are
+//! read): [docs/typed.md](https://github.com/staxapp-rs/staxapp-rs/blob/main/docs/typed.md).
+//!
 //! ## What is generated
 //!
 //! - `Client::new(staxapp::StaxClient)`; `client.<service>()` per service (`accounts()`,

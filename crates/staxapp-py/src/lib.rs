@@ -8,6 +8,9 @@
 //! (`errors`), and `tracing` records handed to Python's `logging` (`logging`). For tests, the
 //! emulator runs in the process too (`emulator`, behind `staxapp_rs.testing`; the cargo feature
 //! `emulator`, on by default).
+//!
+//! Python users' guide (the one-import swap, what differs from staxapp, the test fixture):
+//! [docs/python.md](https://github.com/staxapp-rs/staxapp-rs/blob/main/docs/python.md).
 
 use pyo3::prelude::*;
 

@@ -4,6 +4,9 @@
 //!
 //! The generated modules are compiled with every warning denied, clippy's too (`cargo
 //! clippy -- -D warnings` in CI).
+//!
+//! The typed API's guide: [docs/typed.md](https://github.com/staxapp-rs/staxapp-rs/blob/main/docs/typed.md); the repository's tests and
+//! checks: [CONTRIBUTING.md](https://github.com/staxapp-rs/staxapp-rs/blob/main/CONTRIBUTING.md).
 
 use std::future::Future;
 

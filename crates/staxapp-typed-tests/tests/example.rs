@@ -7,12 +7,15 @@
 //! with the workspace's `Cargo.lock`, and built `--offline` into the workspace's target
 //! directory with the workspace's profile, so the dependencies the workspace compiled are
 //! reused (only the path crates compile again). The same build with `--features misspelt`
-//! must fail on the misspelt setter: the compile-fail test. And the README's "Typed API"
-//! section shows this crate's code: each of its code blocks is found in the crate's files.
+//! must fail on the misspelt setter: the compile-fail test. And the documentation (README.md
+//! and `docs/typed.md`) shows this crate's code: each of its typed blocks is found in the
+//! crate's files.
 
 #![cfg(not(reference_missing))]
 
 mod common;
+#[path = "../../../testsupport/documentation.rs"]
+mod documentation;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -154,35 +157,44 @@ fn a_misspelt_setter_does_not_compile() {
     );
 }
 
+/// The documentation's `rust,ignore` blocks (README.md, `docs/*.md`, CONTRIBUTING.md) and the
+/// `toml` blocks of `docs/typed.md` show this crate's code: each part of each (split at
+/// `// ...`) is found in the crate's files, so what they show builds and runs above.
 #[test]
-fn the_readme_shows_the_example() {
-    let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
-    let section = readme
-        .split("\n## Typed API")
-        .nth(1)
-        .expect("README.md has a `## Typed API` section");
-    let section = section.split("\n## ").next().unwrap();
+fn the_documentation_shows_the_example() {
     let example = workspace().join("examples/typed-api");
     let files: String = ["build.rs", "src/main.rs", "Cargo.toml"]
         .iter()
         .map(|f| std::fs::read_to_string(example.join(f)).unwrap())
         .collect();
-    // Compared without whitespace: README may lay a call out on fewer lines than rustfmt.
+    // Compared without whitespace: a guide may lay a call out on fewer lines than rustfmt.
     let squeeze = |s: &str| s.split_whitespace().collect::<String>();
     let files = squeeze(&files);
-    let mut blocks = 0;
-    for block in section.split("```").skip(1).step_by(2) {
-        let (lang, code) = block.split_once('\n').unwrap_or((block, ""));
-        if !lang.starts_with("rust") && !lang.starts_with("toml") {
-            continue;
+    let mut checked = Vec::new();
+    for document in &documentation::files() {
+        let mut blocks = 0;
+        for block in documentation::fenced_blocks(document, &documentation::read(document)) {
+            let shown = block.info == "rust,ignore"
+                || (block.info == "toml" && document == "docs/typed.md");
+            if !shown {
+                continue;
+            }
+            blocks += 1;
+            for part in block.code().split("\n// ...\n") {
+                assert!(
+                    files.contains(&squeeze(part)),
+                    "{document}:{}: a block is not examples/typed-api's code:\n{part}",
+                    block.line
+                );
+            }
         }
-        blocks += 1;
-        for part in code.split("\n// ...\n") {
-            assert!(
-                files.contains(&squeeze(part)),
-                "README's Typed API code is not the example's:\n{part}"
-            );
-        }
+        checked.push((document.clone(), blocks));
     }
-    assert!(blocks >= 2, "the section shows the build script and a call");
+    println!("blocks found in examples/typed-api: {checked:?}");
+    let count = |name: &str| checked.iter().find(|(d, _)| d == name).map_or(0, |c| c.1);
+    assert!(
+        count("docs/typed.md") >= 3,
+        "docs/typed.md shows the manifest, the build script and a call"
+    );
+    assert!(count("README.md") >= 1, "README.md shows a typed call");
 }

@@ -102,7 +102,7 @@ pub enum SchemaSource {
 /// makes up to 6 requests and 0 makes one. The first retry goes at once, later ones after
 /// `backoff_factor * 2^(n-1)` seconds (urllib3's formula), capped by `max_backoff`.
 ///
-/// What is retried (the README's retry table compares it with staxapp):
+/// What is retried (docs/library.md's retry table compares it with staxapp):
 /// - a status of `status_codes` (429, 500, 502, 503, 504) for a method of `retry_methods`
 ///   (GET, PUT, DELETE, OPTIONS), and a connection that broke after the request was sent
 ///   (read timeout, reset): these requests may have been processed, so POST is not retried;

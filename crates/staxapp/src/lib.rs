@@ -20,6 +20,15 @@
 //! # Ok(()) }
 //! ```
 //!
+//! **Guides** (in the repository): [docs/library.md] is the tour of this crate (client,
+//! configuration, retries and quota, interceptors, timeouts, credentials across processes,
+//! paging and waiters, errors); [docs/typed.md] the typed API generated on top of it;
+//! [docs/emulator.md] the emulator to test against.
+//!
+//! [docs/library.md]: https://github.com/staxapp-rs/staxapp-rs/blob/main/docs/library.md
+//! [docs/typed.md]: https://github.com/staxapp-rs/staxapp-rs/blob/main/docs/typed.md
+//! [docs/emulator.md]: https://github.com/staxapp-rs/staxapp-rs/blob/main/docs/emulator.md
+//!
 //! ## What happens in one call: the pipeline
 //!
 //! 1. The [`Config`] (an immutable value) picks the installation, the token, the retry
@@ -79,10 +88,28 @@ mod tls;
 pub mod transport;
 pub mod typed;
 
-/// README.md's Rust examples, compiled with the crate's doc tests so they follow the API.
+/// The Rust blocks of README.md, of every guide in `docs/` and of CONTRIBUTING.md, compiled
+/// (and the plain `rust` ones run) with the crate's doc tests, so they follow the API.
+/// `crates/stax-cli/tests/examples.rs` checks that every guide is listed here.
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeDoctests;
+mod documentation {
+    #[doc = include_str!("../../../README.md")]
+    struct Readme;
+    #[doc = include_str!("../../../docs/cli.md")]
+    struct Cli;
+    #[doc = include_str!("../../../docs/library.md")]
+    struct Library;
+    #[doc = include_str!("../../../docs/typed.md")]
+    struct Typed;
+    #[doc = include_str!("../../../docs/python.md")]
+    struct Python;
+    #[doc = include_str!("../../../docs/emulator.md")]
+    struct Emulator;
+    #[doc = include_str!("../../../docs/design.md")]
+    struct Design;
+    #[doc = include_str!("../../../CONTRIBUTING.md")]
+    struct Contributing;
+}
 
 pub use apis::Api;
 pub use args::Args;

@@ -76,7 +76,7 @@ class StaxClient:
         after_call: Optional[Callable[[Dict[str, Any]], None]] = None,
     ) -> None:
         """Calls these for every request of this client, after the interceptors added before
-        (beyond staxapp; the SDK's interceptors, see its README).
+        (beyond staxapp; the SDK's interceptors, see docs/library.md, "Interceptors").
 
         ``before_signing(request)`` gets ``{"operation", "attempt", "method", "url",
         "headers", "body"}`` before each attempt is signed: what it leaves in ``headers`` (a

@@ -35,3 +35,28 @@ pub fn has_staxapp_rs(python: &Path) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// Gives `command` a document cache of its own (`XDG_CACHE_HOME` = `cache`), pytest's plugin
+/// autoloading, and none of the caller's Stax settings (the tests set their own).
+#[allow(dead_code)] // python.rs keeps the caller's settings
+pub fn isolate(command: &mut Command, cache: &Path) {
+    command
+        .env("XDG_CACHE_HOME", cache)
+        .env_remove("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+        .env_remove("PYTEST_ADDOPTS");
+    for name in [
+        "STAX_ENDPOINT",
+        "STAX_ACCESS_KEY",
+        "STAX_SECRET_KEY",
+        "STAX_REGION",
+        "STAX_SCHEMA",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY",
+        "REQUESTS_CA_BUNDLE",
+        "AWS_CA_BUNDLE",
+        "SSL_CERT_FILE",
+    ] {
+        command.env_remove(name);
+    }
+}
