@@ -424,7 +424,7 @@ impl Filter {
                 sql.push_str(&format!("{value}{collate} {not}IN ({values})"));
             }
             // Every text contains the empty one (a missing field's text is empty).
-            Filter::Contains { text, .. } if text.is_empty() => sql.push_str("1"),
+            Filter::Contains { text, .. } if text.is_empty() => sql.push('1'),
             // The lowered field, as the indexes keep it (a missing field contains nothing).
             Filter::Contains { field, text } => {
                 let text = bind(args, Sql::Text(text.to_lowercase()));
