@@ -352,12 +352,6 @@ impl Estate<'_> {
                 ..self.by()
             };
             self.made(db, ACCOUNT, (&id, fields), 5 + i as i64, stamp)?;
-            if let Some(mut t) = db.get(ACCOUNT_TYPE, type_id)? {
-                if let Some(list) = t["Accounts"].as_array_mut() {
-                    list.push(json!(id));
-                }
-                db.put(ACCOUNT_TYPE, type_id, &t)?;
-            }
             ids.push((name, id));
         }
         Ok(ids)

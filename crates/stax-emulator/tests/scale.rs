@@ -184,7 +184,7 @@ async fn walked(client: &Client, creds: &Creds, path: &str, limit: usize, key: &
         offset = paging["NextOffset"].as_u64();
         assert!(all.len() <= 20_000, "paging does not end");
     }
-    assert_eq!(total, Some(json!(all.len())));
+    assert_eq!(total, Some(json!(all.len())), "{path}");
     all
 }
 
@@ -376,4 +376,307 @@ async fn other_lists_answer_what_a_filter_of_the_whole_list_answers() {
     }
     assert_eq!(walked_sets, all);
     emu.shutdown().await;
+}
+
+/// A list operation of a served document: its path (parameters filled in), the key of its
+/// records, and the query parameters it documents.
+struct ListOp {
+    path: String,
+    key: String,
+    params: BTreeSet<String>,
+    /// The field `sort` orders by in the test: `Name`, or the first the operation allows.
+    sort: String,
+    /// Whether the path names one record (a read by id, a list of one).
+    one: bool,
+}
+
+/// The id of a record, whatever its kind names it.
+fn id_of(record: &Value) -> &str {
+    ["Id", "AccessKey"]
+        .iter()
+        .find_map(|k| record[*k].as_str())
+        .unwrap_or("")
+}
+
+/// The key of the records in a list answer: its one array of objects (`None` when the
+/// answer is not a list of records).
+fn records_key(answer: &Value) -> Option<String> {
+    let map = answer.as_object()?;
+    let mut arrays = map
+        .iter()
+        .filter(|(_, v)| v.as_array().is_some_and(|a| a.iter().all(Value::is_object)));
+    let (key, value) = arrays.next()?;
+    if arrays.next().is_some() {
+        return None;
+    }
+    // The catalogue answers its items inside a catalogue.
+    if key == "WorkloadCatalogues" {
+        return value[0]
+            .get("WorkloadCatalogueItems")
+            .map(|_| "/WorkloadCatalogues/0/WorkloadCatalogueItems".to_owned());
+    }
+    Some(key.clone())
+}
+
+/// Every list operation of the emulator's served documents that can be called with the
+/// seed's records: each `GET` whose answer is a list of records, path parameters filled with
+/// the first record of the list above them (`/hubs/{hub_id}/vpcs` from `/hubs`).
+async fn list_operations(client: &Client, creds: &Creds) -> Vec<ListOp> {
+    let mut ops = Vec::new();
+    let mut firsts: HashMap<String, String> = HashMap::new();
+    for document in [
+        "/20190206/public/oas3-document",
+        "/20210321/public/api-document",
+    ] {
+        let served = common::public(client, document).await;
+        // Paths are under the API's version (given by the document's server when not).
+        let version = &document[..9];
+        let mut paths: Vec<(&String, &Value)> = served["paths"]
+            .as_object()
+            .expect("paths")
+            .iter()
+            .filter(|(_, item)| item.get("get").is_some())
+            .collect();
+        // Lists before the paths under them.
+        paths.sort_by_key(|(path, _)| path.matches('/').count());
+        for (template, item) in paths {
+            if template.contains("/public/") || template.contains("/_") {
+                continue;
+            }
+            // Fill each parameter from the list the path names before it.
+            let mut path = String::new();
+            let template = if template.starts_with(version) {
+                template.clone()
+            } else {
+                format!("{version}{template}")
+            };
+            let mut filled = true;
+            for segment in template.split('/').skip(1) {
+                if segment.starts_with('{') {
+                    match firsts.get(&path) {
+                        Some(id) => path.push_str(&format!("/{id}")),
+                        None => filled = false,
+                    }
+                } else {
+                    path.push_str(&format!("/{segment}"));
+                }
+            }
+            if !filled {
+                continue;
+            }
+            let (status, answer) = client.call(creds, "GET", &path, None).await;
+            let Some(key) = records_key(&answer).filter(|_| status == 200) else {
+                continue;
+            };
+            let records = list(&answer, &key);
+            if let Some(first) = records.first().map(id_of).filter(|id| !id.is_empty()) {
+                firsts.insert(path.clone(), first.to_owned());
+            }
+            let query: Vec<&Value> = item["get"]["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "query")
+                .collect();
+            let params = query
+                .iter()
+                .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                .collect();
+            let sort = query
+                .iter()
+                .find(|p| p["name"] == "sort")
+                .and_then(|p| p["schema"]["enum"].as_array())
+                .and_then(|fields| {
+                    let fields: Vec<&str> = fields.iter().filter_map(Value::as_str).collect();
+                    ["Name", "CreatedTS"]
+                        .into_iter()
+                        .find(|f| fields.contains(f))
+                        .or(fields.first().copied())
+                })
+                .unwrap_or("Name")
+                .to_owned();
+            ops.push(ListOp {
+                path,
+                key,
+                params,
+                sort,
+                one: template.ends_with('}'),
+            });
+        }
+    }
+    ops
+}
+
+/// Every page of a `page_token` list of `limit` records, joined.
+async fn by_tokens(
+    client: &Client,
+    creds: &Creds,
+    path: &str,
+    key: &str,
+    limit: usize,
+) -> Vec<Value> {
+    let (mut pages, mut token) = (Vec::new(), None::<String>);
+    loop {
+        let query = match &token {
+            Some(t) => format!("limit={limit}&page_token={t}"),
+            None => format!("limit={limit}"),
+        };
+        let page = get(client, creds, &with(path, &query)).await;
+        let items = list(&page, key);
+        assert!(items.len() <= limit, "{path}");
+        pages.extend(items);
+        match page["Paging"]["NextToken"].as_str() {
+            Some(t) => token = Some(t.to_owned()),
+            None => break,
+        }
+        assert!(pages.len() <= 100_000, "{path}: tokens do not end");
+    }
+    pages
+}
+
+/// `path` with `query` added.
+fn with(path: &str, query: &str) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}{query}")
+}
+
+/// Every list operation's documented filters, orders and pages answer what the same filter,
+/// order and page of its whole list answer: statuses, ids, substrings of names, `sort` both
+/// ways, `offset`/`limit` pages and `page_token` pages.
+async fn every_list_agrees(client: &Client, creds: &Creds) -> usize {
+    let ops = list_operations(client, creds).await;
+    let mut checked = 0;
+    for op in &ops {
+        let ListOp {
+            path,
+            key,
+            params,
+            sort,
+            one,
+        } = op;
+        let all = list(&get(client, creds, path).await, key);
+        let has = |name: &str| params.contains(name);
+        let answer = |query: String| async move {
+            let answer = get(client, creds, &with(path, &query)).await;
+            list(&answer, key)
+        };
+        // Statuses: the status of the last record, as the list's status parameter.
+        if let Some(last) = all.last().filter(|r| r["Status"].is_string()) {
+            let status = text(last, "Status");
+            for name in ["status", "filter", "status_filter"]
+                .into_iter()
+                .filter(|n| has(n))
+            {
+                let expected: Vec<Value> = all
+                    .iter()
+                    .filter(|r| r["Status"] == status)
+                    .cloned()
+                    .collect();
+                let got = answer(format!("{name}={status}")).await;
+                assert_eq!(ids(&got), ids(&expected), "{path}?{name}={status}");
+                checked += 1;
+            }
+        }
+        if has("id_filter") && !all.is_empty() {
+            let (a, b) = (id_of(&all[0]), id_of(&all[all.len() - 1]));
+            let expected: Vec<&str> = all
+                .iter()
+                .map(id_of)
+                .filter(|i| *i == a || *i == b)
+                .collect();
+            let got = answer(format!("id_filter={a},{b}")).await;
+            assert_eq!(
+                got.iter().map(id_of).collect::<Vec<_>>(),
+                expected,
+                "{path} id_filter"
+            );
+            checked += 1;
+        }
+        if has("name_filter") {
+            let expected: Vec<Value> = all
+                .iter()
+                .filter(|r| text(r, "Name").to_lowercase().contains("e"))
+                .cloned()
+                .collect();
+            let got = answer("name_filter=E".into()).await;
+            assert_eq!(
+                got.iter().map(id_of).collect::<Vec<_>>(),
+                expected.iter().map(id_of).collect::<Vec<_>>(),
+                "{path} name_filter"
+            );
+            checked += 1;
+        }
+        if has("sort") {
+            for (order, descending) in [("ASC", false), ("DESC", true)] {
+                let got = answer(format!("sort={sort}&sort_order={order}")).await;
+                // Insights come newest first (ties in the same direction): by time one
+                // way is the list, the other way the list reversed.
+                let expected = if path.ends_with("/insights") {
+                    let mut expected = all.clone();
+                    if !descending {
+                        expected.reverse();
+                    }
+                    expected
+                } else {
+                    sorted(all.clone(), sort, descending)
+                };
+                assert_eq!(
+                    got.iter().map(id_of).collect::<Vec<_>>(),
+                    expected.iter().map(id_of).collect::<Vec<_>>(),
+                    "{path} sort {order}"
+                );
+                checked += 1;
+            }
+        }
+        if has("offset") && has("limit") && !all.is_empty() && !one {
+            let limit = (all.len() / 3).max(1);
+            assert_eq!(
+                walked(client, creds, &with(path, "x=1"), limit, key).await,
+                all,
+                "{path} pages"
+            );
+            checked += 1;
+        }
+        if has("page_token") {
+            // Without a token a list answers its first 100; walked by 100 it is the whole.
+            let whole = by_tokens(client, creds, path, key, 100).await;
+            assert_eq!(all, whole[..whole.len().min(100)], "{path} first page");
+            let limit = (whole.len() / 5).clamp(1, 100);
+            let walked = by_tokens(client, creds, path, key, limit).await;
+            assert_eq!(walked, whole, "{path} tokens of {limit}");
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[tokio::test]
+async fn every_list_operation_answers_what_a_filter_of_its_whole_list_answers() {
+    for extra in [0, 2_000] {
+        let (emu, client, creds) = seeded(extra).await;
+        let ops = list_operations(&client, &creds).await;
+        let paths: Vec<&str> = ops.iter().map(|o| o.path.as_str()).collect();
+        // Lists of every area, networking's and the Permission Sets API's included.
+        for expected in [
+            "/20190206/accounts",
+            "/20190206/api-tokens",
+            "/20190206/insights",
+            "/20190206/networking/hubs",
+            "/20190206/networking/vpcs",
+            "/20190206/networking/dnsrules",
+            "/20210321/permission-sets",
+        ] {
+            assert!(paths.contains(&expected), "{expected} in {paths:?}");
+        }
+        assert!(
+            paths
+                .iter()
+                .any(|p| p.ends_with("/vpcs") && p.contains("/hubs/")),
+            "{paths:?}"
+        );
+        let checked = every_list_agrees(&client, &creds).await;
+        eprintln!("{} lists, {checked} checks (+{extra} accounts)", ops.len());
+        assert!(checked > 40, "{checked} checks over {} lists", ops.len());
+        emu.shutdown().await;
+    }
 }

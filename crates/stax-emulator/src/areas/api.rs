@@ -17,9 +17,19 @@ use crate::store::kinds::{ACCOUNT, Kind};
 use crate::store::tasks::{self, Effect, NewTask, Origin, Outcome};
 use crate::store::{Db, Store, StoreResult};
 
+/// A handler answering a value (most do).
+pub(crate) type ValueHandler = fn(&Call<'_>) -> ApiResult<Value>;
+
 /// A handler: the answer (a 200 with this JSON) or an error. Handlers are synchronous: they
 /// run on a blocking thread, where SQLite may wait for another process's transaction.
-pub(crate) type Handler = fn(&Call<'_>) -> ApiResult<Value>;
+#[derive(Clone, Copy)]
+pub(crate) enum Handler {
+    /// The answer as a value, serialised when sent.
+    Value(ValueHandler),
+    /// The answer as JSON text ready to send: lists of records shown as stored, whose text
+    /// goes out as SQLite holds it, never parsed ([`Operation::text`]).
+    Text(fn(&Call<'_>) -> ApiResult<String>),
+}
 
 /// One operation: where it is routed, who may call it, what answers it and how the served
 /// document describes it. One entry builds the route, the document's path and the stats name.
@@ -61,14 +71,14 @@ impl Operation {
         method: &'static str,
         path: &'static str,
         roles: Allowed,
-        handler: Handler,
+        handler: ValueHandler,
     ) -> Operation {
         Operation {
             id,
             method,
             path,
             roles,
-            handler,
+            handler: Handler::Value(handler),
             summary: "",
             params: Vec::new(),
             body: None,
@@ -77,6 +87,20 @@ impl Operation {
             event_errors: &[],
             answered_errors: &[],
             success: 200,
+        }
+    }
+
+    /// An operation like [`Operation::new`]'s whose handler answers JSON text.
+    pub fn text(
+        id: &'static str,
+        method: &'static str,
+        path: &'static str,
+        roles: Allowed,
+        handler: fn(&Call<'_>) -> ApiResult<String>,
+    ) -> Operation {
+        Operation {
+            handler: Handler::Text(handler),
+            ..Operation::new(id, method, path, roles, |_| Ok(Value::Null))
         }
     }
 

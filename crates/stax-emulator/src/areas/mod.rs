@@ -30,7 +30,7 @@ use serde_json::{Map, Value};
 
 use crate::store::kinds::Kind;
 
-pub(crate) use api::{Call, Context, Operation, Plan};
+pub(crate) use api::{Call, Context, Handler, Operation, Plan};
 
 /// An area of the API: its operation table, its components of the served document and the
 /// kinds of resources it keeps.
@@ -137,6 +137,21 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
+
+    /// Lists under a record and the rules looking for what names a record read the field
+    /// from an index: every parent and reference field of every kind has one.
+    #[test]
+    fn every_reference_field_is_indexed() {
+        let unindexed: BTreeSet<String> = kinds()
+            .flat_map(|kind| {
+                let fields = kind.parent.iter().chain(kind.refs).map(|r| r.field);
+                fields
+                    .filter(|field| !crate::store::query::REFERENCES.contains(field))
+                    .map(|field| format!("{}.{field}", kind.name))
+            })
+            .collect();
+        assert!(unindexed.is_empty(), "no index: {unindexed:?}");
+    }
 
     #[test]
     fn table_and_document_agree() {

@@ -26,13 +26,13 @@ use axum::Json;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 
 use super::routing::{Found, Routes};
-use crate::areas::{Call, Context, Entry, Operation};
+use crate::areas::{Call, Context, Entry, Handler, Operation};
 use crate::body::{self, BodyError};
 use crate::gate::faults::{self, FaultGate, FaultTarget};
 use crate::gate::sigv4::{MAX_BODY, Rejection, SignedRequest, Verifier};
@@ -285,10 +285,16 @@ async fn answer(State(api): State<Arc<Api>>, req: Request) -> Response {
                     body,
                     caller,
                 };
-                (op.handler)(&call).map(|body| {
-                    let status = StatusCode::from_u16(op.success).unwrap_or(StatusCode::OK);
-                    (status, Json(body)).into_response()
-                })
+                let status = StatusCode::from_u16(op.success).unwrap_or(StatusCode::OK);
+                match op.handler {
+                    Handler::Value(handler) => {
+                        handler(&call).map(|body| (status, Json(body)).into_response())
+                    }
+                    Handler::Text(handler) => handler(&call).map(|text| {
+                        let json = HeaderValue::from_static("application/json");
+                        (status, [(header::CONTENT_TYPE, json)], text).into_response()
+                    }),
+                }
             }
             Endpoint::Generic(op) => {
                 let req = generic::Request {

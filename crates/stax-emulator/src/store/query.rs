@@ -165,8 +165,8 @@ impl<'a> Query<'a> {
         let mut page = format!("SELECT body{sql} ORDER BY ");
         for order in &self.order {
             page.push_str(&format!(
-                "lower_text({}){}, ",
-                extract(&order.field),
+                "{}{}, ",
+                lowered(&order.field),
                 if order.descending { " DESC" } else { "" }
             ));
         }
@@ -179,8 +179,23 @@ impl<'a> Query<'a> {
         [count, (page, args)]
     }
 
-    /// Runs the query in `org`.
+    /// Runs the query in `org`: its page read into values.
     pub(super) fn run(&self, conn: &Connection, org: &str) -> StoreResult<Page> {
+        let (texts, total) = self.run_text(conn, org)?;
+        let items = texts
+            .iter()
+            .map(|text| serde_json::from_str(text))
+            .collect::<Result<_, _>>()?;
+        Ok(Page { items, total })
+    }
+
+    /// Runs the query in `org`: its page as the records' stored JSON text (nothing parsed),
+    /// and how many records it selects in all.
+    pub(super) fn run_text(
+        &self,
+        conn: &Connection,
+        org: &str,
+    ) -> StoreResult<(Vec<String>, usize)> {
         let [(count, count_args), (page, page_args)] = self.statements(org);
         let total: i64 = conn
             .prepare_cached(&count)?
@@ -189,14 +204,29 @@ impl<'a> Query<'a> {
         let rows = stmt.query_map(params_from_iter(page_args.iter()), |r| {
             r.get::<_, String>(0)
         })?;
-        let mut items = Vec::new();
-        for row in rows {
-            items.push(serde_json::from_str(&row?)?);
+        Ok((
+            rows.collect::<Result<_, _>>()?,
+            usize::try_from(total).unwrap_or(0),
+        ))
+    }
+
+    /// The ids of the records the query selects in `org` (its filters only), in insertion
+    /// order, as the text of a JSON array, written straight from the index's rows (no record
+    /// read, no string made per id).
+    pub(super) fn ids_json(&self, conn: &Connection, org: &str) -> StoreResult<String> {
+        let (sql, args) = self.ids_statement(org);
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(args.iter()))?;
+        let mut json = Vec::from(*b"[");
+        while let Some(row) = rows.next()? {
+            if json.len() > 1 {
+                json.push(b',');
+            }
+            let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            serde_json::to_writer(&mut json, id)?;
         }
-        Ok(Page {
-            items,
-            total: usize::try_from(total).unwrap_or(0),
-        })
+        json.push(b']');
+        Ok(String::from_utf8(json).unwrap_or_default())
     }
 
     /// SQLite's plan of each statement of the query in `org` (count, page, ids): one line
@@ -234,36 +264,112 @@ fn extract(field: &str) -> String {
     format!("json_extract(body, '{}')", path(field))
 }
 
-/// The fields the store indexes (beside the status and the insertion order, which every
-/// index holds): those naming other records that lists and rules select by, and those lists
-/// filter by exactly.
-pub(super) const INDEXED: [&str; 5] = [
+/// The fields naming other records (UUIDs, and the access keys or ids of `CreatedBy`), each
+/// indexed: lists under a record, the rules that look for what names a record, and filters
+/// by reference find them without reading the rest of the kind. They are compared in any
+/// ASCII case (ids are case-insensitive; stored ids are lower case, but a caller may name one
+/// in capitals), so their indexes are `COLLATE NOCASE`; each index holds only the records
+/// that have the field (partial), so the kinds without it cost nothing.
+pub(crate) const REFERENCES: [&str; 19] = [
     "AccountTypeId",
     "OrganisationalUnitId",
+    "ParentOrganisationalUnitId",
     "AccountId",
-    "Name",
-    "AwsAccountId",
+    "NetworkingHubId",
+    "SourceNetworkingHubId",
+    "DestinationNetworkingHubId",
+    "CidrRangeId",
+    "VpcId",
+    "DnsResolverId",
+    "DxGatewayId",
+    "VpnCustomerGatewayId",
+    "PolicyId",
+    "CatalogueId",
+    "CatalogueVersionId",
+    "GroupId",
+    "PermissionSetId",
+    "TargetId",
+    "CreatedBy",
 ];
 
-/// The statements making the indexes of lists (after dropping those of earlier versions):
-/// one over each kind in insertion order, one per [`INDEXED`] field; each ends with the
-/// record's status and id, so a status filter and a list of ids read nothing else.
+/// Text fields lists and rules select by value: `Name` exactly (an account named so) and in
+/// any case (names unique without case), AWS account ids exactly. Indexed both ways.
+const VALUES: [&str; 2] = ["Name", "AwsAccountId"];
+
+/// The fields `sort=` orders by from an index (in both directions, ties in insertion
+/// order); another field is sorted by SQLite over the whole selection.
+pub(crate) const SORTED: [&str; 5] = ["Name", "Status", "CreatedTS", "ModifiedTS", "AwsAccountId"];
+
+/// Whether `field` is compared without case whatever the filter says ([`REFERENCES`]).
+fn reference(field: &str) -> bool {
+    REFERENCES.contains(&field)
+}
+
+/// The statements making the indexes of lists (after dropping those of earlier versions),
+/// each ending with the record's insertion order, status and id, so that a page in an
+/// index's order, a status filter and a list of ids read nothing else:
+/// - every kind in insertion order, with its name in lower case (a `name_filter` substring
+///   is checked from this index, no record parsed);
+/// - one per [`REFERENCES`] field (without case, partial), per [`VALUES`] field (exact, and
+///   without case);
+/// - two per [`SORTED`] field: its value as orders compare it (`lower_text`), ascending and
+///   descending, insertion order after it.
+///
+/// The sort and name indexes use the `lower_text` function, which every connection of the
+/// store registers ([`register_functions`]): a tool opening the file without it can read
+/// the database but not change its resources.
 pub(super) fn index_sql() -> String {
-    let (status, mut sql) = (
-        extract("Status"),
-        String::from("DROP INDEX IF EXISTS resources_by_org;\n"),
-    );
-    sql.push_str(&format!(
-        "CREATE INDEX IF NOT EXISTS resources_in_order ON resources (org, kind, seq, {status}, id);\n"
-    ));
-    for field in INDEXED {
+    let (status, name) = (extract("Status"), lowered("Name"));
+    let mut sql = String::new();
+    // Earlier versions' indexes (exact references; insertion order without the name).
+    for old in [
+        "resources_by_org",
+        "resources_in_order",
+        "resources_by_accounttypeid",
+        "resources_by_organisationalunitid",
+        "resources_by_accountid",
+    ] {
+        sql.push_str(&format!("DROP INDEX IF EXISTS {old};\n"));
+    }
+    let tail = format!("seq, {status}, id");
+    let mut index = |name: String, columns: String, only: Option<String>| {
         sql.push_str(&format!(
-            "CREATE INDEX IF NOT EXISTS resources_by_{} ON resources (org, kind, {}, seq, {status}, id);\n",
-            field.to_ascii_lowercase(),
-            extract(field)
+            "CREATE INDEX IF NOT EXISTS resources_{name} ON resources (org, kind, {columns}){};\n",
+            only.map(|w| format!(" WHERE {w}")).unwrap_or_default()
         ));
+    };
+    index("ordered".into(), format!("seq, {status}, id, {name}"), None);
+    for field in REFERENCES {
+        let value = extract(field);
+        index(
+            format!("ref_{}", field.to_ascii_lowercase()),
+            format!("{value} COLLATE NOCASE, {tail}"),
+            Some(format!("{value} IS NOT NULL")),
+        );
+    }
+    for field in VALUES {
+        let value = extract(field);
+        let lower = field.to_ascii_lowercase();
+        index(format!("by_{lower}"), format!("{value}, {tail}"), None);
+        index(
+            format!("nocase_{lower}"),
+            format!("{value} COLLATE NOCASE, {tail}"),
+            None,
+        );
+    }
+    for field in SORTED {
+        let key = lowered(field);
+        let lower = field.to_ascii_lowercase();
+        index(format!("up_{lower}"), format!("{key}, {tail}"), None);
+        index(format!("down_{lower}"), format!("{key} DESC, {tail}"), None);
     }
     sql
+}
+
+/// The SQL of a field's value as orders and substring filters compare it: text in lower
+/// case.
+fn lowered(field: &str) -> String {
+    format!("lower_text({})", extract(field))
 }
 
 /// Adds an argument; its placeholder.
@@ -295,6 +401,7 @@ impl Filter {
                 values,
                 nocase,
             } => {
+                let field_name = field.as_str();
                 let field = extract(field);
                 let not = if matches!(self, Filter::NotIn { .. }) {
                     "NOT "
@@ -309,15 +416,19 @@ impl Filter {
                     field
                 };
                 let values = bind_all(args, values);
-                let collate = if *nocase { " COLLATE NOCASE" } else { "" };
+                let collate = if *nocase || reference(field_name) {
+                    " COLLATE NOCASE"
+                } else {
+                    ""
+                };
                 sql.push_str(&format!("{value}{collate} {not}IN ({values})"));
             }
+            // Every text contains the empty one (a missing field's text is empty).
+            Filter::Contains { text, .. } if text.is_empty() => sql.push('1'),
+            // The lowered field, as the indexes keep it (a missing field contains nothing).
             Filter::Contains { field, text } => {
-                let field = extract(field);
                 let text = bind(args, Sql::Text(text.to_lowercase()));
-                sql.push_str(&format!(
-                    "instr(lower_text(coalesce({field}, '')), {text}) > 0"
-                ));
+                sql.push_str(&format!("instr({}, {text}) > 0", lowered(field)));
             }
             Filter::Ids(ids) => {
                 let ids: Vec<String> = ids.iter().map(|i| i.to_ascii_lowercase()).collect();
@@ -334,7 +445,10 @@ pub(super) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function(
         "lower_text",
         1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        // Innocuous: indexes use it, also where the schema is not trusted.
+        FunctionFlags::SQLITE_UTF8
+            | FunctionFlags::SQLITE_DETERMINISTIC
+            | FunctionFlags::SQLITE_INNOCUOUS,
         |ctx| {
             Ok(match ctx.get_raw(0) {
                 ValueRef::Text(text) => Sql::Text(String::from_utf8_lossy(text).to_lowercase()),
@@ -452,7 +566,7 @@ mod tests {
             }
             // Counted (and the status checked) from an index alone.
             assert!(count.contains("COVERING INDEX"), "{count}");
-            assert!(rows.contains("USING INDEX resources_in_order"), "{rows}");
+            assert!(rows.contains("USING INDEX resources_ordered"), "{rows}");
         }
         let (ids, total) = ids(&store, &live);
         assert_eq!(total, 1800);
@@ -466,7 +580,7 @@ mod tests {
         let [count, rows, ids] = plans(&store, &of_type);
         for plan in [&count, &rows, &ids] {
             assert!(
-                plan.contains("resources_by_accounttypeid (org=? AND kind=? AND <expr>=?)"),
+                plan.contains("resources_ref_accounttypeid (org=? AND kind=? AND <expr>=?)"),
                 "{plan}"
             );
             assert!(!plan.contains("TEMP B-TREE"), "{plan}");
@@ -484,6 +598,110 @@ mod tests {
         let found = store.read(|tx| tx.org("o1").select_ids(&of_type)).unwrap();
         assert_eq!(found.len(), 1000);
         assert_eq!(found[0], "a00001");
+    }
+
+    /// Whether no step of `plans` reads the whole kind or sorts.
+    fn no_scan_no_sort(plans: &[String]) {
+        for plan in plans {
+            assert!(!plan.contains("SCAN"), "{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+        }
+    }
+
+    #[test]
+    fn sorted_pages_read_the_sort_fields_index_in_either_direction() {
+        let store = large(2000);
+        for field in SORTED {
+            for descending in [false, true] {
+                let mut page = Query::of("account").order(field, descending);
+                (page.offset, page.limit) = (1000, Some(100));
+                let live = page.clone().filter(Filter::not_in("Status", &["CLOSED"]));
+                for query in [&page, &live] {
+                    let [count, rows, _] = plans(&store, query);
+                    no_scan_no_sort(&[count, rows.clone()]);
+                    let index = if descending { "down" } else { "up" };
+                    let index = format!("resources_{index}_{}", field.to_ascii_lowercase());
+                    assert!(rows.contains(&index), "{field} {descending}: {rows}");
+                }
+            }
+        }
+        // Ties keep insertion order in both directions; the page is the sorted list's.
+        let mut by_status = Query::of("account").order("Status", true);
+        let all = ids_of(&store, &by_status);
+        assert_eq!(&all[..2], ["a00000", "a00010"]);
+        assert_eq!(&all[200..202], ["a00001", "a00002"]);
+        (by_status.offset, by_status.limit) = (199, Some(3));
+        assert_eq!(ids_of(&store, &by_status), ["a01990", "a00001", "a00002"]);
+    }
+
+    #[test]
+    fn references_and_names_in_any_case_are_found_by_their_indexes() {
+        let store = large(2000);
+        for (query, index) in [
+            (
+                Query::of("account")
+                    .filter(Filter::is_in_nocase("AccountTypeId", vec!["T1".into()])),
+                "resources_ref_accounttypeid",
+            ),
+            // References compare without case even when the filter is exact.
+            (
+                Query::of("account").filter(Filter::eq("AccountTypeId", "T1")),
+                "resources_ref_accounttypeid",
+            ),
+            (
+                Query::of("vpc").filter(Filter::eq("NetworkingHubId", "h1")),
+                "resources_ref_networkinghubid",
+            ),
+            (
+                Query::of("account")
+                    .filter(Filter::is_in_nocase("Name", vec!["N77".into()]))
+                    .filter(Filter::not_in("Status", &["CLOSED"])),
+                "resources_nocase_name",
+            ),
+            (
+                Query::of("account").filter(Filter::is_in("AwsAccountId", vec!["1".into()])),
+                "resources_by_awsaccountid",
+            ),
+        ] {
+            let [count, rows, ids] = plans(&store, &query);
+            no_scan_no_sort(&[count, rows.clone(), ids.clone()]);
+            for plan in [&rows, &ids] {
+                assert!(plan.contains(index), "{plan}");
+            }
+        }
+        let of_type = Query::of("account").filter(Filter::eq("AccountTypeId", "T1"));
+        assert_eq!(
+            store
+                .read(|tx| tx.org("o1").select_ids(&of_type))
+                .unwrap()
+                .len(),
+            1000
+        );
+        let named = Query::of("account").filter(Filter::is_in_nocase("Name", vec!["N77".into()]));
+        assert_eq!(ids_of(&store, &named), ["a00077"]);
+    }
+
+    #[test]
+    fn substring_filters_read_names_from_the_index_not_the_records() {
+        let store = large(2000);
+        let mut page = Query::of("account").filter(Filter::Contains {
+            field: "Name".into(),
+            text: "N19".into(),
+        });
+        (page.offset, page.limit) = (5, Some(10));
+        let [count, rows, id_plan] = plans(&store, &page);
+        no_scan_no_sort(&[count.clone(), rows.clone(), id_plan]);
+        // Counted from the index alone: no record read to check its name.
+        assert!(count.contains("COVERING INDEX"), "{count}");
+        assert!(rows.contains("INDEX resources_ordered"), "{rows}");
+        let expected = [
+            "a00194", "a00195", "a00196", "a00197", "a00198", "a00199", "a01900", "a01901",
+            "a01902", "a01903",
+        ];
+        assert_eq!(
+            ids(&store, &page),
+            (expected.map(String::from).to_vec(), 111)
+        );
     }
 
     fn ids_of(store: &Store, query: &Query<'_>) -> Vec<String> {

@@ -80,6 +80,17 @@ impl<'c> Db<'c> {
         query.ids(self.conn, self.org)
     }
 
+    /// The page a query selects as the records' stored JSON text, unparsed (for answers that
+    /// show records as stored), and how many records it selects in all.
+    pub fn select_text(&self, query: &Query<'_>) -> StoreResult<(Vec<String>, usize)> {
+        query.run_text(self.conn, self.org)
+    }
+
+    /// The ids of the resources a query selects, oldest first, as the text of a JSON array.
+    pub fn select_ids_json(&self, query: &Query<'_>) -> StoreResult<String> {
+        query.ids_json(self.conn, self.org)
+    }
+
     pub fn delete(&self, kind: impl AsRef<str>, id: &str) -> StoreResult<bool> {
         Ok(self.conn.execute(
             "DELETE FROM resources WHERE kind = ?1 AND id = ?2 AND org = ?3",

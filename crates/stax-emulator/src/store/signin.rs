@@ -1,7 +1,7 @@
 //! The sign-in tables: Cognito users (one per API token, in its organisation), identities,
 //! temporary credentials and failed sign-ins.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Db, StoreResult, Tx};
 
@@ -25,23 +25,31 @@ pub(crate) struct TempCredentials {
     pub expires: i64,
 }
 
+impl PoolUser {
+    /// The columns [`PoolUser::from_row`] reads, first in a row (of `pool_users`, named `p`).
+    pub(super) const COLUMNS: &str = "p.username, p.sub, p.salt, p.verifier, p.enabled";
+
+    /// The pool user of a row starting with [`PoolUser::COLUMNS`].
+    pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<PoolUser> {
+        Ok(PoolUser {
+            username: r.get(0)?,
+            sub: r.get(1)?,
+            salt: r.get(2)?,
+            verifier: r.get(3)?,
+            enabled: r.get(4)?,
+        })
+    }
+}
+
 impl Tx<'_> {
     pub fn pool_user(&self, username: &str) -> StoreResult<Option<PoolUser>> {
+        let sql = format!(
+            "SELECT {} FROM pool_users p WHERE username = ?1",
+            PoolUser::COLUMNS
+        );
         Ok(self
             .0
-            .query_row(
-                "SELECT username, sub, salt, verifier, enabled FROM pool_users WHERE username = ?1",
-                [username],
-                |r| {
-                    Ok(PoolUser {
-                        username: r.get(0)?,
-                        sub: r.get(1)?,
-                        salt: r.get(2)?,
-                        verifier: r.get(3)?,
-                        enabled: r.get(4)?,
-                    })
-                },
-            )
+            .query_row(&sql, [username], PoolUser::from_row)
             .optional()?)
     }
 

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::tasks::{Held, Origin, TASK_COLUMNS, TaskRow, finish_task, task_from_row};
-use super::{StoreError, StoreResult, Tx};
+use super::{PoolUser, StoreError, StoreResult, Tx};
 
 /// What the document says it is.
 pub(crate) const FORMAT: &str = "stax-emulator-state";
@@ -259,20 +259,27 @@ impl Tx<'_> {
                 applied: task.applied,
             });
         }
-        let mut stmt = self.0.prepare(
-            "SELECT p.username, p.sub, p.salt, p.verifier, p.enabled, i.identity_id,
-                    EXISTS (SELECT 1 FROM meta WHERE key = ?2 || p.username)
+        let mut stmt = self.0.prepare(&format!(
+            "SELECT {}, i.identity_id, EXISTS (SELECT 1 FROM meta WHERE key = ?2 || p.username)
              FROM pool_users p LEFT JOIN identities i ON i.sub = p.sub
              WHERE p.org = ?1 ORDER BY p.username",
-        )?;
+            PoolUser::COLUMNS
+        ))?;
         let cognito_users = stmt
             .query_map(params![org, NEW_PASSWORD_PREFIX], |r| {
+                let PoolUser {
+                    username,
+                    sub,
+                    salt,
+                    verifier,
+                    enabled,
+                } = PoolUser::from_row(r)?;
                 Ok(CognitoUser {
-                    username: r.get(0)?,
-                    sub: r.get(1)?,
-                    salt: r.get(2)?,
-                    verifier: r.get(3)?,
-                    enabled: r.get(4)?,
+                    username,
+                    sub,
+                    salt,
+                    verifier,
+                    enabled,
                     identity_id: r.get(5)?,
                     new_password_required: r.get(6)?,
                 })
@@ -379,7 +386,7 @@ impl Tx<'_> {
             })?;
         }
         for user in &org.cognito_users {
-            db.add_pool_user(&super::PoolUser {
+            db.add_pool_user(&PoolUser {
                 username: user.username.clone(),
                 sub: user.sub.clone(),
                 salt: user.salt.clone(),

@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 
 use rusqlite::{OptionalExtension, params};
 
+use super::kinds::{ACCOUNT, ACCOUNT_TYPE};
 use super::{Db, Store, StoreResult, Tx, meta_of};
 use crate::util::{now_ms, uuid};
 
@@ -819,6 +820,23 @@ fn end_due(tx: &Tx<'_>, now: i64) -> StoreResult<()> {
     Ok(())
 }
 
+/// Gives an account the name its type has now: an account keeps its type's current name
+/// (renaming a type renames it in its accounts at once), so a change planned before a
+/// rename does not bring the old name back when its task ends. Accounts are answered as
+/// stored.
+fn current_type_name(db: &Db<'_>, account: &mut Value) -> StoreResult<()> {
+    let Some(type_id) = account.get("AccountTypeId").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    if let Some(name) = db
+        .get(ACCOUNT_TYPE, type_id)?
+        .and_then(|t| t.get("Name").cloned())
+    {
+        account["AccountType"] = name;
+    }
+    Ok(())
+}
+
 fn apply(db: &Db<'_>, step: &Value) -> StoreResult<()> {
     let text = |k: &str| step.get(k).and_then(Value::as_str).unwrap_or("");
     let (kind, id) = (text("kind"), text("id"));
@@ -833,6 +851,9 @@ fn apply(db: &Db<'_>, step: &Value) -> StoreResult<()> {
                         target.insert(k.clone(), v.clone());
                     }
                     target.insert("ModifiedTS".into(), json!(crate::util::now_iso()));
+                }
+                if kind == ACCOUNT.name {
+                    current_type_name(db, &mut current)?;
                 }
                 db.put(kind, id, &current)?;
             }

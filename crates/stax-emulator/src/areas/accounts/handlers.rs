@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::model::{
     NewAccount, account_fields, account_type_fields, find_type, load_account, load_type, name_free,
-    present, present_type, require_ou, type_names,
+    present, require_ou, type_names,
 };
 use crate::areas::permission_sets::model::refuse_while_assigned;
 use crate::areas::resource::{self, Change, Done, Resource, Verb};
@@ -57,6 +57,12 @@ impl Resource for Accounts {
             });
         }
         Ok(())
+    }
+
+    /// Accounts are stored with their type's current name (a rename renames them), so a
+    /// list with their tags shows them as stored.
+    fn as_stored(call: &Call<'_>) -> ApiResult<bool> {
+        query_bool(&call.query, "include_tags", true)
     }
 
     fn present(call: &Call<'_>, db: &Db<'_>, records: &mut [Value]) -> ApiResult<()> {
@@ -194,17 +200,21 @@ pub(super) fn close_account(call: &Call<'_>) -> ApiResult<Value> {
 }
 
 /// The rules of account types: names unique without case, changed at once; an answer shows
-/// the accounts of the type.
+/// the accounts of the type (`Accounts`, never stored: worked out from the accounts' own
+/// `AccountTypeId` each time, so it follows every account made, moved or closed).
 pub(crate) struct AccountTypes;
+
+/// The accounts of the type `type_id`, oldest first.
+fn of_type(type_id: &str) -> Query<'static> {
+    Query::of(ACCOUNT.name).filter(Filter::eq("AccountTypeId", type_id))
+}
 
 impl Resource for AccountTypes {
     const KIND: &'static Kind = ACCOUNT_TYPE;
 
     fn present(_call: &Call<'_>, db: &Db<'_>, records: &mut [Value]) -> ApiResult<()> {
         for record in records {
-            let of_type =
-                Query::of(ACCOUNT.name).filter(Filter::eq("AccountTypeId", text(record, "Id")));
-            record["Accounts"] = json!(db.select_ids(&of_type)?);
+            record["Accounts"] = json!(db.select_ids(&of_type(text(record, "Id")))?);
         }
         Ok(())
     }
@@ -246,6 +256,41 @@ impl Resource for AccountTypes {
     }
 }
 
+/// `GET /20190206/accounts/types` and `/accounts/types/{account_type_id}`: the types (as
+/// their generic read finds them), each with the ids of its accounts, which SQLite lists as
+/// JSON text from the accounts' `AccountTypeId` index: no account is read or parsed.
+pub(super) fn read_account_types(call: &Call<'_>) -> ApiResult<String> {
+    let kind = AccountTypes::KIND;
+    call.read(|db| {
+        let types = if call.params.iter().any(|(name, _)| name == kind.param) {
+            vec![resource::load(call, db, kind, kind.reads_gone)?]
+        } else {
+            resource::list_stored::<AccountTypes>(call, db)?.0
+        };
+        let mut answer = format!("{{{}:[", json!(kind.plural));
+        for (i, mut account_type) in types.into_iter().enumerate() {
+            // Records of earlier versions kept a copy, stale since.
+            if let Some(fields) = account_type.as_object_mut() {
+                fields.remove("Accounts");
+            }
+            let ids = db.select_ids_json(&of_type(text(&account_type, "Id")))?;
+            let record = account_type.to_string();
+            if i > 0 {
+                answer.push(',');
+            }
+            // The record's text without its closing brace, then `Accounts` last.
+            let open = record.strip_suffix('}').unwrap_or("{");
+            answer.push_str(open);
+            if open != "{" {
+                answer.push(',');
+            }
+            answer.push_str(&format!("\"Accounts\":{ids}}}"));
+        }
+        answer.push_str("]}");
+        Ok(answer)
+    })
+}
+
 /// Refuses an account type name another live type than `except` has (400).
 fn name_unused(db: &Db<'_>, name: &str, except: Option<&str>) -> ApiResult<()> {
     if let Some(other) = find_type(db, name)?
@@ -261,15 +306,12 @@ fn name_unused(db: &Db<'_>, name: &str, except: Option<&str>) -> ApiResult<()> {
 /// `DELETE /20190206/accounts/types/{account_type_id}`: only an unused type can go (no
 /// account, no permission set assignment).
 pub(super) fn delete_account_type(call: &Call<'_>) -> ApiResult<Value> {
-    let t = call.write(|db| {
+    call.write(|db| {
         let mut t = load_type(db, call.param("account_type_id"))?;
         let id = text(&t, "Id").to_owned();
         refuse_while_assigned(db, ("AccountTypeId", &id), "Account type")?;
-        let in_use = db
-            .list(ACCOUNT)?
-            .iter()
-            .filter(|a| text(a, "AccountTypeId") == id && text(a, "Status") != "CLOSED")
-            .count();
+        let open = of_type(&id).filter(Filter::not_in("Status", ACCOUNT.ended));
+        let in_use = db.select_ids(&open)?.len();
         if in_use > 0 {
             return Err(ApiError::bad_request(format!(
                 "Account type {id} still has {in_use} account(s): move them first"
@@ -278,9 +320,11 @@ pub(super) fn delete_account_type(call: &Call<'_>) -> ApiResult<Value> {
         t["Status"] = json!("DELETED");
         t["ModifiedTS"] = json!(now_iso());
         db.put(ACCOUNT_TYPE, &id, &t)?;
-        Ok::<_, ApiError>(t)
-    })?;
-    Ok(json!({"AccountTypes": present_type(t, &[])}))
+        let mut records = [t];
+        AccountTypes::present(call, db, &mut records)?;
+        let [t] = records;
+        Ok(json!({"AccountTypes": t}))
+    })
 }
 
 /// `PUT /20190206/account-types/members`: moves accounts between types when the task succeeds.

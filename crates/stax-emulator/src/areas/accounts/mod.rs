@@ -73,12 +73,12 @@ fn account_filters() -> Vec<Value> {
 
 fn operations() -> Vec<Operation> {
     Vec::from([
-        Operation::new(
+        Operation::text(
             "accounts.ReadAccounts",
             "get",
             "/20190206/accounts",
             Allowed::READ,
-            resource::read::<handlers::Accounts>,
+            resource::read_text::<handlers::Accounts>,
         )
         .summary("List the organisation's AWS accounts")
         .params(account_filters())
@@ -169,12 +169,12 @@ fn operations() -> Vec<Operation> {
         .body("accounts.OnboardAccount")
         .response("accounts.UpdateAccountResponse")
         .errors(&[400, 404, 409]),
-        Operation::new(
+        Operation::text(
             "accounts.ReadAccountTypes",
             "get",
             "/20190206/accounts/types",
             Allowed::READ,
-            resource::read::<handlers::AccountTypes>,
+            handlers::read_account_types,
         )
         .summary("List account types")
         .params(vec![query(
@@ -183,12 +183,12 @@ fn operations() -> Vec<Operation> {
             "Comma-separated account type ids to keep.",
         )])
         .response("accounts.ReadAccountTypes"),
-        Operation::new(
+        Operation::text(
             "accounts.ReadAccountTypes",
             "get",
             "/20190206/accounts/types/{account_type_id}",
             Allowed::READ,
-            resource::read::<handlers::AccountTypes>,
+            handlers::read_account_types,
         )
         .summary("One account type, as a list of one")
         .params(vec![path_param(

@@ -55,7 +55,6 @@ pub(crate) fn account_fields(a: NewAccount<'_>) -> Map<String, Value> {
 pub(crate) fn account_type_fields(name: &str, stax_created: bool) -> Map<String, Value> {
     let mut fields = Map::new();
     fields.insert("Name".into(), json!(name));
-    fields.insert("Accounts".into(), json!([]));
     fields.insert("Policies".into(), json!([]));
     fields.insert("Roles".into(), json!([]));
     fields.insert("StaxCreated".into(), json!(stax_created));
@@ -138,19 +137,6 @@ pub(super) fn name_free(db: &Db<'_>, name: &str, except: Option<&str>) -> ApiRes
 /// An account by its path id (closed ones too): 400 unless a UUID, 404 when unknown.
 pub(super) fn load_account(db: &Db<'_>, account_id: &str) -> ApiResult<Value> {
     find(db, ACCOUNT, ("account_id", account_id))
-}
-
-/// Account types as answered: `Accounts` lists the accounts (of `accounts`) of the type now.
-pub(super) fn present_type(mut account_type: Value, accounts: &[Value]) -> Value {
-    let id = text(&account_type, "Id").to_owned();
-    account_type["Accounts"] = Value::Array(
-        accounts
-            .iter()
-            .filter(|a| text(a, "AccountTypeId") == id)
-            .map(|a| a["Id"].clone())
-            .collect(),
-    );
-    account_type
 }
 
 /// An account type that is not deleted, by its path id.

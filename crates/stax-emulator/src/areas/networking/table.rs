@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::doc as d;
 use super::wire::SHOWN;
-use crate::areas::api::{Handler, Operation};
+use crate::areas::api::{Operation, ValueHandler};
 use crate::areas::doc::r;
 use crate::roles::Allowed;
 
@@ -15,7 +15,7 @@ use crate::roles::Allowed;
 pub(super) fn read_op(
     id: &'static str,
     path: &'static str,
-    handler: Handler,
+    handler: ValueHandler,
     response: &'static str,
     summary: &'static str,
 ) -> Operation {
@@ -28,7 +28,7 @@ pub(super) fn read_op(
 pub(super) fn list_op(
     id: &'static str,
     path: &'static str,
-    handler: Handler,
+    handler: ValueHandler,
     response: &'static str,
     params: Vec<Value>,
 ) -> Operation {
@@ -42,7 +42,7 @@ pub(super) fn list_op(
 pub(super) fn change_op(
     id: &'static str,
     (method, path): (&'static str, &'static str),
-    handler: Handler,
+    handler: ValueHandler,
     (body, response): (Option<&'static str>, &'static str),
     summary: &'static str,
 ) -> Operation {

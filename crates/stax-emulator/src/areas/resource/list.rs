@@ -25,6 +25,35 @@ pub(crate) fn list<R: Resource>(
     call: &Call<'_>,
     db: &Db<'_>,
 ) -> ApiResult<(Vec<Value>, Option<Value>)> {
+    let (mut records, paging) = list_stored::<R>(call, db)?;
+    R::present(call, db, &mut records)?;
+    Ok((records, paging))
+}
+
+/// [`list`] without [`Resource::present`]: the records as stored.
+pub(crate) fn list_stored<R: Resource>(
+    call: &Call<'_>,
+    db: &Db<'_>,
+) -> ApiResult<(Vec<Value>, Option<Value>)> {
+    let (query, window) = asked::<R>(call, db)?;
+    let page = db.select(&query)?;
+    Ok((page.items, window.paging(page.total)))
+}
+
+/// The page a list call asks for as the records' stored JSON text, for kinds whose records
+/// show as stored ([`Resource::as_stored`]): nothing is parsed or presented.
+pub(crate) fn list_text<R: Resource>(
+    call: &Call<'_>,
+    db: &Db<'_>,
+) -> ApiResult<(Vec<String>, Option<Value>)> {
+    let (query, window) = asked::<R>(call, db)?;
+    let (texts, total) = db.select_text(&query)?;
+    Ok((texts, window.paging(total)))
+}
+
+/// What a list call asks of `R`'s kind: the query (path, status, ids, the kind's own
+/// filters) and the window (order and page).
+fn asked<R: Resource>(call: &Call<'_>, db: &Db<'_>) -> ApiResult<(Query<'static>, Window)> {
     let kind = R::KIND;
     let mut query = Query::of(kind.name);
     for (param, id) in &call.params {
@@ -50,10 +79,7 @@ pub(crate) fn list<R: Resource>(
     R::filters(call, db, &mut query)?;
     let window = Window::of(call, kind.listing.paging, kind.listing.order)?;
     window.apply(&mut query);
-    let page = db.select(&query)?;
-    let mut records = page.items;
-    R::present(call, db, &mut records)?;
-    Ok((records, window.paging(page.total)))
+    Ok((query, window))
 }
 
 /// The field of `kind` naming a record of another kind that the path parameter `param`

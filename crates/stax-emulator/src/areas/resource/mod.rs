@@ -88,8 +88,8 @@ pub(crate) mod tests;
 
 use serde_json::{Map, Value, json};
 
-pub(crate) use list::{Window, list};
-pub(crate) use ops::{change_record, create, create_record, delete, load, read, update};
+pub(crate) use list::{Window, list, list_stored, list_text};
+pub(crate) use ops::{change_record, create, create_record, delete, load, read, read_text, update};
 
 use super::api::Call;
 use super::rules::text;
@@ -258,6 +258,13 @@ pub(crate) trait Resource: 'static {
     /// may refuse a bad parameter (400).
     fn filters(_call: &Call<'_>, _db: &Db<'_>, _query: &mut Query<'_>) -> ApiResult<()> {
         Ok(())
+    }
+
+    /// Whether the list `call` asks for shows records exactly as stored ([`Resource::present`]
+    /// changing nothing) in the default answer ([`Resource::listed`]): then a list handled by
+    /// [`read_text`] sends their stored text without parsing it. By default, no.
+    fn as_stored(_call: &Call<'_>) -> ApiResult<bool> {
+        Ok(false)
     }
 
     /// How records show in answers (fields worked out, fields left out); given the records of

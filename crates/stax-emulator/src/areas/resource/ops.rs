@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Change, Done, Resource, Verb, list};
+use super::{Change, Done, Resource, Verb, list, list_text};
 use crate::areas::api::{Call, Plan};
 use crate::areas::rules::{self, ensure_idle, find, load_live, missing};
 use crate::protocol::{ApiError, ApiResult};
@@ -29,6 +29,32 @@ pub(crate) fn read<R: Resource>(call: &Call<'_>) -> ApiResult<Value> {
     call.read(|db| {
         let (records, paging) = list::<R>(call, db)?;
         Ok(R::listed(call, records, paging))
+    })
+}
+
+/// [`read`] answered as JSON text: a list whose records show as stored
+/// ([`Resource::as_stored`]) is their stored text joined into the default answer
+/// (`{"<Plural>": [...], "Paging": ...}`), nothing parsed; anything else is [`read`]'s answer.
+pub(crate) fn read_text<R: Resource>(call: &Call<'_>) -> ApiResult<String> {
+    let one = call.params.iter().any(|(name, _)| name == R::KIND.param);
+    if one || !R::as_stored(call)? {
+        return Ok(read::<R>(call)?.to_string());
+    }
+    call.read(|db| {
+        let (texts, paging) = list_text::<R>(call, db)?;
+        let mut answer = format!("{{{}:[", Value::from(R::KIND.plural));
+        for (i, text) in texts.iter().enumerate() {
+            if i > 0 {
+                answer.push(',');
+            }
+            answer.push_str(text);
+        }
+        answer.push(']');
+        if let Some(paging) = paging {
+            answer.push_str(&format!(",\"Paging\":{paging}"));
+        }
+        answer.push('}');
+        Ok(answer)
     })
 }
 
