@@ -9,17 +9,12 @@ use std::sync::OnceLock;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use common::Emu;
+use common::{Emu, json_of};
 
 /// One emulator for the tests of this file that only read.
 fn emu() -> &'static Emu {
     static EMU: OnceLock<Emu> = OnceLock::new();
     EMU.get_or_init(|| Emu::start(200))
-}
-
-fn json_of(out: &[u8]) -> Value {
-    serde_json::from_slice(out)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(out)))
 }
 
 #[test]
@@ -114,14 +109,7 @@ fn table_yaml_and_query_outputs() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with("Accounts:\n- "));
-    let out = e
-        .stax()
-        .args(["--query", "length(Accounts)", "accounts", "ReadAccounts"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = e.stdout(&["--query", "length(Accounts)", "accounts", "ReadAccounts"]);
     assert!(json_of(&out).as_u64().unwrap() >= 5);
     e.stax()
         .args(["--query", "[[[", "accounts", "ReadAccounts"])
@@ -404,14 +392,7 @@ fn completions_source_in_bash_and_complete_from_the_cached_document() {
         .args(["accounts", "ReadAccounts"])
         .assert()
         .success();
-    let script = e
-        .stax()
-        .args(["completions", "bash"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let script = e.stdout(&["completions", "bash"]);
     let dir = std::env::temp_dir().join(format!("stax-completions-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let script_path = dir.join("stax.bash");

@@ -7,20 +7,15 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use predicates::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
 use stax_emulator::EmulatorOptions;
 
-use common::Emu;
+use common::{Emu, json_of};
 
 /// One emulator for the tests of this file that only read.
 fn emu() -> &'static Emu {
     static EMU: OnceLock<Emu> = OnceLock::new();
     EMU.get_or_init(|| Emu::start(100))
-}
-
-fn json_of(out: &[u8]) -> Value {
-    serde_json::from_slice(out)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(out)))
 }
 
 /// Runs `stax ARGS` and returns (exit code, stdout, stderr).

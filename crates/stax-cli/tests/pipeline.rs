@@ -13,12 +13,7 @@ use stax_emulator::EmulatorOptions;
 use staxapp::interceptor::{CallInfo, HookResult, Interceptor};
 use staxapp::{Args, Config, StaxClient, args};
 
-use common::Emu;
-
-fn json_of(out: &[u8]) -> Value {
-    serde_json::from_slice(out)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(out)))
-}
+use common::{Emu, json_of};
 
 /// Keeps the first attempt of each API request as it went on the wire: method, URL, body.
 #[derive(Default)]

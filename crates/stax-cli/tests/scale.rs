@@ -7,22 +7,7 @@ mod common;
 
 use serde_json::Value;
 
-use common::Emu;
-
-fn json_of(out: &[u8]) -> Value {
-    serde_json::from_slice(out)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(out)))
-}
-
-fn run(e: &Emu, args: &[&str]) -> Vec<u8> {
-    e.stax()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone()
-}
+use common::{Emu, json_of};
 
 #[test]
 fn a_large_answer_prints_as_the_tree_did_and_pages_merge_into_it() {
@@ -30,7 +15,7 @@ fn a_large_answer_prints_as_the_tree_did_and_pages_merge_into_it() {
         seed_accounts: 1_500,
         ..Default::default()
     });
-    let big = run(&e, &["accounts", "ReadAccounts"]);
+    let big = e.stdout(&["accounts", "ReadAccounts"]);
     let tree = json_of(&big);
     // Streamed: byte for byte what pretty-printing the (order-keeping) tree gives.
     let printed = format!("{}\n", serde_json::to_string_pretty(&tree).unwrap());
@@ -40,20 +25,14 @@ fn a_large_answer_prints_as_the_tree_did_and_pages_merge_into_it() {
     );
     let accounts = tree["Accounts"].as_array().unwrap();
     assert_eq!(accounts.len(), 1_509);
-    let counted = run(
-        &e,
-        &["accounts", "ReadAccounts", "--query", "length(Accounts)"],
-    );
+    let counted = e.stdout(&["accounts", "ReadAccounts", "--query", "length(Accounts)"]);
     assert_eq!(String::from_utf8_lossy(&counted), "1509\n");
-    let names = run(
-        &e,
-        &[
-            "accounts",
-            "ReadAccounts",
-            "--query",
-            "Accounts[?Status=='CLOSED'].Name",
-        ],
-    );
+    let names = e.stdout(&[
+        "accounts",
+        "ReadAccounts",
+        "--query",
+        "Accounts[?Status=='CLOSED'].Name",
+    ]);
     let expected: Vec<&Value> = accounts
         .iter()
         .filter(|a| a["Status"] == "CLOSED")
@@ -61,12 +40,12 @@ fn a_large_answer_prints_as_the_tree_did_and_pages_merge_into_it() {
         .collect();
     assert_eq!(json_of(&names), serde_json::json!(expected));
     // Pages of 100 merged: the same accounts, the last page's Paging.
-    let every = json_of(&run(&e, &["accounts", "ReadAccounts", "--all-pages"]));
+    let every = json_of(&e.stdout(&["accounts", "ReadAccounts", "--all-pages"]));
     assert_eq!(every["Accounts"], tree["Accounts"]);
     assert_eq!(every["Paging"]["Total"], 1_509);
     assert_eq!(every["Paging"]["NextOffset"], Value::Null);
     // Other formats still get the tree they render.
-    let yaml = run(&e, &["accounts", "ReadAccountTypes", "--output", "yaml"]);
+    let yaml = e.stdout(&["accounts", "ReadAccountTypes", "--output", "yaml"]);
     assert!(String::from_utf8_lossy(&yaml).starts_with("AccountTypes:\n"));
 
     // Printed as the pages arrive: byte for byte the pages read one call each, merged (lists
@@ -75,10 +54,7 @@ fn a_large_answer_prints_as_the_tree_did_and_pages_merge_into_it() {
     let pages: Vec<Value> = (0..4)
         .map(|n| {
             let offset = format!("offset={}", n * 500);
-            json_of(&run(
-                &e,
-                &["accounts", "ReadAccounts", &offset, "limit=500"],
-            ))
+            json_of(&e.stdout(&["accounts", "ReadAccounts", &offset, "limit=500"]))
         })
         .collect();
     let merged = merge(&pages);
@@ -91,7 +67,7 @@ fn a_large_answer_prints_as_the_tree_did_and_pages_merge_into_it() {
             "500",
         ];
         args.extend(more);
-        run(&e, &args)
+        e.stdout(&args)
     };
     assert!(
         walk(&[]) == pretty(&merged).as_bytes(),
@@ -136,19 +112,16 @@ fn cut_walks_and_token_paging_print_as_they_arrive() {
         seed_accounts: 300,
         ..Default::default()
     });
-    let all = json_of(&run(&e, &["accounts", "ReadAccounts"]));
+    let all = json_of(&e.stdout(&["accounts", "ReadAccounts"]));
     let accounts = all["Accounts"].as_array().unwrap();
-    let cut = run(
-        &e,
-        &[
-            "accounts",
-            "ReadAccounts",
-            "--max-items",
-            "150",
-            "--page-size",
-            "100",
-        ],
-    );
+    let cut = e.stdout(&[
+        "accounts",
+        "ReadAccounts",
+        "--max-items",
+        "150",
+        "--page-size",
+        "100",
+    ]);
     let first = json_of(&cut);
     let token = first["NextToken"]
         .as_str()
@@ -160,30 +133,24 @@ fn cut_walks_and_token_paging_print_as_they_arrive() {
         "{}",
         String::from_utf8_lossy(&cut)
     );
-    let rest = json_of(&run(
-        &e,
-        &[
-            "accounts",
-            "ReadAccounts",
-            "--starting-token",
-            &token,
-            "--page-size",
-            "70",
-        ],
-    ));
+    let rest = json_of(&e.stdout(&[
+        "accounts",
+        "ReadAccounts",
+        "--starting-token",
+        &token,
+        "--page-size",
+        "70",
+    ]));
     assert_eq!(rest["Accounts"].as_array().unwrap()[..], accounts[150..]);
     assert!(rest.get("NextToken").is_none(), "{}", rest["Paging"]);
-    let text = run(
-        &e,
-        &[
-            "accounts",
-            "ReadAccounts",
-            "--max-items",
-            "3",
-            "--output",
-            "text",
-        ],
-    );
+    let text = e.stdout(&[
+        "accounts",
+        "ReadAccounts",
+        "--max-items",
+        "3",
+        "--output",
+        "text",
+    ]);
     let text = String::from_utf8(text).unwrap();
     assert!(
         text.lines().last().unwrap().starts_with("NEXTTOKEN\t"),
@@ -202,7 +169,7 @@ fn cut_walks_and_token_paging_print_as_they_arrive() {
         ];
         args.extend(page_token.iter().map(|t| format!("page_token={t}")));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let page = json_of(&run(&e, &args));
+        let page = json_of(&e.stdout(&args));
         page_token = page["Paging"]["NextToken"].as_str().map(str::to_owned);
         pages.push(page);
         if page_token.is_none() {
@@ -213,16 +180,13 @@ fn cut_walks_and_token_paging_print_as_they_arrive() {
         pages.len() >= 2,
         "the demo's permission sets span pages of one"
     );
-    let walked = run(
-        &e,
-        &[
-            sets,
-            "ListPermissionSets",
-            "--all-pages",
-            "--page-size",
-            "1",
-        ],
-    );
+    let walked = e.stdout(&[
+        sets,
+        "ListPermissionSets",
+        "--all-pages",
+        "--page-size",
+        "1",
+    ]);
     assert!(
         walked == pretty(&merge(&pages)).as_bytes(),
         "{}",
@@ -241,7 +205,7 @@ fn a_walk_failing_part_way_leaves_an_unclosed_answer_and_says_where_to_go_on() {
         seed_accounts: 1_500,
         ..Default::default()
     });
-    let whole = run(&e, &["accounts", "ReadAccounts", "--all-pages"]);
+    let whole = e.stdout(&["accounts", "ReadAccounts", "--all-pages"]);
     let everything = json_of(&whole);
     let mut child = e
         .stax_std()
@@ -293,10 +257,7 @@ fn a_walk_failing_part_way_leaves_an_unclosed_answer_and_says_where_to_go_on() {
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())
         .expect("the failure names a token");
-    let rest = json_of(&run(
-        &e,
-        &["accounts", "ReadAccounts", "--starting-token", token],
-    ));
+    let rest = json_of(&e.stdout(&["accounts", "ReadAccounts", "--starting-token", token]));
     let all = everything["Accounts"].as_array().unwrap();
     let rest = rest["Accounts"].as_array().unwrap();
     assert_eq!(rest[..], all[all.len() - rest.len()..]);

@@ -8,6 +8,12 @@ pub use shared_dir::shared_file;
 
 pub mod measure;
 
+/// `out` (a command's stdout) read as JSON; a panic showing it when it is not.
+pub fn json_of(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(out)))
+}
+
 /// A path in the temporary directory no other test (of this run or another) uses:
 /// `stax-<name>-<pid>-<nanoseconds>`.
 pub fn unique_temp(name: &str) -> std::path::PathBuf {
@@ -154,6 +160,17 @@ impl Emu {
     }
 
     /// The `stax` binary with the environment pointing at this emulator and a private cache.
+    /// Runs `stax ARGS`, which must succeed; its stdout.
+    pub fn stdout(&self, args: &[&str]) -> Vec<u8> {
+        self.stax()
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    }
+
     pub fn stax(&self) -> assert_cmd::Command {
         assert_cmd::Command::from_std(self.stax_std())
     }
